@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from flask import current_app, jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from kanban.api import bp
+from kanban.api.helpers import int_field, json_body, page_args
+from kanban.api.serializers import activity_json, lead_json
+from kanban.errors import ValidationError
+from kanban.extensions import db
+from kanban.models import Activity, Lead
+from kanban.services import leads as lead_service
+from kanban.services.queries import LeadFilter, filter_leads
+
+
+@bp.get("/leads")
+def list_leads():
+    filters = LeadFilter.from_args(request.args)
+    page, per_page = page_args(
+        current_app.config["API_PAGE_SIZE"], current_app.config["API_MAX_PAGE_SIZE"]
+    )
+    stmt = filter_leads(filters)
+    total = db.session.scalar(filter_leads(filters, select(func.count(Lead.id))))
+    leads = db.session.scalars(
+        stmt.options(selectinload(Lead.stage))
+        .order_by(Lead.stage_id, Lead.rank)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return jsonify(
+        {
+            "leads": [lead_json(lead) for lead in leads],
+            "page": page,
+            "per_page": per_page,
+            "total": total,
+        }
+    )
+
+
+@bp.post("/leads")
+def create_lead():
+    data = json_body()
+    stage = None
+    if "stage_id" in data:
+        stage = lead_service.get_stage(data["stage_id"])
+    lead = lead_service.create_lead(data, user=current_user, source=data.get("source") or "api",
+                                    stage=stage)
+    response = jsonify(lead_json(lead))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.show_lead", lead_id=lead.id)
+    return response
+
+
+@bp.get("/leads/<int:lead_id>")
+def show_lead(lead_id: int):
+    return jsonify(lead_json(lead_service.get_lead(lead_id)))
+
+
+@bp.patch("/leads/<int:lead_id>")
+def update_lead(lead_id: int):
+    data = json_body()
+    lead = lead_service.get_lead(lead_id)
+    version = int_field(data, "version")
+    fields = {key: value for key, value in data.items() if key != "version"}
+    lead = lead_service.update_lead(lead, fields, user=current_user, version=version)
+    return jsonify(lead_json(lead))
+
+
+@bp.delete("/leads/<int:lead_id>")
+def delete_lead(lead_id: int):
+    lead_service.delete_lead(lead_service.get_lead(lead_id), user=current_user)
+    return "", 204
+
+
+@bp.post("/leads/<int:lead_id>/move")
+def move_lead(lead_id: int):
+    data = json_body()
+    lead_service.get_lead(lead_id)
+    lead = lead_service.move_lead(
+        lead_id,
+        stage_id=int_field(data, "stage_id", required=True),
+        version=int_field(data, "version", required=True),
+        before_id=int_field(data, "before_id"),
+        after_id=int_field(data, "after_id"),
+        user=current_user,
+    )
+    return jsonify(lead_json(lead))
+
+
+@bp.post("/leads/<int:lead_id>/close")
+def close_lead(lead_id: int):
+    data = json_body()
+    lead = lead_service.close_lead(
+        lead_service.get_lead(lead_id),
+        data.get("status"),
+        lost_reason=data.get("lost_reason") or "",
+        version=int_field(data, "version"),
+        user=current_user,
+    )
+    return jsonify(lead_json(lead))
+
+
+@bp.post("/leads/<int:lead_id>/reopen")
+def reopen_lead(lead_id: int):
+    data = json_body() if request.content_length else {}
+    lead = lead_service.reopen_lead(
+        lead_service.get_lead(lead_id), version=int_field(data, "version"), user=current_user
+    )
+    return jsonify(lead_json(lead))
+
+
+@bp.get("/leads/<int:lead_id>/activities")
+def list_activities(lead_id: int):
+    lead = lead_service.get_lead(lead_id)
+    activities = db.session.scalars(
+        select(Activity)
+        .where(Activity.lead_id == lead.id)
+        .order_by(Activity.created_at.desc(), Activity.id.desc())
+    ).all()
+    return jsonify({"activities": [activity_json(a) for a in activities]})
+
+
+@bp.post("/leads/<int:lead_id>/notes")
+def add_note(lead_id: int):
+    data = json_body()
+    lead = lead_service.get_lead(lead_id)
+    kind = data.get("kind", "note")
+    if kind not in ("note", "call", "email"):
+        raise ValidationError(_("Use note, call or email."), fields={"kind": _("Unknown kind.")})
+    activity = lead_service.add_note(lead, data.get("body"), kind=kind, user=current_user)
+    response = jsonify(activity_json(activity))
+    response.status_code = 201
+    return response

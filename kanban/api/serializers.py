@@ -1,0 +1,73 @@
+"""How core objects look in JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kanban.models import Activity, Lead, Pipeline, Stage, User
+
+
+def user_json(user: User) -> dict[str, Any]:
+    return {"id": user.id, "name": user.name, "email": user.email, "role": user.role}
+
+
+def stage_json(stage: Stage) -> dict[str, Any]:
+    return {
+        "id": stage.id,
+        "pipeline_id": stage.pipeline_id,
+        "name": stage.name,
+        "position": stage.position,
+        "is_proposal": stage.is_proposal,
+    }
+
+
+def pipeline_json(pipeline: Pipeline) -> dict[str, Any]:
+    return {
+        "id": pipeline.id,
+        "name": pipeline.name,
+        "position": pipeline.position,
+        "stages": [stage_json(stage) for stage in pipeline.stages],
+    }
+
+
+def lead_json(lead: Lead) -> dict[str, Any]:
+    return {
+        "id": lead.id,
+        "title": lead.title,
+        "value": str(lead.value) if lead.value is not None else None,
+        "currency": lead.currency,
+        "contact_name": lead.contact_name,
+        "company": lead.company,
+        "email": lead.email,
+        "phone": lead.phone,
+        "source": lead.source,
+        "owner_id": lead.owner_id,
+        "priority": lead.priority,
+        "tags": lead.tags,
+        "description": lead.description,
+        "custom_fields": lead.custom_fields or {},
+        "pipeline_id": lead.stage.pipeline_id,
+        "stage_id": lead.stage_id,
+        "rank": lead.rank,
+        "status": lead.status,
+        "lost_reason": lead.lost_reason,
+        "next_action_kind": lead.next_action_kind,
+        "next_action_date": lead.next_action_date.isoformat() if lead.next_action_date else None,
+        "next_action_text": lead.next_action_text,
+        "created_at": lead.created_at.isoformat(),
+        "updated_at": lead.updated_at.isoformat(),
+        "closed_at": lead.closed_at.isoformat() if lead.closed_at else None,
+        "version": lead.version,
+    }
+
+
+def activity_json(activity: Activity) -> dict[str, Any]:
+    return {
+        "id": activity.id,
+        "lead_id": activity.lead_id,
+        "author_id": activity.author_id,
+        "kind": activity.kind,
+        "body": activity.body,
+        "payload": activity.payload or {},
+        "created_at": activity.created_at.isoformat(),
+    }

@@ -1,0 +1,102 @@
+"""The application factory, built from small register_* steps."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from kanban import config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure a Kanban application."""
+    app = Flask(
+        "kanban",
+        root_path=str(Path(__file__).resolve().parent),
+        instance_path=os.environ.get("KANBAN_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    register_config(app, test_config)
+    register_extensions(app)
+    register_plugins(app)
+    register_blueprints(app)
+    register_cli(app)
+    return app
+
+
+def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    from kanban.instance import ensure_secret_key, sqlite_url
+
+    app.config.from_object(config.DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("KANBAN")
+    if os.environ.get("KANBAN_DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["KANBAN_DATABASE_URL"]
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = sqlite_url(Path(app.instance_path) / "kanban.db")
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = ensure_secret_key(Path(app.instance_path))
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked by kanban.auth, which knows tokens
+
+
+def register_extensions(app: Flask) -> None:
+    from kanban.database import add_plugin_migrations, configure_engine
+    from kanban.extensions import csrf, db, limiter, login_manager, migrate
+    from kanban.i18n import init_i18n
+
+    configure_engine(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    if add_plugin_migrations not in migrate.configure_callbacks:
+        migrate.configure(add_plugin_migrations)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_i18n(app)
+
+
+def register_plugins(app: Flask) -> None:
+    from kanban.i18n import add_translation_directories
+    from kanban.plugins import create_plugin_manager
+
+    pm = create_plugin_manager(app)
+    app.extensions["kanban_plugins"] = pm
+    add_translation_directories(app, pm.hook.kanban_register_translations())
+
+
+def register_blueprints(app: Flask) -> None:
+    from kanban.api import bp as api_bp
+    from kanban.auth import register_access_rules
+    from kanban.auth.views import bp as auth_bp
+    from kanban.error_pages import register_error_pages
+    from kanban.plugins import get_plugin_manager
+    from kanban.security import register_security_headers
+    from kanban.templating import register_template_helpers
+    from kanban.web import bp as web_bp
+
+    register_access_rules(app)
+    register_security_headers(app)
+    register_error_pages(app)
+    register_template_helpers(app)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(web_bp)
+    app.register_blueprint(api_bp)
+    for blueprints in get_plugin_manager(app).hook.kanban_register_blueprints():
+        for blueprint in blueprints or []:
+            app.register_blueprint(blueprint)
+
+
+def register_cli(app: Flask) -> None:
+    from kanban.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Flask, current_app, g, jsonify, redirect, request, url_for
+from flask_login import current_user
+
+from kanban.auth.tokens import user_from_bearer
+from kanban.extensions import csrf, db, login_manager
+from kanban.models import User
+
+F = TypeVar("F", bound=Callable)
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def public(view: F) -> F:
+    """Let people who are not logged in reach this view."""
+    view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def csrf_exempt(view: F) -> F:
+    """Skip the CSRF check for this view (public endpoints posted from other sites)."""
+    view.csrf_exempt = True  # type: ignore[attr-defined]
+    return view
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best_match(["application/json", "text/html"])
+        == "application/json"
+    )
+
+
+def register_access_rules(app: Flask) -> None:
+    """Install the login rule, the CSRF rule and the user loaders."""
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        try:
+            user = db.session.get(User, int(user_id))
+        except ValueError:
+            return None
+        return user if user is not None and user.active else None
+
+    @login_manager.request_loader
+    def load_user_from_request(req) -> User | None:
+        user = user_from_bearer(req.headers.get("Authorization", ""))
+        if user is not None:
+            g.authenticated_by_token = True
+        return user
+
+    app.before_request(_require_login_and_csrf)
+
+
+def _require_login_and_csrf():
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None or request.endpoint == "static":
+        return None
+    is_public = getattr(view, "is_public", False)
+    if request.method in UNSAFE_METHODS and not getattr(view, "csrf_exempt", False):
+        _ = current_user.is_authenticated  # loads the user, from the session or a token
+        # A Bearer-token client is not a browser that another site could make post.
+        if not g.get("authenticated_by_token") and current_app.config.get("WTF_CSRF_ENABLED", True):
+            csrf.protect(apply_exemptions=True)
+    if is_public or current_user.is_authenticated:
+        return None
+    if request.headers.get("Authorization"):
+        return _unauthorized(_("This API token is not valid (it may have been revoked)."))
+    if wants_json():
+        return _unauthorized(_("Log in or send an API token."))
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _unauthorized(message: str):
+    response = jsonify({"error": {"code": "unauthorized", "message": message, "fields": {}}})
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = 'Bearer realm="kanban"'
+    return response

@@ -1,0 +1,159 @@
+"""Login, logout and the user's own profile with API tokens."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from kanban.auth.access import public
+from kanban.auth.forms import LoginForm, PasswordForm, ProfileForm, TokenForm
+from kanban.auth.tokens import create_token, revoke_token
+from kanban.extensions import db, limiter
+from kanban.models import ApiToken, User
+from kanban.plugins import collect
+
+bp = Blueprint("auth", __name__)
+
+LANGUAGE_NAMES = {"en": "English", "pt": "Português"}
+
+
+def _login_account_key() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().lower()
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMITS_PER_IP"], methods=["POST"], deduct_when=_failed
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMITS_PER_ACCOUNT"],
+    key_func=_login_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("web.board"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        user = db.session.scalars(
+            select(User).where(User.email == form.email.data.strip().lower())
+        ).first()
+        if user is not None and user.active and user.check_password(form.password.data):
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+        flash(_("Wrong email or password."), "error")
+        status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form, page="login"), status
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("web.board")
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+def _profile_form() -> ProfileForm:
+    form = ProfileForm(obj=current_user)
+    form.locale.choices = [("", _("Browser language"))] + [
+        (code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]
+    ]
+    return form
+
+
+def _render_profile(form: ProfileForm, new_token: str | None = None):
+    tokens = db.session.scalars(
+        select(ApiToken)
+        .where(ApiToken.user_id == current_user.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.created_at.desc())
+    ).all()
+    return render_template(
+        "auth/profile.html",
+        form=form,
+        password_form=PasswordForm(formdata=None),
+        token_form=TokenForm(formdata=None),
+        tokens=tokens,
+        new_token=new_token,
+        panels=collect("kanban_ui_profile_panels", user=current_user),
+        page="profile",
+    )
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+def profile():
+    form = _profile_form()
+    if request.method == "GET":
+        form.locale.data = current_user.locale or ""
+    if form.validate_on_submit():
+        current_user.name = form.name.data.strip()
+        current_user.locale = form.locale.data or None
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return _render_profile(form)
+
+
+@bp.route("/profile/password", methods=["POST"])
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit() and current_user.check_password(form.current_password.data):
+        current_user.set_password(form.new_password.data)
+        db.session.commit()
+        flash(_("Your password is changed."), "success")
+    else:
+        flash(
+            _("The password was not changed: check the current one and use 8 characters or more."),
+            "error",
+        )
+    return redirect(url_for("auth.profile"))
+
+
+@bp.route("/profile/tokens", methods=["POST"])
+def new_token():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        flash(_("Give the token a name."), "error")
+        return redirect(url_for("auth.profile"))
+    _token, secret = create_token(current_user, form.name.data)
+    flash(_("Copy this token now; it will not be shown again."), "info")
+    return _render_profile(_profile_form(), new_token=secret)
+
+
+@bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
+def revoke(token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    revoke_token(token)
+    flash(_("The token %(name)s no longer works.", name=token.name), "success")
+    return redirect(url_for("auth.profile"))

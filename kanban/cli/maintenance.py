@@ -1,0 +1,66 @@
+"""Setting up, demo data, plugins and repairs."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from kanban.demo import create_demo_data
+from kanban.extensions import db
+from kanban.models import Lead, Role, User
+from kanban.plugins import plugin_report
+from kanban.services.leads import repair_ranks as fix_ranks
+from kanban.services.users import create_user
+
+
+@click.command("demo")
+@click.option("--leads", "count", default=60, show_default=True, help="How many demo leads.")
+@with_appcontext
+def demo(count: int) -> None:
+    """Fill the database with a demo pipeline and realistic leads."""
+    created = create_demo_data(count)
+    click.echo(f"Created {created} demo leads.")
+
+
+@click.command("first-run")
+@with_appcontext
+def first_run() -> None:
+    """On an empty installation, create an admin (and print the login) and demo data."""
+    if db.session.scalar(select(func.count(User.id))):
+        click.echo("Kanban is already set up.")
+        return
+    password = secrets.token_urlsafe(9)
+    admin = create_user(email="admin@example.com", name="Admin", role=Role.ADMIN,
+                        password=password)
+    if not db.session.scalar(select(func.count(Lead.id))):
+        create_demo_data(60, owner=admin)
+    click.echo("")
+    click.echo("  Kanban is ready. Log in at http://127.0.0.1:5000 with")
+    click.echo(f"    email:    {admin.email}")
+    click.echo(f"    password: {password}")
+    click.echo("  (change the password on your profile page)")
+    click.echo("")
+
+
+@click.command("plugins")
+@with_appcontext
+def plugins() -> None:
+    """List loaded plugins and the hooks each implements."""
+    for row in plugin_report(current_app):
+        if row["error"]:
+            click.echo(f"{row['name']}: FAILED TO LOAD: {row['error']}")
+        else:
+            click.echo(f"{row['name']}: {', '.join(row['hooks']) or '(no hooks)'}")
+
+
+@click.command("repair-ranks")
+@click.option("--stage", "stage_id", type=int, default=None, help="Only this stage.")
+@with_appcontext
+def repair_ranks(stage_id: int | None) -> None:
+    """Give every column fresh, evenly spaced order keys, keeping the order."""
+    count = fix_ranks(stage_id)
+    click.echo(f"Repaired {count} column(s).")

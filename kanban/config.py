@@ -1,0 +1,44 @@
+"""Default settings; every one can be overridden by a KANBAN_* environment variable."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+
+class DefaultConfig:
+    SECRET_KEY: str | None = None  # taken from the instance folder when not set
+    SQLALCHEMY_DATABASE_URI: str | None = None  # SQLite in the instance folder when not set
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set KANBAN_SESSION_COOKIE_SECURE=true behind HTTPS
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    WTF_CSRF_HEADERS = ["X-CSRFToken", "X-CSRF-Token"]
+
+    LOGIN_LIMITS_PER_IP = "20 per minute"
+    LOGIN_LIMITS_PER_ACCOUNT = "5 per minute"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ["en", "pt"]
+    DEFAULT_CURRENCY = "EUR"
+
+    # Plugins: None loads every installed plugin of the "kanban.plugins" entry-point group.
+    PLUGINS: list[str] | None = None
+    DISABLED_PLUGINS: list[str] = []
+    PLUGINS_STRICT = False  # raise instead of logging when a plugin fails
+
+    LOST_REASONS = ["Price", "Chose a competitor", "No budget", "No answer", "Timing"]
+    BOARD_PAGE_SIZE = 40
+    API_PAGE_SIZE = 50
+    API_MAX_PAGE_SIZE = 500
+    SORTABLE_JS_URL = "https://cdn.jsdelivr.net/npm/sortablejs@1.15.6/Sortable.min.js"
+    SORTABLE_JS_INTEGRITY = ""

@@ -1,0 +1,50 @@
+"""Engine settings: SQLite tuned for many people working at once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+def configure_engine(app: Flask) -> None:
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if url.startswith("sqlite"):
+        connect_args = options.setdefault("connect_args", {})
+        connect_args.setdefault("timeout", app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000)
+        connect_args.setdefault("check_same_thread", False)
+    else:
+        options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+@event.listens_for(Engine, "connect")
+def _tune_sqlite(dbapi_connection, connection_record) -> None:
+    """WAL lets readers work while one person writes; NORMAL sync is safe with WAL."""
+    if type(dbapi_connection).__module__.split(".")[0] not in ("sqlite3", "pysqlite2"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+CORE_VERSIONS = Path(__file__).resolve().parent / "migrations" / "versions"
+
+
+def add_plugin_migrations(config):
+    """Let Alembic find every plugin's revision branch beside the core's."""
+    from kanban.plugins import get_plugin_manager
+
+    locations = [str(CORE_VERSIONS)]
+    locations += [path for path in get_plugin_manager(current_app).hook.kanban_register_migrations()
+                  if path]
+    config.set_main_option("version_path_separator", "os")
+    config.set_main_option("version_locations", os.pathsep.join(locations))
+    return config

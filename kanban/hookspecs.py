@@ -1,0 +1,254 @@
+"""The contract between the core and its plugins.
+
+Every extension point of Kanban is one hook spec below. A plugin is a module or
+object with functions marked ``@kanban.hookimpl`` whose names match these specs;
+it may accept any subset of the arguments a spec lists.
+
+Families:
+
+* ``kanban_register_*``: called once at start-up; return things for the core to install.
+* ``kanban_ui_*``: template slots, called while a page renders; return data, the core renders it.
+* ``kanban_lead_*`` (past tense): lead lifecycle events, called after the change is committed.
+* ``firstresult`` questions: the first plugin that answers decides.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
+    import click
+    from flask import Blueprint
+    from markupsafe import Markup
+
+    from kanban.models import Activity, Lead, Pipeline, Stage, User
+    from kanban.ui import Asset, Badge, ExportFormat, LeadSource, NavItem, ToolbarItem
+
+hookspec = pluggy.HookspecMarker("kanban")
+hookimpl = pluggy.HookimplMarker("kanban")
+
+
+# ---------------------------------------------------------------------------
+# Start-up: plugins register what they bring
+# ---------------------------------------------------------------------------
+
+
+@hookspec(historic=True)
+def kanban_add_hookspecs(pm: pluggy.PluginManager) -> None:
+    """Add a plugin's own hook specs, so that other plugins can extend it.
+
+    Called once for every plugin as it is registered (a historic hook), before any
+    other hook. Call ``pm.add_hookspecs(module)``. Returns nothing.
+    """
+
+
+@hookspec
+def kanban_register_blueprints() -> Sequence[Blueprint] | None:
+    """Return Flask blueprints that add pages or API routes.
+
+    Called once while the application is created. Routes need a login unless the
+    view is decorated with ``kanban.auth.public``. Returns a list of blueprints
+    (all plugins' lists are registered).
+    """
+
+
+@hookspec
+def kanban_register_commands() -> Sequence[click.Command] | None:
+    """Return click commands (or groups) to add to the ``kanban`` console command.
+
+    Called once while the application is created. The commands run inside an
+    application context. Returns a list of commands.
+    """
+
+
+@hookspec
+def kanban_register_migrations() -> str | None:
+    """Return the folder that holds the plugin's Alembic revision files.
+
+    Called once while the application is created. A plugin's revisions form their
+    own branch (``branch_labels``) that ``depends_on`` the core's first revision;
+    ``kanban db upgrade`` upgrades every branch. Returns a path or None.
+    """
+
+
+@hookspec
+def kanban_register_translations() -> str | None:
+    """Return the plugin's ``translations`` folder (gettext catalogues).
+
+    Called once while the application is created; the catalogues are merged with
+    the core's for every request. Returns a path or None.
+    """
+
+
+@hookspec
+def kanban_register_lead_sources() -> Sequence[LeadSource] | None:
+    """Return the lead sources a plugin produces (``LeadSource(key, label)``).
+
+    Called when the core lists sources, for example in filters and on the lead
+    form. Returns a list; all plugins' lists are joined.
+    """
+
+
+@hookspec
+def kanban_register_export_formats() -> Sequence[ExportFormat] | None:
+    """Return export formats (``ExportFormat``) for the board's export.
+
+    Called when the export page or command lists its formats. Each format writes
+    rows to a text stream; a plugin can add XLSX or others this way. Returns a list.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Template slots: return data, the core renders it
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def kanban_ui_navigation(user: User) -> Sequence[NavItem] | None:
+    """Return links (``NavItem``) for the top navigation bar.
+
+    Called once per page render for a logged-in user. Returns a list.
+    """
+
+
+@hookspec
+def kanban_ui_board_toolbar(
+    pipeline: Pipeline, user: User, filters: dict[str, str]
+) -> Sequence[ToolbarItem] | None:
+    """Return buttons (``ToolbarItem``) for the board's toolbar.
+
+    Called once per board render with the pipeline shown and the filters in the URL
+    (so a button can carry them, as an export does). Returns a list.
+    """
+
+
+@hookspec
+def kanban_ui_card_badges(leads: Sequence[Lead], user: User) -> dict[int, list[Badge]] | None:
+    """Return small badges (``Badge``) for the cards on the board.
+
+    Called once per board render (and per loaded page of a column) with every lead
+    being shown, so that a plugin can answer with one query, never one per card.
+    Returns ``{lead_id: [Badge, ...]}``; the core merges all plugins' answers.
+    """
+
+
+@hookspec
+def kanban_ui_lead_panels(lead: Lead, user: User) -> Sequence[Markup] | None:
+    """Return HTML panels for the lead page, rendered from the plugin's own template.
+
+    Called once per lead page render. Returns a list of ``Markup``; this is the only
+    slot where a plugin hands over HTML, so it must escape what it shows.
+    """
+
+
+@hookspec
+def kanban_ui_profile_panels(user: User) -> Sequence[Markup] | None:
+    """Return HTML panels for the user's own profile page.
+
+    Called once per profile page render. Returns a list of ``Markup`` rendered from
+    the plugin's own template.
+    """
+
+
+@hookspec
+def kanban_ui_assets(page: str) -> Sequence[Asset] | None:
+    """Return stylesheets and scripts (``Asset``) to include on a page.
+
+    Called once per page render with the page's name (``"board"``, ``"lead"``,
+    ``"login"``...). Returns a list; URLs should point at the plugin's own static
+    folder.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Lead lifecycle events: called after the change is committed
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def kanban_lead_created(lead: Lead, source: str, user: User | None) -> None:
+    """React to a new lead.
+
+    Called after the lead and its first timeline entry are committed, with the
+    lead's source ("manual", "api", "web form: Contact", ...) and the user who
+    created it (None for public sources such as a web form). Returns nothing.
+    """
+
+
+@hookspec
+def kanban_lead_moved(lead: Lead, from_stage: Stage, to_stage: Stage, user: User | None) -> None:
+    """React to a lead that changed place on the board.
+
+    Called after the move is committed, also for a move within one stage
+    (``from_stage is to_stage``). Returns nothing.
+    """
+
+
+@hookspec
+def kanban_lead_updated(lead: Lead, changes: dict[str, Any], user: User | None) -> None:
+    """React to edited lead fields.
+
+    Called after the edit is committed with ``{field: [old, new]}`` for every field
+    that changed. Returns nothing.
+    """
+
+
+@hookspec
+def kanban_lead_closed(lead: Lead, status: str, user: User | None) -> None:
+    """React to a lead closed as won, lost or cancelled.
+
+    Called after the change is committed; ``status`` is "won", "lost" or
+    "cancelled" and ``lead.lost_reason`` holds the reason for a lost lead.
+    Returns nothing.
+    """
+
+
+@hookspec
+def kanban_lead_reopened(lead: Lead, user: User | None) -> None:
+    """React to a closed lead that is open again. Called after commit. Returns nothing."""
+
+
+@hookspec
+def kanban_lead_deleted(lead_id: int, title: str, user: User | None) -> None:
+    """React to a deleted lead. Called after commit with its former id and title."""
+
+
+@hookspec
+def kanban_lead_noted(lead: Lead, activity: Activity, user: User | None) -> None:
+    """React to a new entry on a lead's timeline (a note, call, email...).
+
+    Called after the entry is committed. Returns nothing.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Questions: the first answer wins
+# ---------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def kanban_lead_move_veto(lead: Lead, to_stage: Stage, user: User | None) -> str | None:
+    """Refuse a move before anything is written.
+
+    Called before every move. Return a sentence for the person ("Add a value
+    before moving to Proposal") to refuse the move (the API answers 422 with it),
+    or None to allow it. The first plugin that refuses stops the call.
+    """
+
+
+@hookspec(firstresult=True)
+def kanban_lead_find_duplicate(
+    email: str | None, phone: str | None, since: datetime | None, open_only: bool
+) -> Lead | None:
+    """Find the existing lead that a new contact is a duplicate of.
+
+    Called by lead sources (web forms, imports, mail) before they create a lead.
+    ``since`` limits the search to leads created or active since that time.
+    Returns the lead or None; the first answer wins, and the core's own answer
+    (same email, else same phone digits, most recently active first) comes last.
+    """

@@ -1,0 +1,29 @@
+"""Languages: the person's profile decides, else the browser's Accept-Language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import Flask, current_app, request
+from flask_login import current_user
+
+from kanban.extensions import babel
+
+
+def select_locale() -> str | None:
+    languages = current_app.config["LANGUAGES"]
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    if request:
+        return request.accept_languages.best_match(languages)
+    return None
+
+
+def init_i18n(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+
+def add_translation_directories(app: Flask, directories: Iterable[str]) -> None:
+    """Merge plugins' catalogues with the core's."""
+    known = app.extensions["babel"].translation_directories
+    known.extend(d for d in directories if d and d not in known)

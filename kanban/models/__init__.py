@@ -1,0 +1,22 @@
+"""The core's data model: users, pipelines and stages, leads and their timeline."""
+
+from kanban.models.activity import Activity, ActivityKind
+from kanban.models.lead import Lead, LeadStatus, LeadTag, NextActionKind, Priority
+from kanban.models.pipeline import Pipeline, Stage
+from kanban.models.token import ApiToken
+from kanban.models.user import Role, User
+
+__all__ = [
+    "Activity",
+    "ActivityKind",
+    "ApiToken",
+    "Lead",
+    "LeadStatus",
+    "LeadTag",
+    "NextActionKind",
+    "Pipeline",
+    "Priority",
+    "Role",
+    "Stage",
+    "User",
+]

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kanban.extensions import db
+from kanban.models.activity import Activity
+from kanban.models.base import JSONType, RankKey, UTCDateTime, utcnow
+from kanban.models.pipeline import Stage
+from kanban.models.user import User
+
+
+class LeadStatus(enum.StrEnum):
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+    CANCELLED = "cancelled"
+
+
+class NextActionKind(enum.StrEnum):
+    TODO = "todo"
+    STANDBY = "standby"
+
+
+class Priority(enum.IntEnum):
+    LOW = 0
+    NORMAL = 1
+    HIGH = 2
+
+
+class Lead(db.Model):
+    """One potential sale: one card on the board."""
+
+    __tablename__ = "leads"
+    __table_args__ = (
+        # Two leads never share a place in a column; concurrent moves into the same
+        # gap are caught here and retried by the move service.
+        UniqueConstraint("stage_id", "rank", name="uq_leads_stage_rank"),
+        Index("ix_leads_status_stage", "status", "stage_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    company: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(254), default="", index=True)
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    source: Mapped[str] = mapped_column(String(120), default="manual")
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    priority: Mapped[int] = mapped_column(default=Priority.NORMAL.value)
+    description: Mapped[str] = mapped_column(Text, default="")
+    custom_fields: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id", ondelete="RESTRICT"), index=True)
+    rank: Mapped[str] = mapped_column(RankKey)
+    status: Mapped[str] = mapped_column(String(16), default=LeadStatus.OPEN.value)
+    lost_reason: Mapped[str] = mapped_column(String(255), default="")
+    next_action_kind: Mapped[str] = mapped_column(String(16), default=NextActionKind.TODO.value)
+    next_action_date: Mapped[date | None] = mapped_column()
+    next_action_text: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+
+    stage: Mapped[Stage] = relationship()
+    owner: Mapped[User | None] = relationship()
+    activities: Mapped[list[Activity]] = relationship(
+        back_populates="lead", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="Activity.created_at",
+    )
+    tag_rows: Mapped[list[LeadTag]] = relationship(
+        cascade="all, delete-orphan", order_by="LeadTag.tag", lazy="selectin"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def tags(self) -> list[str]:
+        return [row.tag for row in self.tag_rows]
+
+    @tags.setter
+    def tags(self, names: list[str]) -> None:
+        wanted = list(dict.fromkeys(names))
+        keep = [row for row in self.tag_rows if row.tag in wanted]
+        have = {row.tag for row in keep}
+        self.tag_rows = keep + [LeadTag(tag=name) for name in wanted if name not in have]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == LeadStatus.OPEN
+
+    def is_standby(self, today: date) -> bool:
+        """A standby lead comes back to *to do* by itself once its date arrives."""
+        return (
+            self.next_action_kind == NextActionKind.STANDBY
+            and self.next_action_date is not None
+            and self.next_action_date > today
+        )
+
+    def is_overdue(self, today: date) -> bool:
+        return (
+            self.is_open
+            and self.next_action_date is not None
+            and self.next_action_date < today
+            and not self.is_standby(today)
+        )
+
+    def __repr__(self) -> str:
+        return f"<Lead #{self.id} {self.title!r}>"
+
+
+class LeadTag(db.Model):
+    __tablename__ = "lead_tags"
+
+    lead_id: Mapped[int] = mapped_column(
+        ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)

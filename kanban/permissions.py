@@ -1,0 +1,34 @@
+"""Who may do what. Admins manage the team and pipelines; managers also reassign and
+delete leads; members create, edit, comment on and move leads."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from kanban.errors import PermissionDenied
+from kanban.models import Role, User
+
+ACTIONS: dict[str, set[str]] = {
+    "lead.create": {Role.ADMIN, Role.MANAGER, Role.MEMBER},
+    "lead.edit": {Role.ADMIN, Role.MANAGER, Role.MEMBER},
+    "lead.move": {Role.ADMIN, Role.MANAGER, Role.MEMBER},
+    "lead.note": {Role.ADMIN, Role.MANAGER, Role.MEMBER},
+    "lead.close": {Role.ADMIN, Role.MANAGER, Role.MEMBER},
+    "lead.reassign": {Role.ADMIN, Role.MANAGER},
+    "lead.delete": {Role.ADMIN, Role.MANAGER},
+    "pipeline.manage": {Role.ADMIN},
+    "user.manage": {Role.ADMIN},
+}
+
+
+def can(user: User | None, action: str) -> bool:
+    """Tell whether the user may perform the action."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return False
+    return user.role in ACTIONS[action]
+
+
+def require(user: User | None, action: str) -> None:
+    """Raise PermissionDenied unless the user may perform the action."""
+    if not can(user, action):
+        raise PermissionDenied(_("Your role does not allow this. Ask an admin or a manager."))

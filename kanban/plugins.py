@@ -1,0 +1,123 @@
+"""The plugin host: one pluggy manager per application, kept in ``app.extensions``."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from typing import Any
+
+import pluggy
+from flask import Flask, current_app
+
+from kanban import hookspecs
+
+ENTRY_POINT_GROUP = "kanban.plugins"
+# The core's own hook implementations, registered like any plugin.
+CORE_PLUGINS = ("kanban.duplicates",)
+
+log = logging.getLogger(__name__)
+
+
+class PluginError(RuntimeError):
+    """A plugin could not be loaded or misbehaved while strict mode is on."""
+
+
+@dataclass
+class PluginStatus:
+    name: str
+    module: str
+    error: str | None = None
+
+
+def create_plugin_manager(app: Flask) -> pluggy.PluginManager:
+    """Build the application's plugin manager and load the configured plugins."""
+    pm = pluggy.PluginManager("kanban")
+    pm.add_hookspecs(hookspecs)
+    pm.hook.kanban_add_hookspecs.call_historic(kwargs={"pm": pm})
+    statuses: list[PluginStatus] = []
+    for name in app.config["DISABLED_PLUGINS"]:
+        pm.set_blocked(name)
+    for module_name in CORE_PLUGINS:
+        pm.register(importlib.import_module(module_name), name=module_name)
+    for ep in _plugin_entry_points(app.config["PLUGINS"]):
+        if pm.is_blocked(ep.name):
+            continue
+        try:
+            pm.register(ep.load(), name=ep.name)
+            statuses.append(PluginStatus(ep.name, ep.value))
+        except Exception as exc:  # a broken plugin must not hide which one it is
+            message = f"Plugin {ep.name!r} ({ep.value}) failed to load: {exc}"
+            if app.config["PLUGINS_STRICT"]:
+                raise PluginError(message) from exc
+            log.error(message)
+            statuses.append(PluginStatus(ep.name, ep.value, error=str(exc)))
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(f"A plugin implements a hook that does not exist: {exc}") from exc
+    pm.kanban_statuses = statuses  # type: ignore[attr-defined]
+    return pm
+
+
+def _plugin_entry_points(wanted: list[str] | None) -> list[Any]:
+    found = list(entry_points(group=ENTRY_POINT_GROUP))
+    if wanted is None:
+        return found
+    by_name = {ep.name: ep for ep in found}
+    missing = [name for name in wanted if name not in by_name]
+    if missing:
+        raise PluginError(f"Configured plugins are not installed: {', '.join(missing)}")
+    return [by_name[name] for name in wanted]
+
+
+def get_plugin_manager(app: Flask | None = None) -> pluggy.PluginManager:
+    """Return the plugin manager of the given (or current) application."""
+    return (app or current_app).extensions["kanban_plugins"]
+
+
+def get_hook(name: str, app: Flask | None = None) -> pluggy.HookCaller:
+    """Return the hook caller for ``name``, failing loudly when no such hook exists."""
+    caller = getattr(get_plugin_manager(app).hook, name, None)
+    if caller is None or not caller.has_spec():
+        raise PluginError(f"There is no hook named {name!r}")
+    return caller
+
+
+def collect(name: str, **kwargs: Any) -> list[Any]:
+    """Call a hook and flatten the lists its implementations return."""
+    items: list[Any] = []
+    for result in get_hook(name)(**kwargs):
+        if result:
+            items.extend(result)
+    return items
+
+
+def fire_event(name: str, **kwargs: Any) -> None:
+    """Call a lifecycle hook, one plugin at a time.
+
+    The change is already committed, so a failing plugin is logged with its name
+    and the others still run; in strict mode (tests) the failure is raised.
+    """
+    caller = get_hook(name)
+    for impl in reversed(caller.get_hookimpls()):
+        try:
+            impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
+        except Exception:
+            if current_app.config["PLUGINS_STRICT"]:
+                raise
+            log.exception("Plugin %r failed while handling %s", impl.plugin_name, name)
+
+
+def plugin_report(app: Flask) -> list[dict[str, Any]]:
+    """Describe every loaded plugin and the hooks it implements."""
+    pm = get_plugin_manager(app)
+    rows = []
+    for name, plugin in pm.list_name_plugin():
+        hooks = sorted(caller.name for caller in pm.get_hookcallers(plugin) or [])
+        rows.append({"name": name, "hooks": hooks, "error": None})
+    for status in pm.kanban_statuses:
+        if status.error:
+            rows.append({"name": status.name, "hooks": [], "error": status.error})
+    return rows

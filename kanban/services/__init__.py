@@ -1,0 +1,1 @@
+"""The core's public services: plugins and views change data only through these."""

@@ -1,0 +1,229 @@
+"""Turn raw lead data (JSON, form fields, plugin input) into clean values, or name what is wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+
+from kanban.errors import ValidationError
+from kanban.extensions import db
+from kanban.models import NextActionKind, Priority, User
+
+TEXT_LIMITS = {
+    "title": 200,
+    "contact_name": 200,
+    "company": 200,
+    "email": 254,
+    "phone": 64,
+    "source": 120,
+    "next_action_text": 255,
+    "description": 20_000,
+    "lost_reason": 255,
+}
+EDITABLE_FIELDS = (
+    "title",
+    "value",
+    "currency",
+    "contact_name",
+    "company",
+    "email",
+    "phone",
+    "source",
+    "owner_id",
+    "priority",
+    "tags",
+    "description",
+    "custom_fields",
+    "next_action_kind",
+    "next_action_date",
+    "next_action_text",
+)
+PRIORITY_NAMES = {"low": Priority.LOW, "normal": Priority.NORMAL, "high": Priority.HIGH}
+MAX_TAGS = 20
+MAX_VALUE = Decimal("999999999999.99")
+
+
+def clean_lead_data(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Validate lead fields; return the clean values of the fields present.
+
+    With ``partial`` (an edit) only the given fields are checked; otherwise a title
+    is required. Raises ValidationError naming every bad field.
+    """
+    if not isinstance(data, Mapping):
+        raise ValidationError(_("Send the lead as an object of fields."))
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    for name in EDITABLE_FIELDS:
+        if name not in data:
+            continue
+        try:
+            clean[name] = CLEANERS[name](data[name], name)
+        except FieldError as exc:
+            errors[name] = exc.message
+    if not partial and not clean.get("title"):
+        errors.setdefault("title", _("A lead needs a title."))
+    if "title" in clean and not clean["title"]:
+        errors.setdefault("title", _("A lead needs a title."))
+    kind = clean.get("next_action_kind")
+    if kind == NextActionKind.STANDBY and not clean.get("next_action_date") and (
+        not partial or "next_action_date" in data
+    ):
+        errors.setdefault(
+            "next_action_date", _("Standby needs the date when the lead comes back to to do.")
+        )
+    if errors:
+        raise ValidationError(_("Some fields need your attention."), fields=errors)
+    return clean
+
+
+class FieldError(Exception):
+    def __init__(self, message: str):
+        self.message = message
+
+
+def _text(value: Any, name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise FieldError(_("Must be text."))
+    text = str(value).strip()
+    if "\x00" in text:
+        raise FieldError(_("Contains a character that cannot be stored."))
+    limit = TEXT_LIMITS.get(name, 255)
+    if len(text) > limit:
+        raise FieldError(_("Too long: at most %(limit)d characters.", limit=limit))
+    return text
+
+
+def _email(value: Any, name: str) -> str:
+    text = _text(value, name)
+    if not text:
+        return ""
+    try:
+        return validate_email(text, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise FieldError(_("This is not a valid email address.")) from None
+
+
+def _value(value: Any, name: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise FieldError(_("Must be a number."))
+    try:
+        amount = Decimal(str(value).strip().replace(" ", ""))
+    except InvalidOperation:
+        raise FieldError(_("Must be a number, such as 1500 or 1500.50.")) from None
+    if not amount.is_finite() or amount < 0 or amount > MAX_VALUE:
+        raise FieldError(_("Must be a positive amount."))
+    return amount.quantize(Decimal("0.01"))
+
+
+def _currency(value: Any, name: str) -> str:
+    text = _text(value, name).upper()
+    if len(text) != 3 or not text.isalpha() or not text.isascii():
+        raise FieldError(_("Use a three-letter currency code such as EUR."))
+    return text
+
+
+def _owner(value: Any, name: str) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        owner_id = int(value)
+    except (TypeError, ValueError):
+        raise FieldError(_("Choose a user.")) from None
+    if isinstance(value, (bool, float)):
+        raise FieldError(_("Choose a user."))
+    owner = db.session.get(User, owner_id)
+    if owner is None or not owner.active:
+        raise FieldError(_("There is no active user with this id."))
+    return owner_id
+
+
+def _priority(value: Any, name: str) -> int:
+    if isinstance(value, str) and value.strip().lower() in PRIORITY_NAMES:
+        return int(PRIORITY_NAMES[value.strip().lower()])
+    if isinstance(value, int) and not isinstance(value, bool) and value in iter(Priority):
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit() and int(value) in iter(Priority):
+        return int(value)
+    raise FieldError(_("Use low, normal or high."))
+
+
+def _tags(value: Any, name: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
+        raise FieldError(_("Send tags as a list of words."))
+    tags = list(dict.fromkeys(tag.strip().lower() for tag in value if tag.strip()))
+    if len(tags) > MAX_TAGS:
+        raise FieldError(_("At most %(count)d tags.", count=MAX_TAGS))
+    if any(len(tag) > 64 for tag in tags):
+        raise FieldError(_("A tag has at most 64 characters."))
+    return tags
+
+
+def _custom_fields(value: Any, name: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise FieldError(_("Send custom fields as an object."))
+    if len(value) > 100:
+        raise FieldError(_("At most 100 custom fields."))
+    clean = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or not key.strip() or len(key) > 100:
+            raise FieldError(_("Each custom field needs a name of at most 100 characters."))
+        if item is not None and not isinstance(item, str | int | float | bool):
+            raise FieldError(_("Custom field values must be text, numbers or yes/no."))
+        if isinstance(item, str) and len(item) > 10_000:
+            raise FieldError(_("A custom field value is too long."))
+        clean[key.strip()] = item
+    return clean
+
+
+def _next_action_kind(value: Any, name: str) -> str:
+    if value in (NextActionKind.TODO.value, NextActionKind.STANDBY.value):
+        return str(value)
+    raise FieldError(_("Use todo or standby."))
+
+
+def _date(value: Any, name: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise FieldError(_("Use a date such as 2026-03-31."))
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise FieldError(_("Use a date such as 2026-03-31.")) from None
+
+
+CLEANERS = {
+    "title": _text,
+    "value": _value,
+    "currency": _currency,
+    "contact_name": _text,
+    "company": _text,
+    "email": _email,
+    "phone": _text,
+    "source": _text,
+    "owner_id": _owner,
+    "priority": _priority,
+    "tags": _tags,
+    "description": _text,
+    "custom_fields": _custom_fields,
+    "next_action_kind": _next_action_kind,
+    "next_action_date": _date,
+    "next_action_text": _text,
+}

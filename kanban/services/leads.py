@@ -1,0 +1,585 @@
+"""Lead business rules: validate, write, commit, then tell the plugins.
+
+The JSON API, the HTML pages, the CLI and plugins all change leads through these
+functions. ``user`` is the person acting; None means the system or a public source
+such as a web form, and skips the permission check (views must check first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from kanban.errors import Conflict, MoveRefused, NotFound, ValidationError
+from kanban.extensions import db
+from kanban.models import (
+    Activity,
+    ActivityKind,
+    Lead,
+    LeadStatus,
+    NextActionKind,
+    Pipeline,
+    Stage,
+    User,
+)
+from kanban.models.base import utcnow
+from kanban.permissions import require
+from kanban.plugins import fire_event, get_hook
+from kanban.ranking import evenly_spaced, needs_rebalance, rank_between
+from kanban.services.lead_input import clean_lead_data
+
+T = TypeVar("T")
+WRITE_ATTEMPTS = 8
+CLOSED_STATUSES = (LeadStatus.WON, LeadStatus.LOST, LeadStatus.CANCELLED)
+
+
+def get_lead(lead_id: int) -> Lead:
+    """Return the lead or raise NotFound."""
+    lead = db.session.get(Lead, lead_id)
+    if lead is None:
+        raise NotFound(_("Lead #%(id)s does not exist (it may have been deleted).", id=lead_id))
+    return lead
+
+
+def get_stage(stage_id: Any, field: str = "stage_id") -> Stage:
+    """Return the stage or raise ValidationError naming ``field``."""
+    stage = None
+    if isinstance(stage_id, int) and not isinstance(stage_id, bool):
+        stage = db.session.get(Stage, stage_id)
+    if stage is None:
+        raise ValidationError(
+            _("There is no such stage."), fields={field: _("Choose an existing stage.")}
+        )
+    return stage
+
+
+def first_stage() -> Stage:
+    """Return the first stage of the first pipeline."""
+    stage = db.session.scalars(
+        select(Stage)
+        .join(Stage.pipeline)
+        .order_by(Pipeline.position, Pipeline.id, Stage.position, Stage.id)
+    ).first()
+    if stage is None:
+        raise ValidationError(_("Create a pipeline with at least one stage first."))
+    return stage
+
+
+# ---------------------------------------------------------------------------
+# Create, edit, note
+# ---------------------------------------------------------------------------
+
+
+def create_lead(
+    data: Mapping[str, Any],
+    *,
+    user: User | None,
+    source: str = "manual",
+    stage: Stage | None = None,
+    note: str = "",
+    payload: dict[str, Any] | None = None,
+) -> Lead:
+    """Create a lead at the top of its stage, with a first timeline entry."""
+    if user is not None:
+        require(user, "lead.create")
+    values = clean_lead_data(data)
+    if stage is None:
+        stage = get_stage(data["stage_id"]) if data.get("stage_id") is not None else first_stage()
+    values.setdefault("source", source)
+    values.setdefault("currency", current_app.config["DEFAULT_CURRENCY"])
+    if user is not None and "owner_id" not in values:
+        values["owner_id"] = user.id
+    tags = values.pop("tags", [])
+
+    def write() -> Lead:
+        lead = Lead(**values, stage_id=stage.id, rank=_rank_at_top(stage.id))
+        lead.tags = tags
+        db.session.add(lead)
+        db.session.flush()
+        db.session.add(
+            Activity(
+                lead_id=lead.id,
+                author_id=user.id if user else None,
+                kind=ActivityKind.SYSTEM,
+                body=note or _("Lead created (%(source)s)", source=values["source"]),
+                payload={"event": "created", "source": values["source"], **(payload or {})},
+            )
+        )
+        db.session.commit()
+        return lead
+
+    lead = _retrying(write)
+    fire_event("kanban_lead_created", lead=lead, source=lead.source, user=user)
+    return lead
+
+
+def update_lead(
+    lead: Lead, data: Mapping[str, Any], *, user: User | None, version: int | None = None
+) -> Lead:
+    """Change lead fields and record what changed on the timeline."""
+    if user is not None:
+        require(user, "lead.edit")
+    values = clean_lead_data(data, partial=True)
+    if (
+        user is not None
+        and "owner_id" in values
+        and values["owner_id"] != lead.owner_id
+        and lead.owner_id is not None
+    ):
+        require(user, "lead.reassign")
+    _check_version(lead, version)
+    if (
+        values.get("next_action_kind", lead.next_action_kind) == NextActionKind.STANDBY
+        and not values.get("next_action_date", lead.next_action_date)
+    ):
+        raise ValidationError(
+            _("Some fields need your attention."),
+            fields={
+                "next_action_date": _("Standby needs the date when the lead comes back to to do.")
+            },
+        )
+    changes: dict[str, list[Any]] = {}
+    for name, new in values.items():
+        old = lead.tags if name == "tags" else getattr(lead, name)
+        if old != new:
+            changes[name] = [_jsonable(old), _jsonable(new)]
+            setattr(lead, name, new)
+    if not changes:
+        return lead
+    lead.updated_at = utcnow()
+    db.session.add(
+        Activity(
+            lead_id=lead.id,
+            author_id=user.id if user else None,
+            kind=ActivityKind.EDIT,
+            body="",
+            payload={"changes": changes},
+        )
+    )
+    _commit_or_conflict(lead)
+    fire_event("kanban_lead_updated", lead=lead, changes=changes, user=user)
+    return lead
+
+
+def add_note(
+    lead: Lead,
+    body: str,
+    *,
+    user: User | None,
+    kind: str = ActivityKind.NOTE,
+    payload: dict[str, Any] | None = None,
+    created_at: datetime | None = None,
+) -> Activity:
+    """Add an entry (a note, a call, an email...) to the lead's timeline."""
+    if user is not None:
+        require(user, "lead.note")
+    if not isinstance(body, str) or (not body.strip() and not payload):
+        raise ValidationError(
+            _("Write something first."), fields={"body": _("The note is empty.")}
+        )
+    if len(body) > 100_000:
+        raise ValidationError(
+            _("This note is too long."), fields={"body": _("At most 100,000 characters.")}
+        )
+    if not isinstance(kind, str) or not kind or len(kind) > 32:
+        raise ValidationError(_("Unknown kind of entry."), fields={"kind": _("Unknown kind.")})
+    activity = Activity(
+        lead_id=lead.id,
+        author_id=user.id if user else None,
+        kind=str(kind),
+        body=body.strip(),
+        payload=payload or {},
+        created_at=created_at or utcnow(),
+    )
+    db.session.add(activity)
+    # A touch is activity on the lead; update without bumping the version so that
+    # a note never makes a card's drag fail.
+    db.session.execute(
+        update(Lead).where(Lead.id == lead.id).values(updated_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+    fire_event("kanban_lead_noted", lead=lead, activity=activity, user=user)
+    return activity
+
+
+# ---------------------------------------------------------------------------
+# Move
+# ---------------------------------------------------------------------------
+
+
+def move_lead(
+    lead_id: int,
+    *,
+    stage_id: Any,
+    version: Any,
+    user: User | None,
+    before_id: int | None = None,
+    after_id: int | None = None,
+) -> Lead:
+    """Move a lead to a stage, next to a neighbour.
+
+    ``after_id`` is the card the lead lands below, ``before_id`` the card it lands
+    above; with both they must still be adjacent, with neither the lead goes to the
+    bottom. Only the moved lead (and a timeline entry when the stage changes) is
+    written. A stale ``version`` or a neighbour that moved away is a Conflict that
+    carries the column's current order.
+    """
+    if user is not None:
+        require(user, "lead.move")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ValidationError(
+            _("Send the version of the lead you moved."),
+            fields={"version": _("Must be a whole number.")},
+        )
+    for name, value in (("before_id", before_id), ("after_id", after_id)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValidationError(
+                _("Neighbours are given by lead id."), fields={name: _("Must be a lead id.")}
+            )
+    if lead_id in (before_id, after_id):
+        raise ValidationError(
+            _("A card cannot be placed next to itself."),
+            fields={"before_id" if before_id == lead_id else "after_id": _("Choose another card.")},
+        )
+
+    moved: dict[str, Stage] = {}
+
+    def write() -> Lead:
+        lead = get_lead(lead_id)
+        stage = get_stage(stage_id)
+        if stage.pipeline_id != lead.stage.pipeline_id:
+            raise ValidationError(
+                _("This stage belongs to another pipeline."),
+                fields={"stage_id": _("Choose a stage of the lead's pipeline.")},
+            )
+        if not lead.is_open:
+            raise Conflict(
+                _("This lead is closed. Reopen it before moving it."), **_column_state(lead, stage)
+            )
+        _check_version(lead, version, stage)
+        veto = get_hook("kanban_lead_move_veto")(lead=lead, to_stage=stage, user=user)
+        if veto:
+            raise MoveRefused(str(veto))
+        lower, upper = _gap(lead, stage, before_id, after_id)
+        rank = rank_between(lower, upper)
+        if needs_rebalance(rank):
+            rank = _rebalance(stage.id, lead.id, lower)
+        moved["from"], moved["to"] = lead.stage, stage
+        if stage.id != lead.stage_id:
+            db.session.add(
+                Activity(
+                    lead_id=lead.id,
+                    author_id=user.id if user else None,
+                    kind=ActivityKind.STAGE_CHANGE,
+                    payload={
+                        "from_stage_id": lead.stage_id,
+                        "to_stage_id": stage.id,
+                        "from": lead.stage.name,
+                        "to": stage.name,
+                    },
+                )
+            )
+        lead.stage = stage
+        lead.rank = rank
+        lead.updated_at = utcnow()
+        db.session.flush()
+        db.session.commit()
+        return lead
+
+    lead = _retrying(write)
+    fire_event("kanban_lead_moved", lead=lead, from_stage=moved["from"], to_stage=moved["to"],
+               user=user)
+    return lead
+
+
+def _gap(lead: Lead, stage: Stage, before_id: int | None, after_id: int | None):
+    """Return the ranks the lead must land between, checking the neighbours."""
+    others = select(Lead.rank).where(Lead.stage_id == stage.id, Lead.id != lead.id)
+    if after_id is not None:
+        above = _neighbour(after_id, stage, lead, "after_id")
+        below_row = db.session.execute(
+            select(Lead.id, Lead.rank)
+            .where(Lead.stage_id == stage.id, Lead.id != lead.id, Lead.rank > above.rank)
+            .order_by(Lead.rank)
+            .limit(1)
+        ).first()
+        if before_id is not None and (below_row is None or below_row.id != before_id):
+            _neighbour(before_id, stage, lead, "before_id")
+            raise Conflict(
+                _("The column changed while you were moving the card."),
+                **_column_state(lead, stage),
+            )
+        return above.rank, below_row.rank if below_row else None
+    if before_id is not None:
+        below = _neighbour(before_id, stage, lead, "before_id")
+        lower = db.session.scalar(
+            others.where(Lead.rank < below.rank).order_by(Lead.rank.desc()).limit(1)
+        )
+        return lower, below.rank
+    return db.session.scalar(others.order_by(Lead.rank.desc()).limit(1)), None
+
+
+def _neighbour(neighbour_id: int, stage: Stage, lead: Lead, field: str) -> Lead:
+    neighbour = db.session.get(Lead, neighbour_id)
+    if neighbour is None:
+        raise ValidationError(
+            _("The card you dropped next to does not exist any more."),
+            fields={field: _("Unknown lead.")},
+        )
+    if neighbour.stage_id != stage.id:
+        raise Conflict(
+            _("The card you dropped next to is now in another stage."),
+            **_column_state(lead, stage),
+        )
+    return neighbour
+
+
+def _rank_at_top(stage_id: int) -> str:
+    top = db.session.scalar(
+        select(func.min(Lead.rank)).where(Lead.stage_id == stage_id)
+    )
+    rank = rank_between(None, top)
+    return _rebalance(stage_id, None, None) if needs_rebalance(rank) else rank
+
+
+def _rebalance(stage_id: int, moving_id: int | None, lower: str | None) -> str:
+    """Give the whole column fresh, short keys (rare); return the moving lead's key.
+
+    The moving lead (if any) gets the slot just after ``lower``; with no moving lead
+    (a new card at the top) the first slot is kept free and returned.
+    """
+    rows = db.session.execute(
+        select(Lead.id, Lead.rank)
+        .where(Lead.stage_id == stage_id, Lead.id != (moving_id or 0))
+        .order_by(Lead.rank)
+    ).all()
+    order = [row.id for row in rows]
+    position = 0 if lower is None else 1 + sum(1 for row in rows if row.rank <= lower)
+    order.insert(position, moving_id or 0)
+    keys = evenly_spaced(len(order))
+    # First move every card to a temporary key, so no fresh key collides with an old one.
+    for lead_id in order:
+        if lead_id:
+            db.session.execute(
+                update(Lead).where(Lead.id == lead_id).values(rank=f"~{lead_id}"),
+                execution_options={"synchronize_session": False},
+            )
+    for lead_id, key in zip(order, keys, strict=True):
+        if lead_id and lead_id != moving_id:
+            db.session.execute(
+                update(Lead).where(Lead.id == lead_id).values(rank=key),
+                execution_options={"synchronize_session": False},
+            )
+    return keys[position]
+
+
+def column_order(stage_id: int) -> list[int]:
+    """Return the ids of the open leads of a stage, top to bottom."""
+    return list(
+        db.session.scalars(
+            select(Lead.id)
+            .where(Lead.stage_id == stage_id, Lead.status == LeadStatus.OPEN)
+            .order_by(Lead.rank)
+        )
+    )
+
+
+def _column_state(lead: Lead, stage: Stage) -> dict[str, Any]:
+    return {
+        "lead": {"id": lead.id, "stage_id": lead.stage_id, "version": lead.version},
+        "stage_id": stage.id,
+        "order": column_order(stage.id),
+    }
+
+
+def repair_ranks(stage_id: int | None = None) -> int:
+    """Give fresh keys to every column (or one) in its current order; return columns fixed."""
+    stage_ids = (
+        [stage_id] if stage_id is not None else list(db.session.scalars(select(Stage.id)))
+    )
+    for sid in stage_ids:
+        ids = list(
+            db.session.scalars(
+                select(Lead.id).where(Lead.stage_id == sid).order_by(Lead.rank, Lead.id)
+            )
+        )
+        for lead_id in ids:
+            db.session.execute(
+                update(Lead).where(Lead.id == lead_id).values(rank=f"~{lead_id}"),
+                execution_options={"synchronize_session": False},
+            )
+        for lead_id, key in zip(ids, evenly_spaced(len(ids)), strict=True):
+            db.session.execute(
+                update(Lead).where(Lead.id == lead_id).values(rank=key),
+                execution_options={"synchronize_session": False},
+            )
+    db.session.commit()
+    return len(stage_ids)
+
+
+# ---------------------------------------------------------------------------
+# Close, reopen, delete
+# ---------------------------------------------------------------------------
+
+
+def close_lead(
+    lead: Lead,
+    status: str,
+    *,
+    user: User | None,
+    lost_reason: str = "",
+    version: int | None = None,
+) -> Lead:
+    """Close a lead as won, lost (with a reason) or cancelled."""
+    if user is not None:
+        require(user, "lead.close")
+    if status not in [s.value for s in CLOSED_STATUSES]:
+        raise ValidationError(
+            _("Close a lead as won, lost or cancelled."),
+            fields={"status": _("Use won, lost or cancelled.")},
+        )
+    reason = (lost_reason or "").strip() if isinstance(lost_reason, str) else ""
+    if status == LeadStatus.LOST and not reason:
+        raise ValidationError(
+            _("Say why the lead was lost."), fields={"lost_reason": _("A reason is needed.")}
+        )
+    if len(reason) > 255:
+        raise ValidationError(
+            _("The reason is too long."), fields={"lost_reason": _("At most 255 characters.")}
+        )
+    _check_version(lead, version)
+    if not lead.is_open:
+        raise Conflict(_("This lead is already closed."), **_column_state(lead, lead.stage))
+    lead.status = status
+    lead.lost_reason = reason if status == LeadStatus.LOST else ""
+    lead.closed_at = lead.updated_at = utcnow()
+    db.session.add(
+        Activity(
+            lead_id=lead.id,
+            author_id=user.id if user else None,
+            kind=ActivityKind.SYSTEM,
+            body=reason,
+            payload={"event": "closed", "status": status, "lost_reason": lead.lost_reason},
+        )
+    )
+    _commit_or_conflict(lead)
+    fire_event("kanban_lead_closed", lead=lead, status=status, user=user)
+    return lead
+
+
+def reopen_lead(lead: Lead, *, user: User | None, version: int | None = None) -> Lead:
+    """Put a closed lead back on the board, in the stage it left, as *to do*."""
+    if user is not None:
+        require(user, "lead.close")
+    _check_version(lead, version)
+    if lead.is_open:
+        return lead
+    previous = lead.status
+    lead.status = LeadStatus.OPEN
+    lead.lost_reason = ""
+    lead.closed_at = None
+    lead.next_action_kind = NextActionKind.TODO
+    lead.updated_at = utcnow()
+    db.session.add(
+        Activity(
+            lead_id=lead.id,
+            author_id=user.id if user else None,
+            kind=ActivityKind.SYSTEM,
+            payload={"event": "reopened", "previous_status": previous},
+        )
+    )
+    _commit_or_conflict(lead)
+    fire_event("kanban_lead_reopened", lead=lead, user=user)
+    return lead
+
+
+def delete_lead(lead: Lead, *, user: User | None) -> None:
+    """Delete a lead and its timeline."""
+    if user is not None:
+        require(user, "lead.delete")
+    lead_id, title = lead.id, lead.title
+    db.session.delete(lead)
+    db.session.commit()
+    fire_event("kanban_lead_deleted", lead_id=lead_id, title=title, user=user)
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+
+def _check_version(lead: Lead, version: int | None, stage: Stage | None = None) -> None:
+    if version is None:
+        return
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ValidationError(
+            _("Send the version of the lead you edited."),
+            fields={"version": _("Must be a whole number.")},
+        )
+    if version != lead.version:
+        raise Conflict(
+            _("Someone else changed this lead a moment ago. Here is its current state."),
+            **_column_state(lead, stage or lead.stage),
+        )
+
+
+def _commit_or_conflict(lead: Lead) -> None:
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(
+            _("Someone else changed this lead a moment ago. Here is its current state."),
+            **_column_state(get_lead(lead.id), get_lead(lead.id).stage),
+        ) from None
+
+
+def _retrying(write: Callable[[], T]) -> T:
+    """Run a write transaction, retrying when a concurrent writer got there first.
+
+    Two cards landing in the same gap at once compute the same key; the unique
+    (stage, rank) constraint refuses the second, which then reads the column again.
+    SQLite may also answer "database is locked" to a writer whose snapshot is stale.
+    """
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            return write()
+        except StaleDataError:
+            db.session.rollback()
+            raise Conflict(
+                _("Someone else changed this lead a moment ago. Reload to see it.")
+            ) from None
+        except (IntegrityError, OperationalError) as exc:
+            db.session.rollback()
+            if attempt == WRITE_ATTEMPTS - 1 or not _is_retryable(exc):
+                raise
+        except BaseException:
+            db.session.rollback()
+            raise
+    raise AssertionError("unreachable")
+
+
+def _is_retryable(exc: Exception) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(
+        marker in text
+        for marker in ("uq_leads_stage_rank", "unique", "database is locked", "deadlock",
+                       "could not serialize")
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value

@@ -1,0 +1,55 @@
+"""What templates can use: plugin slots, formatting in the person's language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import Flask, current_app
+from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_login import current_user
+
+from kanban.permissions import can
+from kanban.plugins import collect, get_hook
+
+
+def slot(name: str, **kwargs: Any) -> list[Any]:
+    """Call the ``kanban_ui_<name>`` hook and join its answers (a missing hook fails loudly)."""
+    return collect(f"kanban_ui_{name}", **kwargs)
+
+
+def card_badges(leads: list[Any], user: Any) -> dict[int, list[Any]]:
+    """Ask every plugin once for all visible cards' badges."""
+    merged: dict[int, list[Any]] = {}
+    for answer in get_hook("kanban_ui_card_badges")(leads=leads, user=user):
+        for lead_id, badges in (answer or {}).items():
+            merged.setdefault(lead_id, []).extend(badges)
+    return merged
+
+
+def money(value: Decimal | int | float | None, currency: str | None = None) -> str:
+    if value is None:
+        return ""
+    return format_currency(value, currency or current_app.config["DEFAULT_CURRENCY"])
+
+
+def day(value: date | None, style: str = "medium") -> str:
+    return format_date(value, style) if value else ""
+
+
+def moment(value: datetime | None, style: str = "medium") -> str:
+    return format_datetime(value, style) if value else ""
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters.update(money=money, day=day, moment=moment)
+    app.jinja_env.globals.update(slot=slot, can=can, card_badges=card_badges)
+
+    @app.context_processor
+    def inject_common() -> dict[str, Any]:
+        return {
+            "current_locale": str(get_locale() or "en"),
+            "today": date.today(),
+            "current_user": current_user,
+        }

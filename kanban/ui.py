@@ -1,0 +1,70 @@
+"""Small data types that plugins return from hooks; the core's templates render them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Tone = Literal["neutral", "info", "success", "warning", "danger"]
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A short label on a card, e.g. ``Badge("web", title="From the contact form")``."""
+
+    text: str
+    title: str = ""
+    tone: Tone = "neutral"
+
+
+@dataclass(frozen=True)
+class ToolbarItem:
+    """A button on the board's toolbar that links somewhere."""
+
+    label: str
+    url: str
+    icon: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the top navigation bar."""
+
+    label: str
+    url: str
+    endpoint: str = ""  # marks the link as current on pages of this endpoint
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A stylesheet or script included on a page."""
+
+    kind: Literal["css", "js"]
+    url: str
+
+
+@dataclass(frozen=True)
+class LeadSource:
+    """A kind of source a plugin creates leads from."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """A file format the leads can be exported to.
+
+    ``render(header, rows, options)`` yields chunks (str or bytes) of the file, so
+    that exports stream whatever their size.
+    """
+
+    key: str
+    label: str
+    extension: str
+    media_type: str
+    render: Callable[
+        [Sequence[str], Iterable[Sequence[Any]], dict[str, Any]], Iterator[str | bytes]
+    ]

@@ -1,0 +1,1 @@
+"""Web contact-form lead capture."""

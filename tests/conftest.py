@@ -1,0 +1,169 @@
+"""Fixtures: an application per test on SQLite and (when configured) PostgreSQL,
+clients logged in per role, and a way to plug a test plugin in."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from kanban.app import create_app
+from kanban.extensions import db
+from kanban.models import Role, User
+from tests.factories import PipelineFactory, UserFactory
+
+PG_URL = os.environ.get("KANBAN_TEST_DATABASE_URL", "")
+REQUIRE_PG = os.environ.get("KANBAN_TEST_REQUIRE_POSTGRES") == "1"
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+BUILTIN_PLUGINS = ["webform", "email_bcc", "csv"]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of this test run's own, dropped at the end (the server is shared)."""
+    import psycopg
+
+    plain = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    name = f"kanban_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = psycopg.connect(plain, autocommit=True)
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL at {plain} is not reachable: {exc}")
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = plain.rsplit("/", 1)[0]
+    try:
+        yield f"postgresql+psycopg://{base.split('://', 1)[1]}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def plugins() -> list[str]:
+    """Plugins loaded by the app fixture; a test folder overrides this for its plugin."""
+    return []
+
+
+@pytest.fixture
+def app_config(backend, tmp_path, request, plugins) -> dict:
+    if backend == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+    else:
+        url = f"sqlite:///{tmp_path / 'kanban.db'}"
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "PLUGINS": plugins,
+        "PLUGINS_STRICT": True,
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+@pytest.fixture
+def app(app_config, backend, tmp_path) -> Iterator[Flask]:
+    os.environ["KANBAN_INSTANCE_PATH"] = str(tmp_path / "instance")
+    application = create_app(app_config)
+    with application.app_context():
+        db.create_all()
+        yield application
+        db.session.remove()
+        if backend == "postgresql":
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def pipeline(app):
+    return PipelineFactory(name="Sales", stages=["New", "Contacted", "Proposal", "Negotiation"])
+
+
+def make_user(role: Role) -> User:
+    return UserFactory(role=role.value, name=f"{role.value.title()} Person")
+
+
+@pytest.fixture
+def admin(app) -> User:
+    return make_user(Role.ADMIN)
+
+
+@pytest.fixture
+def manager(app) -> User:
+    return make_user(Role.MANAGER)
+
+
+@pytest.fixture
+def member(app) -> User:
+    return make_user(Role.MEMBER)
+
+
+def log_in(client: FlaskClient, user: User) -> FlaskClient:
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def member_client(app, member) -> FlaskClient:
+    return log_in(app.test_client(), member)
+
+
+@pytest.fixture
+def manager_client(app, manager) -> FlaskClient:
+    return log_in(app.test_client(), manager)
+
+
+@pytest.fixture
+def admin_client(app, admin) -> FlaskClient:
+    return log_in(app.test_client(), admin)
+
+
+@pytest.fixture
+def register_plugin(app):
+    """Register a plugin object for one test; it is unregistered afterwards."""
+    pm = app.extensions["kanban_plugins"]
+    registered = []
+
+    def register(plugin, name: str | None = None):
+        pm.register(plugin, name=name)
+        pm.check_pending()
+        registered.append(plugin)
+        return plugin
+
+    yield register
+    for plugin in registered:
+        pm.unregister(plugin)
+
+
+def pytest_sessionstart(session):
+    if REQUIRE_PG and not PG_URL:
+        raise pytest.UsageError("CI needs KANBAN_TEST_DATABASE_URL: PostgreSQL tests may not skip.")
+
+
+DATA = Path(__file__).parent / "data"
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
