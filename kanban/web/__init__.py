@@ -1,7 +1,7 @@
-"""The HTML pages of the core: the board and the lead pages."""
+"""The HTML pages of the core: the board, the lead pages and the admin pages."""
 
 from flask import Blueprint
 
 bp = Blueprint("web", __name__)
 
-from kanban.web import board  # noqa: E402,F401  (routes register on import)
+from kanban.web import admin, board, leads  # noqa: E402,F401  (routes register on import)

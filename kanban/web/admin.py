@@ -1,0 +1,1 @@
+"""Admin pages: the team, pipelines and stages."""

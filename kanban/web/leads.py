@@ -1,0 +1,1 @@
+"""Lead pages: create, edit, detail with timeline."""

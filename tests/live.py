@@ -1,0 +1,71 @@
+"""A real server in a thread and a real Chromium, for browser tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.middleware.shared_data import SharedDataMiddleware
+from werkzeug.serving import make_server
+
+ASSETS = Path(__file__).resolve().parent.parent / ".cache" / "test-assets"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass
+class LiveServer:
+    app: Flask
+    url: str
+
+
+def start_live_server(app: Flask) -> tuple[LiveServer, callable]:
+    """Serve the app (plus the test copies of front-end files under /_assets/) on a free port."""
+    wsgi = SharedDataMiddleware(app.wsgi_app, {"/_assets": str(ASSETS)})
+    server = make_server("127.0.0.1", 0, wsgi, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    live = LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
+
+    def stop() -> None:
+        server.shutdown()
+        thread.join(timeout=5)
+
+    return live, stop
+
+
+def require_chromium() -> None:
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    message = f"Chromium is not installed at {CHROMIUM}"
+    if os.environ.get("KANBAN_TEST_REQUIRE_BROWSER") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator:
+    """One headless Chromium per test worker."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
