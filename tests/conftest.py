@@ -17,7 +17,6 @@ from kanban.app import create_app
 from kanban.extensions import db
 from kanban.models import Role, User
 from tests.factories import PipelineFactory, UserFactory
-from tests.live import LiveServer, start_live_server
 
 pytest_plugins = ["tests.live"]
 
@@ -171,25 +170,3 @@ def pytest_sessionstart(session):
 DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
-
-@pytest.fixture
-def live_server(app) -> Iterator[LiveServer]:
-    """The test's app served over HTTP on a free loopback port (SQLite only)."""
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("browser tests run on SQLite")
-    app.config["SORTABLE_JS_URL"] = "/_assets/Sortable.min.js"
-    app.config["SORTABLE_JS_INTEGRITY"] = ""
-    live, stop = start_live_server(app)
-    yield live
-    stop()
-
-
-@pytest.fixture
-def page(chromium, live_server):
-    """A fresh browser page (own cookies) pointed at the live server."""
-    context = chromium.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 800}
-    )
-    page = context.new_page()
-    yield page
-    context.close()

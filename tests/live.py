@@ -69,3 +69,26 @@ def chromium() -> Iterator:
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[LiveServer]:
+    """The test's app served over HTTP on a free loopback port (SQLite only)."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("browser tests run on SQLite")
+    app.config["SORTABLE_JS_URL"] = "/_assets/Sortable.min.js"
+    app.config["SORTABLE_JS_INTEGRITY"] = ""
+    live, stop = start_live_server(app)
+    yield live
+    stop()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A fresh browser page (own cookies) pointed at the live server."""
+    context = chromium.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 800}
+    )
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,257 @@
+"""The lead services: create, edit, note, close, reopen, delete — and the events they fire."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from kanban import hookimpl
+from kanban.errors import Conflict, PermissionDenied, ValidationError
+from kanban.extensions import db
+from kanban.models import Activity, Lead, LeadStatus
+from kanban.services import leads as service
+from tests.factories import LeadFactory
+
+
+class Recorder:
+    """A plugin that remembers the lifecycle events it saw."""
+
+    def __init__(self):
+        self.events = []
+
+    @hookimpl
+    def kanban_lead_created(self, lead, source, user):
+        self.events.append(("created", lead.id, source))
+
+    @hookimpl
+    def kanban_lead_updated(self, lead, changes, user):
+        self.events.append(("updated", lead.id, sorted(changes)))
+
+    @hookimpl
+    def kanban_lead_closed(self, lead, status, user):
+        self.events.append(("closed", lead.id, status))
+
+    @hookimpl
+    def kanban_lead_reopened(self, lead, user):
+        self.events.append(("reopened", lead.id))
+
+    @hookimpl
+    def kanban_lead_deleted(self, lead_id, title, user):
+        self.events.append(("deleted", lead_id, title))
+
+    @hookimpl
+    def kanban_lead_noted(self, lead, activity, user):
+        self.events.append(("noted", lead.id, activity.kind))
+
+
+@pytest.fixture
+def recorder(register_plugin):
+    return register_plugin(Recorder())
+
+
+def test_created_lead_is_owned_by_its_creator_and_on_top_of_its_stage(pipeline, member):
+    first = LeadFactory(stage=pipeline.stages[0])
+    lead = service.create_lead({"title": "Cloud backup"}, user=member, stage=pipeline.stages[0])
+    assert lead.owner_id == member.id
+    assert service.column_order(pipeline.stages[0].id) == [lead.id, first.id]
+
+
+def test_created_lead_fires_created_with_its_source_after_commit(pipeline, member, recorder):
+    lead = service.create_lead({"title": "Training"}, user=member, source="api")
+    assert recorder.events == [("created", lead.id, "api")]
+    assert db.session.get(Lead, lead.id).source == "api"
+
+
+def test_created_lead_starts_its_timeline(pipeline, member):
+    lead = service.create_lead({"title": "Training"}, user=member)
+    entries = db.session.scalars(select(Activity).where(Activity.lead_id == lead.id)).all()
+    assert [entry.payload["event"] for entry in entries] == ["created"]
+
+
+def test_lead_without_title_is_refused_naming_the_field(pipeline, member):
+    with pytest.raises(ValidationError) as caught:
+        service.create_lead({"title": "  "}, user=member)
+    assert "title" in caught.value.fields
+    assert db.session.scalar(select(Lead.id)) is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("value", "a lot"),
+        ("value", -5),
+        ("email", "not-an-email"),
+        ("currency", "euro"),
+        ("priority", "urgent"),
+        ("owner_id", 999),
+        ("tags", {"a": 1}),
+        ("next_action_date", "31/02/2026"),
+        ("custom_fields", ["x"]),
+        ("title", "x" * 201),
+        ("title", "nul\x00byte"),
+    ],
+)
+def test_bad_field_is_named_in_the_error(pipeline, member, field, value):
+    with pytest.raises(ValidationError) as caught:
+        service.create_lead({"title": "Ok", field: value}, user=member)
+    assert field in caught.value.fields
+
+
+def test_standby_without_a_date_is_refused(pipeline, member):
+    with pytest.raises(ValidationError) as caught:
+        service.create_lead({"title": "Ok", "next_action_kind": "standby"}, user=member)
+    assert "next_action_date" in caught.value.fields
+
+
+def test_standby_lead_comes_back_to_todo_when_its_date_arrives(pipeline):
+    today = date(2026, 5, 1)
+    lead = LeadFactory(stage=pipeline.stages[0], next_action_kind="standby",
+                       next_action_date=today + timedelta(days=3))
+    assert lead.is_standby(today)
+    assert not lead.is_standby(today + timedelta(days=3))
+
+
+def test_overdue_follow_up_is_flagged(pipeline):
+    today = date(2026, 5, 1)
+    lead = LeadFactory(stage=pipeline.stages[0], next_action_date=today - timedelta(days=1))
+    assert lead.is_overdue(today)
+    assert not lead.is_overdue(today - timedelta(days=1))
+
+
+def test_unicode_and_markup_are_kept_as_text(pipeline, member):
+    lead = service.create_lead(
+        {"title": "<script>alert(1)</script>", "contact_name": "João Straße Жанна 李"},
+        user=member,
+    )
+    db.session.expire_all()
+    stored = db.session.get(Lead, lead.id)
+    assert stored.title == "<script>alert(1)</script>"
+    assert stored.contact_name == "João Straße Жанна 李"
+
+
+def test_edit_records_old_and_new_values_on_the_timeline(pipeline, member, recorder):
+    lead = LeadFactory(stage=pipeline.stages[0], value=Decimal("100.00"), owner=member)
+    service.update_lead(lead, {"value": "250.5", "tags": ["vip"]}, user=member)
+    entry = db.session.scalars(
+        select(Activity).where(Activity.lead_id == lead.id, Activity.kind == "edit")
+    ).one()
+    assert entry.payload["changes"] == {"value": ["100.00", "250.50"], "tags": [[], ["vip"]]}
+    assert recorder.events == [("updated", lead.id, ["tags", "value"])]
+
+
+def test_edit_without_changes_writes_nothing(pipeline, member, recorder):
+    lead = LeadFactory(stage=pipeline.stages[0], title="Same")
+    version = lead.version
+    service.update_lead(lead, {"title": "Same"}, user=member)
+    assert lead.version == version
+    assert recorder.events == []
+
+
+def test_edit_with_a_stale_version_is_a_conflict(pipeline, member):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    with pytest.raises(Conflict):
+        service.update_lead(lead, {"title": "New"}, user=member, version=lead.version + 1)
+    db.session.expire_all()
+    assert db.session.get(Lead, lead.id).title != "New"
+
+
+def test_member_cannot_reassign_a_colleagues_lead(pipeline, member, manager):
+    lead = LeadFactory(stage=pipeline.stages[0], owner=manager)
+    with pytest.raises(PermissionDenied):
+        service.update_lead(lead, {"owner_id": member.id}, user=member)
+
+
+def test_manager_reassigns_a_lead(pipeline, member, manager):
+    lead = LeadFactory(stage=pipeline.stages[0], owner=member)
+    service.update_lead(lead, {"owner_id": manager.id}, user=manager)
+    assert lead.owner_id == manager.id
+
+
+def test_note_lands_on_the_timeline_without_changing_the_version(pipeline, member, recorder):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    version = lead.version
+    note = service.add_note(lead, "Called, wants a proposal by Friday", user=member, kind="call")
+    db.session.expire_all()
+    assert db.session.get(Lead, lead.id).version == version
+    assert note.author_id == member.id
+    assert recorder.events == [("noted", lead.id, "call")]
+
+
+def test_empty_note_is_refused(pipeline, member):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    with pytest.raises(ValidationError) as caught:
+        service.add_note(lead, "   ", user=member)
+    assert "body" in caught.value.fields
+
+
+def test_lost_lead_needs_a_reason(pipeline, member):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    with pytest.raises(ValidationError) as caught:
+        service.close_lead(lead, "lost", user=member)
+    assert "lost_reason" in caught.value.fields
+    db.session.expire_all()
+    assert db.session.get(Lead, lead.id).status == LeadStatus.OPEN
+
+
+def test_lost_lead_keeps_its_reason_and_fires_closed(pipeline, member, recorder):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    service.close_lead(lead, "lost", user=member, lost_reason="Chose a competitor")
+    assert (lead.status, lead.lost_reason) == ("lost", "Chose a competitor")
+    assert lead.closed_at is not None
+    assert recorder.events == [("closed", lead.id, "lost")]
+
+
+def test_unknown_closing_status_is_refused(pipeline, member):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    with pytest.raises(ValidationError):
+        service.close_lead(lead, "archived", user=member)
+
+
+def test_closing_a_closed_lead_is_a_conflict(pipeline, member):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    service.close_lead(lead, "won", user=member)
+    with pytest.raises(Conflict):
+        service.close_lead(lead, "cancelled", user=member)
+
+
+def test_reopened_lead_is_open_again_and_to_do(pipeline, member, recorder):
+    lead = LeadFactory(stage=pipeline.stages[0], next_action_kind="standby",
+                       next_action_date=date.today() + timedelta(days=9))
+    service.close_lead(lead, "lost", user=member, lost_reason="No budget")
+    service.reopen_lead(lead, user=member)
+    assert (lead.status, lead.lost_reason, lead.closed_at) == ("open", "", None)
+    assert lead.next_action_kind == "todo"
+    assert recorder.events[-1] == ("reopened", lead.id)
+
+
+def test_member_cannot_delete_a_lead(pipeline, member):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    with pytest.raises(PermissionDenied):
+        service.delete_lead(lead, user=member)
+    assert db.session.get(Lead, lead.id) is not None
+
+
+def test_manager_deletes_a_lead_with_its_timeline(pipeline, manager, recorder):
+    lead = LeadFactory(stage=pipeline.stages[0], title="Gone")
+    service.add_note(lead, "hello", user=manager)
+    lead_id = lead.id
+    service.delete_lead(lead, user=manager)
+    assert db.session.get(Lead, lead_id) is None
+    assert db.session.scalar(select(Activity.id).where(Activity.lead_id == lead_id)) is None
+    assert recorder.events[-1] == ("deleted", lead_id, "Gone")
+
+
+def test_inactive_user_may_do_nothing(pipeline, member):
+    member.active = False
+    db.session.commit()
+    with pytest.raises(PermissionDenied):
+        service.create_lead({"title": "x"}, user=member)
+
+
+def test_public_source_creates_a_lead_without_a_user(pipeline, recorder):
+    lead = service.create_lead({"title": "From the site"}, user=None, source="web form: Contact")
+    assert lead.owner_id is None
+    assert recorder.events == [("created", lead.id, "web form: Contact")]
