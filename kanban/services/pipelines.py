@@ -7,25 +7,194 @@ from collections.abc import Sequence
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from kanban.errors import ValidationError
+from kanban.errors import NotFound, ValidationError
 from kanban.extensions import db
-from kanban.models import Pipeline, Stage
+from kanban.models import Lead, Pipeline, Stage, User
+from kanban.permissions import require
+
+NAME_LIMIT = 120
 
 
-def create_pipeline(name: str, stages: Sequence[str | tuple[str, bool]]) -> Pipeline:
+def list_pipelines() -> list[Pipeline]:
+    """Return every pipeline in board order."""
+    return list(db.session.scalars(select(Pipeline).order_by(Pipeline.position, Pipeline.id)))
+
+
+def get_pipeline(pipeline_id: int) -> Pipeline:
+    """Return the pipeline or raise NotFound."""
+    pipeline = db.session.get(Pipeline, pipeline_id)
+    if pipeline is None:
+        raise NotFound(_("This pipeline does not exist (it may have been deleted)."))
+    return pipeline
+
+
+def find_stage(stage_id: int) -> Stage:
+    """Return the stage or raise NotFound."""
+    stage = db.session.get(Stage, stage_id)
+    if stage is None:
+        raise NotFound(_("This stage does not exist (it may have been deleted)."))
+    return stage
+
+
+def create_pipeline(
+    name: str, stages: Sequence[str | tuple[str, bool]], *, user: User | None = None
+) -> Pipeline:
     """Create a pipeline with stages in order; a (name, True) stage is a proposal stage."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError(_("Name the pipeline."), fields={"name": _("A name is needed.")})
-    if not stages:
-        raise ValidationError(_("A pipeline needs at least one stage."),
-                              fields={"stages": _("Add a stage.")})
+    if user is not None:
+        require(user, "pipeline.manage")
+    errors: dict[str, str] = {}
+    try:
+        name = _clean_name(name, "name", _("Name the pipeline."))
+    except ValidationError as exc:
+        errors.update(exc.fields)
+    pairs = [(stage, False) if isinstance(stage, str) else stage for stage in stages]
+    pairs = [((stage_name or "").strip(), bool(flag)) for stage_name, flag in pairs]
+    pairs = [(stage_name, flag) for stage_name, flag in pairs if stage_name]
+    names = [stage_name.casefold() for stage_name, _flag in pairs]
+    if not pairs:
+        errors["stages"] = _("Add at least one stage.")
+    elif any(len(stage_name) > NAME_LIMIT for stage_name, _flag in pairs):
+        errors["stages"] = _("A stage name has at most %(limit)d characters.", limit=NAME_LIMIT)
+    elif len(set(names)) != len(names):
+        errors["stages"] = _("Two stages have the same name; give each its own.")
+    if errors:
+        raise ValidationError(_("Some fields need your attention."), fields=errors)
     position = (db.session.scalar(select(func.max(Pipeline.position))) or 0) + 1
-    pipeline = Pipeline(name=name[:120], position=position)
-    for index, stage in enumerate(stages):
-        stage_name, is_proposal = (stage, False) if isinstance(stage, str) else stage
-        pipeline.stages.append(Stage(name=stage_name[:120], position=index,
-                                     is_proposal=is_proposal))
+    pipeline = Pipeline(name=name, position=position)
+    for index, (stage_name, is_proposal) in enumerate(pairs):
+        pipeline.stages.append(Stage(name=stage_name, position=index, is_proposal=is_proposal))
     db.session.add(pipeline)
     db.session.commit()
     return pipeline
+
+
+def rename_pipeline(pipeline: Pipeline, name: str, *, user: User | None = None) -> Pipeline:
+    """Give a pipeline a new name."""
+    if user is not None:
+        require(user, "pipeline.manage")
+    pipeline.name = _clean_name(name, "name", _("Name the pipeline."))
+    db.session.commit()
+    return pipeline
+
+
+def delete_pipeline(pipeline: Pipeline, *, user: User | None = None) -> None:
+    """Delete a pipeline and its stages; refuse while it holds leads."""
+    if user is not None:
+        require(user, "pipeline.manage")
+    count = db.session.scalar(
+        select(func.count(Lead.id)).join(Lead.stage).where(Stage.pipeline_id == pipeline.id)
+    )
+    if count:
+        raise ValidationError(
+            _(
+                "The pipeline %(name)s still holds %(count)d leads (open or closed). "
+                "Move or delete them first.",
+                name=pipeline.name,
+                count=count,
+            ),
+            fields={"pipeline": _("Not empty.")},
+        )
+    db.session.delete(pipeline)
+    db.session.commit()
+
+
+def add_stage(
+    pipeline: Pipeline, name: str, *, is_proposal: bool = False, user: User | None = None
+) -> Stage:
+    """Add a stage at the end of a pipeline."""
+    if user is not None:
+        require(user, "pipeline.manage")
+    name = _clean_name(name, "name", _("Name the stage."))
+    _refuse_duplicate_stage(pipeline, name)
+    position = max((stage.position for stage in pipeline.stages), default=-1) + 1
+    stage = Stage(name=name, position=position, is_proposal=is_proposal)
+    pipeline.stages.append(stage)
+    db.session.commit()
+    return stage
+
+
+def rename_stage(stage: Stage, name: str, *, user: User | None = None) -> Stage:
+    """Give a stage a new name."""
+    if user is not None:
+        require(user, "pipeline.manage")
+    name = _clean_name(name, "name", _("Name the stage."))
+    _refuse_duplicate_stage(stage.pipeline, name, stage)
+    stage.name = name
+    db.session.commit()
+    return stage
+
+
+def set_stage_proposal(stage: Stage, is_proposal: bool, *, user: User | None = None) -> Stage:
+    """Mark a stage as holding proposals in progress (they come first), or unmark it."""
+    if user is not None:
+        require(user, "pipeline.manage")
+    stage.is_proposal = bool(is_proposal)
+    db.session.commit()
+    return stage
+
+
+def move_stage(stage: Stage, direction: str, *, user: User | None = None) -> Stage:
+    """Move a stage one place left ("up") or right ("down") in its pipeline."""
+    if user is not None:
+        require(user, "pipeline.manage")
+    if direction not in ("up", "down"):
+        raise ValidationError(
+            _("Move a stage up or down."), fields={"direction": _("Use up or down.")}
+        )
+    stages = sorted(stage.pipeline.stages, key=lambda s: (s.position, s.id))
+    index = stages.index(stage)
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(stages):
+        stages[index], stages[target] = stages[target], stages[index]
+    for position, item in enumerate(stages):
+        item.position = position
+    db.session.commit()
+    return stage
+
+
+def delete_stage(stage: Stage, *, user: User | None = None) -> None:
+    """Delete an empty stage; refuse one that holds leads or is the pipeline's last."""
+    if user is not None:
+        require(user, "pipeline.manage")
+    count = db.session.scalar(select(func.count(Lead.id)).where(Lead.stage_id == stage.id))
+    if count:
+        raise ValidationError(
+            _(
+                "The stage %(name)s still holds %(count)d leads (open or closed). "
+                "Move them to another stage first.",
+                name=stage.name,
+                count=count,
+            ),
+            fields={"stage": _("Not empty.")},
+        )
+    pipeline = stage.pipeline
+    if len(pipeline.stages) <= 1:
+        raise ValidationError(
+            _("A pipeline needs at least one stage. Add another before deleting this one."),
+            fields={"stage": _("Last stage.")},
+        )
+    pipeline.stages.remove(stage)
+    for position, item in enumerate(sorted(pipeline.stages, key=lambda s: (s.position, s.id))):
+        item.position = position
+    db.session.commit()
+
+
+def _clean_name(name: str | None, field: str, missing: str) -> str:
+    name = (name or "").strip() if isinstance(name, str) else ""
+    if not name:
+        raise ValidationError(missing, fields={field: _("A name is needed.")})
+    if len(name) > NAME_LIMIT:
+        raise ValidationError(
+            _("This name is too long."),
+            fields={field: _("At most %(limit)d characters.", limit=NAME_LIMIT)},
+        )
+    return name
+
+
+def _refuse_duplicate_stage(pipeline: Pipeline, name: str, stage: Stage | None = None) -> None:
+    for other in pipeline.stages:
+        if other is not stage and other.name.casefold() == name.casefold():
+            raise ValidationError(
+                _("The pipeline already has a stage called %(name)s.", name=other.name),
+                fields={"name": _("Choose another name.")},
+            )

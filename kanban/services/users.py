@@ -2,37 +2,130 @@
 
 from __future__ import annotations
 
+import secrets
+
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from kanban.errors import ValidationError
+from kanban.errors import NotFound, ValidationError
 from kanban.extensions import db
 from kanban.models import Role, User
+from kanban.permissions import require
 
 MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 200
+
+
+def list_users() -> list[User]:
+    """Return the team, active people first, by name."""
+    return list(
+        db.session.scalars(select(User).order_by(User.active.desc(), User.name, User.id))
+    )
+
+
+def active_users() -> list[User]:
+    """Return the people who can log in and own leads, by name."""
+    return list(db.session.scalars(select(User).where(User.active).order_by(User.name, User.id)))
+
+
+def get_user(user_id: int) -> User:
+    """Return the user or raise NotFound."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("This person is not on the team."))
+    return user
+
+
+def generate_password() -> str:
+    """Return a random password that is easy to type once."""
+    return secrets.token_urlsafe(12)
 
 
 def create_user(*, email: str, name: str = "", role: str = Role.MEMBER, password: str,
-                locale: str | None = None) -> User:
+                locale: str | None = None, user: User | None = None) -> User:
     """Add a person to the team; raise ValidationError naming what is wrong."""
+    if user is not None:
+        require(user, "user.manage")
     errors: dict[str, str] = {}
     try:
-        email = validate_email(email.strip(), check_deliverability=False).normalized.lower()
+        email = validate_email((email or "").strip(),
+                               check_deliverability=False).normalized.lower()
     except EmailNotValidError:
         errors["email"] = _("This is not a valid email address.")
     else:
-        if db.session.scalars(select(User).where(User.email == email)).first():
+        if db.session.scalars(select(User).where(func.lower(User.email) == email)).first():
             errors["email"] = _("Someone on the team already uses this email.")
+    if len((name or "").strip()) > 120:
+        errors["name"] = _("At most %(limit)d characters.", limit=120)
     if role not in [r.value for r in Role]:
         errors["role"] = _("Use admin, manager or member.")
     if len(password or "") < MIN_PASSWORD_LENGTH:
         errors["password"] = _("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
+    elif len(password) > MAX_PASSWORD_LENGTH:
+        errors["password"] = _("At most %(limit)d characters.", limit=MAX_PASSWORD_LENGTH)
     if errors:
         raise ValidationError(_("Some fields need your attention."), fields=errors)
-    user = User(email=email, name=(name or email.split("@")[0]).strip()[:120], role=role,
-                locale=locale)
-    user.set_password(password)
-    db.session.add(user)
+    person = User(email=email, name=((name or "").strip() or email.split("@")[0])[:120],
+                  role=role, locale=locale)
+    person.set_password(password)
+    db.session.add(person)
     db.session.commit()
-    return user
+    return person
+
+
+def change_role(person: User, role: str, *, user: User | None = None) -> User:
+    """Give a person another role; the team always keeps an active admin."""
+    if user is not None:
+        require(user, "user.manage")
+    if role not in [r.value for r in Role]:
+        raise ValidationError(
+            _("Use admin, manager or member."), fields={"role": _("Unknown role.")}
+        )
+    if person.role == Role.ADMIN and role != Role.ADMIN and _is_last_admin(person):
+        raise ValidationError(
+            _("%(name)s is the last admin. Make someone else an admin first.", name=person.name),
+            fields={"role": _("The team needs an admin.")},
+        )
+    person.role = role
+    db.session.commit()
+    return person
+
+
+def deactivate_user(person: User, *, user: User | None = None) -> User:
+    """Stop a person from logging in; their leads and history stay."""
+    if user is not None:
+        require(user, "user.manage")
+        if person.id == user.id:
+            raise ValidationError(
+                _("You cannot deactivate yourself. Ask another admin."),
+                fields={"active": _("This is you.")},
+            )
+    if person.role == Role.ADMIN and _is_last_admin(person):
+        raise ValidationError(
+            _("%(name)s is the last admin. Make someone else an admin first.", name=person.name),
+            fields={"active": _("The team needs an admin.")},
+        )
+    person.active = False
+    db.session.commit()
+    return person
+
+
+def reactivate_user(person: User, *, user: User | None = None) -> User:
+    """Let a deactivated person log in again."""
+    if user is not None:
+        require(user, "user.manage")
+    person.active = True
+    db.session.commit()
+    return person
+
+
+def _is_last_admin(person: User) -> bool:
+    if not person.active:
+        return False
+    others = db.session.scalar(
+        select(func.count(User.id)).where(
+            User.role == Role.ADMIN, User.active, User.id != person.id
+        )
+    )
+    return not others
