@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
 from flask import request
@@ -9,6 +11,10 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import UnsupportedMediaType
 
 from kanban.errors import ServiceError, ValidationError
+
+# Ids are 32-bit integers on PostgreSQL; a larger number can never name a row.
+MAX_ID = 2**31 - 1
+MAX_PAGE = 1_000_000
 
 
 class BadJSON(ServiceError):
@@ -20,15 +26,49 @@ def json_body() -> dict[str, Any]:
     """Return the request's JSON object, or raise a clear 400 / 415 / 422."""
     if not request.is_json:
         raise UnsupportedMediaType()
-    data = request.get_json(silent=True)
-    if data is None:
-        raise BadJSON(_("The body is not valid JSON."))
+    try:
+        data = json.loads(request.get_data(cache=True), parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        # ValueError covers bad syntax, bad UTF-8, NaN / Infinity and huge numbers.
+        raise BadJSON(_("The body is not valid JSON.")) from None
     if not isinstance(data, dict):
         raise ValidationError(_("Send a JSON object."))
+    errors = {str(name): message for name, value in data.items()
+              if (message := _unstorable(name) or _unstorable(value))}
+    if errors:
+        raise ValidationError(_("Some fields need your attention."), fields=errors)
     return data
 
 
-def int_field(data: dict[str, Any], name: str, *, required: bool = False) -> int | None:
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _unstorable(value: Any) -> str | None:
+    """Name what no database can store in a value: NUL, lone surrogates, infinite numbers."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return _("Contains a character that cannot be stored.")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return _("Contains a character that cannot be stored.")
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return _("Must be a finite number.")
+    if isinstance(value, dict):
+        items = [*value.keys(), *value.values()]
+    elif isinstance(value, list):
+        items = value
+    else:
+        return None
+    return next((message for item in items if (message := _unstorable(item))), None)
+
+
+def int_field(
+    data: dict[str, Any], name: str, *, required: bool = False, is_id: bool = False
+) -> int | None:
+    """Return a whole-number field (None when absent), or raise a 422 naming it."""
     value = data.get(name)
     if value is None:
         if required:
@@ -40,6 +80,11 @@ def int_field(data: dict[str, Any], name: str, *, required: bool = False) -> int
         raise ValidationError(
             _("Some fields need your attention."), fields={name: _("Must be a whole number.")}
         )
+    if is_id and not 1 <= value <= MAX_ID:
+        raise ValidationError(
+            _("Some fields need your attention."),
+            fields={name: _("There is nothing with this id.")},
+        )
     return value
 
 
@@ -48,10 +93,10 @@ def page_args(default_size: int, max_size: int) -> tuple[int, int]:
     errors = {}
     try:
         page = int(request.args.get("page", 1))
-        if page < 1:
+        if not 1 <= page <= MAX_PAGE:
             raise ValueError
     except ValueError:
-        errors["page"] = _("Must be a whole number from 1.")
+        errors["page"] = _("Must be a whole number from 1 to %(max)d.", max=MAX_PAGE)
         page = 1
     try:
         per_page = int(request.args.get("per_page", default_size))

@@ -7,13 +7,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from kanban.api import bp
-from kanban.api.helpers import int_field, json_body, page_args
+from kanban.api.helpers import MAX_ID, int_field, json_body, page_args
 from kanban.api.serializers import activity_json, lead_json
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import Activity, Lead
 from kanban.services import leads as lead_service
 from kanban.services.queries import LeadFilter, filter_leads
+
+LEAD = f"/leads/<int(max={MAX_ID}):lead_id>"
+
+
+def _known_id(value: object) -> object:
+    """Return the value, or None when it is a number too large to be any row's id."""
+    if isinstance(value, int) and not 1 <= value <= MAX_ID:
+        return None
+    return value
 
 
 @bp.get("/leads")
@@ -45,7 +54,7 @@ def create_lead():
     data = json_body()
     stage = None
     if "stage_id" in data:
-        stage = lead_service.get_stage(data["stage_id"])
+        stage = lead_service.get_stage(_known_id(data["stage_id"]))
     lead = lead_service.create_lead(data, user=current_user, source=data.get("source") or "api",
                                     stage=stage)
     response = jsonify(lead_json(lead))
@@ -54,12 +63,12 @@ def create_lead():
     return response
 
 
-@bp.get("/leads/<int:lead_id>")
+@bp.get(LEAD)
 def show_lead(lead_id: int):
     return jsonify(lead_json(lead_service.get_lead(lead_id)))
 
 
-@bp.patch("/leads/<int:lead_id>")
+@bp.patch(LEAD)
 def update_lead(lead_id: int):
     data = json_body()
     lead = lead_service.get_lead(lead_id)
@@ -69,28 +78,28 @@ def update_lead(lead_id: int):
     return jsonify(lead_json(lead))
 
 
-@bp.delete("/leads/<int:lead_id>")
+@bp.delete(LEAD)
 def delete_lead(lead_id: int):
     lead_service.delete_lead(lead_service.get_lead(lead_id), user=current_user)
     return "", 204
 
 
-@bp.post("/leads/<int:lead_id>/move")
+@bp.post(LEAD + "/move")
 def move_lead(lead_id: int):
     data = json_body()
     lead_service.get_lead(lead_id)
     lead = lead_service.move_lead(
         lead_id,
-        stage_id=int_field(data, "stage_id", required=True),
+        stage_id=int_field(data, "stage_id", required=True, is_id=True),
         version=int_field(data, "version", required=True),
-        before_id=int_field(data, "before_id"),
-        after_id=int_field(data, "after_id"),
+        before_id=int_field(data, "before_id", is_id=True),
+        after_id=int_field(data, "after_id", is_id=True),
         user=current_user,
     )
     return jsonify(lead_json(lead))
 
 
-@bp.post("/leads/<int:lead_id>/close")
+@bp.post(LEAD + "/close")
 def close_lead(lead_id: int):
     data = json_body()
     lead = lead_service.close_lead(
@@ -103,7 +112,7 @@ def close_lead(lead_id: int):
     return jsonify(lead_json(lead))
 
 
-@bp.post("/leads/<int:lead_id>/reopen")
+@bp.post(LEAD + "/reopen")
 def reopen_lead(lead_id: int):
     data = json_body() if request.content_length else {}
     lead = lead_service.reopen_lead(
@@ -112,7 +121,7 @@ def reopen_lead(lead_id: int):
     return jsonify(lead_json(lead))
 
 
-@bp.get("/leads/<int:lead_id>/activities")
+@bp.get(LEAD + "/activities")
 def list_activities(lead_id: int):
     lead = lead_service.get_lead(lead_id)
     activities = db.session.scalars(
@@ -123,7 +132,7 @@ def list_activities(lead_id: int):
     return jsonify({"activities": [activity_json(a) for a in activities]})
 
 
-@bp.post("/leads/<int:lead_id>/notes")
+@bp.post(LEAD + "/notes")
 def add_note(lead_id: int):
     data = json_body()
     lead = lead_service.get_lead(lead_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -46,6 +47,7 @@ EDITABLE_FIELDS = (
 PRIORITY_NAMES = {"low": Priority.LOW, "normal": Priority.NORMAL, "high": Priority.HIGH}
 MAX_TAGS = 20
 MAX_VALUE = Decimal("999999999999.99")
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 
 def clean_lead_data(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
@@ -134,12 +136,14 @@ def _currency(value: Any, name: str) -> str:
 def _owner(value: Any, name: str) -> int | None:
     if value is None or value == "":
         return None
+    if isinstance(value, bool | float):
+        raise FieldError(_("Choose a user."))
     try:
         owner_id = int(value)
     except (TypeError, ValueError):
         raise FieldError(_("Choose a user.")) from None
-    if isinstance(value, (bool, float)):
-        raise FieldError(_("Choose a user."))
+    if not 1 <= owner_id <= MAX_ID:
+        raise FieldError(_("There is no active user with this id."))
     owner = db.session.get(User, owner_id)
     if owner is None or not owner.active:
         raise FieldError(_("There is no active user with this id."))
@@ -151,7 +155,12 @@ def _priority(value: Any, name: str) -> int:
         return int(PRIORITY_NAMES[value.strip().lower()])
     if isinstance(value, int) and not isinstance(value, bool) and value in iter(Priority):
         return int(value)
-    if isinstance(value, str) and value.strip().isdigit() and int(value) in iter(Priority):
+    if (
+        isinstance(value, str)
+        and value.strip().isascii()
+        and value.strip().isdigit()
+        and int(value) in iter(Priority)
+    ):
         return int(value)
     raise FieldError(_("Use low, normal or high."))
 
@@ -168,6 +177,8 @@ def _tags(value: Any, name: str) -> list[str]:
         raise FieldError(_("At most %(count)d tags.", count=MAX_TAGS))
     if any(len(tag) > 64 for tag in tags):
         raise FieldError(_("A tag has at most 64 characters."))
+    if any("\x00" in tag for tag in tags):
+        raise FieldError(_("Contains a character that cannot be stored."))
     return tags
 
 
@@ -186,6 +197,10 @@ def _custom_fields(value: Any, name: str) -> dict[str, Any]:
             raise FieldError(_("Custom field values must be text, numbers or yes/no."))
         if isinstance(item, str) and len(item) > 10_000:
             raise FieldError(_("A custom field value is too long."))
+        if "\x00" in key or (isinstance(item, str) and "\x00" in item):
+            raise FieldError(_("Contains a character that cannot be stored."))
+        if isinstance(item, float) and not math.isfinite(item):
+            raise FieldError(_("Custom field values must be text, numbers or yes/no."))
         clean[key.strip()] = item
     return clean
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -12,7 +12,7 @@ from sqlalchemy import Select, and_, exists, or_, select
 
 from kanban.errors import ValidationError
 from kanban.models import Lead, LeadStatus, LeadTag, Stage
-from kanban.services.lead_input import PRIORITY_NAMES
+from kanban.services.lead_input import MAX_ID, PRIORITY_NAMES
 
 STATUS_ALL = "all"
 STATUS_CLOSED = "closed"
@@ -45,12 +45,18 @@ class LeadFilter:
                 values[name] = int(raw)
             except (TypeError, ValueError):
                 errors[name] = _("Must be a number.")
+                continue
+            if not 1 <= values[name] <= MAX_ID:
+                del values[name]
+                errors[name] = _("There is nothing with this id.")
         if tag := (args.get("tag") or "").strip().lower():
             values["tag"] = tag
+            if "\x00" in tag:
+                errors["tag"] = _("Contains a character that cannot be stored.")
         if raw := (args.get("priority") or "").strip().lower():
             if raw in PRIORITY_NAMES:
                 values["priority"] = int(PRIORITY_NAMES[raw])
-            elif raw.isdigit() and int(raw) in PRIORITY_NAMES.values():
+            elif raw.isascii() and raw.isdigit() and int(raw) in PRIORITY_NAMES.values():
                 values["priority"] = int(raw)
             else:
                 errors["priority"] = _("Use low, normal or high.")
@@ -61,6 +67,8 @@ class LeadFilter:
                 errors["status"] = _("Use open, won, lost, cancelled, closed or all.")
         if text := (args.get("q") or args.get("text") or "").strip():
             values["text"] = text[:200]
+            if "\x00" in text:
+                errors["q"] = _("Contains a character that cannot be stored.")
         for name in ("created_from", "created_to"):
             if raw := (args.get(name) or "").strip():
                 try:
@@ -124,7 +132,12 @@ def filter_leads(filters: LeadFilter, statement: Select | None = None) -> Select
             )
         )
     if filters.created_from is not None:
-        conditions.append(Lead.created_at >= filters.created_from)
-    if filters.created_to is not None:
-        conditions.append(Lead.created_at < filters.created_to + timedelta(days=1))
+        conditions.append(Lead.created_at >= _start_of(filters.created_from))
+    if filters.created_to is not None and filters.created_to < date.max:
+        conditions.append(Lead.created_at < _start_of(filters.created_to + timedelta(days=1)))
     return stmt.where(*conditions)
+
+
+def _start_of(day: date) -> datetime:
+    """Return midnight UTC of the day: created_at is a timestamp, not a date."""
+    return datetime.combine(day, time.min, tzinfo=UTC)
