@@ -45,6 +45,6 @@ def add_plugin_migrations(config):
     locations = [str(CORE_VERSIONS)]
     locations += [path for path in get_plugin_manager(current_app).hook.kanban_register_migrations()
                   if path]
-    config.set_main_option("version_path_separator", "os")
+    config.set_main_option("path_separator", "os")
     config.set_main_option("version_locations", os.pathsep.join(locations))
     return config

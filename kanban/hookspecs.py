@@ -210,12 +210,20 @@ def kanban_lead_closed(lead: Lead, status: str, user: User | None) -> None:
 
 @hookspec
 def kanban_lead_reopened(lead: Lead, user: User | None) -> None:
-    """React to a closed lead that is open again. Called after commit. Returns nothing."""
+    """React to a closed lead that is open again.
+
+    Called after the change is committed; the lead is back in the stage it left,
+    as *to do*. Returns nothing.
+    """
 
 
 @hookspec
 def kanban_lead_deleted(lead_id: int, title: str, user: User | None) -> None:
-    """React to a deleted lead. Called after commit with its former id and title."""
+    """React to a deleted lead.
+
+    Called after the deletion is committed, with the lead's former id and title (the
+    lead and its timeline are gone). Returns nothing.
+    """
 
 
 @hookspec

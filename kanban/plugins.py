@@ -115,9 +115,27 @@ def plugin_report(app: Flask) -> list[dict[str, Any]]:
     pm = get_plugin_manager(app)
     rows = []
     for name, plugin in pm.list_name_plugin():
+        if plugin is None:  # blocked by configuration
+            continue
         hooks = sorted(caller.name for caller in pm.get_hookcallers(plugin) or [])
         rows.append({"name": name, "hooks": hooks, "error": None})
     for status in pm.kanban_statuses:
         if status.error:
             rows.append({"name": status.name, "hooks": [], "error": status.error})
     return rows
+
+
+def hook_reference() -> str:
+    """Return a Markdown reference of every hook spec, from the specs' own docstrings."""
+    import inspect
+
+    lines = []
+    for name in sorted(n for n in dir(hookspecs) if n.startswith("kanban_")):
+        function = getattr(hookspecs, name)
+        options = getattr(function, "kanban_spec", {}) or {}
+        signature = str(inspect.signature(function)).replace("'", "")
+        flags = [flag for flag in ("firstresult", "historic") if options.get(flag)]
+        summary = inspect.cleandoc(function.__doc__ or "").split("\n\n")
+        lines.append(f"- `{name}{signature}`" + (f" ({', '.join(flags)})" if flags else ""))
+        lines.extend(f"  {paragraph.replace(chr(10), ' ')}" for paragraph in summary)
+    return "\n".join(lines)

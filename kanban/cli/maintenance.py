@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from kanban.demo import create_demo_data
 from kanban.extensions import db
 from kanban.models import Lead, Role, User
-from kanban.plugins import plugin_report
+from kanban.plugins import hook_reference, plugin_report
 from kanban.services.leads import repair_ranks as fix_ranks
 from kanban.services.users import create_user
 
@@ -47,9 +47,13 @@ def first_run() -> None:
 
 
 @click.command("plugins")
+@click.option("--reference", is_flag=True, help="Print the hook reference (Markdown) instead.")
 @with_appcontext
-def plugins() -> None:
+def plugins(reference: bool) -> None:
     """List loaded plugins and the hooks each implements."""
+    if reference:
+        click.echo(hook_reference())
+        return
     for row in plugin_report(current_app):
         if row["error"]:
             click.echo(f"{row['name']}: FAILED TO LOAD: {row['error']}")
