@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import Flask, current_app, request
+from flask_babel import Domain
 from flask_login import current_user
 
 from kanban.extensions import babel
@@ -19,8 +20,16 @@ def select_locale() -> str | None:
     return None
 
 
+class AppDomain(Domain):
+    """Cache catalogues per application: each app may merge different plugins' catalogues."""
+
+    def get_translations_cache(self, ctx) -> dict:
+        return current_app.extensions.setdefault("kanban_translations_cache", {})
+
+
 def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    babel.__dict__["domain_instance"] = AppDomain()
 
 
 def add_translation_directories(app: Flask, directories: Iterable[str]) -> None:

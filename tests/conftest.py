@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -74,10 +74,25 @@ def app_config(backend, tmp_path, request, plugins) -> dict:
     }
 
 
+class RequestClient(FlaskClient):
+    """A test client whose every request starts with empty ``g``, as in production.
+
+    Tests keep an application context open (for factories and the shared session),
+    which Flask reuses for requests; without this, ``g`` (and the user Flask-Login
+    caches there) would leak from one request into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config, backend, tmp_path) -> Iterator[Flask]:
     os.environ["KANBAN_INSTANCE_PATH"] = str(tmp_path / "instance")
     application = create_app(app_config)
+    application.test_client_class = RequestClient
     with application.app_context():
         db.create_all()
         yield application

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import Flask, current_app, g, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from kanban.auth.tokens import user_from_bearer
@@ -63,7 +64,7 @@ def _require_login_and_csrf():
         return None
     is_public = getattr(view, "is_public", False)
     if request.method in UNSAFE_METHODS and not getattr(view, "csrf_exempt", False):
-        _ = current_user.is_authenticated  # loads the user, from the session or a token
+        current_user._get_current_object()  # loads the user, from the session or a token
         # A Bearer-token client is not a browser that another site could make post.
         if not g.get("authenticated_by_token") and current_app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect(apply_exemptions=True)

@@ -1,0 +1,216 @@
+"""Login, throttling, CSRF, API tokens, security headers and languages."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from kanban.app import create_app
+from kanban.auth.tokens import create_token, revoke_token
+from kanban.extensions import db
+from kanban.models import ApiToken
+from tests.conftest import log_in
+from tests.factories import PASSWORD, LeadFactory, UserFactory
+
+
+def login(client, email, password=PASSWORD):
+    return client.post("/login", data={"email": email, "password": password})
+
+
+def test_right_password_logs_in_and_opens_the_board(client, member):
+    response = login(client, member.email)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/board")
+
+
+def test_wrong_password_is_refused_in_plain_words(client, member):
+    response = login(client, member.email, "wrong password")
+    assert response.status_code == 401
+    assert "Wrong email or password." in response.text
+    assert client.get("/board").status_code == 302
+
+
+def test_deactivated_person_cannot_log_in(client, app):
+    user = UserFactory(active=False)
+    assert login(client, user.email).status_code == 401
+
+
+def test_login_goes_back_to_the_page_asked_for_but_never_offsite(client, member):
+    assert client.post("/login?next=/profile", data={
+        "email": member.email, "password": PASSWORD}).headers["Location"] == "/profile"
+    client.post("/logout")
+    response = client.post("/login?next=//evil.example/x", data={
+        "email": member.email, "password": PASSWORD})
+    assert response.headers["Location"].endswith("/board")
+
+
+def test_logout_ends_the_session(member_client):
+    member_client.post("/logout")
+    assert member_client.get("/board").status_code == 302
+
+
+def test_api_without_login_answers_401_json(client, pipeline):
+    response = client.get("/api/v1/leads")
+    assert response.status_code == 401
+    assert response.json["error"]["code"] == "unauthorized"
+
+
+@pytest.fixture
+def throttled_app(app_config):
+    application = create_app({**app_config, "RATELIMIT_ENABLED": True,
+                              "LOGIN_LIMITS_PER_ACCOUNT": "3 per minute",
+                              "LOGIN_LIMITS_PER_IP": "5 per minute"})
+    with application.app_context():
+        db.create_all()
+        yield application
+
+
+def test_repeated_wrong_passwords_for_one_account_are_throttled(throttled_app):
+    user = UserFactory()
+    client = throttled_app.test_client()
+    for _ in range(3):
+        assert login(client, user.email, "nope").status_code == 401
+    response = login(client, user.email, PASSWORD)
+    assert response.status_code == 429
+    assert "Wait a minute" in response.text or "Too many" in response.text
+
+
+def test_throttling_one_account_leaves_others_alone(throttled_app):
+    victim, colleague = UserFactory(), UserFactory()
+    attacker = throttled_app.test_client()
+    for _ in range(3):
+        login(attacker, victim.email, "nope")
+    other_ip = throttled_app.test_client()
+    other_ip.environ_base["REMOTE_ADDR"] = "10.9.8.7"
+    assert login(other_ip, colleague.email).status_code == 302
+
+
+def test_one_address_guessing_many_accounts_is_throttled(throttled_app):
+    client = throttled_app.test_client()
+    for n in range(5):
+        login(client, f"guess{n}@example.com", "nope")
+    assert login(client, "guess-last@example.com", "nope").status_code == 429
+
+
+@pytest.fixture
+def csrf_app(app_config):
+    application = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    with application.app_context():
+        db.create_all()
+        yield application
+
+
+def test_browser_post_without_csrf_token_is_refused(csrf_app):
+    user = UserFactory()
+    stage_lead = LeadFactory()
+    client = log_in(csrf_app.test_client(), user)
+    response = client.post(f"/api/v1/leads/{stage_lead.id}/notes", json={"body": "hi"})
+    assert response.status_code == 400
+    assert response.json["error"]["code"] == "csrf"
+
+
+def test_login_form_without_csrf_token_is_refused(csrf_app):
+    user = UserFactory()
+    response = csrf_app.test_client().post("/login", data={"email": user.email,
+                                                           "password": PASSWORD})
+    assert response.status_code == 400
+
+
+def test_browser_post_with_the_pages_csrf_token_is_accepted(csrf_app):
+    user = UserFactory()
+    lead = LeadFactory()
+    client = log_in(csrf_app.test_client(), user)
+    page = client.get("/profile").text
+    token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+    response = client.post(f"/api/v1/leads/{lead.id}/notes", json={"body": "hi"},
+                           headers={"X-CSRFToken": token})
+    assert response.status_code == 201
+
+
+def test_bearer_token_works_without_csrf(csrf_app):
+    user = UserFactory()
+    lead = LeadFactory()
+    _token, secret = create_token(user, "script")
+    response = csrf_app.test_client().post(
+        f"/api/v1/leads/{lead.id}/notes", json={"body": "hi"},
+        headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 201
+
+
+def test_token_is_stored_only_as_a_hash(app, member):
+    token, secret = create_token(member, "CI")
+    stored = db.session.scalars(select(ApiToken)).one()
+    assert secret not in (stored.token_hash, stored.prefix)
+    assert stored.id == token.id
+
+
+def test_revoked_token_no_longer_works(client, member, pipeline):
+    token, secret = create_token(member, "old laptop")
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert client.get("/api/v1/leads", headers=headers).status_code == 200
+    revoke_token(token)
+    response = client.get("/api/v1/leads", headers=headers)
+    assert response.status_code == 401
+    assert "revoked" in response.json["error"]["message"]
+
+
+def test_token_of_a_deactivated_person_no_longer_works(client, member, pipeline):
+    _token, secret = create_token(member, "x")
+    member.active = False
+    db.session.commit()
+    assert client.get("/api/v1/leads", headers={"Authorization": f"Bearer {secret}"}
+                      ).status_code == 401
+
+
+def test_profile_shows_a_new_token_once_and_can_revoke_it(member_client, member):
+    page = member_client.post("/profile/tokens", data={"name": "Zapier"}).text
+    secret = page.split('<code id="new-token">', 1)[1].split("<", 1)[0]
+    assert secret.startswith("kbn_") and len(secret) > 40
+    assert secret not in member_client.get("/profile").text
+    token = db.session.scalars(select(ApiToken)).one()
+    member_client.post(f"/profile/tokens/{token.id}/revoke")
+    db.session.expire_all()
+    assert db.session.get(ApiToken, token.id).is_revoked
+
+
+def test_nobody_revokes_someone_elses_token(member_client, manager):
+    token, _secret = create_token(manager, "theirs")
+    assert member_client.post(f"/profile/tokens/{token.id}/revoke").status_code == 404
+    db.session.expire_all()
+    assert not db.session.get(ApiToken, token.id).is_revoked
+
+
+def test_pages_carry_security_headers(client):
+    response = client.get("/login")
+    assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_session_cookie_is_http_only_and_same_site(client, member):
+    response = login(client, member.email)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_browser_language_chooses_portuguese(client):
+    page = client.get("/login", headers={"Accept-Language": "pt-PT,pt;q=0.9"}).text
+    assert 'lang="pt"' in page
+
+
+def test_profile_language_wins_over_the_browser(client, app):
+    user = UserFactory(locale="en")
+    log_in(client, user)
+    page = client.get("/profile", headers={"Accept-Language": "pt"}).text
+    assert 'lang="en"' in page
+
+
+def test_changing_the_password_needs_the_current_one(member_client, member):
+    member_client.post("/profile/password", data={"current_password": "wrong",
+                                                  "new_password": "a new long password"})
+    db.session.refresh(member)
+    assert member.check_password(PASSWORD)
+    member_client.post("/profile/password", data={"current_password": PASSWORD,
+                                                  "new_password": "a new long password"})
+    db.session.refresh(member)
+    assert member.check_password("a new long password")
