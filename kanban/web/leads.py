@@ -1,1 +1,321 @@
-"""Lead pages: create, edit, detail with timeline."""
+"""Lead pages: create, edit, detail with timeline, and the actions posted from them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from kanban.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
+from kanban.extensions import db
+from kanban.models import Activity, Lead, NextActionKind, User
+from kanban.permissions import can
+from kanban.services import leads as lead_service
+from kanban.services.lead_input import MAX_ID, clean_lead_data
+from kanban.services.pipelines import list_pipelines
+from kanban.services.users import active_users
+from kanban.web import bp
+from kanban.web.forms import (
+    PRIORITY_VALUES,
+    CloseForm,
+    LeadEditForm,
+    LeadForm,
+    MoveForm,
+    NoteForm,
+    VersionForm,
+    lost_reason_choices,
+    owner_choices,
+    show_errors,
+    stage_choices,
+    with_ids,
+)
+
+LEAD_FIELDS = (
+    "title", "value", "currency", "contact_name", "company", "email", "phone", "owner_id",
+    "priority", "tags", "description", "next_action_kind", "next_action_date", "next_action_text",
+)
+FIELD_LABELS = {
+    "title": _l("Title"), "value": _l("Value"), "currency": _l("Currency"),
+    "contact_name": _l("Contact name"), "company": _l("Company"), "email": _l("Email"),
+    "phone": _l("Phone"), "owner_id": _l("Owner"), "priority": _l("Priority"),
+    "tags": _l("Tags"), "description": _l("Description"), "source": _l("Source"),
+    "next_action_kind": _l("Next action"), "next_action_date": _l("Next action date"),
+    "next_action_text": _l("What to do"), "custom_fields": _l("Custom fields"),
+}
+
+
+# ---------------------------------------------------------------------------
+# Create and edit
+# ---------------------------------------------------------------------------
+
+
+@bp.route("/leads/new", methods=["GET", "POST"])
+def new_lead():
+    form = _with_choices(LeadForm())
+    status = 200
+    if request.method == "GET":
+        stage_id = request.args.get("stage_id", type=int)
+        form.stage_id.data = str(stage_id) if stage_id else form.stage_id.data
+        form.owner_id.data = str(current_user.id)
+        form.currency.data = current_app.config["DEFAULT_CURRENCY"]
+        form.priority.data = "normal"
+        form.next_action_kind.data = NextActionKind.TODO.value
+    else:
+        data = _posted_lead_data()
+        if not data.get("currency"):
+            data.pop("currency", None)
+        data["stage_id"] = _posted_id("stage_id")
+        try:
+            lead = lead_service.create_lead(data, user=current_user)
+        except ValidationError as exc:
+            status = _refused(form, exc)
+        else:
+            flash(_("The lead is created."), "success")
+            return redirect(url_for("web.show_lead", lead_id=lead.id))
+    return render_template("web/lead_form.html", form=form, lead=None, page="lead_form"), status
+
+
+@bp.route("/leads/<int:lead_id>/edit", methods=["GET", "POST"])
+def edit_lead(lead_id: int):
+    lead = lead_service.get_lead(lead_id)
+    if request.method == "GET":
+        form = _with_choices(_edit_form(lead))
+        return _render_edit(form, lead)
+    form = _with_choices(LeadEditForm())
+    data = _posted_lead_data()
+    try:
+        lead_service.update_lead(lead, data, user=current_user, version=_posted_id("version"))
+    except Conflict as exc:
+        db.session.rollback()
+        lead = lead_service.get_lead(lead_id)
+        typed = {name: data[name] for name in data if _differs(lead, name, data[name])}
+        fresh = _with_choices(_edit_form(lead))
+        return _render_edit(fresh, lead, conflict=exc.message, typed=typed, status=409)
+    except ValidationError as exc:
+        db.session.rollback()
+        status = _refused(form, exc)
+        return _render_edit(form, lead_service.get_lead(lead_id), status=status)
+    flash(_("Your changes are saved."), "success")
+    return redirect(url_for("web.show_lead", lead_id=lead.id))
+
+
+def _render_edit(form: LeadEditForm, lead: Lead, *, conflict: str = "", typed=None,
+                 status: int = 200):
+    return render_template(
+        "web/lead_form.html", form=form, lead=lead, conflict=conflict, typed=typed or {},
+        field_labels=FIELD_LABELS, page="lead_form",
+    ), status
+
+
+def _edit_form(lead: Lead) -> LeadEditForm:
+    form = LeadEditForm(formdata=None, obj=lead)
+    form.value.data = "" if lead.value is None else str(lead.value)
+    form.owner_id.data = str(lead.owner_id or "")
+    form.priority.data = PRIORITY_VALUES.get(lead.priority, "normal")
+    form.tags.data = ", ".join(lead.tags)
+    form.next_action_date.data = lead.next_action_date.isoformat() if lead.next_action_date else ""
+    form.stage_id.data = str(lead.stage_id)
+    form.version.data = str(lead.version)
+    return form
+
+
+def _with_choices(form):
+    form.owner_id.choices = owner_choices(active_users())
+    form.stage_id.choices = stage_choices(list_pipelines())
+    if form.stage_id.data is None and form.stage_id.choices:
+        form.stage_id.data = form.stage_id.choices[0].value
+    return form
+
+
+def _posted_lead_data() -> dict[str, Any]:
+    return {name: request.form.get(name, "") for name in LEAD_FIELDS if name in request.form}
+
+
+def _posted_id(name: str) -> int | str | None:
+    """Return a posted id as a number, or the raw text so the service names it as wrong."""
+    raw = (request.form.get(name) or "").strip()
+    if raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID:
+        return int(raw)
+    return raw or None
+
+
+def _differs(lead: Lead, name: str, typed: str) -> bool:
+    try:
+        clean = clean_lead_data({name: typed}, partial=True).get(name)
+    except ValidationError:
+        return True
+    current = lead.tags if name == "tags" else getattr(lead, name)
+    return clean != current
+
+
+def _refused(form, exc: ValidationError) -> int:
+    unshown = show_errors(form, exc.fields)
+    flash(exc.message, "error")
+    for message in unshown.values():
+        flash(message, "error")
+    return exc.status
+
+
+# ---------------------------------------------------------------------------
+# Detail and timeline
+# ---------------------------------------------------------------------------
+
+
+@bp.get("/leads/<int:lead_id>")
+def show_lead(lead_id: int):
+    return _render_detail(lead_service.get_lead(lead_id))
+
+
+def _render_detail(lead: Lead, *, status: int = 200, note_form=None, close_form=None,
+                   move_form=None, problem: str = ""):
+    activities = db.session.scalars(
+        select(Activity)
+        .where(Activity.lead_id == lead.id)
+        .options(selectinload(Activity.author))
+        .order_by(Activity.created_at.desc(), Activity.id.desc())
+    ).all()
+    if move_form is None:
+        move_form = MoveForm(formdata=None, stage_id=str(lead.stage_id), version=lead.version)
+    move_form.stage_id.choices = stage_choices([lead.stage.pipeline])
+    close_form = close_form or CloseForm(formdata=None, version=lead.version)
+    note_form = note_form or NoteForm(formdata=None)
+    for form, prefix in ((note_form, "note"), (move_form, "move"), (close_form, "close")):
+        with_ids(form, prefix)
+    close_form.lost_reason.choices = lost_reason_choices(current_app.config["LOST_REASONS"])
+    return render_template(
+        "web/lead_detail.html",
+        lead=lead,
+        activities=activities,
+        owner_names=_owner_names(activities),
+        field_labels=FIELD_LABELS,
+        note_form=note_form,
+        move_form=move_form,
+        close_form=close_form,
+        version_form=with_ids(VersionForm(formdata=None, version=lead.version), "reopen"),
+        problem=problem,
+        page="lead",
+    ), status
+
+
+def _owner_names(activities) -> dict[str, str]:
+    """Return names for the owner ids that edits on the timeline mention."""
+    ids = {
+        int(value)
+        for activity in activities
+        for value in (activity.payload or {}).get("changes", {}).get("owner_id", [])
+        if isinstance(value, int)
+    }
+    if not ids:
+        return {}
+    return {str(u.id): u.name for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+# ---------------------------------------------------------------------------
+# Actions posted from the detail page
+# ---------------------------------------------------------------------------
+
+
+@bp.post("/leads/<int:lead_id>/notes")
+def add_note(lead_id: int):
+    lead = lead_service.get_lead(lead_id)
+    form = NoteForm()
+    kind = request.form.get("kind", "note")
+    action = {
+        name: request.form.get(name, "")
+        for name in ("next_action_kind", "next_action_date", "next_action_text")
+    }
+    action = {name: value for name, value in action.items() if value.strip()}
+    try:
+        if kind not in ("note", "call", "email"):
+            raise ValidationError(_("Use note, call or email."), fields={"kind": _("Unknown.")})
+        if "next_action_kind" in action:
+            # A new kind without a date: to do now, or standby that still needs its date.
+            action.setdefault("next_action_date", "")
+        clean_lead_data(action, partial=True)  # check the next action before writing anything
+        lead_service.add_note(lead, request.form.get("body", ""), kind=kind, user=current_user)
+        if action:
+            lead_service.update_lead(lead_service.get_lead(lead_id), action, user=current_user)
+    except ValidationError as exc:
+        db.session.rollback()
+        show_errors(form, exc.fields)
+        lead = lead_service.get_lead(lead_id)
+        return _render_detail(lead, status=exc.status, note_form=form, problem=exc.message)
+    flash(_("Added to the timeline."), "success")
+    return redirect(url_for("web.show_lead", lead_id=lead_id))
+
+
+@bp.post("/leads/<int:lead_id>/move")
+def move_lead(lead_id: int):
+    lead_service.get_lead(lead_id)
+    form = MoveForm()
+    try:
+        lead = lead_service.move_lead(
+            lead_id, stage_id=_posted_id("stage_id"), version=_posted_id("version"),
+            user=current_user,
+        )
+    except ServiceError as exc:
+        return _action_refused(lead_id, exc, move_form=form)
+    flash(_("Moved to %(stage)s.", stage=lead.stage.name), "success")
+    return redirect(url_for("web.show_lead", lead_id=lead_id))
+
+
+@bp.post("/leads/<int:lead_id>/close")
+def close_lead(lead_id: int):
+    lead = lead_service.get_lead(lead_id)
+    form = CloseForm()
+    reason = " — ".join(
+        part for part in (request.form.get("lost_reason", "").strip(),
+                          request.form.get("lost_reason_text", "").strip()) if part
+    )
+    status = request.form.get("status", "")
+    try:
+        lead_service.close_lead(lead, status, lost_reason=reason if status == "lost" else "",
+                                version=_posted_id("version"), user=current_user)
+    except ServiceError as exc:
+        return _action_refused(lead_id, exc, close_form=form)
+    flash(_("The lead is closed."), "success")
+    return redirect(url_for("web.show_lead", lead_id=lead_id))
+
+
+@bp.post("/leads/<int:lead_id>/reopen")
+def reopen_lead(lead_id: int):
+    lead = lead_service.get_lead(lead_id)
+    try:
+        lead_service.reopen_lead(lead, version=_posted_id("version"), user=current_user)
+    except ServiceError as exc:
+        return _action_refused(lead_id, exc)
+    flash(_("The lead is back on the board, to do."), "success")
+    return redirect(url_for("web.show_lead", lead_id=lead_id))
+
+
+@bp.route("/leads/<int:lead_id>/delete", methods=["GET", "POST"])
+def delete_lead(lead_id: int):
+    lead = lead_service.get_lead(lead_id)
+    if not can(current_user, "lead.delete"):
+        abort(403)
+    if request.method == "GET":
+        return render_template("web/lead_delete.html", lead=lead, form=VersionForm(),
+                               page="lead_delete")
+    title = lead.title
+    lead_service.delete_lead(lead, user=current_user)
+    flash(_("The lead %(title)s is deleted.", title=title), "success")
+    return redirect(url_for("web.board"))
+
+
+def _action_refused(lead_id: int, exc: ServiceError, **forms):
+    """Show the detail page again with the refusal; permission and absence stay errors."""
+    if isinstance(exc, PermissionDenied | NotFound):
+        raise exc
+    db.session.rollback()
+    lead = lead_service.get_lead(lead_id)
+    for form in forms.values():
+        show_errors(form, exc.fields)
+    if isinstance(exc, Conflict):
+        forms = {}  # show the lead's real stage and version
+    return _render_detail(lead, status=exc.status, problem=exc.message, **forms)
+

@@ -1,0 +1,430 @@
+"""The lead pages: create, edit, detail with its timeline and the actions on it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from kanban.extensions import db
+from kanban.models import Activity, Lead
+from kanban.services import leads as lead_service
+from tests.factories import ActivityFactory, LeadFactory, UserFactory
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+def lead_count() -> int:
+    return db.session.scalar(select(func.count(Lead.id)))
+
+
+def form_for(pipeline, **overrides) -> dict[str, str]:
+    data = {
+        "title": "Printer fleet – Padaria Lisboeta",
+        "value": "1500.50",
+        "currency": "EUR",
+        "contact_name": "Joana Ferreira",
+        "company": "Padaria Lisboeta",
+        "email": "joana@padaria.example",
+        "phone": "+351 912 345 678",
+        "owner_id": "",
+        "priority": "high",
+        "tags": "referral, Lisbon",
+        "description": "Three shops, one printer each.",
+        "next_action_kind": "todo",
+        "next_action_date": "",
+        "next_action_text": "Call Joana",
+        "stage_id": str(pipeline.stages[1].id),
+    }
+    data.update(overrides)
+    return data
+
+
+def reload(lead: Lead) -> Lead:
+    db.session.expire_all()
+    return db.session.get(Lead, lead.id)
+
+
+# ---------------------------------------------------------------------------
+# Create
+# ---------------------------------------------------------------------------
+
+
+def test_new_lead_form_preselects_the_stage_from_the_board(member_client, pipeline):
+    stage = pipeline.stages[2]
+    response = member_client.get(f"/leads/new?stage_id={stage.id}")
+    assert response.status_code == 200
+    assert f'<option selected value="{stage.id}">' in response.text
+    assert '<label class="field-label" for="title">' in response.text
+
+
+def test_new_lead_form_makes_the_current_user_the_owner(member_client, member, pipeline):
+    response = member_client.get("/leads/new")
+    assert f'<option selected value="{member.id}">' in response.text
+
+
+def test_create_lead_saves_every_field_and_shows_the_lead(member_client, member, pipeline):
+    response = member_client.post(
+        "/leads/new", data=form_for(pipeline, owner_id=str(member.id))
+    )
+    assert response.status_code == 302
+    lead = db.session.scalars(select(Lead)).one()
+    assert response.headers["Location"].endswith(f"/leads/{lead.id}")
+    assert (lead.title, str(lead.value), lead.stage_id, lead.owner_id, lead.priority) == (
+        "Printer fleet – Padaria Lisboeta", "1500.50", pipeline.stages[1].id, member.id, 2
+    )
+    assert lead.tags == ["lisbon", "referral"]
+    assert lead.next_action_text == "Call Joana"
+
+
+def test_create_lead_without_title_is_refused_with_422_and_keeps_the_input(
+    member_client, pipeline
+):
+    response = member_client.post("/leads/new", data=form_for(pipeline, title=""))
+    assert response.status_code == 422
+    assert "A lead needs a title." in response.text
+    assert 'id="title-error"' in response.text
+    assert 'value="Joana Ferreira"' in response.text
+    assert "Three shops, one printer each." in response.text
+    assert lead_count() == 0
+
+
+def test_create_lead_with_a_bad_email_names_the_email_field(member_client, pipeline):
+    response = member_client.post("/leads/new", data=form_for(pipeline, email="joana@"))
+    assert response.status_code == 422
+    assert 'id="email-error"' in response.text
+    assert "This is not a valid email address." in response.text
+    assert 'value="joana@"' in response.text
+    assert lead_count() == 0
+
+
+def test_create_lead_in_standby_without_a_date_is_refused(member_client, pipeline):
+    response = member_client.post(
+        "/leads/new", data=form_for(pipeline, next_action_kind="standby", next_action_date="")
+    )
+    assert response.status_code == 422
+    assert 'id="next_action_date-error"' in response.text
+    assert lead_count() == 0
+
+
+def test_create_lead_in_an_unknown_stage_names_the_stage(member_client, pipeline):
+    response = member_client.post("/leads/new", data=form_for(pipeline, stage_id="999999"))
+    assert response.status_code == 422
+    assert 'id="stage_id-error"' in response.text
+    assert lead_count() == 0
+
+
+# ---------------------------------------------------------------------------
+# Edit
+# ---------------------------------------------------------------------------
+
+
+def test_edit_form_carries_the_version(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    response = member_client.get(f"/leads/{lead.id}/edit")
+    assert response.status_code == 200
+    assert f'name="version" type="hidden" value="{lead.version}"' in response.text
+
+
+def test_edit_lead_records_the_changed_fields_on_the_timeline(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], title="Old title", value=100)
+    data = form_for(pipeline, title="New title", value="250", version=str(lead.version))
+    del data["owner_id"], data["stage_id"]
+    response = member_client.post(f"/leads/{lead.id}/edit", data=data)
+    assert response.status_code == 302
+    assert reload(lead).title == "New title"
+    page = member_client.get(f"/leads/{lead.id}").text
+    assert "Old title → New title" in page
+    assert "100.00 → 250.00" in page
+
+
+def test_edit_with_a_stale_version_is_refused_with_409_and_current_values(
+    member_client, member, pipeline
+):
+    lead = LeadFactory(stage=pipeline.stages[0], title="First title")
+    stale = lead.version
+    lead_service.update_lead(lead, {"title": "Changed meanwhile"}, user=member)
+    data = form_for(pipeline, title="My title", version=str(stale))
+    del data["owner_id"], data["stage_id"]
+    response = member_client.post(f"/leads/{lead.id}/edit", data=data)
+    assert response.status_code == 409
+    assert "Someone else changed this lead a moment ago" in response.text
+    assert 'value="Changed meanwhile"' in response.text
+    assert "My title" in response.text  # what the person typed is not lost
+    assert reload(lead).title == "Changed meanwhile"
+
+
+def test_edit_with_bad_input_is_refused_with_422_and_keeps_the_input(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], title="Kept")
+    data = form_for(pipeline, title="Typed", value="a lot", version=str(lead.version))
+    del data["owner_id"], data["stage_id"]
+    response = member_client.post(f"/leads/{lead.id}/edit", data=data)
+    assert response.status_code == 422
+    assert 'id="value-error"' in response.text
+    assert 'value="a lot"' in response.text
+    assert reload(lead).title == "Kept"
+
+
+def test_member_sees_the_owner_read_only(member_client, pipeline):
+    owner = UserFactory(name="Marco Rossi")
+    lead = LeadFactory(stage=pipeline.stages[0], owner=owner)
+    response = member_client.get(f"/leads/{lead.id}/edit")
+    assert 'name="owner_id"' not in response.text
+    assert "Marco Rossi" in response.text
+
+
+def test_member_reassigning_someone_elses_lead_is_refused_with_403(
+    member_client, member, pipeline
+):
+    owner = UserFactory()
+    lead = LeadFactory(stage=pipeline.stages[0], owner=owner)
+    response = member_client.post(
+        f"/leads/{lead.id}/edit",
+        data={"title": lead.title, "owner_id": str(member.id), "version": str(lead.version)},
+    )
+    assert response.status_code == 403
+    assert reload(lead).owner_id == owner.id
+
+
+def test_manager_reassigns_a_lead(manager_client, member, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], owner=UserFactory())
+    response = manager_client.post(
+        f"/leads/{lead.id}/edit",
+        data={"title": lead.title, "owner_id": str(member.id), "version": str(lead.version)},
+    )
+    assert response.status_code == 302
+    assert reload(lead).owner_id == member.id
+
+
+# ---------------------------------------------------------------------------
+# Detail and timeline
+# ---------------------------------------------------------------------------
+
+
+def test_unknown_lead_is_404(member_client, pipeline):
+    assert member_client.get("/leads/424242").status_code == 404
+
+
+def test_detail_shows_an_overdue_next_action_in_red(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], next_action_date=date.today() - timedelta(3),
+                       next_action_text="Send samples")
+    response = member_client.get(f"/leads/{lead.id}")
+    assert "next-action is-overdue" in response.text
+    assert "Overdue since" in response.text
+    assert "Send samples" in response.text
+
+
+def test_detail_marks_a_lead_in_standby(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], next_action_kind="standby",
+                       next_action_date=date.today() + timedelta(10))
+    response = member_client.get(f"/leads/{lead.id}")
+    assert "is-standby" in response.text
+    assert "Standby until" in response.text
+    assert "is-overdue" not in response.text
+
+
+def test_detail_shows_the_timeline_newest_first(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    ActivityFactory(lead=lead, body="First call", kind="call")
+    ActivityFactory(lead=lead, body="Second note")
+    text = member_client.get(f"/leads/{lead.id}").text
+    assert text.index("Second note") < text.index("First call")
+
+
+def test_hostile_text_is_escaped_on_the_detail_page_and_timeline(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], title=HOSTILE, company=HOSTILE,
+                       description=HOSTILE, tags=["<b>bold</b>"])
+    ActivityFactory(lead=lead, body=HOSTILE)
+    ActivityFactory(lead=lead, kind="stage_change", body="",
+                    payload={"from": HOSTILE, "to": "Won"})
+    ActivityFactory(lead=lead, kind="edit", body="",
+                    payload={"changes": {"title": [HOSTILE, "x"]}})
+    text = member_client.get(f"/leads/{lead.id}").text
+    assert "<script>" not in text
+    assert "<b>bold</b>" not in text
+    assert "&lt;script&gt;" in text
+
+
+def test_hostile_title_is_escaped_on_the_edit_form(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], title=HOSTILE)
+    text = member_client.get(f"/leads/{lead.id}/edit").text
+    assert "<script>" not in text
+
+
+def test_detail_renders_plugin_lead_panels(member_client, pipeline, register_plugin):
+    from markupsafe import Markup
+
+    from kanban import hookimpl
+
+    class Panel:
+        @hookimpl
+        def kanban_ui_lead_panels(self, lead, user):
+            return [Markup("<div class='from-plugin'>Panel for #%d</div>") % lead.id]
+
+    register_plugin(Panel())
+    lead = LeadFactory(stage=pipeline.stages[0])
+    text = member_client.get(f"/leads/{lead.id}").text
+    assert f"<div class='from-plugin'>Panel for #{lead.id}</div>" in text
+
+
+# ---------------------------------------------------------------------------
+# Notes and next action
+# ---------------------------------------------------------------------------
+
+
+def test_add_a_call_and_set_the_next_action_at_once(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    later = (date.today() + timedelta(14)).isoformat()
+    response = member_client.post(f"/leads/{lead.id}/notes", data={
+        "kind": "call", "body": "Joana asks to call back in two weeks",
+        "next_action_kind": "standby", "next_action_date": later,
+        "next_action_text": "Call back Joana",
+    })
+    assert response.status_code == 302
+    lead = reload(lead)
+    assert (lead.next_action_kind, lead.next_action_date.isoformat()) == ("standby", later)
+    kinds = [a.kind for a in lead.activities]
+    assert "call" in kinds and "edit" in kinds
+
+
+def test_an_empty_note_is_refused_and_nothing_is_saved(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    response = member_client.post(f"/leads/{lead.id}/notes", data={
+        "kind": "note", "body": "  ", "next_action_text": "Call back",
+    })
+    assert response.status_code == 422
+    assert 'id="note-body-error"' in response.text
+    assert reload(lead).next_action_text == ""
+    assert db.session.scalar(select(func.count(Activity.id))) == 0
+
+
+def test_a_note_setting_standby_without_date_saves_nothing(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    response = member_client.post(f"/leads/{lead.id}/notes", data={
+        "kind": "note", "body": "Spoke to Joana", "next_action_kind": "standby",
+    })
+    assert response.status_code == 422
+    assert 'id="note-next_action_date-error"' in response.text
+    assert 'Spoke to Joana' in response.text
+    assert db.session.scalar(select(func.count(Activity.id))) == 0
+
+
+# ---------------------------------------------------------------------------
+# Move, close, reopen, delete
+# ---------------------------------------------------------------------------
+
+
+def test_moving_with_the_stage_selector_records_a_stage_change(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    LeadFactory(stage=pipeline.stages[2])
+    response = member_client.post(f"/leads/{lead.id}/move", data={
+        "stage_id": str(pipeline.stages[2].id), "version": str(lead.version),
+    })
+    assert response.status_code == 302
+    assert lead_service.column_order(pipeline.stages[2].id)[-1] == lead.id
+    text = member_client.get(f"/leads/{lead.id}").text
+    assert "New → Proposal" in text
+
+
+def test_moving_with_a_stale_version_is_refused_with_409(member_client, member, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    stale = lead.version
+    lead_service.update_lead(lead, {"title": "Changed"}, user=member)
+    response = member_client.post(f"/leads/{lead.id}/move", data={
+        "stage_id": str(pipeline.stages[1].id), "version": str(stale),
+    })
+    assert response.status_code == 409
+    assert reload(lead).stage_id == pipeline.stages[0].id
+
+
+def test_close_as_won(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    response = member_client.post(f"/leads/{lead.id}/close", data={
+        "status": "won", "version": str(lead.version),
+    })
+    assert response.status_code == 302
+    assert reload(lead).status == "won"
+
+
+def test_close_as_lost_joins_the_chosen_and_written_reasons(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    member_client.post(f"/leads/{lead.id}/close", data={
+        "status": "lost", "lost_reason": "Price", "lost_reason_text": "20% above the other offer",
+        "version": str(lead.version),
+    })
+    lead = reload(lead)
+    assert (lead.status, lead.lost_reason) == ("lost", "Price — 20% above the other offer")
+
+
+def test_lost_without_a_reason_is_refused_and_nothing_is_saved(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    response = member_client.post(f"/leads/{lead.id}/close", data={
+        "status": "lost", "lost_reason": "", "lost_reason_text": " ",
+        "version": str(lead.version),
+    })
+    assert response.status_code == 422
+    assert 'id="close-lost_reason-error"' in response.text
+    assert reload(lead).status == "open"
+    assert db.session.scalar(select(func.count(Activity.id))) == 0
+
+
+def test_reopen_puts_a_closed_lead_back(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], status="cancelled")
+    response = member_client.post(f"/leads/{lead.id}/reopen", data={"version": lead.version})
+    assert response.status_code == 302
+    assert reload(lead).status == "open"
+
+
+@pytest.mark.parametrize("role_client", ["manager_client", "admin_client"])
+def test_managers_and_admins_delete_after_confirming(request, role_client, pipeline):
+    client = request.getfixturevalue(role_client)
+    lead = LeadFactory(stage=pipeline.stages[0])
+    detail = client.get(f"/leads/{lead.id}").text
+    assert f'href="/leads/{lead.id}/delete"' in detail
+    assert client.get(f"/leads/{lead.id}/delete").status_code == 200
+    assert client.post(f"/leads/{lead.id}/delete").status_code == 302
+    assert lead_count() == 0
+
+
+def test_member_does_not_see_delete_and_posting_it_is_403(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    assert f'href="/leads/{lead.id}/delete"' not in member_client.get(f"/leads/{lead.id}").text
+    assert member_client.get(f"/leads/{lead.id}/delete").status_code == 403
+    assert member_client.post(f"/leads/{lead.id}/delete").status_code == 403
+    assert lead_count() == 1
+
+
+# ---------------------------------------------------------------------------
+# CSRF
+# ---------------------------------------------------------------------------
+
+
+class TestWithCsrfOn:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "WTF_CSRF_ENABLED": True}
+
+    def test_a_post_without_the_token_is_refused_and_changes_nothing(
+        self, member_client, pipeline
+    ):
+        response = member_client.post("/leads/new", data=form_for(pipeline))
+        assert response.status_code == 400
+        assert lead_count() == 0
+
+    def test_the_form_carries_a_token_that_lets_the_post_through(self, member_client, pipeline):
+        page = member_client.get("/leads/new").text
+        token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+        response = member_client.post(
+            "/leads/new", data={**form_for(pipeline), "csrf_token": token}
+        )
+        assert response.status_code == 302
+        assert lead_count() == 1
+
+
+def test_detail_page_ids_are_unique_so_labels_find_their_input(member_client, pipeline):
+    import re
+
+    lead = LeadFactory(stage=pipeline.stages[0])
+    ids = re.findall(r'\sid="([^"]+)"', member_client.get(f"/leads/{lead.id}").text)
+    assert len(ids) == len(set(ids))
