@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from kanban.auth.tokens import create_token as make_token
+from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import Role, User
 from kanban.services.users import create_user as make_user
@@ -21,7 +22,11 @@ from kanban.services.users import create_user as make_user
 @with_appcontext
 def create_user(email: str, name: str, role: str, password: str) -> None:
     """Add a person to the team."""
-    user = make_user(email=email, name=name, role=role, password=password)
+    try:
+        user = make_user(email=email, name=name, role=role, password=password)
+    except ValidationError as exc:
+        details = "; ".join(f"{field}: {message}" for field, message in exc.fields.items())
+        raise click.ClickException(f"{exc.message} {details}") from None
     click.echo(f"Created {user.role} {user.email} (#{user.id}).")
 
 

@@ -1,0 +1,111 @@
+"""The kanban command, first-run set-up, demo data and the database settings."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select, text
+
+from kanban.app import create_app
+from kanban.extensions import db
+from kanban.models import ApiToken, Lead, Pipeline, User
+from tests.factories import UserFactory
+
+
+def test_first_run_creates_an_admin_prints_the_login_and_fills_a_demo_board(runner):
+    result = runner.invoke(args=["first-run"])
+    assert result.exit_code == 0, result.output
+    admin = db.session.scalars(select(User).where(User.role == "admin")).one()
+    password = result.output.split("password:", 1)[1].split()[0]
+    assert admin.email in result.output
+    assert admin.check_password(password)
+    assert db.session.scalar(select(func.count(Lead.id))) == 60
+    assert db.session.scalar(select(func.count(Pipeline.id))) == 1
+
+
+def test_first_run_on_a_set_up_installation_changes_nothing(runner, admin):
+    result = runner.invoke(args=["first-run"])
+    assert "already set up" in result.output
+    assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_demo_leads_are_realistic_and_ordered_in_every_column(runner):
+    runner.invoke(args=["demo", "--leads", "200"])
+    leads = db.session.scalars(select(Lead)).all()
+    assert len(leads) == 200
+    assert all(lead.title and lead.company and lead.next_action_kind for lead in leads)
+    per_stage: dict[int, list[str]] = {}
+    for lead in leads:
+        per_stage.setdefault(lead.stage_id, []).append(lead.rank)
+    for ranks in per_stage.values():
+        assert len(set(ranks)) == len(ranks)
+
+
+def test_create_user_asks_for_a_password_and_sets_the_role(runner):
+    result = runner.invoke(args=["create-user", "Rui@Example.com", "--role", "manager",
+                                 "--name", "Rui Costa"], input="a long password\n" * 2)
+    assert result.exit_code == 0, result.output
+    user = db.session.scalars(select(User)).one()
+    assert (user.email, user.role, user.name) == ("rui@example.com", "manager", "Rui Costa")
+    assert user.check_password("a long password")
+
+
+def test_create_user_refuses_a_short_password_in_plain_words(runner):
+    result = runner.invoke(args=["create-user", "rui@example.com"], input="short\nshort\n")
+    assert result.exit_code != 0
+    assert "at least 8 characters" in result.output
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_create_user_refuses_an_email_already_on_the_team(runner, member):
+    result = runner.invoke(args=["create-user", member.email.upper()],
+                           input="a long password\n" * 2)
+    assert result.exit_code != 0
+    assert "already uses this email" in result.output
+
+
+def test_create_token_prints_a_working_token_once(runner, client, member, pipeline):
+    result = runner.invoke(args=["create-token", member.email, "--name", "Zapier"])
+    secret = result.output.strip()
+    assert db.session.scalars(select(ApiToken)).one().name == "Zapier"
+    assert client.get("/api/v1/leads", headers={"Authorization": f"Bearer {secret}"}
+                      ).status_code == 200
+
+
+def test_create_token_for_an_unknown_person_fails_clearly(runner):
+    result = runner.invoke(args=["create-token", "nobody@example.com"])
+    assert result.exit_code != 0
+    assert "no user with the email" in result.output
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(app, backend):
+    if backend != "sqlite":
+        pytest.skip("SQLite settings")
+    with db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA synchronous")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+
+
+def test_settings_come_from_kanban_environment_variables(app_config, monkeypatch):
+    monkeypatch.setenv("KANBAN_DEFAULT_CURRENCY", "BRL")
+    monkeypatch.setenv("KANBAN_LOST_REASONS", '["Preço", "Sem resposta"]')
+    application = create_app({k: v for k, v in app_config.items()})
+    assert application.config["DEFAULT_CURRENCY"] == "BRL"
+    assert application.config["LOST_REASONS"] == ["Preço", "Sem resposta"]
+
+
+def test_the_secret_key_is_generated_once_in_the_instance_folder(app_config, tmp_path,
+                                                                 monkeypatch):
+    monkeypatch.setenv("KANBAN_INSTANCE_PATH", str(tmp_path / "inst"))
+    config = {k: v for k, v in app_config.items() if k != "SECRET_KEY"}
+    first = create_app(config).config["SECRET_KEY"]
+    second = create_app(config).config["SECRET_KEY"]
+    assert first == second and len(first) >= 32
+    assert (tmp_path / "inst" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_user_factory_people_can_log_in(client, app):
+    user = UserFactory()
+    assert client.post("/login", data={"email": user.email, "password": "correct horse battery"}
+                       ).status_code == 302
