@@ -1,1 +1,70 @@
-"""Web contact-form lead capture."""
+"""Web contact-form lead capture.
+
+Visitors fill in a form on the hosted page ``/f/<slug>``, in a snippet or frame on
+the customer's own website, or send JSON to ``/f/<slug>.json``; each real
+submission becomes a lead (or a note on the open lead with the same email).
+Admins and managers set the forms up under ``/webforms``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pluggy
+from flask import Blueprint, url_for
+from flask_babel import lazy_gettext as _l
+
+from kanban import hookimpl
+from kanban.models import Lead, User
+from kanban.ui import Badge, LeadSource, NavItem
+
+HERE = Path(__file__).resolve().parent
+SOURCE_PREFIX = "web form: "
+
+
+@hookimpl
+def kanban_add_hookspecs(pm: pluggy.PluginManager) -> None:
+    from kanban_webform import hookspecs
+
+    pm.add_hookspecs(hookspecs)
+
+
+@hookimpl
+def kanban_register_blueprints() -> Sequence[Blueprint]:
+    from kanban_webform import models  # noqa: F401  (tables join the metadata)
+    from kanban_webform.views import admin_bp, public_bp
+
+    return [public_bp, admin_bp]
+
+
+@hookimpl
+def kanban_register_migrations() -> str:
+    return str(HERE / "migrations")
+
+
+@hookimpl
+def kanban_register_translations() -> str:
+    return str(HERE / "translations")
+
+
+@hookimpl
+def kanban_register_lead_sources() -> Sequence[LeadSource]:
+    return [LeadSource("web form", _l("Web form"))]
+
+
+@hookimpl
+def kanban_ui_navigation(user: User) -> Sequence[NavItem]:
+    if not getattr(user, "is_manager", False):
+        return []
+    return [NavItem(str(_l("Web forms")), url_for("webform_admin.index"), "webform_admin.index")]
+
+
+@hookimpl
+def kanban_ui_card_badges(leads: Sequence[Lead], user: User) -> dict[int, list[Badge]]:
+    # The source names the form, so no query is needed.
+    return {
+        lead.id: [Badge("web", title=lead.source, tone="info")]
+        for lead in leads
+        if (lead.source or "").startswith(SOURCE_PREFIX)
+    }

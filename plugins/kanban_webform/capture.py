@@ -1,0 +1,177 @@
+"""Turning a visitor's submission into a lead, a note on an existing lead, or kept spam."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from kanban.errors import Conflict
+from kanban.extensions import db
+from kanban.models import Lead, NextActionKind, User
+from kanban.models.base import utcnow
+from kanban.plugins import get_hook
+from kanban.services.leads import add_note, create_lead, first_stage, get_lead, update_lead
+from kanban_webform.fields import form_fields
+from kanban_webform.models import OwnerRule, Submission, SubmissionStatus, WebForm
+from kanban_webform.settings import setting
+
+NOTE_KIND = "web_form"
+LEAD_FIELDS = {"name": "contact_name", "email": "email", "phone": "phone",
+               "company": "company", "message": "description"}
+
+
+def capture(form: WebForm, values: dict[str, str], meta: dict[str, Any]) -> Submission:
+    """Store a checked submission: on the open lead with the same email, else as a new lead."""
+    duplicate = find_duplicate(form, values.get("email", ""))
+    if duplicate is not None:
+        fold_into(duplicate, form, values, meta)
+        return _record(form, SubmissionStatus.DUPLICATE, values, meta, lead_id=duplicate.id)
+    lead = create_from(form, values, meta, user=None)
+    return _record(form, SubmissionStatus.LEAD, values, meta, lead_id=lead.id)
+
+
+def record_spam(
+    form: WebForm, data: dict[str, Any], meta: dict[str, Any], reason: str
+) -> Submission:
+    """Keep a submission that looks automated, for an admin to review."""
+    values = {}
+    for field in form_fields(form.fields):
+        raw = data.get(field.key)
+        if isinstance(raw, str | int | float) and not isinstance(raw, bool):
+            values[field.key] = str(raw)[: field.limit]
+    return _record(form, SubmissionStatus.SPAM, values, meta, spam_reason=reason[:64])
+
+
+def promote_spam(submission: Submission, user: User) -> Lead:
+    """Turn a kept spam submission into a lead (an admin decided it is a person)."""
+    lead = create_from(submission.form, submission.values, submission.meta, user=user)
+    submission.status = SubmissionStatus.LEAD.value
+    submission.lead_id = lead.id
+    db.session.commit()
+    return lead
+
+
+def find_duplicate(form: WebForm, email: str) -> Lead | None:
+    """Return the open lead with this email active in the form's duplicate window."""
+    days = form.duplicate_days
+    if days is None:
+        days = setting("WEBFORM_DUPLICATE_DAYS")
+    if not email or not days:
+        return None
+    return get_hook("kanban_lead_find_duplicate")(
+        email=email.lower(), phone=None, since=utcnow() - timedelta(days=days), open_only=True
+    )
+
+
+def fold_into(lead: Lead, form: WebForm, values: dict[str, str], meta: dict[str, Any]) -> None:
+    """Add the submission to the lead's timeline and bring the lead back to *to do*."""
+    add_note(lead, timeline_text(form, values, meta), user=None, kind=NOTE_KIND,
+             payload={"web_form": timeline_payload(form, values, meta)})
+    for _attempt in range(3):
+        try:
+            update_lead(lead, {"next_action_kind": NextActionKind.TODO.value}, user=None)
+            return
+        except Conflict:  # someone moved or edited the card meanwhile: read it again
+            db.session.expire_all()
+            lead = get_lead(lead.id)
+
+
+def create_from(
+    form: WebForm, values: dict[str, Any], meta: dict[str, Any], *, user: User | None
+) -> Lead:
+    """Create the lead a submission asks for, in the form's stage, with its owner."""
+    data: dict[str, Any] = {"title": lead_title(values), "tags": list(form.tags or [])}
+    fields = form_fields(form.fields)
+    for field in fields:
+        value = values.get(field.key, "")
+        if field.custom:
+            if value:
+                data.setdefault("custom_fields", {})[field.label] = value
+        elif field.key in LEAD_FIELDS:
+            data[LEAD_FIELDS[field.key]] = value
+    owner_id = next_owner_id(form)
+    if owner_id is not None:
+        data["owner_id"] = owner_id
+    return create_lead(
+        data,
+        user=user,
+        source=form.source,
+        stage=form.stage or first_stage(),
+        note=timeline_text(form, values, meta),
+        payload={"web_form": timeline_payload(form, values, meta)},
+    )
+
+
+def lead_title(values: dict[str, Any]) -> str:
+    """Name the card after the person and their company, else their email."""
+    name, company = values.get("name", ""), values.get("company", "")
+    title = " · ".join(part for part in (name, company) if part)
+    return (title or values.get("email") or values.get("phone") or _("Web form submission"))[:200]
+
+
+def next_owner_id(form: WebForm) -> int | None:
+    """Return who owns the next lead of this form (round-robin takes the next in turn)."""
+    if form.owner_rule == OwnerRule.FIXED:
+        owner = db.session.get(User, form.owner_id) if form.owner_id else None
+        return owner.id if owner is not None and owner.active else None
+    if form.owner_rule != OwnerRule.ROUND_ROBIN or not form.round_robin_user_ids:
+        return None
+    active = set(db.session.scalars(
+        select(User.id).where(User.id.in_(form.round_robin_user_ids), User.active.is_(True))
+    ))
+    turn = [user_id for user_id in form.round_robin_user_ids if user_id in active]
+    if not turn:
+        return None
+    # One atomic increment per submission, so concurrent visitors never get the same turn.
+    counter = db.session.execute(
+        update(WebForm)
+        .where(WebForm.id == form.id)
+        .values(round_robin_counter=WebForm.round_robin_counter + 1)
+        .returning(WebForm.round_robin_counter),
+        execution_options={"synchronize_session": False},
+    ).scalar_one()
+    db.session.commit()
+    return turn[(counter - 1) % len(turn)]
+
+
+def timeline_text(form: WebForm, values: dict[str, Any], meta: dict[str, Any]) -> str:
+    """Write the submission as the plain text of a timeline entry."""
+    lines = [_("Web form “%(name)s”:", name=form.name)]
+    for field in form_fields(form.fields):
+        if values.get(field.key):
+            lines.append(f"{field.label}: {values[field.key]}")
+    if meta.get("page_url"):
+        lines.append(_("Page: %(url)s", url=meta["page_url"]))
+    return "\n".join(lines)
+
+
+def timeline_payload(form: WebForm, values: dict[str, Any], meta: dict[str, Any]) -> dict:
+    """Describe the submission for the timeline: every field, when, where from, who sent it."""
+    return {
+        "form_id": form.id,
+        "form_name": form.name,
+        "fields": {field.key: {"label": field.label, "value": values.get(field.key, "")}
+                   for field in form_fields(form.fields)},
+        **{key: meta.get(key, "") for key in ("submitted_at", "page_url", "referrer", "ip",
+                                               "user_agent", "via")},
+    }
+
+
+def _record(
+    form: WebForm,
+    status: SubmissionStatus,
+    values: dict[str, Any],
+    meta: dict[str, Any],
+    *,
+    lead_id: int | None = None,
+    spam_reason: str = "",
+) -> Submission:
+    submission = Submission(form_id=form.id, status=status.value, lead_id=lead_id,
+                            spam_reason=spam_reason, values=values, meta=meta)
+    db.session.add(submission)
+    db.session.commit()
+    return submission
+

@@ -1,0 +1,45 @@
+"""The code a customer pastes into their own website to show a form."""
+
+from __future__ import annotations
+
+import json
+
+from flask import render_template, request
+
+from kanban_webform.fields import HONEYPOT, form_fields
+from kanban_webform.models import WebForm
+from kanban_webform.settings import setting
+
+
+def public_base_url() -> str:
+    """Return the address visitors reach the app at (configured, else this request's)."""
+    return (setting("WEBFORM_PUBLIC_URL") or request.host_url).rstrip("/")
+
+
+def snippet_html(form: WebForm, base_url: str | None = None) -> str:
+    """Return a plain HTML form that posts to the hosted endpoint, with a tiny script."""
+    base = base_url or public_base_url()
+    return render_template(
+        "webform/snippet.html",
+        form=form,
+        fields=form_fields(form.fields),
+        honeypot=HONEYPOT,
+        action=f"{base}/f/{form.slug}",
+        token_url=f"{base}/f/{form.slug}/token",
+    ).strip() + "\n"
+
+
+def iframe_html(form: WebForm, base_url: str | None = None) -> str:
+    """Return an iframe showing the hosted page (needs the site among allowed origins)."""
+    base = base_url or public_base_url()
+    return render_template("webform/iframe.html", form=form,
+                           src=f"{base}/f/{form.slug}?embed=1").strip() + "\n"
+
+
+def json_example(form: WebForm, base_url: str | None = None) -> str:
+    """Return a curl command that sends the form as JSON."""
+    base = base_url or public_base_url()
+    body = {field.key: "…" for field in form_fields(form.fields)}
+    return (f"curl -X POST {base}/f/{form.slug}.json \\\n"
+            f"  -H 'Content-Type: application/json' \\\n"
+            f"  -d '{json.dumps(body, ensure_ascii=False)}'\n")

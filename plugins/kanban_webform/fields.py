@@ -1,0 +1,106 @@
+"""The fields a form asks, and checking what a visitor typed into them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+# Standard fields map onto lead fields; everything else goes to the lead's custom_fields.
+STANDARD_FIELDS = {
+    "name": (_l("Name"), 200),
+    "email": (_l("Email"), 254),
+    "phone": (_l("Phone"), 64),
+    "company": (_l("Company"), 200),
+    "message": (_l("Message"), 20_000),
+}
+CUSTOM_LIMIT = 2_000
+HONEYPOT = "hp_website"
+# Names the form itself uses; a custom field may not take them.
+RESERVED = {HONEYPOT, "_ts", "_page", "_referrer", "csrf_token", *STANDARD_FIELDS}
+PHONE_CHARACTERS = re.compile(r"^[0-9+()./\-\s]*$")
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    required: bool
+    custom: bool
+
+    @property
+    def limit(self) -> int:
+        return CUSTOM_LIMIT if self.custom else STANDARD_FIELDS[self.key][1]
+
+    @property
+    def multiline(self) -> bool:
+        return self.key == "message"
+
+    @property
+    def input_type(self) -> str:
+        if self.custom:
+            return "text"
+        return {"email": "email", "phone": "tel"}.get(self.key, "text")
+
+
+def form_fields(stored: list[dict[str, Any]]) -> list[Field]:
+    """Return a form's fields from their stored description."""
+    fields = []
+    for item in stored or []:
+        key = item.get("key", "")
+        custom = bool(item.get("custom"))
+        if not custom and key not in STANDARD_FIELDS:
+            continue
+        label = item.get("label") or (str(STANDARD_FIELDS[key][0]) if not custom else key)
+        fields.append(Field(key, label, bool(item.get("required")), custom))
+    return fields
+
+
+def field_key(label: str) -> str:
+    """Return a custom field's key made from its label ("Budget (EUR)" -> "budget_eur")."""
+    plain = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")[:60]
+
+
+def clean_submission(
+    fields: list[Field], data: Mapping[str, Any]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Check the visitor's input; return (clean values, {field key: problem})."""
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for field in fields:
+        raw = data.get(field.key)
+        if raw is None:
+            raw = ""
+        if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+            errors[field.key] = _("Write %(label)s as text.", label=field.label)
+            continue
+        text = str(raw).replace("\r\n", "\n").strip()
+        values[field.key] = text
+        if "\x00" in text:
+            errors[field.key] = _("%(label)s contains a character that cannot be stored.",
+                                  label=field.label)
+        elif not text:
+            if field.required:
+                errors[field.key] = _("Fill in %(label)s.", label=field.label)
+        elif len(text) > field.limit:
+            errors[field.key] = _(
+                "%(label)s is too long: at most %(limit)d characters.",
+                label=field.label, limit=field.limit,
+            )
+        elif field.key == "email" and not field.custom:
+            try:
+                values["email"] = validate_email(text, check_deliverability=False).normalized
+            except EmailNotValidError:
+                errors[field.key] = _("This is not an email address, such as ana@example.com.")
+        elif field.key == "phone" and not field.custom and (
+            not PHONE_CHARACTERS.match(text) or sum(c.isdigit() for c in text) < 5
+        ):
+            errors[field.key] = _("This is not a phone number, such as +351 912 345 678.")
+    return values, errors

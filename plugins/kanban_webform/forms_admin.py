@@ -1,0 +1,197 @@
+"""Creating and changing forms: check what an admin or manager typed, then save it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
+
+from kanban.errors import PermissionDenied, ValidationError
+from kanban.extensions import db
+from kanban.models import Stage, User
+from kanban.models.base import utcnow
+from kanban_webform.cors import normalize_origin
+from kanban_webform.fields import RESERVED, STANDARD_FIELDS, field_key
+from kanban_webform.models import OwnerRule, Submission, SubmissionStatus, WebForm
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
+MAX_CUSTOM_FIELDS = 30
+
+
+def require_form_manager(user: User) -> None:
+    """Only admins and managers set up forms and review spam."""
+    if not getattr(user, "is_manager", False):
+        raise PermissionDenied(_("Only admins and managers manage web forms."))
+
+
+def save_form(form: WebForm | None, data: MultiDict) -> WebForm:
+    """Create a form (``form`` None) or change one from the settings page's fields."""
+    values = clean_form_settings(data, form)
+    if form is None:
+        form = WebForm()
+        db.session.add(form)
+    for name, value in values.items():
+        setattr(form, name, value)
+    form.updated_at = utcnow()
+    db.session.commit()
+    return form
+
+
+def clean_form_settings(data: MultiDict, form: WebForm | None = None) -> dict[str, Any]:
+    """Check a form's settings; return them, or raise ValidationError naming every problem."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    values["name"] = (data.get("name") or "").strip()
+    if not values["name"] or len(values["name"]) > 100:
+        errors["name"] = _("Give the form a name of at most 100 characters.")
+    values["slug"] = (data.get("slug") or "").strip().lower()
+    if not SLUG.match(values["slug"]):
+        errors["slug"] = _("Use lowercase letters, digits and dashes, such as contact-us.")
+    else:
+        taken = db.session.scalar(
+            select(func.count()).select_from(WebForm)
+            .where(WebForm.slug == values["slug"], WebForm.id != (form.id if form else 0))
+        )
+        if taken:
+            errors["slug"] = _("Another form already uses this address.")
+    values["enabled"] = data.get("enabled") in ("1", "on", "true", "yes")
+    values["fields"] = _fields(data, errors)
+    values["stage_id"] = _stage_id(data, errors)
+    values.update(_owner(data, errors))
+    tags = [tag.strip().lower() for tag in (data.get("tags") or "").split(",") if tag.strip()]
+    if len(tags) > 20 or any(len(tag) > 64 for tag in tags):
+        errors["tags"] = _("At most 20 tags of at most 64 characters.")
+    values["tags"] = list(dict.fromkeys(tags))
+    values["thank_you_message"] = (data.get("thank_you_message") or "").strip()[:2000]
+    values["redirect_url"] = (data.get("redirect_url") or "").strip()
+    if values["redirect_url"]:
+        parts = urlsplit(values["redirect_url"])
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(
+            values["redirect_url"]) > 500:
+            errors["redirect_url"] = _("Use a full web address, such as https://example.com/thanks.")
+    values["allowed_origins"] = _origins(data, errors)
+    values["duplicate_days"] = _duplicate_days(data, errors)
+    if errors:
+        raise ValidationError(_("Some settings need your attention."), fields=errors)
+    return values
+
+
+def _fields(data: MultiDict, errors: dict[str, str]) -> list[dict[str, Any]]:
+    fields = [
+        {"key": key, "label": str(label), "required": data.get(f"require_{key}") == "on",
+         "custom": False}
+        for key, (label, _limit) in STANDARD_FIELDS.items()
+        if data.get(f"ask_{key}") == "on"
+    ]
+    keys = set()
+    for line in (data.get("custom_fields") or "").splitlines():
+        label = line.strip()
+        required = label.endswith("*")
+        label = label.rstrip("*").strip()
+        if not label:
+            continue
+        key = field_key(label)
+        if not key or key in RESERVED or key.startswith("hp_") or key in keys or len(label) > 100:
+            errors["custom_fields"] = _(
+                "“%(label)s” cannot be a field: use another name (each one once, "
+                "at most 100 characters).", label=label)
+            continue
+        keys.add(key)
+        fields.append({"key": key, "label": label, "required": required, "custom": True})
+    if len(keys) > MAX_CUSTOM_FIELDS:
+        errors["custom_fields"] = _("At most %(count)d extra fields.", count=MAX_CUSTOM_FIELDS)
+    if not any(f["key"] in ("email", "phone") for f in fields if not f["custom"]):
+        errors["fields"] = _("Ask for an email or a phone number, so that someone can answer.")
+    return fields
+
+
+def _stage_id(data: MultiDict, errors: dict[str, str]) -> int | None:
+    try:
+        stage = db.session.get(Stage, int(data.get("stage_id") or 0))
+    except ValueError:
+        stage = None
+    if stage is None:
+        errors["stage_id"] = _("Choose the stage new leads land in.")
+        return None
+    return stage.id
+
+
+def _user_ids(raw: list[str]) -> list[int]:
+    ids = [int(value) for value in raw if value.isdigit()]
+    active = set(db.session.scalars(
+        select(User.id).where(User.id.in_(ids), User.active.is_(True))
+    )) if ids else set()
+    return [user_id for user_id in dict.fromkeys(ids) if user_id in active]
+
+
+def _owner(data: MultiDict, errors: dict[str, str]) -> dict[str, Any]:
+    rule = data.get("owner_rule") or OwnerRule.NONE.value
+    if rule not in [r.value for r in OwnerRule]:
+        errors["owner_rule"] = _("Choose how the owner is chosen.")
+        rule = OwnerRule.NONE.value
+    owner_ids = _user_ids([data.get("owner_id") or ""])
+    turn = _user_ids(data.getlist("round_robin_user_ids"))
+    if rule == OwnerRule.FIXED and not owner_ids:
+        errors["owner_id"] = _("Choose the person who owns the new leads.")
+    if rule == OwnerRule.ROUND_ROBIN and not turn:
+        errors["round_robin_user_ids"] = _("Choose the people who take turns.")
+    return {
+        "owner_rule": rule,
+        "owner_id": owner_ids[0] if owner_ids else None,
+        "round_robin_user_ids": turn,
+    }
+
+
+def _origins(data: MultiDict, errors: dict[str, str]) -> list[str]:
+    origins = []
+    for line in re.split(r"[\s,]+", data.get("allowed_origins") or ""):
+        if not line:
+            continue
+        origin = normalize_origin(line)
+        if origin is None:
+            errors["allowed_origins"] = _(
+                "“%(text)s” is not a website address, such as https://www.example.com.",
+                text=line[:100])
+            continue
+        origins.append(origin)
+    return list(dict.fromkeys(origins))[:50]
+
+
+def _duplicate_days(data: MultiDict, errors: dict[str, str]) -> int | None:
+    raw = (data.get("duplicate_days") or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) > 3650:
+        errors["duplicate_days"] = _("Use a number of days from 0 (never fold) to 3650.")
+        return None
+    return int(raw)
+
+
+def form_statistics() -> dict[int, dict[str, Any]]:
+    """Return, for every form, its submissions, leads created, spam caught and last one."""
+    rows = db.session.execute(
+        select(Submission.form_id, Submission.status, func.count(), func.max(Submission.created_at))
+        .group_by(Submission.form_id, Submission.status)
+    ).all()
+    stats: dict[int, dict[str, Any]] = {}
+    for form_id, status, count, last in rows:
+        entry = stats.setdefault(form_id, {"submissions": 0, "leads": 0, "duplicates": 0,
+                                           "spam": 0, "last": None})
+        if status == SubmissionStatus.SPAM:
+            entry["spam"] += count
+        else:
+            entry["submissions"] += count
+            entry["leads" if status == SubmissionStatus.LEAD else "duplicates"] += count
+            if last is not None and (entry["last"] is None or _aware(last) > entry["last"]):
+                entry["last"] = _aware(last)
+    return stats
+
+
+def _aware(moment):
+    from datetime import UTC
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

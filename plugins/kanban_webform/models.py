@@ -1,0 +1,83 @@
+"""Web forms and what visitors sent through them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kanban.extensions import db
+from kanban.models import Lead, Stage, User
+from kanban.models.base import JSONType, UTCDateTime, utcnow
+
+
+class OwnerRule(enum.StrEnum):
+    NONE = "none"
+    FIXED = "fixed"
+    ROUND_ROBIN = "round_robin"
+
+
+class SubmissionStatus(enum.StrEnum):
+    LEAD = "lead"  # became a new lead
+    DUPLICATE = "duplicate"  # added to an existing lead's timeline
+    SPAM = "spam"  # kept for review
+
+
+class WebForm(db.Model):
+    """A contact or quote-request form that visitors fill in on a website."""
+
+    __tablename__ = "webforms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    # [{"key": "name", "label": "Name", "required": true, "custom": false}, ...]
+    fields: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id", ondelete="SET NULL"))
+    owner_rule: Mapped[str] = mapped_column(String(16), default=OwnerRule.NONE.value)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    round_robin_user_ids: Mapped[list[int]] = mapped_column(JSONType, default=list)
+    round_robin_counter: Mapped[int] = mapped_column(default=0)
+    tags: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    thank_you_message: Mapped[str] = mapped_column(Text, default="")
+    redirect_url: Mapped[str] = mapped_column(String(500), default="")
+    allowed_origins: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    duplicate_days: Mapped[int | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    stage: Mapped[Stage | None] = relationship()
+    owner: Mapped[User | None] = relationship()
+
+    @property
+    def source(self) -> str:
+        return f"web form: {self.name}"
+
+    def __repr__(self) -> str:
+        return f"<WebForm {self.slug}>"
+
+
+class Submission(db.Model):
+    """One thing a visitor sent: a new lead, a note on an existing lead, or spam."""
+
+    __tablename__ = "webform_submissions"
+    __table_args__ = (
+        Index("ix_webform_submissions_form_status", "form_id", "status"),
+        Index("ix_webform_submissions_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("webforms.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"))
+    spam_reason: Mapped[str] = mapped_column(String(64), default="")
+    values: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    form: Mapped[WebForm] = relationship()
+    lead: Mapped[Lead | None] = relationship()

@@ -1,0 +1,62 @@
+"""Telling people from robots: a honeypot, a fill-time token and an optional CAPTCHA."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Request, current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from kanban.models.base import utcnow
+from kanban.plugins import get_hook
+from kanban_webform.fields import HONEYPOT
+from kanban_webform.models import WebForm
+from kanban_webform.settings import setting
+
+TOKEN_SALT = "kanban-webform-fill-time"
+
+
+class TokenExpired(Exception):
+    """The page was opened too long ago: the visitor sends it again."""
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
+
+
+def fill_token(form: WebForm) -> str:
+    """Return a signed token that records when the form was shown."""
+    return _serializer().dumps(form.id)
+
+
+def spam_reason(form: WebForm, data: Mapping[str, Any], *, check_time: bool) -> str:
+    """Return why the submission looks automated ("" when it looks human).
+
+    Raises TokenExpired for a form that stayed open longer than the token lives.
+    """
+    if str(data.get(HONEYPOT) or "").strip():
+        return "honeypot"
+    if not check_time:
+        return ""
+    token = data.get("_ts")
+    if not isinstance(token, str) or not token:
+        return "no fill-time token"
+    try:
+        form_id, shown_at = _serializer().loads(
+            token, max_age=setting("WEBFORM_TOKEN_MAX_AGE"), return_timestamp=True
+        )
+    except SignatureExpired:
+        raise TokenExpired() from None
+    except BadSignature:
+        return "forged fill-time token"
+    if form_id != form.id:
+        return "token of another form"
+    if (utcnow() - shown_at).total_seconds() < setting("WEBFORM_MIN_FILL_SECONDS"):
+        return "filled too fast"
+    return ""
+
+
+def captcha_problem(form: WebForm, request: Request) -> str | None:
+    """Ask the CAPTCHA plugin (if any) whether the visitor passed; return its complaint."""
+    return get_hook("kanban_webform_verify_captcha")(form=form, request=request)

@@ -1,0 +1,333 @@
+"""What visitors reach: the hosted form page, the JSON endpoint and the embed token."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Response,
+    abort,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+
+from kanban.auth import csrf_exempt, public
+from kanban.extensions import db, limiter
+from kanban.models.base import utcnow
+from kanban.plugins import get_hook
+from kanban_webform.capture import capture, record_spam
+from kanban_webform.cors import (
+    add_cors_headers,
+    frame_policy,
+    is_foreign_post,
+    own_origin,
+    preflight,
+)
+from kanban_webform.fields import HONEYPOT, clean_submission, form_fields
+from kanban_webform.models import WebForm
+from kanban_webform.settings import setting
+from kanban_webform.spam import TokenExpired, captcha_problem, fill_token, spam_reason
+from kanban_webform.views import public_bp as bp
+
+log = logging.getLogger(__name__)
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+JSON_ENDPOINTS = ("webform.submit_json", "webform.token")
+META_LIMIT = 2000
+
+
+def _form_key() -> str:
+    return "webform:" + str((request.view_args or {}).get("slug", ""))
+
+
+def _per_ip() -> str:
+    return setting("WEBFORM_LIMIT_PER_IP")
+
+
+def _per_form() -> str:
+    return setting("WEBFORM_LIMIT_PER_FORM")
+
+
+rate_limited = [
+    limiter.shared_limit(_per_ip, "webform-ip", key_func=get_remote_address, methods=["POST"]),
+    limiter.shared_limit(_per_form, "webform-form", key_func=_form_key, methods=["POST"]),
+]
+
+
+def limited(view):
+    for decorator in rate_limited:
+        view = decorator(view)
+    return view
+
+
+def load_form(slug: str) -> WebForm:
+    """Return the enabled form with this slug, or answer 404."""
+    form = db.session.scalars(select(WebForm).where(WebForm.slug == slug)).first()
+    if form is None or not form.enabled:
+        abort(404)
+    g.webform = form
+    return form
+
+
+@bp.before_request
+def limit_body_size():
+    if request.method == "POST":
+        request.max_content_length = setting("WEBFORM_MAX_BODY_BYTES")
+        if (request.content_length or 0) > request.max_content_length:
+            abort(413)
+
+
+@bp.after_request
+def public_headers(response: Response) -> Response:
+    form = g.get("webform")
+    if form is None:
+        return response
+    if request.endpoint in JSON_ENDPOINTS:
+        add_cors_headers(response, form)
+        response.headers.setdefault("Cache-Control", "no-store")
+    else:
+        redirect_origin = urlsplit(form.redirect_url)
+        response.headers["Content-Security-Policy"] = frame_policy(
+            form,
+            extra_form_action=f"{redirect_origin.scheme}://{redirect_origin.netloc}"
+            if form.redirect_url else "",
+            script_origins=setting("WEBFORM_CAPTCHA_ORIGINS"),
+        )
+        # The page may be framed by the form's sites; the core's same-origin policy would
+        # also hide the page address a visitor came from.
+        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    return response
+
+
+@bp.errorhandler(HTTPException)
+def public_error(exc: HTTPException):
+    if request.endpoint in JSON_ENDPOINTS:
+        return _json_error(exc.code or 500, _http_code(exc.code), _http_message(exc.code))
+    return render_template(
+        "webform/message.html", form=g.get("webform"), status=exc.code,
+        message=_http_message(exc.code),
+    ), exc.code
+
+
+# ---------------------------------------------------------------------------
+# Hosted page (works without JavaScript; also the page an iframe shows)
+# ---------------------------------------------------------------------------
+
+
+@bp.get("/f/<slug>")
+@public
+def page(slug: str):
+    form = load_form(slug)
+    values = {"_page": request.url, "_referrer": request.referrer or ""}
+    return _render_form(form, values, token=fill_token(form))
+
+
+@bp.post("/f/<slug>")
+@public
+@csrf_exempt
+@limited
+def submit_page(slug: str):
+    form = load_form(slug)
+    if is_foreign_post(form):
+        abort(403)
+    if request.mimetype not in FORM_TYPES:
+        raise UnsupportedMediaType()
+    data = request.form.to_dict()
+    meta = _meta(data)
+    token = data.get("_ts", "")
+    try:
+        reason = spam_reason(form, data, check_time=True)
+    except TokenExpired:
+        message = _("This page was open for a long time. Check your details and send them again.")
+        return _render_form(form, data, token=fill_token(form), message=message, status=422)
+    if reason:
+        record_spam(form, data, meta, reason)
+        return _thanks_response(form)
+    values, errors = clean_submission(form_fields(form.fields), data)
+    if errors:
+        return _render_form(form, data, token=token, errors=errors, status=422,
+                            message=_("Some fields need your attention."))
+    problem = captcha_problem(form, request)
+    if problem:
+        record_spam(form, data, meta, "captcha")
+        return _render_form(form, data, token=token, message=problem, status=422)
+    try:
+        capture(form, values, meta)
+    except DBAPIError:
+        _log_database_failure(form)
+        message = _("We could not save your message just now. Please send it again.")
+        response = _render_form(form, data, token=token, message=message, status=503)
+        response.headers["Retry-After"] = "5"
+        return response
+    return _thanks_response(form)
+
+
+@bp.get("/f/<slug>/thanks")
+@public
+def thanks(slug: str):
+    form = load_form(slug)
+    return render_template("webform/message.html", form=form, status=200,
+                           message=form.thank_you_message or _default_thanks())
+
+
+# ---------------------------------------------------------------------------
+# For developers and the snippet: JSON, with CORS for the form's origins
+# ---------------------------------------------------------------------------
+
+
+@bp.route("/f/<slug>.json", methods=["POST", "OPTIONS"])
+@public
+@csrf_exempt
+@limited
+def submit_json(slug: str):
+    form = load_form(slug)
+    if request.method == "OPTIONS":
+        return preflight(form)
+    if is_foreign_post(form):
+        return _json_error(403, "forbidden", _("This website may not send this form."))
+    if not request.is_json:
+        raise UnsupportedMediaType()
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _json_error(400, "bad_json", _("Send the fields as a JSON object."))
+    meta = _meta(data)
+    try:
+        # Programs have no page to time; a token sent along is still checked.
+        reason = spam_reason(form, data, check_time="_ts" in data)
+    except TokenExpired:
+        return _json_error(422, "expired", _("The form token expired. Fetch a new one."),
+                           {"_ts": _("Expired.")})
+    if reason:
+        record_spam(form, data, meta, reason)
+        return _json_received(form)
+    values, errors = clean_submission(form_fields(form.fields), data)
+    if errors:
+        return _json_error(422, "invalid", _("Some fields need your attention."), errors)
+    problem = captcha_problem(form, request)
+    if problem:
+        record_spam(form, data, meta, "captcha")
+        return _json_error(422, "captcha", problem)
+    try:
+        capture(form, values, meta)
+    except DBAPIError:
+        _log_database_failure(form)
+        response = _json_error(503, "unavailable",
+                               _("The submission could not be saved just now. Send it again."))
+        response.headers["Retry-After"] = "5"
+        return response
+    return _json_received(form)
+
+
+@bp.route("/f/<slug>/token", methods=["GET", "OPTIONS"])
+@public
+def token(slug: str):
+    form = load_form(slug)
+    if request.method == "OPTIONS":
+        return preflight(form)
+    return jsonify({"token": fill_token(form)})
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+
+def _render_form(
+    form: WebForm,
+    values: dict[str, Any],
+    *,
+    token: str,
+    errors: dict[str, str] | None = None,
+    message: str = "",
+    status: int = 200,
+) -> Response:
+    widgets = [html for html in get_hook("kanban_webform_captcha_html")(form=form) if html]
+    html = render_template(
+        "webform/hosted.html",
+        form=form,
+        fields=form_fields(form.fields),
+        values=values,
+        errors=errors or {},
+        message=message,
+        token=token,
+        honeypot=HONEYPOT,
+        captcha=Markup("").join(widgets),
+        embedded=request.args.get("embed") == "1",
+    )
+    return Response(html, status=status, mimetype="text/html")
+
+
+def _thanks_response(form: WebForm) -> Response:
+    target = form.redirect_url or url_for("webform.thanks", slug=form.slug,
+                                          embed=request.args.get("embed") or None)
+    return redirect(target, code=303)
+
+
+def _json_received(form: WebForm) -> Response:
+    response = jsonify({
+        "status": "received",
+        "message": form.thank_you_message or _default_thanks(),
+        "redirect": form.redirect_url or None,
+    })
+    response.status_code = 201
+    return response
+
+
+def _json_error(status: int, code: str, message: str, fields: dict | None = None) -> Response:
+    response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
+    response.status_code = status
+    return response
+
+
+def _meta(data: dict[str, Any]) -> dict[str, Any]:
+    """Describe where a submission came from, for the lead's timeline."""
+    page_url = data.get("_page") if isinstance(data.get("_page"), str) else ""
+    referrer = data.get("_referrer") if isinstance(data.get("_referrer"), str) else ""
+    origin = request.headers.get("Origin", "")
+    return {
+        "submitted_at": utcnow().isoformat(),
+        "page_url": (page_url or request.referrer or "")[:META_LIMIT],
+        "referrer": referrer[:META_LIMIT],
+        "ip": request.remote_addr or "",
+        "user_agent": request.user_agent.string[:META_LIMIT],
+        "via": "json" if request.is_json else ("page" if origin in ("", own_origin())
+                                                 else "snippet"),
+    }
+
+
+def _log_database_failure(form: WebForm) -> None:
+    db.session.rollback()
+    log.exception("A submission of web form %r could not be stored", form.slug)
+
+
+def _default_thanks() -> str:
+    return _("Thank you! We received your message and will get back to you soon.")
+
+
+def _http_code(status: int | None) -> str:
+    return {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+            413: "too_large", 415: "unsupported_media_type", 429: "too_many_requests"}.get(
+        status or 500, "error")
+
+
+def _http_message(status: int | None) -> str:
+    return {
+        403: _("This website may not send this form."),
+        404: _("This form does not exist or is switched off."),
+        405: _("This address does not accept that method."),
+        413: _("What you sent is too large. Shorten your message and send it again."),
+        415: _("Send the form as a web form (or JSON to the .json address)."),
+        429: _("Too many messages were sent from your network just now. "
+               "Wait a minute and send it again."),
+    }.get(status or 500, _("Something went wrong on our side. Try again in a moment."))

@@ -1,0 +1,36 @@
+"""Factories for the web-form plugin's models."""
+
+from __future__ import annotations
+
+import factory
+from kanban_webform.models import WebForm
+
+from tests.factories import BaseFactory
+
+STANDARD = [
+    {"key": "name", "label": "Name", "required": True, "custom": False},
+    {"key": "email", "label": "Email", "required": True, "custom": False},
+    {"key": "phone", "label": "Phone", "required": False, "custom": False},
+    {"key": "company", "label": "Company", "required": False, "custom": False},
+    {"key": "message", "label": "Message", "required": False, "custom": False},
+    {"key": "budget", "label": "Budget", "required": False, "custom": True},
+]
+
+
+class WebFormFactory(BaseFactory):
+    class Meta:
+        model = WebForm
+
+    name = factory.Sequence(lambda n: f"Contact {n}")
+    slug = factory.Sequence(lambda n: f"contact-{n}")
+    enabled = True
+    fields = factory.LazyFunction(lambda: [dict(field) for field in STANDARD])
+    stage = None
+    owner_rule = "none"
+    round_robin_user_ids = factory.LazyFunction(list)
+    round_robin_counter = 0
+    tags = factory.LazyFunction(list)
+    thank_you_message = ""
+    redirect_url = ""
+    allowed_origins = factory.LazyFunction(list)
+    duplicate_days = None
