@@ -1,42 +1,160 @@
+"""The board: one column per stage, cards that move by drag and drop or keyboard."""
+
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
-from flask_login import current_user
-from sqlalchemy import select
+from decimal import Decimal
+from typing import Any
 
-from kanban.extensions import db
-from kanban.models import Lead, LeadStatus, Pipeline
-from kanban.services.queries import LeadFilter, filter_leads
-from kanban.templating import card_badges
+from flask import current_app, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from kanban.errors import NotFound, ValidationError
+from kanban.models import LeadStatus, Pipeline
+from kanban.services import board as board_service
+from kanban.services.pipelines import find_stage
+from kanban.services.queries import LeadFilter
+from kanban.templating import card_badges, money, slot
 from kanban.web import bp
 
 
-@bp.route("/")
-def index():
-    return redirect(url_for("web.board"))
+def user_currency() -> str:
+    return getattr(current_user, "currency", None) or current_app.config["DEFAULT_CURRENCY"]
+
+
+def total_text(totals: dict[str, Decimal]) -> str:
+    """Format a column's total; leads in several currencies show one sum per currency."""
+    if not totals:
+        return money(0, user_currency())
+    mine = user_currency()
+    ordered = sorted(totals.items(), key=lambda item: (item[0] != mine, item[0]))
+    return " + ".join(money(value, currency) for currency, value in ordered)
+
+
+def choose_pipeline(pipelines: list[Pipeline], pipeline_id: int | None) -> Pipeline:
+    if pipeline_id is None:
+        return pipelines[0]
+    for pipeline in pipelines:
+        if pipeline.id == pipeline_id:
+            return pipeline
+    raise NotFound(_("This pipeline does not exist (it may have been deleted)."))
+
+
+def is_filtered(filters: LeadFilter) -> bool:
+    """Tell whether the board hides some open leads (then only one neighbour is sent)."""
+    return bool(set(filters.to_args()) - {"pipeline_id"})
+
+
+def board_strings() -> dict[str, str]:
+    """Words the board's script shows, in the person's language."""
+    return {
+        "picked": _("Picked up %(title)s. Arrow keys choose the stage and the place, "
+                    "Enter drops, Escape cancels."),
+        "position": _("%(stage)s, position %(position)s of %(count)s."),
+        "zone": _("%(zone)s: press Enter to close the lead."),
+        "dropped": _("%(title)s moved to %(stage)s."),
+        "cancelled": _("Move cancelled; %(title)s is back where it was."),
+        "saving": _("Saving…"),
+        "closed_won": _("%(title)s is won. Well done!"),
+        "closed_lost": _("%(title)s is marked as lost."),
+        "network": _("The server could not be reached. The card is back where it was; "
+                     "check your connection and try again."),
+        "refused": _("The move was not saved: %(message)s"),
+        "conflict": _("Someone else changed this column. It now shows the latest order."),
+        "failed": _("Something went wrong; the card is back where it was. Try again."),
+        "load_failed": _("More cards could not be loaded. Try again."),
+        "loading": _("Loading…"),
+        "load_more": _("Load more"),
+        "reason_needed": _("Choose a reason or write one."),
+        "won": _("Won"),
+        "lost": _("Lost"),
+    }
 
 
 @bp.route("/board")
 def board():
-    pipelines = db.session.scalars(select(Pipeline).order_by(Pipeline.position, Pipeline.id)).all()
+    pipelines = board_service.list_pipelines()
     if not pipelines:
         return render_template("web/empty.html", page="board")
-    pipeline_id = request.args.get("pipeline", type=int) or pipelines[0].id
-    pipeline = next((p for p in pipelines if p.id == pipeline_id), pipelines[0])
-    filters = LeadFilter.from_args(request.args)
+    try:
+        filters = LeadFilter.from_args(request.args)
+    except ValidationError as exc:
+        return render_board(pipelines, pipelines[0], None, errors=exc.fields), 400
+    pipeline = choose_pipeline(pipelines, filters.pipeline_id)
     filters.pipeline_id = pipeline.id
-    leads = db.session.scalars(
-        filter_leads(filters).where(Lead.status == LeadStatus.OPEN).order_by(Lead.rank)
-    ).all()
-    columns = {stage.id: [] for stage in pipeline.stages}
-    for lead in leads:
-        columns.setdefault(lead.stage_id, []).append(lead)
+    return render_board(pipelines, pipeline, filters)
+
+
+def render_board(
+    pipelines: list[Pipeline],
+    pipeline: Pipeline,
+    filters: LeadFilter | None,
+    errors: dict[str, str] | None = None,
+) -> str:
+    columns = []
+    badges: dict[int, list[Any]] = {}
+    if filters is not None:
+        columns = board_service.load_columns(
+            pipeline.stages, filters, current_app.config["BOARD_PAGE_SIZE"]
+        )
+        badges = card_badges([lead for column in columns for lead in column.leads], current_user)
+    active = filters or LeadFilter(pipeline_id=pipeline.id)
+    args = active.to_args()
+    my_leads = active.owner_id == current_user.id
+    my_args = {k: v for k, v in args.items() if k != "owner_id"}
+    if not my_leads:
+        my_args["owner_id"] = str(current_user.id)
     return render_template(
         "web/board.html",
+        page="board",
         pipeline=pipeline,
         pipelines=pipelines,
         columns=columns,
-        filters=filters,
-        badges=card_badges(leads, current_user),
-        page="board",
+        badges=badges,
+        filters=active,
+        filter_errors=errors or {},
+        filtered=is_filtered(active),
+        my_leads=my_leads,
+        my_leads_url=url_for("web.board", **my_args),
+        movable=active.status in (LeadStatus.OPEN, "all"),
+        toolbar=slot("board_toolbar", pipeline=pipeline, user=current_user,
+                     filters=args),
+        owners=board_service.list_owners(),
+        tags=board_service.list_tags(),
+        total_text=total_text,
+        strings=board_strings(),
+        lost_reasons=current_app.config["LOST_REASONS"],
+    )
+
+
+@bp.route("/board/stages/<int:stage_id>/cards")
+def board_cards(stage_id: int):
+    """Return the next cards of one column as an HTML fragment (for "Load more")."""
+    stage = find_stage(stage_id)
+    filters = LeadFilter.from_args(request.args)
+    filters.pipeline_id = stage.pipeline_id
+    page = board_service.load_column_page(
+        stage, filters, current_app.config["BOARD_PAGE_SIZE"], request.args.get("after") or None
+    )
+    html = render_template(
+        "web/_board_cards.html",
+        leads=page.leads,
+        badges=card_badges(page.leads, current_user),
+    )
+    return html, 200, {"X-Next-After": page.next_after, "Cache-Control": "no-store"}
+
+
+@bp.route("/board/totals")
+def board_totals():
+    """Return every column's count and total of the filtered board, formatted."""
+    filters = LeadFilter.from_args(request.args)
+    totals = board_service.column_totals(filters)
+    return jsonify(
+        {
+            "columns": {
+                str(stage_id): {"count": count, "total": total_text(sums)}
+                for stage_id, (count, sums) in totals.items()
+            },
+            "empty_total": total_text({}),
+        }
     )

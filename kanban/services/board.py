@@ -1,0 +1,127 @@
+"""What the board shows: columns with their totals and first cards, and more cards on demand.
+
+Every function here runs a fixed number of queries whatever the number of leads:
+totals are one GROUP BY, the first cards of every column are one window query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from kanban.extensions import db
+from kanban.models import Lead, LeadTag, Pipeline, Stage, User
+from kanban.services.queries import LeadFilter, filter_leads
+
+
+@dataclass
+class Column:
+    """One stage of the board with the leads shown in it."""
+
+    stage: Stage
+    count: int = 0
+    totals: dict[str, Decimal] = field(default_factory=dict)  # currency: sum of values
+    leads: list[Lead] = field(default_factory=list)
+
+    @property
+    def has_more(self) -> bool:
+        return self.count > len(self.leads)
+
+    @property
+    def next_after(self) -> str:
+        """The rank the next page of this column starts after."""
+        return self.leads[-1].rank if self.leads and self.has_more else ""
+
+
+@dataclass
+class ColumnPage:
+    leads: list[Lead]
+    next_after: str  # "" when the column has no more cards
+
+
+def list_pipelines() -> list[Pipeline]:
+    """Return every pipeline in board order, with its stages."""
+    return list(
+        db.session.scalars(
+            select(Pipeline)
+            .options(selectinload(Pipeline.stages))
+            .order_by(Pipeline.position, Pipeline.id)
+        )
+    )
+
+
+def column_totals(filters: LeadFilter) -> dict[int, tuple[int, dict[str, Decimal]]]:
+    """Return {stage_id: (count, {currency: total value})} for the leads the filters select."""
+    rows = db.session.execute(
+        filter_leads(
+            filters,
+            select(
+                Lead.stage_id,
+                Lead.currency,
+                func.count(Lead.id),
+                func.coalesce(func.sum(Lead.value), 0),
+            ),
+        ).group_by(Lead.stage_id, Lead.currency)
+    ).all()
+    totals: dict[int, tuple[int, dict[str, Decimal]]] = {}
+    for stage_id, currency, count, total in rows:
+        seen, sums = totals.get(stage_id, (0, {}))
+        sums[currency] = Decimal(total)
+        totals[stage_id] = (seen + count, sums)
+    return totals
+
+
+def load_columns(stages: Sequence[Stage], filters: LeadFilter, page_size: int) -> list[Column]:
+    """Return the board's columns: totals of all matching leads, the first cards of each."""
+    totals = column_totals(filters)
+    columns = {stage.id: Column(stage, *totals.get(stage.id, (0, {}))) for stage in stages}
+    position = (
+        func.row_number()
+        .over(partition_by=Lead.stage_id, order_by=(Lead.rank, Lead.id))
+        .label("position")
+    )
+    ranked = filter_leads(filters, select(Lead.id, position)).subquery()
+    leads = db.session.scalars(
+        select(Lead)
+        .join(ranked, ranked.c.id == Lead.id)
+        .where(ranked.c.position <= page_size)
+        .options(joinedload(Lead.owner))
+        .order_by(Lead.stage_id, Lead.rank)
+    ).all()
+    for lead in leads:
+        if lead.stage_id in columns:
+            columns[lead.stage_id].leads.append(lead)
+    return list(columns.values())
+
+
+def load_column_page(
+    stage: Stage, filters: LeadFilter, page_size: int, after: str | None = None
+) -> ColumnPage:
+    """Return the next cards of one column after the rank ``after`` (keyset pagination)."""
+    stmt = filter_leads(filters).where(Lead.stage_id == stage.id)
+    if after:
+        stmt = stmt.where(Lead.rank > after)
+    leads = list(
+        db.session.scalars(
+            stmt.options(joinedload(Lead.owner)).order_by(Lead.rank).limit(page_size + 1)
+        )
+    )
+    more = len(leads) > page_size
+    leads = leads[:page_size]
+    return ColumnPage(leads, leads[-1].rank if more and leads else "")
+
+
+def list_owners() -> list[User]:
+    """Return the people a board can be filtered by."""
+    return list(db.session.scalars(select(User).where(User.active).order_by(User.name)))
+
+
+def list_tags(limit: int = 300) -> list[str]:
+    """Return the tags in use, for the filter's suggestions."""
+    return list(
+        db.session.scalars(select(LeadTag.tag).distinct().order_by(LeadTag.tag).limit(limit))
+    )

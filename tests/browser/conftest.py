@@ -1,0 +1,110 @@
+"""Browser fixtures: a logged-in page on a small board, helpers to drag with a real mouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kanban.extensions import db
+from kanban.models import Lead
+from tests.factories import PASSWORD, LeadFactory, PipelineFactory, UserFactory
+from tests.live import ASSETS
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def _assets_fetched():
+    if not (ASSETS / "Sortable.min.js").exists():
+        pytest.fail("Run `make test-assets` first: the browser tests serve SortableJS from it.")
+
+
+@pytest.fixture
+def app_config(app_config):
+    """Browser tests keep CSRF on: the board must send the session's token."""
+    return {**app_config, "WTF_CSRF_ENABLED": True}
+
+
+@pytest.fixture
+def seller(app):
+    return UserFactory(name="Rita Seller", email="rita@example.com")
+
+
+@pytest.fixture
+def sales(app):
+    """A pipeline with three stages and a few leads: New [A, B, C], Contacted [D, E]."""
+    pipeline = PipelineFactory(name="Sales", stages=["New", "Contacted", "Proposal"])
+    new, contacted, _proposal = pipeline.stages
+    for title in ("Alpha", "Bravo", "Charlie"):
+        LeadFactory(title=title, stage=new)
+    for title in ("Delta", "Echo"):
+        LeadFactory(title=title, stage=contacted)
+    return pipeline
+
+
+def log_in(page, email: str, password: str = PASSWORD) -> None:
+    """Log in through the real login form and land on the board."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/board")
+
+
+@pytest.fixture
+def board_page(page, seller, sales):
+    log_in(page, seller.email)
+    page.wait_for_function("() => document.body.dataset.boardReady === '1'")
+    return page
+
+
+def card(page, title: str):
+    return page.locator(".card", has=page.locator(".card-title", has_text=title))
+
+
+def column_titles(page, stage_name: str) -> list[str]:
+    column = page.locator(".column", has=page.locator("h2", has_text=stage_name))
+    return [t.strip() for t in column.locator(".card-title").all_inner_texts()]
+
+
+def grab_point(locator) -> tuple[float, float]:
+    """A point on the card's body, away from the title link."""
+    box = locator.bounding_box()
+    return box["x"] + 12, box["y"] + box["height"] - 8
+
+
+def drag_to(page, source, target, where: str = "below") -> None:
+    """Press on the card, move like a hand would, and release once the card sits
+    ``where`` ("below" or "above") the target card."""
+    moving, beside = source.element_handle(), target.element_handle()
+    sx, sy = grab_point(source)
+    page.mouse.move(sx, sy)
+    page.mouse.down()
+    page.mouse.move(sx + 6, sy + 6, steps=3)
+    check = (
+        "([card, other, where]) => where === 'below'"
+        " ? card.previousElementSibling === other : card.nextElementSibling === other"
+    )
+    for attempt in range(6):  # the other cards make room as the card travels
+        box = beside.bounding_box()
+        share = 0.85 if where == "below" else 0.15
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * share
+        page.mouse.move(x, y + (attempt % 2) * 3, steps=8)
+        page.wait_for_timeout(200)
+        if page.evaluate(check, [moving, beside, where]):
+            break
+    page.mouse.up()
+
+
+def db_order(stage_id: int) -> list[str]:
+    db.session.expire_all()
+    return [
+        lead.title
+        for lead in db.session.query(Lead)
+        .filter(Lead.stage_id == stage_id, Lead.status == "open")
+        .order_by(Lead.rank)
+    ]
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
