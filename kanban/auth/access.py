@@ -63,6 +63,9 @@ def _require_login_and_csrf():
     if view is None or request.endpoint == "static":
         return None
     is_public = getattr(view, "is_public", False)
+    if request.headers.get("Authorization") and not is_public and not current_user.is_authenticated:
+        # A refused token is the answer an API client can act on, not a missing CSRF token.
+        return _unauthorized(_("This API token is not valid (it may have been revoked)."))
     if request.method in UNSAFE_METHODS and not getattr(view, "csrf_exempt", False):
         current_user._get_current_object()  # loads the user, from the session or a token
         # A Bearer-token client is not a browser that another site could make post.

@@ -1,0 +1,171 @@
+"""Listing, creating, reading, editing and deleting leads."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from kanban.extensions import db
+from kanban.models import Lead
+from tests.api.conftest import assert_error
+from tests.factories import LeadFactory, UserFactory
+
+
+def test_list_leads_returns_open_leads_by_stage_then_rank(api, column, pipeline):
+    later = LeadFactory(stage=pipeline.stages[1], title="Delta")
+    response = api.get("/leads")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert [lead["id"] for lead in body["leads"]] == [*(lead.id for lead in column), later.id]
+    assert (body["page"], body["per_page"], body["total"]) == (1, 50, 4)
+
+
+def test_list_leads_pages_through_the_results(api, column):
+    response = api.get("/leads?per_page=2&page=2")
+    body = response.get_json()
+    assert [lead["title"] for lead in body["leads"]] == ["Gamma"]
+    assert (body["page"], body["per_page"], body["total"]) == (2, 2, 3)
+
+
+def test_list_leads_filters_by_stage(api, column, pipeline):
+    other = LeadFactory(stage=pipeline.stages[1])
+    response = api.get(f"/leads?stage_id={pipeline.stages[1].id}")
+    assert [lead["id"] for lead in response.get_json()["leads"]] == [other.id]
+
+
+def test_list_leads_filters_by_pipeline(api, column, pipeline):
+    LeadFactory()  # in a pipeline of its own
+    response = api.get(f"/leads?pipeline_id={pipeline.id}")
+    assert response.get_json()["total"] == 3
+
+
+def test_list_leads_filters_by_tag_priority_and_text(api, column, pipeline):
+    wanted = LeadFactory(stage=pipeline.stages[0], title="Acme renewal", priority=2,
+                         tags=["renewal"])
+    response = api.get("/leads?tag=renewal&priority=high&q=acme")
+    assert [lead["id"] for lead in response.get_json()["leads"]] == [wanted.id]
+
+
+def test_list_leads_filters_by_owner(api, column, member):
+    column[1].owner_id = member.id
+    db.session.commit()
+    response = api.get(f"/leads?owner_id={member.id}")
+    assert [lead["title"] for lead in response.get_json()["leads"]] == ["Beta"]
+
+
+def test_list_leads_shows_closed_leads_only_when_asked(api, column):
+    column[0].status = "won"
+    db.session.commit()
+    assert api.get("/leads").get_json()["total"] == 2
+    closed = api.get("/leads?status=closed").get_json()["leads"]
+    assert [lead["title"] for lead in closed] == ["Alpha"]
+    assert api.get("/leads?status=all").get_json()["total"] == 3
+
+
+def test_list_leads_filters_by_creation_day(api, column):
+    column[0].created_at = datetime(2026, 1, 10, 23, 30, tzinfo=UTC)
+    column[1].created_at = datetime(2026, 1, 11, 8, 0, tzinfo=UTC)
+    column[2].created_at = datetime(2026, 1, 12, 0, 0, tzinfo=UTC)
+    db.session.commit()
+    response = api.get("/leads?created_from=2026-01-11&created_to=2026-01-11")
+    assert [lead["title"] for lead in response.get_json()["leads"]] == ["Beta"]
+
+
+def test_list_leads_accepts_the_last_day_of_the_calendar(api, column):
+    response = api.get("/leads?created_from=0001-01-01&created_to=9999-12-31")
+    assert response.get_json()["total"] == 3
+
+
+def test_create_lead_puts_it_at_the_top_of_the_first_stage(api, column, member):
+    response = api.post("/leads", json={"title": "Big deal", "value": "1500.5",
+                                        "tags": ["hot", "Hot"], "priority": "high"})
+    assert response.status_code == 201
+    lead = response.get_json()
+    assert response.headers["Location"].endswith(f"/api/v1/leads/{lead['id']}")
+    assert lead["stage_id"] == column[0].stage_id
+    assert (lead["value"], lead["tags"], lead["priority"]) == ("1500.50", ["hot"], 2)
+    assert lead["owner_id"] == member.id
+    assert lead["source"] == "api"
+    assert lead["rank"] < column[0].rank
+
+
+def test_create_lead_in_a_chosen_stage(api, pipeline):
+    stage = pipeline.stages[2]
+    response = api.post("/leads", json={"title": "Quote", "stage_id": stage.id})
+    assert response.status_code == 201
+    assert response.get_json()["stage_id"] == stage.id
+    assert response.get_json()["pipeline_id"] == pipeline.id
+
+
+def test_create_lead_without_title_names_the_field(api, pipeline):
+    error = assert_error(api.post("/leads", json={"company": "Acme"}), 422, "invalid")
+    assert set(error["fields"]) == {"title"}
+
+
+def test_create_lead_in_unknown_stage_is_refused(api, pipeline):
+    error = assert_error(api.post("/leads", json={"title": "X", "stage_id": 9999}), 422)
+    assert "stage_id" in error["fields"]
+
+
+def test_show_lead_returns_every_field(api, column):
+    response = api.get(f"/leads/{column[0].id}")
+    assert response.status_code == 200
+    lead = response.get_json()
+    assert lead["title"] == "Alpha"
+    assert lead["version"] == 1
+    assert lead["status"] == "open"
+
+
+def test_show_unknown_lead_is_404_json(api, pipeline):
+    assert_error(api.get("/leads/9999"), 404, "not_found")
+
+
+def test_update_lead_changes_only_the_fields_sent(api, column):
+    lead = column[0]
+    response = api.patch(f"/leads/{lead.id}", json={"company": "Acme", "version": 1})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["company"], body["title"], body["version"]) == ("Acme", "Alpha", 2)
+
+
+def test_update_lead_records_the_change_on_the_timeline(api, column):
+    api.patch(f"/leads/{column[0].id}", json={"title": "Alpha 2"})
+    activities = api.get(f"/leads/{column[0].id}/activities").get_json()["activities"]
+    assert activities[0]["kind"] == "edit"
+    assert activities[0]["payload"]["changes"]["title"] == ["Alpha", "Alpha 2"]
+
+
+def test_update_lead_with_stale_version_is_refused_with_409_and_current_state(api, column):
+    lead = column[0]
+    api.patch(f"/leads/{lead.id}", json={"company": "First"})
+    error = assert_error(
+        api.patch(f"/leads/{lead.id}", json={"company": "Second", "version": 1}), 409, "conflict"
+    )
+    assert error["lead"] == {"id": lead.id, "stage_id": lead.stage_id, "version": 2}
+    assert error["order"] == [c.id for c in column]
+    db.session.expire_all()
+    assert db.session.get(Lead, lead.id).company == "First"
+
+
+def test_member_cannot_reassign_an_owned_lead(api, column, manager):
+    column[0].owner_id = manager.id
+    db.session.commit()
+    other = UserFactory()
+    error = assert_error(api.patch(f"/leads/{column[0].id}", json={"owner_id": other.id}), 403)
+    assert error["code"] == "forbidden"
+
+
+def test_manager_deletes_a_lead(client, manager_auth, column):
+    response = client.delete(f"/api/v1/leads/{column[0].id}", headers=manager_auth)
+    assert response.status_code == 204
+    assert response.data == b""
+    assert_error(client.get(f"/api/v1/leads/{column[0].id}", headers=manager_auth), 404)
+
+
+def test_member_deleting_a_lead_is_forbidden(api, column):
+    assert_error(api.delete(f"/leads/{column[0].id}"), 403, "forbidden")
+    db.session.expire_all()
+    assert db.session.get(Lead, column[0].id) is not None
+
+
+def test_deleting_an_unknown_lead_is_404(client, manager_auth, pipeline):
+    assert_error(client.delete("/api/v1/leads/9999", headers=manager_auth), 404)
