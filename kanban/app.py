@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from kanban.security import register_security_headers
     from kanban.templating import register_template_helpers
     from kanban.web import bp as web_bp
+    from kanban.web.admin import bp as admin_bp
 
     register_access_rules(app)
     register_security_headers(app)
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     register_template_helpers(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(web_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     for blueprints in get_plugin_manager(app).hook.kanban_register_blueprints():
         for blueprint in blueprints or []:

@@ -1,1 +1,212 @@
 """Admin pages: the team, pipelines and stages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from kanban.errors import ValidationError
+from kanban.extensions import db
+from kanban.models import Lead, Role
+from kanban.permissions import can
+from kanban.services import pipelines as pipeline_service
+from kanban.services import users as user_service
+from kanban.web.forms import PipelineForm, UserForm, show_errors
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def require_admin():
+    # The app's login rule has already sent anonymous visitors to the login page.
+    if not (can(current_user, "user.manage") and can(current_user, "pipeline.manage")):
+        abort(403)
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for("admin.team"))
+
+
+# ---------------------------------------------------------------------------
+# The team
+# ---------------------------------------------------------------------------
+
+
+@bp.get("/team")
+def team():
+    return _render_team(UserForm(formdata=None, role=Role.MEMBER.value))
+
+
+@bp.post("/team")
+def add_person():
+    form = UserForm()
+    typed = (form.password.data or "").strip()
+    password = typed or user_service.generate_password()
+    try:
+        person = user_service.create_user(
+            email=form.email.data or "", name=form.name.data or "", role=form.role.data or "",
+            password=password, user=current_user,
+        )
+    except ValidationError as exc:
+        show_errors(form, exc.fields)
+        return _render_team(form, problem=exc.message, status=exc.status)
+    flash(_("%(name)s is on the team.", name=person.name), "success")
+    return _render_team(
+        UserForm(formdata=None, role=Role.MEMBER.value), created=person, new_password=password
+    )
+
+
+@bp.post("/team/<int:user_id>/role")
+def change_role(user_id: int):
+    person = user_service.get_user(user_id)
+    try:
+        user_service.change_role(person, request.form.get("role", ""), user=current_user)
+    except ValidationError as exc:
+        db.session.rollback()
+        return _render_team(UserForm(formdata=None), problem=exc.message, status=exc.status)
+    flash(_("%(name)s is now %(role)s.", name=person.name, role=_role_name(person.role)),
+          "success")
+    return redirect(url_for("admin.team"))
+
+
+@bp.post("/team/<int:user_id>/deactivate")
+def deactivate(user_id: int):
+    person = user_service.get_user(user_id)
+    try:
+        user_service.deactivate_user(person, user=current_user)
+    except ValidationError as exc:
+        db.session.rollback()
+        return _render_team(UserForm(formdata=None), problem=exc.message, status=exc.status)
+    flash(_("%(name)s can no longer log in. Their leads and history stay.", name=person.name),
+          "success")
+    return redirect(url_for("admin.team"))
+
+
+@bp.post("/team/<int:user_id>/reactivate")
+def reactivate(user_id: int):
+    person = user_service.reactivate_user(user_service.get_user(user_id), user=current_user)
+    flash(_("%(name)s can log in again.", name=person.name), "success")
+    return redirect(url_for("admin.team"))
+
+
+def _render_team(form: UserForm, *, problem: str = "", created=None, new_password: str = "",
+                 status: int = 200):
+    return render_template(
+        "admin/team.html", form=form, users=user_service.list_users(), problem=problem,
+        created=created, new_password=new_password, page="admin",
+    ), status
+
+
+def _role_name(role: str) -> str:
+    return {"admin": _("an admin"), "manager": _("a manager"), "member": _("a member")}.get(
+        role, role
+    )
+
+
+# ---------------------------------------------------------------------------
+# Pipelines and stages
+# ---------------------------------------------------------------------------
+
+
+@bp.get("/pipelines")
+def pipelines():
+    return _render_pipelines(PipelineForm(formdata=None))
+
+
+@bp.post("/pipelines")
+def create_pipeline():
+    form = PipelineForm()
+    stages = (form.stages.data or "").splitlines()
+    try:
+        pipeline = pipeline_service.create_pipeline(form.name.data or "", stages,
+                                                    user=current_user)
+    except ValidationError as exc:
+        show_errors(form, exc.fields)
+        return _render_pipelines(form, problem=exc.message, status=exc.status)
+    flash(_("The pipeline %(name)s is ready.", name=pipeline.name), "success")
+    return redirect(url_for("admin.pipelines"))
+
+
+@bp.post("/pipelines/<int:pipeline_id>/rename")
+def rename_pipeline(pipeline_id: int):
+    pipeline = pipeline_service.get_pipeline(pipeline_id)
+    return _change(lambda: pipeline_service.rename_pipeline(
+        pipeline, request.form.get("name", ""), user=current_user
+    ), _("The pipeline is renamed."))
+
+
+@bp.post("/pipelines/<int:pipeline_id>/delete")
+def delete_pipeline(pipeline_id: int):
+    pipeline = pipeline_service.get_pipeline(pipeline_id)
+    return _change(lambda: pipeline_service.delete_pipeline(pipeline, user=current_user),
+                   _("The pipeline is deleted."))
+
+
+@bp.post("/pipelines/<int:pipeline_id>/stages")
+def add_stage(pipeline_id: int):
+    pipeline = pipeline_service.get_pipeline(pipeline_id)
+    return _change(lambda: pipeline_service.add_stage(
+        pipeline, request.form.get("name", ""), is_proposal=bool(request.form.get("is_proposal")),
+        user=current_user,
+    ), _("The stage is added at the end."))
+
+
+@bp.post("/stages/<int:stage_id>/rename")
+def rename_stage(stage_id: int):
+    stage = pipeline_service.find_stage(stage_id)
+    return _change(lambda: pipeline_service.rename_stage(
+        stage, request.form.get("name", ""), user=current_user
+    ), _("The stage is renamed."))
+
+
+@bp.post("/stages/<int:stage_id>/move")
+def move_stage(stage_id: int):
+    stage = pipeline_service.find_stage(stage_id)
+    return _change(lambda: pipeline_service.move_stage(
+        stage, request.form.get("direction", ""), user=current_user
+    ), _("The stage has moved."))
+
+
+@bp.post("/stages/<int:stage_id>/proposal")
+def set_proposal(stage_id: int):
+    stage = pipeline_service.find_stage(stage_id)
+    is_proposal = request.form.get("is_proposal") == "1"
+    message = (_("Leads in this stage count as proposals in progress.") if is_proposal
+               else _("This stage no longer counts as proposals in progress."))
+    return _change(lambda: pipeline_service.set_stage_proposal(
+        stage, is_proposal, user=current_user
+    ), message)
+
+
+@bp.post("/stages/<int:stage_id>/delete")
+def delete_stage(stage_id: int):
+    stage = pipeline_service.find_stage(stage_id)
+    return _change(lambda: pipeline_service.delete_stage(stage, user=current_user),
+                   _("The stage is deleted."))
+
+
+def _change(action, message: str):
+    """Run one pipeline change; on refusal show the page again with the reason."""
+    try:
+        action()
+    except ValidationError as exc:
+        db.session.rollback()
+        return _render_pipelines(PipelineForm(formdata=None), problem=exc.message,
+                                 status=exc.status)
+    flash(message, "success")
+    return redirect(url_for("admin.pipelines"))
+
+
+def _render_pipelines(form: PipelineForm, *, problem: str = "", status: int = 200):
+    counts = dict(db.session.execute(
+        select(Lead.stage_id, func.count(Lead.id)).group_by(Lead.stage_id)
+    ).all())
+    pipelines = pipeline_service.list_pipelines()
+    pipeline_counts = {p.id: sum(counts.get(s.id, 0) for s in p.stages) for p in pipelines}
+    return render_template(
+        "admin/pipelines.html", form=form, pipelines=pipelines, counts=counts,
+        pipeline_counts=pipeline_counts, problem=problem, page="admin",
+    ), status

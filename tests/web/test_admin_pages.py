@@ -1,0 +1,266 @@
+"""The admin pages: the team and the pipelines, for admins only."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from kanban.extensions import db
+from kanban.models import Pipeline, Stage, User
+from tests.factories import LeadFactory, UserFactory
+
+ADMIN_PAGES = ["/admin/team", "/admin/pipelines"]
+
+
+def reload(model, ident):
+    db.session.expire_all()
+    return db.session.get(model, ident)
+
+
+def stage_names(pipeline_id: int) -> list[str]:
+    return [s.name for s in reload(Pipeline, pipeline_id).stages]
+
+
+# ---------------------------------------------------------------------------
+# Who may come in
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+@pytest.mark.parametrize("role_client", ["member_client", "manager_client"])
+def test_non_admins_get_403(app, request, role_client, path):
+    assert request.getfixturevalue(role_client).get(path).status_code == 403
+
+
+def test_a_manager_posting_a_new_user_gets_403_and_nobody_is_added(manager_client):
+    response = manager_client.post("/admin/team", data={
+        "email": "intruder@example.com", "role": "admin", "password": "long enough",
+    })
+    assert response.status_code == 403
+    assert db.session.scalar(select(func.count()).where(User.email == "intruder@example.com")) == 0
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get("/admin/team")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_admins_see_the_admin_pages(admin_client, pipeline, path):
+    assert admin_client.get(path).status_code == 200
+
+
+def test_admin_sees_the_admin_link_and_a_member_does_not(admin_client, member_client, pipeline):
+    assert 'href="/admin/"' in admin_client.get("/board").text
+    assert 'href="/admin/"' not in member_client.get("/board").text
+
+
+# ---------------------------------------------------------------------------
+# The team
+# ---------------------------------------------------------------------------
+
+
+def test_adding_a_person_with_a_generated_password_shows_it_once(admin_client):
+    response = admin_client.post("/admin/team", data={
+        "email": "Marco.Rossi@example.com", "name": "Marco Rossi", "role": "manager",
+        "password": "",
+    })
+    assert response.status_code == 200
+    password = re.search(r'<code id="new-password">([^<]+)</code>', response.text).group(1)
+    person = db.session.scalars(select(User).where(User.email == "marco.rossi@example.com")).one()
+    assert person.role == "manager"
+    assert person.check_password(password)
+    assert 'id="new-password"' not in admin_client.get("/admin/team").text
+
+
+def test_adding_a_person_with_a_typed_password(admin_client):
+    admin_client.post("/admin/team", data={
+        "email": "lucia@example.com", "role": "member", "password": "typed by the admin",
+    })
+    person = db.session.scalars(select(User).where(User.email == "lucia@example.com")).one()
+    assert person.check_password("typed by the admin")
+
+
+def test_a_duplicate_email_is_refused_with_the_field_named(admin_client):
+    UserFactory(email="ana@example.com")
+    response = admin_client.post("/admin/team", data={
+        "email": "ANA@example.com", "name": "Second Ana", "role": "member", "password": "",
+    })
+    assert response.status_code == 422
+    assert 'id="email-error"' in response.text
+    assert "already uses this email" in response.text
+    assert 'value="Second Ana"' in response.text
+    assert db.session.scalar(select(func.count()).where(User.name == "Second Ana")) == 0
+
+
+def test_a_short_typed_password_is_refused(admin_client):
+    response = admin_client.post("/admin/team", data={
+        "email": "short@example.com", "role": "member", "password": "abc",
+    })
+    assert response.status_code == 422
+    assert 'id="password-error"' in response.text
+
+
+def test_changing_a_role(admin_client, member):
+    response = admin_client.post(f"/admin/team/{member.id}/role", data={"role": "manager"})
+    assert response.status_code == 302
+    assert reload(User, member.id).role == "manager"
+
+
+def test_the_last_admin_cannot_be_demoted(admin_client, admin):
+    response = admin_client.post(f"/admin/team/{admin.id}/role", data={"role": "member"})
+    assert response.status_code == 422
+    assert "last admin" in response.text
+    assert reload(User, admin.id).role == "admin"
+
+
+def test_an_admin_cannot_deactivate_themselves(admin_client, admin):
+    UserFactory(role="admin")
+    response = admin_client.post(f"/admin/team/{admin.id}/deactivate")
+    assert response.status_code == 422
+    assert reload(User, admin.id).active is True
+
+
+def test_the_last_admin_cannot_be_deactivated_by_anyone(app, admin):
+    from tests.conftest import log_in
+
+    other_admin = UserFactory(role="admin", active=False)
+    other_admin.active = True
+    db.session.commit()
+    client = log_in(app.test_client(), other_admin)
+    client.post(f"/admin/team/{admin.id}/deactivate")  # one of two admins: allowed
+    assert reload(User, admin.id).active is False
+    response = client.post(f"/admin/team/{other_admin.id}/deactivate")
+    assert response.status_code == 422
+    assert reload(User, other_admin.id).active is True
+
+
+def test_deactivate_and_reactivate_a_member(admin_client, member):
+    assert admin_client.post(f"/admin/team/{member.id}/deactivate").status_code == 302
+    assert reload(User, member.id).active is False
+    assert admin_client.post(f"/admin/team/{member.id}/reactivate").status_code == 302
+    assert reload(User, member.id).active is True
+
+
+def test_a_deactivated_member_is_logged_out(member_client, member, admin_client):
+    admin_client.post(f"/admin/team/{member.id}/deactivate")
+    assert member_client.get("/board").status_code == 302
+
+
+def test_unknown_person_is_404(admin_client):
+    assert admin_client.post("/admin/team/99999/deactivate").status_code == 404
+
+
+def test_hostile_names_are_escaped_on_the_team_page(admin_client):
+    UserFactory(name='<script>alert("x")</script>')
+    text = admin_client.get("/admin/team").text
+    assert "<script>alert" not in text
+    assert "&lt;script&gt;" in text
+
+
+# ---------------------------------------------------------------------------
+# Pipelines and stages
+# ---------------------------------------------------------------------------
+
+
+def test_creating_a_pipeline_with_its_stages(admin_client):
+    response = admin_client.post("/admin/pipelines", data={
+        "name": "Renewals", "stages": "Due\r\nOffer sent\r\n\r\nSigned\r\n",
+    })
+    assert response.status_code == 302
+    pipeline = db.session.scalars(select(Pipeline).where(Pipeline.name == "Renewals")).one()
+    assert stage_names(pipeline.id) == ["Due", "Offer sent", "Signed"]
+
+
+def test_creating_a_pipeline_without_stages_names_the_field(admin_client):
+    response = admin_client.post("/admin/pipelines", data={"name": "Empty", "stages": " "})
+    assert response.status_code == 422
+    assert 'id="stages-error"' in response.text
+    assert 'value="Empty"' in response.text
+    assert db.session.scalar(select(func.count(Pipeline.id))) == 0
+
+
+def test_renaming_a_pipeline(admin_client, pipeline):
+    admin_client.post(f"/admin/pipelines/{pipeline.id}/rename", data={"name": "Lisbon sales"})
+    assert reload(Pipeline, pipeline.id).name == "Lisbon sales"
+
+
+def test_adding_a_proposal_stage(admin_client, pipeline):
+    admin_client.post(f"/admin/pipelines/{pipeline.id}/stages",
+                      data={"name": "Contract", "is_proposal": "1"})
+    stage = reload(Pipeline, pipeline.id).stages[-1]
+    assert (stage.name, stage.is_proposal) == ("Contract", True)
+
+
+def test_renaming_a_stage_to_a_name_in_use_is_refused(admin_client, pipeline):
+    response = admin_client.post(f"/admin/stages/{pipeline.stages[0].id}/rename",
+                                 data={"name": "Proposal"})
+    assert response.status_code == 422
+    assert "already has a stage called Proposal" in response.text
+    assert stage_names(pipeline.id)[0] == "New"
+
+
+def test_moving_a_stage_down(admin_client, pipeline):
+    admin_client.post(f"/admin/stages/{pipeline.stages[0].id}/move", data={"direction": "down"})
+    assert stage_names(pipeline.id) == ["Contacted", "New", "Proposal", "Negotiation"]
+
+
+def test_marking_a_stage_as_proposal(admin_client, pipeline):
+    stage_id = pipeline.stages[3].id
+    admin_client.post(f"/admin/stages/{stage_id}/proposal", data={"is_proposal": "1"})
+    assert reload(Stage, stage_id).is_proposal is True
+    admin_client.post(f"/admin/stages/{stage_id}/proposal", data={"is_proposal": "0"})
+    assert reload(Stage, stage_id).is_proposal is False
+
+
+def test_deleting_an_empty_stage(admin_client, pipeline):
+    stage_id = pipeline.stages[3].id
+    assert admin_client.post(f"/admin/stages/{stage_id}/delete").status_code == 302
+    assert reload(Stage, stage_id) is None
+
+
+def test_a_stage_with_leads_cannot_be_deleted_and_the_page_says_so(admin_client, pipeline):
+    stage = pipeline.stages[1]
+    LeadFactory(stage=stage)
+    page = admin_client.get("/admin/pipelines").text
+    assert f'action="/admin/stages/{stage.id}/delete"' not in page
+    response = admin_client.post(f"/admin/stages/{stage.id}/delete")
+    assert response.status_code == 422
+    assert "still holds 1 leads" in response.text
+    assert reload(Stage, stage.id) is not None
+
+
+def test_a_pipeline_with_leads_cannot_be_deleted(admin_client, pipeline):
+    LeadFactory(stage=pipeline.stages[0])
+    response = admin_client.post(f"/admin/pipelines/{pipeline.id}/delete")
+    assert response.status_code == 422
+    assert reload(Pipeline, pipeline.id) is not None
+
+
+def test_an_empty_pipeline_is_deleted(admin_client, pipeline):
+    assert admin_client.post(f"/admin/pipelines/{pipeline.id}/delete").status_code == 302
+    assert reload(Pipeline, pipeline.id) is None
+
+
+def test_unknown_stage_is_404(admin_client):
+    assert admin_client.post("/admin/stages/99999/delete").status_code == 404
+
+
+def test_admin_page_ids_are_unique_so_labels_find_their_input(admin_client, pipeline, member):
+    for path in ADMIN_PAGES:
+        ids = re.findall(r'\sid="([^"]+)"', admin_client.get(path).text)
+        assert len(ids) == len(set(ids)), path
+
+
+class TestWithCsrfOn:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "WTF_CSRF_ENABLED": True}
+
+    def test_a_role_change_without_the_token_is_refused(self, admin_client, member):
+        response = admin_client.post(f"/admin/team/{member.id}/role", data={"role": "admin"})
+        assert response.status_code == 400
+        assert reload(User, member.id).role == "member"
