@@ -1,1 +1,66 @@
-"""CSV export and import."""
+"""CSV export of the board's leads for marketing, and import of prospect lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from kanban import hookimpl
+from kanban.permissions import can
+from kanban.ui import NavItem, ToolbarItem
+
+HERE = Path(__file__).resolve().parent
+
+
+@hookimpl
+def kanban_register_blueprints():
+    from kanban_csv import export_views, import_views, models  # noqa: F401  (register on import)
+    from kanban_csv.blueprint import bp
+
+    return [bp]
+
+
+@hookimpl
+def kanban_register_commands():
+    from kanban_csv.commands import export_command, import_command
+
+    return [export_command, import_command]
+
+
+@hookimpl
+def kanban_register_migrations():
+    return str(HERE / "migrations")
+
+
+@hookimpl
+def kanban_register_translations():
+    return str(HERE / "translations")
+
+
+@hookimpl
+def kanban_register_export_formats():
+    from kanban_csv.formats import builtin_formats
+
+    return builtin_formats()
+
+
+@hookimpl
+def kanban_ui_board_toolbar(pipeline, user, filters):
+    args = {**{k: v for k, v in (filters or {}).items() if v}, "pipeline": pipeline.id}
+    return [
+        ToolbarItem(
+            label=_("Export"),
+            url=url_for("csv.export_page", **args),
+            icon="download",
+            title=_("Download the leads the board shows as a spreadsheet"),
+        )
+    ]
+
+
+@hookimpl
+def kanban_ui_navigation(user):
+    if not can(user, "lead.create"):
+        return []
+    return [NavItem(_("Import"), url_for("csv.import_start"), endpoint="csv.import_start")]

@@ -1,0 +1,177 @@
+"""The ``kanban export`` and ``kanban import`` console commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy import func, select
+from tqdm import tqdm
+
+from kanban.errors import ServiceError
+from kanban.extensions import db
+from kanban.models import Pipeline, Stage, User
+from kanban.services.queries import LeadFilter
+from kanban_csv.export import (
+    DEFAULT_COLUMNS,
+    count_leads,
+    header_of,
+    iter_rows,
+    resolve_columns,
+)
+from kanban_csv.export_views import export_formats
+from kanban_csv.formats import write_delimited
+from kanban_csv.importer import ImportSettings, iter_report_rows, run_import
+from kanban_csv.mapping import TARGETS, guess_mapping
+from kanban_csv.reading import CsvProblem, open_table
+
+
+def find_user(value: str) -> User:
+    user = (db.session.get(User, int(value)) if value.isdigit() else
+            db.session.scalar(select(User).where(func.lower(User.email) == value.lower())))
+    if user is None:
+        raise click.BadParameter(f"There is no user {value!r} (give an id or an email).")
+    return user
+
+
+def find_stage(value: str, pipeline_id: int | None) -> Stage:
+    if value.isdigit():
+        stage = db.session.get(Stage, int(value))
+    else:
+        statement = select(Stage).where(func.lower(Stage.name) == value.lower())
+        if pipeline_id is not None:
+            statement = statement.where(Stage.pipeline_id == pipeline_id)
+        stage = db.session.scalars(statement.order_by(Stage.pipeline_id, Stage.position)).first()
+    if stage is None:
+        raise click.BadParameter(f"There is no stage {value!r} (give an id or a name).")
+    return stage
+
+
+def find_pipeline(value: str | None) -> int | None:
+    if not value:
+        return None
+    pipeline = (db.session.get(Pipeline, int(value)) if value.isdigit() else
+                db.session.scalar(select(Pipeline).where(func.lower(Pipeline.name)
+                                                         == value.lower())))
+    if pipeline is None:
+        raise click.BadParameter(f"There is no pipeline {value!r} (give an id or a name).")
+    return pipeline.id
+
+
+@click.command("export")
+@click.argument("output", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "format_key", default="excel", show_default=True,
+              help="excel, csv, tsv, or a format another plugin adds.")
+@click.option("--locale", default="en", show_default=True,
+              help="Language of the numbers for the Excel preset (pt, it, es, ru, de, fr use ;).")
+@click.option("--columns", default=",".join(DEFAULT_COLUMNS), show_default=True,
+              help="Comma-separated columns; custom fields as custom:<name>.")
+@click.option("--pipeline", help="Pipeline id or name.")
+@click.option("--stage", help="Stage id or name.")
+@click.option("--owner", help="Owner id or email.")
+@click.option("--tag")
+@click.option("--status", help="open, won, lost, cancelled, closed or all.")
+@click.option("--q", "text", help="Text searched in title, company, contact, email, phone.")
+@click.option("--created-from", help="First creation day, e.g. 2026-01-01.")
+@click.option("--created-to", help="Last creation day, e.g. 2026-03-31.")
+def export_command(output, format_key, locale, columns, pipeline, stage, owner, tag, status,
+                   text, created_from, created_to):
+    """Export leads to a spreadsheet file, with the board's filters."""
+    formats = export_formats()
+    if format_key not in formats:
+        raise click.BadParameter(f"Use one of: {', '.join(formats)}.", param_hint="--format")
+    pipeline_id = find_pipeline(pipeline)
+    args = {"tag": tag, "status": status, "q": text, "created_from": created_from,
+            "created_to": created_to, "pipeline": pipeline_id,
+            "stage": find_stage(stage, pipeline_id).id if stage else None,
+            "owner": find_user(owner).id if owner else None}
+    try:
+        filters = LeadFilter.from_args({k: str(v) for k, v in args.items() if v is not None})
+    except ServiceError as exc:
+        raise click.UsageError(f"{exc.message} {exc.fields}") from None
+    chosen = resolve_columns([c.strip() for c in columns.split(",") if c.strip()])
+    if not chosen:
+        raise click.BadParameter("Choose at least one known column.", param_hint="--columns")
+    fmt = formats[format_key]
+    total = count_leads(filters)
+    # tqdm hides itself when stderr is not a terminal (disable=None).
+    with tqdm(total=total, unit=" leads", disable=None, file=sys.stderr) as bar:
+        rows = bar_rows(iter_rows(filters, chosen), bar)
+        chunks = fmt.render(header_of(chosen), rows, {"locale": locale})
+        with click.open_file(output, "wb") as stream:
+            for chunk in chunks:
+                stream.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+    click.echo(f"Exported {total} leads to {output}.", err=output == "-")
+
+
+def bar_rows(rows, bar):
+    for count, row in enumerate(rows, start=1):
+        yield row
+        if count % 500 == 0:
+            bar.update(500)
+    bar.update(bar.total - bar.n if bar.total else 0)
+
+
+@click.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--stage", required=True, help="Stage id or name the new leads go to.")
+@click.option("--pipeline", help="Pipeline id or name (to find the stage by name).")
+@click.option("--owner", "owners", multiple=True,
+              help="Owner id or email; repeat to share the leads in turn (round-robin).")
+@click.option("--tag", "tags", multiple=True, help="Tag for every new lead; repeatable.")
+@click.option("--encoding", help="The file's encoding (detected when left out).")
+@click.option("--delimiter", help="The separator (sniffed when left out); use 'tab' for tabs.")
+@click.option("--map", "mappings", multiple=True, metavar="COLUMN=FIELD",
+              help=f"Correct a guessed column; fields: {', '.join(TARGETS)}.")
+@click.option("--dry-run", is_flag=True, help="Report what would happen; create nothing.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the rejected rows (with reasons) to this CSV file.")
+def import_command(source, stage, pipeline, owners, tags, encoding, delimiter, mappings,
+                   dry_run, report_path):
+    """Import a prospect list (CSV) as leads, leaving out duplicates and invalid rows."""
+    if delimiter == "tab":
+        delimiter = "\t"
+    try:
+        table = open_table(source, encoding, delimiter)
+    except CsvProblem as problem:
+        raise click.ClickException(problem.message) from None
+    mapping = guess_mapping(table.header)
+    lowered = [name.lower() for name in table.header]
+    for item in mappings:
+        column, _sep, target = item.rpartition("=")
+        if column.lower() not in lowered or target not in TARGETS:
+            raise click.BadParameter(f"{item!r}: use COLUMN=FIELD with a column of the file "
+                                     f"and one of {', '.join(TARGETS)}.", param_hint="--map")
+        mapping[lowered.index(column.lower())] = target
+    click.echo("Columns: " + ", ".join(f"{n} -> {t}" for n, t in zip(table.header, mapping,
+                                                                         strict=True)))
+    settings = ImportSettings(
+        mapping=mapping,
+        stage=find_stage(stage, find_pipeline(pipeline)),
+        owner_ids=[find_user(owner).id for owner in owners],
+        tags=list(tags),
+        source=f"import: {source.name}"[:120],
+    )
+    with tqdm(unit=" rows", disable=None, file=sys.stderr) as bar:
+        try:
+            report = run_import(table, settings, user=None, dry_run=dry_run, progress=bar.update)
+        except CsvProblem as problem:
+            raise click.ClickException(problem.message) from None
+    verb = "Would create" if dry_run else "Created"
+    click.echo(f"Rows: {report.rows}. {verb}: {report.created}. "
+               f"Duplicates: {report.duplicates}. Invalid: {report.invalid}.")
+    for item in report.rejected[:20]:
+        click.echo(f"  row {item.line} ({item.problem}) {item.column}: {item.reason}")
+    if len(report.rejected) > 20:
+        click.echo(f"  ... and {len(report.rejected) - 20} more.")
+    if report_path is not None:
+        header = ["Row", "Problem", "Column", "Reason", *table.header]
+        with report_path.open("w", encoding="utf-8", newline="") as stream:
+            for chunk in write_delimited(header, iter_report_rows(report), bom=True):
+                stream.write(chunk)
+        click.echo(f"Rejected rows written to {report_path}.")
+    if report.failure:
+        raise click.ClickException(report.failure)
+    current_app.logger.info("Imported %s: %s", source, report.counts())

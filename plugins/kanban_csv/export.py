@@ -1,0 +1,177 @@
+"""What an export holds: the columns a person can pick and the rows, read in batches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from kanban.extensions import db
+from kanban.models import Activity, Lead, LeadTag, Priority, Stage, User
+from kanban.services.queries import LeadFilter, filter_leads
+
+# Leads read per query. Rows are read by keyset (id > last id), so memory holds one
+# batch whatever the export's size and no cursor stays open between chunks.
+BATCH = 1000
+CUSTOM_PREFIX = "custom:"
+PRIORITY_NAMES = {int(p): p.name.lower() for p in Priority}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Any  # a lazy string: translated when the header is written
+    expression: Any = None  # a SQL column or expression read with the lead
+    convert: Callable[[Any], Any] | None = None
+
+
+def _date_of(value):
+    return value.date() if value is not None else None
+
+
+LEAD_COLUMNS = [
+    Column("id", _l("Lead id"), Lead.id),
+    Column("title", _l("Title"), Lead.title),
+    Column("contact_name", _l("Contact name"), Lead.contact_name),
+    Column("company", _l("Company"), Lead.company),
+    Column("email", _l("Email"), Lead.email),
+    Column("phone", _l("Phone"), Lead.phone),
+    Column("value", _l("Value"), Lead.value),
+    Column("currency", _l("Currency"), Lead.currency),
+    Column("source", _l("Source"), Lead.source),
+    Column("priority", _l("Priority"), Lead.priority, PRIORITY_NAMES.get),
+    Column("status", _l("Status"), Lead.status),
+    Column("lost_reason", _l("Lost reason"), Lead.lost_reason),
+    Column("description", _l("Description"), Lead.description),
+    Column("stage", _l("Stage"), Stage.name),
+    Column("owner", _l("Owner"), User.name),
+    Column("owner_email", _l("Owner email"), User.email),
+    Column("tags", _l("Tags")),
+    Column("next_action_kind", _l("Next action kind"), Lead.next_action_kind),
+    Column("next_action_date", _l("Next action date"), Lead.next_action_date),
+    Column("next_action_text", _l("Next action"), Lead.next_action_text),
+    Column("last_activity", _l("Last activity date")),
+    Column("created_at", _l("Created"), Lead.created_at),
+    Column("updated_at", _l("Updated"), Lead.updated_at),
+    Column("closed_at", _l("Closed"), Lead.closed_at),
+]
+COLUMNS_BY_KEY = {column.key: column for column in LEAD_COLUMNS}
+DEFAULT_COLUMNS = [
+    "title", "contact_name", "company", "email", "phone", "value", "currency", "source",
+    "stage", "owner", "tags", "status", "next_action_date", "next_action_text",
+    "last_activity", "created_at",
+]
+
+
+def custom_field_keys(filters: LeadFilter) -> list[str]:
+    """Return the custom-field names found on the filtered leads (web forms add these)."""
+    keys: dict[str, None] = {}
+    last_id = 0
+    while True:
+        rows = db.session.execute(
+            filter_leads(filters, select(Lead.id, Lead.custom_fields))
+            .where(Lead.id > last_id).order_by(Lead.id).limit(BATCH)
+        ).all()
+        if not rows:
+            return sorted(keys, key=str.lower)
+        for row in rows:
+            keys.update(dict.fromkeys(row.custom_fields or {}))
+        last_id = rows[-1].id
+
+
+def resolve_columns(keys: Sequence[str]) -> list[Column]:
+    """Return the columns for the chosen keys (unknown keys are left out)."""
+    columns = []
+    for key in dict.fromkeys(keys):
+        if key in COLUMNS_BY_KEY:
+            columns.append(COLUMNS_BY_KEY[key])
+        elif key.startswith(CUSTOM_PREFIX) and key[len(CUSTOM_PREFIX):].strip():
+            name = key[len(CUSTOM_PREFIX):]
+            columns.append(Column(key, name))
+    return columns
+
+
+def count_leads(filters: LeadFilter) -> int:
+    """Count the leads an export with these filters holds."""
+    return db.session.scalar(filter_leads(filters, select(func.count(Lead.id)))) or 0
+
+
+def header_of(columns: Sequence[Column]) -> list[str]:
+    return [str(column.label) for column in columns]
+
+
+def iter_rows(filters: LeadFilter, columns: Sequence[Column]) -> Iterator[list[Any]]:
+    """Yield one list of typed values per lead (numbers, dates, text), oldest lead first."""
+    keys = [column.key for column in columns]
+    selected = [Lead.id]
+    places: list[tuple[int, Callable | None] | None] = []
+    for column in columns:
+        if column.expression is not None and column.key != "id":
+            selected.append(column.expression)
+            places.append((len(selected) - 1, column.convert))
+        elif column.key == "id":
+            places.append((0, None))
+        else:
+            places.append(None)
+    custom = [
+        (index, column.key[len(CUSTOM_PREFIX):])
+        for index, column in enumerate(columns) if column.key.startswith(CUSTOM_PREFIX)
+    ]
+    if custom:
+        selected.append(Lead.custom_fields)
+    custom_at = len(selected) - 1
+    statement = select(*selected).join(Stage, Stage.id == Lead.stage_id)
+    if {"owner", "owner_email"} & set(keys):
+        statement = statement.outerjoin(User, User.id == Lead.owner_id)
+    statement = filter_leads(filters, statement).order_by(Lead.id).limit(BATCH)
+    tags_at = keys.index("tags") if "tags" in keys else None
+    activity_at = keys.index("last_activity") if "last_activity" in keys else None
+    last_id = 0
+    while True:
+        batch = db.session.execute(statement.where(Lead.id > last_id)).all()
+        if not batch:
+            return
+        ids = [row[0] for row in batch]
+        tags = _tags_of(ids) if tags_at is not None else {}
+        activity = _last_activity_of(ids) if activity_at is not None else {}
+        for row in batch:
+            out: list[Any] = []
+            for place in places:
+                if place is None:
+                    out.append(None)
+                else:
+                    at, convert = place
+                    value = row[at]
+                    out.append(convert(value) if convert is not None and value is not None
+                               else value)
+            if custom:
+                fields = row[custom_at] or {}
+                for index, name in custom:
+                    out[index] = fields.get(name)
+            if tags_at is not None:
+                out[tags_at] = ", ".join(tags.get(row[0], ()))
+            if activity_at is not None:
+                out[activity_at] = activity.get(row[0])
+            yield out
+        last_id = ids[-1]
+
+
+def _tags_of(ids: list[int]) -> dict[int, list[str]]:
+    tags: dict[int, list[str]] = {}
+    for lead_id, tag in db.session.execute(
+        select(LeadTag.lead_id, LeadTag.tag).where(LeadTag.lead_id.in_(ids))
+        .order_by(LeadTag.lead_id, LeadTag.tag)
+    ):
+        tags.setdefault(lead_id, []).append(tag)
+    return tags
+
+
+def _last_activity_of(ids: list[int]) -> dict[int, Any]:
+    rows = db.session.execute(
+        select(Activity.lead_id, func.max(Activity.created_at))
+        .where(Activity.lead_id.in_(ids)).group_by(Activity.lead_id)
+    )
+    return {lead_id: _date_of(moment) for lead_id, moment in rows}

@@ -1,0 +1,81 @@
+"""The export presets: Excel (BOM, the locale's delimiter and decimal mark), RFC 4180, TSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from babel.core import Locale, UnknownLocaleError
+from babel.numbers import get_decimal_symbol
+from flask_babel import lazy_gettext as _l
+
+from kanban.ui import ExportFormat
+from kanban_csv.cells import cell_writer
+
+# Rows per chunk handed to the response: big enough to keep the per-chunk cost small,
+# small enough that memory does not depend on the export's size.
+CHUNK_ROWS = 500
+
+
+def uses_decimal_comma(locale: str | None) -> bool:
+    """Tell whether numbers are written with a decimal comma in this locale (pt, de, ru...)."""
+    try:
+        return get_decimal_symbol(Locale.parse((locale or "en").replace("-", "_"))) == ","
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
+
+
+def write_delimited(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    delimiter: str = ",",
+    decimal_comma: bool = False,
+    bom: bool = False,
+) -> Iterator[str]:
+    """Yield the file in chunks of text, quoting only what needs it, lines ending CRLF."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    convert = cell_writer(decimal_comma)
+    if bom:
+        buffer.write("\ufeff")
+    writer.writerow([convert(name) for name in header])
+    count = 0
+    for row in rows:
+        writer.writerow([convert(value) for value in row])
+        count += 1
+        if count == CHUNK_ROWS:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            count = 0
+    yield buffer.getvalue()
+
+
+def render_excel(header, rows, options) -> Iterator[str]:
+    comma = uses_decimal_comma(options.get("locale"))
+    return write_delimited(
+        header, rows, delimiter=";" if comma else ",", decimal_comma=comma, bom=True
+    )
+
+
+def render_rfc4180(header, rows, options) -> Iterator[str]:
+    return write_delimited(header, rows)
+
+
+def render_tsv(header, rows, options) -> Iterator[str]:
+    return write_delimited(header, rows, delimiter="\t")
+
+
+def builtin_formats() -> list[ExportFormat]:
+    """Return the plugin's own presets; other plugins add theirs through the same hook."""
+    return [
+        ExportFormat("excel", str(_l("Excel (UTF-8 with BOM, your language's separators)")),
+                     "csv", "text/csv; charset=utf-8", render_excel),
+        ExportFormat("csv", str(_l("CSV (RFC 4180, UTF-8)")), "csv",
+                     "text/csv; charset=utf-8", render_rfc4180),
+        ExportFormat("tsv", str(_l("TSV (tab-separated)")), "tsv",
+                     "text/tab-separated-values; charset=utf-8", render_tsv),
+    ]

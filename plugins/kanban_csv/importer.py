@@ -1,0 +1,345 @@
+"""Turn the rows of a prospect list into leads: checked, deduplicated, written batch by batch."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import cycle
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from kanban.duplicates import phone_digits
+from kanban.errors import ValidationError
+from kanban.extensions import db
+from kanban.models import Activity, ActivityKind, Lead, Stage, User
+from kanban.permissions import require
+from kanban.plugins import CORE_PLUGINS, fire_event, get_plugin_manager
+from kanban.ranking import rank_between
+from kanban.services.lead_input import clean_lead_data
+from kanban_csv.cells import restore
+from kanban_csv.mapping import CUSTOM, IGNORE, TARGETS
+from kanban_csv.reading import Table
+
+BATCH_SIZE = 500
+WRITE_ATTEMPTS = 3
+PHONE_SUFFIXES = range(6, 10)  # the core compares the last nine digits, at least six
+
+
+@dataclass
+class ImportSettings:
+    """What the person chose: where leads land, who owns them, which tags they get."""
+
+    mapping: list[str]
+    stage: Stage
+    owner_ids: list[int] = field(default_factory=list)  # one: fixed; several: round-robin
+    tags: list[str] = field(default_factory=list)
+    source: str = "import"
+
+
+@dataclass
+class Rejected:
+    line: int
+    problem: str  # "invalid" or "duplicate"
+    column: str
+    reason: str
+    cells: list[str]
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    duplicates: int = 0
+    invalid: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    failure: str = ""
+
+    def counts(self) -> dict[str, Any]:
+        return {"rows": self.rows, "created": self.created, "duplicates": self.duplicates,
+                "invalid": self.invalid, "failure": self.failure, "dry_run": self.dry_run}
+
+
+class ContactIndex:
+    """Emails and phone numbers already seen, matched as the core's duplicate rule does."""
+
+    def __init__(self) -> None:
+        self.emails: dict[str, int] = {}
+        self.phones: dict[int, dict[str, int]] = {n: {} for n in PHONE_SUFFIXES}
+
+    def add(self, email: str, phone: str, ref: int) -> None:
+        if email:
+            self.emails.setdefault(email, ref)
+        digits = phone_digits(phone)
+        for n in PHONE_SUFFIXES:
+            if len(digits) >= n:
+                self.phones[n].setdefault(digits[-n:], ref)
+
+    def find(self, email: str, phone: str) -> tuple[str, int] | None:
+        if email and email in self.emails:
+            return "email", self.emails[email]
+        digits = phone_digits(phone)
+        if len(digits) >= 6:
+            key = digits[-9:]
+            if key in self.phones[len(key)]:
+                return "phone", self.phones[len(key)][key]
+        return None
+
+    @classmethod
+    def of_existing_leads(cls) -> ContactIndex:
+        """Read every lead's email and phone once, instead of one query per row."""
+        index = cls()
+        last_id = 0
+        while True:
+            rows = db.session.execute(
+                select(Lead.id, Lead.email, Lead.phone).where(Lead.id > last_id)
+                .order_by(Lead.id).limit(10_000)
+            ).all()
+            if not rows:
+                return index
+            for lead_id, email, phone in rows:
+                index.add((email or "").lower(), phone or "", lead_id)
+            last_id = rows[-1][0]
+
+
+def parse_amount(text: str, decimal_comma: bool) -> str:
+    """Read "1.500,50", "1,500.50", "€ 1 500" or "1500,5" as a plain number string."""
+    cleaned = re.sub(r"[^\d,.\-]", "", text)
+    if not cleaned:
+        return text
+    if "," in cleaned and "." in cleaned:
+        decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+    elif cleaned.count(",") == 1:
+        head, tail = cleaned.split(",")
+        decimal = "," if decimal_comma or len(tail) != 3 else ""
+    elif cleaned.count(".") == 1:
+        head, tail = cleaned.split(".")
+        decimal = "" if decimal_comma and len(tail) == 3 else "."
+    else:
+        decimal = ""
+    thousands = {",", "."} - {decimal}
+    for mark in thousands:
+        cleaned = cleaned.replace(mark, "")
+    return cleaned.replace(",", ".")
+
+
+class RowReader:
+    """Turn one row's cells into lead data, or say which column is wrong."""
+
+    def __init__(self, table: Table, settings: ImportSettings):
+        self.header = table.header
+        self.mapping = settings.mapping
+        self.decimal_comma = table.delimiter == ";"
+        self.tags = settings.tags
+        self.source = settings.source
+        self.users: dict[str, int] = {}
+        for user in db.session.scalars(select(User).where(User.active.is_(True))):
+            self.users[user.email.lower()] = user.id
+            self.users.setdefault(user.name.strip().lower(), user.id)
+        self.column_of = {
+            target: self.header[index] for index, target in enumerate(self.mapping)
+            if target not in (CUSTOM, IGNORE)
+        }
+        self.column_of.setdefault("title", self.column_of.get("company", ""))
+        self.column_of.setdefault("contact_name", self.column_of.get("first_name", ""))
+
+    def read(self, cells: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
+        """Return (clean values, {}) or ({}, {column: reason})."""
+        width = len(self.header)
+        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+            return {}, {"": _("This row has %(cells)d cells but the header has %(columns)d: "
+                              "a separator or a quote may be missing.",
+                              cells=len(cells), columns=width)}
+        data: dict[str, Any] = {}
+        custom: dict[str, str] = {}
+        names: list[str] = []
+        for index, target in enumerate(self.mapping[:width]):
+            value = restore(cells[index].strip()) if index < len(cells) else ""
+            if target == IGNORE or value == "":
+                continue
+            if target == CUSTOM:
+                custom[self.header[index]] = value
+            elif target in ("first_name", "last_name"):
+                names.append(value)
+            elif target == "value":
+                data["value"] = parse_amount(value, self.decimal_comma)
+            elif target == "owner":
+                owner_id = self.users.get(value.lower())
+                if owner_id is None:
+                    return {}, {self.header[index]: _("No active user has this email or name.")}
+                data["owner_id"] = owner_id
+            elif target == "tags":
+                data["tags"] = re.split(r"[,;]", value)
+            elif target == "priority":
+                data["priority"] = value.lower()
+            elif target in TARGETS:
+                data[target] = value
+        if names and not data.get("contact_name"):
+            data["contact_name"] = " ".join(names)
+        if custom:
+            data["custom_fields"] = custom
+        data["tags"] = [*self.tags, *data.get("tags", [])]
+        data.setdefault("source", self.source)
+        if not data.get("title"):
+            data["title"] = next(
+                (data[k] for k in ("company", "contact_name", "email", "phone") if data.get(k)),
+                "",
+            )
+        try:
+            values = clean_lead_data(data)
+        except ValidationError as exc:
+            return {}, {self.column_of.get(name, name): reason
+                        for name, reason in exc.fields.items()}
+        return values, {}
+
+
+def run_import(
+    table: Table,
+    settings: ImportSettings,
+    *,
+    user: User | None,
+    dry_run: bool,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Check every row; unless ``dry_run``, create the good ones, one transaction per batch."""
+    if user is not None:
+        require(user, "lead.create")
+    report = ImportReport(dry_run=dry_run)
+    reader = RowReader(table, settings)
+    existing = ContactIndex.of_existing_leads()
+    in_file = ContactIndex()
+    ask_plugins = _duplicate_question()
+    owners = cycle(settings.owner_ids) if settings.owner_ids else None
+    pending: list[tuple[int, dict[str, Any]]] = []
+    default_currency = current_app.config["DEFAULT_CURRENCY"]
+    for line, cells in table.rows():
+        report.rows += 1
+        values, errors = reader.read(cells)
+        if errors:
+            report.invalid += 1
+            for column, reason in errors.items():
+                report.rejected.append(Rejected(line, "invalid", column, reason, cells))
+        elif duplicate := _find_duplicate(values, existing, in_file, ask_plugins):
+            report.duplicates += 1
+            report.rejected.append(Rejected(line, "duplicate", duplicate[0], duplicate[1], cells))
+        else:
+            in_file.add(values.get("email", ""), values.get("phone", ""), line)
+            values.setdefault("currency", default_currency)
+            if owners is not None and "owner_id" not in values:
+                values["owner_id"] = next(owners)
+            pending.append((line, values))
+        if len(pending) == BATCH_SIZE and not _flush(pending, settings, user, report, dry_run):
+            return report
+        if progress is not None:
+            progress(1)
+    _flush(pending, settings, user, report, dry_run)
+    return report
+
+
+def _find_duplicate(values, existing, in_file, ask_plugins) -> tuple[str, str] | None:
+    email, phone = values.get("email", ""), values.get("phone", "")
+    found = existing.find(email, phone)
+    if found:
+        kind, lead_id = found
+        message = (_("Same email as lead #%(id)d.", id=lead_id) if kind == "email"
+                   else _("Same phone number as lead #%(id)d.", id=lead_id))
+        return kind, message
+    found = in_file.find(email, phone)
+    if found:
+        kind, line = found
+        message = (_("Same email as row %(line)d of this file.", line=line) if kind == "email"
+                   else _("Same phone number as row %(line)d of this file.", line=line))
+        return kind, message
+    if ask_plugins is not None and (email or phone):
+        lead = ask_plugins(email=email or None, phone=phone or None, since=None,
+                           open_only=False)
+        if lead is not None:
+            return "email", _("Already lead #%(id)d.", id=lead.id)
+    return None
+
+
+def _duplicate_question():
+    """Ask other plugins' duplicate rules row by row; the core's rule is ContactIndex."""
+    pm = get_plugin_manager()
+    core = [pm.get_plugin(name) for name in CORE_PLUGINS if pm.get_plugin(name) is not None]
+    caller = pm.subset_hook_caller("kanban_lead_find_duplicate", remove_plugins=core)
+    return caller if caller.get_hookimpls() else None
+
+
+def _flush(pending, settings, user, report, dry_run) -> bool:
+    """Write the pending rows in one transaction; on failure record it and return False."""
+    if not pending:
+        return True
+    if dry_run:
+        report.created += len(pending)
+        pending.clear()
+        return True
+    try:
+        leads = write_batch([values for _line, values in pending], settings.stage, user)
+    except Exception as exc:
+        db.session.rollback()
+        current_app.logger.exception("CSV import batch failed")
+        report.failure = _(
+            "Rows %(first)d to %(last)d were not imported (nothing of them was saved): "
+            "%(error)s. Fix the problem and import the file again; the rows already "
+            "imported will be reported as duplicates.",
+            first=pending[0][0], last=pending[-1][0], error=type(exc).__name__,
+        )
+        pending.clear()
+        return False
+    report.created += len(leads)
+    pending.clear()
+    for lead in leads:
+        fire_event("kanban_lead_created", lead=lead, source=lead.source, user=user)
+    return True
+
+
+def write_batch(rows: list[Mapping[str, Any]], stage: Stage, user: User | None) -> list[Lead]:
+    """Add leads at the bottom of the stage, in order, all in one transaction."""
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            return _write_once(rows, stage, user)
+        except (IntegrityError, OperationalError):
+            # Someone else added a card at the bottom at the same moment: read again.
+            db.session.rollback()
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _write_once(rows: list[Mapping[str, Any]], stage: Stage, user: User | None) -> list[Lead]:
+    rank = db.session.scalar(select(func.max(Lead.rank)).where(Lead.stage_id == stage.id))
+    leads = []
+    for values in rows:
+        values = dict(values)
+        tags = values.pop("tags", [])
+        rank = rank_between(rank, None)
+        lead = Lead(**values, stage_id=stage.id, rank=rank)
+        if tags:
+            lead.tags = tags
+        leads.append(lead)
+    db.session.add_all(leads)
+    db.session.flush()
+    author_id = user.id if user is not None else None
+    db.session.add_all(
+        Activity(
+            lead_id=lead.id,
+            author_id=author_id,
+            kind=ActivityKind.SYSTEM,
+            body=_("Lead created (%(source)s)", source=lead.source),
+            payload={"event": "created", "source": lead.source},
+        )
+        for lead in leads
+    )
+    db.session.commit()
+    return leads
+
+
+def iter_report_rows(report: ImportReport) -> Iterator[list[Any]]:
+    for item in report.rejected:
+        yield [item.line, item.problem, item.column, item.reason, *item.cells]

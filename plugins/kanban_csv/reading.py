@@ -1,0 +1,192 @@
+"""Read a CSV file of any common encoding and delimiter, row by row, without loading it whole."""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+from flask_babel import gettext as _
+
+SAMPLE_BYTES = 64 * 1024
+DELIMITERS = (",", ";", "\t", "|")
+ENCODINGS = {
+    "utf-8": "UTF-8",
+    "utf-16": "UTF-16",
+    "cp1252": "Windows-1252 (Western Europe)",
+    "latin-1": "Latin-1 (ISO-8859-1)",
+    "cp1251": "Windows-1251 (Cyrillic)",
+    "koi8-r": "KOI8-R (Cyrillic)",
+}
+# What a prospect list saved by a spreadsheet here is likely to be in, besides UTF-8/16.
+LEGACY_ENCODINGS = ["cp1252", "cp1251", "koi8_r", "iso8859_15", "latin_1", "mac_roman"]
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class CsvProblem(Exception):
+    """The file cannot be read as a table; ``message`` says why and what to do."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Table:
+    """An opened CSV file: how it is read, its header, and its data rows on demand."""
+
+    path: Path
+    encoding: str
+    delimiter: str
+    header: list[str]
+    header_line: int = 1
+    preview: list[list[str]] = field(default_factory=list)
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """Yield (line number, cells) for every data row, skipping blank lines."""
+        with self.path.open(encoding=self.encoding, newline="", errors="strict") as stream:
+            reader = csv.reader(stream, delimiter=self.delimiter)
+            try:
+                seen_header = False
+                for cells in reader:
+                    if not any(cell.strip() for cell in cells):
+                        continue
+                    if not seen_header:
+                        seen_header = True
+                        continue
+                    yield reader.line_num, cells
+            except csv.Error as exc:
+                raise CsvProblem(
+                    _("Line %(line)d cannot be read (%(error)s). Check the quotes on that line.",
+                      line=reader.line_num, error=str(exc))
+                ) from None
+            except UnicodeDecodeError:
+                raise CsvProblem(
+                    _("Part of the file is not in %(encoding)s. Choose its encoding and try again.",
+                      encoding=self.encoding)
+                ) from None
+
+
+def open_table(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Table:
+    """Detect the encoding and delimiter, read the header and a few rows, or raise CsvProblem."""
+    with path.open("rb") as stream:
+        sample = stream.read(SAMPLE_BYTES)
+        complete = not stream.read(1)
+    if not sample.strip(b" \t\r\n\x00" + codecs.BOM_UTF8):
+        raise CsvProblem(_("The file is empty."))
+    encoding = encoding or detect_encoding(sample)
+    text = decode_sample(sample, encoding, complete)
+    if looks_binary(text):
+        raise CsvProblem(_("This is not a CSV file: it holds binary data. Save the sheet as "
+                           "CSV from your spreadsheet and upload that file."))
+    delimiter = delimiter or sniff_delimiter(text)
+    table = Table(path=path, encoding=encoding, delimiter=delimiter, header=[])
+    header: list[str] | None = None
+    try:
+        with path.open(encoding=encoding, newline="") as stream:
+            reader = csv.reader(stream, delimiter=delimiter)
+            for cells in reader:
+                if not any(cell.strip() for cell in cells):
+                    continue
+                if header is None:
+                    header = cells
+                    table.header_line = reader.line_num
+                    continue
+                table.preview.append(cells)
+                if len(table.preview) == 5:
+                    break
+    except csv.Error as exc:
+        raise CsvProblem(_("The file cannot be read as CSV: %(error)s.", error=str(exc))) from None
+    except UnicodeDecodeError:
+        raise CsvProblem(_("The file is not in %(encoding)s. Choose its encoding and try again.",
+                           encoding=encoding)) from None
+    if header is None:
+        raise CsvProblem(_("The file is empty."))
+    table.header = clean_header(header)
+    if not table.preview:
+        raise CsvProblem(_("The file has a header row but no rows of data."))
+    return table
+
+
+def detect_encoding(sample: bytes) -> str:
+    """Name the sample's encoding: a BOM first, then UTF-8, then charset-normalizer's guess."""
+    for bom, name in BOMS:
+        if sample.startswith(bom):
+            return name
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    matches = from_bytes(sample, cp_isolation=LEGACY_ENCODINGS)
+    best = matches.best()
+    if best is None:
+        raise CsvProblem(_("This is not a CSV file: it holds binary data or an unknown encoding. "
+                           "Save the sheet as CSV (UTF-8) from your spreadsheet and try again."))
+    return best.encoding.replace("_", "-")
+
+
+def decode_sample(sample: bytes, encoding: str, complete: bool) -> str:
+    try:
+        return codecs.getincrementaldecoder(encoding)().decode(sample, final=complete)
+    except LookupError:
+        raise CsvProblem(_("Unknown encoding %(name)s.", name=encoding)) from None
+    except UnicodeDecodeError:
+        raise CsvProblem(_("The file is not in %(encoding)s. Choose its encoding and try again.",
+                           encoding=encoding)) from None
+
+
+def looks_binary(text: str) -> bool:
+    """Tell whether decoded text is mostly control characters (an image, a zip, a .xlsx)."""
+    if text.startswith("PK\x03\x04") or "\x00\x00" in text:
+        return True
+    controls = sum(1 for ch in text if ch < " " and ch not in "\t\r\n")
+    return controls > max(2, len(text) // 100)
+
+
+def sniff_delimiter(text: str) -> str:
+    """Guess the delimiter with csv.Sniffer, checked against how evenly it splits the lines."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    if len(lines) > 1 and not text.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the sample may end in the middle of a line
+    sample = "\n".join(lines)
+    candidates: list[str] = []
+    with contextlib.suppress(csv.Error):
+        candidates.append(csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter)
+    candidates += [d for d in DELIMITERS if d not in candidates]
+    best, best_score = ",", 0
+    for delimiter in candidates:
+        try:
+            rows = [r for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r]
+        except csv.Error:
+            continue
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        score = sum(1 for r in rows if len(r) == width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def clean_header(header: list[str]) -> list[str]:
+    """Name blank header cells and tell repeated names apart."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(header, start=1):
+        name = raw.replace("\ufeff", "").strip() or _("Column %(number)d", number=index)
+        count = seen.get(name.lower(), 0) + 1
+        seen[name.lower()] = count
+        names.append(name if count == 1 else f"{name} ({count})")
+    return names

@@ -1,0 +1,209 @@
+"""Exporting the board's leads: the same filters as the board, streamed, any format."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from kanban import hookimpl
+from kanban.extensions import db
+from kanban.models import Lead
+from kanban.plugins import collect
+from kanban.services.queries import LeadFilter, filter_leads
+from kanban.ui import ExportFormat
+from tests.csv.conftest import parse
+from tests.factories import ActivityFactory
+
+
+def download(client, **args):
+    args.setdefault("format", "csv")
+    return client.get("/csv/export/download", query_string=args)
+
+
+def exported_titles(response) -> list[str]:
+    rows = parse(response.data)
+    index = rows[0].index("Title")
+    return [row[index] for row in rows[1:]]
+
+
+def board_ids(args: dict) -> list[int]:
+    """The ids of the leads the board's own filter selects for these query arguments."""
+    statement = filter_leads(LeadFilter.from_args(args), select(Lead.id)).order_by(Lead.id)
+    return list(db.session.scalars(statement))
+
+
+def board_titles(args: dict) -> list[str]:
+    """The leads the board's own filter selects for these query arguments."""
+    statement = filter_leads(LeadFilter.from_args(args)).order_by(Lead.id)
+    return [lead.title for lead in db.session.scalars(statement)]
+
+
+@pytest.mark.parametrize("args", [
+    {},
+    {"tag": "fair"},
+    {"status": "all"},
+    {"status": "closed", "tag": "fair"},
+    {"q": "padaria"},
+    {"stage": "first"},
+    {"owner": "member"},
+    {"created_from": "2000-01-01", "created_to": "2999-12-31"},
+])
+def test_export_holds_exactly_the_leads_the_board_filter_selects(member_client, leads, member,
+                                                                  pipeline, args):
+    args = dict(args)
+    if args.get("stage") == "first":
+        args["stage"] = str(pipeline.stages[0].id)
+    if args.get("owner") == "member":
+        args["owner"] = str(member.id)
+    args["pipeline"] = str(pipeline.id)
+    response = download(member_client, columns=["id", "title"], **args)
+    assert response.status_code == 200
+    exported = [int(row[0]) for row in parse(response.data)[1:]]
+    assert exported == board_ids(args)
+    assert exported  # every case here selects some leads, but not all
+    assert len(exported) < len(leads) or args.get("status") == "all"
+
+
+def test_board_toolbar_offers_an_export_link_carrying_the_filters(app, pipeline, member):
+    with app.test_request_context("/board?tag=fair&q=caf"):
+        items = collect("kanban_ui_board_toolbar", pipeline=pipeline, user=member,
+                        filters={"tag": "fair", "q": "caf", "owner": ""})
+    assert [item.label for item in items] == ["Export"]
+    url = urlsplit(items[0].url)
+    assert url.path == "/csv/export"
+    assert parse_qs(url.query) == {"tag": ["fair"], "q": ["caf"], "pipeline": [str(pipeline.id)]}
+
+
+def test_export_page_lists_columns_custom_fields_and_formats(member_client, leads, pipeline):
+    response = member_client.get(f"/csv/export?pipeline={pipeline.id}&tag=fair")
+    assert response.status_code == 200
+    for text in ("Excel (UTF-8 with BOM", "RFC 4180", "TSV", "custom:Budget",
+                 "custom:How did you hear", 'name="tag" value="fair"'):
+        assert text in response.text
+
+
+def test_export_writes_chosen_columns_with_stage_owner_tags_and_custom_fields(
+        member_client, leads, member):
+    response = download(member_client, q="padaria", columns=[
+        "title", "stage", "owner", "tags", "value", "custom:Budget", "last_activity"])
+    rows = parse(response.data)
+    assert rows == [
+        ["Title", "Stage", "Owner", "Tags", "Value", "Budget", "Last activity date"],
+        ["Padaria São João", "New", member.name, "bakery, fair", "1500.50", "5k", ""],
+    ]
+
+
+def test_last_activity_date_is_the_latest_timeline_entry(member_client, leads):
+    from datetime import UTC, datetime
+
+    ActivityFactory(lead=leads[0], created_at=datetime(2026, 2, 1, 10, tzinfo=UTC))
+    ActivityFactory(lead=leads[0], created_at=datetime(2026, 3, 5, 23, 30, tzinfo=UTC))
+    response = download(member_client, q="padaria", columns=["title", "last_activity"])
+    assert parse(response.data)[1] == ["Padaria São João", "2026-03-05"]
+
+
+def test_formula_cells_are_neutralised_in_the_download(member_client, leads):
+    response = download(member_client, q="evil", columns=["title", "company", "contact_name",
+                                                          "description"])
+    assert parse(response.data)[1] == [
+        "'=HYPERLINK(\"http://evil.example\")", "'@SUM(1+1)", "'-2+3",
+        "Line one\nLine \"two\", with comma",
+    ]
+
+
+def test_excel_download_in_portuguese_has_bom_semicolons_and_decimal_commas(member_client, leads):
+    response = download(member_client, format="excel", locale="pt", q="padaria",
+                        columns=["title", "value"])
+    assert response.data.startswith("\ufeff".encode())
+    assert response.data.decode("utf-8-sig") == "Title;Value\r\nPadaria São João;1500,50\r\n"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+
+
+def test_dates_are_iso_8601(member_client, leads):
+    response = download(member_client, q="padaria", columns=["created_at"])
+    created = parse(response.data)[1][0]
+    assert created == leads[0].created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_unknown_format_is_404(member_client, leads):
+    assert download(member_client, format="docx").status_code == 404
+
+
+def test_bad_filter_is_a_clear_422(member_client, leads):
+    response = download(member_client, created_from="yesterday")
+    assert response.status_code == 422
+    assert "filters are not valid" in response.text
+
+
+def test_export_needs_a_login(client, leads):
+    assert download(client).status_code == 302
+
+
+class ToyFormat:
+    """Another plugin's format: one line per lead, cells joined by " | "."""
+
+    @hookimpl
+    def kanban_register_export_formats(self):
+        def render(header, rows, options):
+            yield " | ".join(header) + "\n"
+            for row in rows:
+                yield " | ".join("" if v is None else str(v) for v in row) + "\n"
+
+        return [ExportFormat("toy", "Toy", "txt", "text/plain", render)]
+
+
+def test_another_plugin_adds_a_format_to_the_page_and_the_download(member_client, leads,
+                                                                  register_plugin):
+    register_plugin(ToyFormat())
+    assert 'value="toy"' in member_client.get("/csv/export").text
+    response = download(member_client, format="toy", q="padaria", columns=["title", "value"])
+    assert response.mimetype == "text/plain"
+    assert response.text == "Title | Value\nPadaria São João | 1500.50\n"
+
+
+def test_another_plugin_format_works_from_the_command_line(runner, leads, register_plugin,
+                                                           tmp_path):
+    register_plugin(ToyFormat())
+    out = tmp_path / "leads.txt"
+    result = runner.invoke(args=["export", str(out), "--format", "toy", "--q", "padaria",
+                                 "--columns", "title"])
+    assert result.exit_code == 0, result.output
+    assert out.read_text() == "Title\nPadaria São João\n"
+
+
+def test_command_exports_with_the_boards_filters(runner, leads, pipeline, tmp_path):
+    out = tmp_path / "leads.csv"
+    result = runner.invoke(args=["export", str(out), "--format", "csv", "--tag", "fair",
+                                 "--status", "all", "--pipeline", "Sales",
+                                 "--stage", "New"])
+    assert result.exit_code == 0, result.output
+    titles = exported_titles_from(out.read_bytes())
+    assert titles == board_titles({"tag": "fair", "status": "all",
+                                   "pipeline": str(pipeline.id),
+                                   "stage": str(pipeline.stages[0].id)})
+    assert titles == ["Padaria São João", "Компания Ромашка", "Lost deal"]
+
+
+def exported_titles_from(body: bytes) -> list[str]:
+    rows = parse(body)
+    return [row[rows[0].index("Title")] for row in rows[1:]]
+
+
+def test_command_refuses_an_unknown_stage_with_a_clear_message(runner, leads, tmp_path):
+    result = runner.invoke(args=["export", str(tmp_path / "x.csv"), "--stage", "Nowhere"])
+    assert result.exit_code != 0
+    assert "There is no stage 'Nowhere'" in result.output
+
+
+def test_command_shows_no_progress_bar_when_not_on_a_terminal(runner, leads, tmp_path):
+    result = runner.invoke(args=["export", str(tmp_path / "x.csv")])
+    assert result.exit_code == 0
+    assert "it/s" not in result.output and "leads/s" not in result.output
+
+
+def test_exported_leads_match_database_count(member_client, leads):
+    response = download(member_client, status="all")
+    total = len(db.session.scalars(select(Lead)).all())
+    assert len(parse(response.data)) - 1 == total
