@@ -1,0 +1,142 @@
+"""The JSON endpoint for developers and CORS for the form's allowed websites."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from kanban.extensions import db
+from kanban.models import Lead
+from tests.webform.factories import WebFormFactory
+
+ANA = {"name": "Ana Silva", "email": "ana@example.com", "message": "Quote please"}
+BAKERY = "https://bakery.example"
+
+
+@pytest.fixture
+def quote_form(pipeline):
+    return WebFormFactory(name="Quote", slug="quote", stage=pipeline.stages[1],
+                          allowed_origins=[BAKERY])
+
+
+def leads() -> list[Lead]:
+    return list(db.session.scalars(select(Lead)))
+
+
+def test_json_submission_creates_a_lead(client, quote_form, pipeline):
+    response = client.post("/f/quote.json", json=ANA)
+    assert response.status_code == 201
+    assert response.get_json()["status"] == "received"
+    [lead] = leads()
+    assert (lead.title, lead.source, lead.stage_id) == ("Ana Silva", "web form: Quote",
+                                                        pipeline.stages[1].id)
+
+
+def test_json_with_missing_and_invalid_fields_is_422_naming_them(client, quote_form):
+    response = client.post("/f/quote.json", json={"email": "not-an-email"})
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid" and error["message"]
+    assert set(error["fields"]) == {"name", "email"}
+    assert leads() == []
+
+
+def test_json_field_that_is_not_text_is_422(client, quote_form):
+    response = client.post("/f/quote.json", json={**ANA, "name": {"first": "Ana"}})
+    assert response.status_code == 422
+    assert "name" in response.get_json()["error"]["fields"]
+
+
+def test_form_encoded_body_to_the_json_endpoint_is_415(client, quote_form):
+    response = client.post("/f/quote.json", data=ANA)
+    assert response.status_code == 415
+    assert response.get_json()["error"]["code"] == "unsupported_media_type"
+
+
+def test_json_that_is_not_an_object_is_400(client, quote_form):
+    response = client.post("/f/quote.json", data="[1, 2]", content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "bad_json"
+
+
+def test_json_to_an_unknown_form_is_404_json(client, quote_form):
+    response = client.post("/f/nope.json", json=ANA)
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_json_to_a_disabled_form_is_404(client, pipeline):
+    WebFormFactory(slug="off", stage=pipeline.stages[0], enabled=False)
+    assert client.post("/f/off.json", json=ANA).status_code == 404
+
+
+def test_preflight_from_an_allowed_origin_is_answered(client, quote_form):
+    response = client.options("/f/quote.json", headers={
+        "Origin": BAKERY, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert response.status_code == 204
+    assert response.headers["Access-Control-Allow-Origin"] == BAKERY
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    assert "Content-Type" in response.headers["Access-Control-Allow-Headers"]
+
+
+def test_preflight_from_another_origin_is_refused_without_cors_headers(client, quote_form):
+    response = client.options("/f/quote.json", headers={
+        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    assert response.status_code == 403
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_post_from_an_allowed_origin_may_be_read_by_that_site(client, quote_form):
+    response = client.post("/f/quote.json", json=ANA, headers={"Origin": BAKERY})
+    assert response.status_code == 201
+    assert response.headers["Access-Control-Allow-Origin"] == BAKERY
+    assert "Origin" in response.headers["Vary"]
+
+
+def test_post_from_another_origin_is_refused_and_stores_nothing(client, quote_form):
+    response = client.post("/f/quote.json", json=ANA, headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403
+    assert "Access-Control-Allow-Origin" not in response.headers
+    assert leads() == []
+
+
+def test_validation_errors_are_readable_by_the_allowed_site(client, quote_form):
+    response = client.post("/f/quote.json", json={}, headers={"Origin": BAKERY})
+    assert response.status_code == 422
+    assert response.headers["Access-Control-Allow-Origin"] == BAKERY
+
+
+def test_token_for_the_snippet_is_readable_only_by_allowed_origins(client, quote_form):
+    allowed = client.get("/f/quote/token", headers={"Origin": BAKERY})
+    other = client.get("/f/quote/token", headers={"Origin": "https://evil.example"})
+    assert allowed.headers["Access-Control-Allow-Origin"] == BAKERY
+    assert allowed.get_json()["token"]
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_json_endpoint_needs_no_csrf_token(app, client, quote_form):
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert client.post("/f/quote.json", json=ANA).status_code == 201
+
+
+def test_hosted_page_needs_no_csrf_token(app, client, quote_form):
+    from tests.webform.helpers import post_form
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert post_form(client, ANA, slug="quote").status_code == 303
+
+
+def test_body_over_the_size_limit_is_413(app, client, quote_form):
+    app.config["WEBFORM_MAX_BODY_BYTES"] = 1000
+    response = client.post("/f/quote.json", json={**ANA, "message": "x" * 2000})
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "too_large"
+    assert leads() == []
+
+
+def test_hosted_page_body_over_the_size_limit_is_413(app, client, quote_form):
+    app.config["WEBFORM_MAX_BODY_BYTES"] = 1000
+    response = client.post("/f/quote", data={**ANA, "message": "x" * 2000})
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)

@@ -1,0 +1,172 @@
+"""Honeypot, fill-time trap and CAPTCHA hook; spam is kept for review, never thrown away."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from kanban_webform.models import Submission
+from markupsafe import Markup
+from sqlalchemy import select
+
+from kanban import hookimpl
+from kanban.extensions import db
+from kanban.models import Lead
+from tests.webform.factories import WebFormFactory
+from tests.webform.helpers import hosted_token, post_form
+
+ANA = {"name": "Ana Silva", "email": "ana@example.com", "message": "Quote please"}
+
+
+def leads() -> list[Lead]:
+    return list(db.session.scalars(select(Lead)))
+
+
+def spam() -> list[Submission]:
+    return list(db.session.scalars(select(Submission).where(Submission.status == "spam")))
+
+
+def test_filled_honeypot_is_kept_as_spam_and_creates_no_lead(client, contact_form):
+    response = post_form(client, {**ANA, "hp_website": "http://spam.example"})
+    assert response.status_code == 303  # the robot is told nothing
+    assert leads() == []
+    [kept] = spam()
+    assert kept.spam_reason == "honeypot" and kept.values["email"] == "ana@example.com"
+
+
+def test_honeypot_in_json_is_kept_as_spam(client, contact_form):
+    response = client.post("/f/contact.json", json={**ANA, "hp_website": "x"})
+    assert response.status_code == 201
+    assert leads() == [] and [s.spam_reason for s in spam()] == ["honeypot"]
+
+
+def test_form_sent_faster_than_a_person_can_is_kept_as_spam(client, contact_form, app):
+    app.config["WEBFORM_MIN_FILL_SECONDS"] = 60
+    response = post_form(client, ANA)
+    assert response.status_code == 303
+    assert leads() == [] and [s.spam_reason for s in spam()] == ["filled too fast"]
+
+
+def test_form_sent_after_the_minimum_fill_time_is_a_lead(client, contact_form, app):
+    app.config["WEBFORM_MIN_FILL_SECONDS"] = 1
+    token = hosted_token(client)
+    time.sleep(1.1)
+    post_form(client, ANA, token=token)
+    assert len(leads()) == 1 and spam() == []
+
+
+def test_form_without_a_fill_time_token_is_kept_as_spam(client, contact_form):
+    client.post("/f/contact", data=ANA)
+    assert leads() == [] and [s.spam_reason for s in spam()] == ["no fill-time token"]
+
+
+def test_forged_fill_time_token_is_kept_as_spam(client, contact_form):
+    post_form(client, ANA, token="eyJmb3JnZWQiOjF9.forged.signature")
+    assert leads() == [] and [s.spam_reason for s in spam()] == ["forged fill-time token"]
+
+
+def test_token_of_another_form_is_kept_as_spam(client, contact_form, pipeline):
+    WebFormFactory(slug="other", stage=pipeline.stages[0])
+    post_form(client, ANA, token=hosted_token(client, "other"))
+    assert leads() == [] and [s.spam_reason for s in spam()] == ["token of another form"]
+
+
+def test_expired_token_shows_the_form_again_with_input_kept(client, contact_form, app):
+    token = hosted_token(client)
+    app.config["WEBFORM_TOKEN_MAX_AGE"] = -1
+    response = post_form(client, ANA, token=token)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "open for a long time" in html and 'value="Ana Silva"' in html
+    assert leads() == [] and spam() == []
+
+
+# ---------------------------------------------------------------------------
+# CAPTCHA plugins
+# ---------------------------------------------------------------------------
+
+
+class PickyCaptcha:
+    """A CAPTCHA plugin that accepts only the answer "human"."""
+
+    @hookimpl
+    def kanban_webform_captcha_html(self, form):
+        return Markup('<div class="test-captcha" data-form="{}"></div>').format(form.slug)
+
+    @hookimpl
+    def kanban_webform_verify_captcha(self, form, request):
+        answer = (request.get_json(silent=True) or {}) if request.is_json else request.form
+        if answer.get("captcha") != "human":
+            return "Confirm that you are not a robot."
+        return None
+
+
+@pytest.fixture
+def captcha(register_plugin):
+    return register_plugin(PickyCaptcha())
+
+
+def test_captcha_widget_is_shown_in_the_hosted_form(client, contact_form, captcha):
+    html = client.get("/f/contact").get_data(as_text=True)
+    assert '<div class="test-captcha" data-form="contact"></div>' in html
+
+
+def test_failed_captcha_shows_its_message_and_keeps_the_submission_as_spam(
+    client, contact_form, captcha
+):
+    response = post_form(client, {**ANA, "captcha": "robot"})
+    assert response.status_code == 422
+    assert "Confirm that you are not a robot." in response.get_data(as_text=True)
+    assert leads() == [] and [s.spam_reason for s in spam()] == ["captcha"]
+
+
+def test_passed_captcha_creates_the_lead(client, contact_form, captcha):
+    assert post_form(client, {**ANA, "captcha": "human"}).status_code == 303
+    assert len(leads()) == 1
+
+
+def test_failed_captcha_in_json_is_422(client, contact_form, captcha):
+    response = client.post("/f/contact.json", json=ANA)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "captcha"
+
+
+# ---------------------------------------------------------------------------
+# Reviewing spam
+# ---------------------------------------------------------------------------
+
+
+def caught(client) -> Submission:
+    post_form(client, {**ANA, "hp_website": "x"})
+    return spam()[0]
+
+
+def test_admin_sees_the_spam_list_escaped(client, admin_client, contact_form):
+    post_form(client, {**ANA, "name": "<b>Bot</b>", "hp_website": "x"})
+    html = admin_client.get("/webforms/spam").get_data(as_text=True)
+    assert "&lt;b&gt;Bot&lt;/b&gt;" in html and "honeypot" in html
+
+
+def test_admin_turns_spam_into_a_lead(client, admin_client, contact_form):
+    kept = caught(client)
+    response = admin_client.post(f"/webforms/spam/{kept.id}/lead")
+    assert response.status_code == 302
+    [lead] = leads()
+    assert lead.title == "Ana Silva" and lead.source == "web form: Contact"
+    db.session.expire_all()
+    assert db.session.get(Submission, kept.id).status == "lead"
+    assert spam() == []
+
+
+def test_admin_deletes_spam(client, admin_client, contact_form):
+    kept = caught(client)
+    assert admin_client.post(f"/webforms/spam/{kept.id}/delete").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Submission, kept.id) is None and leads() == []
+
+
+def test_member_may_not_review_spam(client, member_client, contact_form):
+    kept = caught(client)
+    assert member_client.get("/webforms/spam").status_code == 403
+    assert member_client.post(f"/webforms/spam/{kept.id}/lead").status_code == 403
+    assert leads() == []
