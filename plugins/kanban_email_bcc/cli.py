@@ -1,0 +1,98 @@
+"""``kanban mail``: serve SMTP, take a message from an MTA's pipe, poll IMAP."""
+
+from __future__ import annotations
+
+import threading
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from kanban_email_bcc.ingest import (
+    FAILED,
+    REJECTED,
+    IngestResult,
+    ingest_message,
+    max_message_bytes,
+)
+
+# sysexits.h codes that mail transfer agents understand.
+EX_OK, EX_DATAERR, EX_NOUSER, EX_TEMPFAIL = 0, 65, 67, 75
+
+mail = AppGroup("mail", help="Receive mail into the dropboxes.")
+
+
+def exit_code(result: IngestResult) -> int:
+    """Return the sysexits code an MTA understands for an ingestion result."""
+    if result.outcome == FAILED:
+        return EX_DATAERR if result.details.get("quarantine_failed") else EX_TEMPFAIL
+    if result.outcome == REJECTED:
+        return EX_DATAERR if result.reason.startswith("too large") else EX_NOUSER
+    return EX_OK
+
+
+@mail.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=2525, show_default=True, help="Port to listen on (0: any free).")
+def serve(host: str, port: int) -> None:
+    """Run the SMTP server that receives mail for the dropboxes."""
+    from kanban_email_bcc.smtp import SmtpServer
+
+    server = SmtpServer(current_app._get_current_object(), host, port).start()
+    click.echo(f"Receiving mail on {host}:{server.port} (Ctrl+C to stop)")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+@mail.command("ingest")
+@click.option("--recipient", "recipients", multiple=True,
+              help="Envelope recipient (the MTA's ${recipient}); else read from the headers.")
+@click.option("--sender", default=None, help="Envelope sender (the MTA's ${sender}).")
+@click.pass_context
+def ingest(ctx: click.Context, recipients: tuple[str, ...], sender: str | None) -> None:
+    """Store one message read from standard input (for an MTA's pipe transport)."""
+    raw = click.get_binary_stream("stdin").read(max_message_bytes() + 1)
+    result = ingest_message(raw, via="pipe", recipients=list(recipients) or None,
+                            mail_from=sender)
+    click.echo(f"{result.outcome}: {result.reason}", err=True)
+    ctx.exit(exit_code(result))
+
+
+@mail.command("fetch")
+@click.option("--host", help="IMAP server (EMAIL_BCC_IMAP_HOST).")
+@click.option("--port", type=int, help="IMAP port (EMAIL_BCC_IMAP_PORT; 993 with SSL).")
+@click.option("--user", help="IMAP login (EMAIL_BCC_IMAP_USER).")
+@click.option("--password", envvar="KANBAN_EMAIL_BCC_IMAP_PASSWORD",
+              help="IMAP password (EMAIL_BCC_IMAP_PASSWORD).")
+@click.option("--ssl/--no-ssl", default=None, help="Use IMAP over SSL (default: on).")
+@click.option("--mailbox", help="Mailbox to poll (EMAIL_BCC_IMAP_MAILBOX, default INBOX).")
+@click.option("--move-to", help="Move stored messages here instead of marking them seen.")
+@click.pass_context
+def fetch(ctx: click.Context, host, port, user, password, ssl, mailbox, move_to) -> None:
+    """Fetch new messages from an IMAP mailbox and store them."""
+    from kanban_email_bcc.imap import ImapSettings, fetch_mailbox
+
+    config = current_app.config
+    use_ssl = ssl if ssl is not None else bool(config.get("EMAIL_BCC_IMAP_SSL", True))
+    settings = ImapSettings(
+        host=host or config.get("EMAIL_BCC_IMAP_HOST") or "",
+        port=port or int(config.get("EMAIL_BCC_IMAP_PORT") or (993 if use_ssl else 143)),
+        user=user or config.get("EMAIL_BCC_IMAP_USER") or "",
+        password=password or config.get("EMAIL_BCC_IMAP_PASSWORD") or "",
+        ssl=use_ssl,
+        mailbox=mailbox or config.get("EMAIL_BCC_IMAP_MAILBOX") or "INBOX",
+        move_to=move_to if move_to is not None else config.get("EMAIL_BCC_IMAP_MOVE_TO") or "",
+    )
+    if not settings.host or not settings.user:
+        raise click.UsageError("Give the IMAP server and login (--host, --user) or set "
+                               "EMAIL_BCC_IMAP_HOST and EMAIL_BCC_IMAP_USER.")
+    report = fetch_mailbox(settings)
+    summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(report.outcomes.items()))
+    click.echo(f"Fetched up to UID {report.last_uid}: {summary or 'nothing new'}")
+    if report.stopped_on_failure:
+        click.echo("Stopped on a storage failure; the next run tries again.", err=True)
+        ctx.exit(EX_TEMPFAIL)

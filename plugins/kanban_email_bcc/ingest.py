@@ -1,0 +1,314 @@
+"""One way in for every message, whichever path brought it (SMTP, pipe, IMAP, webhook)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from kanban.extensions import db
+from kanban.models import Lead, User
+from kanban.models.base import utcnow
+from kanban.services.leads import add_note, create_lead, first_stage
+from kanban_email_bcc import matching
+from kanban_email_bcc.dropbox import dropbox_domain, find_dropbox, team_domains
+from kanban_email_bcc.ingestion_log import quarantine, record
+from kanban_email_bcc.models import MailAttachment, MailMessage
+from kanban_email_bcc.parsing import Address, ParsedMail, UnreadableMail, parse_message
+
+log = logging.getLogger(__name__)
+DEFAULT_MAX_MESSAGE_BYTES = 25 * 1024 * 1024
+DEFAULT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+# A claim older than this belongs to a delivery that crashed; the next one takes over.
+STALE_CLAIM = timedelta(minutes=10)
+
+STORED, DUPLICATE, IGNORED, QUARANTINED, REJECTED, FAILED = (
+    "stored", "duplicate", "ignored", "quarantined", "rejected", "failed"
+)
+
+
+class StorageFailed(RuntimeError):
+    """The message could not be stored now; the sender should try again later."""
+
+
+@dataclass
+class IngestResult:
+    """What happened to one message, and why."""
+
+    outcome: str
+    reason: str
+    lead_id: int | None = None
+    stored_id: int | None = None
+    created_lead: bool = False
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_temporary_failure(self) -> bool:
+        return self.outcome == FAILED
+
+
+def max_message_bytes() -> int:
+    """Return the size above which a message is refused."""
+    return int(current_app.config.get("EMAIL_BCC_MAX_MESSAGE_BYTES") or DEFAULT_MAX_MESSAGE_BYTES)
+
+
+def ingest_message(
+    raw: bytes,
+    *,
+    via: str,
+    recipients: Sequence[str] | None = None,
+    mail_from: str | None = None,
+) -> IngestResult:
+    """Put one raw message on the right lead, once, and log what happened.
+
+    ``recipients`` are the envelope recipients when the path knows them (SMTP, an MTA
+    pipe); otherwise the dropbox is looked for in the headers. ``mail_from`` is the
+    envelope sender ("" for a bounce).
+    """
+    if len(raw) > max_message_bytes():
+        return _finish(IngestResult(REJECTED, f"too large ({len(raw)} bytes)"), via)
+    parsed: ParsedMail | None = None
+    parse_error = ""
+    try:
+        parsed = parse_message(raw)
+    except UnreadableMail as exc:
+        parse_error = str(exc)
+    except Exception as exc:  # a parser bug must not lose the message
+        parse_error = f"The message could not be read ({type(exc).__name__}: {exc})"
+    addresses = list(recipients) if recipients is not None else (
+        parsed.header_recipients if parsed else []
+    )
+    dropbox, token = find_dropbox(addresses)
+    if dropbox is None and (recipients is not None or parsed is not None):
+        reason = f"unknown dropbox ({token})" if token else "no dropbox address among recipients"
+        return _finish(IngestResult(REJECTED, reason), via, parsed)
+    user_id = dropbox.user_id if dropbox else None
+    if parsed is None:
+        return _quarantine(raw, parse_error, via, user_id)
+    auto_reason = parsed.auto_reason or _envelope_reason(mail_from, parsed)
+    if auto_reason:
+        return _finish(IngestResult(IGNORED, f"ignored as {auto_reason}"), via, parsed, user_id)
+    user = db.session.get(User, user_id)
+    if user is None or not user.active:
+        return _finish(IngestResult(REJECTED, "the dropbox's owner is not active"), via, parsed)
+    try:
+        result = store_message(user, parsed, raw, via)
+    except StorageFailed as exc:
+        db.session.rollback()
+        return _finish(IngestResult(FAILED, str(exc)), via, parsed, user_id)
+    except Exception as exc:
+        db.session.rollback()
+        log.exception("Storing a message failed")
+        return _finish(IngestResult(FAILED, f"storage failed ({type(exc).__name__})"), via,
+                       parsed, user_id)
+    if result.outcome == QUARANTINED:
+        return _quarantine(raw, result.reason, via, user_id, parsed)
+    return _finish(result, via, parsed, user_id)
+
+
+def store_message(user: User, parsed: ParsedMail, raw: bytes, via: str) -> IngestResult:
+    """Store a parsed message on its lead exactly once; raise StorageFailed to retry later."""
+    team = matching.team_addresses()
+    shown, direction, candidates = _perspective(parsed, team)
+    key = dedupe_key(parsed)
+    existing = _existing(key)
+    if existing is not None:
+        return _duplicate(existing)
+    lead = matching.lead_in_thread(shown.thread_ids + parsed.thread_ids)
+    matched_on = "thread" if lead is not None else ""
+    if lead is None:
+        for _name, address in candidates:
+            lead = matching.lead_for_address(address)
+            if lead is not None:
+                matched_on = address
+                break
+    if lead is None and not candidates:
+        return IngestResult(QUARANTINED, "no outside address to match: every sender and "
+                            "recipient is a team address")
+    claim = _claim(key, parsed, user, shown, direction)
+    if isinstance(claim, IngestResult):
+        return claim
+    try:
+        created = False
+        if lead is None:
+            lead = _create_lead(user, shown, candidates[0])
+            created, matched_on = True, candidates[0][1]
+        activity = _add_email(lead, claim, shown, parsed, direction, user)
+        claim.activity_id = activity.id
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        _release(claim.id)
+        raise
+    reason = (f"new lead #{lead.id} created for {matched_on}" if created
+              else f"attached to lead #{lead.id} (matched on {matched_on})")
+    return IngestResult(STORED, reason, lead_id=lead.id, stored_id=claim.id,
+                        created_lead=created, details={"matched_on": matched_on})
+
+
+def dedupe_key(parsed: ParsedMail) -> str:
+    """Return what makes two deliveries the same message: its Message-ID, else its content."""
+    if parsed.message_id:
+        key = f"mid:{parsed.message_id}"
+        return key if len(key) <= 255 else "midhash:" + hashlib.sha256(key.encode()).hexdigest()
+    return f"sha256:{parsed.content_hash}"
+
+
+def _perspective(parsed: ParsedMail, team: set[str]) -> tuple[ParsedMail, str, list[Address]]:
+    """Return the message to show, its direction, and the prospect addresses to try."""
+    sender_is_team = bool(parsed.sender[1]) and matching.is_team(
+        parsed.sender[1], team, team_domains()
+    )
+    forwarded = parsed.forwarded
+    if forwarded is not None and forwarded.sender[1] and (sender_is_team or not parsed.sender[1]):
+        if matching.is_team(forwarded.sender[1], team, team_domains()):
+            return forwarded, "outbound", matching.prospects(forwarded.to + forwarded.cc, team)
+        return forwarded, "inbound", matching.prospects([forwarded.sender], team)
+    if sender_is_team:
+        return parsed, "outbound", matching.prospects(parsed.to + parsed.cc, team)
+    return parsed, "inbound", matching.prospects([parsed.sender], team)
+
+
+def _existing(key: str) -> MailMessage | None:
+    return db.session.scalar(select(MailMessage).where(MailMessage.dedupe_key == key))
+
+
+def _duplicate(existing: MailMessage) -> IngestResult:
+    if existing.status != STORED:
+        if existing.received_at < utcnow() - STALE_CLAIM:
+            _release(existing.id)
+            raise StorageFailed("a stale delivery of this message was cleared; try again")
+        raise StorageFailed("this message is being stored by another delivery; try again")
+    label = existing.message_id or f"#{existing.id}"
+    return IngestResult(DUPLICATE, f"duplicate of message {label} (on lead #{existing.lead_id})",
+                        lead_id=existing.lead_id, stored_id=existing.id)
+
+
+def _claim(key: str, parsed: ParsedMail, user: User, shown: ParsedMail,
+           direction: str) -> MailMessage | IngestResult:
+    """Reserve the message's key; the unique constraint lets one delivery win."""
+    claim = MailMessage(
+        dedupe_key=key, message_id=parsed.message_id, status="pending", user_id=user.id,
+        direction=direction, subject=shown.subject[:255], from_address=shown.sender[1][:254],
+        sent_at=shown.date or parsed.date,
+    )
+    db.session.add(claim)
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        existing = _existing(key)
+        if existing is None:
+            raise StorageFailed("a concurrent delivery of this message failed; try again") from exc
+        return _duplicate(existing)
+    return claim
+
+
+def _release(claim_id: int) -> None:
+    try:
+        db.session.execute(delete(MailMessage).where(MailMessage.id == claim_id))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("Could not release the claim of message #%s", claim_id)
+
+
+def _create_lead(user: User, shown: ParsedMail, prospect: Address) -> Lead:
+    name, address = prospect
+    title = _strip_prefixes(shown.subject) or f"Email with {name or address}"
+    return create_lead(
+        {"title": title[:200], "contact_name": name[:200], "email": address,
+         "owner_id": user.id, "source": "email"},
+        user=user, source="email", stage=first_stage(),
+        payload={"email_subject": shown.subject[:255]},
+    )
+
+
+def _add_email(lead: Lead, claim: MailMessage, shown: ParsedMail, parsed: ParsedMail,
+               direction: str, user: User):
+    limit = int(current_app.config.get("EMAIL_BCC_ATTACHMENT_MAX_BYTES")
+                or DEFAULT_ATTACHMENT_MAX_BYTES)
+    attachments = parsed.attachments
+    for item in attachments:
+        claim.attachments.append(MailAttachment(
+            filename=item.filename or "attachment", content_type=item.content_type[:255],
+            size=len(item.content), content=item.content if len(item.content) <= limit else None,
+        ))
+    claim.status = STORED
+    claim.lead_id = lead.id
+    body = shown.text or parsed.text
+    when = shown.date or parsed.date
+    payload = {
+        "direction": direction,
+        "from": _format(shown.sender),
+        "to": [_format(a) for a in shown.to],
+        "cc": [_format(a) for a in shown.cc],
+        "subject": shown.subject,
+        "date": when.isoformat() if when else None,
+        "message_id": parsed.message_id,
+        "attachments": [
+            {"name": a.filename, "type": a.content_type, "size": len(a.content)}
+            for a in attachments
+        ],
+    }
+    created_at = min(when, utcnow()) if when else None
+    # The claim's changes are committed together with the timeline entry.
+    return add_note(lead, body or "", user=user, kind="email", payload=payload,
+                    created_at=created_at)
+
+
+def _format(address: Address) -> str:
+    name, email = address
+    return f"{name} <{email}>" if name else email
+
+
+def _strip_prefixes(subject: str) -> str:
+    text = subject.strip()
+    while True:
+        head, sep, rest = text.partition(":")
+        if sep and head.strip().lower() in ("re", "fw", "fwd", "aw", "wg", "tr", "sv", "vs"):
+            text = rest.strip()
+        else:
+            return text
+
+
+def _envelope_reason(mail_from: str | None, parsed: ParsedMail) -> str:
+    if mail_from is not None and mail_from.strip() in ("", "<>"):
+        return "bounce (empty envelope sender)"
+    domain = dropbox_domain()
+    if any(domain in marker.lower() for marker in parsed.loop_markers):
+        return "mail loop (X-Loop)"
+    return ""
+
+
+def _quarantine(raw: bytes, reason: str, via: str, user_id: int | None,
+                parsed: ParsedMail | None = None) -> IngestResult:
+    try:
+        item = quarantine(raw, reason, via=via, user_id=user_id)
+    except Exception as exc:
+        db.session.rollback()
+        log.exception("Could not quarantine a message")
+        result = IngestResult(FAILED, f"could not be quarantined ({type(exc).__name__}): "
+                              f"{reason}", details={"quarantine_failed": True})
+        return _finish(result, via, parsed, user_id)
+    result = IngestResult(QUARANTINED, f"quarantined: {reason}", details={"quarantine_id":
+                                                                          item.id})
+    return _finish(result, via, parsed, user_id)
+
+
+def _finish(result: IngestResult, via: str, parsed: ParsedMail | None = None,
+            user_id: int | None = None) -> IngestResult:
+    record(
+        result.outcome, result.reason, via=via, user_id=user_id,
+        message_id=parsed.message_id if parsed else "",
+        subject=parsed.subject if parsed else "",
+        lead_id=result.lead_id, details=result.details,
+    )
+    return result

@@ -1,0 +1,381 @@
+"""Read real-world mail: wrong charsets, broken headers, odd MIME, forwards.
+
+Every header and part is read defensively: ``email.policy.default`` raises on some
+malformed values, so a failing read falls back to the raw (compat32-style) value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import policy
+from email.header import decode_header, make_header
+from email.message import Message
+from email.parser import BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+
+from charset_normalizer import from_bytes
+
+from kanban_email_bcc.html_text import html_to_text
+
+MAX_DEPTH = 12
+MAX_PARTS = 400
+MAX_TEXT = 90_000
+_MSGID = re.compile(r"<([^<>\s]+)>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_TRACE_HEADERS = {
+    "received", "return-path", "delivered-to", "x-original-to", "envelope-to",
+    "x-received", "dkim-signature", "arc-seal", "arc-message-signature",
+    "arc-authentication-results", "authentication-results", "x-loop",
+}
+_FORWARD_MARKER = re.compile(
+    r"^[ >]*(?:-{2,}\s*Forwarded message\s*-{2,}|Begin forwarded message:"
+    r"|-{2,}\s*Original Message\s*-{2,})\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_QUOTED_HEADER = re.compile(r"^[ >*]*(From|To|Cc|Date|Sent|Subject)\*?:\*?\s*(.*)$", re.IGNORECASE)
+_MAILTO = re.compile(r"\[mailto:([^\]]+)\]", re.IGNORECASE)
+
+
+class UnreadableMail(ValueError):
+    """The bytes are not a message we can make sense of."""
+
+
+Address = tuple[str, str]  # (display name, address)
+
+
+@dataclass
+class Attachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass
+class ParsedMail:
+    """What ingestion needs to know about one message."""
+
+    message_id: str = ""
+    subject: str = ""
+    sender: Address = ("", "")
+    to: list[Address] = field(default_factory=list)
+    cc: list[Address] = field(default_factory=list)
+    date: datetime | None = None
+    thread_ids: list[str] = field(default_factory=list)
+    text: str = ""
+    attachments: list[Attachment] = field(default_factory=list)
+    auto_reason: str = ""
+    forwarded: ParsedMail | None = None
+    header_recipients: list[str] = field(default_factory=list)
+    loop_markers: list[str] = field(default_factory=list)
+    content_hash: str = ""
+
+
+def parse_message(raw: bytes) -> ParsedMail:
+    """Parse raw MIME bytes into what ingestion needs; raise UnreadableMail if hopeless."""
+    if not raw or not raw.strip():
+        raise UnreadableMail("The message is empty.")
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+    except Exception as exc:  # the parser is lenient; anything raised here is hopeless
+        raise UnreadableMail(f"The message could not be parsed: {exc}") from exc
+    if not list(message.keys()):
+        raise UnreadableMail("The message has no headers.")
+    parsed = _read(message, depth=0)
+    parsed.content_hash = content_hash(raw)
+    parsed.auto_reason = _auto_reason(message)
+    parsed.loop_markers = [_header(message, "X-Loop")] if message.get_all("X-Loop") else []
+    parsed.header_recipients = [
+        address
+        for name in ("Delivered-To", "X-Original-To", "Envelope-To", "To", "Cc", "Bcc")
+        for _, address in _addresses(message, name, every=True)
+    ]
+    return parsed
+
+
+def content_hash(raw: bytes) -> str:
+    """Hash what a message says, leaving out the headers each delivery path adds."""
+    head, _, body = raw.replace(b"\r\n", b"\n").partition(b"\n\n")
+    kept = [
+        line
+        for line in _unfolded(head)
+        if line.split(b":", 1)[0].strip().lower().decode("ascii", "replace") not in _TRACE_HEADERS
+    ]
+    digest = hashlib.sha256(b"\n".join(kept) + b"\n\n" + body.rstrip())
+    return digest.hexdigest()
+
+
+def _unfolded(head: bytes) -> list[bytes]:
+    lines: list[bytes] = []
+    for line in head.split(b"\n"):
+        if line[:1] in (b" ", b"\t") and lines:
+            lines[-1] += b" " + line.strip()
+        else:
+            lines.append(line.rstrip())
+    return lines
+
+
+def _read(message: Message, depth: int) -> ParsedMail:
+    parsed = ParsedMail(
+        message_id=_first_id(_header(message, "Message-ID")),
+        subject=_header(message, "Subject")[:255],
+        to=_addresses(message, "To"),
+        cc=_addresses(message, "Cc"),
+        date=_date(_header(message, "Date")),
+    )
+    senders = _addresses(message, "From") or _addresses(message, "Sender")
+    parsed.sender = senders[0] if senders else ("", "")
+    parsed.thread_ids = list(dict.fromkeys(
+        _MSGID.findall(_header(message, "In-Reply-To"))
+        + _MSGID.findall(_header(message, "References"))
+    ))
+    plain, html, forwarded_part = "", "", None
+    for part in _parts(message):
+        content_type = _content_type(part)
+        if content_type == "message/rfc822":
+            inner = _inner_message(part)
+            if inner is not None and forwarded_part is None:
+                forwarded_part = inner
+            parsed.attachments.append(
+                Attachment(_filename(part) or "forwarded.eml", content_type, _as_bytes(inner))
+            )
+            continue
+        if part.is_multipart():
+            continue
+        filename = _filename(part)
+        if filename or _disposition(part) == "attachment":
+            parsed.attachments.append(
+                Attachment(filename or "attachment", content_type, _payload_bytes(part))
+            )
+        elif content_type == "text/plain" and not plain:
+            plain = _decoded_text(part)
+        elif content_type == "text/html" and not html:
+            html = _decoded_text(part)
+    text = plain if plain.strip() else (html_to_text(html) if html else "")
+    parsed.text = _CONTROL.sub("", text.replace("\r\n", "\n"))[:MAX_TEXT]
+    if forwarded_part is not None and depth < 2:
+        parsed.forwarded = _read(forwarded_part, depth + 1)
+    elif depth == 0:
+        parsed.forwarded = _inline_forward(parsed.text)
+    return parsed
+
+
+def _parts(message: Message):
+    """Yield the parts of a message depth-first, never descending into attached messages."""
+    stack = [(message, 0)]
+    seen = 0
+    while stack and seen < MAX_PARTS:
+        part, depth = stack.pop()
+        seen += 1
+        yield part
+        if depth >= MAX_DEPTH or _content_type(part) == "message/rfc822":
+            continue
+        if part.is_multipart():
+            try:
+                children = part.get_payload()
+            except Exception:
+                continue
+            if isinstance(children, list):
+                stack.extend((child, depth + 1) for child in reversed(children))
+
+
+def _inner_message(part: Message) -> Message | None:
+    try:
+        payload = part.get_payload()
+    except Exception:
+        return None
+    if isinstance(payload, list) and payload and isinstance(payload[0], Message):
+        return payload[0]
+    return None
+
+
+def _inline_forward(text: str) -> ParsedMail | None:
+    """Read the header block after a "Forwarded message" line in a forward's text."""
+    match = _FORWARD_MARKER.search(text)
+    if match is None:
+        return None
+    headers: dict[str, str] = {}
+    lines = text[match.end():].lstrip("\n").split("\n")
+    index = 0
+    for index, line in enumerate(lines):  # noqa: B007  (index is used after the loop)
+        header = _QUOTED_HEADER.match(line)
+        if header:
+            headers.setdefault(header.group(1).lower(), header.group(2).strip())
+        elif not line.strip() and headers:
+            break
+        elif headers and line.startswith((" ", "\t")) or not line.strip():
+            continue
+        else:
+            break
+    sender_text = _MAILTO.sub(lambda m: f"<{m.group(1)}>", headers.get("from", ""))
+    senders = _parse_addresses(sender_text)
+    if not senders:
+        return None
+    return ParsedMail(
+        subject=headers.get("subject", "")[:255],
+        sender=senders[0],
+        to=_parse_addresses(_MAILTO.sub(lambda m: f"<{m.group(1)}>", headers.get("to", ""))),
+        cc=_parse_addresses(_MAILTO.sub(lambda m: f"<{m.group(1)}>", headers.get("cc", ""))),
+        date=_date(headers.get("date") or headers.get("sent") or ""),
+        text="\n".join(line.lstrip("> ") for line in lines[index + 1:]).strip(),
+    )
+
+
+def _auto_reason(message: Message) -> str:
+    auto = _header(message, "Auto-Submitted").strip().lower()
+    if auto and not auto.startswith("no"):
+        return f"auto-submitted ({auto})"
+    if _header(message, "Return-Path").strip().replace(" ", "") == "<>":
+        return "bounce (empty Return-Path)"
+    precedence = _header(message, "Precedence").strip().lower()
+    if precedence in ("bulk", "junk", "list"):
+        return f"bulk mail (Precedence: {precedence})"
+    if _header(message, "X-Autoreply") or _header(message, "X-Autorespond"):
+        return "auto-reply (X-Autoreply)"
+    content_type = _content_type(message)
+    if content_type == "multipart/report" or content_type == "message/delivery-status":
+        return "delivery report (multipart/report)"
+    sender = (_addresses(message, "From") or [("", "")])[0][1].lower()
+    if sender.split("@")[0] in ("mailer-daemon", "postmaster"):
+        return f"bounce (from {sender})"
+    return ""
+
+
+# ---------------------------------------------------------------------------
+# Guarded reads
+# ---------------------------------------------------------------------------
+
+
+def _header(message: Message, name: str) -> str:
+    try:
+        value = message.get(name)
+        return "" if value is None else _clean(str(value))
+    except Exception:
+        return _raw_header(message, name)
+
+
+def _raw_header(message: Message, name: str) -> str:
+    """Decode a header the compat32 way when the modern parser chokes on it."""
+    for key, value in message.raw_items():
+        if key.lower() != name.lower():
+            continue
+        text = str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        try:
+            return _clean(str(make_header(decode_header(text))))
+        except Exception:
+            return _clean(text)
+    return ""
+
+
+def _clean(text: str) -> str:
+    return _CONTROL.sub("", text.replace("\r", " ").replace("\n", " ")).strip()
+
+
+def _addresses(message: Message, name: str, every: bool = False) -> list[Address]:
+    values: list[str] = []
+    try:
+        found = message.get_all(name) or []
+        values = [_clean(str(value)) for value in (found if every else found[:1])]
+    except Exception:
+        values = [_raw_header(message, name)]
+    return [address for value in values for address in _parse_addresses(value)]
+
+
+def _parse_addresses(text: str) -> list[Address]:
+    if not text:
+        return []
+    try:
+        pairs = getaddresses([text])
+    except Exception:
+        return []
+    return [
+        (_clean(name)[:200], address.strip().strip("<>").lower())
+        for name, address in pairs
+        if "@" in address and " " not in address.strip()
+    ]
+
+
+def _first_id(value: str) -> str:
+    found = _MSGID.search(value)
+    return (found.group(1) if found else value.strip())[:250]
+
+
+def _date(value: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except Exception:
+        return None
+    if parsed is None:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _content_type(part: Message) -> str:
+    try:
+        return part.get_content_type()
+    except Exception:
+        return "application/octet-stream"
+
+
+def _disposition(part: Message) -> str:
+    try:
+        return part.get_content_disposition() or ""
+    except Exception:
+        return ""
+
+
+def _filename(part: Message) -> str:
+    try:
+        name = part.get_filename() or ""
+    except Exception:
+        name = ""
+    return _clean(str(name))[:255]
+
+
+def _payload_bytes(part: Message) -> bytes:
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:
+        data = None
+    if isinstance(data, bytes):
+        return data
+    try:
+        payload = part.get_payload()
+    except Exception:
+        return b""
+    return payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
+
+
+def _as_bytes(message: Message | None) -> bytes:
+    if message is None:
+        return b""
+    try:
+        return message.as_bytes(policy=policy.compat32)
+    except Exception:
+        return b""
+
+
+def _decoded_text(part: Message) -> str:
+    data = _payload_bytes(part)
+    try:
+        charset = part.get_content_charset() or ""
+    except Exception:
+        charset = ""
+    return decode_text(data, charset)
+
+
+def decode_text(data: bytes, charset: str = "") -> str:
+    """Decode bytes in their declared charset, else the one they look like; never raise."""
+    for candidate in ([charset] if charset else []) + ["utf-8"]:
+        try:
+            return data.decode(candidate)
+        except (LookupError, UnicodeDecodeError, ValueError):
+            continue
+    best = from_bytes(data[:200_000]).best() if data else None
+    if best is not None:
+        return str(best)
+    return data.decode("latin-1")

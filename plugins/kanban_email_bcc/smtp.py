@@ -1,0 +1,112 @@
+"""The built-in SMTP server: dropbox addresses checked at RCPT, messages stored at DATA.
+
+DATA is answered 250 only once the message is stored (or knowingly ignored or
+quarantined); a storage failure answers 451 so that the sending server retries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Sequence
+
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from flask import Flask
+
+from kanban_email_bcc.dropbox import find_dropbox
+from kanban_email_bcc.ingest import REJECTED, ingest_message, max_message_bytes
+from kanban_email_bcc.ingestion_log import record
+
+log = logging.getLogger(__name__)
+
+
+class DropboxHandler:
+    """aiosmtpd handler that accepts mail for known dropboxes only."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+
+    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
+                          address: str, rcpt_options: list[str]) -> str:
+        loop = asyncio.get_running_loop()
+        known = await loop.run_in_executor(None, self._is_known, address)
+        if not known:
+            return "550 5.1.1 No such dropbox: copy the address from your profile page"
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        raw = envelope.original_content or envelope.content or b""
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", "surrogateescape")
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(
+            None, self._ingest, raw, list(envelope.rcpt_tos), envelope.mail_from
+        )
+        if result.is_temporary_failure:
+            return "451 4.3.0 The message could not be stored now; please try again later"
+        if result.outcome == REJECTED:
+            if result.reason.startswith("too large"):
+                return "552 5.3.4 Message too big for the dropbox"
+            return "550 5.1.1 " + result.reason
+        return f"250 2.0.0 {result.outcome}: {result.reason}"[:500]
+
+    def _is_known(self, address: str) -> bool:
+        with self.app.app_context():
+            dropbox, token = find_dropbox([address])
+            if dropbox is None:
+                reason = f"unknown dropbox ({token})" if token else "not a dropbox address"
+                record("rejected", reason, via="smtp", details={"recipient": address[:254]})
+            return dropbox is not None
+
+    def _ingest(self, raw: bytes, recipients: Sequence[str], mail_from: str | None):
+        with self.app.app_context():
+            return ingest_message(raw, via="smtp", recipients=recipients, mail_from=mail_from)
+
+
+class SmtpServer:
+    """An SMTP server on its own thread and event loop; ``port`` 0 picks a free port."""
+
+    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 2525):
+        self.app = app
+        self.host = host
+        self.port = port
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._server: asyncio.base_events.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> SmtpServer:
+        """Start listening; return once the port is open."""
+        with self.app.app_context():
+            limit = max_message_bytes()
+        handler = DropboxHandler(self.app)
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+
+        def factory() -> SMTP:
+            return SMTP(handler, data_size_limit=limit, enable_SMTPUTF8=True,
+                        hostname=self.app.config.get("EMAIL_BCC_DOMAIN") or None, loop=loop)
+
+        self._server = loop.run_until_complete(loop.create_server(factory, self.host, self.port))
+        self.port = self._server.sockets[0].getsockname()[1]
+        self._thread = threading.Thread(target=loop.run_forever, name="kanban-smtp", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop listening and end the server's thread."""
+        if self._loop is None or self._server is None:
+            return
+        loop, server = self._loop, self._server
+
+        async def close() -> None:
+            server.close()
+            await server.wait_closed()
+
+        asyncio.run_coroutine_threadsafe(close(), loop).result(timeout=10)
+        loop.call_soon_threadsafe(loop.stop)
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        loop.close()
+        self._loop = self._server = self._thread = None

@@ -1,0 +1,149 @@
+"""Pages: the webhook, the ingestion log, the quarantine, a lead's thread, the dropbox."""
+
+from __future__ import annotations
+
+import hmac
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from kanban.auth import csrf_exempt, public
+from kanban.extensions import db
+from kanban.services.leads import get_lead
+from kanban_email_bcc.dropbox import rotate_token
+from kanban_email_bcc.ingest import (
+    DUPLICATE,
+    FAILED,
+    IGNORED,
+    QUARANTINED,
+    REJECTED,
+    STORED,
+    ingest_message,
+    max_message_bytes,
+)
+from kanban_email_bcc.lead_panel import activities_of
+from kanban_email_bcc.models import IngestionEntry, MailAttachment, MailMessage, QuarantinedMessage
+
+bp = Blueprint("email_bcc", __name__, url_prefix="/mail",
+               template_folder=str(Path(__file__).parent / "templates"),
+               static_folder=str(Path(__file__).parent / "static"),
+               static_url_path="/static")
+WEBHOOK_TYPES = ("message/rfc822", "application/octet-stream")
+STATUS_BY_OUTCOME = {STORED: 201, DUPLICATE: 200, IGNORED: 200, QUARANTINED: 202, FAILED: 503}
+PAGE_SIZE = 200
+
+
+@bp.post("/inbound")
+@public
+@csrf_exempt
+def webhook():
+    secret = current_app.config.get("EMAIL_BCC_WEBHOOK_SECRET") or ""
+    if not secret:
+        return _answer(404, "off", _("The mail webhook is off: set EMAIL_BCC_WEBHOOK_SECRET."))
+    given = request.headers.get("X-Webhook-Secret", "")
+    authorization = request.headers.get("Authorization", "")
+    if not given and authorization.lower().startswith("bearer "):
+        given = authorization[7:].strip()
+    if not given:
+        return _answer(401, "unauthorized", _("Send the shared secret in X-Webhook-Secret."))
+    if not hmac.compare_digest(given.encode("utf-8"), secret.encode("utf-8")):
+        return _answer(403, "forbidden", _("The shared secret is wrong."))
+    if request.mimetype not in WEBHOOK_TYPES:
+        return _answer(415, "unsupported_media_type",
+                       _("Send the raw message as message/rfc822 or application/octet-stream."))
+    request.max_content_length = max_message_bytes()
+    raw = request.get_data(cache=False)
+    result = ingest_message(raw, via="webhook",
+                            recipients=request.args.getlist("recipient") or None,
+                            mail_from=request.args.get("sender"))
+    status = STATUS_BY_OUTCOME.get(result.outcome, 200)
+    if result.outcome == REJECTED:
+        status = 413 if result.reason.startswith("too large") else 404
+    response = _answer(status, result.outcome, result.reason, lead_id=result.lead_id)
+    if result.outcome == FAILED:
+        response.headers["Retry-After"] = "60"
+    return response
+
+
+def _answer(status: int, outcome: str, reason: str, **extra) -> Response:
+    response = jsonify({"outcome": outcome, "reason": reason, **extra})
+    response.status_code = status
+    return response
+
+
+@bp.get("/log")
+def log():
+    query = select(IngestionEntry).order_by(IngestionEntry.id.desc()).limit(PAGE_SIZE)
+    if not current_user.is_admin:
+        query = query.where(IngestionEntry.user_id == current_user.id)
+    entries = db.session.scalars(query).all()
+    return render_template("email_bcc/log.html", entries=entries, page="email_bcc_log")
+
+
+@bp.get("/quarantine")
+def quarantine():
+    _require_admin()
+    items = db.session.scalars(
+        select(QuarantinedMessage).order_by(QuarantinedMessage.id.desc()).limit(PAGE_SIZE)
+    ).all()
+    return render_template("email_bcc/quarantine.html", items=items, page="email_bcc_quarantine")
+
+
+@bp.get("/quarantine/<int:item_id>.eml")
+def quarantined_raw(item_id: int):
+    _require_admin()
+    item = db.get_or_404(QuarantinedMessage, item_id)
+    return Response(item.raw, mimetype="application/octet-stream", headers={
+        "Content-Disposition": f'attachment; filename="quarantine-{item.id}.eml"',
+    })
+
+
+@bp.get("/leads/<int:lead_id>")
+def thread(lead_id: int):
+    lead = get_lead(lead_id)
+    messages = db.session.scalars(
+        select(MailMessage)
+        .where(MailMessage.lead_id == lead.id, MailMessage.status == STORED)
+        .order_by(MailMessage.sent_at, MailMessage.id)
+    ).all()
+    return render_template("email_bcc/thread.html", lead=lead, messages=messages,
+                           activities=activities_of(messages), page="email_bcc_thread")
+
+
+@bp.get("/attachments/<int:attachment_id>")
+def attachment(attachment_id: int):
+    item = db.get_or_404(MailAttachment, attachment_id)
+    if item.content is None:
+        abort(404)
+    # Always a download, never rendered: an attached HTML file must not run on our origin.
+    name = item.filename.replace('"', "").replace("\\", "") or "attachment"
+    return Response(item.content, mimetype="application/octet-stream", headers={
+        "Content-Disposition": f'attachment; filename="{name.encode("ascii", "replace").decode()}"',
+        "X-Content-Type-Options": "nosniff",
+    })
+
+
+@bp.post("/dropbox/rotate")
+def rotate():
+    rotate_token(current_user)
+    flash(_("Your dropbox has a new address. The old one no longer works."), "success")
+    return redirect(url_for("auth.profile"))
+
+
+def _require_admin() -> None:
+    if not current_user.is_admin:
+        abort(403)

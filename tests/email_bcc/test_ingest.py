@@ -1,0 +1,305 @@
+"""ingest_message: matching rules, exactly-once storage, auto-replies, the log."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from email.message import EmailMessage
+
+from kanban_email_bcc.ingest import ingest_message
+from kanban_email_bcc.models import IngestionEntry, MailMessage, QuarantinedMessage
+from sqlalchemy import func, select, update
+
+from kanban.extensions import db
+from kanban.models import Activity, Lead
+from tests.email_bcc.conftest import build_mail
+from tests.factories import LeadFactory, UserFactory
+
+
+def emails_on(lead: Lead) -> list[Activity]:
+    return db.session.scalars(
+        select(Activity).where(Activity.lead_id == lead.id, Activity.kind == "email")
+    ).all()
+
+
+def test_bcc_to_unknown_prospect_creates_lead_in_first_stage_owned_by_sender(address, seller,
+                                                                            sales):
+    result = ingest_message(build_mail(), via="pipe", recipients=[address])
+
+    assert result.outcome == "stored" and result.created_lead
+    lead = db.session.get(Lead, result.lead_id)
+    assert (lead.title, lead.contact_name, lead.email) == (
+        "Our offer", "Paula Prospect", "paula@prospect.example"
+    )
+    assert lead.stage_id == sales.stages[0].id and lead.owner_id == seller.id
+    [email] = emails_on(lead)
+    assert email.body == "Hello Paula, here is our offer."
+    assert email.payload["direction"] == "outbound"
+    assert email.payload["to"] == ["Paula Prospect <paula@prospect.example>"]
+    assert email.payload["subject"] == "Our offer"
+
+
+def test_bcc_attaches_to_lead_whose_contact_matches_ignoring_case_and_plus_tag(address, sales):
+    lead = LeadFactory(stage=sales.stages[1], email="paula@prospect.example")
+
+    result = ingest_message(build_mail(to="PAULA+quotes@Prospect.EXAMPLE"), via="pipe",
+                            recipients=[address])
+
+    assert result.lead_id == lead.id and not result.created_lead
+    assert "paula+quotes@prospect.example" in result.reason
+    assert len(emails_on(lead)) == 1
+
+
+def test_lead_stored_with_plus_tag_matches_plain_address(address, sales):
+    lead = LeadFactory(stage=sales.stages[0], email="paula+crm@prospect.example")
+
+    result = ingest_message(build_mail(), via="pipe", recipients=[address])
+
+    assert result.lead_id == lead.id
+
+
+def test_most_recently_active_open_lead_wins_among_several(address, sales):
+    older = LeadFactory(stage=sales.stages[0], email="paula@prospect.example")
+    newer = LeadFactory(stage=sales.stages[1], email="paula@prospect.example")
+    closed = LeadFactory(stage=sales.stages[2], email="paula@prospect.example", status="won")
+    for lead, day in ((older, 1), (newer, 2), (closed, 3)):
+        db.session.execute(update(Lead).where(Lead.id == lead.id)
+                           .values(updated_at=datetime(2026, 11, day, tzinfo=UTC)))
+    db.session.commit()
+
+    result = ingest_message(build_mail(), via="pipe", recipients=[address])
+
+    assert result.lead_id == newer.id
+
+
+def test_unknown_dropbox_token_is_rejected_not_guessed(address, sales):
+    wrong = address.replace("+", "+x")
+
+    result = ingest_message(build_mail(), via="pipe", recipients=[wrong])
+
+    assert result.outcome == "rejected" and "unknown dropbox" in result.reason
+    assert db.session.scalar(select(func.count()).select_from(Lead)) == 0
+
+
+def test_forwarded_rfc822_attachment_is_matched_on_original_sender(address, sales):
+    lead = LeadFactory(stage=sales.stages[0], email="olga@client.example")
+    original = EmailMessage()
+    original["From"] = "Olga Client <olga@client.example>"
+    original["To"] = "sam@acme.test"
+    original["Subject"] = "Question about pricing"
+    original["Message-ID"] = "<orig-1@client.example>"
+    original.set_content("How much for 10 seats?")
+    forward = EmailMessage()
+    forward["From"] = "sam@acme.test"
+    forward["To"] = address
+    forward["Subject"] = "Fwd: Question about pricing"
+    forward["Message-ID"] = "<fwd-1@acme.test>"
+    forward.set_content("See below.")
+    forward.add_attachment(original)
+
+    result = ingest_message(bytes(forward), via="pipe", recipients=[address])
+
+    assert result.lead_id == lead.id
+    [email] = emails_on(lead)
+    assert email.payload["from"] == "Olga Client <olga@client.example>"
+    assert email.payload["direction"] == "inbound"
+    assert "How much for 10 seats?" in email.body
+
+
+def test_inline_forward_is_matched_on_original_sender(address, sales):
+    body = (
+        "FYI\n\n---------- Forwarded message ---------\n"
+        "From: Olga Client <olga@client.example>\nDate: Tue, 17 Nov 2026 10:00:00 +0000\n"
+        "Subject: Pricing\nTo: Sam <sam@acme.test>\n\nHow much for 10 seats?\n"
+    )
+    raw = build_mail(to=address, subject="Fwd: Pricing", body=body)
+
+    result = ingest_message(raw, via="pipe", recipients=[address])
+
+    lead = db.session.get(Lead, result.lead_id)
+    assert (lead.email, lead.contact_name, lead.title) == ("olga@client.example", "Olga Client",
+                                                           "Pricing")
+
+
+def test_outlook_original_message_forward_is_matched_on_original_sender(address, sales):
+    body = (
+        "-----Original Message-----\nFrom: Olga Client [mailto:olga@client.example]\n"
+        "Sent: Tuesday, November 17, 2026 10:00 AM\nTo: Sam\nSubject: Pricing\n\nHi\n"
+    )
+    result = ingest_message(build_mail(to=address, body=body), via="pipe",
+                            recipients=[address])
+
+    assert db.session.get(Lead, result.lead_id).email == "olga@client.example"
+
+
+def test_reply_in_same_thread_joins_the_same_lead(address, sales):
+    first = ingest_message(build_mail(message_id="<start@acme.test>"), via="pipe",
+                           recipients=[address])
+    # The prospect answers from another address; the thread still decides.
+    reply = build_mail(sender="Paula <paula.private@home.example>", to="sam@acme.test",
+                       subject="Re: Our offer", headers={"In-Reply-To": "<start@acme.test>"})
+
+    result = ingest_message(reply, via="pipe", recipients=[address])
+
+    assert result.lead_id == first.lead_id and not result.created_lead
+    assert "thread" in result.reason
+
+
+def test_team_addresses_are_never_the_prospect(address, sales):
+    UserFactory(email="colleague@partner.test")
+    raw = build_mail(to="Colleague <colleague@partner.test>, boss@acme.test, "
+                        f"{address}", cc="Paula <paula@prospect.example>")
+
+    result = ingest_message(raw, via="pipe", recipients=[address])
+
+    assert db.session.get(Lead, result.lead_id).email == "paula@prospect.example"
+
+
+def test_message_between_team_members_only_is_quarantined_with_reason(address, sales):
+    result = ingest_message(build_mail(to="boss@acme.test"), via="pipe", recipients=[address])
+
+    assert result.outcome == "quarantined"
+    item = db.session.scalars(select(QuarantinedMessage)).one()
+    assert "team address" in item.reason and b"Our offer" in item.raw
+
+
+def test_same_message_twice_is_stored_once(address, sales):
+    raw = build_mail(message_id="<once@acme.test>")
+
+    first = ingest_message(raw, via="smtp", recipients=[address])
+    # A mailbox copy names the dropbox in Delivered-To, since a BCC is in no header.
+    second = ingest_message(f"Delivered-To: {address}\r\n".encode() + raw, via="imap")
+
+    assert (first.outcome, second.outcome) == ("stored", "duplicate")
+    assert "once@acme.test" in second.reason and second.lead_id == first.lead_id
+    assert db.session.scalar(select(func.count()).select_from(MailMessage)) == 1
+
+
+def test_message_without_message_id_is_deduplicated_by_content(address, sales):
+    raw = build_mail(message_id=None)
+    relayed = b"Received: from relay.test by mx.test; Mon, 23 Nov 2026 10:00:00 +0000\r\n" + raw
+
+    first = ingest_message(raw, via="pipe", recipients=[address])
+    second = ingest_message(relayed, via="webhook", recipients=[address])
+
+    assert (first.outcome, second.outcome) == ("stored", "duplicate")
+
+
+def test_different_messages_without_message_id_are_both_stored(address, sales):
+    ingest_message(build_mail(message_id=None, body="one"), via="pipe", recipients=[address])
+    result = ingest_message(build_mail(message_id=None, body="two"), via="pipe",
+                            recipients=[address])
+
+    assert result.outcome == "stored"
+
+
+def test_concurrent_deliveries_of_one_message_store_it_once(app, address, sales):
+    raw = build_mail(message_id="<race@acme.test>")
+    outcomes: list[str] = []
+
+    def deliver():
+        with app.app_context():
+            outcomes.append(ingest_message(raw, via="smtp", recipients=[address]).outcome)
+
+    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes.count("stored") == 1
+    assert set(outcomes) <= {"stored", "duplicate", "failed"}
+    assert db.session.scalar(select(func.count()).select_from(Activity)
+                             .where(Activity.kind == "email")) == 1
+    assert db.session.scalar(select(func.count()).select_from(Lead)) == 1
+
+
+def test_auto_replies_bounces_and_loops_never_create_leads(address, sales):
+    variants = [
+        {"Auto-Submitted": "auto-replied"},
+        {"Return-Path": "<>"},
+        {"Precedence": "bulk"},
+        {"X-Loop": "crm.example.test"},
+    ]
+    results = [
+        ingest_message(build_mail(headers=headers), via="pipe", recipients=[address])
+        for headers in variants
+    ]
+
+    assert [r.outcome for r in results] == ["ignored"] * 4
+    assert db.session.scalar(select(func.count()).select_from(Lead)) == 0
+
+
+def test_auto_submitted_no_is_a_normal_message(address, sales):
+    result = ingest_message(build_mail(headers={"Auto-Submitted": "no"}), via="pipe",
+                            recipients=[address])
+
+    assert result.outcome == "stored"
+
+
+def test_delivery_status_report_is_ignored(address, sales):
+    report = EmailMessage()
+    report["From"] = "Mail Delivery System <mailer@mx.test>"
+    report["To"] = address
+    report["Subject"] = "Undelivered"
+    report.set_content("It failed.")
+    report.make_mixed()
+    report.replace_header("Content-Type", 'multipart/report; report-type=delivery-status; '
+                          f'boundary="{report.get_boundary()}"')
+
+    result = ingest_message(bytes(report), via="pipe", recipients=[address])
+
+    assert result.outcome == "ignored" and "report" in result.reason
+
+
+def test_empty_envelope_sender_is_a_bounce(address, sales):
+    result = ingest_message(build_mail(), via="smtp", recipients=[address], mail_from="")
+
+    assert result.outcome == "ignored"
+
+
+def test_unreadable_message_is_quarantined_never_dropped(address, sales):
+    result = ingest_message(b"\r\n\r\njust a body and no headers", via="pipe",
+                            recipients=[address])
+
+    assert result.outcome == "quarantined"
+    assert db.session.scalars(select(QuarantinedMessage)).one().raw.endswith(b"no headers")
+
+
+def test_every_message_leaves_a_log_entry_saying_what_happened(address, sales):
+    raw = build_mail()
+    ingest_message(raw, via="pipe", recipients=[address])
+    ingest_message(raw, via="pipe", recipients=[address])
+    ingest_message(build_mail(headers={"Auto-Submitted": "auto-replied"}), via="pipe",
+                   recipients=[address])
+    ingest_message(raw, via="pipe", recipients=["dropbox+nope@crm.example.test"])
+
+    entries = db.session.scalars(select(IngestionEntry).order_by(IngestionEntry.id)).all()
+
+    assert [e.outcome for e in entries] == ["stored", "duplicate", "ignored", "rejected"]
+    assert entries[0].reason.startswith("new lead #")
+    assert entries[1].reason.startswith("duplicate of message")
+    assert "auto-submitted" in entries[2].reason
+    assert "unknown dropbox" in entries[3].reason
+
+
+def test_attachments_are_recorded_with_name_type_and_size(app, address, sales):
+    app.config["EMAIL_BCC_ATTACHMENT_MAX_BYTES"] = 10
+    message = EmailMessage()
+    message["From"] = "sam@acme.test"
+    message["To"] = "paula@prospect.example"
+    message["Subject"] = "Files"
+    message.set_content("Two files.")
+    message.add_attachment(b"12345", maintype="application", subtype="pdf", filename="a.pdf")
+    message.add_attachment(b"x" * 50, maintype="text", subtype="csv", filename="big.csv")
+
+    result = ingest_message(bytes(message), via="pipe", recipients=[address])
+
+    stored = db.session.get(MailMessage, result.stored_id)
+    assert [(a.filename, a.content_type, a.size) for a in stored.attachments] == [
+        ("a.pdf", "application/pdf", 5), ("big.csv", "text/csv", 50)
+    ]
+    assert stored.attachments[0].content == b"12345" and stored.attachments[1].content is None
+    [email] = emails_on(db.session.get(Lead, result.lead_id))
+    assert email.payload["attachments"][0] == {"name": "a.pdf", "type": "application/pdf",
+                                               "size": 5}
