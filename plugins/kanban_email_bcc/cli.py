@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 
 import click
@@ -55,7 +56,7 @@ def serve(host: str, port: int) -> None:
 @click.pass_context
 def ingest(ctx: click.Context, recipients: tuple[str, ...], sender: str | None) -> None:
     """Store one message read from standard input (for an MTA's pipe transport)."""
-    raw = click.get_binary_stream("stdin").read(max_message_bytes() + 1)
+    raw = sys.stdin.buffer.read(max_message_bytes() + 1)
     result = ingest_message(raw, via="pipe", recipients=list(recipients) or None,
                             mail_from=sender)
     click.echo(f"{result.outcome}: {result.reason}", err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -63,4 +64,4 @@ def build_mail(
     for name, value in (headers or {}).items():
         message[name] = value
     message.set_content(body)
-    return bytes(message)
+    return message.as_bytes(policy=policy.SMTP)
