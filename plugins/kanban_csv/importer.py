@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import cycle
@@ -28,6 +29,10 @@ from kanban_csv.reading import Table
 BATCH_SIZE = 500
 WRITE_ATTEMPTS = 3
 PHONE_SUFFIXES = range(6, 10)  # the core compares the last nine digits, at least six
+# Currency codes and words written beside amounts once symbols are gone ("R$" leaves "R").
+CURRENCY_WORDS = re.compile(
+    r"^(?:[A-Z]{3}|R|руб|р|kr|zł|lei|kč)\.?|(?:[A-Z]{3}|руб|р|kr|zł|lei|kč)\.?$", re.IGNORECASE
+)
 
 
 @dataclass
@@ -108,9 +113,13 @@ class ContactIndex:
 
 
 def parse_amount(text: str, decimal_comma: bool) -> str:
-    """Read "1.500,50", "1,500.50", "€ 1 500" or "1500,5" as a plain number string."""
-    cleaned = re.sub(r"[^\d,.\-]", "", text)
-    if not cleaned:
+    """Read "1.500,50", "1,500.50", "€ 1 500" or "1500,5" as a plain number string.
+
+    Anything else ("5k", "about 300") is handed back as it is, for the core to refuse.
+    """
+    cleaned = "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Sc")
+    cleaned = CURRENCY_WORDS.sub("", cleaned.replace("'", ""))
+    if not re.fullmatch(r"-?[\d.,]*\d[\d.,]*", cleaned):
         return text
     if "," in cleaned and "." in cleaned:
         decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."

@@ -24,7 +24,7 @@ ENCODINGS = {
     "koi8-r": "KOI8-R (Cyrillic)",
 }
 # What a prospect list saved by a spreadsheet here is likely to be in, besides UTF-8/16.
-LEGACY_ENCODINGS = ["cp1252", "cp1251", "koi8_r", "iso8859_15", "latin_1", "mac_roman"]
+LEGACY_ENCODINGS = ["cp1252", "cp1251", "koi8_r", "iso8859_15", "latin_1"]
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),

@@ -1,0 +1,230 @@
+"""Importing prospect lists: checked row by row, deduplicated, written batch by batch."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from kanban_csv import importer
+from kanban_csv.importer import ImportSettings, parse_amount, run_import
+from kanban_csv.mapping import guess_mapping
+from kanban_csv.reading import open_table
+from sqlalchemy import func, select, text
+
+from kanban import hookimpl
+from kanban.extensions import db
+from kanban.models import Activity, Lead
+from tests.csv.conftest import write_file
+from tests.factories import LeadFactory, UserFactory
+
+PROSPECTS = (
+    "Nome;Empresa;Telefone;E-mail;Valor;Origem\n"
+    "João Gonçalves;Padaria Ação;912 345 678;joao@padaria.pt;1.500,50;Feira\n"
+    "Ana Costa;Café Central;;ana@central.pt;200;Feira\n"
+    "Rui;;;not-an-email;abc;\n"
+    "Maria;Loja Maria;+351 912 345 678;;;\n"
+    "Ana C.;Café Central 2;;ANA@central.pt;;\n"
+    ";;;;;\n"
+    "Иван Петров;ООО Ромашка;+7 495 123 45 67;ivan@romashka.ru;2000;\n"
+)
+
+
+def table_of(tmp_path, content: str, encoding: str = "utf-8", name: str = "prospects.csv"):
+    return open_table(write_file(tmp_path / name, content, encoding))
+
+
+def settings_for(table, stage, **kwargs) -> ImportSettings:
+    return ImportSettings(mapping=guess_mapping(table.header), stage=stage, **kwargs)
+
+
+def lead_count() -> int:
+    return db.session.scalar(select(func.count(Lead.id)))
+
+
+def test_dry_run_reports_created_duplicates_and_invalid_rows_and_writes_nothing(
+        tmp_path, pipeline):
+    table = table_of(tmp_path, PROSPECTS)
+    report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=True)
+    assert (report.rows, report.created, report.duplicates, report.invalid) == (6, 3, 2, 1)
+    assert lead_count() == 0
+    reasons = {(r.line, r.problem, r.column): r.reason for r in report.rejected}
+    assert reasons == {
+        (4, "invalid", "E-mail"): "This is not a valid email address.",
+        (4, "invalid", "Valor"): "Must be a number, such as 1500 or 1500.50.",
+        (5, "duplicate", "phone"): "Same phone number as row 2 of this file.",
+        (6, "duplicate", "email"): "Same email as row 3 of this file.",
+    }
+
+
+def test_real_run_creates_the_good_rows_with_their_fields(tmp_path, pipeline, member):
+    table = table_of(tmp_path, PROSPECTS)
+    settings = settings_for(table, pipeline.stages[1], owner_ids=[member.id], tags=["Fair 2026"])
+    report = run_import(table, settings, user=member, dry_run=False)
+    assert (report.created, report.duplicates, report.invalid) == (3, 2, 1)
+    leads = db.session.scalars(select(Lead).order_by(Lead.rank)).all()
+    assert [lead.title for lead in leads] == ["Padaria Ação", "Café Central", "ООО Ромашка"]
+    first = leads[0]
+    assert (first.contact_name, first.email, first.phone, first.value, first.source) == (
+        "João Gonçalves", "joao@padaria.pt", "912 345 678", Decimal("1500.50"), "Feira")
+    assert leads[2].source == "import"
+    assert all(lead.stage_id == pipeline.stages[1].id for lead in leads)
+    assert all(lead.owner_id == member.id for lead in leads)
+    assert all(lead.tags == ["fair 2026"] for lead in leads)
+    assert db.session.scalar(select(func.count(Activity.id))) == 3
+
+
+def test_rerunning_the_same_file_creates_nothing_more(tmp_path, pipeline):
+    table = table_of(tmp_path, PROSPECTS)
+    run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=False)
+    again = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=False)
+    assert (again.created, again.duplicates, again.invalid) == (0, 5, 1)
+    assert lead_count() == 3
+    assert {r.reason for r in again.rejected if r.line == 2} == {"Same email as lead #1."}
+
+
+def test_rows_matching_an_existing_leads_email_or_phone_are_duplicates(tmp_path, pipeline):
+    LeadFactory(email="ana@central.pt", phone="", stage=pipeline.stages[2])
+    LeadFactory(email="other@x.pt", phone="(+7) 495-123-45-67", stage=pipeline.stages[2])
+    table = table_of(tmp_path, PROSPECTS)
+    report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=True)
+    duplicates = {r.line: r.reason for r in report.rejected if r.problem == "duplicate"}
+    assert duplicates[3].startswith("Same email as lead #")
+    assert duplicates[8].startswith("Same phone number as lead #")
+
+
+class FuzzyDuplicates:
+    """Another plugin's rule: a company already on the board is a duplicate."""
+
+    @hookimpl
+    def kanban_lead_find_duplicate(self, email, phone, since, open_only):
+        return db.session.scalars(select(Lead).where(Lead.email.like("%@romashka.ru"))).first()
+
+
+def test_other_plugins_duplicate_rules_are_asked_too(tmp_path, pipeline, register_plugin):
+    register_plugin(FuzzyDuplicates())
+    LeadFactory(email="boss@romashka.ru", stage=pipeline.stages[0])
+    table = table_of(tmp_path, PROSPECTS)
+    report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=True)
+    assert report.created == 0  # the toy rule calls every row a duplicate
+
+
+def test_owners_are_shared_in_turn(tmp_path, pipeline):
+    ana, rui = UserFactory(name="Ana"), UserFactory(name="Rui")
+    content = "Company,Email\n" + "".join(f"Shop {i},s{i}@x.pt\n" for i in range(5))
+    table = table_of(tmp_path, content)
+    settings = settings_for(table, pipeline.stages[0], owner_ids=[ana.id, rui.id])
+    run_import(table, settings, user=None, dry_run=False)
+    owners = db.session.scalars(select(Lead.owner_id).order_by(Lead.rank)).all()
+    assert owners == [ana.id, rui.id, ana.id, rui.id, ana.id]
+
+
+def test_owner_column_names_a_user_by_email_or_name(tmp_path, pipeline):
+    ana = UserFactory(name="Ana Sousa", email="ana@team.pt")
+    content = "Company,Owner\nA,ana@team.pt\nB,Ana Sousa\nC,Nobody Here\n"
+    table = table_of(tmp_path, content)
+    report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=False)
+    assert db.session.scalars(select(Lead.owner_id)).all() == [ana.id, ana.id]
+    assert [(r.line, r.column, r.reason) for r in report.rejected] == [
+        (4, "Owner", "No active user has this email or name.")]
+
+
+def test_ragged_rows_are_padded_or_rejected_with_the_reason(tmp_path, pipeline):
+    content = "Company,Email,Phone\nShort row,a@x.pt\nLong row,b@x.pt,1,extra,cells\nOk,c@x.pt,\n"
+    table = table_of(tmp_path, content)
+    report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=True)
+    assert report.created == 2
+    assert [(r.line, r.reason) for r in report.rejected] == [
+        (3, "This row has 5 cells but the header has 3: a separator or a quote may be missing.")]
+
+
+def test_rows_without_any_name_are_invalid_with_the_reason(tmp_path, pipeline):
+    table = table_of(tmp_path, "Company,Notes\n,just a note\nAcme,\n")
+    report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=True)
+    assert report.created == 1
+    assert [(r.line, r.column, r.reason) for r in report.rejected] == [
+        (2, "Company", "A lead needs a title.")]
+
+
+def test_unmapped_columns_are_kept_as_custom_fields(tmp_path, pipeline):
+    table = table_of(tmp_path, "Company,How did you hear,Segment,Stage\nAcme,Fair,,Won\n")
+    run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=False)
+    lead = db.session.scalars(select(Lead)).one()
+    assert lead.custom_fields == {"How did you hear": "Fair"}
+
+
+def test_a_value_that_is_not_a_number_is_named(tmp_path, pipeline):
+    table = table_of(tmp_path, "Company,Budget\nAcme,5k\n")
+    report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=True)
+    assert [(r.column, r.reason) for r in report.rejected] == [
+        ("Budget", "Must be a number, such as 1500 or 1500.50.")]
+
+
+@pytest.mark.parametrize("raw, decimal_comma, expected", [
+    ("1.500,50", True, "1500.50"), ("1,500.50", False, "1500.50"), ("1500,5", False, "1500.5"),
+    ("€ 1 500", False, "1500"), ("1,500", False, "1500"), ("1,500", True, "1.500"),
+    ("R$ 2.000", True, "2000"), ("2.5", False, "2.5"), ("abc", False, "abc"),
+    ("5k", False, "5k"), ("EUR 300", False, "300"), ("300 руб.", True, "300"),
+    ("about 300", False, "about 300"), ("1'000", False, "1000"),
+])
+def test_amounts_are_read_as_people_write_them(raw, decimal_comma, expected):
+    assert parse_amount(raw, decimal_comma) == expected
+
+
+@pytest.fixture
+def refuse_title_boom(app):
+    """A real database trigger that refuses one lead, to fail a batch halfway."""
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(text(
+            "CREATE TRIGGER refuse_boom BEFORE INSERT ON leads WHEN NEW.title = 'Boom' "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"))
+    else:
+        db.session.execute(text(
+            "CREATE FUNCTION refuse_boom() RETURNS trigger AS $$ BEGIN "
+            "IF NEW.title = 'Boom' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END "
+            "$$ LANGUAGE plpgsql"))
+        db.session.execute(text(
+            "CREATE TRIGGER refuse_boom BEFORE INSERT ON leads FOR EACH ROW "
+            "EXECUTE FUNCTION refuse_boom()"))
+    db.session.commit()
+    yield
+    if db.engine.dialect.name != "sqlite":
+        db.session.rollback()
+        db.session.execute(text("DROP TRIGGER refuse_boom ON leads"))
+        db.session.execute(text("DROP FUNCTION refuse_boom()"))
+        db.session.commit()
+
+
+def test_a_failing_batch_is_saved_not_at_all_and_the_earlier_ones_stay(
+        tmp_path, pipeline, refuse_title_boom, monkeypatch):
+    monkeypatch.setattr(importer, "BATCH_SIZE", 3)
+    titles = ["A1", "A2", "A3", "B1", "Boom", "B3", "C1"]
+    content = "Title,Email\n" + "".join(f"{t},{t.lower()}@x.pt\n" for t in titles)
+    table = table_of(tmp_path, content)
+    report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=False)
+    assert db.session.scalars(select(Lead.title).order_by(Lead.rank)).all() == ["A1", "A2", "A3"]
+    assert report.created == 3
+    assert report.failure.startswith("Rows 5 to 7 were not imported (nothing of them was saved)")
+
+
+def test_leads_are_announced_to_plugins_after_their_batch_is_saved(tmp_path, pipeline,
+                                                                   register_plugin):
+    seen = []
+
+    class Listener:
+        @hookimpl
+        def kanban_lead_created(self, lead, source, user):
+            seen.append((lead.title, source, db.session.get(Lead, lead.id) is not None))
+
+    register_plugin(Listener())
+    table = table_of(tmp_path, "Company\nAcme\nBeta\n", name="fair.csv")
+    settings = settings_for(table, pipeline.stages[0], source="import: fair.csv")
+    run_import(table, settings, user=None, dry_run=False)
+    assert seen == [("Acme", "import: fair.csv", True), ("Beta", "import: fair.csv", True)]
+
+
+def test_imported_leads_go_below_the_cards_already_in_the_stage(tmp_path, pipeline):
+    LeadFactory(title="Already here", stage=pipeline.stages[0])
+    table = table_of(tmp_path, "Company\nAcme\nBeta\n")
+    run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=False)
+    titles = db.session.scalars(select(Lead.title).order_by(Lead.rank)).all()
+    assert titles == ["Already here", "Acme", "Beta"]

@@ -1,0 +1,118 @@
+"""Reading prospect lists: any common encoding and delimiter, bad input named plainly."""
+
+from __future__ import annotations
+
+import codecs
+import os
+
+import pytest
+from kanban_csv.mapping import guess_mapping
+from kanban_csv.reading import CsvProblem, open_table
+
+from tests.csv.conftest import write_file
+
+LIST = ("Nome;Empresa;Telefone;E-mail;Valor\n"
+        "João Gonçalves;Padaria Ação;912 345 678;joao@x.pt;1.500,50\n")
+
+
+@pytest.mark.parametrize("encoding, expected", [
+    ("utf-8", "utf-8"),
+    ("utf-8-sig", "utf-8-sig"),
+    ("utf-16", "utf-16"),
+    ("cp1252", "cp1252"),
+])
+def test_encoding_is_detected(tmp_path, encoding, expected):
+    table = open_table(write_file(tmp_path / "list.csv", LIST, encoding))
+    assert table.encoding == expected
+    assert table.header == ["Nome", "Empresa", "Telefone", "E-mail", "Valor"]
+    assert table.preview[0][:2] == ["João Gonçalves", "Padaria Ação"]
+
+
+def test_cyrillic_in_windows_1251_is_read(tmp_path):
+    text = "Имя,Компания,Телефон\nИван Петров,ООО Ромашка,+7 912 000 11 22\n" * 3
+    table = open_table(write_file(tmp_path / "ru.csv", text, "cp1251"))
+    assert table.preview[0] == ["Иван Петров", "ООО Ромашка", "+7 912 000 11 22"]
+
+
+def test_chosen_encoding_is_used_instead_of_detecting(tmp_path):
+    path = write_file(tmp_path / "l.csv", "name\nJosé\n", "latin-1")
+    assert open_table(path, encoding="latin-1").preview == [["José"]]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_delimiter_is_sniffed(tmp_path, delimiter):
+    rows = [["Name", "Company", "Value"], ["Ana", "Acme, Lda", "1,5"], ["Rui", "Beta", "2"]]
+    text = "\n".join(delimiter.join(f'"{c}"' if delimiter in c or "," in c else c for c in r)
+                     for r in rows) + "\n"
+    table = open_table(write_file(tmp_path / "d.csv", text))
+    assert table.delimiter == delimiter
+    assert table.preview[0] == ["Ana", "Acme, Lda", "1,5"]
+
+
+def test_single_column_file_is_read(tmp_path):
+    table = open_table(write_file(tmp_path / "one.csv", "email\na@x.pt\nb@x.pt\n"))
+    assert table.header == ["email"] and len(table.preview) == 2
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "The file is empty."),
+    (b"\n\n  \r\n", "The file is empty."),
+    (codecs.BOM_UTF8, "The file is empty."),
+    (b"Name,Email\n", "header row but no rows of data"),
+    (b"Name,Email\n\n,\n", "header row but no rows of data"),
+    (b"PK\x03\x04" + bytes(range(256)) * 4, "not a CSV file"),
+    (bytes(range(256)) * 40, "not a CSV file"),
+])
+def test_bad_files_give_a_clear_message(tmp_path, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(CsvProblem) as problem:
+        open_table(path)
+    assert message in problem.value.message
+
+
+def test_random_binary_junk_is_refused(tmp_path):
+    path = tmp_path / "junk.csv"
+    path.write_bytes(os.urandom(20_000))
+    with pytest.raises(CsvProblem) as problem:
+        open_table(path)
+    assert "not" in problem.value.message
+
+
+def test_wrong_chosen_encoding_is_a_clear_message(tmp_path):
+    path = write_file(tmp_path / "u16.csv", LIST, "utf-16")
+    with pytest.raises(CsvProblem) as problem:
+        open_table(path, encoding="utf-8")
+    assert "not in utf-8" in problem.value.message
+
+
+def test_blank_and_repeated_header_names_are_told_apart(tmp_path):
+    table = open_table(write_file(tmp_path / "h.csv", "Name,,Name\na,b,c\n"))
+    assert table.header == ["Name", "Column 2", "Name (2)"]
+
+
+@pytest.mark.parametrize("headers, expected", [
+    (["Nome", "Empresa", "Telefone", "E-mail", "Valor"],
+     ["contact_name", "company", "phone", "email", "value"]),
+    (["Nombre", "Compañía", "Teléfono", "Correo electrónico", "Importe"],
+     ["contact_name", "company", "phone", "email", "value"]),
+    (["Nome", "Azienda", "Telefono", "Posta elettronica", "Valore"],
+     ["contact_name", "company", "phone", "email", "value"]),
+    (["Имя", "Компания", "Телефон", "Почта", "Сумма"],
+     ["contact_name", "company", "phone", "email", "value"]),
+    (["Name", "Company", "Phone", "Email", "Value", "Budget"],
+     ["contact_name", "company", "phone", "email", "value", "custom"]),
+    (["First name", "Last name", "COMPANY ", "Mobile", "Tags", "Lead id", "Stage"],
+     ["first_name", "last_name", "company", "phone", "tags", "ignore", "ignore"]),
+])
+def test_columns_are_guessed_from_headers_in_five_languages(headers, expected):
+    assert guess_mapping(headers) == expected
+
+
+def test_a_field_is_guessed_for_one_column_only():
+    assert guess_mapping(["Email", "E-mail", "Owner", "Owner email"]) == [
+        "email", "custom", "owner", "ignore"]
+
+
+def test_unknown_headers_become_custom_fields():
+    assert guess_mapping(["How did you hear about us", "Nome"]) == ["custom", "contact_name"]
