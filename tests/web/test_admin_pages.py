@@ -264,3 +264,13 @@ class TestWithCsrfOn:
         response = admin_client.post(f"/admin/team/{member.id}/role", data={"role": "admin"})
         assert response.status_code == 400
         assert reload(User, member.id).role == "member"
+
+
+@pytest.mark.browser
+def test_admin_pages_pass_axe_on_a_phone(page, admin, pipeline):
+    from tests.web.test_lead_pages import audit_on_a_phone
+
+    UserFactory(name="Deactivated Person", active=False)
+    LeadFactory(stage=pipeline.stages[0])
+    found = audit_on_a_phone(page, admin, ADMIN_PAGES)
+    assert found == {path: [] for path in ADMIN_PAGES}

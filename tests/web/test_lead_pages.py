@@ -428,3 +428,51 @@ def test_detail_page_ids_are_unique_so_labels_find_their_input(member_client, pi
     lead = LeadFactory(stage=pipeline.stages[0])
     ids = re.findall(r'\sid="([^"]+)"', member_client.get(f"/leads/{lead.id}").text)
     assert len(ids) == len(set(ids))
+
+
+# ---------------------------------------------------------------------------
+# In a real browser, on a phone
+# ---------------------------------------------------------------------------
+
+AXE_RUN = """async () => (await axe.run()).violations.map(
+    v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
+
+
+def audit_on_a_phone(page, user, paths: list[str]) -> dict[str, list]:
+    """Log in, open each page 375 px wide; return axe violations and sideways scrolling."""
+    from tests.factories import PASSWORD
+    from tests.live import ASSETS
+
+    if not (ASSETS / "axe.min.js").exists():
+        pytest.fail("Run `make test-assets` first: the accessibility check needs axe-core.")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto("/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/board")
+    found = {}
+    for path in paths:
+        page.goto(path)
+        page.add_script_tag(url="/_assets/axe.min.js")
+        problems = page.evaluate(AXE_RUN)
+        if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+            problems.append("the page scrolls sideways")
+        found[path] = problems
+    return found
+
+
+@pytest.mark.browser
+def test_lead_pages_pass_axe_on_a_phone(page, manager, pipeline):
+    lead = LeadFactory(
+        stage=pipeline.stages[0], owner=manager, title="Printer fleet for three shops " * 3,
+        next_action_date=date.today() - timedelta(2), next_action_text="Call Joana",
+        description="A long description without breaks " * 20, tags=["referral", "lisbon"],
+    )
+    ActivityFactory(lead=lead, kind="call", body="Called: wants a quote " * 10)
+    ActivityFactory(lead=lead, kind="edit", body="",
+                    payload={"changes": {"owner_id": [None, manager.id]}})
+    paths = [f"/leads/{lead.id}", "/leads/new", f"/leads/{lead.id}/edit",
+             f"/leads/{lead.id}/delete"]
+    found = audit_on_a_phone(page, manager, paths)
+    assert found == {path: [] for path in paths}
