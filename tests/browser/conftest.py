@@ -108,3 +108,24 @@ def db_order(stage_id: int) -> list[str]:
 
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+
+
+def drag_to_zone(page, source, status: str) -> None:
+    """Drag a card onto the Won or Lost zone that appears while dragging."""
+    sx, sy = grab_point(source)
+    page.mouse.move(sx, sy)
+    page.mouse.down()
+    page.mouse.move(sx + 8, sy + 8, steps=4)
+    zone = page.locator(f".zone-list[data-status='{status}']")
+    zone.wait_for(state="visible")
+    box = zone.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    for attempt in range(3):
+        page.mouse.move(x, y + attempt * 3, steps=10)
+        page.wait_for_timeout(150)
+    page.mouse.up()
+
+
+def settled(page) -> None:
+    """Wait until no move is being saved."""
+    page.wait_for_function("() => !document.querySelector('.card.is-saving')")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import card, column_titles, db_order, drag_to
+from kanban import hookimpl
+from kanban.extensions import db
+from kanban.models import Lead
+from tests.browser.conftest import card, column_titles, db_order, drag_to, drag_to_zone, settled
 
 
 def test_card_dragged_below_another_card_in_another_column_is_saved(board_page, sales):
@@ -10,24 +13,103 @@ def test_card_dragged_below_another_card_in_another_column_is_saved(board_page, 
     new, contacted, _ = sales.stages
 
     drag_to(page, card(page, "Bravo"), card(page, "Delta"), "below")
+    settled(page)
 
-    page.wait_for_function(
-        "() => !document.querySelector('.card.is-saving')"
-    )
     assert column_titles(page, "Contacted") == ["Delta", "Bravo", "Echo"]
     assert db_order(contacted.id) == ["Delta", "Bravo", "Echo"]
     assert db_order(new.id) == ["Alpha", "Charlie"]
+    contacted_column = page.locator(".column", has_text="Contacted")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.column .count')[1].textContent === '3'"
+    )
+    assert contacted_column.locator(".sum").inner_text() == "€3,000.00"
     page.reload()
     assert column_titles(page, "Contacted") == ["Delta", "Bravo", "Echo"]
-    assert page.locator(".column", has_text="Contacted").locator(".count").inner_text() == "3"
+    assert contacted_column.locator(".count").inner_text() == "3"
 
 
 def test_card_dragged_above_another_in_its_own_column_is_saved(board_page, sales):
     page = board_page
-    new = sales.stages[0]
 
     drag_to(page, card(page, "Charlie"), card(page, "Alpha"), "above")
+    settled(page)
 
-    page.wait_for_function("() => !document.querySelector('.card.is-saving')")
     assert column_titles(page, "New") == ["Charlie", "Alpha", "Bravo"]
-    assert db_order(new.id) == ["Charlie", "Alpha", "Bravo"]
+    assert db_order(sales.stages[0].id) == ["Charlie", "Alpha", "Bravo"]
+
+
+def test_move_refused_by_a_plugin_snaps_back_and_says_why(board_page, sales, register_plugin):
+    class NeedsValue:
+        @hookimpl
+        def kanban_lead_move_veto(self, lead, to_stage, user):
+            if to_stage.name == "Contacted":
+                return "Add a next action before moving to Contacted."
+
+    register_plugin(NeedsValue())
+    page = board_page
+
+    drag_to(page, card(page, "Bravo"), card(page, "Delta"), "below")
+
+    toast = page.locator("#board-toast")
+    toast.get_by_text("Add a next action before moving to Contacted.").wait_for()
+    assert column_titles(page, "New") == ["Alpha", "Bravo", "Charlie"]
+    assert column_titles(page, "Contacted") == ["Delta", "Echo"]
+    assert db_order(sales.stages[1].id) == ["Delta", "Echo"]
+
+
+def test_stale_card_snaps_back_and_its_column_shows_the_latest_state(board_page, sales):
+    page = board_page
+    bravo = db.session.query(Lead).filter_by(title="Bravo").one()
+    bravo.title = "Bravo (renamed by a colleague)"
+    db.session.commit()
+
+    drag_to(page, card(page, "Bravo"), card(page, "Delta"), "below")
+
+    page.locator("#board-toast").get_by_text("Someone else changed this column").wait_for()
+    page.get_by_text("Bravo (renamed by a colleague)").wait_for()
+    assert column_titles(page, "New") == ["Alpha", "Bravo (renamed by a colleague)", "Charlie"]
+    assert db_order(sales.stages[1].id) == ["Delta", "Echo"]
+
+
+def test_dropping_on_lost_asks_why_and_cancelling_puts_the_card_back(board_page, sales):
+    page = board_page
+    version = db.session.query(Lead).filter_by(title="Bravo").one().version
+
+    drag_to_zone(page, card(page, "Bravo"), "lost")
+
+    dialog = page.get_by_role("dialog", name="Why was this lead lost?")
+    dialog.wait_for()
+    assert dialog.get_by_label("Chose a competitor").is_visible()
+    dialog.get_by_role("button", name="Cancel").click()
+    dialog.wait_for(state="hidden")
+    assert column_titles(page, "New") == ["Alpha", "Bravo", "Charlie"]
+    db.session.expire_all()
+    bravo = db.session.query(Lead).filter_by(title="Bravo").one()
+    assert (bravo.status, bravo.version) == ("open", version)
+
+
+def test_dropping_on_lost_with_a_reason_closes_the_lead(board_page, sales):
+    page = board_page
+
+    drag_to_zone(page, card(page, "Bravo"), "lost")
+    dialog = page.get_by_role("dialog", name="Why was this lead lost?")
+    dialog.get_by_label("No budget").check()
+    dialog.get_by_role("button", name="Mark as lost").click()
+
+    page.locator("#board-toast").get_by_text("Bravo is marked as lost.").wait_for()
+    assert column_titles(page, "New") == ["Alpha", "Charlie"]
+    page.wait_for_function("() => document.querySelector('.column .count').textContent === '2'")
+    db.session.expire_all()
+    bravo = db.session.query(Lead).filter_by(title="Bravo").one()
+    assert (bravo.status, bravo.lost_reason) == ("lost", "No budget")
+
+
+def test_dropping_on_won_closes_the_lead(board_page, sales):
+    page = board_page
+
+    drag_to_zone(page, card(page, "Echo"), "won")
+
+    page.locator("#board-toast").get_by_text("Echo is won.").wait_for()
+    assert column_titles(page, "Contacted") == ["Delta"]
+    db.session.expire_all()
+    assert db.session.query(Lead).filter_by(title="Echo").one().status == "won"
