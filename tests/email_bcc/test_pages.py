@@ -1,0 +1,143 @@
+"""What people see: the dropbox on the profile, the log, the quarantine, the thread, badges."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import pytest
+from kanban_email_bcc.dropbox import get_dropbox
+from kanban_email_bcc.ingest import ingest_message
+from sqlalchemy import event
+
+from kanban.extensions import db
+from kanban.models import Lead
+from kanban.templating import card_badges
+from tests.conftest import log_in
+from tests.email_bcc.conftest import build_mail
+from tests.factories import LeadFactory, UserFactory
+
+
+@pytest.fixture
+def seller_client(app, seller):
+    return log_in(app.test_client(), seller)
+
+
+def test_profile_shows_the_dropbox_address_with_a_copy_button(seller_client, address):
+    page = seller_client.get("/profile").get_data(as_text=True)
+
+    assert f'value="{address}"' in page
+    assert 'data-copy-target="email-bcc-address"' in page
+    assert "/mail/static/dropbox.js" in page
+
+
+def test_rotating_the_token_retires_the_old_address(seller_client, seller, address, sales):
+    response = seller_client.post("/mail/dropbox/rotate")
+
+    assert response.status_code == 302
+    new_token = get_dropbox(seller).token
+    assert new_token not in address
+    old = ingest_message(build_mail(), via="pipe", recipients=[address])
+    new = ingest_message(build_mail(), via="pipe",
+                         recipients=[f"dropbox+{new_token}@crm.example.test"])
+    assert (old.outcome, new.outcome) == ("rejected", "stored")
+
+
+def test_rotating_needs_a_csrf_token(app, seller_client, seller, address):
+    app.config["WTF_CSRF_ENABLED"] = True
+
+    assert seller_client.post("/mail/dropbox/rotate").status_code == 400
+    assert get_dropbox(seller).token in address
+
+
+def test_a_person_sees_only_their_own_log_entries(app, seller_client, address, sales):
+    other = UserFactory(email="olivia@acme.test")
+    other_address = f"dropbox+{get_dropbox(other).token}@crm.example.test"
+    ingest_message(build_mail(subject="Mine"), via="pipe", recipients=[address])
+    ingest_message(build_mail(subject="Theirs"), via="pipe", recipients=[other_address])
+
+    page = seller_client.get("/mail/log").get_data(as_text=True)
+
+    assert "Mine" in page and "Theirs" not in page
+
+
+def test_an_admin_sees_every_log_entry(app, admin_client, address, sales):
+    ingest_message(build_mail(subject="Mine"), via="pipe", recipients=[address])
+    ingest_message(build_mail(), via="pipe", recipients=["dropbox+nobody@crm.example.test"])
+
+    page = admin_client.get("/mail/log").get_data(as_text=True)
+
+    assert "Mine" in page and "unknown dropbox (nobody)" in page
+
+
+def test_quarantine_is_for_admins_only(app, seller_client, admin_client, address):
+    ingest_message(b"\r\n\r\n<b>not mail</b>", via="pipe", recipients=[address])
+
+    assert seller_client.get("/mail/quarantine").status_code == 403
+    page = admin_client.get("/mail/quarantine").get_data(as_text=True)
+    assert "no headers" in page
+    raw = admin_client.get("/mail/quarantine/1.eml")
+    assert raw.data.endswith(b"<b>not mail</b>") and "attachment" in raw.headers[
+        "Content-Disposition"]
+
+
+def test_lead_page_shows_the_email_thread_panel(seller_client, address, sales):
+    result = ingest_message(build_mail(subject="Offer <b>bold</b>"), via="pipe",
+                            recipients=[address])
+
+    page = seller_client.get(f"/leads/{result.lead_id}").get_data(as_text=True)
+
+    assert "Offer &lt;b&gt;bold&lt;/b&gt;" in page
+    assert "paula@prospect.example" in page
+    assert f"/mail/leads/{result.lead_id}" in page
+
+
+def test_thread_page_shows_every_email_with_its_body(seller_client, address, sales):
+    first = ingest_message(build_mail(message_id="<t1@acme.test>", body="First <script>"),
+                           via="pipe", recipients=[address])
+    ingest_message(build_mail(subject="Re: Our offer", body="Second",
+                              headers={"In-Reply-To": "<t1@acme.test>"}),
+                   via="pipe", recipients=[address])
+
+    page = seller_client.get(f"/mail/leads/{first.lead_id}").get_data(as_text=True)
+
+    assert "First &lt;script&gt;" in page and "Second" in page
+
+
+def test_attachments_download_and_are_never_rendered(seller_client, address, sales):
+    message = EmailMessage()
+    message["From"] = "sam@acme.test"
+    message["To"] = "paula@prospect.example"
+    message["Subject"] = "Page"
+    message.set_content("see file")
+    message.add_attachment("<script>alert(1)</script>", subtype="html", filename="x.html")
+    ingest_message(bytes(message), via="pipe", recipients=[address])
+
+    response = seller_client.get("/mail/attachments/1")
+
+    assert response.mimetype == "application/octet-stream"
+    assert response.headers["Content-Disposition"].startswith("attachment")
+
+
+def test_card_badges_count_emails_with_one_query(app, seller, address, sales):
+    with_mail = ingest_message(build_mail(), via="pipe", recipients=[address]).lead_id
+    ingest_message(build_mail(subject="Again"), via="pipe", recipients=[address])
+    without = LeadFactory(stage=sales.stages[0]).id
+    leads = db.session.query(Lead).all()
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        badges = card_badges(leads, seller)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+    assert [b.text for b in badges[with_mail]] == ["✉ 2"]
+    assert without not in badges
+    assert len([s for s in statements if "email_bcc_messages" in s]) == 1
+
+
+def test_navigation_links_to_the_mail_log(seller_client):
+    assert 'href="/mail/log"' in seller_client.get("/board").get_data(as_text=True)
