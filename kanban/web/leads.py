@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -93,9 +95,9 @@ def edit_lead(lead_id: int):
     except Conflict as exc:
         db.session.rollback()
         lead = lead_service.get_lead(lead_id)
-        typed = {name: data[name] for name in data if _differs(lead, name, data[name])}
         fresh = _with_choices(_edit_form(lead))
-        return _render_edit(fresh, lead, conflict=exc.message, typed=typed, status=409)
+        return _render_edit(fresh, lead, conflict=exc.message, typed=_typed(lead, data),
+                            status=409)
     except ValidationError as exc:
         db.session.rollback()
         status = _refused(form, exc)
@@ -142,6 +144,16 @@ def _posted_id(name: str) -> int | str | None:
     if raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID:
         return int(raw)
     return raw or None
+
+
+def _typed(lead: Lead, data: dict[str, str]) -> dict[str, str]:
+    """Return what the person typed that differs from the lead as it is now."""
+    typed = {name: data[name] for name in data if _differs(lead, name, data[name])}
+    owner_id = _posted_id("owner_id")
+    if "owner_id" in typed and isinstance(owner_id, int):
+        owner = db.session.get(User, owner_id)
+        typed["owner_id"] = owner.name if owner else typed["owner_id"]
+    return typed
 
 
 def _differs(lead: Lead, name: str, typed: str) -> bool:
@@ -197,9 +209,25 @@ def _render_detail(lead: Lead, *, status: int = 200, note_form=None, close_form=
         move_form=move_form,
         close_form=close_form,
         version_form=with_ids(VersionForm(formdata=None, version=lead.version), "reopen"),
+        as_amount=_as_amount,
+        as_day=_as_day,
         problem=problem,
         page="lead",
     ), status
+
+
+def _as_amount(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _as_day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
 
 
 def _owner_names(activities) -> dict[str, str]:

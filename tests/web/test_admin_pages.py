@@ -127,9 +127,7 @@ def test_an_admin_cannot_deactivate_themselves(admin_client, admin):
 def test_the_last_admin_cannot_be_deactivated_by_anyone(app, admin):
     from tests.conftest import log_in
 
-    other_admin = UserFactory(role="admin", active=False)
-    other_admin.active = True
-    db.session.commit()
+    other_admin = UserFactory(role="admin")
     client = log_in(app.test_client(), other_admin)
     client.post(f"/admin/team/{admin.id}/deactivate")  # one of two admins: allowed
     assert reload(User, admin.id).active is False

@@ -136,7 +136,7 @@ def test_edit_lead_records_the_changed_fields_on_the_timeline(member_client, pip
     assert reload(lead).title == "New title"
     page = member_client.get(f"/leads/{lead.id}").text
     assert "Old title → New title" in page
-    assert "100.00 → 250.00" in page
+    assert "€100.00 → €250.00" in page
 
 
 def test_edit_with_a_stale_version_is_refused_with_409_and_current_values(
