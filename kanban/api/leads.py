@@ -15,7 +15,7 @@ from kanban.models import Activity, Lead
 from kanban.services import leads as lead_service
 from kanban.services.queries import LeadFilter, filter_leads
 
-LEAD = f"/leads/<int(max={MAX_ID}):lead_id>"
+LEAD = "/leads/<int:lead_id>"
 
 
 def _known_id(value: object) -> object:

@@ -4,7 +4,6 @@ from flask import jsonify
 from sqlalchemy import select
 
 from kanban.api import bp
-from kanban.api.helpers import MAX_ID
 from kanban.api.serializers import pipeline_json, stage_json
 from kanban.extensions import db
 from kanban.models import Pipeline, Stage
@@ -16,11 +15,11 @@ def list_pipelines():
     return jsonify({"pipelines": [pipeline_json(p) for p in pipelines]})
 
 
-@bp.get(f"/pipelines/<int(max={MAX_ID}):pipeline_id>")
+@bp.get("/pipelines/<int:pipeline_id>")
 def show_pipeline(pipeline_id: int):
     return jsonify(pipeline_json(db.get_or_404(Pipeline, pipeline_id)))
 
 
-@bp.get(f"/stages/<int(max={MAX_ID}):stage_id>")
+@bp.get("/stages/<int:stage_id>")
 def show_stage(stage_id: int):
     return jsonify(stage_json(db.get_or_404(Stage, stage_id)))

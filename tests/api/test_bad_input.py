@@ -197,3 +197,16 @@ def test_list_leads_past_the_last_page_is_empty(api, column):
                                   "/pipelines/99999999999999999999"])
 def test_path_id_too_large_for_the_database_is_404(api, pipeline, path):
     assert_error(api.get(path), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("PATCH", "/leads/2147483648"), ("DELETE", "/leads/2147483648"),
+     ("POST", "/leads/99999999999999999999/move"), ("POST", "/leads/2147483648/notes")],
+)
+def test_write_to_an_id_too_large_for_the_database_is_404(api, pipeline, method, path):
+    assert_error(api.open(method, path, json={"stage_id": 1, "version": 1}), 404, "not_found")
+
+
+def test_largest_possible_id_is_an_ordinary_404(api, pipeline):
+    assert_error(api.patch("/leads/2147483647", json={"title": "A"}), 404, "not_found")
