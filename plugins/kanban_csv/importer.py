@@ -154,6 +154,7 @@ class RowReader:
             target: self.header[index] for index, target in enumerate(self.mapping)
             if target not in (CUSTOM, IGNORE)
         }
+        self.position = {name: index for index, name in enumerate(self.header)}
         self.column_of.setdefault("title", self.column_of.get("company", ""))
         self.column_of.setdefault("contact_name", self.column_of.get("first_name", ""))
 
@@ -202,8 +203,10 @@ class RowReader:
         try:
             values = clean_lead_data(data)
         except ValidationError as exc:
-            return {}, {self.column_of.get(name, name): reason
-                        for name, reason in exc.fields.items()}
+            named = [(self.column_of.get(name, name), reason)
+                     for name, reason in exc.fields.items()]
+            named.sort(key=lambda item: self.position.get(item[0], len(self.position)))
+            return {}, dict(named)
         return values, {}
 
 

@@ -1,0 +1,62 @@
+"""``kanban import``: the same checks as the page, from a terminal."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from kanban.extensions import db
+from kanban.models import Lead
+from tests.csv.conftest import parse, write_file
+from tests.factories import UserFactory
+
+LIST = "Имя,Компания,Телефон,Почта,Сумма,Отрасль\n" \
+       "Иван Петров,ООО Ромашка,+7 495 123 45 67,ivan@romashka.ru,2000,Retail\n" \
+       "Пётр,ООО Лютик,,petr@,x,\n"
+
+
+def count() -> int:
+    return db.session.scalar(select(func.count(Lead.id)))
+
+
+def test_dry_run_reports_and_writes_the_rejected_rows(runner, pipeline, tmp_path):
+    source = write_file(tmp_path / "list.csv", LIST, "cp1251")
+    report = tmp_path / "rejected.csv"
+    result = runner.invoke(args=["import", str(source), "--stage", "New", "--pipeline", "Sales",
+                                 "--dry-run", "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    assert "Rows: 2. Would create: 1. Duplicates: 0. Invalid: 1." in result.output
+    assert "row 3 (invalid) Почта: This is not a valid email address." in result.output
+    assert count() == 0
+    rows = parse(report.read_bytes())
+    assert [row[:4] for row in rows[1:]] == [
+        ["3", "invalid", "Почта", "This is not a valid email address."],
+        ["3", "invalid", "Сумма", "Must be a number, such as 1500 or 1500.50."],
+    ]
+
+
+def test_import_with_a_corrected_column_owners_and_tags(runner, pipeline, tmp_path):
+    ana, rui = UserFactory(email="ana@team.pt"), UserFactory(email="rui@team.pt")
+    source = write_file(tmp_path / "list.csv", LIST.replace("petr@", "petr@lutik.ru")
+                        .replace(",x,", ",,"))
+    result = runner.invoke(args=["import", str(source), "--stage", str(pipeline.stages[2].id),
+                                 "--map", "Отрасль=ignore", "--owner", "ana@team.pt",
+                                 "--owner", str(rui.id), "--tag", "list-2026"])
+    assert result.exit_code == 0, result.output
+    leads = db.session.scalars(select(Lead).order_by(Lead.rank)).all()
+    assert [(lead.title, lead.owner_id, lead.tags, lead.custom_fields) for lead in leads] == [
+        ("ООО Ромашка", ana.id, ["list-2026"], {}), ("ООО Лютик", rui.id, ["list-2026"], {})]
+
+
+def test_unreadable_file_is_a_clear_error(runner, pipeline, tmp_path):
+    source = tmp_path / "photo.csv"
+    source.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 50)
+    result = runner.invoke(args=["import", str(source), "--stage", "New"])
+    assert result.exit_code == 1
+    assert "not a CSV file" in result.output
+
+
+def test_bad_mapping_names_the_fields_to_use(runner, pipeline, tmp_path):
+    source = write_file(tmp_path / "list.csv", LIST)
+    result = runner.invoke(args=["import", str(source), "--stage", "New", "--map", "Имя=nick"])
+    assert result.exit_code == 2
+    assert "use COLUMN=FIELD" in result.output

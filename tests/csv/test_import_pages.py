@@ -1,0 +1,147 @@
+"""The import pages: upload, preview and mapping, check, import, rejected rows download."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from kanban_csv.models import CsvImport
+from sqlalchemy import func, select
+
+from kanban.extensions import db
+from kanban.models import Lead
+from tests.conftest import log_in
+from tests.csv.conftest import parse
+from tests.factories import UserFactory
+
+PROSPECTS = (
+    "Nombre;Compañía;Teléfono;Correo electrónico;Importe\n"
+    "José Muñoz;Café Olé;611 222 333;jose@ole.es;1.200,00\n"
+    "Lucía;Librería Sur;;lucia@sur;\n"
+    "José M.;Café Olé 2;611222333;;\n"
+)
+
+
+def upload(client, content: bytes, name: str = "prospects.csv", **form):
+    data = {"file": (io.BytesIO(content), name), **form}
+    return client.post("/csv/import", data=data, content_type="multipart/form-data")
+
+
+def mapping_form(page_html: str) -> dict:
+    """The selected value of every select of the mapping form, as the browser would send."""
+    form = {}
+    for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', page_html, re.S):
+        chosen = re.search(r'<option value="([^"]*)"\s+selected', body)
+        first = re.search(r'<option value="([^"]*)"', body)
+        form[name] = (chosen or first).group(1)
+    return form
+
+
+def test_upload_shows_a_preview_and_guessed_columns(member_client, pipeline):
+    response = upload(member_client, PROSPECTS.encode("cp1252"))
+    assert response.status_code == 302
+    page = member_client.get(response.headers["Location"])
+    assert page.status_code == 200
+    assert "José Muñoz" in page.text and "Librería Sur" in page.text
+    form = mapping_form(page.text)
+    assert [form[f"map_{i}"] for i in range(5)] == [
+        "contact_name", "company", "phone", "email", "value"]
+    assert form["delimiter"] == ";"
+
+
+def test_check_then_import_then_download_the_rejected_rows(member_client, pipeline, member):
+    location = upload(member_client, PROSPECTS.encode("utf-8-sig")).headers["Location"]
+    form = {**mapping_form(member_client.get(location).text), "owner": str(member.id),
+            "stage_id": str(pipeline.stages[1].id), "tags": "spain, fair"}
+    check = member_client.post(location, data={**form, "action": "check"})
+    assert check.status_code == 200
+    assert "Would be created: 1" in check.text
+    assert "Duplicates (left out): 1" in check.text
+    assert "Invalid rows (left out): 1" in check.text
+    assert db.session.scalar(select(func.count(Lead.id))) == 0
+
+    done = member_client.post(location, data={**form, "action": "import"})
+    assert "Created: 1 in Contacted" in done.text
+    lead = db.session.scalars(select(Lead)).one()
+    assert (lead.title, lead.value, lead.tags, lead.owner_id) == (
+        "Café Olé", 1200, ["fair", "spain"], member.id)
+    assert lead.source == "import: prospects.csv"
+
+    record = db.session.scalars(select(CsvImport)).one()
+    rejected = member_client.get(f"/csv/import/{record.id}/rejected.csv")
+    rows = parse(rejected.data)
+    assert rows[0][:4] == ["Row", "Problem", "Column", "Reason"]
+    assert [row[:4] for row in rows[1:]] == [
+        ["3", "invalid", "Correo electrónico", "This is not a valid email address."],
+        ["4", "duplicate", "phone", "Same phone number as row 2 of this file."],
+    ]
+    assert rows[1][4:] == ["Lucía", "Librería Sur", "", "lucia@sur", ""]
+
+
+def test_uploading_the_same_file_again_warns_and_creates_no_double(member_client, pipeline):
+    for _attempt in range(2):
+        location = upload(member_client, PROSPECTS.encode()).headers["Location"]
+        page = member_client.get(location)
+        form = {**mapping_form(page.text), "stage_id": str(pipeline.stages[0].id)}
+        member_client.post(location, data={**form, "action": "import"})
+    assert "This same file was imported on" in page.text
+    assert db.session.scalar(select(func.count(Lead.id))) == 1
+
+
+def test_a_file_over_the_size_limit_gets_a_clear_413(app, member_client, pipeline):
+    app.config["CSV_IMPORT_MAX_BYTES"] = 1000
+    response = upload(member_client, b"Company\n" + b"Acme\n" * 400)
+    assert response.status_code == 413
+    assert "larger than" in response.text and "CSV_IMPORT_MAX_BYTES" in response.text
+    assert not list((Path(app.instance_path) / "csv-imports").glob("*"))
+
+
+def test_a_file_larger_than_the_apps_general_limit_is_accepted_for_import(app, member_client,
+                                                                         pipeline):
+    content = b"Company,Email\n" + b"".join(b"Shop %d,s%d@x.pt\n" % (i, i)
+                                             for i in range(200_000))
+    assert len(content) > app.config["MAX_CONTENT_LENGTH"]
+    response = upload(member_client, content)
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "The file is empty."),
+    (b"Name,Email\r\n", "header row but no rows of data"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "not a CSV file"),
+])
+def test_bad_uploads_get_a_clear_message_not_a_500(member_client, pipeline, content, message):
+    response = upload(member_client, content)
+    assert response.status_code == 422
+    assert message in response.text
+
+
+def test_upload_without_a_file_asks_for_one(member_client, pipeline):
+    response = member_client.post("/csv/import", data={}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Choose a CSV file" in response.text
+
+
+def test_import_without_a_stage_asks_for_one(member_client, pipeline):
+    location = upload(member_client, PROSPECTS.encode()).headers["Location"]
+    form = mapping_form(member_client.get(location).text)
+    form.pop("stage_id")
+    response = member_client.post(location, data={**form, "action": "import"})
+    assert response.status_code == 422
+    assert "Choose the stage" in response.text
+
+
+def test_someone_elses_import_is_not_found(member_client, admin, pipeline, app):
+    location = upload(member_client, PROSPECTS.encode()).headers["Location"]
+    other = log_in(app.test_client(), admin)
+    assert other.get(location).status_code == 200  # admins and managers may help
+    stranger = log_in(app.test_client(), UserFactory())
+    assert stranger.get(location).status_code == 404
+
+
+def test_navigation_links_to_the_import_page(member_client, pipeline):
+    page = member_client.get("/csv/import")
+    assert page.status_code == 200
+    assert re.search(r'<a href="/csv/import"[^>]*>Import</a>', page.text)

@@ -1,0 +1,48 @@
+"""An export imported again gives the same leads, in every preset."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from kanban_csv.export import LEAD_COLUMNS
+from sqlalchemy import select
+
+from kanban.extensions import db
+from kanban.models import Lead
+
+FIELDS = ("title", "contact_name", "company", "email", "phone", "value", "currency", "source",
+          "priority", "tags", "description", "custom_fields", "next_action_date",
+          "next_action_text", "owner_id")
+
+
+def snapshot() -> list[tuple]:
+    db.session.expire_all()
+    leads = db.session.scalars(select(Lead).order_by(Lead.email)).all()
+    return [tuple(getattr(lead, name) for name in FIELDS) for lead in leads]
+
+
+@pytest.mark.parametrize("preset, locale, suffix", [
+    ("excel", "pt", "csv"), ("excel", "en", "csv"), ("csv", "en", "csv"), ("tsv", "ru", "tsv"),
+])
+def test_exported_leads_import_back_as_the_same_leads(member_client, runner, leads, pipeline,
+                                                      tmp_path, preset, locale, suffix):
+    leads[1].next_action_date = date(2026, 4, 1)
+    leads[1].next_action_text = "Call back -> send the offer"
+    leads[1].priority = 2
+    db.session.commit()
+    before = snapshot()
+    columns = [c.key for c in LEAD_COLUMNS] + ["custom:Budget", "custom:How did you hear"]
+    response = member_client.get("/csv/export/download", query_string={
+        "format": preset, "locale": locale, "status": "all", "columns": columns})
+    path = tmp_path / f"leads.{suffix}"
+    path.write_bytes(response.data)
+    for lead in db.session.scalars(select(Lead)).all():
+        db.session.delete(lead)
+    db.session.commit()
+
+    result = runner.invoke(args=["import", str(path), "--stage", str(pipeline.stages[0].id)])
+
+    assert result.exit_code == 0, result.output
+    assert "Created: 6. Duplicates: 0. Invalid: 0." in result.output
+    assert snapshot() == before
