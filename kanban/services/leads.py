@@ -7,6 +7,7 @@ such as a web form, and skips the permission check (views must check first).
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,8 +15,9 @@ from typing import Any, TypeVar
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from kanban.errors import Conflict, MoveRefused, NotFound, ValidationError
@@ -33,7 +35,7 @@ from kanban.models import (
 from kanban.models.base import utcnow
 from kanban.permissions import require
 from kanban.plugins import fire_event, get_hook
-from kanban.ranking import evenly_spaced, needs_rebalance, rank_between
+from kanban.ranking import InvalidRank, evenly_spaced, needs_rebalance, rank_between
 from kanban.services.lead_input import clean_lead_data
 
 T = TypeVar("T")
@@ -100,6 +102,7 @@ def create_lead(
     tags = values.pop("tags", [])
 
     def write() -> Lead:
+        _lock_columns([stage.id])
         lead = Lead(**values, stage_id=stage.id, rank=_rank_at_top(stage.id))
         lead.tags = tags
         db.session.add(lead)
@@ -254,9 +257,20 @@ def move_lead(
     moved: dict[str, Stage] = {}
 
     def write() -> Lead:
-        lead = get_lead(lead_id)
         stage = get_stage(stage_id)
-        if stage.pipeline_id != lead.stage.pipeline_id:
+        locked = _lock_columns([stage.id], lead_id=lead_id)
+        # Read after the lock: the order seen here is the order the move commits into.
+        lead = db.session.get(
+            Lead, lead_id, populate_existing=True, options=[lazyload(Lead.tag_rows)]
+        )
+        if lead is None:
+            raise NotFound(
+                _("Lead #%(id)s does not exist (it may have been deleted).", id=lead_id)
+            )
+        if locked is not None and lead.stage_id not in locked:
+            raise _ColumnChanged()
+        from_stage = db.session.get(Stage, lead.stage_id)
+        if stage.pipeline_id != from_stage.pipeline_id:
             raise ValidationError(
                 _("This stage belongs to another pipeline."),
                 fields={"stage_id": _("Choose a stage of the lead's pipeline.")},
@@ -270,10 +284,13 @@ def move_lead(
         if veto:
             raise MoveRefused(str(veto))
         lower, upper = _gap(lead, stage, before_id, after_id)
-        rank = rank_between(lower, upper)
-        if needs_rebalance(rank):
+        try:
+            rank = rank_between(lower, upper)
+        except InvalidRank:
+            rank = ""  # a hand-edited key in the column: give it fresh keys
+        if not rank or needs_rebalance(rank):
             rank = _rebalance(stage.id, lead.id, lower)
-        moved["from"], moved["to"] = lead.stage, stage
+        moved["from"], moved["to"] = from_stage, stage
         if stage.id != lead.stage_id:
             db.session.add(
                 Activity(
@@ -283,15 +300,14 @@ def move_lead(
                     payload={
                         "from_stage_id": lead.stage_id,
                         "to_stage_id": stage.id,
-                        "from": lead.stage.name,
+                        "from": from_stage.name,
                         "to": stage.name,
                     },
                 )
             )
-        lead.stage = stage
+        lead.stage_id = stage.id
         lead.rank = rank
         lead.updated_at = utcnow()
-        db.session.flush()
         db.session.commit()
         return lead
 
@@ -301,24 +317,69 @@ def move_lead(
     return lead
 
 
-def _gap(lead: Lead, stage: Stage, before_id: int | None, after_id: int | None):
-    """Return the ranks the lead must land between, checking the neighbours."""
+class _ColumnChanged(Exception):
+    """The lead left its column between reading it and locking the column: read again."""
+
+
+def _lock_columns(stage_ids: list[int], *, lead_id: int | None = None) -> set[int] | None:
+    """Hold the write lock of the columns (and of the lead's column) until commit.
+
+    Every writer of a column's order takes it first, so the order a writer reads is
+    still the order when it commits: a card lands exactly next to the neighbour the
+    person dropped it at, and a rebalance never races a move. Returns the stage ids
+    locked, or None when the whole database is locked (SQLite).
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        # pysqlite starts its transaction only at the first write; take the write lock
+        # now, or a concurrent writer may commit between our reads and our write.
+        if not connection.connection.driver_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        return None
+    wanted = Stage.id.in_(stage_ids)
+    if lead_id is not None:
+        wanted = wanted | Stage.id.in_(select(Lead.stage_id).where(Lead.id == lead_id))
+    return set(
+        db.session.scalars(
+            select(Stage.id).where(wanted).order_by(Stage.id).with_for_update(key_share=True)
+        )
+    )
+
+
+def _gap(
+    lead: Lead, stage: Stage, before_id: int | None, after_id: int | None
+) -> tuple[str | None, str | None]:
+    """Return the ranks the lead must land between, checking the neighbours.
+
+    Closed leads keep their place in the column but are not on the board: the lead
+    lands right next to the open neighbour the person saw, and the neighbours are
+    adjacent when no open card lies between them.
+    """
     others = select(Lead.rank).where(Lead.stage_id == stage.id, Lead.id != lead.id)
     if after_id is not None:
         above = _neighbour(after_id, stage, lead, "after_id")
-        below_row = db.session.execute(
-            select(Lead.id, Lead.rank)
-            .where(Lead.stage_id == stage.id, Lead.id != lead.id, Lead.rank > above.rank)
-            .order_by(Lead.rank)
-            .limit(1)
-        ).first()
-        if before_id is not None and (below_row is None or below_row.id != before_id):
-            _neighbour(before_id, stage, lead, "before_id")
-            raise Conflict(
-                _("The column changed while you were moving the card."),
-                **_column_state(lead, stage),
+        upper = db.session.scalar(
+            others.where(Lead.rank > above.rank).order_by(Lead.rank).limit(1)
+        )
+        if before_id is not None:
+            next_open = db.session.scalar(
+                select(Lead.id)
+                .where(
+                    Lead.stage_id == stage.id,
+                    Lead.id != lead.id,
+                    Lead.status == LeadStatus.OPEN,
+                    Lead.rank > above.rank,
+                )
+                .order_by(Lead.rank)
+                .limit(1)
             )
-        return above.rank, below_row.rank if below_row else None
+            if next_open != before_id:
+                _neighbour(before_id, stage, lead, "before_id")
+                raise Conflict(
+                    _("The column changed while you were moving the card."),
+                    **_column_state(lead, stage),
+                )
+        return above.rank, upper
     if before_id is not None:
         below = _neighbour(before_id, stage, lead, "before_id")
         lower = db.session.scalar(
@@ -328,8 +389,10 @@ def _gap(lead: Lead, stage: Stage, before_id: int | None, after_id: int | None):
     return db.session.scalar(others.order_by(Lead.rank.desc()).limit(1)), None
 
 
-def _neighbour(neighbour_id: int, stage: Stage, lead: Lead, field: str) -> Lead:
-    neighbour = db.session.get(Lead, neighbour_id)
+def _neighbour(neighbour_id: int, stage: Stage, lead: Lead, field: str) -> Row:
+    neighbour = db.session.execute(
+        select(Lead.stage_id, Lead.rank, Lead.status).where(Lead.id == neighbour_id)
+    ).first()
     if neighbour is None:
         raise ValidationError(
             _("The card you dropped next to does not exist any more."),
@@ -340,6 +403,10 @@ def _neighbour(neighbour_id: int, stage: Stage, lead: Lead, field: str) -> Lead:
             _("The card you dropped next to is now in another stage."),
             **_column_state(lead, stage),
         )
+    if neighbour.status != LeadStatus.OPEN:
+        raise Conflict(
+            _("The card you dropped next to has been closed."), **_column_state(lead, stage)
+        )
     return neighbour
 
 
@@ -347,15 +414,19 @@ def _rank_at_top(stage_id: int) -> str:
     top = db.session.scalar(
         select(func.min(Lead.rank)).where(Lead.stage_id == stage_id)
     )
-    rank = rank_between(None, top)
-    return _rebalance(stage_id, None, None) if needs_rebalance(rank) else rank
+    try:
+        rank = rank_between(None, top)
+    except InvalidRank:
+        rank = ""
+    return _rebalance(stage_id, None, None) if not rank or needs_rebalance(rank) else rank
 
 
 def _rebalance(stage_id: int, moving_id: int | None, lower: str | None) -> str:
     """Give the whole column fresh, short keys (rare); return the moving lead's key.
 
     The moving lead (if any) gets the slot just after ``lower``; with no moving lead
-    (a new card at the top) the first slot is kept free and returned.
+    (a new card at the top) the first slot is kept free and returned. The other
+    leads keep their version: a rebalance never makes a person's next drag fail.
     """
     rows = db.session.execute(
         select(Lead.id, Lead.rank)
@@ -363,23 +434,27 @@ def _rebalance(stage_id: int, moving_id: int | None, lower: str | None) -> str:
         .order_by(Lead.rank)
     ).all()
     order = [row.id for row in rows]
-    position = 0 if lower is None else 1 + sum(1 for row in rows if row.rank <= lower)
+    position = 0 if lower is None else sum(1 for row in rows if row.rank <= lower)
     order.insert(position, moving_id or 0)
     keys = evenly_spaced(len(order))
-    # First move every card to a temporary key, so no fresh key collides with an old one.
-    for lead_id in order:
-        if lead_id:
-            db.session.execute(
-                update(Lead).where(Lead.id == lead_id).values(rank=f"~{lead_id}"),
-                execution_options={"synchronize_session": False},
-            )
-    for lead_id, key in zip(order, keys, strict=True):
-        if lead_id and lead_id != moving_id:
-            db.session.execute(
-                update(Lead).where(Lead.id == lead_id).values(rank=key),
-                execution_options={"synchronize_session": False},
-            )
+    free = order[position]
+    _rewrite_ranks([(i, key) for i, key in zip(order, keys, strict=True) if i != free])
     return keys[position]
+
+
+def _rewrite_ranks(ranks: list[tuple[int, str]]) -> None:
+    """Write new keys for some leads of one column, in two passes that never collide."""
+    if not ranks:
+        return
+    table = Lead.__table__
+    stmt = (
+        update(table).where(table.c.id == bindparam("lead_id")).values(rank=bindparam("key"))
+    )
+    # Old keys may be anything (a hand-edited column), so the parking keys carry a
+    # random part as well as the id.
+    parking = f"~{secrets.token_hex(8)}~"
+    db.session.execute(stmt, [{"lead_id": i, "key": f"{parking}{i}"} for i, _key in ranks])
+    db.session.execute(stmt, [{"lead_id": i, "key": key} for i, key in ranks])
 
 
 def column_order(stage_id: int) -> list[int]:
@@ -406,23 +481,19 @@ def repair_ranks(stage_id: int | None = None) -> int:
     stage_ids = (
         [stage_id] if stage_id is not None else list(db.session.scalars(select(Stage.id)))
     )
-    for sid in stage_ids:
-        ids = list(
-            db.session.scalars(
-                select(Lead.id).where(Lead.stage_id == sid).order_by(Lead.rank, Lead.id)
+
+    def write() -> None:
+        _lock_columns(stage_ids)
+        for sid in stage_ids:
+            ids = list(
+                db.session.scalars(
+                    select(Lead.id).where(Lead.stage_id == sid).order_by(Lead.rank, Lead.id)
+                )
             )
-        )
-        for lead_id in ids:
-            db.session.execute(
-                update(Lead).where(Lead.id == lead_id).values(rank=f"~{lead_id}"),
-                execution_options={"synchronize_session": False},
-            )
-        for lead_id, key in zip(ids, evenly_spaced(len(ids)), strict=True):
-            db.session.execute(
-                update(Lead).where(Lead.id == lead_id).values(rank=key),
-                execution_options={"synchronize_session": False},
-            )
-    db.session.commit()
+            _rewrite_ranks(list(zip(ids, evenly_spaced(len(ids)), strict=True)))
+        db.session.commit()
+
+    _retrying(write)
     return len(stage_ids)
 
 
@@ -546,9 +617,10 @@ def _commit_or_conflict(lead: Lead) -> None:
 def _retrying(write: Callable[[], T]) -> T:
     """Run a write transaction, retrying when a concurrent writer got there first.
 
-    Two cards landing in the same gap at once compute the same key; the unique
-    (stage, rank) constraint refuses the second, which then reads the column again.
-    SQLite may also answer "database is locked" to a writer whose snapshot is stale.
+    Writers of a column take its lock first, so they rarely collide; the unique
+    (stage, rank) constraint still refuses a second card with the same key, which
+    then reads the column again. SQLite answers "database is locked" when a writer
+    waited longer than the busy timeout, and PostgreSQL may break a deadlock.
     """
     for attempt in range(WRITE_ATTEMPTS):
         try:
@@ -558,6 +630,8 @@ def _retrying(write: Callable[[], T]) -> T:
             raise Conflict(
                 _("Someone else changed this lead a moment ago. Reload to see it.")
             ) from None
+        except _ColumnChanged:
+            db.session.rollback()
         except (IntegrityError, OperationalError) as exc:
             db.session.rollback()
             if attempt == WRITE_ATTEMPTS - 1 or not _is_retryable(exc):
@@ -565,7 +639,7 @@ def _retrying(write: Callable[[], T]) -> T:
         except BaseException:
             db.session.rollback()
             raise
-    raise AssertionError("unreachable")
+    raise Conflict(_("The column kept changing while you moved the card. Try again."))
 
 
 def _is_retryable(exc: Exception) -> bool:
