@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from kanban.errors import NotFound, ValidationError
@@ -86,11 +87,13 @@ def delete_pipeline(pipeline: Pipeline, *, user: User | None = None) -> None:
     )
     if count:
         raise ValidationError(
-            _(
-                "The pipeline %(name)s still holds %(count)d leads (open or closed). "
+            ngettext(
+                "The pipeline %(name)s still holds %(num)d lead (open or closed). "
+                "Move or delete it first.",
+                "The pipeline %(name)s still holds %(num)d leads (open or closed). "
                 "Move or delete them first.",
+                count,
                 name=pipeline.name,
-                count=count,
             ),
             fields={"pipeline": _("Not empty.")},
         )
@@ -159,11 +162,13 @@ def delete_stage(stage: Stage, *, user: User | None = None) -> None:
     count = db.session.scalar(select(func.count(Lead.id)).where(Lead.stage_id == stage.id))
     if count:
         raise ValidationError(
-            _(
-                "The stage %(name)s still holds %(count)d leads (open or closed). "
+            ngettext(
+                "The stage %(name)s still holds %(num)d lead (open or closed). "
+                "Move it to another stage first.",
+                "The stage %(name)s still holds %(num)d leads (open or closed). "
                 "Move them to another stage first.",
+                count,
                 name=stage.name,
-                count=count,
             ),
             fields={"stage": _("Not empty.")},
         )

@@ -227,7 +227,7 @@ def test_a_stage_with_leads_cannot_be_deleted_and_the_page_says_so(admin_client,
     assert f'action="/admin/stages/{stage.id}/delete"' not in page
     response = admin_client.post(f"/admin/stages/{stage.id}/delete")
     assert response.status_code == 422
-    assert "still holds 1 leads" in response.text
+    assert "still holds 1 lead (open or closed). Move it to another stage first." in response.text
     assert reload(Stage, stage.id) is not None
 
 
