@@ -1,0 +1,137 @@
+"""Admins and managers set forms up and see their numbers and embed code."""
+
+from __future__ import annotations
+
+from kanban_webform.models import WebForm
+from sqlalchemy import select
+
+from kanban.extensions import db
+from tests.factories import UserFactory
+from tests.webform.factories import WebFormFactory
+from tests.webform.helpers import post_form
+
+
+def settings(pipeline, **overrides) -> dict:
+    data = {"name": "Quote request", "slug": "quote", "enabled": "on",
+            "ask_name": "on", "require_name": "on", "ask_email": "on", "require_email": "on",
+            "ask_message": "on", "custom_fields": "Budget (EUR)\nDeadline *",
+            "stage_id": str(pipeline.stages[1].id), "owner_rule": "none",
+            "tags": "Website, quote", "thank_you_message": "Thanks!",
+            "allowed_origins": "https://www.bakery.example/contact\nhttp://localhost:8080",
+            "duplicate_days": "14"}
+    data.update(overrides)
+    return data
+
+
+def test_manager_creates_a_form(manager_client, pipeline):
+    response = manager_client.post("/webforms/new", data=settings(pipeline))
+    assert response.status_code == 302
+    form = db.session.scalars(select(WebForm)).one()
+    assert (form.name, form.slug, form.enabled, form.stage_id) == (
+        "Quote request", "quote", True, pipeline.stages[1].id)
+    assert [(f["key"], f["required"], f["custom"]) for f in form.fields] == [
+        ("name", True, False), ("email", True, False), ("message", False, False),
+        ("budget_eur", False, True), ("deadline", True, True)]
+    assert form.tags == ["website", "quote"]
+    assert form.allowed_origins == ["https://www.bakery.example", "http://localhost:8080"]
+    assert form.duplicate_days == 14
+
+
+def test_bad_settings_are_named_and_the_input_is_kept(admin_client, pipeline):
+    response = admin_client.post("/webforms/new", data=settings(
+        pipeline, slug="Not a slug!", allowed_origins="javascript:alert(1)",
+        redirect_url="ftp://x", owner_rule="fixed", owner_id=""))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for field in ("slug", "allowed_origins", "redirect_url", "owner_id"):
+        assert f'data-field="{field}"' in html
+    assert 'value="Quote request"' in html
+    assert db.session.scalars(select(WebForm)).all() == []
+
+
+def test_a_form_must_ask_for_a_way_to_answer(admin_client, pipeline):
+    response = admin_client.post("/webforms/new", data=settings(pipeline, ask_email=""))
+    assert response.status_code == 422
+    assert 'data-field="fields"' in response.get_data(as_text=True)
+
+
+def test_two_forms_cannot_share_an_address(admin_client, contact_form, pipeline):
+    response = admin_client.post("/webforms/new", data=settings(pipeline, slug="contact"))
+    assert response.status_code == 422
+    assert "Another form already uses this address." in response.get_data(as_text=True)
+
+
+def test_editing_a_form_switches_it_off(admin_client, contact_form, pipeline, client):
+    page = admin_client.get(f"/webforms/{contact_form.id}/edit").get_data(as_text=True)
+    assert 'value="contact"' in page
+    response = admin_client.post(f"/webforms/{contact_form.id}/edit",
+                                 data=settings(pipeline, slug="contact", enabled=""))
+    assert response.status_code == 302
+    assert client.get("/f/contact").status_code == 404
+
+
+def test_member_may_not_manage_forms(member_client, contact_form, pipeline):
+    assert member_client.get("/webforms").status_code == 403
+    assert member_client.post("/webforms/new", data=settings(pipeline)).status_code == 403
+    assert member_client.get(f"/webforms/{contact_form.id}").status_code == 403
+
+
+def test_visitors_must_log_in_to_manage_forms(client, contact_form):
+    response = client.get("/webforms")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_form_page_shows_embed_code_and_numbers(client, admin_client, contact_form, pipeline):
+    from tests.factories import LeadFactory
+
+    post_form(client, {"name": "Ana", "email": "ana@example.com"})
+    LeadFactory(stage=pipeline.stages[1], email="rui@example.com")
+    post_form(client, {"name": "Rui", "email": "rui@example.com"})
+    post_form(client, {"name": "Bot", "email": "bot@example.com", "hp_website": "x"})
+    html = admin_client.get(f"/webforms/{contact_form.id}").get_data(as_text=True)
+    assert 'data-stat="submissions">2<' in html
+    assert 'data-stat="leads">1<' in html
+    assert 'data-stat="duplicates">1<' in html
+    assert 'data-stat="spam">1<' in html
+    assert 'data-stat="last">never<' not in html
+    assert "http://localhost/f/contact" in html  # the hosted page and the snippet's action
+    assert "&lt;form action=&#34;http://localhost/f/contact&#34;" in html
+    assert "&lt;iframe src=&#34;http://localhost/f/contact?embed=1&#34;" in html
+    assert "curl -X POST http://localhost/f/contact.json" in html
+
+
+def test_forms_list_shows_every_forms_numbers(client, admin_client, contact_form, pipeline):
+    WebFormFactory(name="Quiet form", slug="quiet", stage=pipeline.stages[0])
+    post_form(client, {"name": "Ana", "email": "ana@example.com"})
+    html = admin_client.get("/webforms").get_data(as_text=True)
+    assert "Contact" in html and "Quiet form" in html and "never" in html
+
+
+def test_navigation_links_forms_for_managers_only(manager_client, member_client, pipeline):
+    assert 'href="/webforms"' in manager_client.get("/board").get_data(as_text=True)
+    assert 'href="/webforms"' not in member_client.get("/board").get_data(as_text=True)
+
+
+def test_web_leads_carry_a_web_badge_on_the_board(client, admin_client, contact_form, pipeline):
+    from tests.factories import LeadFactory
+
+    LeadFactory(stage=pipeline.stages[0], title="Phoned in", source="manual")
+    post_form(client, {"name": "Ana Web", "email": "ana@example.com"})
+    html = admin_client.get("/board").get_data(as_text=True)
+    assert html.count('title="web form: Contact">web<') == 1
+
+
+def test_the_lead_source_is_listed(app):
+    from kanban.plugins import collect
+
+    with app.test_request_context():
+        assert "web form" in [source.key for source in collect("kanban_register_lead_sources")]
+
+
+def test_an_inactive_fixed_owner_leaves_the_lead_unassigned(client, pipeline):
+    from kanban.models import Lead
+
+    owner = UserFactory(active=False)
+    WebFormFactory(slug="quote", stage=pipeline.stages[0], owner_rule="fixed", owner=owner)
+    post_form(client, {"name": "Ana", "email": "ana@example.com"}, slug="quote")
+    assert db.session.scalars(select(Lead)).one().owner_id is None
