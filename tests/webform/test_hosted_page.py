@@ -230,3 +230,10 @@ def test_html_in_fields_is_escaped_when_the_form_is_shown_again(client, contact_
     html = response.get_data(as_text=True)
     assert "<script>alert(" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_html_in_fields_is_escaped_on_the_lead_page(client, contact_form, admin_client):
+    post_form(client, {**ANA, "name": XSS, "company": "", "message": XSS})
+    html = admin_client.get(f"/leads/{only_lead().id}").get_data(as_text=True)
+    assert "&lt;script&gt;alert(" in html
+    assert "<script>alert(" not in html and "<img src=x" not in html

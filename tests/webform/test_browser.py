@@ -1,0 +1,146 @@
+"""In real Chromium: a visitor sends the form (hosted, or pasted into another website)
+and the team sees the card; scripts typed into a form stay text."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from kanban_webform.embed import iframe_html, snippet_html
+from kanban_webform.models import Submission
+from sqlalchemy import select
+
+from kanban.extensions import db
+from kanban.models import Lead
+from tests.factories import PASSWORD
+from tests.webform.factories import WebFormFactory
+
+pytestmark = pytest.mark.browser
+XSS = "<img src=x onerror=alert(1)><script>alert(2)</script>Mallory"
+
+
+@pytest.fixture
+def app_config(app_config):
+    """CSRF stays on, as in production: the public form must not need it."""
+    return {**app_config, "WTF_CSRF_ENABLED": True}
+
+
+def log_in(page, email: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/board")
+
+
+def fill_and_send(scope, name: str, email: str, message: str) -> None:
+    scope.get_by_label("Name").fill(name)
+    scope.get_by_label("Email").fill(email)
+    scope.get_by_label("Message").fill(message)
+    scope.get_by_role("button", name="Send").click()
+
+
+def stored_lead(title: str) -> Lead:
+    db.session.expire_all()
+    return db.session.scalars(select(Lead).where(Lead.title == title)).one()
+
+
+def test_visitor_sends_the_hosted_form_and_the_team_sees_the_card(page, contact_form, admin):
+    page.goto("/f/contact")
+    fill_and_send(page, "Joana Ferreira", "joana@example.com", "Three printers, please")
+    page.wait_for_url("**/f/contact/thanks")
+    assert page.get_by_text("Thank you!").is_visible()
+    lead = stored_lead("Joana Ferreira")
+    log_in(page, admin.email)
+    page.goto("/board")
+    assert page.get_by_text("Joana Ferreira").first.is_visible()
+    page.goto(f"/leads/{lead.id}")
+    assert page.get_by_text("Joana Ferreira").first.is_visible()
+    assert page.get_by_text("Three printers, please").first.is_visible()
+
+
+def test_script_in_a_name_shows_as_text_on_the_board_and_the_lead_page(page, contact_form, admin):
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto("/f/contact")
+    fill_and_send(page, XSS, "mallory@example.com", XSS)
+    page.wait_for_url("**/f/contact/thanks")
+    lead = stored_lead(XSS)
+    log_in(page, admin.email)
+    for path in ("/board", f"/leads/{lead.id}"):
+        page.goto(path)
+        page.wait_for_load_state("load")
+        assert page.get_by_text(XSS).first.is_visible()
+        assert page.locator("img[src='x']").count() == 0
+        assert page.evaluate("() => typeof window.alert") == "function"
+    assert dialogs == []
+
+
+class _Site(BaseHTTPRequestHandler):
+    html = ""
+
+    def do_GET(self):  # noqa: N802  (http.server's name)
+        body = self.html.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def customer_site() -> Iterator:
+    """A plain website on another loopback origin; set ``.html`` to what it serves."""
+    handler = type("CustomerSite", (_Site,), {})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    handler.url = f"http://127.0.0.1:{server.server_port}"
+    yield handler
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def customer_page(body: str) -> str:
+    return ("<!doctype html><html lang='pt'><head><meta charset='utf-8'>"
+            f"<title>Padaria Lisboa</title></head><body><h1>Contacte-nos</h1>{body}</body></html>")
+
+
+def test_snippet_pasted_into_another_website_creates_the_lead(
+    app, page, live_server, customer_site, pipeline, admin
+):
+    form = WebFormFactory(name="Padaria site", slug="padaria", stage=pipeline.stages[0],
+                          allowed_origins=[customer_site.url])
+    with app.test_request_context():
+        customer_site.html = customer_page(snippet_html(form, live_server.url))
+    page.goto(customer_site.url + "/contact.html")
+    page.wait_for_function("() => document.querySelector('input[name=_ts]').value !== ''")
+    fill_and_send(page, "Luís Padeiro", "luis@padaria.example", "Bolo de aniversário")
+    page.wait_for_url(f"{live_server.url}/f/padaria/thanks")
+    lead = stored_lead("Luís Padeiro")
+    assert lead.source == "web form: Padaria site"
+    submission = db.session.scalars(select(Submission)).one()
+    assert submission.meta["via"] == "snippet"
+    assert submission.meta["page_url"] == customer_site.url + "/contact.html"
+    log_in(page, admin.email)
+    page.goto("/board")
+    assert page.get_by_text("Luís Padeiro").first.is_visible()
+
+
+def test_frame_pasted_into_another_website_creates_the_lead(
+    app, page, live_server, customer_site, pipeline
+):
+    form = WebFormFactory(name="Padaria frame", slug="frame", stage=pipeline.stages[0],
+                          allowed_origins=[customer_site.url])
+    with app.test_request_context():
+        customer_site.html = customer_page(iframe_html(form, live_server.url))
+    page.goto(customer_site.url + "/")
+    frame = page.frame_locator("iframe")
+    fill_and_send(frame, "Rosa Framed", "rosa@padaria.example", "Pão para o café")
+    frame.get_by_text("Thank you!").wait_for()
+    assert stored_lead("Rosa Framed").source == "web form: Padaria frame"
