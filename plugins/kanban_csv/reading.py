@@ -152,7 +152,7 @@ def looks_binary(text: str) -> bool:
     if text.startswith("PK\x03\x04") or "\x00\x00" in text:
         return True
     controls = sum(1 for ch in text if ch < " " and ch not in "\t\r\n")
-    return controls > max(2, len(text) // 100)
+    return controls > max(16, len(text) // 50)
 
 
 def sniff_delimiter(text: str) -> str:
