@@ -67,7 +67,7 @@ def _fetch_new(imap: imaplib.IMAP4, settings: ImapSettings) -> FetchReport:
     report = FetchReport(last_uid=checkpoint.last_uid)
     status, data = imap.uid("SEARCH", None, f"UID {checkpoint.last_uid + 1}:*")
     uids = sorted(int(uid) for uid in (data[0] or b"").split() if int(uid) > checkpoint.last_uid)
-    capabilities = {c.upper() for c in imap.capabilities}
+    capabilities = _capabilities(imap)
     for uid in uids:
         raw = _fetch_one(imap, uid)
         if raw is None:
@@ -85,6 +85,14 @@ def _fetch_new(imap: imaplib.IMAP4, settings: ImapSettings) -> FetchReport:
         imap.expunge()
     imap.close()
     return report
+
+
+def _capabilities(imap: imaplib.IMAP4) -> set[str]:
+    """Ask again after login: servers announce MOVE and UIDPLUS only to logged-in clients."""
+    status, data = imap.capability()
+    if status != "OK" or not data or not data[0]:
+        return {c.upper() for c in imap.capabilities}
+    return {c.upper() for c in data[0].decode("ascii", "replace").split()}
 
 
 def _fetch_one(imap: imaplib.IMAP4, uid: int) -> bytes | None:
