@@ -174,7 +174,7 @@
       button.type = "button";
       button.className = "load-more";
       button.textContent = S.load_more || "Load more";
-      column.appendChild(button);
+      column.querySelector(".column-body").appendChild(button);
       watch(button);
     }
     button.setAttribute("data-after", after);

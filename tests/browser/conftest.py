@@ -37,9 +37,9 @@ def sales(app):
     pipeline = PipelineFactory(name="Sales", stages=["New", "Contacted", "Proposal"])
     new, contacted, _proposal = pipeline.stages
     for title in ("Alpha", "Bravo", "Charlie"):
-        LeadFactory(title=title, stage=new)
+        LeadFactory(title=title, stage=new, company=f"{title} Ltd", contact_name="Sam Doe")
     for title in ("Delta", "Echo"):
-        LeadFactory(title=title, stage=contacted)
+        LeadFactory(title=title, stage=contacted, company=f"{title} Ltd", contact_name="Sam Doe")
     return pipeline
 
 

@@ -1,0 +1,105 @@
+"""Long columns, filters in the address, accessibility and the phone layout."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS, card, column_titles
+from tests.factories import LeadFactory
+from tests.live import ASSETS
+
+
+def test_scrolling_a_long_column_loads_the_rest(app, board_page, sales):
+    page = board_page
+    app.config["BOARD_PAGE_SIZE"] = 4
+    page.set_viewport_size({"width": 1280, "height": 560})
+    for n in range(7):
+        LeadFactory(title=f"Extra {n}", stage=sales.stages[2])
+    page.reload()
+    proposal = page.locator(".column", has=page.locator("h2", has_text="Proposal"))
+    assert proposal.locator(".card").count() == 4
+    assert proposal.locator(".count").inner_text() == "7"
+
+    proposal.locator(".column-body").evaluate("body => body.scrollTo(0, body.scrollHeight)")
+
+    page.wait_for_function(
+        "() => document.querySelectorAll('.column')[2].querySelectorAll('.card').length === 7"
+    )
+    assert column_titles(page, "Proposal") == [f"Extra {n}" for n in range(7)]
+    proposal.locator(".load-more").wait_for(state="detached")
+
+
+def test_filters_go_into_the_address_and_survive_a_reload(board_page, sales):
+    page = board_page
+
+    page.get_by_label("Search").fill("charl")
+    page.get_by_role("button", name="Filter").click()
+
+    page.wait_for_url(re.compile(r"/board\?pipeline_id=\d+&q=charl$"))
+    assert column_titles(page, "New") == ["Charlie"]
+    page.reload()
+    assert page.get_by_label("Search").input_value() == "charl"
+    assert column_titles(page, "New") == ["Charlie"]
+    assert column_titles(page, "Contacted") == []
+
+
+def test_my_leads_is_one_click_away(board_page, sales, seller):
+    LeadFactory(title="Rita's own", owner=seller, stage=sales.stages[1])
+    page = board_page
+
+    page.get_by_role("link", name="My leads").click()
+
+    page.wait_for_url(re.compile(rf"owner_id={seller.id}"))
+    assert column_titles(page, "Contacted") == ["Rita's own"]
+    assert column_titles(page, "New") == []
+
+
+def axe_violations(page) -> list[dict]:
+    page.evaluate((ASSETS / "axe.min.js").read_text())
+    results = page.evaluate("async () => await axe.run(document)")
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["html"][:120] for n in v["nodes"][:3]]}
+        for v in results["violations"]
+    ]
+
+
+def test_login_page_passes_axe(page):
+    page.goto("/login")
+
+    assert axe_violations(page) == []
+
+
+def test_board_page_passes_axe(board_page, sales):
+    LeadFactory(title="Overdue", stage=sales.stages[2], priority=2, tags=["urgent"],
+                next_action_date=date(2020, 1, 1))
+    board_page.reload()
+
+    assert axe_violations(board_page) == []
+
+
+def test_lead_page_passes_axe(app, board_page, sales):
+    if not any(rule.rule == "/leads/<int:lead_id>" for rule in app.url_map.iter_rules()):
+        pytest.skip("the lead page is not built yet")
+    page = board_page
+    card(page, "Alpha").locator(".card-title").click()
+    page.wait_for_url(re.compile(r"/leads/\d+$"))
+
+    assert axe_violations(page) == []
+
+
+def test_board_fits_a_phone_one_column_at_a_time(board_page):
+    page = board_page
+    page.set_viewport_size({"width": 375, "height": 740})
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / "board-375.png"
+
+    page.screenshot(path=str(path))
+
+    assert path.stat().st_size > 0
+    overflow = page.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= 375  # the board scrolls sideways inside itself, not the page
+    first = page.locator(".column").first.bounding_box()
+    assert first["width"] > 300
