@@ -167,7 +167,8 @@ def _differs(lead: Lead, name: str, typed: str) -> bool:
 
 def _refused(form, exc: ValidationError) -> int:
     unshown = show_errors(form, exc.fields)
-    flash(exc.message, "error")
+    if not exc.fields or unshown:  # the form's error summary shows the rest
+        flash(exc.message, "error")
     for message in unshown.values():
         flash(message, "error")
     return exc.status

@@ -476,3 +476,12 @@ def test_lead_pages_pass_axe_on_a_phone(page, manager, pipeline):
              f"/leads/{lead.id}/delete"]
     found = audit_on_a_phone(page, manager, paths)
     assert found == {path: [] for path in paths}
+
+
+def test_bad_input_is_summed_up_with_links_to_each_field(member_client, pipeline):
+    response = member_client.post(
+        "/leads/new", data=form_for(pipeline, title="", email="nope", value="many")
+    )
+    assert response.status_code == 422
+    for name in ("title", "email", "value"):
+        assert f'<a href="#{name}">' in response.text
