@@ -48,12 +48,13 @@ def kanban_register_export_formats():
 
 @hookimpl
 def kanban_ui_board_toolbar(pipeline, user, filters):
-    args = {**{k: v for k, v in (filters or {}).items() if v}, "pipeline": pipeline.id}
+    args = {k: v for k, v in (filters or {}).items() if v and k != "pipeline"}
+    args["pipeline_id"] = str(pipeline.id)
     return [
         ToolbarItem(
             label=_("Export"),
             url=url_for("csv.export_page", **args),
-            icon="download",
+            icon="⬇",
             title=_("Download the leads the board shows as a spreadsheet"),
         )
     ]

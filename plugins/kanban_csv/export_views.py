@@ -24,17 +24,10 @@ from kanban_csv.export import (
     resolve_columns,
 )
 
-FILTER_ARGS = ("pipeline", "stage", "owner", "tag", "priority", "status", "q",
-               "created_from", "created_to")
-
 
 def export_formats() -> dict[str, ExportFormat]:
     """Return every registered export format by key (this plugin's and others')."""
     return {fmt.key: fmt for fmt in collect("kanban_register_export_formats")}
-
-
-def filter_args() -> dict[str, str]:
-    return {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
 
 
 def encode(chunks: Iterator[str | bytes]) -> Iterator[bytes]:
@@ -53,7 +46,7 @@ def export_page():
     return render_template(
         "csv/export.html",
         filters=filters,
-        filter_args=filter_args(),
+        filter_args=filters.to_args(),
         pipeline=pipeline,
         owner=db.session.get(User, filters.owner_id) if filters.owner_id else None,
         columns=LEAD_COLUMNS,

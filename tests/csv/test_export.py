@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -73,7 +74,18 @@ def test_board_toolbar_offers_an_export_link_carrying_the_filters(app, pipeline,
     assert [item.label for item in items] == ["Export"]
     url = urlsplit(items[0].url)
     assert url.path == "/csv/export"
-    assert parse_qs(url.query) == {"tag": ["fair"], "q": ["caf"], "pipeline": [str(pipeline.id)]}
+    assert parse_qs(url.query) == {"tag": ["fair"], "q": ["caf"],
+                                   "pipeline_id": [str(pipeline.id)]}
+
+
+def test_export_page_carries_every_board_filter_to_the_download(member_client, leads, member,
+                                                                pipeline):
+    board_args = LeadFilter(pipeline_id=pipeline.id, stage_id=pipeline.stages[0].id,
+                            owner_id=member.id, tag="fair", priority=1, status="all",
+                            text="São").to_args()
+    page = member_client.get("/csv/export", query_string=board_args).text
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+    assert LeadFilter.from_args(hidden) == LeadFilter.from_args(board_args)
 
 
 def test_export_page_lists_columns_custom_fields_and_formats(member_client, leads, pipeline):
