@@ -86,16 +86,18 @@ def new_lead():
 def edit_lead(lead_id: int):
     lead = lead_service.get_lead(lead_id)
     if request.method == "GET":
-        form = _with_choices(_edit_form(lead))
+        form = _with_choices(_edit_form(lead), lead)
         return _render_edit(form, lead)
-    form = _with_choices(LeadEditForm())
+    form = _with_choices(LeadEditForm(), lead)
     data = _posted_lead_data()
+    if lead.owner_id is not None and data.get("owner_id") == str(lead.owner_id):
+        del data["owner_id"]  # unchanged, even when the owner has left the team since
     try:
         lead_service.update_lead(lead, data, user=current_user, version=_posted_id("version"))
     except Conflict as exc:
         db.session.rollback()
         lead = lead_service.get_lead(lead_id)
-        fresh = _with_choices(_edit_form(lead))
+        fresh = _with_choices(_edit_form(lead), lead)
         return _render_edit(fresh, lead, conflict=exc.message, typed=_typed(lead, data),
                             status=409)
     except ValidationError as exc:
@@ -126,8 +128,11 @@ def _edit_form(lead: Lead) -> LeadEditForm:
     return form
 
 
-def _with_choices(form):
-    form.owner_id.choices = owner_choices(active_users())
+def _with_choices(form, lead: Lead | None = None):
+    owners = active_users()
+    if lead is not None and lead.owner is not None and not lead.owner.active:
+        owners.append(lead.owner)  # keep showing who owns it, rather than "Nobody"
+    form.owner_id.choices = owner_choices(owners)
     form.stage_id.choices = stage_choices(list_pipelines())
     if form.stage_id.data is None and form.stage_id.choices:
         form.stage_id.data = form.stage_id.choices[0].value

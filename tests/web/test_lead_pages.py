@@ -485,3 +485,16 @@ def test_bad_input_is_summed_up_with_links_to_each_field(member_client, pipeline
     assert response.status_code == 422
     for name in ("title", "email", "value"):
         assert f'<a href="#{name}">' in response.text
+
+
+def test_saving_a_lead_whose_owner_left_keeps_that_owner(manager_client, pipeline):
+    former = UserFactory(name="Former Seller", active=False)
+    lead = LeadFactory(stage=pipeline.stages[0], owner=former, title="Before")
+    page = manager_client.get(f"/leads/{lead.id}/edit").text
+    assert f'<option selected value="{former.id}">Former Seller</option>' in page
+    response = manager_client.post(f"/leads/{lead.id}/edit", data={
+        "title": "After", "owner_id": str(former.id), "version": str(lead.version),
+    })
+    assert response.status_code == 302
+    lead = reload(lead)
+    assert (lead.title, lead.owner_id) == ("After", former.id)
