@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from kanban.extensions import db
 from kanban.models import Pipeline, Stage, User
-from tests.factories import LeadFactory, UserFactory
+from tests.factories import LeadFactory, PipelineFactory, UserFactory
 
 ADMIN_PAGES = ["/admin/team", "/admin/pipelines"]
 
@@ -241,6 +241,14 @@ def test_a_pipeline_with_leads_cannot_be_deleted(admin_client, pipeline):
 def test_an_empty_pipeline_is_deleted(admin_client, pipeline):
     assert admin_client.post(f"/admin/pipelines/{pipeline.id}/delete").status_code == 302
     assert reload(Pipeline, pipeline.id) is None
+
+
+def test_hostile_stage_names_are_escaped_on_the_pipelines_page(admin_client):
+    PipelineFactory(name="<i>Sales</i>", stages=['"><script>alert(1)</script>'])
+    text = admin_client.get("/admin/pipelines").text
+    assert "<script>alert(1)" not in text
+    assert "<i>Sales</i>" not in text
+    assert "&lt;script&gt;" in text
 
 
 def test_unknown_stage_is_404(admin_client):
