@@ -14,7 +14,7 @@ from kanban.models import Lead, NextActionKind, User
 from kanban.models.base import utcnow
 from kanban.plugins import get_hook
 from kanban.services.leads import add_note, create_lead, first_stage, get_lead, update_lead
-from kanban_webform.fields import form_fields
+from kanban_webform.fields import Field, form_fields
 from kanban_webform.models import OwnerRule, Submission, SubmissionStatus, WebForm
 from kanban_webform.settings import setting
 
@@ -27,8 +27,9 @@ def capture(form: WebForm, values: dict[str, str], meta: dict[str, Any]) -> Subm
     """Store a checked submission: on the open lead with the same email, else as a new lead."""
     duplicate = find_duplicate(form, values.get("email", ""))
     if duplicate is not None:
+        lead_id = duplicate.id
         fold_into(duplicate, form, values, meta)
-        return _record(form, SubmissionStatus.DUPLICATE, values, meta, lead_id=duplicate.id)
+        return _record(form, SubmissionStatus.DUPLICATE, values, meta, lead_id=lead_id)
     lead = create_from(form, values, meta, user=None)
     return _record(form, SubmissionStatus.LEAD, values, meta, lead_id=lead.id)
 
@@ -68,8 +69,9 @@ def find_duplicate(form: WebForm, email: str) -> Lead | None:
 
 def fold_into(lead: Lead, form: WebForm, values: dict[str, str], meta: dict[str, Any]) -> None:
     """Add the submission to the lead's timeline and bring the lead back to *to do*."""
-    add_note(lead, timeline_text(form, values, meta), user=None, kind=NOTE_KIND,
-             payload={"web_form": timeline_payload(form, values, meta)})
+    fields = form_fields(form.fields)
+    add_note(lead, timeline_text(form, values, meta, fields), user=None, kind=NOTE_KIND,
+             payload={"web_form": timeline_payload(form, values, meta, fields)})
     for _attempt in range(3):
         try:
             update_lead(lead, {"next_action_kind": NextActionKind.TODO.value}, user=None)
@@ -95,13 +97,14 @@ def create_from(
     owner_id = next_owner_id(form)
     if owner_id is not None:
         data["owner_id"] = owner_id
+    stage = form.stage if form.stage_id else None
     return create_lead(
         data,
         user=user,
         source=form.source,
-        stage=form.stage or first_stage(),
-        note=timeline_text(form, values, meta),
-        payload={"web_form": timeline_payload(form, values, meta)},
+        stage=stage or first_stage(),
+        note=timeline_text(form, values, meta, fields),
+        payload={"web_form": timeline_payload(form, values, meta, fields)},
     )
 
 
@@ -137,10 +140,12 @@ def next_owner_id(form: WebForm) -> int | None:
     return turn[(counter - 1) % len(turn)]
 
 
-def timeline_text(form: WebForm, values: dict[str, Any], meta: dict[str, Any]) -> str:
+def timeline_text(
+    form: WebForm, values: dict[str, Any], meta: dict[str, Any], fields: list[Field]
+) -> str:
     """Write the submission as the plain text of a timeline entry."""
     lines = [_("Web form “%(name)s”:", name=form.name)]
-    for field in form_fields(form.fields):
+    for field in fields:
         if values.get(field.key):
             lines.append(f"{field.label}: {values[field.key]}")
     if meta.get("page_url"):
@@ -148,13 +153,15 @@ def timeline_text(form: WebForm, values: dict[str, Any], meta: dict[str, Any]) -
     return "\n".join(lines)
 
 
-def timeline_payload(form: WebForm, values: dict[str, Any], meta: dict[str, Any]) -> dict:
+def timeline_payload(
+    form: WebForm, values: dict[str, Any], meta: dict[str, Any], fields: list[Field]
+) -> dict:
     """Describe the submission for the timeline: every field, when, where from, who sent it."""
     return {
         "form_id": form.id,
         "form_name": form.name,
         "fields": {field.key: {"label": field.label, "value": values.get(field.key, "")}
-                   for field in form_fields(form.fields)},
+                   for field in fields},
         **{key: meta.get(key, "") for key in ("submitted_at", "page_url", "referrer", "ip",
                                                "user_agent", "via")},
     }

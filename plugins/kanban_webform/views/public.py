@@ -21,6 +21,7 @@ from flask_limiter.util import get_remote_address
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from kanban.auth import csrf_exempt, public
@@ -73,9 +74,15 @@ def limited(view):
 
 def load_form(slug: str) -> WebForm:
     """Return the enabled form with this slug, or answer 404."""
-    form = db.session.scalars(select(WebForm).where(WebForm.slug == slug)).first()
+    form = db.session.scalars(
+        select(WebForm).options(joinedload(WebForm.stage)).where(WebForm.slug == slug)
+    ).first()
     if form is None or not form.enabled:
         abort(404)
+    # A submission commits several times; detached, the settings are read only once.
+    if form.stage is not None:
+        db.session.expunge(form.stage)
+    db.session.expunge(form)
     g.webform = form
     return form
 

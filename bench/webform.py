@@ -1,0 +1,213 @@
+"""Web-form submissions per second through the full path, beside a floor measured in this run.
+
+Both servers are gunicorn with 2 workers on a fresh SQLite file (WAL) in a temp dir,
+driven by the same bounded pool of keep-alive HTTP clients for a fixed number of requests:
+
+* floor: a bare Flask route that inserts one row;
+* web form: POST /f/<slug>.json — validation, duplicate lookup, lead + timeline entry,
+  submission record and lifecycle hooks (time trap and rate limits off).
+
+Run: .venv/bin/python bench/webform.py [--requests 4000] [--concurrency 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import itertools
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+WORKERS = 2
+THREADS = 4  # gthread workers, so that clients keep their connections alive
+
+
+def floor_app():
+    """A bare Flask app whose one route inserts one row into SQLite in WAL mode."""
+    from flask import Flask, request
+
+    app = Flask("floor")
+    path = os.environ["BENCH_FLOOR_DB"]
+    local = threading.local()
+
+    def connection() -> sqlite3.Connection:
+        if not hasattr(local, "db"):
+            local.db = sqlite3.connect(path, timeout=5)
+            local.db.execute("PRAGMA journal_mode=WAL")
+            local.db.execute("PRAGMA synchronous=NORMAL")
+        return local.db
+
+    @app.post("/hit")
+    def hit():
+        body = request.get_json()
+        db = connection()
+        db.execute("INSERT INTO hits (email, body) VALUES (?, ?)",
+                   (body["email"], json.dumps(body)))
+        db.commit()
+        return {"status": "received"}, 201
+
+    return app
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(app_spec: str, env: dict[str, str], chdir: Path) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    process = subprocess.Popen(
+        [GUNICORN, "-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS),
+         "--keep-alive", "30", "-b", f"127.0.0.1:{port}", "--chdir", str(chdir),
+         "--log-level", "warning", app_spec],
+        env={**os.environ, **env},
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process, port
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"{app_spec} did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def drive(port: int, path: str, total: int, concurrency: int, tag: str) -> tuple[float, Counter]:
+    """Send ``total`` JSON posts from ``concurrency`` keep-alive clients; return (req/s, codes)."""
+    numbers = itertools.count()
+    lock = threading.Lock()
+    codes: Counter = Counter()
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with lock:
+                n = next(numbers)
+            if n >= total:
+                break
+            body = json.dumps({"name": f"Visitor {n}", "email": f"{tag}{n}@example.com",
+                               "message": "Please send a quote for 40 cakes."})
+            connection.request("POST", path, body=body,
+                               headers={"Content-Type": "application/json"})
+            response = connection.getresponse()
+            response.read()
+            with lock:
+                codes[response.status] += 1
+        connection.close()
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return total / (time.perf_counter() - started), codes
+
+
+def prepare_floor(tmp: Path) -> dict[str, str]:
+    path = tmp / "floor.db"
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("CREATE TABLE hits (id INTEGER PRIMARY KEY, email TEXT, body TEXT)")
+    db.commit()
+    db.close()
+    return {"BENCH_FLOOR_DB": str(path)}
+
+
+def prepare_webform(tmp: Path) -> dict[str, str]:
+    env = {
+        "KANBAN_INSTANCE_PATH": str(tmp / "instance"),
+        "KANBAN_DATABASE_URL": f"sqlite:///{tmp / 'kanban.db'}",
+        "KANBAN_SECRET_KEY": "bench-secret",
+        "KANBAN_PLUGINS": '["webform"]',
+        "KANBAN_RATELIMIT_ENABLED": "false",
+        "KANBAN_WEBFORM_MIN_FILL_SECONDS": "0",
+    }
+    setup = (
+        "from kanban.app import create_app\n"
+        "from kanban.extensions import db\n"
+        "from kanban.models import Pipeline, Stage\n"
+        "from kanban_webform.models import WebForm\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        "    db.create_all()\n"
+        "    pipeline = Pipeline(name='Sales', stages=[Stage(name='New', position=0)])\n"
+        "    db.session.add(pipeline)\n"
+        "    db.session.flush()\n"
+        "    db.session.add(WebForm(name='Bench', slug='bench', stage=pipeline.stages[0],\n"
+        "        fields=[{'key': k, 'label': k.title(), 'required': k != 'message',\n"
+        "                 'custom': False} for k in ('name', 'email', 'message')]))\n"
+        "    db.session.commit()\n"
+    )
+    subprocess.run([PYTHON, "-c", setup], env={**os.environ, **env}, check=True, cwd=ROOT)
+    return env
+
+
+def count_rows(database: Path, table: str) -> int:
+    with sqlite3.connect(database) as db:
+        return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def measure(name, spec, env, chdir, path, args, tag) -> float:
+    process, port = start(spec, env, chdir)
+    try:
+        drive(port, path, args.warmup, args.concurrency, tag + "warm")
+        rate, codes = drive(port, path, args.requests, args.concurrency, tag)
+    finally:
+        stop(process)
+    if set(codes) - {201}:
+        raise SystemExit(f"{name}: unexpected answers {dict(codes)}")
+    return rate
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=4000)
+    parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kanban-bench-") as name:
+        tmp = Path(name)
+        floor_env = prepare_floor(tmp)
+        form_env = prepare_webform(tmp)
+        floor = measure("floor", "webform:floor_app()", floor_env, Path(__file__).parent,
+                        "/hit", args, "floor")
+        full = measure("web form", "kanban.app:create_app()", form_env, ROOT,
+                       "/f/bench.json", args, "visitor")
+        stored = count_rows(tmp / "kanban.db", "leads")
+        hits = count_rows(tmp / "floor.db", "hits")
+    expected = args.requests + args.warmup
+    print(f"gunicorn {WORKERS} workers x {THREADS} threads, {args.concurrency} keep-alive "
+          f"clients, {args.requests} requests each (after {args.warmup} warm-up)")
+    print(f"floor    (bare Flask route, one INSERT, SQLite WAL): {floor:8.0f} requests/s "
+          f"({hits}/{expected} rows)")
+    print(f"web form (validate, dedupe, lead + timeline + hooks): {full:8.0f} submissions/s "
+          f"({stored}/{expected} leads)")
+    print(f"ratio: {full / floor:.2f} of the floor (target: at least 0.50)")
+    return 0 if stored == expected and hits == expected else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
