@@ -8,8 +8,10 @@ from flask import current_app, jsonify
 
 from kanban.api import bp
 from kanban.api.helpers import MAX_ID, MAX_PAGE
+from kanban.api.pipelines import MAX_STAGES
 from kanban.auth import public
 from kanban.services.lead_input import MAX_TAGS, TEXT_LIMITS
+from kanban.services.pipelines import NAME_LIMIT
 
 JSON = "application/json"
 
@@ -190,6 +192,64 @@ NOTE = {
     },
 }
 
+NAME = {"type": "string", "minLength": 1, "maxLength": NAME_LIMIT}
+
+PIPELINE_CREATE = {
+    "type": "object",
+    "required": ["name", "stages"],
+    "additionalProperties": False,
+    "properties": {
+        "name": NAME,
+        "stages": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_STAGES,
+            "description": "Left to right; each a name, or a name with is_proposal.",
+            "items": {
+                "anyOf": [
+                    NAME,
+                    {
+                        "type": "object",
+                        "required": ["name"],
+                        "additionalProperties": False,
+                        "properties": {"name": NAME, "is_proposal": {"type": "boolean"}},
+                    },
+                ]
+            },
+        },
+    },
+}
+
+PIPELINE_UPDATE = {
+    "type": "object",
+    "required": ["name"],
+    "additionalProperties": False,
+    "properties": {"name": NAME},
+}
+
+STAGE_CREATE = {
+    "type": "object",
+    "required": ["name"],
+    "additionalProperties": False,
+    "properties": {
+        "name": NAME,
+        "is_proposal": {"type": "boolean", "default": False,
+                        "description": "Proposals in progress: these cards come first."},
+    },
+}
+
+STAGE_UPDATE = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "Only the fields sent change.",
+    "properties": {
+        "name": NAME,
+        "is_proposal": {"type": "boolean"},
+        "move": {"type": "string", "enum": ["up", "down"],
+                 "description": "One place left (up) or right (down) in the pipeline."},
+    },
+}
+
 ERROR = {
     "type": "object",
     "required": ["error"],
@@ -279,7 +339,7 @@ ACTIVITY = {
 ERROR_TEXT = {
     400: "Malformed JSON (code bad_json), or a missing CSRF token with a session (code csrf).",
     401: "No login and no valid API token (a revoked token or a deactivated user's).",
-    403: "The user's role does not allow this.",
+    403: "The user's role does not allow this (pipelines and stages: admins only).",
     404: "No such lead, pipeline or stage.",
     409: "The lead changed since it was read, or the neighbours moved: here is the current state.",
     413: "The body is larger than the server accepts.",
@@ -334,6 +394,14 @@ def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]
 SAFE_SECURITY = [{"bearerAuth": []}, {"sessionCookie": []}]
 UNSAFE_SECURITY = [{"bearerAuth": []}, {"sessionCookie": [], "csrfToken": []}]
 LEAD_ID = path_id("lead_id", "The lead's id.")
+PIPELINE_ID = path_id("pipeline_id", "The pipeline's id.")
+
+
+def with_location(response: dict[str, Any]) -> dict[str, Any]:
+    response["headers"] = {
+        "Location": {"description": "The new resource's address.", "schema": {"type": "string"}}
+    }
+    return response
 CHANGE_ERRORS = (401, 403, 404, 409, 422)
 
 
@@ -371,10 +439,9 @@ def build_document() -> dict[str, Any]:
             "total": {"type": "integer", "minimum": 0},
         },
     }
-    created = ok("The new lead.", ref("Lead"))
-    created["headers"] = {
-        "Location": {"description": "The lead's address.", "schema": {"type": "string"}}
-    }
+    created_pipeline = with_location(ok("The new pipeline.", ref("Pipeline")))
+    created_stage = with_location(ok("The new stage.", ref("Stage")))
+    created = with_location(ok("The new lead.", ref("Lead")))
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
@@ -408,20 +475,58 @@ def build_document() -> dict[str, Any]:
                         "properties": {"pipelines": {"type": "array", "items": ref("Pipeline")}},
                     })},
                     (401,),
-                )
+                ),
+                "post": operation(
+                    "create_pipeline", "Create a pipeline with its stages (admins).",
+                    {201: created_pipeline}, (401, 403, 422), body=ref("PipelineCreate"),
+                ),
             },
             "/pipelines/{pipeline_id}": {
+                "parameters": [PIPELINE_ID],
                 "get": operation(
                     "show_pipeline", "Show a pipeline with its stages.",
                     {200: ok("The pipeline.", ref("Pipeline"))}, (401, 404),
-                    parameters=[path_id("pipeline_id", "The pipeline's id.")],
-                )
+                ),
+                "patch": operation(
+                    "rename_pipeline", "Rename a pipeline (admins).",
+                    {200: ok("The pipeline.", ref("Pipeline"))}, (401, 403, 404, 422),
+                    body=ref("PipelineUpdate"),
+                ),
+                "delete": {
+                    **operation(
+                        "delete_pipeline",
+                        "Delete a pipeline and its stages (admins); refused while it holds leads.",
+                        {204: {"description": "Deleted."}}, (401, 403, 404, 422),
+                    ),
+                    "security": UNSAFE_SECURITY,
+                },
+            },
+            "/pipelines/{pipeline_id}/stages": {
+                "parameters": [PIPELINE_ID],
+                "post": operation(
+                    "add_stage", "Add a stage at the end of a pipeline (admins).",
+                    {201: created_stage}, (401, 403, 404, 422), body=ref("StageCreate"),
+                ),
             },
             "/stages/{stage_id}": {
+                "parameters": [path_id("stage_id", "The stage's id.")],
                 "get": operation(
                     "show_stage", "Show a stage.", {200: ok("The stage.", ref("Stage"))},
-                    (401, 404), parameters=[path_id("stage_id", "The stage's id.")],
-                )
+                    (401, 404),
+                ),
+                "patch": operation(
+                    "update_stage", "Rename, mark or move a stage (admins).",
+                    {200: ok("The stage.", ref("Stage"))}, (401, 403, 404, 422),
+                    body=ref("StageUpdate"),
+                ),
+                "delete": {
+                    **operation(
+                        "delete_stage",
+                        "Delete an empty stage (admins); a pipeline keeps at least one.",
+                        {204: {"description": "Deleted."}}, (401, 403, 404, 422),
+                    ),
+                    "security": UNSAFE_SECURITY,
+                },
             },
             "/leads": {
                 "get": operation(
@@ -431,7 +536,7 @@ def build_document() -> dict[str, Any]:
                 ),
                 "post": operation(
                     "create_lead", "Create a lead at the top of its stage.",
-                    {201: created}, (401, 403, 422), body=LEAD_CREATE,
+                    {201: created}, (401, 403, 422), body=ref("LeadCreate"),
                 ),
             },
             "/leads/{lead_id}": {
@@ -439,7 +544,7 @@ def build_document() -> dict[str, Any]:
                 "get": operation("show_lead", "Show a lead.", {200: lead_ok}, (401, 404)),
                 "patch": operation(
                     "update_lead", "Change some fields of a lead.", {200: lead_ok},
-                    CHANGE_ERRORS, body=LEAD_UPDATE,
+                    CHANGE_ERRORS, body=ref("LeadUpdate"),
                 ),
                 "delete": {
                     **operation(
@@ -453,21 +558,21 @@ def build_document() -> dict[str, Any]:
                 "parameters": [LEAD_ID],
                 "post": operation(
                     "move_lead", "Move a lead to a stage, next to a neighbour.", {200: lead_ok},
-                    CHANGE_ERRORS, body=MOVE,
+                    CHANGE_ERRORS, body=ref("Move"),
                 ),
             },
             "/leads/{lead_id}/close": {
                 "parameters": [LEAD_ID],
                 "post": operation(
                     "close_lead", "Close a lead as won, lost or cancelled.", {200: lead_ok},
-                    CHANGE_ERRORS, body=CLOSE,
+                    CHANGE_ERRORS, body=ref("Close"),
                 ),
             },
             "/leads/{lead_id}/reopen": {
                 "parameters": [LEAD_ID],
                 "post": operation(
                     "reopen_lead", "Put a closed lead back on the board as to do.",
-                    {200: lead_ok}, CHANGE_ERRORS, body=REOPEN, body_required=False,
+                    {200: lead_ok}, CHANGE_ERRORS, body=ref("Reopen"), body_required=False,
                 ),
             },
             "/leads/{lead_id}/activities": {
@@ -486,7 +591,7 @@ def build_document() -> dict[str, Any]:
                 "post": operation(
                     "add_note", "Add a note, call or email to a lead's timeline.",
                     {201: ok("The new timeline entry.", ref("Activity"))},
-                    (401, 403, 404, 422), body=NOTE,
+                    (401, 403, 404, 422), body=ref("Note"),
                 ),
             },
         },
@@ -496,6 +601,10 @@ def build_document() -> dict[str, Any]:
                 "LeadCreate": LEAD_CREATE,
                 "LeadUpdate": LEAD_UPDATE,
                 "Move": MOVE,
+                "PipelineCreate": PIPELINE_CREATE,
+                "PipelineUpdate": PIPELINE_UPDATE,
+                "StageCreate": STAGE_CREATE,
+                "StageUpdate": STAGE_UPDATE,
                 "Close": CLOSE,
                 "Reopen": REOPEN,
                 "Note": NOTE,

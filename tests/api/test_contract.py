@@ -52,8 +52,8 @@ def api_schema(app):
 
 
 @pytest.fixture
-def token_headers(manager) -> dict[str, str]:
-    _, secret = create_token(manager, "Contract test")
+def token_headers(admin) -> dict[str, str]:
+    _, secret = create_token(admin, "Contract test")
     return {"Authorization": f"Bearer {secret}"}
 
 
@@ -85,9 +85,16 @@ def check_operation(api_schema, operation, headers: dict[str, str]) -> None:
 def test_every_operation_answers_as_its_openapi_document_says(
     api_schema, token_headers, subtests
 ):
-    checked = []
+    checked = set()
     for operation in operations(api_schema):
         with subtests.test(msg=operation.label):
             check_operation(api_schema, operation, token_headers)
-        checked.append(operation.label)
-    assert len(checked) == 12
+        checked.add(operation.label)
+    documented = {
+        f"{method.upper()} {path}"
+        for path, item in api_schema.raw_schema["paths"].items()
+        for method in item
+        # Schemathesis leaves out the document's own address; test_openapi.py reads it.
+        if method in ("get", "post", "patch") and path != "/openapi.json"
+    }
+    assert checked == documented
