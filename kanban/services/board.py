@@ -1,7 +1,7 @@
 """What the board shows: columns with their totals and first cards, and more cards on demand.
 
 Every function here runs a fixed number of queries whatever the number of leads:
-totals are one GROUP BY, the first cards of every column are one window query.
+totals are one GROUP BY, the first cards of every column are one statement.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from kanban.extensions import db
@@ -79,16 +79,25 @@ def load_columns(stages: Sequence[Stage], filters: LeadFilter, page_size: int) -
     """Return the board's columns: totals of all matching leads, the first cards of each."""
     totals = column_totals(filters)
     columns = {stage.id: Column(stage, *totals.get(stage.id, (0, {}))) for stage in stages}
-    position = (
-        func.row_number()
-        .over(partition_by=Lead.stage_id, order_by=(Lead.rank, Lead.id))
-        .label("position")
-    )
-    ranked = filter_leads(filters, select(Lead.id, position)).subquery()
+    # One statement: the first cards of every column, each branch walking the
+    # (stage, rank) index for just one page, however long the column is.
+    branches = [
+        select(page.c.id)
+        for page in (
+            filter_leads(filters, select(Lead.id))
+            .where(Lead.stage_id == stage.id)
+            .order_by(Lead.rank)
+            .limit(page_size)
+            .subquery()
+            for stage in stages
+        )
+    ]
+    if not branches:
+        return []
+    ids = union_all(*branches) if len(branches) > 1 else branches[0]
     leads = db.session.scalars(
         select(Lead)
-        .join(ranked, ranked.c.id == Lead.id)
-        .where(ranked.c.position <= page_size)
+        .where(Lead.id.in_(ids))
         .options(joinedload(Lead.owner))
         .order_by(Lead.stage_id, Lead.rank)
     ).all()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app, jsonify, render_template, request, url_for
@@ -14,7 +16,7 @@ from kanban.models import LeadStatus, Pipeline
 from kanban.services import board as board_service
 from kanban.services.pipelines import find_stage
 from kanban.services.queries import LeadFilter
-from kanban.templating import card_badges, money, slot
+from kanban.templating import card_badges, day, money, slot
 from kanban.web import bp
 
 
@@ -43,6 +45,26 @@ def choose_pipeline(pipelines: list[Pipeline], pipeline_id: int | None) -> Pipel
 def is_filtered(filters: LeadFilter) -> bool:
     """Tell whether the board hides some open leads (then only one neighbour is sent)."""
     return bool(set(filters.to_args()) - {"pipeline_id"})
+
+
+def card_helpers() -> dict[str, Any]:
+    """Words and formatters for cards, looked up once per page instead of once per card."""
+    return {
+        "labels": {
+            "high": _("High"),
+            "low": _("Low"),
+            "standby": _("Standby until %(date)s"),
+            "overdue": _("Overdue since %(date)s"),
+            "next": _("Next: %(date)s"),
+            "won": _("Won"),
+            "lost": _("Lost"),
+            "cancelled": _("Cancelled"),
+        },
+        # Many cards share a value or a date: format each one once per page.
+        "card_money": lru_cache(maxsize=2048)(money),
+        "card_day": lru_cache(maxsize=512)(lambda value: day(value, "short")),
+        "today": date.today(),
+    }
 
 
 def board_strings() -> dict[str, str]:
@@ -123,6 +145,7 @@ def render_board(
         tags=board_service.list_tags(),
         total_text=total_text,
         strings=board_strings(),
+        **card_helpers(),
         lost_reasons=current_app.config["LOST_REASONS"],
     )
 
@@ -140,6 +163,7 @@ def board_cards(stage_id: int):
         "web/_board_cards.html",
         leads=page.leads,
         badges=card_badges(page.leads, current_user),
+        **card_helpers(),
     )
     return html, 200, {"X-Next-After": page.next_after, "Cache-Control": "no-store"}
 

@@ -1,0 +1,120 @@
+"""How fast the board page is with 1,000 and 10,000 open leads (SQLite).
+
+Run: .venv/bin/python bench/board.py
+
+For each size it prints the board's server time (test client GET /board as a
+logged-in person, median of several runs), the size of the HTML, the number of
+SQL statements, and the time of those same statements run bare on the engine in
+the same run: the floor the page cannot go below.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import event  # noqa: E402
+
+from kanban.app import create_app  # noqa: E402
+from kanban.demo import create_demo_data  # noqa: E402
+from kanban.extensions import db  # noqa: E402
+from kanban.models import User  # noqa: E402
+
+SIZES = (1_000, 10_000)
+RUNS = 9
+TARGET_MS = 250
+TARGET_BYTES = 1024 * 1024
+
+
+def median_ms(timings: list[float]) -> float:
+    return statistics.median(timings) * 1000
+
+
+def measure(app, client) -> dict[str, float]:
+    """Time the board page and, beside it, its own SQL statements run bare."""
+    for _warm_up in range(2):
+        assert client.get("/board").status_code == 200
+    page_times, size = [], 0
+    for _run in range(RUNS):
+        start = time.perf_counter()
+        response = client.get("/board")
+        page_times.append(time.perf_counter() - start)
+        size = len(response.data)
+    statements: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    client.get("/board")
+    event.remove(db.engine, "before_cursor_execute", record)
+    sql_times = []
+    with db.engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        for _run in range(RUNS):
+            start = time.perf_counter()
+            for statement, parameters in statements:
+                raw.execute(statement, parameters).fetchall()
+            sql_times.append(time.perf_counter() - start)
+    return {
+        "page_ms": median_ms(page_times),
+        "sql_ms": median_ms(sql_times),
+        "queries": len(statements),
+        "html_kb": size / 1024,
+    }
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["KANBAN_INSTANCE_PATH"] = str(Path(tmp) / "instance")
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp) / 'bench.db'}",
+                "SECRET_KEY": "bench",
+                "PLUGINS": [],
+                "RATELIMIT_ENABLED": False,
+            }
+        )
+        rows = []
+        with app.app_context():
+            db.create_all()
+            person = User(email="bench@example.com", name="Bench Person", role="member")
+            db.session.add(person)
+            db.session.commit()
+            person_id = person.id
+            client = app.test_client()
+            with client.session_transaction() as session:
+                session["_user_id"] = str(person_id)
+                session["_fresh"] = True
+            have = 0
+            for size in SIZES:
+                create_demo_data(size - have, owner=db.session.get(User, person_id), seed=size)
+                have = size
+                db.session.remove()
+                rows.append((size, measure(app, client)))
+                db.session.remove()
+        print(f"Board page, SQLite, median of {RUNS} runs "
+              f"(target: < {TARGET_MS} ms and < {TARGET_BYTES // 1024} KB at 10,000 leads)")
+        print(f"{'open leads':>10} {'page ms':>9} {'its SQL bare ms':>16} {'queries':>8} "
+              f"{'HTML KB':>8}")
+        for size, figures in rows:
+            print(f"{size:>10,} {figures['page_ms']:>9.1f} {figures['sql_ms']:>16.1f} "
+                  f"{figures['queries']:>8} {figures['html_kb']:>8.1f}")
+        last = rows[-1][1]
+        ok = (
+            last["page_ms"] < TARGET_MS
+            and last["html_kb"] * 1024 < TARGET_BYTES
+            and len({figures["queries"] for _size, figures in rows}) == 1
+        )
+        print("within targets" if ok else "OUTSIDE TARGETS")
+        return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
