@@ -20,9 +20,10 @@ from charset_normalizer import from_bytes
 
 from kanban_email_bcc.html_text import html_to_text
 
-MAX_DEPTH = 12
-MAX_PARTS = 400
+MAX_DEPTH = 10
+MAX_PARTS = 200
 MAX_TEXT = 90_000
+LONG_HEADER = 8_000
 _MSGID = re.compile(r"<([^<>\s]+)>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TRACE_HEADERS = {
@@ -50,7 +51,14 @@ Address = tuple[str, str]  # (display name, address)
 class Attachment:
     filename: str
     content_type: str
-    content: bytes
+    raw: bytes = b""
+    message: Message | None = None  # an attached email, serialised only when stored
+
+    @property
+    def content(self) -> bytes:
+        if self.message is not None:
+            self.raw, self.message = _as_bytes(self.message), None
+        return self.raw
 
 
 @dataclass
@@ -85,13 +93,15 @@ def parse_message(raw: bytes) -> ParsedMail:
         raise UnreadableMail("The message has no headers.")
     parsed = _read(message, depth=0)
     parsed.content_hash = content_hash(raw)
-    parsed.auto_reason = _auto_reason(message)
-    parsed.loop_markers = [_header(message, "X-Loop")] if message.get_all("X-Loop") else []
+    parsed.auto_reason = _auto_reason(message, parsed)
+    parsed.loop_markers = [_header(message, "X-Loop")] if "X-Loop" in message else []
+    # A BCC is in no header: a mailbox copy names the dropbox in its delivery headers.
     parsed.header_recipients = [
         address
-        for name in ("Delivered-To", "X-Original-To", "Envelope-To", "To", "Cc", "Bcc")
+        for name in ("Delivered-To", "X-Original-To", "Envelope-To")
+        if name in message
         for _, address in _addresses(message, name, every=True)
-    ]
+    ] + [address for _, address in parsed.to + parsed.cc + _addresses(message, "Bcc")]
     return parsed
 
 
@@ -132,14 +142,13 @@ def _read(message: Message, depth: int) -> ParsedMail:
         + _MSGID.findall(_header(message, "References"))
     ))
     plain, html, forwarded_part = "", "", None
-    for part in _parts(message):
-        content_type = _content_type(part)
+    for part, content_type in _parts(message):
         if content_type == "message/rfc822":
             inner = _inner_message(part)
             if inner is not None and forwarded_part is None:
                 forwarded_part = inner
             parsed.attachments.append(
-                Attachment(_filename(part) or "forwarded.eml", content_type, _as_bytes(inner))
+                Attachment(_filename(part) or "forwarded.eml", content_type, message=inner)
             )
             continue
         if part.is_multipart():
@@ -163,14 +172,15 @@ def _read(message: Message, depth: int) -> ParsedMail:
 
 
 def _parts(message: Message):
-    """Yield the parts of a message depth-first, never descending into attached messages."""
+    """Yield (part, content type) depth-first, never descending into attached messages."""
     stack = [(message, 0)]
     seen = 0
     while stack and seen < MAX_PARTS:
         part, depth = stack.pop()
         seen += 1
-        yield part
-        if depth >= MAX_DEPTH or _content_type(part) == "message/rfc822":
+        content_type = _content_type(part)
+        yield part, content_type
+        if depth >= MAX_DEPTH or content_type == "message/rfc822":
             continue
         if part.is_multipart():
             try:
@@ -223,7 +233,7 @@ def _inline_forward(text: str) -> ParsedMail | None:
     )
 
 
-def _auto_reason(message: Message) -> str:
+def _auto_reason(message: Message, parsed: ParsedMail) -> str:
     auto = _header(message, "Auto-Submitted").strip().lower()
     if auto and not auto.startswith("no"):
         return f"auto-submitted ({auto})"
@@ -232,12 +242,12 @@ def _auto_reason(message: Message) -> str:
     precedence = _header(message, "Precedence").strip().lower()
     if precedence in ("bulk", "junk", "list"):
         return f"bulk mail (Precedence: {precedence})"
-    if _header(message, "X-Autoreply") or _header(message, "X-Autorespond"):
+    if "X-Autoreply" in message or "X-Autorespond" in message:
         return "auto-reply (X-Autoreply)"
     content_type = _content_type(message)
     if content_type == "multipart/report" or content_type == "message/delivery-status":
         return "delivery report (multipart/report)"
-    sender = (_addresses(message, "From") or [("", "")])[0][1].lower()
+    sender = parsed.sender[1]
     if sender.split("@")[0] in ("mailer-daemon", "postmaster"):
         return f"bounce (from {sender})"
     return ""
@@ -249,6 +259,10 @@ def _auto_reason(message: Message) -> str:
 
 
 def _header(message: Message, name: str) -> str:
+    if any(len(value) > LONG_HEADER for key, value in message.raw_items()
+           if key.lower() == name.lower()):
+        # The modern parser takes seconds on a header of hundreds of kilobytes.
+        return _raw_header(message, name)[:LONG_HEADER]
     try:
         value = message.get(name)
         return "" if value is None else _clean(str(value))
@@ -261,7 +275,8 @@ def _raw_header(message: Message, name: str) -> str:
     for key, value in message.raw_items():
         if key.lower() != name.lower():
             continue
-        text = str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        text = str(value)[:LONG_HEADER]
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         try:
             return _clean(str(make_header(decode_header(text))))
         except Exception:
