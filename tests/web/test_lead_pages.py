@@ -369,6 +369,19 @@ def test_lost_without_a_reason_is_refused_and_nothing_is_saved(member_client, pi
     assert db.session.scalar(select(func.count(Activity.id))) == 0
 
 
+def test_closing_with_a_stale_version_is_refused_with_409(member_client, member, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    stale = lead.version
+    lead_service.update_lead(lead, {"title": "Changed"}, user=member)
+    response = member_client.post(f"/leads/{lead.id}/close", data={
+        "status": "won", "version": str(stale),
+    })
+    assert response.status_code == 409
+    assert "Someone else changed this lead a moment ago" in response.text
+    assert f'value="{reload(lead).version}"' in response.text
+    assert reload(lead).status == "open"
+
+
 def test_reopen_puts_a_closed_lead_back(member_client, pipeline):
     lead = LeadFactory(stage=pipeline.stages[0], status="cancelled")
     response = member_client.post(f"/leads/{lead.id}/reopen", data={"version": lead.version})
