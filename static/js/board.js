@@ -8,6 +8,12 @@
   var board = document.getElementById("board");
   var stringsEl = document.getElementById("board-strings");
   var filterForm = document.querySelector("form.filters");
+  var filterPanel = document.getElementById("filter-panel");
+  // On a phone the filters fold away unless some are set, to leave room for the cards.
+  if (filterPanel && !document.querySelector("[data-filtered]") &&
+      window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
+    filterPanel.open = false;
+  }
   if (filterForm) {
     // Leave empty filters out of the URL, so a bookmarked board reads cleanly.
     filterForm.addEventListener("submit", function () {
@@ -444,7 +450,6 @@
   function pickUp(card) {
     keyMove = remember(card);
     card.classList.add("is-picked");
-    card.setAttribute("aria-grabbed", "true");
     showZones(true);
     announce(fmt(S.picked, { title: titleOf(card) }));
   }
@@ -453,7 +458,6 @@
     var move = keyMove;
     keyMove = null;
     move.card.classList.remove("is-picked");
-    move.card.removeAttribute("aria-grabbed");
     showZones(false);
     return move;
   }

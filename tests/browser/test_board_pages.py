@@ -93,6 +93,8 @@ def test_lead_page_passes_axe(app, board_page, sales):
 def test_board_fits_a_phone_one_column_at_a_time(board_page):
     page = board_page
     page.set_viewport_size({"width": 375, "height": 740})
+    page.reload()
+    page.wait_for_function("() => document.body.dataset.boardReady === '1'")
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / "board-375.png"
 
@@ -103,3 +105,4 @@ def test_board_fits_a_phone_one_column_at_a_time(board_page):
     assert overflow <= 375  # the board scrolls sideways inside itself, not the page
     first = page.locator(".column").first.bounding_box()
     assert first["width"] > 300
+    assert not page.get_by_label("Search").is_visible()  # the filters fold away
