@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kanban.extensions import db
+from kanban.models import Lead
 from tests.browser.conftest import card, column_titles, db_order, log_in, settled
 
 
@@ -41,6 +43,27 @@ def test_escape_puts_a_picked_up_card_back(board_page, sales):
     assert column_titles(page, "New") == ["Alpha", "Bravo", "Charlie"]
     assert column_titles(page, "Contacted") == ["Delta", "Echo"]
     assert db_order(sales.stages[0].id) == ["Alpha", "Bravo", "Charlie"]
+
+
+def test_keyboard_can_close_a_lead_as_lost_with_a_reason(board_page, sales):
+    page = board_page
+    card(page, "Bravo").focus()
+
+    page.keyboard.press("Space")
+    for _stage in ("Contacted", "Proposal", "Won", "Lost"):
+        page.keyboard.press("ArrowRight")
+    page.locator("#board-live").get_by_text("Lost: press Enter to close the lead.").wait_for()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Why was this lead lost?")
+    dialog.get_by_label("Timing").check()
+    dialog.get_by_label("Details").fill("Budget comes back in spring")
+    dialog.get_by_role("button", name="Mark as lost").click()
+
+    page.locator("#board-toast").get_by_text("Bravo is marked as lost.").wait_for()
+    assert column_titles(page, "New") == ["Alpha", "Charlie"]
+    db.session.expire_all()
+    bravo = db.session.query(Lead).filter_by(title="Bravo").one()
+    assert (bravo.status, bravo.lost_reason) == ("lost", "Timing: Budget comes back in spring")
 
 
 @pytest.fixture
