@@ -305,16 +305,29 @@ def move_lead(
                     },
                 )
             )
-        lead.stage_id = stage.id
+        lead.stage = stage
         lead.rank = rank
         lead.updated_at = utcnow()
-        db.session.commit()
+        _commit_without_expiring()
         return lead
 
     lead = _retrying(write)
     fire_event("kanban_lead_moved", lead=lead, from_stage=moved["from"], to_stage=moved["to"],
                user=user)
     return lead
+
+
+def _commit_without_expiring() -> None:
+    """Commit, keeping loaded objects: the moved lead holds exactly what was written.
+
+    Saves reading the lead back for the hooks and the API answer on every drag.
+    """
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 class _ColumnChanged(Exception):
