@@ -228,3 +228,16 @@ def test_an_empty_pipeline_is_deleted_with_its_stages(app, admin, pipeline):
     pipeline_service.delete_pipeline(pipeline, user=admin)
     assert db.session.get(Pipeline, pipeline_id) is None
     assert db.session.query(Stage).filter_by(pipeline_id=pipeline_id).count() == 0
+
+
+def test_create_pipeline_refuses_a_stage_that_is_not_a_name(app, admin):
+    with pytest.raises(ValidationError) as caught:
+        pipeline_service.create_pipeline("Sales", ["New", 42], user=admin)
+    assert "stages" in caught.value.fields
+
+
+def test_names_with_a_nul_character_are_refused(app, admin, pipeline):
+    with pytest.raises(ValidationError):
+        pipeline_service.create_pipeline("Sales", ["New\x00"], user=admin)
+    with pytest.raises(ValidationError):
+        pipeline_service.rename_stage(pipeline.stages[0], "Ne\x00w", user=admin)

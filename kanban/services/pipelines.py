@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -48,21 +49,14 @@ def create_pipeline(
         name = _clean_name(name, "name", _("Name the pipeline."))
     except ValidationError as exc:
         errors.update(exc.fields)
-    pairs = [(stage, False) if isinstance(stage, str) else stage for stage in stages]
-    pairs = [((stage_name or "").strip(), bool(flag)) for stage_name, flag in pairs]
-    pairs = [(stage_name, flag) for stage_name, flag in pairs if stage_name]
-    names = [stage_name.casefold() for stage_name, _flag in pairs]
-    if not pairs:
-        errors["stages"] = _("Add at least one stage.")
-    elif any(len(stage_name) > NAME_LIMIT for stage_name, _flag in pairs):
-        errors["stages"] = _("A stage name has at most %(limit)d characters.", limit=NAME_LIMIT)
-    elif len(set(names)) != len(names):
-        errors["stages"] = _("Two stages have the same name; give each its own.")
+    pairs = [_stage_pair(stage) for stage in stages or []]
+    if problem := _stages_problem(pairs):
+        errors["stages"] = problem
     if errors:
         raise ValidationError(_("Some fields need your attention."), fields=errors)
     position = (db.session.scalar(select(func.max(Pipeline.position))) or 0) + 1
     pipeline = Pipeline(name=name, position=position)
-    for index, (stage_name, is_proposal) in enumerate(pairs):
+    for index, (stage_name, is_proposal) in enumerate(p for p in pairs if p[0]):
         pipeline.stages.append(Stage(name=stage_name, position=index, is_proposal=is_proposal))
     db.session.add(pipeline)
     db.session.commit()
@@ -184,10 +178,39 @@ def delete_stage(stage: Stage, *, user: User | None = None) -> None:
     db.session.commit()
 
 
+def _stage_pair(stage: Any) -> tuple[str, bool] | None:
+    """Return (name, is_proposal) from a name or a (name, flag) pair; None when unusable."""
+    if isinstance(stage, str):
+        return stage.strip(), False
+    if isinstance(stage, tuple | list) and len(stage) == 2 and isinstance(stage[0], str):
+        return stage[0].strip(), bool(stage[1])
+    return None
+
+
+def _stages_problem(pairs: list[tuple[str, bool] | None]) -> str | None:
+    if any(pair is None for pair in pairs):
+        return _("Give each stage a name.")
+    names = [name.casefold() for name, _flag in pairs if name]
+    if not names:
+        return _("Add at least one stage.")
+    if any(len(name) > NAME_LIMIT for name in names):
+        return _("A stage name has at most %(limit)d characters.", limit=NAME_LIMIT)
+    if any("\x00" in name for name in names):
+        return _("A stage name contains a character that cannot be stored.")
+    if len(set(names)) != len(names):
+        return _("Two stages have the same name; give each its own.")
+    return None
+
+
 def _clean_name(name: str | None, field: str, missing: str) -> str:
     name = (name or "").strip() if isinstance(name, str) else ""
     if not name:
         raise ValidationError(missing, fields={field: _("A name is needed.")})
+    if "\x00" in name:
+        raise ValidationError(
+            _("This name contains a character that cannot be stored."),
+            fields={field: _("Remove the invisible character.")},
+        )
     if len(name) > NAME_LIMIT:
         raise ValidationError(
             _("This name is too long."),
