@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kanban.extensions import db
@@ -24,6 +24,8 @@ from kanban_email_bcc.models import MailAttachment, MailMessage
 from kanban_email_bcc.parsing import Address, ParsedMail, UnreadableMail, parse_message
 
 log = logging.getLogger(__name__)
+NO_OUTSIDE_ADDRESS = ("no outside address to match: every sender and recipient is a team "
+                      "address")
 DEFAULT_MAX_MESSAGE_BYTES = 25 * 1024 * 1024
 DEFAULT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 # A claim older than this belongs to a delivery that crashed; the next one takes over.
@@ -117,40 +119,55 @@ def store_message(user: User, parsed: ParsedMail, raw: bytes, via: str) -> Inges
     """Store a parsed message on its lead exactly once; raise StorageFailed to retry later."""
     team = matching.team_addresses()
     shown, direction, candidates = _perspective(parsed, team)
+    thread_ids = shown.thread_ids + parsed.thread_ids
+    if not candidates and not thread_ids:
+        return IngestResult(QUARANTINED, NO_OUTSIDE_ADDRESS)
     key = dedupe_key(parsed)
     existing = _existing(key)
     if existing is not None:
         return _duplicate(existing)
-    lead = matching.lead_in_thread(shown.thread_ids + parsed.thread_ids)
-    matched_on = "thread" if lead is not None else ""
-    if lead is None:
-        for _name, address in candidates:
-            lead = matching.lead_for_address(address)
-            if lead is not None:
-                matched_on = address
-                break
-    if lead is None and not candidates:
-        return IngestResult(QUARANTINED, "no outside address to match: every sender and "
-                            "recipient is a team address")
-    claim = _claim(key, parsed, user, shown, direction)
-    if isinstance(claim, IngestResult):
-        return claim
+    claimed = _claim(key, parsed, user.id, shown, direction)
+    if isinstance(claimed, IngestResult):
+        return claimed
+    claim_id = claimed
     try:
+        lead, matched_on = _match(thread_ids, candidates)
         created = False
+        if lead is None and not candidates:
+            _release(claim_id)
+            return IngestResult(QUARANTINED, NO_OUTSIDE_ADDRESS)
         if lead is None:
             lead = _create_lead(user, shown, candidates[0])
             created, matched_on = True, candidates[0][1]
-        activity = _add_email(lead, claim, shown, parsed, direction, user)
-        claim.activity_id = activity.id
-        db.session.commit()
+        lead_id = lead.id
+        activity = _add_email(lead, lead_id, claim_id, shown, parsed, direction, user)
     except Exception:
         db.session.rollback()
-        _release(claim.id)
+        _release(claim_id)
         raise
-    reason = (f"new lead #{lead.id} created for {matched_on}" if created
-              else f"attached to lead #{lead.id} (matched on {matched_on})")
-    return IngestResult(STORED, reason, lead_id=lead.id, stored_id=claim.id,
+    # Written with the log entry's commit: the email itself is already safely stored.
+    # The identity key gives the new entry's id without reloading it.
+    db.session.execute(
+        update(MailMessage).where(MailMessage.id == claim_id)
+        .values(activity_id=inspect(activity).identity[0]),
+        execution_options={"synchronize_session": False},
+    )
+    reason = (f"new lead #{lead_id} created for {matched_on}" if created
+              else f"attached to lead #{lead_id} (matched on {matched_on})")
+    return IngestResult(STORED, reason, lead_id=lead_id, stored_id=claim_id,
                         created_lead=created, details={"matched_on": matched_on})
+
+
+def _match(thread_ids: list[str], candidates: list[Address]) -> tuple[Lead | None, str]:
+    """Return the lead of the message's thread, else of the first prospect with a lead."""
+    lead = matching.lead_in_thread(thread_ids)
+    if lead is not None:
+        return lead, "thread"
+    for _name, address in candidates:
+        lead = matching.lead_for_address(address)
+        if lead is not None:
+            return lead, address
+    return None, ""
 
 
 def dedupe_key(parsed: ParsedMail) -> str:
@@ -191,16 +208,18 @@ def _duplicate(existing: MailMessage) -> IngestResult:
                         lead_id=existing.lead_id, stored_id=existing.id)
 
 
-def _claim(key: str, parsed: ParsedMail, user: User, shown: ParsedMail,
-           direction: str) -> MailMessage | IngestResult:
+def _claim(key: str, parsed: ParsedMail, user_id: int, shown: ParsedMail,
+           direction: str) -> int | IngestResult:
     """Reserve the message's key; the unique constraint lets one delivery win."""
     claim = MailMessage(
-        dedupe_key=key, message_id=parsed.message_id, status="pending", user_id=user.id,
+        dedupe_key=key, message_id=parsed.message_id, status="pending", user_id=user_id,
         direction=direction, subject=shown.subject[:255], from_address=shown.sender[1][:254],
         sent_at=shown.date or parsed.date,
     )
     db.session.add(claim)
     try:
+        db.session.flush()
+        claim_id = claim.id
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
@@ -208,7 +227,8 @@ def _claim(key: str, parsed: ParsedMail, user: User, shown: ParsedMail,
         if existing is None:
             raise StorageFailed("a concurrent delivery of this message failed; try again") from exc
         return _duplicate(existing)
-    return claim
+    db.session.expunge(claim)
+    return claim_id
 
 
 def _release(claim_id: int) -> None:
@@ -231,18 +251,22 @@ def _create_lead(user: User, shown: ParsedMail, prospect: Address) -> Lead:
     )
 
 
-def _add_email(lead: Lead, claim: MailMessage, shown: ParsedMail, parsed: ParsedMail,
+def _add_email(lead: Lead, lead_id: int, claim_id: int, shown: ParsedMail, parsed: ParsedMail,
                direction: str, user: User):
     limit = int(current_app.config.get("EMAIL_BCC_ATTACHMENT_MAX_BYTES")
                 or DEFAULT_ATTACHMENT_MAX_BYTES)
     attachments = parsed.attachments
     for item in attachments:
-        claim.attachments.append(MailAttachment(
-            filename=item.filename or "attachment", content_type=item.content_type[:255],
-            size=len(item.content), content=item.content if len(item.content) <= limit else None,
+        db.session.add(MailAttachment(
+            message_id=claim_id, filename=item.filename or "attachment",
+            content_type=item.content_type[:255], size=len(item.content),
+            content=item.content if len(item.content) <= limit else None,
         ))
-    claim.status = STORED
-    claim.lead_id = lead.id
+    db.session.execute(
+        update(MailMessage).where(MailMessage.id == claim_id)
+        .values(status=STORED, lead_id=lead_id),
+        execution_options={"synchronize_session": False},
+    )
     body = shown.text or parsed.text
     when = shown.date or parsed.date
     payload = {
@@ -259,7 +283,7 @@ def _add_email(lead: Lead, claim: MailMessage, shown: ParsedMail, parsed: Parsed
         ],
     }
     created_at = min(when, utcnow()) if when else None
-    # The claim's changes are committed together with the timeline entry.
+    # The claim's new status is committed together with the timeline entry.
     return add_note(lead, body or "", user=user, kind="email", payload=payload,
                     created_at=created_at)
 
