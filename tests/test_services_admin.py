@@ -39,6 +39,13 @@ def test_create_user_names_every_bad_field(app, admin):
     assert set(caught.value.fields) == {"email", "role", "password"}
 
 
+def test_create_user_refuses_a_name_with_a_nul_character(app, admin):
+    with pytest.raises(ValidationError) as caught:
+        user_service.create_user(email="x@example.com", name="A\x00B", password="long enough",
+                                 user=admin)
+    assert set(caught.value.fields) == {"name"}
+
+
 def test_create_user_is_refused_to_a_manager(app, manager):
     with pytest.raises(PermissionDenied):
         user_service.create_user(email="x@example.com", password="long enough", user=manager)

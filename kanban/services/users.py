@@ -49,24 +49,27 @@ def create_user(*, email: str, name: str = "", role: str = Role.MEMBER, password
         require(user, "user.manage")
     errors: dict[str, str] = {}
     try:
-        email = validate_email((email or "").strip(),
-                               check_deliverability=False).normalized.lower()
+        if not isinstance(email, str):
+            raise EmailNotValidError("not text")
+        email = validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
         errors["email"] = _("This is not a valid email address.")
     else:
         if db.session.scalars(select(User).where(func.lower(User.email) == email)).first():
             errors["email"] = _("Someone on the team already uses this email.")
-    if len((name or "").strip()) > 120:
+    if not isinstance(name, str | None) or "\x00" in (name or ""):
+        errors["name"] = _("Write the name as plain text.")
+    elif len((name or "").strip()) > 120:
         errors["name"] = _("At most %(limit)d characters.", limit=120)
     if role not in [r.value for r in Role]:
         errors["role"] = _("Use admin, manager or member.")
-    if len(password or "") < MIN_PASSWORD_LENGTH:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         errors["password"] = _("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
     elif len(password) > MAX_PASSWORD_LENGTH:
         errors["password"] = _("At most %(limit)d characters.", limit=MAX_PASSWORD_LENGTH)
     if errors:
         raise ValidationError(_("Some fields need your attention."), fields=errors)
-    person = User(email=email, name=((name or "").strip() or email.split("@")[0])[:120],
+    person = User(email=email, name=(name or "").strip() or email.split("@")[0][:120],
                   role=role, locale=locale)
     person.set_password(password)
     db.session.add(person)

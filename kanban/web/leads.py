@@ -302,7 +302,7 @@ def move_lead(lead_id: int):
 def close_lead(lead_id: int):
     lead = lead_service.get_lead(lead_id)
     form = CloseForm()
-    reason = " — ".join(
+    reason = ": ".join(
         part for part in (request.form.get("lost_reason", "").strip(),
                           request.form.get("lost_reason_text", "").strip()) if part
     )

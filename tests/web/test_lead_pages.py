@@ -354,7 +354,7 @@ def test_close_as_lost_joins_the_chosen_and_written_reasons(member_client, pipel
         "version": str(lead.version),
     })
     lead = reload(lead)
-    assert (lead.status, lead.lost_reason) == ("lost", "Price — 20% above the other offer")
+    assert (lead.status, lead.lost_reason) == ("lost", "Price: 20% above the other offer")
 
 
 def test_lost_without_a_reason_is_refused_and_nothing_is_saved(member_client, pipeline):
