@@ -55,6 +55,10 @@ def test_move_refused_by_a_plugin_snaps_back_and_says_why(board_page, sales, reg
     assert column_titles(page, "New") == ["Alpha", "Bravo", "Charlie"]
     assert column_titles(page, "Contacted") == ["Delta", "Echo"]
     assert db_order(sales.stages[1].id) == ["Delta", "Echo"]
+    page.wait_for_function(  # the counts that moved with the card come back too
+        "() => Array.from(document.querySelectorAll('.column .count'), c => c.textContent)"
+        ".join() === '3,2,0'"
+    )
 
 
 def test_stale_card_snaps_back_and_its_column_shows_the_latest_state(board_page, sales):
@@ -113,3 +117,19 @@ def test_dropping_on_won_closes_the_lead(board_page, sales):
     assert column_titles(page, "Contacted") == ["Delta"]
     db.session.expire_all()
     assert db.session.query(Lead).filter_by(title="Echo").one().status == "won"
+
+
+def test_move_lost_on_the_network_snaps_back_and_says_so(board_page, sales):
+    page = board_page
+    page.route("**/api/v1/leads/*/move", lambda route: route.abort())
+
+    drag_to(page, card(page, "Alpha"), card(page, "Echo"), "below")
+
+    page.locator("#board-toast").get_by_text("The server could not be reached.").wait_for()
+    assert column_titles(page, "New") == ["Alpha", "Bravo", "Charlie"]
+    assert column_titles(page, "Contacted") == ["Delta", "Echo"]
+    assert db_order(sales.stages[1].id) == ["Delta", "Echo"]
+    page.wait_for_function(  # the counts that moved with the card come back too
+        "() => Array.from(document.querySelectorAll('.column .count'), c => c.textContent)"
+        ".join() === '3,2,0'"
+    )
