@@ -1,0 +1,352 @@
+"""JSON Schemas of what the API reads and writes, for its OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kanban.api.helpers import MAX_ID
+from kanban.api.pipelines import MAX_STAGES
+from kanban.services.lead_input import MAX_TAGS, TEXT_LIMITS
+from kanban.services.pipelines import NAME_LIMIT
+
+
+def ref(name: str) -> dict[str, str]:
+    """Point at a schema of the document's components."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def text(name: str) -> dict[str, Any]:
+    """Describe a lead text field with its length limit."""
+    return {"type": "string", "maxLength": TEXT_LIMITS.get(name, 255)}
+
+
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+NULLABLE_ID = {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID}
+TIMESTAMP = {"type": "string", "format": "date-time"}
+VERSION = {
+    "type": "integer",
+    "description": "The lead's version as last read; a different one is refused with 409.",
+}
+
+LEAD = {
+    "type": "object",
+    "required": [
+        "id", "title", "value", "currency", "contact_name", "company", "email", "phone",
+        "source", "owner_id", "priority", "tags", "description", "custom_fields",
+        "pipeline_id", "stage_id", "rank", "status", "lost_reason", "next_action_kind",
+        "next_action_date", "next_action_text", "created_at", "updated_at", "closed_at",
+        "version",
+    ],
+    "properties": {
+        "id": ID,
+        "title": {"type": "string"},
+        "value": {
+            "type": ["string", "null"],
+            "pattern": r"^[0-9]+\.[0-9]{2}$",
+            "description": "A decimal amount with two places, as text so no cent is lost.",
+        },
+        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+        "contact_name": {"type": "string"},
+        "company": {"type": "string"},
+        "email": {"type": "string"},
+        "phone": {"type": "string"},
+        "source": {"type": "string"},
+        "owner_id": NULLABLE_ID,
+        "priority": {
+            "type": "integer", "enum": [0, 1, 2], "description": "0 low, 1 normal, 2 high."
+        },
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "description": {"type": "string"},
+        "custom_fields": {"type": "object"},
+        "pipeline_id": ID,
+        "stage_id": ID,
+        "rank": {"type": "string", "description": "Sorts the cards of a stage, top first."},
+        "status": {"type": "string", "enum": ["open", "won", "lost", "cancelled"]},
+        "lost_reason": {"type": "string"},
+        "next_action_kind": {"type": "string", "enum": ["todo", "standby"]},
+        "next_action_date": {"type": ["string", "null"], "format": "date"},
+        "next_action_text": {"type": "string"},
+        "created_at": TIMESTAMP,
+        "updated_at": TIMESTAMP,
+        "closed_at": {"type": ["string", "null"], "format": "date-time"},
+        "version": {"type": "integer", "minimum": 1},
+    },
+}
+
+LEAD_FIELDS: dict[str, Any] = {
+    "title": {**text("title"), "description": "Required when creating."},
+    "value": {
+        "description": "A positive amount, such as 1500 or \"1500.50\".",
+        "anyOf": [
+            {"type": "number", "minimum": 0, "maximum": 999999999999.99},
+            {"type": "string", "maxLength": 32},
+            {"type": "null"},
+        ],
+    },
+    "currency": {"type": "string", "pattern": "^[A-Za-z]{3}$"},
+    "contact_name": text("contact_name"),
+    "company": text("company"),
+    "email": {"anyOf": [{"type": "string", "format": "email", "maxLength": 254},
+                        {"const": ""}]},
+    "phone": text("phone"),
+    "source": text("source"),
+    "owner_id": {**NULLABLE_ID, "description": "An active user."},
+    "priority": {
+        "anyOf": [
+            {"type": "string", "enum": ["low", "normal", "high"]},
+            {"type": "integer", "enum": [0, 1, 2]},
+        ]
+    },
+    "tags": {
+        "description": "A list of words, or one text with commas between them.",
+        "anyOf": [
+            {"type": "array", "maxItems": MAX_TAGS,
+             "items": {"type": "string", "maxLength": 64}},
+            {"type": "string"},
+            {"type": "null"},
+        ],
+    },
+    "description": text("description"),
+    "custom_fields": {
+        "type": ["object", "null"],
+        "maxProperties": 100,
+        "propertyNames": {"minLength": 1, "maxLength": 100},
+        "additionalProperties": {
+            "type": ["string", "number", "boolean", "null"], "maxLength": 10_000
+        },
+    },
+    "next_action_kind": {
+        "type": "string",
+        "enum": ["todo", "standby"],
+        "description": "standby needs a next_action_date, when the lead comes back to todo.",
+    },
+    "next_action_date": {"type": ["string", "null"], "format": "date"},
+    "next_action_text": text("next_action_text"),
+}
+
+LEAD_CREATE = {
+    "type": "object",
+    "required": ["title"],
+    "additionalProperties": False,
+    "properties": {
+        **LEAD_FIELDS,
+        "stage_id": {**ID, "description": "Defaults to the first stage of the first pipeline."},
+    },
+}
+
+LEAD_UPDATE = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "Only the fields sent change.",
+    "properties": {**LEAD_FIELDS, "version": VERSION},
+}
+
+MOVE = {
+    "type": "object",
+    "required": ["stage_id", "version"],
+    "additionalProperties": False,
+    "properties": {
+        "stage_id": {**ID, "description": "A stage of the lead's pipeline."},
+        "version": VERSION,
+        "before_id": {**NULLABLE_ID, "description": "The card the lead lands above."},
+        "after_id": {**NULLABLE_ID, "description": "The card the lead lands below."},
+    },
+    "description": (
+        "With neither neighbour the lead goes to the bottom of the stage; with both they "
+        "must still be adjacent."
+    ),
+}
+
+CLOSE = {
+    "type": "object",
+    "required": ["status"],
+    "additionalProperties": False,
+    "properties": {
+        "status": {"type": "string", "enum": ["won", "lost", "cancelled"]},
+        "lost_reason": {
+            "type": "string",
+            "maxLength": 255,
+            "description": "Required when the status is lost.",
+        },
+        "version": VERSION,
+    },
+}
+
+REOPEN = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"version": VERSION},
+}
+
+NOTE = {
+    "type": "object",
+    "required": ["body"],
+    "additionalProperties": False,
+    "properties": {
+        "body": {"type": "string", "minLength": 1, "maxLength": 100_000},
+        "kind": {"type": "string", "enum": ["note", "call", "email"], "default": "note"},
+    },
+}
+
+NAME = {"type": "string", "minLength": 1, "maxLength": NAME_LIMIT}
+
+PIPELINE_CREATE = {
+    "type": "object",
+    "required": ["name", "stages"],
+    "additionalProperties": False,
+    "properties": {
+        "name": NAME,
+        "stages": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_STAGES,
+            "description": "Left to right; each a name, or a name with is_proposal.",
+            "items": {
+                "anyOf": [
+                    NAME,
+                    {
+                        "type": "object",
+                        "required": ["name"],
+                        "additionalProperties": False,
+                        "properties": {"name": NAME, "is_proposal": {"type": "boolean"}},
+                    },
+                ]
+            },
+        },
+    },
+}
+
+PIPELINE_UPDATE = {
+    "type": "object",
+    "required": ["name"],
+    "additionalProperties": False,
+    "properties": {"name": NAME},
+}
+
+STAGE_CREATE = {
+    "type": "object",
+    "required": ["name"],
+    "additionalProperties": False,
+    "properties": {
+        "name": NAME,
+        "is_proposal": {"type": "boolean", "default": False,
+                        "description": "Proposals in progress: these cards come first."},
+    },
+}
+
+STAGE_UPDATE = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "Only the fields sent change.",
+    "properties": {
+        "name": NAME,
+        "is_proposal": {"type": "boolean"},
+        "move": {"type": "string", "enum": ["up", "down"],
+                 "description": "One place left (up) or right (down) in the pipeline."},
+    },
+}
+
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string", "description": "Stable, for programs."},
+                "message": {"type": "string", "description": "Plain words, for people."},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                    "description": "What is wrong with each named field.",
+                },
+            },
+        }
+    },
+}
+
+CONFLICT = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                **ERROR["properties"]["error"]["properties"],
+                "lead": {
+                    "type": "object",
+                    "required": ["id", "stage_id", "version"],
+                    "properties": {"id": ID, "stage_id": ID, "version": {"type": "integer"}},
+                    "description": "The lead as it is now.",
+                },
+                "stage_id": {**ID, "description": "The stage whose order follows."},
+                "order": {
+                    "type": "array",
+                    "items": ID,
+                    "description": "The ids of the stage's open leads, top to bottom, now.",
+                },
+            },
+        }
+    },
+}
+
+STAGE = {
+    "type": "object",
+    "required": ["id", "pipeline_id", "name", "position", "is_proposal"],
+    "properties": {
+        "id": ID,
+        "pipeline_id": ID,
+        "name": {"type": "string"},
+        "position": {"type": "integer"},
+        "is_proposal": {"type": "boolean"},
+    },
+}
+
+PIPELINE = {
+    "type": "object",
+    "required": ["id", "name", "position", "stages"],
+    "properties": {
+        "id": ID,
+        "name": {"type": "string"},
+        "position": {"type": "integer"},
+        "stages": {"type": "array", "items": ref("Stage")},
+    },
+}
+
+ACTIVITY = {
+    "type": "object",
+    "required": ["id", "lead_id", "author_id", "kind", "body", "payload", "created_at"],
+    "properties": {
+        "id": ID,
+        "lead_id": ID,
+        "author_id": NULLABLE_ID,
+        "kind": {
+            "type": "string",
+            "description": "note, call, email, stage_change, edit, system, or a plugin's own.",
+        },
+        "body": {"type": "string"},
+        "payload": {"type": "object"},
+        "created_at": TIMESTAMP,
+    },
+}
+
+SCHEMAS = {
+    "Lead": LEAD,
+    "LeadCreate": LEAD_CREATE,
+    "LeadUpdate": LEAD_UPDATE,
+    "Move": MOVE,
+    "Close": CLOSE,
+    "Reopen": REOPEN,
+    "Note": NOTE,
+    "Activity": ACTIVITY,
+    "Pipeline": PIPELINE,
+    "PipelineCreate": PIPELINE_CREATE,
+    "PipelineUpdate": PIPELINE_UPDATE,
+    "Stage": STAGE,
+    "StageCreate": STAGE_CREATE,
+    "StageUpdate": STAGE_UPDATE,
+    "Error": ERROR,
+    "Conflict": CONFLICT,
+}
