@@ -12,7 +12,11 @@ person's dropbox and ingested on a fresh SQLite file (WAL) in a temp dir:
   smtplib client connection sending every message (RCPT checks the dropbox, DATA
   answers once the message is stored).
 
-Each path runs ``--rounds`` times on a fresh database; the best round counts.
+Each round runs the floor, the pipe and SMTP one after the other (each path on a fresh
+database), so that all three see the same load on a shared machine; the best round of
+each counts. Rates are given by wall-clock time and by the process's CPU time (the
+SMTP server runs in this process too), since other work on the machine stretches
+wall-clock time unevenly.
 Run: .venv/bin/python bench/mail.py [--rounds 3]
 """
 
@@ -72,29 +76,39 @@ def fresh_app(folder: Path):
     return app, address
 
 
-def floor(messages: list[bytes]) -> float:
+class Timer:
+    """Wall-clock and CPU seconds of a block."""
+
+    def __enter__(self) -> Timer:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+
+
+def floor(messages: list[bytes]) -> tuple[Timer, Counter]:
     parser = BytesParser(policy=policy.default)
-    start = time.perf_counter()
-    for raw in messages:
-        parser.parsebytes(raw)
-    return time.perf_counter() - start
+    with Timer() as timer:
+        for raw in messages:
+            parser.parsebytes(raw)
+    return timer, Counter(parsed=len(messages))
 
 
-def pipe(messages: list[bytes]) -> tuple[float, Counter]:
+def pipe(messages: list[bytes]) -> tuple[Timer, Counter]:
     with tempfile.TemporaryDirectory() as folder:
         app, address = fresh_app(Path(folder))
         from kanban_email_bcc.ingest import ingest_message
 
         outcomes: Counter = Counter()
-        with app.app_context():
-            start = time.perf_counter()
+        with app.app_context(), Timer() as timer:
             for raw in messages:
                 outcomes[ingest_message(raw, via="pipe", recipients=[address]).outcome] += 1
-            elapsed = time.perf_counter() - start
-        return elapsed, outcomes
+        return timer, outcomes
 
 
-def smtp(messages: list[bytes]) -> tuple[float, Counter]:
+def smtp(messages: list[bytes]) -> tuple[Timer, Counter]:
     # On the wire every line ends in CRLF.
     wire = [re.sub(rb"\r?\n", b"\r\n", raw) for raw in messages]
     with tempfile.TemporaryDirectory() as folder:
@@ -104,8 +118,7 @@ def smtp(messages: list[bytes]) -> tuple[float, Counter]:
         server = SmtpServer(app, "127.0.0.1", 0).start()
         outcomes: Counter = Counter()
         try:
-            with smtplib.SMTP("127.0.0.1", server.port, timeout=60) as client:
-                start = time.perf_counter()
+            with smtplib.SMTP("127.0.0.1", server.port, timeout=60) as client, Timer() as timer:
                 for raw in wire:
                     try:
                         client.sendmail("sam@acme.example", [address], raw)
@@ -113,10 +126,9 @@ def smtp(messages: list[bytes]) -> tuple[float, Counter]:
                     except smtplib.SMTPResponseException as exc:
                         outcomes[str(exc.smtp_code)] += 1
                         client.rset()
-                elapsed = time.perf_counter() - start
         finally:
             server.stop()
-        return elapsed, outcomes
+        return timer, outcomes
 
 
 def main() -> None:
@@ -128,21 +140,29 @@ def main() -> None:
     size = sum(map(len, messages))
     print(f"corpus: {n} messages, {size / 1e6:.1f} MB, {args.rounds} rounds (best counts)")
 
-    floor_time = min(floor(messages) for _ in range(args.rounds))
-    pipe_runs = [pipe(messages) for _ in range(args.rounds)]
-    smtp_runs = [smtp(messages) for _ in range(args.rounds)]
-    pipe_time, pipe_outcomes = min(pipe_runs, key=lambda run: run[0])
-    smtp_time, smtp_outcomes = min(smtp_runs, key=lambda run: run[0])
-
-    floor_rate, pipe_rate, smtp_rate = n / floor_time, n / pipe_time, n / smtp_time
-    print(f"floor (email parser alone): {floor_rate:8.1f} msg/s")
-    print(f"pipe  (kanban mail ingest): {pipe_rate:8.1f} msg/s  "
-          f"ratio {pipe_rate / floor_rate:.2f}  outcomes {dict(sorted(pipe_outcomes.items()))}")
-    print(f"smtp  (kanban mail serve):  {smtp_rate:8.1f} msg/s  "
-          f"ratio {smtp_rate / floor_rate:.2f}  replies {dict(sorted(smtp_outcomes.items()))}")
-    for name, rate in (("pipe", pipe_rate), ("smtp", smtp_rate)):
-        verdict = "meets" if rate / floor_rate >= TARGET else "misses"
-        print(f"{name}: {verdict} the target of {TARGET:.0%} of the floor")
+    runs: dict[str, list[tuple[Timer, Counter]]] = {"floor": [], "pipe": [], "smtp": []}
+    for _ in range(args.rounds):
+        for name, path in (("floor", floor), ("pipe", pipe), ("smtp", smtp)):
+            runs[name].append(path(messages))
+    best = {
+        name: (min(t.wall for t, _ in found), min(t.cpu for t, _ in found), found[-1][1])
+        for name, found in runs.items()
+    }
+    floor_wall, floor_cpu, _ = best["floor"]
+    labels = {"floor": "floor (email parser alone)", "pipe": "pipe  (kanban mail ingest)",
+              "smtp": "smtp  (kanban mail serve) "}
+    for name, (wall, cpu, outcomes) in best.items():
+        line = f"{labels[name]}: {n / wall:6.1f} msg/s wall, {n / cpu:6.1f} msg/s CPU"
+        if name != "floor":
+            line += (f"  ratio {floor_wall / wall:.2f} wall, {floor_cpu / cpu:.2f} CPU"
+                     f"  {dict(sorted(outcomes.items()))}")
+        print(line)
+    for name in ("pipe", "smtp"):
+        wall, cpu, _ = best[name]
+        for kind, ratio in (("wall", floor_wall / wall), ("CPU", floor_cpu / cpu)):
+            verdict = "meets" if ratio >= TARGET else "misses"
+            print(f"{name}: {verdict} the target of {TARGET:.0%} of the floor by {kind} time "
+                  f"({ratio:.0%})")
 
 
 if __name__ == "__main__":
