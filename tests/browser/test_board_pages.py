@@ -72,6 +72,13 @@ def test_login_page_passes_axe(page):
     assert axe_violations(page) == []
 
 
+def test_error_page_passes_axe(page):
+    response = page.goto("/no-such-page")
+
+    assert response.status == 404
+    assert axe_violations(page) == []
+
+
 def test_board_page_passes_axe(board_page, sales):
     LeadFactory(title="Overdue", stage=sales.stages[2], priority=2, tags=["urgent"],
                 next_action_date=date(2020, 1, 1))
