@@ -7,6 +7,9 @@ driven by the same bounded pool of keep-alive HTTP clients for a fixed number of
 * web form: POST /f/<slug>.json — validation, duplicate lookup, lead + timeline entry,
   submission record and lifecycle hooks (time trap and rate limits off).
 
+For reference it also times the core's create_lead called directly in one process (no
+HTTP, no plugin): the ceiling any lead source can reach on this machine.
+
 Run: .venv/bin/python bench/webform.py [--requests 4000] [--concurrency 8]
 """
 
@@ -165,6 +168,43 @@ def prepare_webform(tmp: Path) -> dict[str, str]:
     return env
 
 
+CREATE_LEAD_ALONE = """
+import time
+from kanban.app import create_app
+from kanban.extensions import db
+from kanban.models import Pipeline, Stage
+from kanban.services.leads import create_lead
+app = create_app()
+with app.app_context():
+    db.create_all()
+    stage = Stage(name="New", position=0)
+    db.session.add(Pipeline(name="Sales", stages=[stage]))
+    db.session.commit()
+    def one(n):
+        create_lead({"title": f"Visitor {n}", "contact_name": f"Visitor {n}",
+                     "email": f"alone{n}@example.com", "description": "A quote, please."},
+                    user=None, source="web form: Bench", stage=stage,
+                    note="Web form: ...", payload={"web_form": {"n": n}})
+    for n in range(50):
+        one(n)
+    started = time.perf_counter()
+    for n in range(50, 50 + COUNT):
+        one(n)
+    print(COUNT / (time.perf_counter() - started))
+"""
+
+
+def create_lead_alone(tmp: Path, count: int) -> float:
+    """Return how many leads per second the core's create_lead makes in one process, no HTTP."""
+    env = {"KANBAN_INSTANCE_PATH": str(tmp / "instance-alone"),
+           "KANBAN_DATABASE_URL": f"sqlite:///{tmp / 'alone.db'}",
+           "KANBAN_SECRET_KEY": "bench-secret", "KANBAN_PLUGINS": "[]"}
+    result = subprocess.run([PYTHON, "-c", CREATE_LEAD_ALONE.replace("COUNT", str(count))],
+                            env={**os.environ, **env}, check=True, cwd=ROOT,
+                            capture_output=True, text=True)
+    return float(result.stdout.strip().splitlines()[-1])
+
+
 def count_rows(database: Path, table: str) -> int:
     with sqlite3.connect(database) as db:
         return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -196,6 +236,7 @@ def main() -> int:
                         "/hit", args, "floor")
         full = measure("web form", "kanban.app:create_app()", form_env, ROOT,
                        "/f/bench.json", args, "visitor")
+        alone = create_lead_alone(tmp, min(args.requests, 1000))
         stored = count_rows(tmp / "kanban.db", "leads")
         hits = count_rows(tmp / "floor.db", "hits")
     expected = args.requests + args.warmup
@@ -206,6 +247,8 @@ def main() -> int:
     print(f"web form (validate, dedupe, lead + timeline + hooks): {full:8.0f} submissions/s "
           f"({stored}/{expected} leads)")
     print(f"ratio: {full / floor:.2f} of the floor (target: at least 0.50)")
+    print(f"for reference, the core's create_lead alone (one process, no HTTP): {alone:8.0f} "
+          f"leads/s = {alone / floor:.2f} of the floor")
     return 0 if stored == expected and hits == expected else 1
 
 

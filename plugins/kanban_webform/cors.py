@@ -43,9 +43,13 @@ def is_allowed_origin(form: WebForm, origin: str) -> bool:
 
 
 def is_foreign_post(form: WebForm) -> bool:
-    """Tell whether a browser on a site that is not allowed is sending the form."""
+    """Tell whether a browser on a site that is not allowed is sending the form.
+
+    No origin (a program) or "null" (a browser hiding where the visitor is, e.g. under
+    ``Referrer-Policy: no-referrer``) is let through: the other checks still apply.
+    """
     origin = request_origin()
-    return bool(origin) and not is_allowed_origin(form, origin)
+    return origin not in ("", "null") and not is_allowed_origin(form, origin)
 
 
 def add_cors_headers(response: Response, form: WebForm) -> Response:

@@ -237,3 +237,9 @@ def test_html_in_fields_is_escaped_on_the_lead_page(client, contact_form, admin_
     html = admin_client.get(f"/leads/{only_lead().id}").get_data(as_text=True)
     assert "&lt;script&gt;alert(" in html
     assert "<script>alert(" not in html and "<img src=x" not in html
+
+
+def test_form_posted_by_a_browser_that_hides_its_origin_is_stored(client, contact_form):
+    response = post_form(client, ANA, headers={"Origin": "null"})
+    assert response.status_code == 303
+    assert only_lead().title == "Ana Silva · Padaria"
