@@ -141,3 +141,12 @@ def test_card_badges_count_emails_with_one_query(app, seller, address, sales):
 
 def test_navigation_links_to_the_mail_log(seller_client):
     assert 'href="/mail/log"' in seller_client.get("/board").get_data(as_text=True)
+
+
+def test_the_dropbox_panel_speaks_portuguese_to_a_portuguese_speaker(app, seller, address):
+    seller.locale = "pt"
+    db.session.commit()
+
+    page = log_in(app.test_client(), seller).get("/profile").get_data(as_text=True)
+
+    assert "A sua caixa de entrada" in page and "Obter um novo endereço" in page
