@@ -15,9 +15,10 @@ from typing import Any, TypeVar
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Row, bindparam, func, select, update
+from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from kanban.errors import Conflict, MoveRefused, NotFound, ValidationError
@@ -291,24 +292,20 @@ def move_lead(
         if not rank or needs_rebalance(rank):
             rank = _rebalance(stage.id, lead.id, lower)
         moved["from"], moved["to"] = from_stage, stage
+        entry = None
         if stage.id != lead.stage_id:
-            db.session.add(
-                Activity(
-                    lead_id=lead.id,
-                    author_id=user.id if user else None,
-                    kind=ActivityKind.STAGE_CHANGE,
-                    payload={
-                        "from_stage_id": lead.stage_id,
-                        "to_stage_id": stage.id,
-                        "from": from_stage.name,
-                        "to": stage.name,
-                    },
-                )
-            )
-        lead.stage = stage
-        lead.rank = rank
-        lead.updated_at = utcnow()
-        _commit_without_expiring()
+            entry = {
+                "lead_id": lead.id,
+                "author_id": user.id if user else None,
+                "kind": ActivityKind.STAGE_CHANGE.value,
+                "payload": {
+                    "from_stage_id": lead.stage_id,
+                    "to_stage_id": stage.id,
+                    "from": from_stage.name,
+                    "to": stage.name,
+                },
+            }
+        _write_move(lead, stage, rank, entry)
         return lead
 
     lead = _retrying(write)
@@ -317,17 +314,35 @@ def move_lead(
     return lead
 
 
-def _commit_without_expiring() -> None:
-    """Commit, keeping loaded objects: the moved lead holds exactly what was written.
+def _write_move(lead: Lead, stage: Stage, rank: str, entry: dict[str, Any] | None) -> None:
+    """Write the moved lead (and its timeline entry), commit, and keep the lead current.
 
-    Saves reading the lead back for the hooks and the API answer on every drag.
+    A drag is the most frequent write: plain statements skip the ORM's unit of work,
+    the version guard is the same as the ORM's, and the lead is given the values just
+    committed so nothing is read back for the hooks and the API answer.
     """
+    leads = Lead.__table__
+    now, new_version = utcnow(), lead.version + 1
+    written = db.session.execute(
+        update(leads)
+        .where(leads.c.id == lead.id, leads.c.version == lead.version)
+        .values(stage_id=stage.id, rank=rank, updated_at=now, version=new_version)
+    )
+    if written.rowcount != 1:
+        raise StaleDataError(f"lead {lead.id} changed under the move")
+    if entry is not None:
+        db.session.execute(insert(Activity.__table__).values(**entry))
     session = db.session()
     session.expire_on_commit = False
     try:
         session.commit()
     finally:
         session.expire_on_commit = True
+    for name, value in (
+        ("stage_id", stage.id), ("stage", stage), ("rank", rank), ("updated_at", now),
+        ("version", new_version),
+    ):
+        set_committed_value(lead, name, value)
 
 
 class _ColumnChanged(Exception):
