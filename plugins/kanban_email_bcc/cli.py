@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
 
@@ -40,13 +41,16 @@ def serve(host: str, port: int) -> None:
     from kanban_email_bcc.smtp import SmtpServer
 
     server = SmtpServer(current_app._get_current_object(), host, port).start()
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     click.echo(f"Receiving mail on {host}:{server.port} (Ctrl+C to stop)")
     try:
-        threading.Event().wait()
+        stopping.wait()
     except KeyboardInterrupt:
         pass
     finally:
         server.stop()
+    click.echo("Stopped receiving mail.")
 
 
 @mail.command("ingest")
