@@ -7,6 +7,7 @@ Create Date: 2026-11-22 21:50:00.000000
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 revision = '0001_webform'
 down_revision = None
@@ -20,16 +21,16 @@ def upgrade():
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('slug', sa.String(length=60), nullable=False),
     sa.Column('enabled', sa.Boolean(), nullable=False),
-    sa.Column('fields', sa.JSON(), nullable=False),
+    sa.Column('fields', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('stage_id', sa.Integer(), nullable=True),
     sa.Column('owner_rule', sa.String(length=16), nullable=False),
     sa.Column('owner_id', sa.Integer(), nullable=True),
-    sa.Column('round_robin_user_ids', sa.JSON(), nullable=False),
+    sa.Column('round_robin_user_ids', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('round_robin_counter', sa.Integer(), nullable=False),
-    sa.Column('tags', sa.JSON(), nullable=False),
+    sa.Column('tags', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('thank_you_message', sa.Text(), nullable=False),
     sa.Column('redirect_url', sa.String(length=500), nullable=False),
-    sa.Column('allowed_origins', sa.JSON(), nullable=False),
+    sa.Column('allowed_origins', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('duplicate_days', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -44,8 +45,8 @@ def upgrade():
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('lead_id', sa.Integer(), nullable=True),
     sa.Column('spam_reason', sa.String(length=64), nullable=False),
-    sa.Column('values', sa.JSON(), nullable=False),
-    sa.Column('meta', sa.JSON(), nullable=False),
+    sa.Column('values', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('meta', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['form_id'], ['webforms.id'], name=op.f('fk_webform_submissions_form_id_webforms'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['lead_id'], ['leads.id'], name=op.f('fk_webform_submissions_lead_id_leads'), ondelete='SET NULL'),
