@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import String, func, null, select, type_coerce
 
 from kanban.extensions import db
 from kanban.models import Activity, Lead, LeadTag, Priority, Stage, User
@@ -15,7 +16,7 @@ from kanban.services.queries import LeadFilter, filter_leads
 
 # Leads read per query. Rows are read by keyset (id > last id), so memory holds one
 # batch whatever the export's size and no cursor stays open between chunks.
-BATCH = 1000
+BATCH = 2000
 CUSTOM_PREFIX = "custom:"
 PRIORITY_NAMES = {int(p): p.name.lower() for p in Priority}
 
@@ -26,6 +27,7 @@ class Column:
     label: Any  # a lazy string: translated when the header is written
     expression: Any = None  # a SQL column or expression read with the lead
     convert: Callable[[Any], Any] | None = None
+    kind: str = ""  # "date" or "moment": read faster than the ORM type does on SQLite
 
 
 def _date_of(value):
@@ -51,12 +53,12 @@ LEAD_COLUMNS = [
     Column("owner_email", _l("Owner email"), User.email),
     Column("tags", _l("Tags")),
     Column("next_action_kind", _l("Next action kind"), Lead.next_action_kind),
-    Column("next_action_date", _l("Next action date"), Lead.next_action_date),
+    Column("next_action_date", _l("Next action date"), Lead.next_action_date, kind="date"),
     Column("next_action_text", _l("Next action"), Lead.next_action_text),
     Column("last_activity", _l("Last activity date")),
-    Column("created_at", _l("Created"), Lead.created_at),
-    Column("updated_at", _l("Updated"), Lead.updated_at),
-    Column("closed_at", _l("Closed"), Lead.closed_at),
+    Column("created_at", _l("Created"), Lead.created_at, kind="moment"),
+    Column("updated_at", _l("Updated"), Lead.updated_at, kind="moment"),
+    Column("closed_at", _l("Closed"), Lead.closed_at, kind="moment"),
 ]
 COLUMNS_BY_KEY = {column.key: column for column in LEAD_COLUMNS}
 DEFAULT_COLUMNS = [
@@ -64,6 +66,13 @@ DEFAULT_COLUMNS = [
     "stage", "owner", "tags", "status", "next_action_date", "next_action_text",
     "last_activity", "created_at",
 ]
+
+
+def _moment_from_text(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+FAST_TEXT_READERS = {"date": date.fromisoformat, "moment": _moment_from_text}
 
 
 def custom_field_keys(filters: LeadFilter) -> list[str]:
@@ -106,23 +115,30 @@ def header_of(columns: Sequence[Column]) -> list[str]:
 def iter_rows(filters: LeadFilter, columns: Sequence[Column]) -> Iterator[list[Any]]:
     """Yield one list of typed values per lead (numbers, dates, text), oldest lead first."""
     keys = [column.key for column in columns]
-    selected = [Lead.id]
-    places: list[tuple[int, Callable | None] | None] = []
-    for column in columns:
-        if column.expression is not None and column.key != "id":
-            selected.append(column.expression)
-            places.append((len(selected) - 1, column.convert))
-        elif column.key == "id":
-            places.append((0, None))
+    width = len(columns)
+    # One SQL column per export column, in order (NULL where the value comes from
+    # elsewhere), then the lead's id and custom fields: a row is then a slice, not a loop.
+    # SQLite keeps dates as text that SQLAlchemy parses with a regular expression per
+    # value; Python's fromisoformat does the same far faster.
+    as_text = db.session.get_bind().dialect.name == "sqlite"
+    custom = [(index, column.key[len(CUSTOM_PREFIX):]) for index, column in enumerate(columns)
+              if column.key.startswith(CUSTOM_PREFIX)]
+    custom = [(index, name, _plain_key(name)) for index, name in custom]
+    selected = []
+    converters = []
+    for index, column in enumerate(columns):
+        if column.expression is None:
+            selected.append(null())
+        elif as_text and column.kind:
+            selected.append(type_coerce(column.expression, String))
+            converters.append((index, FAST_TEXT_READERS[column.kind]))
         else:
-            places.append(None)
-    custom = [
-        (index, column.key[len(CUSTOM_PREFIX):])
-        for index, column in enumerate(columns) if column.key.startswith(CUSTOM_PREFIX)
-    ]
-    if custom:
-        selected.append(Lead.custom_fields)
-    custom_at = len(selected) - 1
+            selected.append(column.expression)
+        if column.convert is not None:
+            converters.append((index, column.convert))
+    selected.append(Lead.id)
+    for _index, name, plain in custom:
+        selected.append(_custom_value(name, as_text) if plain else Lead.custom_fields)
     statement = select(*selected).join(Stage, Stage.id == Lead.stage_id)
     if {"owner", "owner_email"} & set(keys):
         statement = statement.outerjoin(User, User.id == Lead.owner_id)
@@ -131,38 +147,52 @@ def iter_rows(filters: LeadFilter, columns: Sequence[Column]) -> Iterator[list[A
     activity_at = keys.index("last_activity") if "last_activity" in keys else None
     last_id = 0
     while True:
-        batch = db.session.execute(statement.where(Lead.id > last_id)).all()
+        batch = db.session.connection().execute(statement.where(Lead.id > last_id)).all()
         if not batch:
             return
-        ids = [row[0] for row in batch]
-        tags = _tags_of(ids) if tags_at is not None else {}
-        activity = _last_activity_of(ids) if activity_at is not None else {}
+        ids = [row[width] for row in batch]
+        tags = _tags_of(ids) if tags_at is not None else None
+        activity = _last_activity_of(ids) if activity_at is not None else None
         for row in batch:
-            out: list[Any] = []
-            for place in places:
-                if place is None:
-                    out.append(None)
-                else:
-                    at, convert = place
-                    value = row[at]
-                    out.append(convert(value) if convert is not None and value is not None
-                               else value)
-            if custom:
-                fields = row[custom_at] or {}
-                for index, name in custom:
-                    out[index] = fields.get(name)
-            if tags_at is not None:
-                out[tags_at] = ", ".join(tags.get(row[0], ()))
-            if activity_at is not None:
-                out[activity_at] = activity.get(row[0])
+            out = list(row[:width])
+            for index, convert in converters:
+                if out[index] is not None:
+                    out[index] = convert(out[index])
+            for offset, (index, name, plain) in enumerate(custom, start=width + 1):
+                out[index] = row[offset] if plain else (row[offset] or {}).get(name)
+            if tags is not None:
+                out[tags_at] = ", ".join(tags.get(row[width], ()))
+            if activity is not None:
+                out[activity_at] = activity.get(row[width])
             yield out
         last_id = ids[-1]
+        # Let the batch go before the next is read, so that one batch at most is held.
+        del batch, ids, tags, activity
+
+
+def _plain_key(name: str) -> bool:
+    """Tell whether a custom field's name can be written in an SQLite JSON path."""
+    return '"' not in name and "\\" not in name
+
+
+def _custom_value(name: str, sqlite: bool):
+    """Read one custom field in SQL, so the whole JSON object is never decoded in Python."""
+    if sqlite:
+        return func.json_extract(Lead.custom_fields, f'$."{name}"')
+    return Lead.custom_fields[name]
+
+
+def _among(column, ids: list[int]):
+    """Select ``ids``: by range when they are dense (cheaper than a long IN list)."""
+    if ids[-1] - ids[0] < 2 * len(ids):
+        return column.between(ids[0], ids[-1])
+    return column.in_(ids)
 
 
 def _tags_of(ids: list[int]) -> dict[int, list[str]]:
     tags: dict[int, list[str]] = {}
-    for lead_id, tag in db.session.execute(
-        select(LeadTag.lead_id, LeadTag.tag).where(LeadTag.lead_id.in_(ids))
+    for lead_id, tag in db.session.connection().execute(
+        select(LeadTag.lead_id, LeadTag.tag).where(_among(LeadTag.lead_id, ids))
         .order_by(LeadTag.lead_id, LeadTag.tag)
     ):
         tags.setdefault(lead_id, []).append(tag)
@@ -170,8 +200,8 @@ def _tags_of(ids: list[int]) -> dict[int, list[str]]:
 
 
 def _last_activity_of(ids: list[int]) -> dict[int, Any]:
-    rows = db.session.execute(
+    rows = db.session.connection().execute(
         select(Activity.lead_id, func.max(Activity.created_at))
-        .where(Activity.lead_id.in_(ids)).group_by(Activity.lead_id)
+        .where(_among(Activity.lead_id, ids)).group_by(Activity.lead_id)
     )
     return {lead_id: _date_of(moment) for lead_id, moment in rows}

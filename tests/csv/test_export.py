@@ -219,3 +219,15 @@ def test_exported_leads_match_database_count(member_client, leads):
     response = download(member_client, status="all")
     total = len(db.session.scalars(select(Lead)).all())
     assert len(parse(response.data)) - 1 == total
+
+
+def test_custom_fields_keep_numbers_as_numbers_and_neutralise_text(member_client, pipeline):
+    from tests.factories import LeadFactory
+
+    LeadFactory(title="Scored", stage=pipeline.stages[0],
+                custom_fields={"Score": -5, "Ratio": 2.5, "Note": "=cmd|' /C calc'!A0",
+                               'Odd "key"': "x"})
+    response = download(member_client, columns=["title", "custom:Score", "custom:Ratio",
+                                                "custom:Note", 'custom:Odd "key"',
+                                                "custom:Missing"])
+    assert parse(response.data)[1] == ["Scored", "-5", "2.5", "'=cmd|' /C calc'!A0", "x", ""]
