@@ -8,12 +8,9 @@ import re
 import nh3
 
 _BREAK = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
-_BLOCK_END = re.compile(
-    r"<\s*/\s*(p|div|li|tr|h[1-6]|blockquote|pre|table|ul|ol|section|article|header|footer)\s*>",
-    re.IGNORECASE,
-)
-_BLOCK_START = re.compile(r"<\s*(p|div|tr|h[1-6]|blockquote|table|ul|ol|hr)(\s[^>]*)?/?>",
-                          re.IGNORECASE)
+_PARAGRAPH_END = re.compile(r"<\s*/\s*(p|h[1-6]|blockquote|pre|table|ul|ol)\s*>", re.IGNORECASE)
+_LINE_END = re.compile(r"<\s*/\s*(div|li|tr|section|article|header|footer)\s*>", re.IGNORECASE)
+_BLOCK_START = re.compile(r"<\s*(h[1-6]|blockquote|table|hr)(\s[^>]*)?/?>", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"<\s*li(\s[^>]*)?>", re.IGNORECASE)
 _CELL_END = re.compile(r"<\s*/\s*t[dh]\s*>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
@@ -23,7 +20,8 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 def html_to_text(markup: str) -> str:
     """Return the readable text of an HTML document, one block per line."""
     markup = _BREAK.sub("\n", markup)
-    markup = _BLOCK_END.sub("\n", markup)
+    markup = _PARAGRAPH_END.sub("\n\n", markup)
+    markup = _LINE_END.sub("\n", markup)
     markup = _BLOCK_START.sub("\n", markup)
     markup = _LIST_ITEM.sub("\n- ", markup)
     markup = _CELL_END.sub(" ", markup)

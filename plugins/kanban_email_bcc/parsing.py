@@ -24,6 +24,7 @@ MAX_DEPTH = 10
 MAX_PARTS = 200
 MAX_TEXT = 90_000
 LONG_HEADER = 8_000
+WESTERN = ("cp1252", "latin_1", "iso8859_15")
 _MSGID = re.compile(r"<([^<>\s]+)>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TRACE_HEADERS = {
@@ -163,7 +164,7 @@ def _read(message: Message, depth: int) -> ParsedMail:
         elif content_type == "text/html" and not html:
             html = _decoded_text(part)
     text = plain if plain.strip() else (html_to_text(html) if html else "")
-    parsed.text = _CONTROL.sub("", text.replace("\r\n", "\n"))[:MAX_TEXT]
+    parsed.text = _CONTROL.sub("", text.replace("\r\n", "\n")).strip()[:MAX_TEXT]
     if forwarded_part is not None and depth < 2:
         parsed.forwarded = _read(forwarded_part, depth + 1)
     elif depth == 0:
@@ -390,7 +391,12 @@ def decode_text(data: bytes, charset: str = "") -> str:
             return data.decode(candidate)
         except (LookupError, UnicodeDecodeError, ValueError):
             continue
-    best = from_bytes(data[:200_000]).best() if data else None
-    if best is not None:
-        return str(best)
-    return data.decode("latin-1")
+    matches = list(from_bytes(data[:200_000])) if data else []
+    if not matches:
+        return data.decode("latin-1")
+    # Short Western text fits several code pages equally well; prefer the one mail
+    # clients use most, as they do themselves.
+    least_chaos = min(match.chaos for match in matches)
+    fitting = [match for match in matches if match.chaos == least_chaos]
+    western = [match for match in fitting if match.encoding in WESTERN]
+    return str((western or fitting)[0])
