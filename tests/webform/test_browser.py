@@ -144,3 +144,33 @@ def test_frame_pasted_into_another_website_creates_the_lead(
     fill_and_send(frame, "Rosa Framed", "rosa@padaria.example", "Pão para o café")
     frame.get_by_text("Thank you!").wait_for()
     assert stored_lead("Rosa Framed").source == "web form: Padaria frame"
+
+
+def test_admin_creates_a_form_pastes_its_snippet_elsewhere_and_sees_the_lead(
+    page, live_server, customer_site, pipeline, admin
+):
+    log_in(page, admin.email)
+    page.get_by_role("link", name="Web forms").click()
+    page.get_by_role("link", name="New form").click()
+    page.fill("#name", "Orçamentos")
+    page.fill("#slug", "orcamentos")
+    page.select_option("#stage_id", label="Sales → Contacted")
+    page.fill("#allowed_origins", customer_site.url)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/webforms/*")
+    customer_site.html = customer_page(page.input_value("#embed-snippet"))
+
+    visitor = page.context.browser.new_context()
+    try:
+        site = visitor.new_page()
+        site.goto(customer_site.url + "/orcamento.html")
+        site.wait_for_function("() => document.querySelector('input[name=_ts]').value !== ''")
+        fill_and_send(site, "Beatriz Snippet", "beatriz@example.com", "Orçamento para 3 lojas")
+        site.wait_for_url(f"{live_server.url}/f/orcamentos/thanks")
+    finally:
+        visitor.close()
+
+    page.goto("/board")
+    assert page.get_by_text("Beatriz Snippet").first.is_visible()
+    lead = stored_lead("Beatriz Snippet")
+    assert (lead.stage.name, lead.source) == ("Contacted", "web form: Orçamentos")
