@@ -91,3 +91,14 @@ def test_limits_are_shared_through_redis_between_workers(app_config, tmp_path):
         with instance.app_context():
             db.engine.dispose()
     assert statuses == [201, 201, 201] and blocked == 429
+
+
+def test_an_allowed_site_can_read_that_it_was_rate_limited(client, pipeline):
+    WebFormFactory(slug="quote", stage=pipeline.stages[0], allowed_origins=["https://a.example"])
+    for i in range(3):
+        send(client, "198.51.100.7", slug="quote", email=f"b{i}@example.com")
+    response = client.post("/f/quote.json", json=ANA, headers={"Origin": "https://a.example"},
+                           environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert response.status_code == 429
+    assert response.get_json()["error"]["code"] == "too_many_requests"
+    assert response.headers["Access-Control-Allow-Origin"] == "https://a.example"

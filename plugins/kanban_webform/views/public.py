@@ -72,11 +72,15 @@ def limited(view):
     return view
 
 
-def load_form(slug: str) -> WebForm:
-    """Return the enabled form with this slug, or answer 404."""
-    form = db.session.scalars(
+def find_form(slug: str) -> WebForm | None:
+    return db.session.scalars(
         select(WebForm).options(joinedload(WebForm.stage)).where(WebForm.slug == slug)
     ).first()
+
+
+def load_form(slug: str) -> WebForm:
+    """Return the enabled form with this slug, or answer 404."""
+    form = find_form(slug)
     if form is None or not form.enabled:
         abort(404)
     # A submission commits several times; detached, the settings are read only once.
@@ -98,6 +102,9 @@ def limit_body_size():
 @bp.after_request
 def public_headers(response: Response) -> Response:
     form = g.get("webform")
+    if form is None and request.endpoint in JSON_ENDPOINTS and request.headers.get("Origin"):
+        # Refused before the view ran (e.g. 429): the allowed site may still read why.
+        form = find_form((request.view_args or {}).get("slug", ""))
     if form is None:
         return response
     if request.endpoint in JSON_ENDPOINTS:
