@@ -150,3 +150,17 @@ def test_the_dropbox_panel_speaks_portuguese_to_a_portuguese_speaker(app, seller
     page = log_in(app.test_client(), seller).get("/profile").get_data(as_text=True)
 
     assert "A sua caixa de entrada" in page and "Obter um novo endereço" in page
+
+
+def test_timeline_entry_shows_direction_subject_from_to_and_body(seller_client, address, sales):
+    result = ingest_message(build_mail(subject="Terms", body="Net 30 is fine."), via="pipe",
+                            recipients=[address])
+
+    page = seller_client.get(f"/leads/{result.lead_id}").get_data(as_text=True)
+    entry = page[page.index('class="entry-email"'):]
+    entry = entry[:entry.index("</li>")]
+
+    assert "sent: <strong>Terms</strong>" in entry
+    assert "From Sam Seller &lt;sam@acme.test&gt;" in entry
+    assert "To Paula Prospect &lt;paula@prospect.example&gt;" in entry
+    assert "Net 30 is fine." in entry
