@@ -1,16 +1,20 @@
 """The JSON API under /api/v1."""
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, request
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-@bp.url_value_preprocessor
-def refuse_impossible_ids(endpoint: str | None, values: dict | None) -> None:
-    """Answer 404 for an id no row can have, before it reaches the database."""
+@bp.before_request
+def refuse_impossible_ids() -> None:
+    """Answer 404 for an id no row can have, before it reaches the database.
+
+    It runs after the login check, so a caller without a login still gets 401 first.
+    """
     from kanban.api.helpers import MAX_ID
 
-    if any(name.endswith("_id") and value > MAX_ID for name, value in (values or {}).items()):
+    ids = (request.view_args or {}).items()
+    if any(name.endswith("_id") and value > MAX_ID for name, value in ids):
         abort(404)
 
 

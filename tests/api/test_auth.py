@@ -126,3 +126,7 @@ def test_revoked_token_on_a_write_is_401(client, member, pipeline):
     response = client.post("/api/v1/leads", json={"title": "A"},
                            headers={"Authorization": f"Bearer {secret}"})
     assert_error(response, 401, "unauthorized")
+
+
+def test_no_login_is_401_even_for_an_impossible_id(client, pipeline):
+    assert_error(client.get("/api/v1/leads/99999999999999"), 401, "unauthorized")
