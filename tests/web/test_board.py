@@ -519,3 +519,24 @@ def test_lost_dialog_offers_the_configured_reasons(app, member_client, pipeline)
     assert 'value="Too expensive"' in html
     assert 'value="Went quiet"' in html
     assert '<dialog id="lost-dialog"' in html
+
+
+def test_totals_endpoint_counts_only_the_filtered_leads(member_client, pipeline):
+    LeadFactory(stage=pipeline.stages[0], priority=2, value=Decimal("300"))
+    LeadFactory(stage=pipeline.stages[0], priority=1, value=Decimal("50"))
+
+    data = member_client.get(f"/board/totals?pipeline_id={pipeline.id}&priority=high").get_json()
+
+    assert data["columns"] == {str(pipeline.stages[0].id): {"count": 1, "total": "€300.00"}}
+
+
+def test_board_of_all_leads_lets_open_cards_move_and_marks_closed_ones(member_client, pipeline):
+    LeadFactory(title="Open one", stage=pipeline.stages[0])
+    LeadFactory(title="Lost one", stage=pipeline.stages[0], status="lost", lost_reason="Price")
+
+    html = member_client.get("/board?status=all").text
+
+    assert sorted(card_titles(html)) == ["Lost one", "Open one"]
+    assert html.count('<li class="card is-closed"') == 1
+    assert '<span class="badge badge-status">Lost</span>' in html
+    assert "data-movable" in html
