@@ -131,13 +131,18 @@ def main() -> None:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True
 
-        floor = floor_rate(db_path, total)
         export_once(client, {"stage_id": new.id}, small, trace=False)  # warm up
-        rate, _peak = export_once(client, {}, total, trace=False)
+        # Best of three, taken in turns, so that other work on the machine weighs the same
+        # on the floor and on the export.
+        floors, rates = [], []
+        for _attempt in range(3):
+            floors.append(floor_rate(db_path, total))
+            rates.append(export_once(client, {}, total, trace=False)[0])
+        floor, rate = max(floors), max(rates)
         _rate, peak_small = export_once(client, {"stage_id": new.id}, small, trace=True)
         _rate, peak_total = export_once(client, {}, total, trace=True)
-        print(f"Export floor (csv module from a sqlite3 cursor): {floor:,.0f} rows/s")
-        print(f"Export (Excel preset, streamed through the view): {rate:,.0f} rows/s "
+        print(f"Export floor (csv module from a sqlite3 cursor, best of 3): {floor:,.0f} rows/s")
+        print(f"Export (Excel preset, streamed through the view, best of 3): {rate:,.0f} rows/s "
               f"= {rate / floor:.0%} of the floor")
         print(f"Export peak memory (tracemalloc): {small:,} leads {peak_small / 1e6:.2f} MB, "
               f"{total:,} leads {peak_total / 1e6:.2f} MB")

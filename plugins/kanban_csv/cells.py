@@ -27,9 +27,9 @@ def restore(text: str) -> str:
 def iso(value: date | datetime) -> str:
     """Write a date or a moment in ISO 8601 (moments in UTC, to the second)."""
     if isinstance(value, datetime):
-        if value.tzinfo is not None:
+        if value.tzinfo is not None and value.utcoffset():
             value = value.astimezone(UTC)
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return value.isoformat(timespec="seconds")[:19] + "Z"
     return value.isoformat()
 
 
@@ -48,13 +48,15 @@ def cell_writer(decimal_comma: bool = False):
         kind = type(value)
         if kind is str:
             return "'" + value if value and value[0] in FORMULA_STARTS else value
+        if kind is Decimal:  # amounts: the most common value that is not text
+            return format(value, "f").replace(".", ",") if decimal_comma else format(value, "f")
         if value is None:
             return ""
         if kind is bool:
             return "true" if value else "false"
         if kind is int:
             return str(value)
-        if kind is Decimal or kind is float:
+        if kind is float:
             return number(value)
         if isinstance(value, date):
             return iso(value)

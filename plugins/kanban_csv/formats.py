@@ -17,6 +17,7 @@ from kanban_csv.cells import FORMULA_STARTS, cell_writer
 # Rows per chunk handed to the response: big enough to keep the per-chunk cost small,
 # small enough that memory does not depend on the export's size.
 CHUNK_ROWS = 500
+FORMULA_FIRST = frozenset(FORMULA_STARTS)
 
 
 def uses_decimal_comma(locale: str | None) -> bool:
@@ -46,7 +47,8 @@ def write_delimited(
     for row in rows:
         # Most cells are plain text: skip the call for them (the export's hot loop).
         writer.writerow([
-            value if type(value) is str and value[:1] not in FORMULA_STARTS else convert(value)
+            value if type(value) is str and value[:1] not in FORMULA_FIRST
+            else "" if value is None else convert(value)
             for value in row
         ])
         count += 1
