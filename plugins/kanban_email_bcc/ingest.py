@@ -84,6 +84,17 @@ def ingest_message(
         parse_error = str(exc)
     except Exception as exc:  # a parser bug must not lose the message
         parse_error = f"The message could not be read ({type(exc).__name__}: {exc})"
+    try:
+        return _ingest_parsed(raw, parsed, parse_error, via, recipients, mail_from)
+    except Exception as exc:  # the database may be down: the sender must try again
+        db.session.rollback()
+        log.exception("Ingesting a message failed")
+        return _finish(IngestResult(FAILED, f"storage failed ({type(exc).__name__})"), via,
+                       parsed)
+
+
+def _ingest_parsed(raw: bytes, parsed: ParsedMail | None, parse_error: str, via: str,
+                   recipients: Sequence[str] | None, mail_from: str | None) -> IngestResult:
     addresses = list(recipients) if recipients is not None else (
         parsed.header_recipients if parsed else []
     )

@@ -30,7 +30,11 @@ class DropboxHandler:
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
                           address: str, rcpt_options: list[str]) -> str:
         loop = asyncio.get_running_loop()
-        known = await loop.run_in_executor(None, self._is_known, address)
+        try:
+            known = await loop.run_in_executor(None, self._is_known, address)
+        except Exception:  # the database may be down: the sender must try again
+            log.exception("Checking a dropbox address failed")
+            return "451 4.3.0 The dropbox cannot be checked now; please try again later"
         if not known:
             return "550 5.1.1 No such dropbox: copy the address from your profile page"
         envelope.rcpt_tos.append(address)

@@ -234,3 +234,32 @@ def test_webhook_unknown_dropbox_is_404(client, address):
     response = post_mail(client, build_mail(), recipient="dropbox+zzz@crm.example.test")
 
     assert response.status_code == 404 and response.json["outcome"] == "rejected"
+
+
+def test_smtp_answers_451_at_rcpt_when_the_dropbox_cannot_be_checked(smtp, address,
+                                                                     monkeypatch):
+    import kanban_email_bcc.smtp as smtp_module
+
+    def broken(addresses):
+        raise RuntimeError("database is down")
+
+    monkeypatch.setattr(smtp_module, "find_dropbox", broken)
+
+    with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+        send(smtp, [address], build_mail())
+
+    assert refused.value.recipients[address][0] == 451
+
+
+def test_pipe_exits_75_when_the_database_is_down_before_storing(runner, address,
+                                                                 monkeypatch):
+    import kanban_email_bcc.ingest as ingest
+
+    def broken(addresses):
+        raise RuntimeError("database is down")
+
+    monkeypatch.setattr(ingest, "find_dropbox", broken)
+
+    result = runner.invoke(args=["mail", "ingest", "--recipient", address], input=build_mail())
+
+    assert result.exit_code == 75
