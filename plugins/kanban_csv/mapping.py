@@ -38,7 +38,7 @@ SYNONYMS = {
                      "nome", "nome completo", "contato", "contacto", "pessoa de contato",
                      "nominativo", "referente", "persona di contatto", "nombre",
                      "nombre completo", "persona de contacto", "имя", "фио", "контакт",
-                     "контактное лицо", "клиент"],
+                     "контактное лицо", "клиент", "nome do contacto", "nome do contato"],
     "first_name": ["first name", "firstname", "given name", "primeiro nome", "nome proprio",
                    "nome di battesimo", "nombre de pila"],
     "last_name": ["last name", "lastname", "surname", "family name", "sobrenome", "apelido",
@@ -80,7 +80,9 @@ SYNONYMS = {
                          "следующий шаг"],
     # Columns of an export that say where a lead stood, not what to create.
     IGNORE: ["lead id", "id", "stage", "status", "created", "updated", "closed",
-             "last activity date", "lost reason", "next action kind", "pipeline"],
+             "last activity date", "lost reason", "next action kind", "pipeline",
+             "id do lead", "etapa", "estado", "criado", "atualizado", "fechado",
+             "data da última atividade", "motivo da perda", "tipo da próxima ação"],
 }
 
 
@@ -91,7 +93,7 @@ def normalise(header: str) -> str:
 
 
 GUESSES = {normalise(word): target for target, words in SYNONYMS.items() for word in words}
-GUESSES[normalise("owner email")] = "owner"
+GUESSES[normalise("owner email")] = GUESSES[normalise("email do responsável")] = "owner"
 
 
 def guess_mapping(header: list[str]) -> list[str]:

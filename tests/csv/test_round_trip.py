@@ -46,3 +46,24 @@ def test_exported_leads_import_back_as_the_same_leads(member_client, runner, lea
     assert result.exit_code == 0, result.output
     assert "Created: 6. Duplicates: 0. Invalid: 0." in result.output
     assert snapshot() == before
+
+
+def test_an_export_with_portuguese_headers_imports_back(member_client, runner, leads, pipeline,
+                                                         tmp_path):
+    before = snapshot()
+    columns = [c.key for c in LEAD_COLUMNS] + ["custom:Budget", "custom:How did you hear"]
+    response = member_client.get(
+        "/csv/export/download", headers={"Accept-Language": "pt"},
+        query_string={"format": "excel", "status": "all", "columns": columns})
+    header = response.data.decode("utf-8-sig").split("\r\n")[0]
+    assert header.startswith("Id do lead;Título;Nome do contacto;Empresa;Email;Telefone;Valor")
+    path = tmp_path / "leads.csv"
+    path.write_bytes(response.data)
+    for lead in db.session.scalars(select(Lead)).all():
+        db.session.delete(lead)
+    db.session.commit()
+
+    result = runner.invoke(args=["import", str(path), "--stage", "New"])
+
+    assert result.exit_code == 0, result.output
+    assert snapshot() == before
