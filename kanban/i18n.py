@@ -10,13 +10,18 @@ from flask_login import current_user
 
 from kanban.extensions import babel
 
+# Babel's plain "pt" formats money and dates as in Brazil; the catalogue is Portugal's, so its
+# numbers and dates are too ("1 500,00 €", "31/03/2026"). Translations still load from "pt".
+REGIONAL_LOCALES = {"pt": "pt_PT"}
+
 
 def select_locale() -> str | None:
     languages = current_app.config["LANGUAGES"]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
-        return current_user.locale
+        return REGIONAL_LOCALES.get(current_user.locale, current_user.locale)
     if request:
-        return request.accept_languages.best_match(languages)
+        language = request.accept_languages.best_match(languages)
+        return REGIONAL_LOCALES.get(language, language)
     return None
 
 

@@ -49,7 +49,7 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def inject_common() -> dict[str, Any]:
         return {
-            "current_locale": str(get_locale() or "en"),
+            "current_locale": get_locale().language if get_locale() else "en",
             "today": date.today(),
             "current_user": current_user,
         }
