@@ -558,6 +558,8 @@ def close_lead(
     _check_version(lead, version)
     if not lead.is_open:
         raise Conflict(_("This lead is already closed."), **_column_state(lead, lead.stage))
+    # Closing takes a card off the board: drops next to it wait, as for a move.
+    _lock_columns([lead.stage_id])
     lead.status = status
     lead.lost_reason = reason if status == LeadStatus.LOST else ""
     lead.closed_at = lead.updated_at = utcnow()
@@ -583,6 +585,7 @@ def reopen_lead(lead: Lead, *, user: User | None, version: int | None = None) ->
     if lead.is_open:
         return lead
     previous = lead.status
+    _lock_columns([lead.stage_id])
     lead.status = LeadStatus.OPEN
     lead.lost_reason = ""
     lead.closed_at = None
@@ -606,6 +609,7 @@ def delete_lead(lead: Lead, *, user: User | None) -> None:
     if user is not None:
         require(user, "lead.delete")
     lead_id, title = lead.id, lead.title
+    _lock_columns([lead.stage_id])
     db.session.delete(lead)
     db.session.commit()
     fire_event("kanban_lead_deleted", lead_id=lead_id, title=title, user=user)
