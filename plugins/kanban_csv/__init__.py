@@ -6,10 +6,11 @@ from pathlib import Path
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from kanban import hookimpl
 from kanban.permissions import can
-from kanban.ui import NavItem, ToolbarItem
+from kanban.ui import LeadSource, NavItem, ToolbarItem
 
 HERE = Path(__file__).resolve().parent
 
@@ -44,6 +45,11 @@ def kanban_register_export_formats():
     from kanban_csv.formats import builtin_formats
 
     return builtin_formats()
+
+
+@hookimpl
+def kanban_register_lead_sources():
+    return [LeadSource("import", _l("Imported list"))]
 
 
 @hookimpl

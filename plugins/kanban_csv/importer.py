@@ -24,7 +24,7 @@ from kanban.ranking import rank_between
 from kanban.services.lead_input import clean_lead_data
 from kanban_csv.cells import restore
 from kanban_csv.mapping import CUSTOM, IGNORE, TARGETS
-from kanban_csv.reading import Table
+from kanban_csv.reading import CsvProblem, Table
 
 BATCH_SIZE = 500
 WRITE_ATTEMPTS = 3
@@ -222,35 +222,63 @@ def run_import(
     if user is not None:
         require(user, "lead.create")
     report = ImportReport(dry_run=dry_run)
-    reader = RowReader(table, settings)
-    existing = ContactIndex.of_existing_leads()
-    in_file = ContactIndex()
-    ask_plugins = _duplicate_question()
-    owners = cycle(settings.owner_ids) if settings.owner_ids else None
+    sorter = _RowSorter(
+        reader=RowReader(table, settings),
+        existing=ContactIndex.of_existing_leads(),
+        in_file=ContactIndex(),
+        ask_plugins=_duplicate_question(),
+        owners=cycle(settings.owner_ids) if settings.owner_ids else None,
+        default_currency=current_app.config["DEFAULT_CURRENCY"],
+    )
     pending: list[tuple[int, dict[str, Any]]] = []
-    default_currency = current_app.config["DEFAULT_CURRENCY"]
-    for line, cells in table.rows():
+    try:
+        for line, cells in table.rows():
+            sorter.sort(line, cells, pending, report)
+            if len(pending) == BATCH_SIZE and not _flush(pending, settings, user, report,
+                                                         dry_run):
+                return report
+            if progress is not None:
+                progress(1)
+    except CsvProblem as problem:
+        # The file broke off halfway (a wrong byte, a runaway quote): keep what was saved.
+        pending.clear()
+        report.failure = problem.message + " " + _(
+            "Rows before it were checked and, unless this was a check, imported in batches; "
+            "import the fixed file again and they will be reported as duplicates.")
+        return report
+    _flush(pending, settings, user, report, dry_run)
+    return report
+
+
+@dataclass
+class _RowSorter:
+    """Sort rows into invalid, duplicate, or pending (to be created)."""
+
+    reader: RowReader
+    existing: ContactIndex
+    in_file: ContactIndex
+    ask_plugins: Any
+    owners: Any
+    default_currency: str
+
+    def sort(self, line: int, cells: list[str], pending: list, report: ImportReport) -> None:
         report.rows += 1
-        values, errors = reader.read(cells)
+        values, errors = self.reader.read(cells)
         if errors:
             report.invalid += 1
             for column, reason in errors.items():
                 report.rejected.append(Rejected(line, "invalid", column, reason, cells))
-        elif duplicate := _find_duplicate(values, existing, in_file, ask_plugins):
+            return
+        duplicate = _find_duplicate(values, self.existing, self.in_file, self.ask_plugins)
+        if duplicate:
             report.duplicates += 1
             report.rejected.append(Rejected(line, "duplicate", duplicate[0], duplicate[1], cells))
-        else:
-            in_file.add(values.get("email", ""), values.get("phone", ""), line)
-            values.setdefault("currency", default_currency)
-            if owners is not None and "owner_id" not in values:
-                values["owner_id"] = next(owners)
-            pending.append((line, values))
-        if len(pending) == BATCH_SIZE and not _flush(pending, settings, user, report, dry_run):
-            return report
-        if progress is not None:
-            progress(1)
-    _flush(pending, settings, user, report, dry_run)
-    return report
+            return
+        self.in_file.add(values.get("email", ""), values.get("phone", ""), line)
+        values.setdefault("currency", self.default_currency)
+        if self.owners is not None and "owner_id" not in values:
+            values["owner_id"] = next(self.owners)
+        pending.append((line, values))
 
 
 def _find_duplicate(values, existing, in_file, ask_plugins) -> tuple[str, str] | None:

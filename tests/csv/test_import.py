@@ -228,3 +228,23 @@ def test_imported_leads_go_below_the_cards_already_in_the_stage(tmp_path, pipeli
     run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=False)
     titles = db.session.scalars(select(Lead.title).order_by(Lead.rank)).all()
     assert titles == ["Already here", "Acme", "Beta"]
+
+
+def test_a_file_that_breaks_off_halfway_keeps_the_saved_batches_and_says_why(
+        tmp_path, pipeline, monkeypatch):
+    monkeypatch.setattr(importer, "BATCH_SIZE", 100)
+    good = "".join(f"Shop {i},s{i}@x.pt\n" for i in range(6000)).encode()  # past the sample
+    path = tmp_path / "broken.csv"
+    path.write_bytes(b"Company,Email\n" + good + "Café Olé,ole@x.es\n".encode("cp1252"))
+    table = open_table(path)
+    report = run_import(table, settings_for(table, pipeline.stages[0]), user=None,
+                        dry_run=False)
+    assert report.failure.startswith("Part of the file is not in utf-8.")
+    assert lead_count() == report.created
+    assert report.created % 100 == 0 and report.created > 0
+
+
+def test_imported_lists_are_a_known_lead_source(app):
+    from kanban.services.sources import lead_sources
+
+    assert "import" in [source.key for source in lead_sources()]
