@@ -21,7 +21,13 @@ from kanban_email_bcc import matching
 from kanban_email_bcc.dropbox import dropbox_domain, find_dropbox, team_domains
 from kanban_email_bcc.ingestion_log import quarantine, record
 from kanban_email_bcc.models import MailAttachment, MailMessage
-from kanban_email_bcc.parsing import Address, ParsedMail, UnreadableMail, parse_message
+from kanban_email_bcc.parsing import (
+    Address,
+    ParsedMail,
+    UnreadableMail,
+    parse_message,
+    peek,
+)
 
 log = logging.getLogger(__name__)
 NO_OUTSIDE_ADDRESS = ("no outside address to match: every sender and recipient is a team "
@@ -76,6 +82,10 @@ def ingest_message(
     """
     if len(raw) > max_message_bytes():
         return _finish(IngestResult(REJECTED, f"too large ({len(raw)} bytes)"), via)
+    if recipients is not None:
+        duplicate = _known_duplicate(raw, recipients, via)
+        if duplicate is not None:
+            return duplicate
     parsed: ParsedMail | None = None
     parse_error = ""
     try:
@@ -91,6 +101,22 @@ def ingest_message(
         log.exception("Ingesting a message failed")
         return _finish(IngestResult(FAILED, f"storage failed ({type(exc).__name__})"), via,
                        parsed)
+
+
+def _known_duplicate(raw: bytes, recipients: Sequence[str], via: str) -> IngestResult | None:
+    """Answer a redelivery of a stored message from its headers alone, without parsing it."""
+    try:
+        dropbox, _token = find_dropbox(list(recipients))
+        if dropbox is None:
+            return None
+        peeked = peek(raw)
+        existing = _existing(dedupe_key(peeked))
+        if existing is None or existing.status != STORED:
+            return None
+        return _finish(_duplicate(existing), via, peeked, dropbox.user_id)
+    except Exception:  # the full path below decides, and reports any failure
+        db.session.rollback()
+        return None
 
 
 def _ingest_parsed(raw: bytes, parsed: ParsedMail | None, parse_error: str, via: str,

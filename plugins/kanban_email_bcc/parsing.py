@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from email import policy
 from email.header import decode_header, make_header
 from email.message import Message
-from email.parser import BytesParser
+from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
 from charset_normalizer import from_bytes
@@ -25,6 +25,7 @@ MAX_PARTS = 200
 MAX_TEXT = 90_000
 LONG_HEADER = 8_000
 WESTERN = ("cp1252", "latin_1", "iso8859_15")
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
 _MSGID = re.compile(r"<([^<>\s]+)>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TRACE_HEADERS = {
@@ -104,6 +105,19 @@ def parse_message(raw: bytes) -> ParsedMail:
         for _, address in _addresses(message, name, every=True)
     ] + [address for _, address in parsed.to + parsed.cc + _addresses(message, "Bcc")]
     return parsed
+
+
+def peek(raw: bytes) -> ParsedMail:
+    """Read only the Message-ID and Subject, without parsing the body (for a duplicate)."""
+    end = _HEAD_END.search(raw)
+    head = raw[:end.end()] if end else raw
+    try:
+        headers = BytesHeaderParser(policy=policy.compat32).parsebytes(head)
+        message_id = _first_id(_raw_header(headers, "Message-ID"))
+        subject = _raw_header(headers, "Subject")[:255]
+    except Exception:
+        message_id = subject = ""
+    return ParsedMail(message_id=message_id, subject=subject, content_hash=content_hash(raw))
 
 
 def content_hash(raw: bytes) -> str:

@@ -303,3 +303,31 @@ def test_attachments_are_recorded_with_name_type_and_size(app, address, sales):
     [email] = emails_on(db.session.get(Lead, result.lead_id))
     assert email.payload["attachments"][0] == {"name": "a.pdf", "type": "application/pdf",
                                                "size": 5}
+
+
+def test_redelivery_of_a_stored_message_is_answered_from_its_headers(address, sales,
+                                                                     monkeypatch):
+    import kanban_email_bcc.ingest as ingest_module
+
+    raw = build_mail(message_id="<again@acme.test>", subject="Again")
+    first = ingest_message(raw, via="smtp", recipients=[address])
+
+    def parse_again(raw):
+        raise AssertionError("a known duplicate is parsed again")
+
+    monkeypatch.setattr(ingest_module, "parse_message", parse_again)
+    second = ingest_message(raw, via="pipe", recipients=[address])
+
+    assert (second.outcome, second.lead_id) == ("duplicate", first.lead_id)
+    entry = db.session.scalars(select(IngestionEntry).order_by(IngestionEntry.id.desc())).first()
+    assert (entry.outcome, entry.subject, entry.message_id) == ("duplicate", "Again",
+                                                                "again@acme.test")
+
+
+def test_unknown_dropbox_is_rejected_even_for_a_known_message(address, sales):
+    raw = build_mail(message_id="<known@acme.test>")
+    ingest_message(raw, via="smtp", recipients=[address])
+
+    result = ingest_message(raw, via="pipe", recipients=["dropbox+bad@crm.example.test"])
+
+    assert result.outcome == "rejected"
