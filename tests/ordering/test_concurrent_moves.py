@@ -21,8 +21,15 @@ from kanban import ranking
 from kanban.auth.tokens import create_token
 from kanban.errors import Conflict, ValidationError
 from kanban.extensions import db
-from kanban.models import Lead, Role
-from kanban.services.leads import column_order, create_lead, move_lead
+from kanban.models import Lead, LeadStatus, Role
+from kanban.services.leads import (
+    close_lead,
+    column_order,
+    create_lead,
+    get_lead,
+    move_lead,
+    reopen_lead,
+)
 from tests.factories import PipelineFactory, UserFactory
 from tests.ordering.servers import serve
 
@@ -37,6 +44,7 @@ class Drag:
     after_id: int | None
     before_id: int | None
     order_at_commit: list[int] = field(default_factory=list)
+    open_at_commit: list[int] = field(default_factory=list)
     accepted: bool = False
 
 
@@ -137,13 +145,20 @@ def replay(board: Board, drags: list[Drag]) -> dict[int, list[int]]:
 
 
 def lands_where_asked(drag: Drag) -> bool:
+    """Right below ``after_id``, right above ``before_id`` (the next open card when both)."""
     order = drag.order_at_commit
     at = order.index(drag.lead_id)
-    if drag.after_id is not None and (at == 0 or order[at - 1] != drag.after_id):
-        return False
-    if drag.before_id is not None and (at + 1 >= len(order) or order[at + 1] != drag.before_id):
-        return False
-    return drag.after_id is not None or drag.before_id is not None or at == len(order) - 1
+    if drag.after_id is not None:
+        if at == 0 or order[at - 1] != drag.after_id:
+            return False
+        if drag.before_id is not None:
+            visible = drag.open_at_commit
+            below = visible.index(drag.lead_id) + 1
+            return below < len(visible) and visible[below] == drag.before_id
+        return True
+    if drag.before_id is not None:
+        return at + 1 < len(order) and order[at + 1] == drag.before_id
+    return at == len(order) - 1
 
 
 @pytest.fixture
@@ -161,11 +176,11 @@ def commit_log(app):
         if drag is None:
             return
         session.flush()
-        drag.order_at_commit = list(
-            session.scalars(
-                select(Lead.id).where(Lead.stage_id == drag.stage_id).order_by(Lead.rank)
-            )
-        )
+        rows = session.execute(
+            select(Lead.id, Lead.status).where(Lead.stage_id == drag.stage_id).order_by(Lead.rank)
+        ).all()
+        drag.order_at_commit = [row.id for row in rows]
+        drag.open_at_commit = [row.id for row in rows if row.status == LeadStatus.OPEN]
         with guard:
             log.append(drag)
 
@@ -182,6 +197,9 @@ def drag_in_thread(app, board: Board, seed: int, failures: list[str]) -> None:
             lead_id = rng.choice(board.lead_ids)
             stale = lead_id in known and rng.random() < 0.3
             version = known[lead_id] if stale else current_version(lead_id)
+            if rng.random() < 0.15:
+                close_or_reopen(lead_id, version, failures)
+                continue
             drag = choose_drag(rng, board, lead_id)
             db.session.info["drag"] = drag
             try:
@@ -198,6 +216,21 @@ def drag_in_thread(app, board: Board, seed: int, failures: list[str]) -> None:
                 db.session.rollback()
             finally:
                 db.session.info.pop("drag", None)
+
+
+def close_or_reopen(lead_id: int, version: int, failures: list[str]) -> None:
+    """Close an open card as won, or put a closed one back: both keep its place."""
+    try:
+        lead = get_lead(lead_id)
+        if lead.is_open:
+            close_lead(lead, "won", user=None, version=version)
+        else:
+            reopen_lead(lead, user=None, version=version)
+    except (Conflict, ValidationError):
+        db.session.rollback()
+    except Exception as exc:  # noqa: BLE001 - any other outcome is the bug sought
+        failures.append(f"{type(exc).__name__}: {exc}")
+        db.session.rollback()
 
 
 def test_drags_from_many_threads_keep_every_card_in_place(app, commit_log, monkeypatch):
@@ -220,7 +253,14 @@ def test_drags_from_many_threads_keep_every_card_in_place(app, commit_log, monke
     assert [drag for drag in accepted if not lands_where_asked(drag)] == []
     assert_board_intact(board)
     expected = replay(board, accepted)
-    assert {sid: column_order(sid) for sid in board.stage_ids} == expected
+    assert {sid: full_order(sid) for sid in board.stage_ids} == expected
+
+
+def full_order(stage_id: int) -> list[int]:
+    """Every card of the stage top to bottom, closed ones in the place they keep."""
+    return list(
+        db.session.scalars(select(Lead.id).where(Lead.stage_id == stage_id).order_by(Lead.rank))
+    )
 
 
 def test_drag_with_a_stale_version_after_a_colleague_moved_the_card_is_refused(app):
