@@ -5,6 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalogue (extractors know this name); it is translated when shown."""
+    return message
+
+
 class DefaultConfig:
     SECRET_KEY: str | None = None  # taken from the instance folder when not set
     SQLALCHEMY_DATABASE_URI: str | None = None  # SQLite in the instance folder when not set
@@ -36,7 +41,9 @@ class DefaultConfig:
     DISABLED_PLUGINS: list[str] = []
     PLUGINS_STRICT = False  # raise instead of logging when a plugin fails
 
-    LOST_REASONS = ["Price", "Chose a competitor", "No budget", "No answer", "Timing"]
+    LOST_REASONS = [
+        N_("Price"), N_("Chose a competitor"), N_("No budget"), N_("No answer"), N_("Timing")
+    ]
     BOARD_PAGE_SIZE = 40
     API_PAGE_SIZE = 50
     API_MAX_PAGE_SIZE = 500

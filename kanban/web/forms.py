@@ -131,7 +131,7 @@ def stage_choices(pipelines: Iterable[Pipeline]) -> list[SelectChoice]:
 
 def lost_reason_choices(reasons: Iterable[str]) -> list[SelectChoice]:
     """Return the lost-reason options: none chosen yet, then the configured reasons."""
-    return [SelectChoice("", _l("Choose a reason"))] + [SelectChoice(r, r) for r in reasons]
+    return [SelectChoice("", _l("Choose a reason"))] + [SelectChoice(r, _l(r)) for r in reasons]
 
 
 def with_ids(form: FlaskForm, prefix: str) -> FlaskForm:

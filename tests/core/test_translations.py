@@ -181,3 +181,12 @@ def test_money_stays_english_for_an_english_profile(app, pipeline):
     page = client.get(f"/leads/{lead.id}", headers={"Accept-Language": "pt"}).text
     assert "€1,500.00" in page
     assert "Próxima ação" not in page
+
+
+def test_lost_reasons_read_in_portuguese_but_keep_their_configured_value(pt_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    board = pt_client.get("/board").text
+    lead_page = pt_client.get(f"/leads/{lead.id}").text
+    assert 'value="Price"> Preço' in board
+    assert '<option value="Price">Preço</option>' in lead_page
+    assert not re.search(r">\s*Chose a competitor\s*<", board + lead_page)
