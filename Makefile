@@ -32,7 +32,7 @@ $(VENV)/.installed-test: pyproject.toml
 # Compile every gettext catalogue (core and plugins) next to its .po file.
 translations: $(VENV)/.installed
 	@for dir in kanban/translations plugins/*/translations; do \
-		if [ -d "$$dir" ]; then $(BIN)/pybabel compile --use-fuzzy -q -d "$$dir" || exit 1; fi; \
+		if [ -d "$$dir" ]; then $(BIN)/pybabel -q compile --use-fuzzy -d "$$dir" || exit 1; fi; \
 	done
 
 # Browser tests serve SortableJS and axe-core from copies taken from the npm registry.
