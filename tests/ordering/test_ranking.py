@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from kanban.extensions import db
 from kanban.models import Lead
@@ -139,3 +139,21 @@ def test_keys_compare_the_same_in_the_database_as_in_python(app):
         )
     )
     assert below_a0v == {key for key in MIXED_CASE_KEYS if key < "a0V"}
+
+
+def test_rank_column_compares_bytes_whatever_the_server_locale(app, backend):
+    # A server whose default locale sorts "a0" before "Zz" must not change the board.
+    if backend == "postgresql":
+        collation = db.session.scalar(
+            text(
+                "SELECT collation_name FROM information_schema.columns "
+                "WHERE table_name = 'leads' AND column_name = 'rank'"
+            )
+        )
+        assert collation == "C"
+    else:
+        table_sql = db.session.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'leads'"))
+        rank_definition = next(
+            line for line in table_sql.splitlines() if line.strip().startswith("rank ")
+        )
+        assert "COLLATE" not in rank_definition.upper()  # SQLite's default BINARY order
