@@ -13,9 +13,9 @@ from kanban.extensions import db
 from kanban.models import Activity, Lead, LeadTag, Priority, Stage, User
 from kanban.services.queries import LeadFilter, filter_leads
 
-# Leads read per query. Rows are read by keyset (id > last id), so memory holds one
-# batch whatever the export's size and no cursor stays open between chunks.
-BATCH = 2000
+# Leads read at a time from one streaming query, so that memory holds one batch
+# whatever the export's size; tags and last activity are read per batch.
+BATCH = 1000
 CUSTOM_PREFIX = "custom:"
 PRIORITY_NAMES = {int(p): p.name.lower() for p in Priority}
 
@@ -142,32 +142,33 @@ def iter_rows(filters: LeadFilter, columns: Sequence[Column]) -> Iterator[list[A
     statement = select(*selected).join(Stage, Stage.id == Lead.stage_id)
     if {"owner", "owner_email"} & set(keys):
         statement = statement.outerjoin(User, User.id == Lead.owner_id)
-    statement = filter_leads(filters, statement).order_by(Lead.id).limit(BATCH)
+    statement = filter_leads(filters, statement).order_by(Lead.id).execution_options(
+        yield_per=BATCH  # a server-side cursor on PostgreSQL, stepwise fetches on SQLite
+    )
     tags_at = keys.index("tags") if "tags" in keys else None
     activity_at = keys.index("last_activity") if "last_activity" in keys else None
-    last_id = 0
-    while True:
-        batch = db.session.connection().execute(statement.where(Lead.id > last_id)).all()
-        if not batch:
-            return
-        ids = [row[width] for row in batch]
-        tags = _tags_of(ids) if tags_at is not None else None
-        activity = _last_activity_of(ids, as_text) if activity_at is not None else None
-        for row in batch:
-            out = list(row[:width])
-            for index, convert in converters:
-                if out[index] is not None:
-                    out[index] = convert(out[index])
-            for offset, (index, name, plain) in enumerate(custom, start=width + 1):
-                out[index] = row[offset] if plain else (row[offset] or {}).get(name)
-            if tags is not None:
-                out[tags_at] = ", ".join(tags.get(row[width], ()))
-            if activity is not None:
-                out[activity_at] = activity.get(row[width])
-            yield out
-        last_id = ids[-1]
-        # Let the batch go before the next is read, so that one batch at most is held.
-        del batch, ids, tags, activity
+    result = db.session.connection().execute(statement)
+    try:
+        for batch in result.partitions():
+            ids = [row[width] for row in batch]
+            tags = _tags_of(ids) if tags_at is not None else None
+            activity = _last_activity_of(ids, as_text) if activity_at is not None else None
+            for row in batch:
+                out = list(row[:width])
+                for index, convert in converters:
+                    if out[index] is not None:
+                        out[index] = convert(out[index])
+                for offset, (index, name, plain) in enumerate(custom, start=width + 1):
+                    out[index] = row[offset] if plain else (row[offset] or {}).get(name)
+                if tags is not None:
+                    out[tags_at] = ", ".join(tags.get(row[width], ()))
+                if activity is not None:
+                    out[activity_at] = activity.get(row[width])
+                yield out
+            # Let the batch go before the next is read, so that one batch at most is held.
+            del batch, ids, tags, activity
+    finally:
+        result.close()  # also when the person cancels the download halfway
 
 
 def _plain_key(name: str) -> bool:
