@@ -21,8 +21,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from kanban.auth import csrf_exempt
 from kanban.errors import ValidationError
-from kanban.extensions import db
+from kanban.extensions import csrf, db
 from kanban.models import Pipeline, User
 from kanban.models.base import utcnow
 from kanban.permissions import require
@@ -78,10 +79,14 @@ def import_start():
 
 
 @bp.post("/import")
+@csrf_exempt  # checked below, once the upload limit is raised for this view
 def import_upload():
     require(current_user, "lead.create")
-    # The app's limit is small; an import may be large, so this view sets its own.
+    # The app's limit is small; an import may be large, so this view sets its own before
+    # anything reads the body (the usual CSRF check would read it with the small limit).
     request.max_content_length = max_bytes()
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return start_page(_("Choose a CSV file to upload."), 400)

@@ -145,3 +145,17 @@ def test_navigation_links_to_the_import_page(member_client, pipeline):
     page = member_client.get("/csv/import")
     assert page.status_code == 200
     assert re.search(r'<a href="/csv/import"[^>]*>Import</a>', page.text)
+
+
+@pytest.mark.parametrize("with_token, status", [(True, 302), (False, 400)])
+def test_large_upload_passes_the_csrf_check_only_with_its_token(app, member, pipeline,
+                                                                with_token, status):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = log_in(app.test_client(), member)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/csv/import").text)[1]
+    content = b"Company,Email\n" + b"".join(b"Shop %d,s%d@x.pt\n" % (i, i)
+                                             for i in range(200_000))
+    assert len(content) > app.config["MAX_CONTENT_LENGTH"]
+    form = {"csrf_token": token} if with_token else {}
+    response = upload(client, content, **form)
+    assert response.status_code == status
