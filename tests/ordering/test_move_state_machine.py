@@ -221,7 +221,7 @@ def test_random_drags_keep_every_card_where_people_put_it(app, backend, monkeypa
         BoardMachine,
         settings=settings(
             # PostgreSQL answers each of the thousands of statements over a socket.
-            max_examples=30 if backend == "sqlite" else 12,
+            max_examples=30 if backend == "sqlite" else 10,
             stateful_step_count=30,
             deadline=None,
             database=None,
