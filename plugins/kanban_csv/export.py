@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, func, null, select, type_coerce
+from sqlalchemy import String, func, null, select, true, type_coerce
 
 from kanban.extensions import db
 from kanban.models import Activity, Lead, LeadTag, Priority, Stage, User
@@ -80,18 +80,13 @@ def _in_iso_8601(expression, kind: str):
 
 def custom_field_keys(filters: LeadFilter) -> list[str]:
     """Return the custom-field names found on the filtered leads (web forms add these)."""
-    keys: dict[str, None] = {}
-    last_id = 0
-    while True:
-        rows = db.session.execute(
-            filter_leads(filters, select(Lead.id, Lead.custom_fields))
-            .where(Lead.id > last_id).order_by(Lead.id).limit(BATCH)
-        ).all()
-        if not rows:
-            return sorted(keys, key=str.lower)
-        for row in rows:
-            keys.update(dict.fromkeys(row.custom_fields or {}))
-        last_id = rows[-1].id
+    if db.session.get_bind().dialect.name == "sqlite":
+        each = func.json_each(Lead.custom_fields).table_valued("key")
+    else:
+        each = func.jsonb_object_keys(Lead.custom_fields).table_valued("key").render_derived()
+    statement = select(each.c.key).select_from(Lead).join(each, true()).distinct()
+    keys = db.session.scalars(filter_leads(filters, statement))
+    return sorted((key for key in keys if isinstance(key, str)), key=str.lower)
 
 
 def resolve_columns(keys: Sequence[str]) -> list[Column]:
