@@ -263,3 +263,21 @@ def test_pipe_exits_75_when_the_database_is_down_before_storing(runner, address,
     result = runner.invoke(args=["mail", "ingest", "--recipient", address], input=build_mail())
 
     assert result.exit_code == 75
+
+
+def test_webhook_refuses_an_oversized_message_with_413(app, client, address):
+    app.config["EMAIL_BCC_MAX_MESSAGE_BYTES"] = 2000
+
+    response = post_mail(client, build_mail(body="a line of text\n" * 400), recipient=address)
+
+    assert response.status_code == 413
+    assert email_count() == 0
+
+
+def test_pipe_refuses_an_oversized_message_with_exit_65(app, runner, address):
+    app.config["EMAIL_BCC_MAX_MESSAGE_BYTES"] = 2000
+
+    result = runner.invoke(args=["mail", "ingest", "--recipient", address],
+                           input=build_mail(body="a line of text\n" * 400))
+
+    assert result.exit_code == 65 and "too large" in result.output
