@@ -41,7 +41,8 @@ class Lead(db.Model):
         # Two leads never share a place in a column; concurrent moves into the same
         # gap are caught here and retried by the move service.
         UniqueConstraint("stage_id", "rank", name="uq_leads_stage_rank"),
-        Index("ix_leads_status_stage", "status", "stage_id"),
+        # Covers the board's column totals (count and sum per stage and currency).
+        Index("ix_leads_board_totals", "status", "stage_id", "currency", "value"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
