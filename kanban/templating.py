@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask, current_app
-from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import format_currency, format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 
 from kanban.permissions import can
@@ -42,8 +42,16 @@ def moment(value: datetime | None, style: str = "medium") -> str:
     return format_datetime(value, style) if value else ""
 
 
+def lost_reason(text: str | None) -> str:
+    """Show a stored lost reason with its configured part ("Price: ...") in the reader's words."""
+    chosen, separator, written = (text or "").partition(": ")
+    if chosen in current_app.config["LOST_REASONS"]:
+        return gettext(chosen) + separator + written
+    return text or ""
+
+
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters.update(money=money, day=day, moment=moment)
+    app.jinja_env.filters.update(money=money, day=day, moment=moment, lost_reason=lost_reason)
     app.jinja_env.globals.update(slot=slot, can=can, card_badges=card_badges)
 
     @app.context_processor

@@ -14,6 +14,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from kanban.services.leads import close_lead
 from tests.conftest import log_in
 from tests.factories import LeadFactory, UserFactory
 
@@ -190,3 +191,16 @@ def test_lost_reasons_read_in_portuguese_but_keep_their_configured_value(pt_clie
     assert 'value="Price"> Preço' in board
     assert '<option value="Price">Preço</option>' in lead_page
     assert not re.search(r">\s*Chose a competitor\s*<", board + lead_page)
+
+
+def test_a_lost_leads_chosen_reason_reads_in_portuguese_and_the_written_one_as_typed(
+    pt_client, pipeline
+):
+    chosen = LeadFactory(stage=pipeline.stages[0])
+    own = LeadFactory(stage=pipeline.stages[0])
+    close_lead(chosen, "lost", lost_reason="Price: 20% too dear", user=None)
+    close_lead(own, "lost", lost_reason="Price war: <b>gone</b>", user=None)
+    chosen_page = pt_client.get(f"/leads/{chosen.id}").text
+    own_page = pt_client.get(f"/leads/{own.id}").text
+    assert chosen_page.count("Preço: 20% too dear") == 2  # the status line and the timeline
+    assert own_page.count("Price war: &lt;b&gt;gone&lt;/b&gt;") == 2
