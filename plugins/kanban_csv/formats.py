@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Any
 
 from babel.core import Locale, UnknownLocaleError
@@ -43,21 +44,26 @@ def write_delimited(
     if bom:
         buffer.write("\ufeff")
     writer.writerow([convert(name) for name in header])
-    count = 0
-    for row in rows:
+    rows = iter(rows)
+    formula_first = FORMULA_FIRST
+    while True:
         # Most cells are plain text: skip the call for them (the export's hot loop).
-        writer.writerow([
-            value if type(value) is str and value[:1] not in FORMULA_FIRST
-            else "" if value is None else convert(value)
-            for value in row
-        ])
-        count += 1
-        if count == CHUNK_ROWS:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            count = 0
-    yield buffer.getvalue()
+        chunk = [
+            [
+                value if type(value) is str and value[:1] not in formula_first
+                else "" if value is None else convert(value)
+                for value in row
+            ]
+            for row in islice(rows, CHUNK_ROWS)
+        ]
+        if not chunk:
+            break
+        writer.writerows(chunk)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
 def render_excel(header, rows, options) -> Iterator[str]:
