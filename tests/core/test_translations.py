@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +16,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.support import Translations
 
 from kanban.services.leads import close_lead
 from tests.conftest import log_in
@@ -111,6 +115,17 @@ def test_catalogue_holds_every_message_the_sources_use(path):
     known = {m.id[0] if isinstance(m.id, tuple) else m.id for m in catalog}
     missing = {msgid: where for msgid, where in extracted_messages().items() if msgid not in known}
     assert missing == {}, "run pybabel extract and update (see the Makefile), then translate"
+
+
+def test_the_makefiles_compile_command_builds_the_catalogues(tmp_path):
+    makefile = (ROOT / "Makefile").read_text()
+    arguments = re.search(r'\$\(BIN\)/pybabel ([^"]*)"\$\$dir"', makefile).group(1).split()
+    pybabel = Path(sys.executable).with_name("pybabel")
+    folder = tmp_path / "translations"
+    shutil.copytree(CATALOGUES, folder, ignore=shutil.ignore_patterns("*.mo"))
+    subprocess.run([str(pybabel), *arguments, str(folder)], check=True)
+    assert Translations.load(str(folder), ["pt"]).gettext("Board") == "Quadro"
+    assert Translations.load(str(folder), ["en"]).gettext("Board") == "Board"
 
 
 # Pages in Portuguese ---------------------------------------------------------------------
