@@ -140,6 +140,8 @@ def iter_rows(filters: LeadFilter, columns: Sequence[Column]) -> Iterator[list[A
     statement = filter_leads(filters, statement).order_by(Lead.id).execution_options(
         yield_per=BATCH  # a server-side cursor on PostgreSQL, stepwise fetches on SQLite
     )
+    custom_at = [(index, offset, name, plain)
+                 for offset, (index, name, plain) in enumerate(custom, start=width + 1)]
     tags_at = keys.index("tags") if "tags" in keys else None
     activity_at = keys.index("last_activity") if "last_activity" in keys else None
     result = db.session.connection().execute(statement)
@@ -153,7 +155,7 @@ def iter_rows(filters: LeadFilter, columns: Sequence[Column]) -> Iterator[list[A
                 for index, convert in converters:
                     if out[index] is not None:
                         out[index] = convert(out[index])
-                for offset, (index, name, plain) in enumerate(custom, start=width + 1):
+                for index, offset, name, plain in custom_at:
                     out[index] = row[offset] if plain else (row[offset] or {}).get(name)
                 if tags is not None:
                     out[tags_at] = ", ".join(tags.get(row[width], ()))
