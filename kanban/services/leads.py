@@ -8,7 +8,7 @@ such as a web form, and skips the permission check (views must check first).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -466,13 +466,21 @@ def _rebalance(stage_id: int, moving_id: int | None, lower: str | None) -> str:
     order.insert(position, moving_id or 0)
     keys = evenly_spaced(len(order))
     free = order[position]
-    _rewrite_ranks([(i, key) for i, key in zip(order, keys, strict=True) if i != free])
+    # The moving lead is parked too: its old key may be one of the fresh ones.
+    _rewrite_ranks(
+        [(i, key) for i, key in zip(order, keys, strict=True) if i != free],
+        also_park=(moving_id,) if moving_id else (),
+    )
     return keys[position]
 
 
-def _rewrite_ranks(ranks: list[tuple[int, str]]) -> None:
-    """Write new keys for some leads of one column, in two passes that never collide."""
-    if not ranks:
+def _rewrite_ranks(ranks: list[tuple[int, str]], *, also_park: Iterable[int] = ()) -> None:
+    """Write new keys for some leads of one column, in two passes that never collide.
+
+    Every lead first moves to a parking key of its own (so do ``also_park``), then
+    to its new key.
+    """
+    if not ranks and not also_park:
         return
     table = Lead.__table__
     stmt = (
@@ -481,8 +489,10 @@ def _rewrite_ranks(ranks: list[tuple[int, str]]) -> None:
     # Old keys may be anything (a hand-edited column), so the parking keys carry a
     # random part as well as the id.
     parking = f"~{secrets.token_hex(8)}~"
-    db.session.execute(stmt, [{"lead_id": i, "key": f"{parking}{i}"} for i, _key in ranks])
-    db.session.execute(stmt, [{"lead_id": i, "key": key} for i, key in ranks])
+    parked = [i for i, _key in ranks] + list(also_park)
+    db.session.execute(stmt, [{"lead_id": i, "key": f"{parking}{i}"} for i in parked])
+    if ranks:
+        db.session.execute(stmt, [{"lead_id": i, "key": key} for i, key in ranks])
 
 
 def column_order(stage_id: int) -> list[int]:

@@ -235,7 +235,7 @@ def close_or_reopen(lead_id: int, version: int, failures: list[str]) -> None:
 
 def test_drags_from_many_threads_keep_every_card_in_place(app, commit_log, monkeypatch):
     # Short keys make busy gaps rebalance the column while others drag into it.
-    monkeypatch.setattr(ranking, "MAX_RANK_LENGTH", 3)
+    monkeypatch.setattr(ranking, "MAX_RANK_LENGTH", 2)
     board = make_board()
     failures: list[str] = []
     threads = [
