@@ -231,3 +231,16 @@ def test_custom_fields_keep_numbers_as_numbers_and_neutralise_text(member_client
                                                 "custom:Note", 'custom:Odd "key"',
                                                 "custom:Missing"])
     assert parse(response.data)[1] == ["Scored", "-5", "2.5", "'=cmd|' /C calc'!A0", "x", ""]
+
+
+def test_export_page_offers_every_lead_instead_of_the_filtered_ones(member_client, leads,
+                                                                  pipeline):
+    page = member_client.get(f"/csv/export?pipeline_id={pipeline.id}&tag=fair").text
+    link = re.search(r'<a href="([^"]+)">Export every lead instead', page)[1]
+    everything = member_client.get(link.replace("&amp;", "&")).text
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">',
+                             everything))
+    hidden.pop("csrf_token", None)  # the logout form's
+    assert hidden == {"status": "all"}
+    response = download(member_client, columns=["id"], **hidden)
+    assert len(parse(response.data)) - 1 == len(leads)
