@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, func, null, select, true, type_coerce
+from sqlalchemy import String, case, func, null, select, true, type_coerce
 
 from kanban.extensions import db
 from kanban.models import Activity, Lead, LeadTag, Priority, Stage, User
@@ -26,7 +27,7 @@ class Column:
     label: Any  # a lazy string: translated when the header is written
     expression: Any = None  # a SQL column or expression read with the lead
     convert: Callable[[Any], Any] | None = None
-    kind: str = ""  # "date" or "moment": formatted by SQLite itself
+    kind: str = ""  # "amount", "date" or "moment": read as text on SQLite (faster)
 
 
 def _date_of(value):
@@ -40,7 +41,7 @@ LEAD_COLUMNS = [
     Column("company", _l("Company"), Lead.company),
     Column("email", _l("Email"), Lead.email),
     Column("phone", _l("Phone"), Lead.phone),
-    Column("value", _l("Value"), Lead.value),
+    Column("value", _l("Value"), Lead.value, kind="amount"),
     Column("currency", _l("Currency"), Lead.currency),
     Column("source", _l("Source"), Lead.source),
     Column("priority", _l("Priority"), Lead.priority, PRIORITY_NAMES.get),
@@ -125,6 +126,12 @@ def iter_rows(filters: LeadFilter, columns: Sequence[Column]) -> Iterator[list[A
     for index, column in enumerate(columns):
         if column.expression is None:
             selected.append(null())
+        elif as_text and column.kind == "amount":
+            # SQLAlchemy's Decimal conversion is the dearest step of an export on SQLite;
+            # reading the amount as text and making the Decimal here costs a third of it.
+            selected.append(case((column.expression.is_(None), None),
+                                 else_=func.printf("%.2f", column.expression)))
+            converters.append((index, Decimal))
         elif as_text and column.kind:
             selected.append(_in_iso_8601(column.expression, column.kind))
         else:

@@ -9,7 +9,7 @@ from flask import Response, abort, render_template, request, stream_with_context
 from flask_babel import get_locale
 
 from kanban.extensions import db
-from kanban.models import Pipeline, User
+from kanban.models import Pipeline, Stage, User
 from kanban.plugins import collect
 from kanban.services.queries import LeadFilter
 from kanban.ui import ExportFormat
@@ -49,6 +49,7 @@ def export_page():
         filter_args=filters.to_args(),
         pipeline=pipeline,
         owner=db.session.get(User, filters.owner_id) if filters.owner_id else None,
+        stage=db.session.get(Stage, filters.stage_id) if filters.stage_id else None,
         columns=LEAD_COLUMNS,
         custom_keys=custom_keys,
         custom_prefix=CUSTOM_PREFIX,

@@ -244,3 +244,11 @@ def test_export_page_offers_every_lead_instead_of_the_filtered_ones(member_clien
     assert hidden == {"status": "all"}
     response = download(member_client, columns=["id"], **hidden)
     assert len(parse(response.data)) - 1 == len(leads)
+
+
+def test_export_page_names_the_filters_in_words(member_client, leads, pipeline, member):
+    page = member_client.get("/csv/export", query_string={
+        "pipeline_id": pipeline.id, "stage_id": pipeline.stages[1].id, "owner_id": member.id,
+        "tag": "fair"}).text
+    for badge in ("pipeline: Sales", "stage: Contacted", f"owner: {member.name}", "tag: fair"):
+        assert f'<span class="badge">{badge}</span>' in page
