@@ -87,7 +87,6 @@ def delete_lead(lead_id: int):
 @bp.post(LEAD + "/move")
 def move_lead(lead_id: int):
     data = json_body()
-    lead_service.get_lead(lead_id)
     lead = lead_service.move_lead(
         lead_id,
         stage_id=int_field(data, "stage_id", required=True, is_id=True),

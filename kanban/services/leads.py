@@ -46,17 +46,22 @@ CLOSED_STATUSES = (LeadStatus.WON, LeadStatus.LOST, LeadStatus.CANCELLED)
 
 def get_lead(lead_id: int) -> Lead:
     """Return the lead or raise NotFound."""
-    lead = db.session.get(Lead, lead_id)
+    lead = db.session.get(Lead, lead_id) if _is_id(lead_id) else None
     if lead is None:
         raise NotFound(_("Lead #%(id)s does not exist (it may have been deleted).", id=lead_id))
     return lead
 
 
+MAX_ID = 2**31 - 1  # the largest id an INTEGER primary key holds on every database
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
 def get_stage(stage_id: Any, field: str = "stage_id") -> Stage:
     """Return the stage or raise ValidationError naming ``field``."""
-    stage = None
-    if isinstance(stage_id, int) and not isinstance(stage_id, bool):
-        stage = db.session.get(Stage, stage_id)
+    stage = db.session.get(Stage, stage_id) if _is_id(stage_id) else None
     if stage is None:
         raise ValidationError(
             _("There is no such stage."), fields={field: _("Choose an existing stage.")}
@@ -199,8 +204,8 @@ def add_note(
         lead_id=lead.id,
         author_id=user.id if user else None,
         kind=str(kind),
-        body=body.strip(),
-        payload=payload or {},
+        body=_without_nul(body).strip(),
+        payload=_without_nul(payload or {}),
         created_at=created_at or utcnow(),
     )
     db.session.add(activity)
@@ -556,7 +561,7 @@ def close_lead(
             _("Close a lead as won, lost or cancelled."),
             fields={"status": _("Use won, lost or cancelled.")},
         )
-    reason = (lost_reason or "").strip() if isinstance(lost_reason, str) else ""
+    reason = _without_nul(lost_reason or "").strip() if isinstance(lost_reason, str) else ""
     if status == LeadStatus.LOST and not reason:
         raise ValidationError(
             _("Say why the lead was lost."), fields={"lost_reason": _("A reason is needed.")}
@@ -698,4 +703,15 @@ def _jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, date | datetime):
         return value.isoformat()
+    return value
+
+
+def _without_nul(value: Any) -> Any:
+    """Drop NUL characters, which PostgreSQL cannot store in text (mail bodies carry some)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(item) for item in value]
     return value

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from kanban import hookimpl
-from kanban.errors import Conflict, PermissionDenied, ValidationError
+from kanban.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from kanban.extensions import db
 from kanban.models import Activity, Lead, LeadStatus
 from kanban.services import leads as service
@@ -255,3 +255,21 @@ def test_public_source_creates_a_lead_without_a_user(pipeline, recorder):
     lead = service.create_lead({"title": "From the site"}, user=None, source="web form: Contact")
     assert lead.owner_id is None
     assert recorder.events == [("created", lead.id, "web form: Contact")]
+
+
+def test_impossible_ids_are_not_found_rather_than_crashing(app):
+    for lead_id in (0, -1, 2**63, "7", None):
+        with pytest.raises(NotFound):
+            service.get_lead(lead_id)
+    with pytest.raises(ValidationError):
+        service.get_stage(2**63)
+
+
+def test_nul_characters_never_reach_the_database(pipeline, member):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    note = service.add_note(lead, "mail\x00body", user=member, payload={"subject": "a\x00b"})
+    service.close_lead(lead, "lost", user=member, lost_reason="Price\x00")
+    db.session.expire_all()
+    assert db.session.get(Activity, note.id).body == "mailbody"
+    assert db.session.get(Activity, note.id).payload == {"subject": "ab"}
+    assert db.session.get(Lead, lead.id).lost_reason == "Price"
