@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from kanban.extensions import db
 from kanban.models import ApiToken, User
@@ -42,7 +43,9 @@ def user_from_bearer(header: str) -> User | None:
     if scheme.lower() != "bearer" or not secret.strip():
         return None
     token = db.session.scalars(
-        select(ApiToken).where(ApiToken.token_hash == _digest(secret.strip()))
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))  # one statement per API request, not two
+        .where(ApiToken.token_hash == _digest(secret.strip()))
     ).first()
     if token is None or token.is_revoked or not token.user.active:
         return None
