@@ -122,7 +122,7 @@ def create_lead(
                 payload={"event": "created", "source": values["source"], **(payload or {})},
             )
         )
-        db.session.commit()
+        _commit_without_expiring()
         return lead
 
     lead = _retrying(write)
@@ -337,17 +337,23 @@ def _write_move(lead: Lead, stage: Stage, rank: str, entry: dict[str, Any] | Non
         raise StaleDataError(f"lead {lead.id} changed under the move")
     if entry is not None:
         db.session.execute(insert(Activity.__table__).values(**entry))
+    _commit_without_expiring()
+    for name, value in (
+        ("stage_id", stage.id), ("stage", stage), ("rank", rank), ("updated_at", now),
+        ("version", new_version),
+    ):
+        set_committed_value(lead, name, value)
+
+
+def _commit_without_expiring() -> None:
+    """Commit, keeping the objects' values: they are what was just written, so the hooks
+    and the answer need not read them back."""
     session = db.session()
     session.expire_on_commit = False
     try:
         session.commit()
     finally:
         session.expire_on_commit = True
-    for name, value in (
-        ("stage_id", stage.id), ("stage", stage), ("rank", rank), ("updated_at", now),
-        ("version", new_version),
-    ):
-        set_committed_value(lead, name, value)
 
 
 class _ColumnChanged(Exception):
