@@ -113,15 +113,11 @@ def create_lead(
         lead.tags = tags
         db.session.add(lead)
         db.session.flush()
-        db.session.add(
-            Activity(
-                lead_id=lead.id,
-                author_id=user.id if user else None,
-                kind=ActivityKind.SYSTEM,
-                body=note or _("Lead created (%(source)s)", source=values["source"]),
-                payload={"event": "created", "source": values["source"], **(payload or {})},
-            )
-        )
+        db.session.add(_timeline_entry(
+            lead, user, kind=ActivityKind.SYSTEM,
+            body=note or _("Lead created (%(source)s)", source=values["source"]),
+            payload={"event": "created", "source": values["source"], **(payload or {})},
+        ))
         _commit_without_expiring()
         return lead
 
@@ -165,13 +161,7 @@ def update_lead(
         return lead
     lead.updated_at = utcnow()
     db.session.add(
-        Activity(
-            lead_id=lead.id,
-            author_id=user.id if user else None,
-            kind=ActivityKind.EDIT,
-            body="",
-            payload={"changes": changes},
-        )
+        _timeline_entry(lead, user, kind=ActivityKind.EDIT, payload={"changes": changes})
     )
     _commit_or_conflict(lead)
     fire_event("kanban_lead_updated", lead=lead, changes=changes, user=user)
@@ -584,15 +574,10 @@ def close_lead(
     lead.status = status
     lead.lost_reason = reason if status == LeadStatus.LOST else ""
     lead.closed_at = lead.updated_at = utcnow()
-    db.session.add(
-        Activity(
-            lead_id=lead.id,
-            author_id=user.id if user else None,
-            kind=ActivityKind.SYSTEM,
-            body=reason,
-            payload={"event": "closed", "status": status, "lost_reason": lead.lost_reason},
-        )
-    )
+    db.session.add(_timeline_entry(
+        lead, user, kind=ActivityKind.SYSTEM, body=reason,
+        payload={"event": "closed", "status": status, "lost_reason": lead.lost_reason},
+    ))
     _commit_or_conflict(lead)
     fire_event("kanban_lead_closed", lead=lead, status=status, user=user)
     return lead
@@ -612,14 +597,10 @@ def reopen_lead(lead: Lead, *, user: User | None, version: int | None = None) ->
     lead.closed_at = None
     lead.next_action_kind = NextActionKind.TODO
     lead.updated_at = utcnow()
-    db.session.add(
-        Activity(
-            lead_id=lead.id,
-            author_id=user.id if user else None,
-            kind=ActivityKind.SYSTEM,
-            payload={"event": "reopened", "previous_status": previous},
-        )
-    )
+    db.session.add(_timeline_entry(
+        lead, user, kind=ActivityKind.SYSTEM,
+        payload={"event": "reopened", "previous_status": previous},
+    ))
     _commit_or_conflict(lead)
     fire_event("kanban_lead_reopened", lead=lead, user=user)
     return lead
@@ -721,3 +702,7 @@ def _without_nul(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_without_nul(item) for item in value]
     return value
+
+
+def _timeline_entry(lead: Lead, user: User | None, **values: Any) -> Activity:
+    return Activity(lead_id=lead.id, author_id=user.id if user else None, **values)
