@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, inspect, text
 
 from kanban.app import create_app
 from kanban.extensions import db
@@ -61,6 +61,8 @@ def plugins() -> list[str]:
 def app_config(backend, tmp_path, request, plugins) -> dict:
     if backend == "postgresql":
         url = request.getfixturevalue("postgres_url")
+        # Whatever app a test builds on this database, the next test starts empty.
+        request.addfinalizer(lambda: empty_postgres_database(url))
     else:
         url = f"sqlite:///{tmp_path / 'kanban.db'}"
     return {
@@ -97,11 +99,21 @@ def app(app_config, backend, tmp_path) -> Iterator[Flask]:
         db.create_all()
         yield application
         db.session.remove()
-        if backend == "postgresql":
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as connection:
-                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+
+
+def empty_postgres_database(url: str) -> None:
+    """Remove every row (and reset ids) in the test run's PostgreSQL database."""
+    engine = create_engine(url)
+    try:
+        tables = inspect(engine).get_table_names()
+        if tables:
+            with engine.begin() as connection:
+                connection.execute(text("SET LOCAL lock_timeout = '10s'"))
+                names = ", ".join(f'"{name}"' for name in tables)
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture

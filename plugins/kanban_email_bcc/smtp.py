@@ -92,10 +92,14 @@ class SmtpServer:
             return SMTP(handler, data_size_limit=limit, enable_SMTPUTF8=True,
                         hostname=self.app.config.get("EMAIL_BCC_DOMAIN") or None, loop=loop)
 
-        self._server = loop.run_until_complete(loop.create_server(factory, self.host, self.port))
-        self.port = self._server.sockets[0].getsockname()[1]
         self._thread = threading.Thread(target=loop.run_forever, name="kanban-smtp", daemon=True)
         self._thread.start()
+        # Open the socket from the server's own thread: the calling thread may already run
+        # an event loop of its own (a browser driver, an async test runner).
+        self._server = asyncio.run_coroutine_threadsafe(
+            loop.create_server(factory, self.host, self.port), loop
+        ).result(timeout=10)
+        self.port = self._server.sockets[0].getsockname()[1]
         return self
 
     def stop(self) -> None:
