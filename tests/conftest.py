@@ -197,3 +197,17 @@ def pytest_sessionstart(session):
 DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests serve the app from SQLite only: leave out their PostgreSQL copies."""
+    on_postgres = [
+        item for item in items
+        if "live_server" in getattr(item, "fixturenames", ())
+        and getattr(item, "callspec", None) is not None
+        and item.callspec.params.get("backend") == "postgresql"
+    ]
+    if on_postgres:
+        config.hook.pytest_deselected(items=on_postgres)
+        dropped = set(on_postgres)
+        items[:] = [item for item in items if item not in dropped]
