@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select, text
 
 from kanban.app import create_app
@@ -77,10 +76,10 @@ def test_create_token_for_an_unknown_person_fails_clearly(runner):
     assert "no user with the email" in result.output
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(app, backend):
-    if backend != "sqlite":
-        pytest.skip("SQLite settings")
-    with db.engine.connect() as connection:
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
+    application = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'k.db'}",
+                              "SECRET_KEY": "x", "PLUGINS": []})
+    with application.app_context(), db.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 1
