@@ -76,6 +76,24 @@ def app_config(backend, tmp_path, request, plugins) -> dict:
     }
 
 
+@pytest.fixture
+def empty_database(backend, tmp_path, request):
+    """A database with no tables at all, of the backend under test."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    import psycopg
+
+    base_url = request.getfixturevalue("postgres_url")
+    name = f"kanban_mig_{uuid.uuid4().hex[:10]}"
+    plain = base_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield base_url.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(plain, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 class RequestClient(FlaskClient):
     """A test client whose every request starts with empty ``g``, as in production.
 

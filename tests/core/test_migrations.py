@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
@@ -12,24 +9,6 @@ from sqlalchemy import create_engine, inspect, text
 from kanban.app import create_app
 from kanban.extensions import db
 from tests.conftest import BUILTIN_PLUGINS
-
-
-@pytest.fixture
-def empty_database(backend, tmp_path, request):
-    """A database with no tables at all, of the backend under test."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    import psycopg
-
-    base_url = request.getfixturevalue("postgres_url")
-    name = f"kanban_mig_{uuid.uuid4().hex[:10]}"
-    plain = base_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield base_url.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(plain, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def migrated_app(app_config, url, plugins):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import inspect
 import re
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,24 +37,6 @@ def test_the_hook_specs_are_added_to_the_apps_plugin_manager(app):
     pm = app.extensions["kanban_plugins"]
     assert all(getattr(pm.hook, name).has_spec() for name in SPECS)
     assert pm.hook.kanban_webform_verify_captcha.spec.opts["firstresult"] is True
-
-
-@pytest.fixture
-def empty_database(backend, tmp_path, request) -> Iterator[str]:
-    """A database with no tables, of the backend under test."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrated.db'}"
-        return
-    import psycopg
-
-    base_url = request.getfixturevalue("postgres_url")
-    name = f"kanban_webform_{uuid.uuid4().hex[:10]}"
-    plain = base_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield base_url.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(plain, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_upgrade_creates_the_plugins_tables_as_the_models_describe(app_config, empty_database):
