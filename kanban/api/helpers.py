@@ -6,7 +6,7 @@ import json
 import math
 from typing import Any
 
-from flask import request
+from flask import jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import UnsupportedMediaType
 
@@ -108,3 +108,12 @@ def page_args(default_size: int, max_size: int) -> tuple[int, int]:
     if errors:
         raise ValidationError(_("Some parameters are not valid."), fields=errors)
     return page, per_page
+
+
+def created(body: dict[str, Any], location: str | None = None):
+    """Answer 201 with the new resource (and where it lives)."""
+    response = jsonify(body)
+    response.status_code = 201
+    if location:
+        response.headers["Location"] = location
+    return response

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from kanban.api import bp
-from kanban.api.helpers import MAX_ID, int_field, json_body, page_args
+from kanban.api.helpers import MAX_ID, created, int_field, json_body, page_args
 from kanban.api.serializers import activity_json, lead_json
 from kanban.errors import ValidationError
 from kanban.extensions import db
@@ -57,10 +57,7 @@ def create_lead():
         stage = lead_service.get_stage(_known_id(data["stage_id"]))
     lead = lead_service.create_lead(data, user=current_user, source=data.get("source") or "api",
                                     stage=stage)
-    response = jsonify(lead_json(lead))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.show_lead", lead_id=lead.id)
-    return response
+    return created(lead_json(lead), url_for("api.show_lead", lead_id=lead.id))
 
 
 @bp.get(LEAD)
@@ -139,6 +136,4 @@ def add_note(lead_id: int):
     if kind not in ("note", "call", "email"):
         raise ValidationError(_("Use note, call or email."), fields={"kind": _("Unknown kind.")})
     activity = lead_service.add_note(lead, data.get("body"), kind=kind, user=current_user)
-    response = jsonify(activity_json(activity))
-    response.status_code = 201
-    return response
+    return created(activity_json(activity))

@@ -37,6 +37,14 @@ def ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": description, "content": {JSON: {"schema": schema}}}
 
 
+def delete_operation(operation_id: str, summary: str, errors: tuple[int, ...]) -> dict[str, Any]:
+    """Describe a DELETE: no body, yet the same CSRF rule as every other change."""
+    return {
+        **operation(operation_id, summary, {204: {"description": "Deleted."}}, errors),
+        "security": UNSAFE_SECURITY,
+    }
+
+
 def operation(
     operation_id: str,
     summary: str,
@@ -176,14 +184,11 @@ def pipeline_paths() -> dict[str, Any]:
             {200: ok("The pipeline.", ref("Pipeline"))}, (401, 403, 404, 422),
             body=ref("PipelineUpdate"),
         ),
-        "delete": {
-            **operation(
-                "delete_pipeline",
-                "Delete a pipeline and its stages (admins); refused while it holds leads.",
-                {204: {"description": "Deleted."}}, (401, 403, 404, 422),
-            ),
-            "security": UNSAFE_SECURITY,
-        },
+        "delete": delete_operation(
+            "delete_pipeline",
+            "Delete a pipeline and its stages (admins); refused while it holds leads.",
+            (401, 403, 404, 422),
+        ),
     },
     "/pipelines/{pipeline_id}/stages": {
         "parameters": [PIPELINE_ID],
@@ -203,14 +208,11 @@ def pipeline_paths() -> dict[str, Any]:
             {200: ok("The stage.", ref("Stage"))}, (401, 403, 404, 422),
             body=ref("StageUpdate"),
         ),
-        "delete": {
-            **operation(
-                "delete_stage",
-                "Delete an empty stage (admins); a pipeline keeps at least one.",
-                {204: {"description": "Deleted."}}, (401, 403, 404, 422),
-            ),
-            "security": UNSAFE_SECURITY,
-        },
+        "delete": delete_operation(
+            "delete_stage",
+            "Delete an empty stage (admins); a pipeline keeps at least one.",
+            (401, 403, 404, 422),
+        ),
     },
     }
 
@@ -269,13 +271,9 @@ def lead_paths() -> dict[str, Any]:
             "update_lead", "Change some fields of a lead.", {200: lead_ok},
             CHANGE_ERRORS, body=ref("LeadUpdate"),
         ),
-        "delete": {
-            **operation(
-                "delete_lead", "Delete a lead and its timeline (managers and admins).",
-                {204: {"description": "Deleted."}}, (401, 403, 404),
-            ),
-            "security": UNSAFE_SECURITY,
-        },
+        "delete": delete_operation(
+            "delete_lead", "Delete a lead and its timeline (managers and admins).", (401, 403, 404)
+        ),
     },
     "/leads/{lead_id}/move": {
         "parameters": [LEAD_ID],

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from kanban.api import bp
-from kanban.api.helpers import json_body
+from kanban.api.helpers import created, json_body
 from kanban.api.serializers import pipeline_json, stage_json
 from kanban.errors import ValidationError
 from kanban.extensions import db
@@ -44,10 +44,8 @@ def create_pipeline():
     pipeline = pipeline_service.create_pipeline(
         data.get("name"), _stage_list(data.get("stages")), user=current_user
     )
-    response = jsonify(pipeline_json(pipeline))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.show_pipeline", pipeline_id=pipeline.id)
-    return response
+    location = url_for("api.show_pipeline", pipeline_id=pipeline.id)
+    return created(pipeline_json(pipeline), location)
 
 
 @bp.patch("/pipelines/<int:pipeline_id>")
@@ -74,10 +72,7 @@ def add_stage(pipeline_id: int):
     stage = pipeline_service.add_stage(
         pipeline, data.get("name"), is_proposal=_flag(data, "is_proposal"), user=current_user
     )
-    response = jsonify(stage_json(stage))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.show_stage", stage_id=stage.id)
-    return response
+    return created(stage_json(stage), url_for("api.show_stage", stage_id=stage.id))
 
 
 @bp.patch("/stages/<int:stage_id>")
