@@ -9,7 +9,17 @@ from factory.alchemy import SQLAlchemyModelFactory
 from sqlalchemy import func, select
 
 from kanban.extensions import db
-from kanban.models import Activity, ApiToken, Lead, LeadTag, Pipeline, Role, Stage, User
+from kanban.models import (
+    Activity,
+    ApiToken,
+    Client,
+    Lead,
+    LeadTag,
+    Pipeline,
+    Role,
+    Stage,
+    User,
+)
 from kanban.ranking import rank_between
 
 PASSWORD = "correct horse battery"
@@ -93,6 +103,14 @@ class LeadFactory(BaseFactory):
             self.tag_rows = [LeadTag(tag=t) for t in extracted]
             if create:
                 db.session.commit()
+
+
+class ClientFactory(BaseFactory):
+    class Meta:
+        model = Client
+
+    name = factory.Faker("company")
+    rating = None
 
 
 class ActivityFactory(BaseFactory):

@@ -11,8 +11,9 @@ from kanban.api.helpers import MAX_ID, created, int_field, json_body, page_args
 from kanban.api.serializers import activity_json, lead_json
 from kanban.errors import ValidationError
 from kanban.extensions import db
-from kanban.models import Activity, Lead
+from kanban.models import TOUCH_KINDS, Activity, Lead
 from kanban.services import leads as lead_service
+from kanban.services.followup import log_touch
 from kanban.services.queries import LeadFilter, filter_leads
 
 LEAD = "/leads/<int:lead_id>"
@@ -133,7 +134,16 @@ def add_note(lead_id: int):
     data = json_body()
     lead = lead_service.get_lead(lead_id)
     kind = data.get("kind", "note")
-    if kind not in ("note", "call", "email"):
-        raise ValidationError(_("Use note, call or email."), fields={"kind": _("Unknown kind.")})
-    activity = lead_service.add_note(lead, data.get("body"), kind=kind, user=current_user)
+    if kind not in TOUCH_KINDS:
+        raise ValidationError(_("Use note, call, email or meeting."),
+                              fields={"kind": _("Unknown kind.")})
+    follow_up = data.get("follow_up")
+    if follow_up is None:  # an integration logging what happened, without planning
+        activity = lead_service.add_note(lead, data.get("body"), kind=kind, user=current_user)
+    elif not isinstance(follow_up, dict):
+        raise ValidationError(_("Send the follow-up as an object."),
+                              fields={"follow_up": _("Must be an object.")})
+    else:
+        activity = log_touch(lead, data.get("body"), kind=kind, follow_up=follow_up,
+                             user=current_user)
     return created(activity_json(activity))

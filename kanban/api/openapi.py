@@ -226,8 +226,14 @@ def lead_paths() -> dict[str, Any]:
         query("pipeline_id", ID, "Only leads in this pipeline."),
         query("owner_id", ID, "Only leads owned by this user."),
         query("tag", {"type": "string", "maxLength": 64}, "Only leads with this tag."),
-        query("priority", {"type": "string", "enum": ["low", "normal", "high", "0", "1", "2"]},
-              "Only leads of this priority."),
+        query("client_id", ID, "Only leads in this client folder."),
+        query("priority", {"type": "string", "enum": [
+            "1", "2", "3", "A", "B", "C", "D", "clients", "prospects", "high", "normal", "low"]},
+              "Prospects of priority 1 to 3, clients of class A to D, or every client or "
+              "prospect."),
+        query("starred", {"type": "string", "enum": ["1", "0"]}, "1: only starred leads."),
+        query("attention", {"type": "string", "enum": ["todo", "overdue", "stale"]},
+              "Open leads to do now, with an overdue next action, or stale."),
         query("status", {"type": "string",
                          "enum": ["open", "won", "lost", "cancelled", "closed", "all"],
                          "default": "open"}, "closed means won, lost or cancelled."),

@@ -90,6 +90,8 @@ def update_stage(stage_id: int):
         pipeline_service.rename_stage(stage, data["name"], user=current_user)
     if is_proposal is not None:
         pipeline_service.set_stage_proposal(stage, is_proposal, user=current_user)
+    if "stale_days" in data:
+        pipeline_service.set_stage_stale_days(stage, data["stale_days"], user=current_user)
     if direction is not None:
         pipeline_service.move_stage(stage, direction, user=current_user)
     return jsonify(stage_json(stage))

@@ -23,6 +23,10 @@ def text(name: str) -> dict[str, Any]:
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 NULLABLE_ID = {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID}
 TIMESTAMP = {"type": "string", "format": "date-time"}
+STALE_DAYS = {
+    "type": ["integer", "null"], "minimum": 1, "maximum": 365,
+    "description": "Days without a touch after which an open lead here is stale; null: never.",
+}
 VERSION = {
     "type": "integer",
     "description": "The lead's version as last read; a different one is refused with 409.",
@@ -32,7 +36,8 @@ LEAD = {
     "type": "object",
     "required": [
         "id", "title", "value", "currency", "contact_name", "company", "email", "phone",
-        "source", "owner_id", "priority", "tags", "description", "custom_fields",
+        "source", "owner_id", "priority", "starred", "client_id", "tags", "description",
+        "custom_fields",
         "pipeline_id", "stage_id", "rank", "status", "lost_reason", "next_action_kind",
         "next_action_date", "next_action_text", "created_at", "updated_at", "closed_at",
         "version",
@@ -53,8 +58,11 @@ LEAD = {
         "source": {"type": "string"},
         "owner_id": NULLABLE_ID,
         "priority": {
-            "type": "integer", "enum": [0, 1, 2], "description": "0 low, 1 normal, 2 high."
+            "type": "integer", "enum": [1, 2, 3],
+            "description": "A prospect's priority: 1 can bring a lot quickly, 3 is small.",
         },
+        "starred": {"type": "boolean", "description": "Starred leads stand out."},
+        "client_id": {**NULLABLE_ID, "description": "The client folder the lead is in."},
         "tags": {"type": "array", "items": {"type": "string"}},
         "description": {"type": "string"},
         "custom_fields": {"type": "object"},
@@ -92,11 +100,14 @@ LEAD_FIELDS: dict[str, Any] = {
     "source": text("source"),
     "owner_id": {**NULLABLE_ID, "description": "An active user."},
     "priority": {
+        "description": "1, 2 or 3 (1 is the most promising); high, normal and low also work.",
         "anyOf": [
-            {"type": "string", "enum": ["low", "normal", "high"]},
-            {"type": "integer", "enum": [0, 1, 2]},
-        ]
+            {"type": "string", "enum": ["high", "normal", "low", "1", "2", "3"]},
+            {"type": "integer", "enum": [1, 2, 3]},
+        ],
     },
+    "starred": {"type": "boolean"},
+    "client_id": {**NULLABLE_ID, "description": "A client folder, or null for none."},
     "tags": {
         "description": "A list of words, or one text with commas between them.",
         "anyOf": [
@@ -184,7 +195,27 @@ NOTE = {
     "additionalProperties": False,
     "properties": {
         "body": {"type": "string", "minLength": 1, "maxLength": 100_000},
-        "kind": {"type": "string", "enum": ["note", "call", "email"], "default": "note"},
+        "kind": {"type": "string", "enum": ["note", "call", "email", "meeting"],
+                 "default": "note"},
+        "follow_up": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": (
+                "The next follow-up, set with the entry: today, tomorrow, next_week, month "
+                "(with follow_up_month), date (with follow_up_date) or asked (with "
+                "asked_amount and asked_unit, or asked_date: two thirds of that time)."
+            ),
+            "properties": {
+                "follow_up": {"type": "string", "enum": [
+                    "today", "tomorrow", "next_week", "month", "date", "asked", "keep"]},
+                "follow_up_month": {"type": "integer", "minimum": 1, "maximum": 12},
+                "follow_up_date": {"type": "string", "format": "date"},
+                "asked_amount": {"type": "integer", "minimum": 1, "maximum": 730},
+                "asked_unit": {"type": "string", "enum": ["days", "weeks", "months"]},
+                "asked_date": {"type": "string", "format": "date"},
+                "next_action_text": text("next_action_text"),
+            },
+        },
     },
 }
 
@@ -241,6 +272,7 @@ STAGE_UPDATE = {
     "properties": {
         "name": NAME,
         "is_proposal": {"type": "boolean"},
+        "stale_days": STALE_DAYS,
         "move": {"type": "string", "enum": ["up", "down"],
                  "description": "One place left (up) or right (down) in the pipeline."},
     },
@@ -294,13 +326,14 @@ CONFLICT = {
 
 STAGE = {
     "type": "object",
-    "required": ["id", "pipeline_id", "name", "position", "is_proposal"],
+    "required": ["id", "pipeline_id", "name", "position", "is_proposal", "stale_days"],
     "properties": {
         "id": ID,
         "pipeline_id": ID,
         "name": {"type": "string"},
         "position": {"type": "integer"},
         "is_proposal": {"type": "boolean"},
+        "stale_days": STALE_DAYS,
     },
 }
 

@@ -18,6 +18,7 @@ def stage_json(stage: Stage) -> dict[str, Any]:
         "name": stage.name,
         "position": stage.position,
         "is_proposal": stage.is_proposal,
+        "stale_days": stage.stale_days,
     }
 
 
@@ -43,6 +44,8 @@ def lead_json(lead: Lead) -> dict[str, Any]:
         "source": lead.source,
         "owner_id": lead.owner_id,
         "priority": lead.priority,
+        "starred": lead.starred,
+        "client_id": lead.client_id,
         "tags": lead.tags,
         "description": lead.description,
         "custom_fields": lead.custom_fields or {},

@@ -1,6 +1,7 @@
 """The core's data model: users, pipelines and stages, leads and their timeline."""
 
-from kanban.models.activity import Activity, ActivityKind
+from kanban.models.activity import TOUCH_KINDS, Activity, ActivityKind
+from kanban.models.client import Client, ClientRating
 from kanban.models.lead import Lead, LeadStatus, LeadTag, NextActionKind, Priority
 from kanban.models.pipeline import Pipeline, Stage
 from kanban.models.token import ApiToken
@@ -10,6 +11,8 @@ __all__ = [
     "Activity",
     "ActivityKind",
     "ApiToken",
+    "Client",
+    "ClientRating",
     "Lead",
     "LeadStatus",
     "LeadTag",
@@ -18,5 +21,6 @@ __all__ = [
     "Priority",
     "Role",
     "Stage",
+    "TOUCH_KINDS",
     "User",
 ]

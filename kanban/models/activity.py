@@ -19,16 +19,25 @@ class ActivityKind(enum.StrEnum):
     NOTE = "note"
     CALL = "call"
     EMAIL = "email"
+    MEETING = "meeting"
     STAGE_CHANGE = "stage_change"
     EDIT = "edit"
     SYSTEM = "system"
+
+
+# Entries that record contact with the prospect, as opposed to the app's own records.
+TOUCH_KINDS = (ActivityKind.NOTE, ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MEETING)
 
 
 class Activity(db.Model):
     """One entry on a lead's timeline. Plugins may use their own ``kind`` and ``payload``."""
 
     __tablename__ = "activities"
-    __table_args__ = (Index("ix_activities_lead_created", "lead_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_activities_lead_created", "lead_id", "created_at"),
+        # Results: stage changes (proposals made) in a period.
+        Index("ix_activities_kind_created", "kind", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import JSON, DateTime, String, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
@@ -10,6 +10,21 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def today() -> date:
+    """Return the team's today: follow-up dates, overdue and standby are reckoned by it."""
+    return date.today()
+
+
+def start_of(day: date) -> datetime:
+    """Return midnight UTC of the day, to compare a date with timestamps."""
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def stale_cutoff(day: date, stale_days: int) -> datetime:
+    """Return the moment before which a lead's last touch makes it stale on ``day``."""
+    return start_of(day - timedelta(days=stale_days))
 
 
 class UTCDateTime(TypeDecorator):

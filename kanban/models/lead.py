@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kanban.extensions import db
 from kanban.models.activity import Activity
-from kanban.models.base import JSONType, RankKey, UTCDateTime, utcnow
+from kanban.models.base import JSONType, RankKey, UTCDateTime, stale_cutoff, utcnow
+from kanban.models.client import Client
 from kanban.models.pipeline import Stage
 from kanban.models.user import User
 
@@ -28,9 +29,11 @@ class NextActionKind(enum.StrEnum):
 
 
 class Priority(enum.IntEnum):
-    LOW = 0
-    NORMAL = 1
-    HIGH = 2
+    """A prospect's priority: 1 can bring a lot quickly, 3 is small or far off."""
+
+    FIRST = 1
+    SECOND = 2
+    THIRD = 3
 
 
 class Lead(db.Model):
@@ -43,6 +46,12 @@ class Lead(db.Model):
         UniqueConstraint("stage_id", "rank", name="uq_leads_stage_rank"),
         # Covers the board's column totals (count and sum per stage and currency).
         Index("ix_leads_board_totals", "status", "stage_id", "currency", "value"),
+        # Today's agenda: one owner's open leads by follow-up date.
+        Index("ix_leads_agenda", "owner_id", "status", "next_action_date"),
+        # Results: leads closed in a period.
+        Index("ix_leads_closed", "status", "closed_at"),
+        # Finding a contact's leads (duplicates, and whether the contact is a client).
+        Index("ix_leads_email_status", "email", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,13 +60,17 @@ class Lead(db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     contact_name: Mapped[str] = mapped_column(String(200), default="")
     company: Mapped[str] = mapped_column(String(200), default="")
-    email: Mapped[str] = mapped_column(String(254), default="", index=True)
+    email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(64), default="")
     source: Mapped[str] = mapped_column(String(120), default="manual")
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    priority: Mapped[int] = mapped_column(default=Priority.NORMAL.value)
+    priority: Mapped[int] = mapped_column(default=Priority.SECOND.value)
+    starred: Mapped[bool] = mapped_column(default=False)
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clients.id", ondelete="SET NULL"), index=True
+    )
     description: Mapped[str] = mapped_column(Text, default="")
     custom_fields: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id", ondelete="RESTRICT"), index=True)
@@ -70,10 +83,14 @@ class Lead(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last touch (a note, call, email, meeting) or stage change: stale leads are
+    # the ones nobody has touched for longer than their stage allows.
+    touched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
     stage: Mapped[Stage] = relationship()
     owner: Mapped[User | None] = relationship()
+    client: Mapped[Client | None] = relationship()
     activities: Mapped[list[Activity]] = relationship(
         back_populates="lead", cascade="all, delete-orphan", passive_deletes=True,
         order_by="Activity.created_at",
@@ -113,6 +130,26 @@ class Lead(db.Model):
             and self.next_action_date is not None
             and self.next_action_date < today
             and not self.is_standby(today)
+        )
+
+    def is_to_do(self, today: date) -> bool:
+        """Tell whether the lead waits for its next action now (to do, or back from standby)."""
+        return self.is_open and not self.is_standby(today)
+
+    def days_untouched(self, today: date) -> int:
+        return max(0, (today - self.touched_at.date()).days)
+
+    def is_stale(self, today: date) -> bool:
+        """Tell whether nobody has touched the open lead for longer than its stage allows.
+
+        A lead in standby is waiting on purpose, so it is not stale until its date.
+        """
+        limit = self.stage.stale_days if self.stage is not None else None
+        return (
+            self.is_open
+            and bool(limit)
+            and not self.is_standby(today)
+            and self.touched_at < stale_cutoff(today, limit)
         )
 
     def __repr__(self) -> str:

@@ -37,6 +37,8 @@ class Stage(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     position: Mapped[int] = mapped_column(default=0)
     is_proposal: Mapped[bool] = mapped_column(default=False)
+    # Days without a touch after which an open lead of this stage is flagged as stale.
+    stale_days: Mapped[int | None] = mapped_column()
 
     pipeline: Mapped[Pipeline] = relationship(back_populates="stages")
 

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from kanban.errors import ValidationError
 from kanban.extensions import db
-from kanban.models import NextActionKind, Priority, User
+from kanban.models import Client, NextActionKind, Priority, User
 
 TEXT_LIMITS = {
     "title": 200,
@@ -37,6 +37,8 @@ EDITABLE_FIELDS = (
     "source",
     "owner_id",
     "priority",
+    "starred",
+    "client_id",
     "tags",
     "description",
     "custom_fields",
@@ -44,7 +46,8 @@ EDITABLE_FIELDS = (
     "next_action_date",
     "next_action_text",
 )
-PRIORITY_NAMES = {"low": Priority.LOW, "normal": Priority.NORMAL, "high": Priority.HIGH}
+# Words other tools (and earlier exports) use for a prospect's priority.
+PRIORITY_NAMES = {"high": Priority.FIRST, "normal": Priority.SECOND, "low": Priority.THIRD}
 MAX_TAGS = 20
 MAX_VALUE = Decimal("999999999999.99")
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
@@ -166,18 +169,48 @@ def _owner(value: Any, name: str) -> int | None:
 
 
 def _priority(value: Any, name: str) -> int:
-    if isinstance(value, str) and value.strip().lower() in PRIORITY_NAMES:
-        return int(PRIORITY_NAMES[value.strip().lower()])
+    priority = read_priority(value)
+    if priority is None:
+        raise FieldError(_("Use 1, 2 or 3 (1 is the most promising)."))
+    return priority
+
+
+def read_priority(value: Any) -> int | None:
+    """Return a prospect priority (1, 2 or 3) from a number or a word, or None."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in PRIORITY_NAMES:
+            return int(PRIORITY_NAMES[text])
+        value = int(text) if text.isascii() and text.isdigit() and len(text) < 3 else None
     if isinstance(value, int) and not isinstance(value, bool) and value in iter(Priority):
         return int(value)
-    if (
-        isinstance(value, str)
-        and value.strip().isascii()
-        and value.strip().isdigit()
-        and int(value) in iter(Priority)
-    ):
-        return int(value)
-    raise FieldError(_("Use low, normal or high."))
+    return None
+
+
+def _yes_no(value: Any, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "on", "y"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("", "0", "false", "no", "off", "n"):
+        return False
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise FieldError(_("Use yes or no."))
+
+
+def _client(value: Any, name: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool | float):
+        raise FieldError(_("Choose a client folder."))
+    try:
+        client_id = int(value)
+    except (TypeError, ValueError):
+        raise FieldError(_("Choose a client folder.")) from None
+    if not 1 <= client_id <= MAX_ID or db.session.get(Client, client_id) is None:
+        raise FieldError(_("There is no client folder with this id."))
+    return client_id
 
 
 def _tags(value: Any, name: str) -> list[str]:
@@ -250,6 +283,8 @@ CLEANERS = {
     "source": _text,
     "owner_id": _owner,
     "priority": _priority,
+    "starred": _yes_no,
+    "client_id": _client,
     "tags": _tags,
     "description": _text,
     "custom_fields": _custom_fields,

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Row, bindparam, func, insert, select, update
+from sqlalchemy import Row, bindparam, case, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -116,7 +116,8 @@ def create_lead(
         db.session.add(_timeline_entry(
             lead, user, kind=ActivityKind.SYSTEM,
             body=note or _("Lead created (%(source)s)", source=values["source"]),
-            payload={"event": "created", "source": values["source"], **(payload or {})},
+            payload={"event": "created", "source": values["source"], "stage_id": stage.id,
+                     **(payload or {})},
         ))
         _commit_without_expiring()
         return lead
@@ -201,8 +202,11 @@ def add_note(
     db.session.add(activity)
     # A touch is activity on the lead; update without bumping the version so that
     # a note never makes a card's drag fail.
+    # An entry dated in the past (an old email fetched late) is not a fresh touch.
+    when = literal(activity.created_at, Lead.touched_at.type)
+    touched = case((Lead.touched_at < when, when), else_=Lead.touched_at)
     db.session.execute(
-        update(Lead).where(Lead.id == lead.id).values(updated_at=utcnow()),
+        update(Lead).where(Lead.id == lead.id).values(updated_at=utcnow(), touched_at=touched),
         execution_options={"synchronize_session": False},
     )
     db.session.commit()
@@ -318,20 +322,19 @@ def _write_move(lead: Lead, stage: Stage, rank: str, entry: dict[str, Any] | Non
     """
     leads = Lead.__table__
     now, new_version = utcnow(), lead.version + 1
+    values = {"stage_id": stage.id, "rank": rank, "updated_at": now, "version": new_version}
+    if entry is not None:  # a new stage is a step forward: the lead is not stale there
+        values["touched_at"] = now
     written = db.session.execute(
-        update(leads)
-        .where(leads.c.id == lead.id, leads.c.version == lead.version)
-        .values(stage_id=stage.id, rank=rank, updated_at=now, version=new_version)
+        update(leads).where(leads.c.id == lead.id, leads.c.version == lead.version)
+        .values(**values)
     )
     if written.rowcount != 1:
         raise StaleDataError(f"lead {lead.id} changed under the move")
     if entry is not None:
         db.session.execute(insert(Activity.__table__).values(**entry))
     _commit_without_expiring()
-    for name, value in (
-        ("stage_id", stage.id), ("stage", stage), ("rank", rank), ("updated_at", now),
-        ("version", new_version),
-    ):
+    for name, value in (*values.items(), ("stage", stage)):
         set_committed_value(lead, name, value)
 
 
@@ -571,12 +574,20 @@ def close_lead(
         raise Conflict(_("This lead is already closed."), **_column_state(lead, lead.stage))
     # Closing takes a card off the board: drops next to it wait, as for a move.
     _lock_columns([lead.stage_id])
+    ended = {"next_action_kind": lead.next_action_kind,
+             "next_action_date": _jsonable(lead.next_action_date),
+             "next_action_text": lead.next_action_text}
     lead.status = status
     lead.lost_reason = reason if status == LeadStatus.LOST else ""
     lead.closed_at = lead.updated_at = utcnow()
+    # A closed lead has nothing left to do: its next action ends with it.
+    lead.next_action_kind = NextActionKind.TODO
+    lead.next_action_date = None
+    lead.next_action_text = ""
     db.session.add(_timeline_entry(
         lead, user, kind=ActivityKind.SYSTEM, body=reason,
-        payload={"event": "closed", "status": status, "lost_reason": lead.lost_reason},
+        payload={"event": "closed", "status": status, "lost_reason": lead.lost_reason,
+                 "ended_next_action": ended},
     ))
     _commit_or_conflict(lead)
     fire_event("kanban_lead_closed", lead=lead, status=status, user=user)
@@ -596,7 +607,7 @@ def reopen_lead(lead: Lead, *, user: User | None, version: int | None = None) ->
     lead.lost_reason = ""
     lead.closed_at = None
     lead.next_action_kind = NextActionKind.TODO
-    lead.updated_at = utcnow()
+    lead.updated_at = lead.touched_at = utcnow()
     db.session.add(_timeline_entry(
         lead, user, kind=ActivityKind.SYSTEM,
         payload={"event": "reopened", "previous_status": previous},

@@ -15,6 +15,7 @@ from kanban.models import Lead, Pipeline, Stage, User
 from kanban.permissions import require
 
 NAME_LIMIT = 120
+MAX_STALE_DAYS = 365
 
 
 def list_pipelines() -> list[Pipeline]:
@@ -126,6 +127,25 @@ def set_stage_proposal(stage: Stage, is_proposal: bool, *, user: User | None = N
     if user is not None:
         require(user, "pipeline.manage")
     stage.is_proposal = bool(is_proposal)
+    db.session.commit()
+    return stage
+
+
+def set_stage_stale_days(stage: Stage, days: Any, *, user: User | None = None) -> Stage:
+    """Set after how many untouched days an open lead of the stage is stale (None: never)."""
+    if user is not None:
+        require(user, "pipeline.manage")
+    if isinstance(days, str):
+        days = int(days) if days.strip().isdigit() else (None if not days.strip() else days)
+    if days is not None and (
+        isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_STALE_DAYS
+    ):
+        raise ValidationError(
+            _("Stale after how many days? Use a whole number from 1 to %(max)d, or leave it "
+              "empty.", max=MAX_STALE_DAYS),
+            fields={"stale_days": _("From 1 to %(max)d days.", max=MAX_STALE_DAYS)},
+        )
+    stage.stale_days = days
     db.session.commit()
     return stage
 

@@ -4,18 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, not_, or_, select
 
 from kanban.errors import ValidationError
-from kanban.models import Lead, LeadStatus, LeadTag, Stage
-from kanban.services.lead_input import MAX_ID, PRIORITY_NAMES
+from kanban.extensions import db
+from kanban.models import Lead, LeadStatus, LeadTag, NextActionKind, Stage
+from kanban.models.base import stale_cutoff, start_of, today
+from kanban.services.lead_input import MAX_ID, read_priority
+from kanban.services.priorities import (
+    CLIENTS,
+    PROSPECTS,
+    RATINGS,
+    priority_condition,
+    priority_key,
+)
 
 STATUS_ALL = "all"
 STATUS_CLOSED = "closed"
+# What needs attention: the next action is late, nobody touched the lead for too long,
+# or the lead waits for its next action now.
+OVERDUE, STALE, TO_DO = "overdue", "stale", "todo"
+NOBODY = "none"
+ATTENTION = (OVERDUE, STALE, TO_DO)
+# Orders a list of leads can take besides the board's own (the order people dragged).
+SORTS = ("priority", "next_action", "value", "created")
 
 
 @dataclass
@@ -25,8 +41,12 @@ class LeadFilter:
     pipeline_id: int | None = None
     stage_id: int | None = None
     owner_id: int | None = None
+    unowned: bool = False  # leads nobody owns ("owner_id=none" in the address)
+    client_id: int | None = None
     tag: str | None = None
-    priority: int | None = None
+    priority: str | None = None  # "1".."3", "A".."D", "clients" or "prospects"
+    starred: bool = False
+    attention: str | None = None  # overdue, stale or todo
     status: str = LeadStatus.OPEN.value  # open, won, lost, cancelled, closed or all
     text: str | None = None
     created_from: date | None = None
@@ -37,9 +57,12 @@ class LeadFilter:
         """Read filters from query-string arguments; raise ValidationError naming bad ones."""
         errors: dict[str, str] = {}
         values: dict[str, Any] = {}
-        for name in ("pipeline_id", "stage_id", "owner_id"):
+        for name in ("pipeline_id", "stage_id", "owner_id", "client_id"):
             raw = args.get(name) or args.get(name.removesuffix("_id"))
             if raw in (None, ""):
+                continue
+            if name == "owner_id" and raw == NOBODY:
+                values["unowned"] = True
                 continue
             try:
                 values[name] = int(raw)
@@ -53,13 +76,25 @@ class LeadFilter:
             values["tag"] = tag
             if "\x00" in tag:
                 errors["tag"] = _("Contains a character that cannot be stored.")
-        if raw := (args.get("priority") or "").strip().lower():
-            if raw in PRIORITY_NAMES:
-                values["priority"] = int(PRIORITY_NAMES[raw])
-            elif raw.isascii() and raw.isdigit() and int(raw) in PRIORITY_NAMES.values():
-                values["priority"] = int(raw)
+        if raw := (args.get("priority") or "").strip():
+            if raw.upper() in RATINGS:
+                values["priority"] = raw.upper()
+            elif raw.lower() in (CLIENTS, PROSPECTS):
+                values["priority"] = raw.lower()
+            elif (priority := read_priority(raw)) is not None:
+                values["priority"] = str(priority)
             else:
-                errors["priority"] = _("Use low, normal or high.")
+                errors["priority"] = _("Use 1, 2 or 3 for prospects, A, B, C or D for clients.")
+        if raw := (args.get("starred") or "").strip().lower():
+            if raw in ("1", "true", "yes", "on"):
+                values["starred"] = True
+            elif raw not in ("0", "false", "no", "off"):
+                errors["starred"] = _("Use 1 for starred leads only.")
+        if raw := (args.get("attention") or "").strip().lower():
+            if raw in ATTENTION:
+                values["attention"] = raw
+            else:
+                errors["attention"] = _("Use overdue, stale or todo.")
         if raw := (args.get("status") or "").strip().lower():
             if raw in {*(s.value for s in LeadStatus), STATUS_ALL, STATUS_CLOSED}:
                 values["status"] = raw
@@ -84,8 +119,15 @@ class LeadFilter:
         args: dict[str, str] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if value is None or (f.name == "status" and value == LeadStatus.OPEN):
+            if value is None or value is False or (
+                f.name == "status" and value == LeadStatus.OPEN
+            ):
                 continue
+            if f.name == "unowned":
+                args["owner_id"] = NOBODY
+                continue
+            if value is True:
+                value = "1"
             args["q" if f.name == "text" else f.name] = (
                 value.isoformat() if isinstance(value, date) else str(value)
             )
@@ -96,8 +138,13 @@ class LeadFilter:
         return not self.to_args()
 
 
-def filter_leads(filters: LeadFilter, statement: Select | None = None) -> Select:
-    """Return a statement selecting the leads that match ``filters`` (unordered)."""
+def filter_leads(
+    filters: LeadFilter, statement: Select | None = None, *, on: date | None = None
+) -> Select:
+    """Return a statement selecting the leads that match ``filters`` (unordered).
+
+    ``on`` is the day overdue, stale and to-do are reckoned on (today by default).
+    """
     stmt = statement if statement is not None else select(Lead)
     conditions = []
     if filters.pipeline_id is not None:
@@ -108,8 +155,16 @@ def filter_leads(filters: LeadFilter, statement: Select | None = None) -> Select
         conditions.append(Lead.stage_id == filters.stage_id)
     if filters.owner_id is not None:
         conditions.append(Lead.owner_id == filters.owner_id)
+    if filters.unowned:
+        conditions.append(Lead.owner_id.is_(None))
+    if filters.client_id is not None:
+        conditions.append(Lead.client_id == filters.client_id)
     if filters.priority is not None:
-        conditions.append(Lead.priority == filters.priority)
+        conditions.append(priority_condition(filters.priority))
+    if filters.starred:
+        conditions.append(Lead.starred)
+    if filters.attention is not None:
+        conditions.append(attention_condition(filters.attention, on or today()))
     if filters.tag:
         conditions.append(
             exists().where(and_(LeadTag.lead_id == Lead.id, LeadTag.tag == filters.tag))
@@ -132,12 +187,70 @@ def filter_leads(filters: LeadFilter, statement: Select | None = None) -> Select
             )
         )
     if filters.created_from is not None:
-        conditions.append(Lead.created_at >= _start_of(filters.created_from))
+        conditions.append(Lead.created_at >= start_of(filters.created_from))
     if filters.created_to is not None and filters.created_to < date.max:
-        conditions.append(Lead.created_at < _start_of(filters.created_to + timedelta(days=1)))
+        conditions.append(Lead.created_at < start_of(filters.created_to + timedelta(days=1)))
     return stmt.where(*conditions)
 
 
-def _start_of(day: date) -> datetime:
-    """Return midnight UTC of the day: created_at is a timestamp, not a date."""
-    return datetime.combine(day, time.min, tzinfo=UTC)
+def in_standby(day: date) -> ColumnElement[bool]:
+    """SQL: the lead waits in standby until a date after ``day``."""
+    return and_(Lead.next_action_kind == NextActionKind.STANDBY, Lead.next_action_date > day)
+
+
+def attention_condition(attention: str, day: date) -> ColumnElement[bool]:
+    """SQL: open leads that are overdue, stale or to do on ``day``."""
+    is_open = Lead.status == LeadStatus.OPEN
+    if attention == OVERDUE:
+        return and_(is_open, Lead.next_action_date < day)
+    if attention == TO_DO:
+        return and_(is_open, not_(in_standby(day)))
+    return and_(is_open, not_(in_standby(day)), stale_condition(day))
+
+
+def stale_condition(day: date) -> ColumnElement[bool]:
+    """SQL: the lead's stage has a stale limit and its last touch is older than that.
+
+    Stages are few, so each one's cutoff is worked out here: the same SQL on every
+    database, with no date arithmetic in it.
+    """
+    limits = db.session.execute(
+        select(Stage.id, Stage.stale_days).where(Stage.stale_days > 0)
+    ).all()
+    if not limits:
+        return false()
+    return or_(*(
+        and_(Lead.stage_id == stage_id, Lead.touched_at < stale_cutoff(day, days))
+        for stage_id, days in limits
+    ))
+
+
+def sort_leads(statement: Select, sort: str, *, day: date | None = None) -> Select:
+    """Order a statement of leads by one of SORTS, the first to act on first, ties by id.
+
+    With ``day``, a lead to do with no date counts as due that day.
+    """
+    if day is not None:
+        due: tuple[Any, ...] = (func.coalesce(Lead.next_action_date, day),)
+    else:
+        due = (Lead.next_action_date.is_(None), Lead.next_action_date)
+    if sort == "priority":
+        return statement.order_by(priority_key(), Lead.starred.desc(), *due, Lead.id)
+    if sort == "next_action":
+        return statement.order_by(*due, priority_key(), Lead.id)
+    if sort == "value":
+        return statement.order_by(Lead.value.is_(None), Lead.value.desc(), Lead.id)
+    return statement.order_by(Lead.created_at.desc(), Lead.id.desc())
+
+
+def read_sort(args: Mapping[str, Any], default: str | None = None) -> str | None:
+    """Read the ``sort`` argument; raise ValidationError naming it when unknown."""
+    raw = (args.get("sort") or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in SORTS and raw != "board":
+        raise ValidationError(
+            _("Some filters are not valid."),
+            fields={"sort": _("Sort by priority, next_action, value or created.")},
+        )
+    return None if raw == "board" else raw

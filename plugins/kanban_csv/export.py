@@ -11,14 +11,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, case, func, null, select, true, type_coerce
 
 from kanban.extensions import db
-from kanban.models import Activity, Lead, LeadTag, Priority, Stage, User
+from kanban.models import Activity, Client, Lead, LeadTag, Stage, User
 from kanban.services.queries import LeadFilter, filter_leads
 
 # Leads read at a time from one streaming query, so that memory holds one batch
 # whatever the export's size; tags and last activity are read per batch.
 BATCH = 1000
 CUSTOM_PREFIX = "custom:"
-PRIORITY_NAMES = {int(p): p.name.lower() for p in Priority}
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,8 @@ LEAD_COLUMNS = [
     Column("value", _l("Value"), Lead.value, kind="amount"),
     Column("currency", _l("Currency"), Lead.currency),
     Column("source", _l("Source"), Lead.source),
-    Column("priority", _l("Priority"), Lead.priority, PRIORITY_NAMES.get),
+    Column("priority", _l("Priority"), Lead.priority),
+    Column("client", _l("Client folder"), Client.name),
     Column("status", _l("Status"), Lead.status),
     Column("lost_reason", _l("Lost reason"), Lead.lost_reason),
     Column("description", _l("Description"), Lead.description),
@@ -144,6 +144,8 @@ def iter_rows(filters: LeadFilter, columns: Sequence[Column]) -> Iterator[list[A
     statement = select(*selected).join(Stage, Stage.id == Lead.stage_id)
     if {"owner", "owner_email"} & set(keys):
         statement = statement.outerjoin(User, User.id == Lead.owner_id)
+    if "client" in keys:
+        statement = statement.outerjoin(Client, Client.id == Lead.client_id)
     statement = filter_leads(filters, statement).order_by(Lead.id).execution_options(
         yield_per=BATCH  # a server-side cursor on PostgreSQL, stepwise fetches on SQLite
     )

@@ -186,7 +186,7 @@ class RowReader:
             elif target == "tags":
                 data["tags"] = re.split(r"[,;]", value)
             elif target == "priority":
-                data["priority"] = value.lower()
+                data["priority"] = value
             elif target in TARGETS:
                 data[target] = value
         if names and not data.get("contact_name"):

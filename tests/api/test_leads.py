@@ -39,9 +39,10 @@ def test_list_leads_filters_by_pipeline(api, column, pipeline):
 
 
 def test_list_leads_filters_by_tag_priority_and_text(api, column, pipeline):
-    wanted = LeadFactory(stage=pipeline.stages[0], title="Acme renewal", priority=2,
+    wanted = LeadFactory(stage=pipeline.stages[0], title="Acme renewal", priority=1,
                          tags=["renewal"])
-    response = api.get("/leads?tag=renewal&priority=high&q=acme")
+    LeadFactory(stage=pipeline.stages[0], title="Acme other", priority=2, tags=["renewal"])
+    response = api.get("/leads?tag=renewal&priority=1&q=acme")
     assert [lead["id"] for lead in response.get_json()["leads"]] == [wanted.id]
 
 
@@ -82,7 +83,7 @@ def test_create_lead_puts_it_at_the_top_of_the_first_stage(api, column, member):
     lead = response.get_json()
     assert response.headers["Location"].endswith(f"/api/v1/leads/{lead['id']}")
     assert lead["stage_id"] == column[0].stage_id
-    assert (lead["value"], lead["tags"], lead["priority"]) == ("1500.50", ["hot"], 2)
+    assert (lead["value"], lead["tags"], lead["priority"]) == ("1500.50", ["hot"], 1)
     assert lead["owner_id"] == member.id
     assert lead["source"] == "api"
     assert lead["rank"] < column[0].rank

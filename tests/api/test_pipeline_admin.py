@@ -99,11 +99,12 @@ def test_adding_a_stage_with_a_non_boolean_flag_is_refused(admin_api, pipeline):
 def test_admin_renames_marks_and_moves_a_stage(admin_api, pipeline):
     stage = pipeline.stages[1]
     response = admin_api.patch(f"/stages/{stage.id}",
-                               json={"name": "Called", "is_proposal": True, "move": "up"})
+                               json={"name": "Called", "is_proposal": True, "move": "up",
+                                     "stale_days": 10})
     assert response.status_code == 200
     assert response.get_json() == {
         "id": stage.id, "pipeline_id": pipeline.id, "name": "Called", "position": 0,
-        "is_proposal": True,
+        "is_proposal": True, "stale_days": 10,
     }
     names = [s["name"] for s in admin_api.get(f"/pipelines/{pipeline.id}").get_json()["stages"]]
     assert names == ["Called", "New", "Proposal", "Negotiation"]
@@ -127,3 +128,19 @@ def test_deleting_a_stage_that_holds_leads_is_refused(admin_api, pipeline):
 
 def test_deleting_an_unknown_stage_is_404(admin_api):
     assert_error(admin_api.delete("/stages/9999"), 404, "not_found")
+
+
+@pytest.mark.parametrize("days", [0, -1, 366, "ten", 1.5, True])
+def test_stale_days_out_of_range_are_refused_naming_the_field(admin_api, pipeline, days):
+    stage = pipeline.stages[1]
+    response = admin_api.patch(f"/stages/{stage.id}", json={"stale_days": days})
+    assert response.status_code == 422
+    assert "stale_days" in response.get_json()["error"]["fields"]
+    assert admin_api.get(f"/stages/{stage.id}").get_json()["stale_days"] is None
+
+
+def test_stale_days_can_be_turned_off_again(admin_api, pipeline):
+    stage = pipeline.stages[1]
+    admin_api.patch(f"/stages/{stage.id}", json={"stale_days": 7})
+    response = admin_api.patch(f"/stages/{stage.id}", json={"stale_days": None})
+    assert response.get_json()["stale_days"] is None

@@ -63,3 +63,42 @@ def test_upgrading_twice_changes_nothing(app_config, empty_database):
     application = migrated_app(app_config, empty_database, BUILTIN_PLUGINS)
     upgrade(application)
     upgrade(application)
+
+
+def test_upgrade_turns_old_priorities_into_1_to_3_and_finds_each_leads_last_touch(
+    app_config, empty_database
+):
+    core_only = migrated_app(app_config, empty_database, [])
+    upgrade(core_only, "0002_core")
+    engine = create_engine(empty_database)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO pipelines (name, position, created_at) "
+                                "VALUES ('Sales', 0, '2026-01-01 09:00:00+00')"))
+        connection.execute(text("INSERT INTO stages (pipeline_id, name, position, is_proposal) "
+                                "VALUES (1, 'New', 0, false)"))
+        for rank, priority in (("a0", 2), ("a1", 1), ("a2", 0)):
+            connection.execute(text(
+                "INSERT INTO leads (title, currency, contact_name, company, email, phone, "
+                "source, priority, description, custom_fields, stage_id, rank, status, "
+                "lost_reason, next_action_kind, next_action_text, created_at, updated_at, "
+                "version) VALUES (:title, 'EUR', '', '', '', '', 'manual', :priority, '', '{}', "
+                "1, :rank, 'open', '', 'todo', '', '2026-01-01 09:00:00+00', "
+                "'2026-01-01 09:00:00+00', 1)"), {"title": rank, "priority": priority,
+                                                    "rank": rank})
+        connection.execute(text(
+            "INSERT INTO activities (lead_id, kind, body, payload, created_at) VALUES "
+            "(1, 'call', 'Called', '{}', '2026-03-05 10:00:00+00'), "
+            "(1, 'edit', '', '{}', '2026-04-01 10:00:00+00')"))
+    upgrade(migrated_app(app_config, empty_database, BUILTIN_PLUGINS))
+    with engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT title, priority, touched_at, starred FROM leads ORDER BY title")).all()
+        activities = connection.execute(text("SELECT COUNT(*) FROM activities")).scalar()
+    engine.dispose()
+    assert activities == 2, "the timelines survive the leads table being rebuilt"
+    assert [(title, priority) for title, priority, *_rest in rows] == [
+        ("a0", 1), ("a1", 2), ("a2", 3)]
+    touched = [str(row[2]) for row in rows]
+    assert touched[0].startswith("2026-03-05 10:00:00")  # the call, not the later edit
+    assert touched[1].startswith("2026-01-01 09:00:00")  # no touch yet: its creation
+    assert not any(row[3] for row in rows)

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kanban.extensions import db
+from kanban.models.base import UTCDateTime, utcnow
+
+
+class ClientRating(enum.StrEnum):
+    """How much a client matters: A carries the business, D will stay small."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+
+
+class Client(db.Model):
+    """A client folder: the leads of one client company, open, won and lost."""
+
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    rating: Mapped[str | None] = mapped_column(String(1))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Client #{self.id} {self.name!r}>"
