@@ -20,14 +20,23 @@ import pluggy
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from datetime import datetime
+    from datetime import date, datetime
 
     import click
     from flask import Blueprint
     from markupsafe import Markup
 
     from kanban.models import Activity, Lead, Pipeline, Stage, User
-    from kanban.ui import Asset, Badge, ExportFormat, LeadSource, NavItem, ToolbarItem
+    from kanban.ui import (
+        Asset,
+        Badge,
+        Chart,
+        ExportFormat,
+        LeadSource,
+        NavItem,
+        Notice,
+        ToolbarItem,
+    )
 
 hookspec = pluggy.HookspecMarker("kanban")
 hookimpl = pluggy.HookimplMarker("kanban")
@@ -152,6 +161,26 @@ def kanban_ui_profile_panels(user: User) -> Sequence[Markup] | None:
 
     Called once per profile page render. Returns a list of ``Markup`` rendered from
     the plugin's own template.
+    """
+
+
+@hookspec
+def kanban_ui_agenda_notices(user: User) -> Sequence[Notice] | None:
+    """Return notices (``Notice``) for the top of today's agenda.
+
+    Called once per agenda render for the person looking at it, so a plugin can
+    point at what waits for them (web-form submissions held as spam, mail that could
+    not be filed). Returns a list; the core escapes and lays the notices out.
+    """
+
+
+@hookspec
+def kanban_ui_results_charts(start: date, end: date, user: User) -> Sequence[Chart] | None:
+    """Return extra charts (``Chart``) for the results page.
+
+    Called once per results render with the period shown (``start`` included,
+    ``end`` excluded). A chart is data: a title and labelled bars; the core draws it
+    as SVG beside a table of its numbers. Returns a list.
     """
 
 

@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask_babel import format_currency, format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 
+from kanban.models.base import today
 from kanban.permissions import can
 from kanban.plugins import collect, get_hook
 
@@ -58,6 +59,6 @@ def register_template_helpers(app: Flask) -> None:
     def inject_common() -> dict[str, Any]:
         return {
             "current_locale": get_locale().language if get_locale() else "en",
-            "today": date.today(),
+            "today": today(),
             "current_user": current_user,
         }

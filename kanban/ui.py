@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Literal
 
 Tone = Literal["neutral", "info", "success", "warning", "danger"]
@@ -35,6 +36,33 @@ class NavItem:
     label: str
     url: str
     endpoint: str = ""  # marks the link as current on pages of this endpoint
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A line at the top of today's agenda, e.g. "3 web-form submissions wait for review"."""
+
+    text: str
+    url: str = ""
+    tone: Tone = "info"
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a chart: its label, its value and how the value reads ("1 500,00 €")."""
+
+    label: str
+    value: int | float | Decimal
+    shown: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart for the results page; the core draws it and lists its numbers."""
+
+    title: str
+    bars: Sequence[Bar] = field(default_factory=tuple)
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # A sideways finger slide would otherwise be taken as the browser's own "back"
+    # gesture; the tests look at what the page does with the slide.
+    "--disable-features=OverscrollHistoryNavigation",
 ]
 
 
@@ -46,6 +49,27 @@ def start_live_server(app: Flask) -> tuple[LiveServer, callable]:
         thread.join(timeout=5)
 
     return live, stop
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core (the test copy) on the page; return its violations, shortly."""
+    page.evaluate((ASSETS / "axe.min.js").read_text())
+    results = page.evaluate("async () => await axe.run(document)")
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["html"][:120] for n in v["nodes"][:3]]}
+        for v in results["violations"]
+    ]
+
+
+def require_test_assets(*names: str) -> None:
+    """Fail (in CI) or skip when the test copies of front-end files have not been fetched."""
+    missing = [name for name in names if not (ASSETS / name).exists()]
+    if not missing:
+        return
+    message = f"Run `make test-assets` first: {', '.join(missing)} missing from {ASSETS}"
+    if os.environ.get("KANBAN_TEST_REQUIRE_BROWSER") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def require_chromium() -> None:

@@ -51,7 +51,7 @@ def _failed(response) -> bool:
 )
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("web.board"))
+        return redirect(url_for("web.agenda"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -73,7 +73,7 @@ def _safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
-    return url_for("web.board")
+    return url_for("web.agenda")
 
 
 @bp.route("/logout", methods=["POST"])

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from kanban.extensions import db
 from kanban.models import Lead, LeadTag, Pipeline, Stage, User
-from kanban.services.queries import LeadFilter, filter_leads
+from kanban.services.queries import LeadFilter, filter_leads, sort_leads
 
 
 @dataclass
@@ -31,9 +31,13 @@ class Column:
     def has_more(self) -> bool:
         return self.count > len(self.leads)
 
+    next_page: str | None = None  # where a sorted column's next page starts
+
     @property
     def next_after(self) -> str:
-        """The rank the next page of this column starts after."""
+        """Where the next page of this column starts: after a rank, or a count when sorted."""
+        if self.next_page is not None:
+            return self.next_page
         return self.leads[-1].rank if self.leads and self.has_more else ""
 
 
@@ -75,10 +79,20 @@ def column_totals(filters: LeadFilter) -> dict[int, tuple[int, dict[str, Decimal
     return totals
 
 
-def load_columns(stages: Sequence[Stage], filters: LeadFilter, page_size: int) -> list[Column]:
-    """Return the board's columns: totals of all matching leads, the first cards of each."""
+def load_columns(
+    stages: Sequence[Stage], filters: LeadFilter, page_size: int, sort: str | None = None
+) -> list[Column]:
+    """Return the board's columns: totals of all matching leads, the first cards of each.
+
+    Cards come in the order people dragged them, or by ``sort`` (one of SORTS).
+    """
     totals = column_totals(filters)
     columns = {stage.id: Column(stage, *totals.get(stage.id, (0, {}))) for stage in stages}
+    if sort:
+        for column in columns.values():
+            column.leads = load_column_page(column.stage, filters, page_size, sort=sort).leads
+            column.next_page = str(page_size) if column.has_more else ""
+        return list(columns.values())
     # One statement: the first cards of every column, each branch walking the
     # (stage, rank) index for just one page, however long the column is.
     branches = [
@@ -108,20 +122,33 @@ def load_columns(stages: Sequence[Stage], filters: LeadFilter, page_size: int) -
 
 
 def load_column_page(
-    stage: Stage, filters: LeadFilter, page_size: int, after: str | None = None
+    stage: Stage,
+    filters: LeadFilter,
+    page_size: int,
+    after: str | None = None,
+    sort: str | None = None,
 ) -> ColumnPage:
-    """Return the next cards of one column after the rank ``after`` (keyset pagination)."""
+    """Return the next cards of one column.
+
+    In the board's own order, ``after`` is the rank the page starts after (keyset
+    pagination); sorted by a SORTS key, it is the number of cards already shown.
+    """
     stmt = filter_leads(filters).where(Lead.stage_id == stage.id)
-    if after:
-        stmt = stmt.where(Lead.rank > after)
+    if sort:
+        start = int(after) if after and after.isdigit() else 0
+        stmt = sort_leads(stmt, sort).offset(start)
+    else:
+        if after:
+            stmt = stmt.where(Lead.rank > after)
+        stmt = stmt.order_by(Lead.rank)
     leads = list(
-        db.session.scalars(
-            stmt.options(joinedload(Lead.owner)).order_by(Lead.rank).limit(page_size + 1)
-        )
+        db.session.scalars(stmt.options(joinedload(Lead.owner)).limit(page_size + 1))
     )
     more = len(leads) > page_size
     leads = leads[:page_size]
-    return ColumnPage(leads, leads[-1].rank if more and leads else "")
+    if not (more and leads):
+        return ColumnPage(leads, "")
+    return ColumnPage(leads, str(start + page_size) if sort else leads[-1].rank)
 
 
 def list_owners() -> list[User]:

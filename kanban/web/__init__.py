@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("web", __name__)
 
-from kanban.web import admin, board, leads  # noqa: E402,F401  (routes register on import)
+from kanban.web import (  # noqa: E402,F401  (routes register on import)
+    admin,
+    agenda,
+    board,
+    clients,
+    leads,
+    results,
+    team,
+)

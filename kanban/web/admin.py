@@ -181,6 +181,18 @@ def set_proposal(stage_id: int):
     ), message)
 
 
+@bp.post("/stages/<int:stage_id>/stale")
+def set_stale_days(stage_id: int):
+    stage = pipeline_service.find_stage(stage_id)
+    days = request.form.get("stale_days", "").strip()
+    message = (_("Leads untouched for more than %(days)s days in %(stage)s are now stale.",
+                 days=days, stage=stage.name) if days
+               else _("Leads in %(stage)s never go stale.", stage=stage.name))
+    return _change(lambda: pipeline_service.set_stage_stale_days(
+        stage, days or None, user=current_user
+    ), message)
+
+
 @bp.post("/stages/<int:stage_id>/delete")
 def delete_stage(stage_id: int):
     stage = pipeline_service.find_stage(stage_id)

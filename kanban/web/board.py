@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -13,9 +12,11 @@ from flask_login import current_user
 
 from kanban.errors import NotFound, ValidationError
 from kanban.models import LeadStatus, Pipeline
+from kanban.models.base import today
 from kanban.services import board as board_service
 from kanban.services.pipelines import find_stage
-from kanban.services.queries import LeadFilter
+from kanban.services.priorities import priority_marks
+from kanban.services.queries import LeadFilter, read_sort
 from kanban.templating import card_badges, day, money, slot
 from kanban.web import bp
 
@@ -51,8 +52,8 @@ def card_helpers() -> dict[str, Any]:
     """Words and formatters for cards, looked up once per page instead of once per card."""
     return {
         "labels": {
-            "high": _("High"),
-            "low": _("Low"),
+            "starred": _("Starred"),
+            "stale": _("Stale: untouched for %(days)s days"),
             "standby": _("Standby until %(date)s"),
             "overdue": _("Overdue since %(date)s"),
             "next": _("Next: %(date)s"),
@@ -63,7 +64,7 @@ def card_helpers() -> dict[str, Any]:
         # Many cards share a value or a date: format each one once per page.
         "card_money": lru_cache(maxsize=2048)(money),
         "card_day": lru_cache(maxsize=512)(lambda value: day(value, "short")),
-        "today": date.today(),
+        "today": today(),
     }
 
 
@@ -100,11 +101,12 @@ def board():
         return render_template("web/empty.html", page="board")
     try:
         filters = LeadFilter.from_args(request.args)
+        sort = read_sort(request.args)
     except ValidationError as exc:
         return render_board(pipelines, pipelines[0], None, errors=exc.fields), 400
     pipeline = choose_pipeline(pipelines, filters.pipeline_id)
     filters.pipeline_id = pipeline.id
-    return render_board(pipelines, pipeline, filters)
+    return render_board(pipelines, pipeline, filters, sort=sort)
 
 
 def render_board(
@@ -112,18 +114,24 @@ def render_board(
     pipeline: Pipeline,
     filters: LeadFilter | None,
     errors: dict[str, str] | None = None,
+    sort: str | None = None,
 ) -> str:
     columns = []
     badges: dict[int, list[Any]] = {}
+    marks: dict[int, Any] = {}
     if filters is not None:
         columns = board_service.load_columns(
-            pipeline.stages, filters, current_app.config["BOARD_PAGE_SIZE"]
+            pipeline.stages, filters, current_app.config["BOARD_PAGE_SIZE"], sort=sort
         )
-        badges = card_badges([lead for column in columns for lead in column.leads], current_user)
+        shown = [lead for column in columns for lead in column.leads]
+        badges = card_badges(shown, current_user)
+        marks = priority_marks(shown)
     active = filters or LeadFilter(pipeline_id=pipeline.id)
     args = active.to_args()
+    # The address also carries the order of the cards, which is not a filter.
+    shown_args = {**args, "sort": sort} if sort else args
     my_leads = active.owner_id == current_user.id
-    my_args = {k: v for k, v in args.items() if k != "owner_id"}
+    my_args = {k: v for k, v in shown_args.items() if k != "owner_id"}
     if not my_leads:
         my_args["owner_id"] = str(current_user.id)
     return render_template(
@@ -136,6 +144,9 @@ def render_board(
         filters=active,
         filter_errors=errors or {},
         filtered=is_filtered(active),
+        sort=sort,
+        query=shown_args,
+        marks=marks,
         my_leads=my_leads,
         my_leads_url=url_for("web.board", **my_args),
         movable=active.status in (LeadStatus.OPEN, "all"),
@@ -155,14 +166,17 @@ def board_cards(stage_id: int):
     """Return the next cards of one column as an HTML fragment (for "Load more")."""
     stage = find_stage(stage_id)
     filters = LeadFilter.from_args(request.args)
+    sort = read_sort(request.args)
     filters.pipeline_id = stage.pipeline_id
     page = board_service.load_column_page(
-        stage, filters, current_app.config["BOARD_PAGE_SIZE"], request.args.get("after") or None
+        stage, filters, current_app.config["BOARD_PAGE_SIZE"], request.args.get("after") or None,
+        sort=sort,
     )
     html = render_template(
         "web/_board_cards.html",
         leads=page.leads,
         badges=card_badges(page.leads, current_user),
+        marks=priority_marks(page.leads),
         **card_helpers(),
     )
     return html, 200, {"X-Next-After": page.next_after, "Cache-Control": "no-store"}

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     HiddenField,
     SelectField,
@@ -21,15 +22,22 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput
 
-from kanban.models import Pipeline, Priority, User
+from kanban.models import Client, Pipeline, User
 
-PRIORITY_VALUES = {Priority.LOW: "low", Priority.NORMAL: "normal", Priority.HIGH: "high"}
+PRIORITY_CHOICES = [
+    SelectChoice("1", _l("1: can bring a lot, quickly")),
+    SelectChoice("2", _l("2: medium, or harder to win")),
+    SelectChoice("3", _l("3: small, or far off")),
+]
+RATING_CHOICES = [
+    SelectChoice("", _l("No class yet")),
+    SelectChoice("A", _l("A: a main client who carries us")),
+    SelectChoice("B", _l("B: small now, could become big")),
+    SelectChoice("C", _l("C: small, will grow")),
+    SelectChoice("D", _l("D: small, little room to grow")),
+]
 NEXT_ACTION_CHOICES = [
     SelectChoice("todo", _l("To do")), SelectChoice("standby", _l("Standby until the date"))
-]
-NOTE_KINDS = [
-    SelectChoice("note", _l("Note")), SelectChoice("call", _l("Call")),
-    SelectChoice("email", _l("Email")),
 ]
 ROLE_CHOICES = [
     SelectChoice("member", _l("Member")), SelectChoice("manager", _l("Manager")),
@@ -47,11 +55,11 @@ class LeadForm(FlaskForm):
     phone = TelField(_l("Phone"))
     owner_id = SelectField(_l("Owner"), choices=[], validate_choice=False)
     priority = SelectField(
-        _l("Priority"),
-        choices=[SelectChoice("low", _l("Low")), SelectChoice("normal", _l("Normal")),
-                 SelectChoice("high", _l("High"))],
-        validate_choice=False,
+        _l("Priority as a prospect"), choices=PRIORITY_CHOICES, validate_choice=False,
+        description=_l("Clients (a contact with a won lead) are rated A to D in their folder."),
     )
+    starred = BooleanField(_l("Starred: make it stand out"))
+    client_id = SelectField(_l("Client folder"), choices=[], validate_choice=False)
     tags = StringField(_l("Tags"), description=_l("Separate tags with commas."))
     description = TextAreaField(_l("Description"))
     next_action_kind = SelectField(
@@ -66,16 +74,22 @@ class LeadEditForm(LeadForm):
     version = HiddenField()
 
 
-class NoteForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=NOTE_KINDS, validate_choice=False)
-    body = TextAreaField(_l("What happened"))
-    next_action_kind = SelectField(
-        _l("Next action"),
-        choices=[SelectChoice("", _l("Keep as it is")), *NEXT_ACTION_CHOICES],
+class ClientForm(FlaskForm):
+    name = StringField(_l("Client name"))
+    rating = SelectField(_l("Class"), choices=RATING_CHOICES, validate_choice=False)
+    notes = TextAreaField(_l("Notes"))
+
+
+class DuplicateForm(FlaskForm):
+    purpose = SelectField(
+        _l("Why a new lead?"),
+        choices=[SelectChoice("renewal", _l("Renewal")), SelectChoice("upsell", _l("Upsell"))],
         validate_choice=False,
     )
-    next_action_date = StringField(_l("Date"), widget=DateInput())
-    next_action_text = StringField(_l("What to do"))
+    title = StringField(_l("Title"))
+    value = StringField(_l("Value"))
+    standby_until = StringField(_l("In standby until"), widget=DateInput(),
+                                description=_l("The lead comes back to to do on this day."))
 
 
 class MoveForm(FlaskForm):
@@ -116,6 +130,11 @@ class PipelineForm(FlaskForm):
 def owner_choices(users: Iterable[User]) -> list[SelectChoice]:
     """Return the owner select's options: nobody, then the active team."""
     return [SelectChoice("", _l("Nobody"))] + [SelectChoice(str(u.id), u.name) for u in users]
+
+
+def client_choices(clients: Iterable[Client]) -> list[SelectChoice]:
+    """Return the client-folder options: none, then every folder by name."""
+    return [SelectChoice("", _l("None"))] + [SelectChoice(str(c.id), c.name) for c in clients]
 
 
 def stage_choices(pipelines: Iterable[Pipeline]) -> list[SelectChoice]:

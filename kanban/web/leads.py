@@ -16,35 +16,48 @@ from sqlalchemy.orm import selectinload
 from kanban.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from kanban.extensions import db
 from kanban.models import Activity, Lead, NextActionKind, User
+from kanban.models.base import today
 from kanban.permissions import can
+from kanban.services import clients as client_service
 from kanban.services import leads as lead_service
+from kanban.services.followup import log_touch
 from kanban.services.lead_input import MAX_ID, clean_lead_data
 from kanban.services.pipelines import list_pipelines
+from kanban.services.priorities import priority_mark
 from kanban.services.users import active_users
 from kanban.web import bp
+from kanban.web.agenda import render_agenda_again
 from kanban.web.forms import (
-    PRIORITY_VALUES,
     CloseForm,
+    DuplicateForm,
     LeadEditForm,
     LeadForm,
     MoveForm,
-    NoteForm,
     VersionForm,
+    client_choices,
     lost_reason_choices,
     owner_choices,
     show_errors,
     stage_choices,
     with_ids,
 )
+from kanban.web.touches import (
+    follow_up_options,
+    posted_follow_up,
+    safe_return_to,
+    touch_logged_message,
+)
 
 LEAD_FIELDS = (
     "title", "value", "currency", "contact_name", "company", "email", "phone", "owner_id",
-    "priority", "tags", "description", "next_action_kind", "next_action_date", "next_action_text",
+    "priority", "client_id", "tags", "description", "next_action_kind", "next_action_date",
+    "next_action_text",
 )
 FIELD_LABELS = {
     "title": _l("Title"), "value": _l("Value"), "currency": _l("Currency"),
     "contact_name": _l("Contact name"), "company": _l("Company"), "email": _l("Email"),
     "phone": _l("Phone"), "owner_id": _l("Owner"), "priority": _l("Priority"),
+    "starred": _l("Starred"), "client_id": _l("Client folder"),
     "tags": _l("Tags"), "description": _l("Description"), "source": _l("Source"),
     "next_action_kind": _l("Next action"), "next_action_date": _l("Next action date"),
     "next_action_text": _l("What to do"), "custom_fields": _l("Custom fields"),
@@ -65,7 +78,7 @@ def new_lead():
         form.stage_id.data = str(stage_id) if stage_id else form.stage_id.data
         form.owner_id.data = str(current_user.id)
         form.currency.data = current_app.config["DEFAULT_CURRENCY"]
-        form.priority.data = "normal"
+        form.priority.data = "2"
         form.next_action_kind.data = NextActionKind.TODO.value
     else:
         data = _posted_lead_data()
@@ -120,7 +133,8 @@ def _edit_form(lead: Lead) -> LeadEditForm:
     form = LeadEditForm(formdata=None, obj=lead)
     form.value.data = "" if lead.value is None else str(lead.value)
     form.owner_id.data = str(lead.owner_id or "")
-    form.priority.data = PRIORITY_VALUES.get(lead.priority, "normal")
+    form.priority.data = str(lead.priority)
+    form.client_id.data = str(lead.client_id or "")
     form.tags.data = ", ".join(lead.tags)
     form.next_action_date.data = lead.next_action_date.isoformat() if lead.next_action_date else ""
     form.stage_id.data = str(lead.stage_id)
@@ -133,6 +147,7 @@ def _with_choices(form, lead: Lead | None = None):
     if lead is not None and lead.owner is not None and not lead.owner.active:
         owners.append(lead.owner)  # keep showing who owns it, rather than "Nobody"
     form.owner_id.choices = owner_choices(owners)
+    form.client_id.choices = client_choices(client_service.list_folders())
     form.stage_id.choices = stage_choices(list_pipelines())
     if form.stage_id.data is None and form.stage_id.choices:
         form.stage_id.data = form.stage_id.choices[0].value
@@ -140,7 +155,9 @@ def _with_choices(form, lead: Lead | None = None):
 
 
 def _posted_lead_data() -> dict[str, Any]:
-    return {name: request.form.get(name, "") for name in LEAD_FIELDS if name in request.form}
+    data = {name: request.form.get(name, "") for name in LEAD_FIELDS if name in request.form}
+    data["starred"] = "starred" in request.form  # an unticked box is not sent at all
+    return data
 
 
 def _posted_id(name: str) -> int | str | None:
@@ -186,11 +203,12 @@ def _refused(form, exc: ValidationError) -> int:
 
 @bp.get("/leads/<int:lead_id>")
 def show_lead(lead_id: int):
-    return _render_detail(lead_service.get_lead(lead_id))
+    return render_lead_page(lead_service.get_lead(lead_id))
 
 
-def _render_detail(lead: Lead, *, status: int = 200, note_form=None, close_form=None,
-                   move_form=None, problem: str = ""):
+def render_lead_page(lead: Lead, *, status: int = 200, close_form=None, move_form=None,
+                   problem: str = "", touch: dict[str, Any] | None = None,
+                   duplicate_form=None):
     activities = db.session.scalars(
         select(Activity)
         .where(Activity.lead_id == lead.id)
@@ -201,17 +219,31 @@ def _render_detail(lead: Lead, *, status: int = 200, note_form=None, close_form=
         move_form = MoveForm(formdata=None, stage_id=str(lead.stage_id), version=lead.version)
     move_form.stage_id.choices = stage_choices([lead.stage.pipeline])
     close_form = close_form or CloseForm(formdata=None, version=lead.version)
-    note_form = note_form or NoteForm(formdata=None)
-    for form, prefix in ((note_form, "note"), (move_form, "move"), (close_form, "close")):
+    for form, prefix in ((move_form, "move"), (close_form, "close")):
         with_ids(form, prefix)
     close_form.lost_reason.choices = lost_reason_choices(current_app.config["LOST_REASONS"])
+    day = today()
+    if duplicate_form is None:
+        duplicate_form = DuplicateForm(
+            formdata=None, title=_("Renewal: %(title)s", title=lead.title)[:200],
+            value="" if lead.value is None else str(lead.value),
+            standby_until=client_service.renewal_date(lead, day).isoformat(),
+        )
+    with_ids(duplicate_form, "duplicate")
     return render_template(
         "web/lead_detail.html",
         lead=lead,
+        mark=priority_mark(lead),
+        day=day,
+        touch=touch or {"values": {}, "fields": {}},
+        return_to=safe_return_to(request.values.get("return_to")),
+        follow_up_options=follow_up_options(day),
+        duplicate_form=duplicate_form,
+        folders=client_service.list_folders(),
         activities=activities,
         owner_names=_owner_names(activities),
+        client_names=_client_names(activities),
         field_labels=FIELD_LABELS,
-        note_form=note_form,
         move_form=move_form,
         close_form=close_form,
         version_form=with_ids(VersionForm(formdata=None, version=lead.version), "reopen"),
@@ -236,6 +268,17 @@ def _as_day(value: Any) -> date | None:
         return None
 
 
+def _client_names(activities) -> dict[str, str]:
+    """Return names for the client folders that edits on the timeline mention."""
+    ids = {
+        value
+        for activity in activities
+        for value in (activity.payload or {}).get("changes", {}).get("client_id", [])
+        if isinstance(value, int)
+    }
+    return {str(c.id): c.name for c in client_service.folders_by_id(ids)}
+
+
 def _owner_names(activities) -> dict[str, str]:
     """Return names for the owner ids that edits on the timeline mention."""
     ids = {
@@ -256,31 +299,36 @@ def _owner_names(activities) -> dict[str, str]:
 
 @bp.post("/leads/<int:lead_id>/notes")
 def add_note(lead_id: int):
+    """Log a touch and the next follow-up in one step, from the lead page or the agenda."""
     lead = lead_service.get_lead(lead_id)
-    form = NoteForm()
-    kind = request.form.get("kind", "note")
-    action = {
-        name: request.form.get(name, "")
-        for name in ("next_action_kind", "next_action_date", "next_action_text")
-    }
-    action = {name: value for name, value in action.items() if value.strip()}
+    posted = posted_follow_up()
+    back = safe_return_to(request.form.get("return_to"))
     try:
-        if kind not in ("note", "call", "email"):
-            raise ValidationError(_("Use note, call or email."), fields={"kind": _("Unknown.")})
-        if "next_action_kind" in action:
-            # A new kind without a date: to do now, or standby that still needs its date.
-            action.setdefault("next_action_date", "")
-        clean_lead_data(action, partial=True)  # check the next action before writing anything
-        lead_service.add_note(lead, request.form.get("body", ""), kind=kind, user=current_user)
-        if action:
-            lead_service.update_lead(lead_service.get_lead(lead_id), action, user=current_user)
-    except ValidationError as exc:
+        log_touch(lead, request.form.get("body", ""),
+                             kind=request.form.get("kind", "note"), follow_up=posted,
+                             user=current_user)
+    except (ValidationError, Conflict) as exc:
         db.session.rollback()
-        show_errors(form, exc.fields)
-        lead = lead_service.get_lead(lead_id)
-        return _render_detail(lead, status=exc.status, note_form=form, problem=exc.message)
-    flash(_("Added to the timeline."), "success")
+        if back and (shown := render_agenda_again(lead_id, exc, posted, back)):
+            return shown
+        typed = {**posted, "kind": request.form.get("kind", ""),
+                 "body": request.form.get("body", "")}
+        return render_lead_page(lead_service.get_lead(lead_id), status=exc.status,
+                              problem=exc.message, touch={"values": typed, "fields": exc.fields})
+    flash(touch_logged_message(lead_service.get_lead(lead_id)), "success")
+    if back:
+        return redirect(back)
     return redirect(url_for("web.show_lead", lead_id=lead_id))
+
+
+@bp.post("/leads/<int:lead_id>/star")
+def star_lead(lead_id: int):
+    """Star a lead so it stands out, or take the star off."""
+    lead = lead_service.get_lead(lead_id)
+    lead_service.update_lead(lead, {"starred": request.form.get("starred") == "1"},
+                             user=current_user)
+    back = safe_return_to(request.form.get("return_to"))
+    return redirect(back or url_for("web.show_lead", lead_id=lead_id))
 
 
 @bp.post("/leads/<int:lead_id>/move")
@@ -351,5 +399,5 @@ def _action_refused(lead_id: int, exc: ServiceError, **forms):
         show_errors(form, exc.fields)
     if isinstance(exc, Conflict):
         forms = {}  # show the lead's real stage and version
-    return _render_detail(lead, status=exc.status, problem=exc.message, **forms)
+    return render_lead_page(lead, status=exc.status, problem=exc.message, **forms)
 

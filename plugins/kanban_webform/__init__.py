@@ -9,6 +9,7 @@ Admins and managers set the forms up under ``/webforms``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import pluggy
@@ -17,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from kanban import hookimpl
 from kanban.models import Lead, User
-from kanban.ui import Badge, LeadSource, NavItem
+from kanban.ui import Badge, Chart, LeadSource, NavItem, Notice
 
 HERE = Path(__file__).resolve().parent
 SOURCE_PREFIX = "web form: "
@@ -68,3 +69,17 @@ def kanban_ui_card_badges(leads: Sequence[Lead], user: User) -> dict[int, list[B
         for lead in leads
         if (lead.source or "").startswith(SOURCE_PREFIX)
     }
+
+
+@hookimpl
+def kanban_ui_results_charts(start: date, end: date, user: User) -> Sequence[Chart]:
+    from kanban_webform.results import submissions_chart
+
+    return [submissions_chart(start, end)]
+
+
+@hookimpl
+def kanban_ui_agenda_notices(user: User) -> Sequence[Notice]:
+    from kanban_webform.notices import spam_notice
+
+    return spam_notice(user)

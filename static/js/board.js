@@ -37,6 +37,9 @@
   var dialog = document.getElementById("lost-dialog");
   var movable = board.hasAttribute("data-movable");
   var filtered = board.hasAttribute("data-filtered");
+  // Sorted by priority, date or value, the order in a column is not the one people
+  // arranged: cards change stage, but are not placed between others.
+  var sorted = board.hasAttribute("data-sorted");
   var query = board.getAttribute("data-query") || "";
   var toastTimer = null;
   var pointerMove = null; // the move a pointer drag is making
@@ -242,6 +245,7 @@
   /* ---- Saving a move ---------------------------------------------------------------- */
 
   function neighbours(card) {
+    if (sorted) return {};
     var above = sibling(card, -1);
     var below = sibling(card, 1);
     var column = card.closest(".column");
@@ -255,7 +259,10 @@
   function saveMove(move) {
     var card = move.card;
     var list = card.parentElement;
-    if (list === move.list && card.nextElementSibling === move.next) return;
+    if (list === move.list && (sorted || card.nextElementSibling === move.next)) {
+      if (sorted) putBack(move);
+      return;
+    }
     if (isZone(list)) return closeLead(move, list.getAttribute("data-status"));
     var body = neighbours(card);
     body.stage_id = Number(list.getAttribute("data-stage-id"));
@@ -272,6 +279,7 @@
           return response.json().then(function (lead) {
             card.setAttribute("data-version", String(lead.version));
             announce(fmt(S.dropped, { title: titleOf(card), stage: stageName(list) }));
+            if (sorted) reloadColumn(list); // the card takes its place in the sorted order
           });
         }
         return readError(response).then(function (error) {
@@ -380,6 +388,7 @@
     var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
     var options = {
       group: "board",
+      sort: !sorted,
       draggable: ".card",
       filter: ".is-closed, .is-saving",
       preventOnFilter: false,
@@ -478,11 +487,13 @@
     var index = all.indexOf(list);
     switch (event.key) {
       case "ArrowUp": {
+        if (sorted) break;
         var above = sibling(moving, -1);
         if (above) placeCard(moving, list, above);
         break;
       }
       case "ArrowDown": {
+        if (sorted) break;
         var below = sibling(moving, 1);
         if (below) placeCard(moving, list, sibling(below, 1) || below.nextElementSibling);
         break;

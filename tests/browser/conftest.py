@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from kanban.extensions import db
 from kanban.models import Lead
 from tests.factories import PASSWORD, LeadFactory, PipelineFactory, UserFactory
-from tests.live import ASSETS, require_chromium
+from tests.live import require_chromium, require_test_assets
 
 pytestmark = pytest.mark.browser
 
@@ -18,12 +17,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(autouse=True)
 def _assets_fetched():
     require_chromium()
-    missing = [name for name in ("Sortable.min.js", "axe.min.js") if not (ASSETS / name).exists()]
-    if missing:
-        message = f"Run `make test-assets` first: {', '.join(missing)} missing from {ASSETS}"
-        if os.environ.get("KANBAN_TEST_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+    require_test_assets("Sortable.min.js", "axe.min.js")
 
 
 @pytest.fixture
@@ -49,13 +43,15 @@ def sales(app):
     return pipeline
 
 
-def log_in(page, email: str, password: str = PASSWORD) -> None:
-    """Log in through the real login form and land on the board."""
+def log_in(page, email: str, password: str = PASSWORD, *, open_board: bool = True) -> None:
+    """Log in through the real login form (landing on the agenda), then open the board."""
     page.goto("/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/board")
+    page.wait_for_url("**/agenda")
+    if open_board:
+        page.goto("/board")
 
 
 @pytest.fixture

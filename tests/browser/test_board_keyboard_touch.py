@@ -137,5 +137,6 @@ def test_finger_sliding_over_a_card_body_does_not_move_it(touch_page, sales):
     )
 
     page.wait_for_timeout(300)
+    assert page.url.endswith("/board")
     assert column_titles(page, "New") == ["Alpha", "Bravo", "Charlie"]
     assert db_order(sales.stages[0].id) == ["Alpha", "Bravo", "Charlie"]

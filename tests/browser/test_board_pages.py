@@ -9,7 +9,7 @@ import pytest
 
 from tests.browser.conftest import ARTIFACTS, card, column_titles
 from tests.factories import LeadFactory
-from tests.live import ASSETS
+from tests.live import axe_violations
 
 
 def test_scrolling_a_long_column_loads_the_rest(app, board_page, sales):
@@ -55,15 +55,6 @@ def test_my_leads_is_one_click_away(board_page, sales, seller):
     page.wait_for_url(re.compile(rf"owner_id={seller.id}"))
     assert column_titles(page, "Contacted") == ["Rita's own"]
     assert column_titles(page, "New") == []
-
-
-def axe_violations(page) -> list[dict]:
-    page.evaluate((ASSETS / "axe.min.js").read_text())
-    results = page.evaluate("async () => await axe.run(document)")
-    return [
-        {"id": v["id"], "help": v["help"], "nodes": [n["html"][:120] for n in v["nodes"][:3]]}
-        for v in results["violations"]
-    ]
 
 
 def test_login_page_passes_axe(page):

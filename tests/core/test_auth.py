@@ -17,10 +17,10 @@ def login(client, email, password=PASSWORD):
     return client.post("/login", data={"email": email, "password": password})
 
 
-def test_right_password_logs_in_and_opens_the_board(client, member):
+def test_right_password_logs_in_and_opens_todays_agenda(client, member):
     response = login(client, member.email)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/board")
+    assert response.headers["Location"].endswith("/agenda")
 
 
 def test_wrong_password_is_refused_in_plain_words(client, member):
@@ -41,7 +41,7 @@ def test_login_goes_back_to_the_page_asked_for_but_never_offsite(client, member)
     client.post("/logout")
     response = client.post("/login?next=//evil.example/x", data={
         "email": member.email, "password": PASSWORD})
-    assert response.headers["Location"].endswith("/board")
+    assert response.headers["Location"].endswith("/agenda")
 
 
 def test_logout_ends_the_session(member_client):

@@ -21,7 +21,7 @@ def test_export_button_downloads_the_filtered_boards_leads(page, leads, member, 
     page.get_by_label("Email").fill(member.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/board**")
+    page.wait_for_url("**/agenda")
     page.goto("/board?tag=fair")
 
     page.get_by_role("link", name="Export").click()

@@ -117,7 +117,7 @@ def test_card_shows_title_company_value_owner_priority_and_tags(member_client, p
     owner = UserFactory(name="Ana Silva")
     LeadFactory(
         title="Printer fleet", company="Padaria Lisboeta", value=Decimal("4200"),
-        owner=owner, priority=2, stage=pipeline.stages[0], tags=["renewal", "urgent"],
+        owner=owner, priority=1, stage=pipeline.stages[0], tags=["renewal", "urgent"],
     )
 
     html = column(member_client.get("/board").text, pipeline.stages[0].id)
@@ -126,7 +126,8 @@ def test_card_shows_title_company_value_owner_priority_and_tags(member_client, p
     assert '<span class="card-who">Padaria Lisboeta</span>' in html
     assert "€4,200.00" in html
     assert '<span class="card-owner">Ana Silva</span>' in html
-    assert '<span class="prio prio-high">High</span>' in html
+    assert 'title="Prospect, priority 1"' in html
+    assert '<span aria-hidden="true">1</span>' in html
     assert '<span class="tag">renewal</span><span class="tag">urgent</span>' in html
 
 
@@ -230,7 +231,7 @@ def mixed(pipeline):
     stage = pipeline.stages[0]
     LeadFactory(title="Ana's lead", owner=ana, stage=stage)
     LeadFactory(title="Tagged lead", tags=["trade-fair"], stage=stage)
-    LeadFactory(title="Urgent lead", priority=2, stage=stage)
+    LeadFactory(title="Urgent lead", priority=1, stage=stage)
     LeadFactory(title="Won lead", status="won", stage=stage)
     LeadFactory(title="Plain lead", company="Hotel Alameda", stage=stage)
     return ana
@@ -240,6 +241,7 @@ def mixed(pipeline):
     ("query", "titles"),
     [
         ("tag=trade-fair", ["Tagged lead"]),
+        ("priority=1", ["Urgent lead"]),
         ("priority=high", ["Urgent lead"]),
         ("status=won", ["Won lead"]),
         ("q=alameda", ["Plain lead"]),
@@ -285,7 +287,9 @@ def test_my_leads_shows_the_persons_own_leads(member_client, member, pipeline):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("priority=urgent", "Use low, normal or high."),
+        ("priority=urgent", "Use 1, 2 or 3 for prospects, A, B, C or D for clients."),
+        ("attention=late", "Use overdue, stale or todo."),
+        ("sort=colour", "Sort by priority, next_action, value or created."),
         ("owner_id=ana", "Must be a number."),
         ("status=maybe", "Use open, won, lost, cancelled, closed or all."),
         ("created_from=yesterday", "Use a date such as 2026-03-31."),
@@ -317,8 +321,8 @@ def test_toolbar_buttons_from_plugins_carry_the_filters(member_client, pipeline,
 
     html = member_client.get("/board?tag=web&priority=high").text
 
-    assert seen == {"pipeline_id": str(pipeline.id), "tag": "web", "priority": "2"}
-    assert f'href="/export.csv?pipeline_id={pipeline.id}&amp;priority=2&amp;tag=web"' in html
+    assert seen == {"pipeline_id": str(pipeline.id), "tag": "web", "priority": "1"}
+    assert f'href="/export.csv?pipeline_id={pipeline.id}&amp;priority=1&amp;tag=web"' in html
     assert 'title="Download &lt;these&gt; leads"' in html
 
 
@@ -404,10 +408,10 @@ def test_column_fragment_without_cursor_is_the_first_page(member_client, long_co
 def test_load_more_keeps_the_filters(member_client, long_column):
     stage, leads = long_column
     for lead in leads[3:6]:
-        lead.priority = 2
+        lead.priority = 1
     db.session.commit()
 
-    response = member_client.get(f"/board/stages/{stage.id}/cards?priority=high")
+    response = member_client.get(f"/board/stages/{stage.id}/cards?priority=1")
 
     assert card_titles(response.text) == ["Lead 03", "Lead 04", "Lead 05"]
     assert response.headers["X-Next-After"] == ""
@@ -434,7 +438,8 @@ def test_load_more_with_a_bad_filter_is_refused_clearly(member_client, long_colu
     )
 
     assert response.status_code == 422
-    assert response.get_json()["error"]["fields"] == {"priority": "Use low, normal or high."}
+    assert response.get_json()["error"]["fields"] == {
+        "priority": "Use 1, 2 or 3 for prospects, A, B, C or D for clients."}
 
 
 def test_load_more_needs_a_login(client, long_column):
@@ -522,10 +527,10 @@ def test_lost_dialog_offers_the_configured_reasons(app, member_client, pipeline)
 
 
 def test_totals_endpoint_counts_only_the_filtered_leads(member_client, pipeline):
-    LeadFactory(stage=pipeline.stages[0], priority=2, value=Decimal("300"))
-    LeadFactory(stage=pipeline.stages[0], priority=1, value=Decimal("50"))
+    LeadFactory(stage=pipeline.stages[0], priority=1, value=Decimal("300"))
+    LeadFactory(stage=pipeline.stages[0], priority=2, value=Decimal("50"))
 
-    data = member_client.get(f"/board/totals?pipeline_id={pipeline.id}&priority=high").get_json()
+    data = member_client.get(f"/board/totals?pipeline_id={pipeline.id}&priority=1").get_json()
 
     assert data["columns"] == {str(pipeline.stages[0].id): {"count": 1, "total": "€300.00"}}
 

@@ -72,7 +72,7 @@ def test_create_lead_saves_every_field_and_shows_the_lead(member_client, member,
     lead = db.session.scalars(select(Lead)).one()
     assert response.headers["Location"].endswith(f"/leads/{lead.id}")
     assert (lead.title, str(lead.value), lead.stage_id, lead.owner_id, lead.priority) == (
-        "Printer fleet – Padaria Lisboeta", "1500.50", pipeline.stages[1].id, member.id, 2
+        "Printer fleet – Padaria Lisboeta", "1500.50", pipeline.stages[1].id, member.id, 1
     )
     assert lead.tags == ["lisbon", "referral"]
     assert lead.next_action_text == "Call Joana"
@@ -275,17 +275,38 @@ def test_detail_renders_plugin_lead_panels(member_client, pipeline, register_plu
 
 def test_add_a_call_and_set_the_next_action_at_once(member_client, pipeline):
     lead = LeadFactory(stage=pipeline.stages[0])
-    later = (date.today() + timedelta(14)).isoformat()
+    later = date.today() + timedelta(14)
     response = member_client.post(f"/leads/{lead.id}/notes", data={
         "kind": "call", "body": "Joana asks to call back in two weeks",
-        "next_action_kind": "standby", "next_action_date": later,
+        "follow_up": "date", "follow_up_date": later.isoformat(),
         "next_action_text": "Call back Joana",
     })
     assert response.status_code == 302
     lead = reload(lead)
-    assert (lead.next_action_kind, lead.next_action_date.isoformat()) == ("standby", later)
-    kinds = [a.kind for a in lead.activities]
-    assert "call" in kinds and "edit" in kinds
+    assert (lead.next_action_kind, lead.next_action_date, lead.next_action_text) == (
+        "standby", later, "Call back Joana")
+    assert [a.kind for a in lead.activities] == ["call"]
+
+
+def test_a_call_without_a_follow_up_is_refused_and_keeps_what_was_typed(member_client,
+                                                                         pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    response = member_client.post(f"/leads/{lead.id}/notes", data={
+        "kind": "call", "body": "Spoke to Joana",
+    })
+    assert response.status_code == 422
+    assert "Choose when to follow up next." in response.text
+    assert "Spoke to Joana" in response.text
+    assert db.session.scalar(select(func.count(Activity.id))) == 0
+
+
+def test_a_note_may_keep_the_current_next_action(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], next_action_text="Send the quote")
+    response = member_client.post(f"/leads/{lead.id}/notes", data={
+        "kind": "note", "body": "Their accountant is called Rui", "follow_up": "keep",
+    })
+    assert response.status_code == 302
+    assert reload(lead).next_action_text == "Send the quote"
 
 
 def test_an_empty_note_is_refused_and_nothing_is_saved(member_client, pipeline):
@@ -299,13 +320,15 @@ def test_an_empty_note_is_refused_and_nothing_is_saved(member_client, pipeline):
     assert db.session.scalar(select(func.count(Activity.id))) == 0
 
 
-def test_a_note_setting_standby_without_date_saves_nothing(member_client, pipeline):
+def test_a_follow_up_on_a_past_date_saves_nothing_and_names_the_date(member_client, pipeline):
     lead = LeadFactory(stage=pipeline.stages[0])
     response = member_client.post(f"/leads/{lead.id}/notes", data={
-        "kind": "note", "body": "Spoke to Joana", "next_action_kind": "standby",
+        "kind": "call", "body": "Spoke to Joana", "follow_up": "date",
+        "follow_up_date": (date.today() - timedelta(days=1)).isoformat(),
     })
     assert response.status_code == 422
-    assert 'id="note-next_action_date-error"' in response.text
+    assert 'id="note-follow_up_date-error"' in response.text
+    assert "Pick today or a later date." in response.text
     assert 'Spoke to Joana' in response.text
     assert db.session.scalar(select(func.count(Activity.id))) == 0
 
@@ -463,7 +486,7 @@ def audit_on_a_phone(page, user, paths: list[str]) -> dict[str, list]:
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/board")
+    page.wait_for_url("**/agenda")
     found = {}
     for path in paths:
         page.goto(path)

@@ -32,7 +32,7 @@ def log_in(page, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/board")
+    page.wait_for_url("**/agenda")
 
 
 def fill_and_send(scope, name: str, email: str, message: str) -> None:

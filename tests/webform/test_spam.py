@@ -170,3 +170,18 @@ def test_member_may_not_review_spam(client, member_client, contact_form):
     assert member_client.get("/webforms/spam").status_code == 403
     assert member_client.post(f"/webforms/spam/{kept.id}/lead").status_code == 403
     assert leads() == []
+
+
+def test_spam_waiting_for_review_is_announced_on_managers_agendas(
+    client, contact_form, manager_client, member_client
+):
+    post_form(client, {**ANA, "hp_website": "http://spam.example"})
+    post_form(client, {**ANA, "hp_website": "http://spam.example/2"})
+    html = manager_client.get("/agenda").text
+    assert "2 web-form submissions are held as spam" in html
+    assert 'href="/webforms/spam"' in html
+    assert "held as spam" not in member_client.get("/agenda").text
+
+
+def test_no_spam_means_no_line_on_the_agenda(contact_form, manager_client):
+    assert "held as spam" not in manager_client.get("/agenda").text

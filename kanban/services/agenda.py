@@ -1,0 +1,204 @@
+"""Today's agenda: proposals in progress first, then the follow-ups due, by priority.
+
+Importance before urgency: a salesperson opens the app on the proposals they have
+invested in, then works through the leads whose next action is due (overdue first
+within a priority), each shown with its last note so nobody has to open the lead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.orm import aliased, joinedload
+
+from kanban.errors import ValidationError
+from kanban.extensions import db
+from kanban.models import TOUCH_KINDS, Activity, Lead, LeadStatus, NextActionKind, Stage, User
+from kanban.services.priorities import PriorityMark, priority_marks
+from kanban.services.queries import TO_DO, LeadFilter, filter_leads, sort_leads
+
+AGENDA_LIMIT = 50  # rows per section: a morning's work; the rest are counted, on the board
+AGENDA_SORTS = ("priority", "next_action")
+EVERYONE = "all"
+LOOK_AHEAD_DAYS = 7
+
+
+@dataclass
+class AgendaFilter:
+    """Whose agenda, and which leads of it: read from the address, so it can be bookmarked."""
+
+    owner_id: int | None  # None: the whole team
+    priority: str | None = None
+    starred: bool = False
+    sort: str = "priority"
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any], user: User) -> AgendaFilter:
+        """Read the agenda's filters; a person sees their own agenda unless they choose."""
+        owner = (args.get("owner_id") or "").strip()
+        try:
+            leads = LeadFilter.from_args(
+                {"priority": args.get("priority"), "starred": args.get("starred"),
+                 "owner_id": "" if owner == EVERYONE else owner}
+            )
+        except ValidationError as exc:
+            errors = dict(exc.fields)
+        else:
+            errors = {}
+        sort = (args.get("sort") or "priority").strip().lower()
+        if sort not in AGENDA_SORTS:
+            errors["sort"] = _("Sort by priority or by date.")
+        if errors:
+            raise ValidationError(_("Some filters are not valid."), fields=errors)
+        return cls(
+            owner_id=None if owner == EVERYONE else (leads.owner_id or user.id),
+            priority=leads.priority, starred=leads.starred, sort=sort,
+        )
+
+    def to_args(self, user: User) -> dict[str, str]:
+        """Return the filters as address arguments (those that differ from the defaults)."""
+        args = {}
+        if self.owner_id is None:
+            args["owner_id"] = EVERYONE
+        elif self.owner_id != user.id:
+            args["owner_id"] = str(self.owner_id)
+        if self.priority:
+            args["priority"] = self.priority
+        if self.starred:
+            args["starred"] = "1"
+        if self.sort != "priority":
+            args["sort"] = self.sort
+        return args
+
+    def lead_filter(self) -> LeadFilter:
+        return LeadFilter(owner_id=self.owner_id, priority=self.priority, starred=self.starred)
+
+
+@dataclass
+class AgendaEntry:
+    """One line of the agenda: the lead, how it ranks, and its last note."""
+
+    lead: Lead
+    mark: PriorityMark
+    last_touch: Activity | None
+    is_overdue: bool
+    is_stale: bool
+
+
+@dataclass
+class AgendaSection:
+    entries: list[AgendaEntry] = field(default_factory=list)
+    total: int = 0
+    overdue: int = 0
+
+    @property
+    def has_more(self) -> bool:
+        return self.total > len(self.entries)
+
+
+@dataclass
+class Agenda:
+    day: date
+    proposals: AgendaSection
+    follow_ups: AgendaSection
+    coming_back: int  # leads in standby that come back to *to do* within a week
+
+
+def load_agenda(filters: AgendaFilter, day: date, limit: int = AGENDA_LIMIT) -> Agenda:
+    """Return the agenda for ``day``: a fixed number of queries, whatever the team's size."""
+    proposals = _section(_proposals(filters, day), filters, day, limit)
+    follow_ups = _section(_follow_ups(filters, day), filters, day, limit)
+    entries = proposals.entries + follow_ups.entries
+    marks = priority_marks(entry.lead for entry in entries)
+    touches = last_touches([entry.lead.id for entry in entries])
+    for entry in entries:
+        entry.mark = marks[entry.lead.id]
+        entry.last_touch = touches.get(entry.lead.id)
+    return Agenda(day, proposals, follow_ups, _coming_back(filters, day))
+
+
+def follow_ups_statement(filters: AgendaFilter, day: date) -> Select:
+    """Return the follow-ups query, ordered: the agenda's main statement."""
+    return _ordered(_follow_ups(filters, day), filters, day)
+
+
+def _proposals(filters: AgendaFilter, day: date) -> Select:
+    """Open leads in a proposal stage, in standby or not: they always come first."""
+    return filter_leads(filters.lead_filter(), on=day).where(_in_proposal_stage())
+
+
+def _follow_ups(filters: AgendaFilter, day: date) -> Select:
+    """Open leads outside proposal stages whose next action is to do now."""
+    lead_filter = filters.lead_filter()
+    lead_filter.attention = TO_DO
+    return filter_leads(lead_filter, on=day).where(~_in_proposal_stage())
+
+
+def _in_proposal_stage():
+    return Lead.stage_id.in_(select(Stage.id).where(Stage.is_proposal))
+
+
+def _ordered(statement: Select, filters: AgendaFilter, day: date) -> Select:
+    return sort_leads(statement, filters.sort, day=day)
+
+
+def _section(statement: Select, filters: AgendaFilter, day: date, limit: int) -> AgendaSection:
+    leads = db.session.scalars(
+        _ordered(statement, filters, day)
+        .options(joinedload(Lead.stage), joinedload(Lead.owner))
+        .limit(limit)
+    ).unique().all()
+    total, overdue = db.session.execute(
+        statement.with_only_columns(
+            func.count(Lead.id),
+            func.coalesce(func.sum(case((Lead.next_action_date < day, 1), else_=0)), 0),
+        ).order_by(None)
+    ).one()
+    entries = [
+        AgendaEntry(lead, PriorityMark(False, None, lead.priority), None,
+                    lead.is_overdue(day), lead.is_stale(day))
+        for lead in leads
+    ]
+    return AgendaSection(entries, total, overdue)
+
+
+def _coming_back(filters: AgendaFilter, day: date) -> int:
+    soon = and_(
+        Lead.status == LeadStatus.OPEN,
+        Lead.next_action_kind == NextActionKind.STANDBY,
+        Lead.next_action_date > day,
+        Lead.next_action_date <= day + timedelta(days=LOOK_AHEAD_DAYS),
+    )
+    return db.session.scalar(
+        filter_leads(filters.lead_filter(), select(func.count(Lead.id)), on=day).where(soon)
+    ) or 0
+
+
+def last_touches(lead_ids: list[int]) -> dict[int, Activity]:
+    """Return each lead's latest note, call, email or meeting, in one query.
+
+    Each lead's entry is found by walking its own (lead, date) index backwards, so the
+    time does not grow with the size of the whole timeline.
+    """
+    if not lead_ids:
+        return {}
+    entry = aliased(Activity)
+    latest = (
+        select(entry.id)
+        .where(entry.lead_id == Lead.id, entry.kind.in_([k.value for k in TOUCH_KINDS]))
+        .order_by(entry.created_at.desc(), entry.id.desc())
+        .limit(1)
+        .correlate(Lead)
+        .scalar_subquery()
+    )
+    activities = db.session.scalars(
+        select(Activity)
+        .where(Activity.id.in_(select(latest).where(Lead.id.in_(lead_ids))))
+        .options(joinedload(Activity.author))
+    )
+    return {activity.lead_id: activity for activity in activities}

@@ -1,0 +1,81 @@
+"""Today's agenda, the home page: proposals first, then the follow-ups due today."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from flask import redirect, render_template, request, url_for
+from flask_login import current_user
+
+from kanban.errors import ServiceError, ValidationError
+from kanban.models.base import today
+from kanban.services.agenda import EVERYONE, Agenda, AgendaFilter, load_agenda
+from kanban.services.users import active_users
+from kanban.templating import slot
+from kanban.web import bp
+from kanban.web.touches import follow_up_options
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("web.agenda"))
+
+
+@bp.get("/agenda")
+def agenda():
+    try:
+        filters = AgendaFilter.from_args(request.args, current_user)
+    except ValidationError as exc:
+        return render_agenda(None, errors=exc.fields), 400
+    return render_agenda(filters)
+
+
+def render_agenda(
+    filters: AgendaFilter | None,
+    *,
+    errors: dict[str, str] | None = None,
+    failed: dict[str, Any] | None = None,
+    loaded: Agenda | None = None,
+) -> str:
+    """Render the agenda; ``failed`` reopens one lead's touch form with what was typed."""
+    day = today()
+    data = loaded or (load_agenda(filters, day) if filters is not None else None)
+    args = filters.to_args(current_user) if filters is not None else {}
+    return render_template(
+        "web/agenda.html",
+        page="agenda",
+        agenda=data,
+        filters=filters,
+        filter_errors=errors or {},
+        args=args,
+        here=url_for("web.agenda", **args),
+        everyone=EVERYONE,
+        owners=active_users(),
+        notices=slot("agenda_notices", user=current_user),
+        follow_up_options=follow_up_options(day),
+        failed=failed or {},
+    )
+
+
+def render_agenda_again(lead_id: int, exc: ServiceError, posted: dict[str, str], back: str):
+    """Show the agenda again with one lead's touch form open, its input and errors kept.
+
+    Returns None when the lead is no longer on the agenda.
+    """
+    try:
+        filters = AgendaFilter.from_args(dict(parse_qsl(urlsplit(back).query)), current_user)
+    except ValidationError:
+        filters = AgendaFilter(owner_id=current_user.id)
+    failed = {
+        "lead_id": lead_id,
+        "message": exc.message,
+        "fields": exc.fields,
+        "values": {**posted, "kind": request.form.get("kind", ""),
+                   "body": request.form.get("body", "")},
+    }
+    day = today()
+    shown = load_agenda(filters, day)
+    if lead_id not in {e.lead.id for e in shown.proposals.entries + shown.follow_ups.entries}:
+        return None  # the lead left the agenda meanwhile: its own page shows the form
+    return render_agenda(filters, failed=failed, loaded=shown), exc.status
