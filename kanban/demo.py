@@ -3,19 +3,40 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kanban.extensions import db
-from kanban.models import Activity, ActivityKind, Lead, LeadTag, Pipeline, Stage, User
+from kanban.models import (
+    Activity,
+    ActivityKind,
+    Client,
+    Lead,
+    LeadStatus,
+    LeadTag,
+    Pipeline,
+    Stage,
+    User,
+)
+from kanban.models.base import today as today_
 from kanban.models.base import utcnow
 from kanban.ranking import rank_between
 from kanban.services.pipelines import create_pipeline
 
 STAGES = [("New", False), ("Contacted", False), ("Qualified", False), ("Proposal", True),
           ("Negotiation", True)]
+# Days without a touch after which a lead of the stage is stale.
+STALE_DAYS = {"Contacted": 14, "Qualified": 21, "Proposal": 10, "Negotiation": 7}
+LOST_REASONS = ["Price", "Chose a competitor", "No budget", "No answer", "Timing"]
+NOTES = [
+    "Called: they compare three offers, decision at the end of the month.",
+    "Sent the quote by email; they asked for delivery dates.",
+    "Meeting at their office: the owner wants a demo for the team.",
+    "No answer; left a voicemail.",
+    "They need the budget approved first; call back after the board meeting.",
+]
 TEAM = [
     ("ana.silva@example.com", "Ana Silva", "pt"),
     ("marco.rossi@example.com", "Marco Rossi", "en"),
@@ -63,7 +84,12 @@ def demo_team() -> list[User]:
 
 def demo_pipeline() -> Pipeline:
     pipeline = db.session.scalars(select(Pipeline).order_by(Pipeline.id)).first()
-    return pipeline or create_pipeline("Sales", STAGES)
+    if pipeline is None:
+        pipeline = create_pipeline("Sales", STAGES)
+        for stage in pipeline.stages:
+            stage.stale_days = STALE_DAYS.get(stage.name)
+        db.session.commit()
+    return pipeline
 
 
 def create_demo_data(count: int, *, owner: User | None = None, seed: int = 7,
@@ -79,10 +105,9 @@ def create_demo_data(count: int, *, owner: User | None = None, seed: int = 7,
     for index in range(count):
         company, contact, city = rng.choice(COMPANIES)
         target = rng.choice(stages)
-        kind = rng.choice(["todo", "todo", "todo", "standby"])
-        due = today + timedelta(days=rng.randint(-10, 30))
-        if kind == "standby" and due <= today:
-            due = today + timedelta(days=rng.randint(3, 40))
+        # Follow-ups due today or late are to do; later ones wait in standby.
+        due = today + timedelta(days=rng.choice([-6, -2, -1, 0, 0, 0, 1, 3, 8, 20, 45]))
+        kind = "standby" if due > today else "todo"
         lead = Lead(
             title=f"{rng.choice(WHAT)} – {company}",
             value=Decimal(rng.randrange(500, 60000, 50)),
@@ -93,7 +118,7 @@ def create_demo_data(count: int, *, owner: User | None = None, seed: int = 7,
             phone=f"+351 21 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
             source=rng.choice(SOURCES),
             owner_id=rng.choice(owners).id,
-            priority=rng.choice([0, 1, 1, 2]),
+            priority=rng.choice([1, 2, 2, 3]),
             description=f"{contact} ({city}) asked about {rng.choice(WHAT).lower()}.",
             stage_id=target.id,
             rank="",
@@ -110,13 +135,73 @@ def create_demo_data(count: int, *, owner: User | None = None, seed: int = 7,
         for lead in column:
             key = rank_between(key, None)
             lead.rank = key
+    now = utcnow()
+    for lead in leads:  # some leads were last touched long ago: they show as stale
+        lead.touched_at = now - timedelta(days=rng.choice([0, 1, 3, 6, 12, 25]))
     db.session.add_all(leads)
     db.session.flush()
-    now = utcnow()
     db.session.add_all(
         Activity(lead_id=lead.id, kind=ActivityKind.SYSTEM, body="Lead created (demo data)",
-                 payload={"event": "created", "source": "demo"}, created_at=now)
+                 payload={"event": "created", "source": "demo", "stage_id": lead.stage_id},
+                 created_at=now)
         for lead in leads
+    )
+    db.session.add_all(
+        Activity(lead_id=lead.id, author_id=lead.owner_id, kind=rng.choice(["call", "email"]),
+                 body=rng.choice(NOTES), payload={}, created_at=lead.touched_at)
+        for lead in leads if rng.random() < 0.6
     )
     db.session.commit()
     return len(leads)
+
+
+def create_demo_history(count: int, *, months: int = 6, seed: int = 11) -> int:
+    """Add ``count`` closed leads over the last ``months``, won and lost, in client folders.
+
+    They give the results page and the client folders something to show.
+    """
+    rng = random.Random(seed)
+    pipeline = demo_pipeline()
+    owners = demo_team()
+    proposal = next((s for s in pipeline.stages if s.is_proposal), pipeline.stages[-1])
+    last = max(pipeline.stages, key=lambda stage: stage.position)
+    folders: dict[str, Client] = {}
+    today = today_()
+    closed = []
+    key = db.session.scalar(select(func.max(Lead.rank)).where(Lead.stage_id == last.id))
+    for _index in range(count):
+        company, contact, _city = rng.choice(COMPANIES)
+        created = today - timedelta(days=rng.randint(5, months * 30))
+        closed_on = min(today, created + timedelta(days=rng.randint(3, 60)))
+        status = rng.choice([LeadStatus.WON, LeadStatus.WON, LeadStatus.LOST,
+                             LeadStatus.LOST, LeadStatus.CANCELLED])
+        lead = Lead(
+            title=f"{rng.choice(WHAT)} – {company}", value=Decimal(rng.randrange(500, 40000, 50)),
+            currency="EUR", contact_name=contact, company=company,
+            email=f"{contact.split()[0].lower()}@{company.split()[0].lower().strip('«»')}.example",
+            source=rng.choice(SOURCES), owner_id=rng.choice(owners).id,
+            priority=rng.choice([1, 2, 2, 3]), stage_id=last.id,
+            rank=(key := rank_between(key, None)),
+            status=status, lost_reason=rng.choice(LOST_REASONS) if status == "lost" else "",
+            created_at=_moment(created), closed_at=_moment(closed_on),
+            updated_at=_moment(closed_on), touched_at=_moment(closed_on),
+        )
+        if status == LeadStatus.WON:
+            if company not in folders:
+                folders[company] = Client(name=company, rating=rng.choice("ABCCD"))
+            lead.client = folders[company]
+        closed.append(lead)
+    db.session.add_all(closed)
+    db.session.flush()
+    for lead in closed:
+        made = lead.created_at + (lead.closed_at - lead.created_at) / 2
+        db.session.add(Activity(
+            lead_id=lead.id, author_id=lead.owner_id, kind=ActivityKind.STAGE_CHANGE,
+            payload={"to_stage_id": proposal.id, "to": proposal.name}, created_at=made,
+        ))
+    db.session.commit()
+    return len(closed)
+
+
+def _moment(day: date) -> datetime:
+    return datetime.combine(day, time(10, 30), tzinfo=UTC)

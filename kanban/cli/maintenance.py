@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from kanban.demo import create_demo_data
+from kanban.demo import create_demo_data, create_demo_history
 from kanban.extensions import db
 from kanban.models import Lead, Role, User
 from kanban.plugins import hook_reference, plugin_report
@@ -23,7 +23,8 @@ from kanban.services.users import create_user
 def demo(count: int) -> None:
     """Fill the database with a demo pipeline and realistic leads."""
     created = create_demo_data(count)
-    click.echo(f"Created {created} demo leads.")
+    history = create_demo_history(max(10, count // 2))
+    click.echo(f"Created {created} demo leads and {history} closed ones.")
 
 
 @click.command("first-run")
@@ -38,6 +39,7 @@ def first_run() -> None:
                         password=password)
     if not db.session.scalar(select(func.count(Lead.id))):
         create_demo_data(60, owner=admin)
+        create_demo_history(40)
     click.echo("")
     click.echo("  Kanban is ready. Log in at http://127.0.0.1:5000 with")
     click.echo(f"    email:    {admin.email}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select, text
 
 from kanban.app import create_app
@@ -17,7 +19,8 @@ def test_first_run_creates_an_admin_prints_the_login_and_fills_a_demo_board(runn
     password = result.output.split("password:", 1)[1].split()[0]
     assert admin.email in result.output
     assert admin.check_password(password)
-    assert db.session.scalar(select(func.count(Lead.id))) == 60
+    assert db.session.scalar(select(func.count(Lead.id)).where(Lead.status == "open")) == 60
+    assert db.session.scalar(select(func.count(Lead.id)).where(Lead.status != "open")) == 40
     assert db.session.scalar(select(func.count(Pipeline.id))) == 1
 
 
@@ -28,10 +31,15 @@ def test_first_run_on_a_set_up_installation_changes_nothing(runner, admin):
 
 
 def test_demo_leads_are_realistic_and_ordered_in_every_column(runner):
-    runner.invoke(args=["demo", "--leads", "200"])
+    result = runner.invoke(args=["demo", "--leads", "200"])
+    assert "Created 200 demo leads and 100 closed ones." in result.output
     leads = db.session.scalars(select(Lead)).all()
-    assert len(leads) == 200
+    assert len([lead for lead in leads if lead.is_open]) == 200
     assert all(lead.title and lead.company and lead.next_action_kind for lead in leads)
+    assert {lead.priority for lead in leads} == {1, 2, 3}
+    today = date.today()
+    assert all(lead.next_action_kind == "standby" for lead in leads
+               if lead.is_open and lead.next_action_date > today)
     per_stage: dict[int, list[str]] = {}
     for lead in leads:
         per_stage.setdefault(lead.stage_id, []).append(lead.rank)
@@ -108,3 +116,13 @@ def test_user_factory_people_can_log_in(client, app):
     user = UserFactory()
     assert client.post("/login", data={"email": user.email, "password": "correct horse battery"}
                        ).status_code == 302
+
+
+def test_demo_history_gives_the_results_page_won_and_lost_deals_in_client_folders(runner):
+    runner.invoke(args=["demo", "--leads", "20"])
+    runner.invoke(args=["demo", "--leads", "20"])  # twice: order keys never collide
+    closed = db.session.scalars(select(Lead).where(Lead.status != "open")).all()
+    assert {lead.status for lead in closed} == {"won", "lost", "cancelled"}
+    assert all(lead.client_id for lead in closed if lead.status == "won")
+    assert all(lead.lost_reason for lead in closed if lead.status == "lost")
+    assert all(lead.closed_at >= lead.created_at for lead in closed)
