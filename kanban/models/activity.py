@@ -34,7 +34,8 @@ class Activity(db.Model):
 
     __tablename__ = "activities"
     __table_args__ = (
-        Index("ix_activities_lead_created", "lead_id", "created_at"),
+        # A lead's timeline, newest first (ties by id): also its last touch, read backwards.
+        Index("ix_activities_lead_created", "lead_id", "created_at", "id"),
         # Results: stage changes (proposals made) in a period.
         Index("ix_activities_kind_created", "kind", "created_at"),
     )

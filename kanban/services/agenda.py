@@ -196,9 +196,12 @@ def last_touches(lead_ids: list[int]) -> dict[int, Activity]:
         .correlate(Lead)
         .scalar_subquery()
     )
+    # A derived table of one entry id per lead shown: both databases work it out first,
+    # then fetch each entry by its key.
+    wanted = select(latest.label("id")).where(Lead.id.in_(lead_ids)).subquery()
     activities = db.session.scalars(
         select(Activity)
-        .where(Activity.id.in_(select(latest).where(Lead.id.in_(lead_ids))))
+        .join(wanted, wanted.c.id == Activity.id)
         .options(joinedload(Activity.author))
     )
     return {activity.lead_id: activity for activity in activities}

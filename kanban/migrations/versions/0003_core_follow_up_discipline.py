@@ -61,10 +61,16 @@ def upgrade():
 
     with op.batch_alter_table('activities', schema=None) as batch_op:
         batch_op.create_index('ix_activities_kind_created', ['kind', 'created_at'], unique=False)
+        batch_op.drop_index('ix_activities_lead_created')
+        batch_op.create_index('ix_activities_lead_created', ['lead_id', 'created_at', 'id'],
+                              unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('activities', schema=None) as batch_op:
+        batch_op.drop_index('ix_activities_lead_created')
+        batch_op.create_index('ix_activities_lead_created', ['lead_id', 'created_at'],
+                              unique=False)
         batch_op.drop_index('ix_activities_kind_created')
 
     op.execute("UPDATE leads SET priority = CASE priority WHEN 1 THEN 2 WHEN 3 THEN 0 ELSE 1 END")
