@@ -25,10 +25,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from floors import bare_ms, statements_of  # noqa: E402  (before the app: see floors.py)
 from move import postgres_database  # noqa: E402
-from sqlalchemy import event, insert, select  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
 
 from kanban.app import create_app  # noqa: E402
 from kanban.demo import demo_pipeline  # noqa: E402
@@ -124,34 +124,6 @@ def timed_get(client, url: str) -> tuple[float, int]:
     return statistics.median(times) * 1000, len(response.data)
 
 
-def statements_of(client, url: str) -> list[tuple[str, object]]:
-    statements: list[tuple[str, object]] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    client.get(url)
-    event.remove(db.engine, "before_cursor_execute", record)
-    return statements
-
-
-def bare_ms(statements: list[tuple[str, object]]) -> float:
-    """Run statements on the DB-API connection itself, no ORM or Flask: the floor."""
-    times = []
-    with db.engine.connect() as connection:
-        raw = connection.connection.driver_connection
-        for _run in range(RUNS):
-            start = time.perf_counter()
-            for statement, parameters in statements:
-                cursor = raw.cursor()
-                cursor.execute(statement, parameters)
-                cursor.fetchall()
-                cursor.close()
-            times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
-
 def main_statement_ms(statement) -> float:
     """Run the page's main statement through SQLAlchemy Core alone (no ORM, no page)."""
     times = []
@@ -197,12 +169,12 @@ def measure(url: str, leads: int, activities: int) -> list[tuple]:
             rows = []
             for label, page_url, main in pages:
                 page_ms, size = timed_get(client, page_url)
-                statements = statements_of(client, page_url)
+                statements = statements_of(db.engine, client, page_url)
                 if main is None:
                     main = closing_statement(period_for("this_month", day), SOURCE)
                 rows.append((label, page_ms, main_statement_ms(main.limit(AGENDA_LIMIT)
                                                                if "agenda" in label else main),
-                             bare_ms(statements), len(statements), size))
+                             bare_ms(db.engine, statements, RUNS), len(statements), size))
             db.session.remove()
             db.engine.dispose()
         return rows

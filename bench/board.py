@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event  # noqa: E402
+from floors import bare_ms, statements_of  # noqa: E402  (before the app: see floors.py)
 
 from kanban.app import create_app  # noqa: E402
 from kanban.demo import create_demo_data  # noqa: E402
@@ -46,25 +46,10 @@ def measure(app, client) -> dict[str, float]:
         response = client.get("/board")
         page_times.append(time.perf_counter() - start)
         size = len(response.data)
-    statements: list[tuple[str, object]] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    client.get("/board")
-    event.remove(db.engine, "before_cursor_execute", record)
-    sql_times = []
-    with db.engine.connect() as connection:
-        raw = connection.connection.driver_connection
-        for _run in range(RUNS):
-            start = time.perf_counter()
-            for statement, parameters in statements:
-                raw.execute(statement, parameters).fetchall()
-            sql_times.append(time.perf_counter() - start)
+    statements = statements_of(db.engine, client, "/board")
     return {
         "page_ms": median_ms(page_times),
-        "sql_ms": median_ms(sql_times),
+        "sql_ms": bare_ms(db.engine, statements, RUNS),
         "queries": len(statements),
         "html_kb": size / 1024,
     }

@@ -1,4 +1,4 @@
-"""Security headers on every response (a view may set its own first)."""
+"""Security headers on every response (a view may set its own first), and safe redirects."""
 
 from __future__ import annotations
 
@@ -27,3 +27,11 @@ def register_security_headers(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+
+def local_path(target: str | None) -> str | None:
+    """Return ``target`` when it is a path on this site (safe to redirect to), else None."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -33,6 +34,17 @@ def money(value: Decimal | int | float | None, currency: str | None = None) -> s
     if value is None:
         return ""
     return format_currency(value, currency or current_app.config["DEFAULT_CURRENCY"])
+
+
+def user_currency() -> str:
+    """Return the currency the person reads sums in: their own, else the team's."""
+    return getattr(current_user, "currency", None) or current_app.config["DEFAULT_CURRENCY"]
+
+
+def money_totals(totals: Mapping[str, Decimal], currency: str) -> str:
+    """Format sums in several currencies, ``currency`` first ("1 500 € + $300")."""
+    ordered = sorted(totals.items(), key=lambda item: (item[0] != currency, item[0]))
+    return " + ".join(money(value, code) for code, value in ordered) or money(0, currency)
 
 
 def day(value: date | None, style: str = "medium") -> str:

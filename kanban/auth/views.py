@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     abort,
@@ -24,6 +22,7 @@ from kanban.auth.tokens import create_token, revoke_token
 from kanban.extensions import db, limiter
 from kanban.models import ApiToken, User
 from kanban.plugins import collect
+from kanban.security import local_path
 
 bp = Blueprint("auth", __name__)
 
@@ -69,11 +68,7 @@ def login():
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("web.agenda")
+    return local_path(target) or url_for("web.agenda")
 
 
 @bp.route("/logout", methods=["POST"])

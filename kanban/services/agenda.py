@@ -111,20 +111,27 @@ class Agenda:
 
 def load_agenda(filters: AgendaFilter, day: date, limit: int = AGENDA_LIMIT) -> Agenda:
     """Return the agenda for ``day``: a fixed number of queries, whatever the team's size."""
-    proposals = _section(_proposals(filters, day), filters, day, limit)
-    follow_ups = _section(_follow_ups(filters, day), filters, day, limit)
-    entries = proposals.entries + follow_ups.entries
-    marks = priority_marks(entry.lead for entry in entries)
-    touches = last_touches([entry.lead.id for entry in entries])
-    for entry in entries:
-        entry.mark = marks[entry.lead.id]
-        entry.last_touch = touches.get(entry.lead.id)
-    return Agenda(day, proposals, follow_ups, _coming_back(filters, day))
+    proposals, proposal_counts = _section(_proposals(filters, day), filters, day, limit)
+    follow_ups, follow_up_counts = _section(_follow_ups(filters, day), filters, day, limit)
+    shown = proposals + follow_ups
+    marks = priority_marks(shown)
+    touches = last_touches([lead.id for lead in shown])
+
+    def entries(leads: list[Lead]) -> list[AgendaEntry]:
+        return [AgendaEntry(lead, marks[lead.id], touches.get(lead.id), lead.is_overdue(day),
+                            lead.is_stale(day)) for lead in leads]
+
+    return Agenda(
+        day,
+        AgendaSection(entries(proposals), *proposal_counts),
+        AgendaSection(entries(follow_ups), *follow_up_counts),
+        _coming_back(filters, day),
+    )
 
 
 def follow_ups_statement(filters: AgendaFilter, day: date) -> Select:
     """Return the follow-ups query, ordered: the agenda's main statement."""
-    return _ordered(_follow_ups(filters, day), filters, day)
+    return sort_leads(_follow_ups(filters, day), filters.sort, day=day)
 
 
 def _proposals(filters: AgendaFilter, day: date) -> Select:
@@ -143,13 +150,12 @@ def _in_proposal_stage():
     return Lead.stage_id.in_(select(Stage.id).where(Stage.is_proposal))
 
 
-def _ordered(statement: Select, filters: AgendaFilter, day: date) -> Select:
-    return sort_leads(statement, filters.sort, day=day)
-
-
-def _section(statement: Select, filters: AgendaFilter, day: date, limit: int) -> AgendaSection:
+def _section(
+    statement: Select, filters: AgendaFilter, day: date, limit: int
+) -> tuple[list[Lead], tuple[int, int]]:
+    """Return a section's first leads in order, and how many it holds and how many are late."""
     leads = db.session.scalars(
-        _ordered(statement, filters, day)
+        sort_leads(statement, filters.sort, day=day)
         .options(joinedload(Lead.stage), joinedload(Lead.owner))
         .limit(limit)
     ).unique().all()
@@ -159,12 +165,7 @@ def _section(statement: Select, filters: AgendaFilter, day: date, limit: int) ->
             func.coalesce(func.sum(case((Lead.next_action_date < day, 1), else_=0)), 0),
         ).order_by(None)
     ).one()
-    entries = [
-        AgendaEntry(lead, PriorityMark(False, None, lead.priority), None,
-                    lead.is_overdue(day), lead.is_stale(day))
-        for lead in leads
-    ]
-    return AgendaSection(entries, total, overdue)
+    return list(leads), (total, overdue)
 
 
 def _coming_back(filters: AgendaFilter, day: date) -> int:

@@ -26,6 +26,7 @@ from kanban.services import leads as lead_service
 from kanban.services.lead_input import TEXT_LIMITS, clean_lead_data
 from kanban.services.periods import add_months
 from kanban.services.priorities import RATINGS
+from kanban.services.queries import contains_pattern
 
 NAME_LIMIT = 200
 NOTES_LIMIT = 20_000
@@ -81,7 +82,7 @@ def folder_summaries(text: str | None = None) -> list[FolderSummary]:
         .order_by(func.lower(Client.name), Client.id)
     )
     if text:
-        statement = statement.where(Client.name.ilike(f"%{_escaped(text)}%", escape="\\"))
+        statement = statement.where(Client.name.ilike(contains_pattern(text), escape="\\"))
     summaries = {
         client.id: FolderSummary(client, open_, won, lost)
         for client, open_, won, lost in db.session.execute(statement)
@@ -257,6 +258,3 @@ def _clean_folder(data: Mapping[str, Any], *, partial: bool = False) -> dict[str
         raise ValidationError(_("Some fields need your attention."), fields=errors)
     return clean
 
-
-def _escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

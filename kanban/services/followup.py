@@ -14,9 +14,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
 
-from kanban.errors import Conflict, ValidationError
+from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import TOUCH_KINDS, Activity, ActivityKind, Lead, NextActionKind, User
 from kanban.models.base import today as today_
@@ -240,13 +239,7 @@ def log_touch(
     )
     lead.updated_at = lead.touched_at = now
     db.session.add(activity)
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(
-            _("Someone else changed this lead a moment ago. Here is its current state.")
-        ) from None
+    lead_service.commit_or_conflict(lead)
     fire_event("kanban_lead_noted", lead=lead, activity=activity, user=user)
     if changes:
         fire_event("kanban_lead_updated", lead=lead, changes=changes, user=user)

@@ -164,7 +164,7 @@ def update_lead(
     db.session.add(
         _timeline_entry(lead, user, kind=ActivityKind.EDIT, payload={"changes": changes})
     )
-    _commit_or_conflict(lead)
+    commit_or_conflict(lead)
     fire_event("kanban_lead_updated", lead=lead, changes=changes, user=user)
     return lead
 
@@ -589,7 +589,7 @@ def close_lead(
         payload={"event": "closed", "status": status, "lost_reason": lead.lost_reason,
                  "ended_next_action": ended},
     ))
-    _commit_or_conflict(lead)
+    commit_or_conflict(lead)
     fire_event("kanban_lead_closed", lead=lead, status=status, user=user)
     return lead
 
@@ -612,7 +612,7 @@ def reopen_lead(lead: Lead, *, user: User | None, version: int | None = None) ->
         lead, user, kind=ActivityKind.SYSTEM,
         payload={"event": "reopened", "previous_status": previous},
     ))
-    _commit_or_conflict(lead)
+    commit_or_conflict(lead)
     fire_event("kanban_lead_reopened", lead=lead, user=user)
     return lead
 
@@ -648,7 +648,8 @@ def _check_version(lead: Lead, version: int | None, stage: Stage | None = None) 
         )
 
 
-def _commit_or_conflict(lead: Lead) -> None:
+def commit_or_conflict(lead: Lead) -> None:
+    """Commit a change to the lead, or answer Conflict when someone changed it meanwhile."""
     try:
         db.session.commit()
     except StaleDataError:

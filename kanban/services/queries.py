@@ -174,9 +174,7 @@ def filter_leads(
     elif filters.status != STATUS_ALL:
         conditions.append(Lead.status == filters.status)
     if filters.text:
-        pattern = "%" + filters.text.replace("\\", "\\\\").replace("%", "\\%").replace(
-            "_", "\\_"
-        ) + "%"
+        pattern = contains_pattern(filters.text)
         conditions.append(
             or_(
                 *(
@@ -191,6 +189,11 @@ def filter_leads(
     if filters.created_to is not None and filters.created_to < date.max:
         conditions.append(Lead.created_at < start_of(filters.created_to + timedelta(days=1)))
     return stmt.where(*conditions)
+
+
+def contains_pattern(text: str) -> str:
+    """Return a LIKE pattern (escape character \\) matching values that contain ``text``."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def in_standby(day: date) -> ColumnElement[bool]:
@@ -243,14 +246,14 @@ def sort_leads(statement: Select, sort: str, *, day: date | None = None) -> Sele
     return statement.order_by(Lead.created_at.desc(), Lead.id.desc())
 
 
-def read_sort(args: Mapping[str, Any], default: str | None = None) -> str | None:
-    """Read the ``sort`` argument; raise ValidationError naming it when unknown."""
+def read_sort(args: Mapping[str, Any]) -> str | None:
+    """Read the ``sort`` argument (None: the board's own order); name it when unknown."""
     raw = (args.get("sort") or "").strip().lower()
-    if not raw:
-        return default
-    if raw not in SORTS and raw != "board":
+    if not raw or raw == "board":
+        return None
+    if raw not in SORTS:
         raise ValidationError(
             _("Some filters are not valid."),
             fields={"sort": _("Sort by priority, next_action, value or created.")},
         )
-    return None if raw == "board" else raw
+    return raw

@@ -59,9 +59,9 @@ def team_load(day: date) -> list[OwnerLoad]:
     ).all()
     people = {user.id: user for user in db.session.scalars(select(User))}
     loads = [OwnerLoad(people.get(owner_id), *numbers) for owner_id, *numbers in counts]
-    for user in people.values():  # active people with nothing open still show, at zero
-        if user.active and user.id not in {load.owner_id for load in loads}:
-            loads.append(OwnerLoad(user, 0, 0, 0, 0, 0))
+    counted = {load.owner_id for load in loads}
+    loads += [OwnerLoad(user, 0, 0, 0, 0, 0) for user in people.values()  # nothing open yet
+              if user.active and user.id not in counted]
     return sorted(loads, key=lambda load: (load.owner is None, -(load.overdue + load.stale),
                                            load.owner.name if load.owner else ""))
 

@@ -17,21 +17,13 @@ from kanban.services import board as board_service
 from kanban.services.pipelines import find_stage
 from kanban.services.priorities import priority_marks
 from kanban.services.queries import LeadFilter, read_sort
-from kanban.templating import card_badges, day, money, slot
+from kanban.templating import card_badges, day, money, money_totals, slot, user_currency
 from kanban.web import bp
-
-
-def user_currency() -> str:
-    return getattr(current_user, "currency", None) or current_app.config["DEFAULT_CURRENCY"]
 
 
 def total_text(totals: dict[str, Decimal]) -> str:
     """Format a column's total; leads in several currencies show one sum per currency."""
-    if not totals:
-        return money(0, user_currency())
-    mine = user_currency()
-    ordered = sorted(totals.items(), key=lambda item: (item[0] != mine, item[0]))
-    return " + ".join(money(value, currency) for currency, value in ordered)
+    return money_totals(totals, user_currency())
 
 
 def choose_pipeline(pipelines: list[Pipeline], pipeline_id: int | None) -> Pipeline:

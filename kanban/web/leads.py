@@ -18,6 +18,7 @@ from kanban.extensions import db
 from kanban.models import Activity, Lead, NextActionKind, User
 from kanban.models.base import today
 from kanban.permissions import can
+from kanban.security import local_path
 from kanban.services import clients as client_service
 from kanban.services import leads as lead_service
 from kanban.services.followup import log_touch
@@ -44,7 +45,6 @@ from kanban.web.forms import (
 from kanban.web.touches import (
     follow_up_options,
     posted_follow_up,
-    safe_return_to,
     touch_logged_message,
 )
 
@@ -236,7 +236,7 @@ def render_lead_page(lead: Lead, *, status: int = 200, close_form=None, move_for
         mark=priority_mark(lead),
         day=day,
         touch=touch or {"values": {}, "fields": {}},
-        return_to=safe_return_to(request.values.get("return_to")),
+        return_to=local_path(request.values.get("return_to")),
         follow_up_options=follow_up_options(day),
         duplicate_form=duplicate_form,
         folders=client_service.list_folders(),
@@ -302,7 +302,7 @@ def add_note(lead_id: int):
     """Log a touch and the next follow-up in one step, from the lead page or the agenda."""
     lead = lead_service.get_lead(lead_id)
     posted = posted_follow_up()
-    back = safe_return_to(request.form.get("return_to"))
+    back = local_path(request.form.get("return_to"))
     try:
         log_touch(lead, request.form.get("body", ""),
                              kind=request.form.get("kind", "note"), follow_up=posted,
@@ -327,7 +327,7 @@ def star_lead(lead_id: int):
     lead = lead_service.get_lead(lead_id)
     lead_service.update_lead(lead, {"starred": request.form.get("starred") == "1"},
                              user=current_user)
-    back = safe_return_to(request.form.get("return_to"))
+    back = local_path(request.form.get("return_to"))
     return redirect(back or url_for("web.show_lead", lead_id=lead_id))
 
 

@@ -21,14 +21,10 @@ from kanban.services import results as service
 from kanban.services.lead_input import MAX_ID
 from kanban.services.periods import PERIODS, WEEK, Period, read_period
 from kanban.services.users import active_users
-from kanban.templating import lost_reason, money, slot
+from kanban.templating import lost_reason, money, money_totals, slot, user_currency
 from kanban.ui import Bar, Chart
 from kanban.web import bp
 from kanban.web.charts import chart_svg
-
-
-def user_currency() -> str:
-    return getattr(current_user, "currency", None) or current_app.config["DEFAULT_CURRENCY"]
 
 
 def percent(rate: float | None) -> str:
@@ -38,12 +34,6 @@ def percent(rate: float | None) -> str:
 
 def days_text(days: float | None) -> str:
     return "—" if days is None else format_decimal(days, "#,##0.0")
-
-
-def totals_text(totals: Mapping[str, Decimal], currency: str) -> str:
-    """Format sums in several currencies, the main currency first ("1 500 € + $300")."""
-    ordered = sorted(totals.items(), key=lambda item: (item[0] != currency, item[0]))
-    return " + ".join(money(value, code) for code, value in ordered) or money(0, currency)
 
 
 def read_owner(args: Mapping[str, Any]) -> int | None:
@@ -112,7 +102,7 @@ def build_charts(period: Period, owner_id: int | None, currency: str) -> dict[st
         "pipeline_chart": Chart(_("Open leads by stage"), [
             Bar(f"{stage.pipeline} › {stage.stage}" if several_pipelines else stage.stage,
                 stage.totals.get(currency, Decimal(0)),
-                totals_text(stage.totals, currency))
+                money_totals(stage.totals, currency))
             for stage in stages
         ]),
         "stages": stages,
@@ -137,7 +127,7 @@ def build_charts(period: Period, owner_id: int | None, currency: str) -> dict[st
 def won_value_chart(title: str, groups: list[service.Closing], currency: str) -> Chart:
     return Chart(title, [
         Bar(str(group.label), group.won_totals.get(currency, Decimal(0)),
-            totals_text(group.won_totals, currency))
+            money_totals(group.won_totals, currency))
         for group in groups
     ])
 
@@ -196,6 +186,6 @@ def render_results(period: Period | None, owner_id: int | None,
         chart_svg=chart_svg,
         percent=percent,
         days_text=days_text,
-        totals_text=totals_text,
+        totals_text=money_totals,
         **context,
     )

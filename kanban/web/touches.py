@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from urllib.parse import urlsplit
 
 from flask import request
 from flask_babel import format_date
@@ -45,14 +44,6 @@ def follow_up_options(today: date) -> FollowUpOptions:
 def posted_follow_up() -> dict[str, str]:
     """Return the follow-up picker's fields from the posted form."""
     return {name: request.form.get(name, "") for name in FOLLOW_UP_FIELDS if name in request.form}
-
-
-def safe_return_to(target: str | None) -> str | None:
-    """Return a path on this site to go back to after an action, or None."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return None
-    parts = urlsplit(target)
-    return None if parts.scheme or parts.netloc else target
 
 
 def touch_logged_message(lead: Lead) -> str:

@@ -1,0 +1,42 @@
+"""What a page asks the database, and how long that takes run bare: the benchmarks' floor.
+
+Nothing here is imported at load time but the standard library: the benchmarks import
+this module first, while their own folder is on the path (it holds a csv.py that takes
+itself off the path as soon as anything imports the real csv module).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+
+def statements_of(engine, client, url: str) -> list[tuple[str, object]]:
+    """Return the SQL statements (with their parameters) one GET of ``url`` sends."""
+    from sqlalchemy import event
+
+    statements: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    client.get(url)
+    event.remove(engine, "before_cursor_execute", record)
+    return statements
+
+
+def bare_ms(engine, statements: list[tuple[str, object]], runs: int) -> float:
+    """Run statements on the DB-API connection itself, no ORM or Flask; median ms."""
+    times = []
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        for _run in range(runs):
+            start = time.perf_counter()
+            for statement, parameters in statements:
+                cursor = raw.cursor()
+                cursor.execute(statement, parameters)
+                cursor.fetchall()
+                cursor.close()
+            times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
