@@ -8,11 +8,14 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
 from werkzeug.middleware.shared_data import SharedDataMiddleware
 from werkzeug.serving import make_server
+
+from tests.factories import PASSWORD
 
 ASSETS = Path(__file__).resolve().parent.parent / ".cache" / "test-assets"
 CHROMIUM = "/usr/bin/chromium"
@@ -49,6 +52,21 @@ def start_live_server(app: Flask) -> tuple[LiveServer, callable]:
         thread.join(timeout=5)
 
     return live, stop
+
+
+def on_path(path: str):
+    """A `wait_for_url` test for exactly this path: a glob such as "**/agenda" would also
+    accept the login page's /login?next=/agenda."""
+    return lambda url: urlsplit(url).path == path
+
+
+def log_in(page, email: str, password: str = PASSWORD) -> None:
+    """Log in through the real login form and wait for the agenda, the home page."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(on_path("/agenda"))
 
 
 def axe_violations(page) -> list[dict]:

@@ -9,6 +9,7 @@ import pytest
 from kanban.extensions import db
 from kanban.models import Lead
 from tests.factories import PASSWORD, LeadFactory, PipelineFactory, UserFactory
+from tests.live import log_in as log_in_to_agenda
 from tests.live import require_chromium, require_test_assets
 
 pytestmark = pytest.mark.browser
@@ -45,11 +46,7 @@ def sales(app):
 
 def log_in(page, email: str, password: str = PASSWORD, *, open_board: bool = True) -> None:
     """Log in through the real login form (landing on the agenda), then open the board."""
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/agenda")
+    log_in_to_agenda(page, email, password)
     if open_board:
         page.goto("/board")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.csv.conftest import parse
-from tests.factories import PASSWORD
+from tests.live import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -17,11 +17,7 @@ def app_config(app_config):
 
 
 def test_export_button_downloads_the_filtered_boards_leads(page, leads, member, tmp_path):
-    page.goto("/login")
-    page.get_by_label("Email").fill(member.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/agenda")
+    log_in(page, member.email)
     page.goto("/board?tag=fair")
 
     page.get_by_role("link", name="Export").click()

@@ -476,17 +476,12 @@ AXE_RUN = """async () => (await axe.run()).violations.map(
 
 def audit_on_a_phone(page, user, paths: list[str]) -> dict[str, list]:
     """Log in, open each page 375 px wide; return axe violations and sideways scrolling."""
-    from tests.factories import PASSWORD
-    from tests.live import ASSETS
+    from tests.live import ASSETS, log_in
 
     if not (ASSETS / "axe.min.js").exists():
         pytest.fail("Run `make test-assets` first: the accessibility check needs axe-core.")
     page.set_viewport_size({"width": 375, "height": 800})
-    page.goto("/login")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/agenda")
+    log_in(page, user.email)
     found = {}
     for path in paths:
         page.goto(path)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from kanban.extensions import db
 from kanban.models import Lead
-from tests.factories import PASSWORD
+from tests.live import log_in
 from tests.webform.factories import WebFormFactory
 
 pytestmark = pytest.mark.browser
@@ -25,14 +25,6 @@ XSS = "<img src=x onerror=alert(1)><script>alert(2)</script>Mallory"
 def app_config(app_config):
     """CSRF stays on, as in production (the public form must not need it); no time trap."""
     return {**app_config, "WTF_CSRF_ENABLED": True, "WEBFORM_MIN_FILL_SECONDS": 0}
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/agenda")
 
 
 def fill_and_send(scope, name: str, email: str, message: str) -> None:
