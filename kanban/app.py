@@ -32,7 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
-    from kanban.instance import ensure_secret_key, sqlite_url
+    from kanban.instance import ensure_secret_key, sqlite_url, team_timezone
 
     app.config.from_object(config.DefaultConfig)
     app.config.from_pyfile("config.py", silent=True)
@@ -46,6 +46,8 @@ def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = sqlite_url(Path(app.instance_path) / "kanban.db")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = ensure_secret_key(Path(app.instance_path))
+    app.config["TIMEZONE"] = team_timezone(app.config["TIMEZONE"])
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]  # times are shown in it
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked by kanban.auth, which knows tokens
 
 

@@ -32,7 +32,7 @@ class DefaultConfig:
     RATELIMIT_HEADERS_ENABLED = True
 
     BABEL_DEFAULT_LOCALE = "en"
-    BABEL_DEFAULT_TIMEZONE = "UTC"
+    TIMEZONE: str | None = None  # e.g. "Europe/Lisbon"; the server's own zone when not set
     LANGUAGES = ["en", "pt"]
     DEFAULT_CURRENCY = "EUR"
 

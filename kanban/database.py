@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from kanban.models.base import zone
 
 
 def configure_engine(app: Flask) -> None:
@@ -33,6 +36,16 @@ def _tune_sqlite(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    dbapi_connection.create_function("local_date", 2, local_date, deterministic=True)
+
+
+def local_date(stamp: str | None, zone_name: str) -> str | None:
+    """SQLite's local_date(timestamp, zone): the day a stored UTC timestamp falls on in that
+    zone (PostgreSQL does this with timezone(zone, timestamp))."""
+    if stamp is None:
+        return None
+    moment = datetime.fromisoformat(stamp).replace(tzinfo=UTC)
+    return moment.astimezone(zone(zone_name)).date().isoformat()
 
 
 CORE_VERSIONS = Path(__file__).resolve().parent / "migrations" / "versions"

@@ -99,7 +99,7 @@ def create_demo_data(count: int, *, owner: User | None = None, seed: int = 7,
     pipeline = demo_pipeline()
     owners = demo_team() + ([owner] if owner else [])
     stages = [stage] if stage else pipeline.stages
-    today = date.today()
+    today = today_()
     per_stage: dict[int, list[Lead]] = {s.id: [] for s in stages}
     leads = []
     for index in range(count):

@@ -1,9 +1,13 @@
-"""The instance folder: the local database file and the generated secret key."""
+"""The installation's own settings: the local database file, the generated secret key and
+the team's time zone."""
 
 from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import tzlocal
 
 
 def ensure_secret_key(instance: Path) -> str:
@@ -17,3 +21,19 @@ def ensure_secret_key(instance: Path) -> str:
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
+
+
+def team_timezone(name: str | None) -> str:
+    """Return the zone the team works in: the one set, or else the server's own."""
+    if not name:
+        try:
+            return tzlocal.get_localzone_name() or "UTC"
+        except (ZoneInfoNotFoundError, ValueError):
+            return "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise RuntimeError(
+            f"KANBAN_TIMEZONE={name!r} is not a time zone; use a name such as Europe/Lisbon."
+        ) from error
+    return name

@@ -73,6 +73,7 @@ def app_config(backend, tmp_path, request, plugins) -> dict:
         "PLUGINS": plugins,
         "PLUGINS_STRICT": True,
         "RATELIMIT_ENABLED": False,
+        "TIMEZONE": "UTC",  # the dates written in the tests are UTC days
     }
 
 

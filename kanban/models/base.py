@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
 
+from flask import current_app, has_app_context
 from sqlalchemy import JSON, DateTime, String, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -12,14 +15,29 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+@cache
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def team_zone() -> ZoneInfo:
+    """Return the team's time zone (the TIMEZONE setting): its days are the app's days."""
+    return zone(current_app.config["TIMEZONE"]) if has_app_context() else zone("UTC")
+
+
 def today() -> date:
     """Return the team's today: follow-up dates, overdue and standby are reckoned by it."""
-    return date.today()
+    return datetime.now(team_zone()).date()
+
+
+def local_day(moment: datetime) -> date:
+    """Return the day a moment falls on in the team's zone."""
+    return moment.astimezone(team_zone()).date()
 
 
 def start_of(day: date) -> datetime:
-    """Return midnight UTC of the day, to compare a date with timestamps."""
-    return datetime.combine(day, time.min, tzinfo=UTC)
+    """Return the moment the day begins in the team's zone, to compare a date with timestamps."""
+    return datetime.combine(day, time.min, tzinfo=team_zone()).astimezone(UTC)
 
 
 def stale_cutoff(day: date, stale_days: int) -> datetime:

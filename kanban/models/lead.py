@@ -10,7 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kanban.extensions import db
 from kanban.models.activity import Activity
-from kanban.models.base import JSONType, RankKey, UTCDateTime, stale_cutoff, utcnow
+from kanban.models.base import (
+    JSONType,
+    RankKey,
+    UTCDateTime,
+    local_day,
+    stale_cutoff,
+    utcnow,
+)
 from kanban.models.client import Client
 from kanban.models.pipeline import Stage
 from kanban.models.user import User
@@ -137,7 +144,7 @@ class Lead(db.Model):
         return self.is_open and not self.is_standby(today)
 
     def days_untouched(self, today: date) -> int:
-        return max(0, (today - self.touched_at.date()).days)
+        return max(0, (today - local_day(self.touched_at)).days)
 
     def is_stale(self, today: date) -> bool:
         """Tell whether nobody has touched the open lead for longer than its stage allows.

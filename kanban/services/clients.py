@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 from kanban.errors import NotFound, ValidationError
 from kanban.extensions import db
 from kanban.models import Client, Lead, LeadStatus, NextActionKind, Pipeline, Stage, User
+from kanban.models.base import local_day
 from kanban.models.base import today as today_
 from kanban.permissions import require
 from kanban.services import leads as lead_service
@@ -151,7 +152,8 @@ def folder_for(lead: Lead, *, user: User | None) -> Client:
 
 def renewal_date(lead: Lead, today: date) -> date:
     """Suggest when a renewal comes back to *to do*: a month before the year is up."""
-    won_on = lead.closed_at.date() if lead.closed_at and lead.status == LeadStatus.WON else today
+    won = lead.closed_at is not None and lead.status == LeadStatus.WON
+    won_on = local_day(lead.closed_at) if won else today
     return max(add_months(won_on, RENEWAL_MONTHS), today + timedelta(days=1))
 
 

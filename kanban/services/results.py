@@ -30,6 +30,7 @@ from sqlalchemy import (
 
 from kanban.extensions import db
 from kanban.models import Activity, ActivityKind, Lead, LeadStatus, Pipeline, Stage, User
+from kanban.models.base import team_zone
 from kanban.services.periods import WEEK, Period
 
 OWNER, SOURCE = "owner", "source"
@@ -257,13 +258,13 @@ def _dialect() -> str:
 
 
 def _bucket(column: Any, unit: str) -> ColumnElement[date]:
-    """SQL: the first day of the week (a Monday) or month of a UTC timestamp."""
+    """SQL: the first day of the week (a Monday) or month of a timestamp, in the team's zone."""
+    zone_name = team_zone().key
     if _dialect() == "postgresql":
-        return cast(func.date_trunc(unit, func.timezone("UTC", column)), Date)
-    # SQLite keeps timestamps as UTC text: "weekday 0" moves on to Sunday, six days back
-    # is that week's Monday.
+        return cast(func.date_trunc(unit, func.timezone(zone_name, column)), Date)
+    # "weekday 0" moves on to Sunday; six days back is that week's Monday.
     modifiers = ("weekday 0", "-6 days") if unit == WEEK else ("start of month",)
-    return type_coerce(func.date(column, *modifiers), Date)
+    return type_coerce(func.date(func.local_date(column, zone_name), *modifiers), Date)
 
 
 def _days_between(start: Any, end: Any) -> ColumnElement[float]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 from flask import Response, abort, render_template, request, stream_with_context
 from flask_babel import get_locale
 
 from kanban.extensions import db
 from kanban.models import Pipeline, Stage, User
+from kanban.models.base import today
 from kanban.plugins import collect
 from kanban.services.queries import LeadFilter
 from kanban.ui import ExportFormat
@@ -72,7 +72,7 @@ def export_download():
     options = {"locale": request.args.get("locale") or str(get_locale() or "en")}
     header = header_of(columns)
     chunks = fmt.render(header, iter_rows(filters, columns), options)
-    name = f"leads-{date.today().isoformat()}.{fmt.extension}"
+    name = f"leads-{today().isoformat()}.{fmt.extension}"
     # stream_with_context keeps the request (and so the database session) open
     # while the rows are read batch by batch.
     response = Response(stream_with_context(encode(chunks)), mimetype=fmt.media_type)
