@@ -9,7 +9,7 @@ import pytest
 
 from tests.browser.conftest import ARTIFACTS, card, column_titles
 from tests.factories import LeadFactory
-from tests.live import axe_violations
+from tests.live import axe_violations, log_in
 
 
 def test_scrolling_a_long_column_loads_the_rest(app, board_page, sales):
@@ -104,3 +104,21 @@ def test_board_fits_a_phone_one_column_at_a_time(board_page):
     first = page.locator(".column").first.bounding_box()
     assert first["width"] > 300
     assert not page.get_by_label("Search").is_visible()  # the filters fold away
+
+
+def test_on_a_phone_the_menu_keeps_to_two_rows_its_pages_sliding_sideways(page, admin):
+    page.set_viewport_size({"width": 375, "height": 740})
+    log_in(page, admin.email)
+    brand = page.locator(".brand").bounding_box()
+    log_out = page.get_by_role("button", name="Log out").bounding_box()
+    strip = page.locator(".nav-links")
+    tops = {round(box["y"]) for box in (link.bounding_box() for link in strip.locator("a").all())}
+
+    assert abs(log_out["y"] - brand["y"]) < brand["height"]  # the first row
+    assert len(tops) == 1 and tops.pop() > brand["y"] + brand["height"] - 1  # the second
+    assert strip.evaluate("el => el.scrollWidth > el.clientWidth")  # more pages than fit
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    last = strip.locator("a").last
+    last.focus()  # as the Tab key does: the strip slides until the focused page shows
+    box, shown = last.bounding_box(), strip.bounding_box()
+    assert shown["x"] <= box["x"] < shown["x"] + shown["width"] - 8
