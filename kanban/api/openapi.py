@@ -97,6 +97,13 @@ def with_location(response: dict[str, Any]) -> dict[str, Any]:
 
 
 CHANGE_ERRORS = (401, 403, 404, 409, 422)
+PRIORITY_FILTER = query(
+    "priority",
+    {"type": "string", "enum": [
+        "1", "2", "3", "A", "B", "C", "D", "clients", "prospects", "high", "normal", "low"]},
+    "Prospects of priority 1 to 3, clients of class A to D, or every client or prospect.",
+)
+STARRED_FILTER = query("starred", {"type": "string", "enum": ["1", "0"]}, "1: only starred leads.")
 
 
 def build_document() -> dict[str, Any]:
@@ -128,6 +135,7 @@ def build_document() -> dict[str, Any]:
             },
             **pipeline_paths(),
             **lead_paths(),
+            **agenda_paths(),
         },
         "components": {
             "schemas": SCHEMAS,
@@ -227,11 +235,8 @@ def lead_paths() -> dict[str, Any]:
         query("owner_id", ID, "Only leads owned by this user."),
         query("tag", {"type": "string", "maxLength": 64}, "Only leads with this tag."),
         query("client_id", ID, "Only leads in this client folder."),
-        query("priority", {"type": "string", "enum": [
-            "1", "2", "3", "A", "B", "C", "D", "clients", "prospects", "high", "normal", "low"]},
-              "Prospects of priority 1 to 3, clients of class A to D, or every client or "
-              "prospect."),
-        query("starred", {"type": "string", "enum": ["1", "0"]}, "1: only starred leads."),
+        PRIORITY_FILTER,
+        STARRED_FILTER,
         query("attention", {"type": "string", "enum": ["todo", "overdue", "stale"]},
               "Open leads to do now, with an overdue next action, or stale."),
         query("status", {"type": "string",
@@ -319,6 +324,29 @@ def lead_paths() -> dict[str, Any]:
             "add_note", "Add a note, call or email to a lead's timeline.",
             {201: ok("The new timeline entry.", ref("Activity"))},
             (401, 403, 404, 422), body=ref("Note"),
+        ),
+    },
+    }
+
+
+def agenda_paths() -> dict[str, Any]:
+    """Describe today's agenda."""
+    return {
+    "/agenda": {
+        "get": operation(
+            "show_agenda",
+            "Today's agenda: proposals in progress, then follow-ups due, by priority.",
+            {200: ok("The agenda.", ref("Agenda"))}, (401, 422),
+            parameters=[
+                query("owner_id", {"type": "string", "pattern": "^(all|[1-9][0-9]{0,17})$"},
+                      "Whose agenda: a user's id, or all for the whole team (default: "
+                      "the caller's own)."),
+                PRIORITY_FILTER,
+                STARRED_FILTER,
+                query("sort", {"type": "string", "enum": ["priority", "next_action"],
+                               "default": "priority"},
+                      "Follow-ups by priority, then date; or by date, then priority."),
+            ],
         ),
     },
     }

@@ -365,7 +365,50 @@ ACTIVITY = {
     },
 }
 
+AGENDA_ENTRY = {
+    "type": "object",
+    "required": ["lead", "is_client", "client_class", "overdue", "stale", "last_touch"],
+    "properties": {
+        "lead": ref("Lead"),
+        "is_client": {"type": "boolean",
+                      "description": "The contact has a won lead: ranked by class, before "
+                                     "prospects (ranked by the lead's priority)."},
+        "client_class": {"type": ["string", "null"], "enum": ["A", "B", "C", "D", None],
+                         "description": "The client folder's class; null: not rated yet."},
+        "overdue": {"type": "boolean"},
+        "stale": {"type": "boolean"},
+        "last_touch": {"oneOf": [ref("Activity"), {"type": "null"}],
+                       "description": "The latest note, call, email or meeting."},
+    },
+}
+
+AGENDA_SECTION = {
+    "type": "object",
+    "required": ["entries", "total", "overdue"],
+    "properties": {
+        "entries": {"type": "array", "items": ref("AgendaEntry"),
+                    "description": "The first leads, in the agenda's order."},
+        "total": {"type": "integer", "minimum": 0, "description": "Leads in the section."},
+        "overdue": {"type": "integer", "minimum": 0},
+    },
+}
+
+AGENDA = {
+    "type": "object",
+    "required": ["day", "proposals", "follow_ups", "coming_back"],
+    "properties": {
+        "day": {"type": "string", "format": "date", "description": "The team's today."},
+        "proposals": ref("AgendaSection"),
+        "follow_ups": ref("AgendaSection"),
+        "coming_back": {"type": "integer", "minimum": 0,
+                        "description": "Leads in standby that come back within a week."},
+    },
+}
+
 SCHEMAS = {
+    "Agenda": AGENDA,
+    "AgendaSection": AGENDA_SECTION,
+    "AgendaEntry": AGENDA_ENTRY,
     "Lead": LEAD,
     "LeadCreate": LEAD_CREATE,
     "LeadUpdate": LEAD_UPDATE,

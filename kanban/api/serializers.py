@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kanban.models import Activity, Lead, Pipeline, Stage, User
+from kanban.services.agenda import Agenda, AgendaEntry, AgendaSection
 
 
 def user_json(user: User) -> dict[str, Any]:
@@ -73,4 +74,32 @@ def activity_json(activity: Activity) -> dict[str, Any]:
         "body": activity.body,
         "payload": activity.payload or {},
         "created_at": activity.created_at.isoformat(),
+    }
+
+
+def agenda_json(agenda: Agenda) -> dict[str, Any]:
+    return {
+        "day": agenda.day.isoformat(),
+        "proposals": agenda_section_json(agenda.proposals),
+        "follow_ups": agenda_section_json(agenda.follow_ups),
+        "coming_back": agenda.coming_back,
+    }
+
+
+def agenda_section_json(section: AgendaSection) -> dict[str, Any]:
+    return {
+        "entries": [agenda_entry_json(entry) for entry in section.entries],
+        "total": section.total,
+        "overdue": section.overdue,
+    }
+
+
+def agenda_entry_json(entry: AgendaEntry) -> dict[str, Any]:
+    return {
+        "lead": lead_json(entry.lead),
+        "is_client": entry.mark.is_client,
+        "client_class": entry.mark.rating,
+        "overdue": entry.is_overdue,
+        "stale": entry.is_stale,
+        "last_touch": activity_json(entry.last_touch) if entry.last_touch else None,
     }
