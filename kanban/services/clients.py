@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, insert, select
 from sqlalchemy.orm import joinedload
 
 from kanban.errors import NotFound, ValidationError
@@ -120,6 +120,41 @@ def create_folder(data: Mapping[str, Any], *, user: User | None) -> Client:
     db.session.add(client)
     db.session.commit()
     return client
+
+
+def clean_folder_name(name: str) -> str:
+    """Return a folder name as it is stored, or raise ValidationError (field ``name``)."""
+    return _clean_folder({"name": name})["name"]
+
+
+def find_folders(names: Iterable[str]) -> dict[str, int | None]:
+    """Return the id of the folder of each name, None where there is none.
+
+    Keys are the names casefolded: a name matches a folder whatever its case ("ACME" is
+    the folder "Acme", the oldest when two differ only by case).
+    """
+    wanted = {name.casefold() for name in names}
+    found: dict[str, int | None] = {}
+    for folder_id, name in db.session.execute(select(Client.id, Client.name).order_by(Client.id)):
+        if name.casefold() in wanted:
+            found.setdefault(name.casefold(), folder_id)
+    return {key: found.get(key) for key in wanted}
+
+
+def add_folders(names: Iterable[str]) -> dict[str, int]:
+    """Add a folder per name (one per name whatever its case) without committing, so they
+    go in with the leads that fill them; return their ids by casefolded name."""
+    first: dict[str, str] = {}
+    for name in names:
+        first.setdefault(name.casefold(), name)  # the first spelling met names the folder
+    unique = list(first.values())
+    if not unique:
+        return {}
+    ids = db.session.scalars(
+        insert(Client).returning(Client.id, sort_by_parameter_order=True),
+        [{"name": name, "notes": ""} for name in unique],
+    )
+    return dict(zip((name.casefold() for name in unique), ids, strict=True))
 
 
 def update_folder(client: Client, data: Mapping[str, Any], *, user: User | None) -> Client:

@@ -161,7 +161,9 @@ def import_command(source, stage, pipeline, owners, tags, encoding, delimiter, m
             raise click.ClickException(problem.message) from None
     verb = "Would create" if dry_run else "Created"
     click.echo(f"Rows: {report.rows}. {verb}: {report.created}. "
-               f"Duplicates: {report.duplicates}. Invalid: {report.invalid}.")
+               f"Duplicates: {report.duplicates}. Invalid: {report.invalid}."
+               + (f" New client folders: {len(report.new_folders)}." if report.new_folders
+                  else ""))
     for item in report.rejected[:20]:
         click.echo(f"  row {item.line} ({item.problem}) {item.column}: {item.reason}")
     if len(report.rejected) > 20:

@@ -21,12 +21,14 @@ from kanban.models import Activity, ActivityKind, Lead, LeadTag, Stage, User
 from kanban.permissions import require
 from kanban.plugins import CORE_PLUGINS, fire_event, get_hook, get_plugin_manager
 from kanban.ranking import rank_between
+from kanban.services.clients import add_folders, clean_folder_name, find_folders
 from kanban.services.lead_input import clean_lead_data
 from kanban_csv.cells import restore
 from kanban_csv.mapping import CUSTOM, IGNORE, TARGETS
 from kanban_csv.reading import CsvProblem, Table
 
 BATCH_SIZE = 500
+FOLDER = "client_folder"  # a row's client folder name, until the batch is written
 WRITE_ATTEMPTS = 3
 PHONE_SUFFIXES = range(6, 10)  # the core compares the last nine digits, at least six
 # Currency codes and words written beside amounts once symbols are gone ("R$" leaves "R").
@@ -64,10 +66,12 @@ class ImportReport:
     invalid: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     failure: str = ""
+    new_folders: set[str] = field(default_factory=set)  # client folders made (casefolded)
 
     def counts(self) -> dict[str, Any]:
         return {"rows": self.rows, "created": self.created, "duplicates": self.duplicates,
-                "invalid": self.invalid, "failure": self.failure, "dry_run": self.dry_run}
+                "invalid": self.invalid, "failure": self.failure, "dry_run": self.dry_run,
+                "folders": len(self.new_folders)}
 
 
 class ContactIndex:
@@ -168,6 +172,7 @@ class RowReader:
         data: dict[str, Any] = {}
         custom: dict[str, str] = {}
         names: list[str] = []
+        folder = ""
         for index, target in enumerate(self.mapping[:width]):
             value = restore(cells[index].strip()) if index < len(cells) else ""
             if target == IGNORE or value == "":
@@ -183,6 +188,11 @@ class RowReader:
                 if owner_id is None:
                     return {}, {self.header[index]: _("No active user has this email or name.")}
                 data["owner_id"] = owner_id
+            elif target == "client":
+                try:
+                    folder = clean_folder_name(value)
+                except ValidationError as exc:
+                    return {}, {self.header[index]: exc.fields["name"]}
             elif target == "tags":
                 data["tags"] = re.split(r"[,;]", value)
             elif target == "priority":
@@ -207,6 +217,8 @@ class RowReader:
                      for name, reason in exc.fields.items()]
             named.sort(key=lambda item: self.position.get(item[0], len(self.position)))
             return {}, dict(named)
+        if folder:
+            values[FOLDER] = folder  # found, or made, when the batch is written
         return values, {}
 
 
@@ -317,10 +329,13 @@ def _flush(pending, settings, user, report, dry_run) -> bool:
         return True
     if dry_run:
         report.created += len(pending)
+        folders = find_folders(_folder_names(pending))
+        report.new_folders.update(name for name, folder_id in folders.items() if folder_id is None)
         pending.clear()
         return True
     try:
-        ids = write_batch([values for _line, values in pending], settings.stage, user)
+        ids, new_folders = write_batch([values for _line, values in pending], settings.stage,
+                                       user)
     except Exception as exc:
         db.session.rollback()
         current_app.logger.exception("CSV import batch failed")
@@ -333,6 +348,7 @@ def _flush(pending, settings, user, report, dry_run) -> bool:
         pending.clear()
         return False
     report.created += len(ids)
+    report.new_folders.update(new_folders)
     pending.clear()
     if get_hook("kanban_lead_created").get_hookimpls():
         leads = {lead.id: lead for lead in db.session.scalars(select(Lead).where(Lead.id.in_(ids)))}
@@ -342,8 +358,16 @@ def _flush(pending, settings, user, report, dry_run) -> bool:
     return True
 
 
-def write_batch(rows: list[Mapping[str, Any]], stage: Stage, user: User | None) -> list[int]:
-    """Add leads at the bottom of the stage, in order, all in one transaction."""
+def _folder_names(pending: list[tuple[int, dict[str, Any]]]) -> list[str]:
+    return [values[FOLDER] for _line, values in pending if values.get(FOLDER)]
+
+
+def write_batch(rows: list[Mapping[str, Any]], stage: Stage,
+                user: User | None) -> tuple[list[int], set[str]]:
+    """Add leads at the bottom of the stage, in order, all in one transaction.
+
+    Returns the new leads' ids and the client folders made for them (casefolded names).
+    """
     for attempt in range(WRITE_ATTEMPTS):
         try:
             return _write_once(rows, stage, user)
@@ -355,14 +379,22 @@ def write_batch(rows: list[Mapping[str, Any]], stage: Stage, user: User | None) 
     raise AssertionError("unreachable")
 
 
-def _write_once(rows: list[Mapping[str, Any]], stage: Stage, user: User | None) -> list[int]:
+def _write_once(rows: list[Mapping[str, Any]], stage: Stage,
+                user: User | None) -> tuple[list[int], set[str]]:
     # Core inserts (one statement per table for the whole batch) rather than the unit of
     # work: a 100,000-row list then takes seconds, not minutes.
+    folders = find_folders(values[FOLDER] for values in rows if values.get(FOLDER))
+    made = add_folders(values[FOLDER] for values in rows
+                       if values.get(FOLDER) and folders[values[FOLDER].casefold()] is None)
+    folders.update(made)
     rank = db.session.scalar(select(func.max(Lead.rank)).where(Lead.stage_id == stage.id))
     lead_rows, tags = [], []
     for values in rows:
         values = dict(values)
         tags.append(values.pop("tags", []))
+        if values.get(FOLDER):
+            values["client_id"] = folders[values[FOLDER].casefold()]
+        values.pop(FOLDER, None)
         rank = rank_between(rank, None)
         lead_rows.append({**values, "stage_id": stage.id, "rank": rank})
     ids = list(db.session.scalars(
@@ -384,7 +416,7 @@ def _write_once(rows: list[Mapping[str, Any]], stage: Stage, user: User | None) 
         for lead_id, values in zip(ids, lead_rows, strict=True)
     ])
     db.session.commit()
-    return ids
+    return ids, set(made)
 
 
 def iter_report_rows(report: ImportReport) -> Iterator[list[Any]]:

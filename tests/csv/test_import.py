@@ -13,9 +13,9 @@ from sqlalchemy import func, select, text
 
 from kanban import hookimpl
 from kanban.extensions import db
-from kanban.models import Activity, Lead
+from kanban.models import Activity, Client, Lead
 from tests.csv.conftest import write_file
-from tests.factories import LeadFactory, UserFactory
+from tests.factories import ClientFactory, LeadFactory, UserFactory
 
 PROSPECTS = (
     "Nome;Empresa;Telefone;E-mail;Valor;Origem\n"
@@ -248,3 +248,46 @@ def test_imported_lists_are_a_known_lead_source(app):
     from kanban.services.sources import lead_sources
 
     assert "import" in [source.key for source in lead_sources()]
+
+
+FOLDERS = (
+    "Company,Email,Client folder\n"
+    "Padaria Ação,a@padaria.pt,PADARIA AÇÃO\n"
+    "Café Novo,b@novo.pt,Grupo Novo\n"
+    "Café Novo 2,c@novo.pt,grupo novo\n"
+    "Loja,d@loja.pt,\n"
+)
+
+
+def test_a_client_folder_column_files_leads_in_folders_found_by_name_or_made(
+        tmp_path, pipeline):
+    padaria = ClientFactory(name="Padaria Ação")
+    table = table_of(tmp_path, FOLDERS)
+
+    report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=False)
+
+    folders = {lead.title: lead.client for lead in db.session.scalars(select(Lead))}
+    assert folders["Padaria Ação"] == padaria
+    assert folders["Café Novo"].name == "Grupo Novo"
+    assert folders["Café Novo 2"] == folders["Café Novo"]
+    assert folders["Loja"] is None
+    assert (report.created, len(report.new_folders)) == (4, 1)
+
+
+def test_a_check_counts_the_client_folders_it_would_make_and_makes_none(tmp_path, pipeline):
+    table = table_of(tmp_path, FOLDERS)
+
+    report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=True)
+
+    assert report.counts()["folders"] == 2
+    assert db.session.scalar(select(func.count(Client.id))) == 0
+
+
+def test_a_client_folder_name_too_long_rejects_the_row_naming_the_column(tmp_path, pipeline):
+    table = table_of(tmp_path, f"Company,Client folder\nAcme,{'x' * 201}\nBeta,Beta Group\n")
+
+    report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=False)
+
+    assert [(r.line, r.column, r.reason) for r in report.rejected] == [
+        (2, "Client folder", "Too long: at most 200 characters.")]
+    assert [lead.title for lead in db.session.scalars(select(Lead))] == ["Beta"]

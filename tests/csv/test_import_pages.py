@@ -159,3 +159,18 @@ def test_large_upload_passes_the_csrf_check_only_with_its_token(app, member, pip
     form = {"csrf_token": token} if with_token else {}
     response = upload(client, content, **form)
     assert response.status_code == status
+
+
+def test_the_report_counts_the_client_folders_made(member_client, pipeline):
+    content = "Empresa;Correo;Carpeta de cliente\nCafé Olé;jose@ole.es;Grupo Olé\n"
+    location = upload(member_client, content.encode()).headers["Location"]
+    form = {**mapping_form(member_client.get(location).text),
+            "stage_id": str(pipeline.stages[0].id)}
+    assert form["map_2"] == "client"
+
+    check = member_client.post(location, data={**form, "action": "check"})
+    done = member_client.post(location, data={**form, "action": "import"})
+
+    assert "New client folders to make: 1" in check.text
+    assert "New client folders: 1" in done.text
+    assert db.session.scalars(select(Lead)).one().client.name == "Grupo Olé"

@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from kanban.extensions import db
 from kanban.models import Lead
+from tests.factories import ClientFactory
 
 FIELDS = ("title", "contact_name", "company", "email", "phone", "value", "currency", "source",
           "priority", "tags", "description", "custom_fields", "next_action_date",
-          "next_action_text", "owner_id")
+          "next_action_text", "owner_id", "client_id")
 
 
 def snapshot() -> list[tuple]:
@@ -30,6 +31,7 @@ def test_exported_leads_import_back_as_the_same_leads(member_client, runner, lea
     leads[1].next_action_date = date(2026, 4, 1)
     leads[1].next_action_text = "Call back -> send the offer"
     leads[1].priority = 2
+    leads[2].client = ClientFactory(name="Padaria Ação")
     db.session.commit()
     before = snapshot()
     columns = [c.key for c in LEAD_COLUMNS] + ["custom:Budget", "custom:How did you hear"]
@@ -50,6 +52,8 @@ def test_exported_leads_import_back_as_the_same_leads(member_client, runner, lea
 
 def test_an_export_with_portuguese_headers_imports_back(member_client, runner, leads, pipeline,
                                                          tmp_path):
+    leads[0].client = ClientFactory(name="Café Central")
+    db.session.commit()
     before = snapshot()
     columns = [c.key for c in LEAD_COLUMNS] + ["custom:Budget", "custom:How did you hear"]
     response = member_client.get(
