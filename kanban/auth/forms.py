@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 
@@ -15,6 +22,14 @@ class LoginForm(FlaskForm):
 class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     locale = SelectField(_l("Language"), choices=[], validators=[Optional()])
+    first_on_agenda = RadioField(
+        _l("First on your agenda and on the board sorted by priority"),
+        choices=[
+            ("clients", _l("My clients: I look after accounts (farmer)")),
+            ("prospects", _l("My prospects: I find new business (hunter)")),
+        ],
+        default="clients",
+    )
 
 
 class PasswordForm(FlaskForm):

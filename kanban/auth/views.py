@@ -109,12 +109,17 @@ def profile():
     form = _profile_form()
     if request.method == "GET":
         form.locale.data = current_user.locale or ""
+        form.first_on_agenda.data = "prospects" if current_user.prospects_first else "clients"
     if form.validate_on_submit():
         current_user.name = form.name.data.strip()
         current_user.locale = form.locale.data or None
+        current_user.prospects_first = form.first_on_agenda.data == "prospects"
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("auth.profile"))
+    if request.method == "POST":
+        flash(_("Your profile is not saved: see the field marked below."), "error")
+        return _render_profile(form), 422
     return _render_profile(form)
 
 

@@ -36,6 +36,7 @@ class AgendaFilter:
     priority: str | None = None
     starred: bool = False
     sort: str = "priority"
+    prospects_first: bool = False  # the reader's order: a hunter's prospects before clients
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any], user: User) -> AgendaFilter:
@@ -58,6 +59,7 @@ class AgendaFilter:
         return cls(
             owner_id=None if owner == EVERYONE else (leads.owner_id or user.id),
             priority=leads.priority, starred=leads.starred, sort=sort,
+            prospects_first=bool(user.prospects_first),
         )
 
     def to_args(self, user: User) -> dict[str, str]:
@@ -131,7 +133,8 @@ def load_agenda(filters: AgendaFilter, day: date, limit: int = AGENDA_LIMIT) -> 
 
 def follow_ups_statement(filters: AgendaFilter, day: date) -> Select:
     """Return the follow-ups query, ordered: the agenda's main statement."""
-    return sort_leads(_follow_ups(filters, day), filters.sort, day=day)
+    return sort_leads(_follow_ups(filters, day), filters.sort, day=day,
+                      prospects_first=filters.prospects_first)
 
 
 def _proposals(filters: AgendaFilter, day: date) -> Select:
@@ -155,7 +158,7 @@ def _section(
 ) -> tuple[list[Lead], tuple[int, int]]:
     """Return a section's first leads in order, and how many it holds and how many are late."""
     leads = db.session.scalars(
-        sort_leads(statement, filters.sort, day=day)
+        sort_leads(statement, filters.sort, day=day, prospects_first=filters.prospects_first)
         .options(joinedload(Lead.stage), joinedload(Lead.owner))
         .limit(limit)
     ).unique().all()

@@ -80,7 +80,8 @@ def column_totals(filters: LeadFilter) -> dict[int, tuple[int, dict[str, Decimal
 
 
 def load_columns(
-    stages: Sequence[Stage], filters: LeadFilter, page_size: int, sort: str | None = None
+    stages: Sequence[Stage], filters: LeadFilter, page_size: int, sort: str | None = None,
+    *, prospects_first: bool = False,
 ) -> list[Column]:
     """Return the board's columns: totals of all matching leads, the first cards of each.
 
@@ -90,7 +91,8 @@ def load_columns(
     columns = {stage.id: Column(stage, *totals.get(stage.id, (0, {}))) for stage in stages}
     if sort:
         for column in columns.values():
-            column.leads = load_column_page(column.stage, filters, page_size, sort=sort).leads
+            column.leads = load_column_page(column.stage, filters, page_size, sort=sort,
+                                            prospects_first=prospects_first).leads
             column.next_page = str(page_size) if column.has_more else ""
         return list(columns.values())
     # One statement: the first cards of every column, each branch walking the
@@ -127,6 +129,8 @@ def load_column_page(
     page_size: int,
     after: str | None = None,
     sort: str | None = None,
+    *,
+    prospects_first: bool = False,
 ) -> ColumnPage:
     """Return the next cards of one column.
 
@@ -136,7 +140,7 @@ def load_column_page(
     stmt = filter_leads(filters).where(Lead.stage_id == stage.id)
     if sort:
         start = int(after) if after and after.isdigit() else 0
-        stmt = sort_leads(stmt, sort).offset(start)
+        stmt = sort_leads(stmt, sort, prospects_first=prospects_first).offset(start)
     else:
         if after:
             stmt = stmt.where(Lead.rank > after)

@@ -21,8 +21,9 @@ RATINGS = tuple(rating.value for rating in ClientRating)
 PROSPECT_PRIORITIES = tuple(str(int(priority)) for priority in Priority)
 # Filter values beyond a single class or priority.
 CLIENTS, PROSPECTS = "clients", "prospects"
-# Clients come first (A to D, then unrated), then prospects 1 to 3.
+# Clients come first (A to D, then unrated), then prospects 1 to 3; or the other way round.
 UNRATED_CLIENT_KEY = len(RATINGS)
+PROSPECT_KEYS = len(PROSPECT_PRIORITIES)
 
 
 @dataclass(frozen=True)
@@ -78,13 +79,16 @@ def client_rating() -> ColumnElement[str | None]:
     return select(Client.rating).where(Client.id == Lead.client_id).scalar_subquery()
 
 
-def priority_key() -> ColumnElement[int]:
-    """SQL: the lead's place in priority order (A, B, C, D, unrated client, 1, 2, 3)."""
+def priority_key(*, prospects_first: bool = False) -> ColumnElement[int]:
+    """SQL: the lead's place in priority order: A, B, C, D, unrated client, 1, 2, 3; or
+    with ``prospects_first`` (a hunter's order) 1, 2, 3, A, B, C, D, unrated client."""
     by_rating = case(
         {rating: index for index, rating in enumerate(RATINGS)},
         value=client_rating(),
         else_=UNRATED_CLIENT_KEY,
     )
+    if prospects_first:
+        return case((is_client_lead(), PROSPECT_KEYS + by_rating), else_=Lead.priority - 1)
     return case((is_client_lead(), by_rating), else_=UNRATED_CLIENT_KEY + Lead.priority)
 
 

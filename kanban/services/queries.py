@@ -228,19 +228,22 @@ def stale_condition(day: date) -> ColumnElement[bool]:
     ))
 
 
-def sort_leads(statement: Select, sort: str, *, day: date | None = None) -> Select:
+def sort_leads(statement: Select, sort: str, *, day: date | None = None,
+               prospects_first: bool = False) -> Select:
     """Order a statement of leads by one of SORTS, the first to act on first, ties by id.
 
-    With ``day``, a lead to do with no date counts as due that day.
+    With ``day``, a lead to do with no date counts as due that day; ``prospects_first``
+    puts prospects before clients in priority order.
     """
+    priority = priority_key(prospects_first=prospects_first)
     if day is not None:
         due: tuple[Any, ...] = (func.coalesce(Lead.next_action_date, day),)
     else:
         due = (Lead.next_action_date.is_(None), Lead.next_action_date)
     if sort == "priority":
-        return statement.order_by(priority_key(), Lead.starred.desc(), *due, Lead.id)
+        return statement.order_by(priority, Lead.starred.desc(), *due, Lead.id)
     if sort == "next_action":
-        return statement.order_by(*due, priority_key(), Lead.id)
+        return statement.order_by(*due, priority, Lead.id)
     if sort == "value":
         return statement.order_by(Lead.value.is_(None), Lead.value.desc(), Lead.id)
     return statement.order_by(Lead.created_at.desc(), Lead.id.desc())

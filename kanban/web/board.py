@@ -113,7 +113,8 @@ def render_board(
     marks: dict[int, Any] = {}
     if filters is not None:
         columns = board_service.load_columns(
-            pipeline.stages, filters, current_app.config["BOARD_PAGE_SIZE"], sort=sort
+            pipeline.stages, filters, current_app.config["BOARD_PAGE_SIZE"], sort=sort,
+            prospects_first=current_user.prospects_first,
         )
         shown = [lead for column in columns for lead in column.leads]
         badges = card_badges(shown, current_user)
@@ -162,7 +163,7 @@ def board_cards(stage_id: int):
     filters.pipeline_id = stage.pipeline_id
     page = board_service.load_column_page(
         stage, filters, current_app.config["BOARD_PAGE_SIZE"], request.args.get("after") or None,
-        sort=sort,
+        sort=sort, prospects_first=current_user.prospects_first,
     )
     html = render_template(
         "web/_board_cards.html",

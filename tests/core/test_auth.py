@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -203,6 +205,28 @@ def test_profile_language_wins_over_the_browser(client, app):
     log_in(client, user)
     page = client.get("/profile", headers={"Accept-Language": "pt"}).text
     assert 'lang="en"' in page
+
+
+def test_a_hunter_chooses_prospects_first_on_the_profile(member_client, member):
+    page = member_client.get("/profile").text
+    assert re.search(r'<input checked [^>]*value="clients"', page)
+
+    member_client.post("/profile", data={"name": member.name, "locale": "",
+                                         "first_on_agenda": "prospects"})
+
+    db.session.refresh(member)
+    assert member.prospects_first is True
+    assert re.search(r'<input checked [^>]*value="prospects"', member_client.get("/profile").text)
+
+
+def test_an_unknown_agenda_order_is_refused_and_nothing_changes(member_client, member):
+    response = member_client.post("/profile", data={"name": "New name", "locale": "",
+                                                    "first_on_agenda": "everyone"})
+
+    assert response.status_code == 422
+    assert re.search(r'id="first_on_agenda-error">Not a valid choice', response.text)
+    db.session.refresh(member)
+    assert (member.name, member.prospects_first) == ("Member Person", False)
 
 
 def test_changing_the_password_needs_the_current_one(member_client, member):

@@ -42,6 +42,16 @@ def test_proposals_come_first_even_in_standby(stages, member):
     assert titles(agenda.follow_ups) == ["Follow-up"]
 
 
+def test_a_hunters_agenda_puts_prospects_before_clients(stages, member):
+    folder = ClientFactory(rating="A")
+    LeadFactory(stage=stages["New"], status="won", client=folder)
+    lead(stages, "Client A", member, priority=1, client=folder)
+    lead(stages, "Prospect 3", member, priority=3)
+    member.prospects_first = True
+    agenda = load_agenda(AgendaFilter.from_args({}, member), DAY)
+    assert titles(agenda.follow_ups) == ["Prospect 3", "Client A"]
+
+
 def test_follow_ups_are_ordered_by_priority_then_oldest_date(stages, member):
     lead(stages, "P2 today", member, days=0, priority=2)
     lead(stages, "P1 today", member, days=0, priority=1)

@@ -12,7 +12,7 @@ from kanban.models import Lead
 from kanban.services.priorities import priority_mark, priority_marks
 from kanban.services.queries import LeadFilter, filter_leads, sort_leads
 from tests.conftest import log_in
-from tests.factories import ClientFactory, LeadFactory
+from tests.factories import ClientFactory, LeadFactory, UserFactory
 
 
 def selected(priority: str) -> set[str]:
@@ -93,6 +93,24 @@ def test_priority_order_puts_clients_a_to_d_first_then_prospects_1_to_3(pipeline
     ))
     assert titles == ["Client A", "Client D", "Unrated client", "Prospect 1", "Prospect 2",
                       "Prospect 3"]
+
+
+def test_a_hunters_priority_order_puts_prospects_1_to_3_first_then_clients(pipeline):
+    client_and_prospects(pipeline)
+    titles = list(db.session.scalars(sort_leads(
+        filter_leads(LeadFilter(), select(Lead.title)), "priority", prospects_first=True
+    )))
+    assert titles == ["Prospect 1", "Prospect 2", "Prospect 3", "Client A", "Client D",
+                      "Unrated client"]
+
+
+def test_a_hunter_sees_the_board_sorted_by_priority_prospects_first(app, pipeline):
+    client_and_prospects(pipeline)
+    hunter = UserFactory(prospects_first=True)
+    html = log_in(app.test_client(), hunter).get("/board?sort=priority").text
+    order = [html.index(f">{title}</a>") for title in
+             ("Prospect 1", "Prospect 3", "Client A", "Client D", "Unrated client")]
+    assert order == sorted(order)
 
 
 def test_a_starred_lead_comes_first_among_equals(pipeline):

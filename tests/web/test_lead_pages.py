@@ -494,7 +494,7 @@ def audit_on_a_phone(page, user, paths: list[str]) -> dict[str, list]:
 
 
 @pytest.mark.browser
-def test_lead_pages_pass_axe_on_a_phone(page, manager, pipeline):
+def test_lead_and_profile_pages_pass_axe_on_a_phone(page, manager, pipeline):
     lead = LeadFactory(
         stage=pipeline.stages[0], owner=manager, title="Printer fleet for three shops " * 3,
         next_action_date=date.today() - timedelta(2), next_action_text="Call Joana",
@@ -504,7 +504,7 @@ def test_lead_pages_pass_axe_on_a_phone(page, manager, pipeline):
     ActivityFactory(lead=lead, kind="edit", body="",
                     payload={"changes": {"owner_id": [None, manager.id]}})
     paths = [f"/leads/{lead.id}", "/leads/new", f"/leads/{lead.id}/edit",
-             f"/leads/{lead.id}/delete"]
+             f"/leads/{lead.id}/delete", "/profile"]
     found = audit_on_a_phone(page, manager, paths)
     assert found == {path: [] for path in paths}
 
