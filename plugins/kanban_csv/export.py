@@ -12,6 +12,7 @@ from sqlalchemy import String, case, func, null, select, true, type_coerce
 
 from kanban.extensions import db
 from kanban.models import Activity, Client, Lead, LeadTag, Stage, User
+from kanban.models.base import local_day, team_zone
 from kanban.services.queries import LeadFilter, filter_leads
 
 # Leads read at a time from one streaming query, so that memory holds one batch
@@ -30,7 +31,7 @@ class Column:
 
 
 def _date_of(value):
-    return value.date() if value is not None else None
+    return local_day(value) if value is not None else None
 
 
 LEAD_COLUMNS = [
@@ -208,8 +209,8 @@ def _tags_of(ids: list[int]) -> dict[int, list[str]]:
 
 def _last_activity_of(ids: list[int], as_text: bool) -> dict[int, Any]:
     latest = func.max(Activity.created_at)
-    if as_text:
-        latest = func.substr(type_coerce(latest, String), 1, 10)
+    if as_text:  # the day in the team's zone, as SQLite text
+        latest = func.local_date(type_coerce(latest, String), team_zone().key)
     rows = db.session.connection().execute(
         select(Activity.lead_id, latest)
         .where(_among(Activity.lead_id, ids)).group_by(Activity.lead_id)

@@ -116,6 +116,15 @@ def test_last_activity_date_is_the_latest_timeline_entry(member_client, leads):
     assert parse(response.data)[1] == ["Padaria São João", "2026-03-05"]
 
 
+def test_last_activity_date_is_the_teams_day(app, member_client, leads):
+    from datetime import UTC, datetime
+
+    app.config["TIMEZONE"] = "Europe/Moscow"  # 23:30 UTC is 02:30 the next day there
+    ActivityFactory(lead=leads[0], created_at=datetime(2026, 3, 5, 23, 30, tzinfo=UTC))
+    response = download(member_client, q="padaria", columns=["title", "last_activity"])
+    assert parse(response.data)[1] == ["Padaria São João", "2026-03-06"]
+
+
 def test_formula_cells_are_neutralised_in_the_download(member_client, leads):
     response = download(member_client, q="evil", columns=["title", "company", "contact_name",
                                                           "description"])
