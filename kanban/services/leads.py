@@ -202,9 +202,12 @@ def add_note(
     db.session.add(activity)
     # A touch is activity on the lead; update without bumping the version so that
     # a note never makes a card's drag fail.
-    # An entry dated in the past (an old email fetched late) is not a fresh touch.
+    # An entry dated in the past (an old email fetched late) is not a fresh touch, and
+    # neither is the system's own bookkeeping (a line saying the lead was duplicated).
     when = literal(activity.created_at, Lead.touched_at.type)
     touched = case((Lead.touched_at < when, when), else_=Lead.touched_at)
+    if kind in (ActivityKind.SYSTEM, ActivityKind.EDIT):
+        touched = Lead.touched_at
     db.session.execute(
         update(Lead).where(Lead.id == lead.id).values(updated_at=utcnow(), touched_at=touched),
         execution_options={"synchronize_session": False},

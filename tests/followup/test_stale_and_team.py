@@ -69,6 +69,13 @@ def test_a_note_makes_a_stale_lead_fresh(contacted, member):
     assert stale_titles(date.today()) == []
 
 
+def test_a_system_line_on_the_timeline_is_not_a_touch(contacted, member):
+    lead = LeadFactory(stage=contacted, title="Quiet", touched_at=touched(30))
+    lead_service.add_note(lead, "New lead #7 for a renewal.", kind="system", user=member,
+                          payload={"event": "duplicated", "to": 7})
+    assert stale_titles(DAY) == ["Quiet"]
+
+
 def test_moving_to_another_stage_makes_a_stale_lead_fresh(contacted, pipeline, member):
     lead = LeadFactory(stage=pipeline.stages[0], touched_at=touched(30))
     lead_service.move_lead(lead.id, stage_id=contacted.id, version=lead.version, user=member)
