@@ -14,6 +14,7 @@ from flask_login import current_user
 from kanban.models.base import today
 from kanban.permissions import can
 from kanban.plugins import collect, get_hook
+from kanban.services.sources import source_name
 
 
 def slot(name: str, **kwargs: Any) -> list[Any]:
@@ -64,7 +65,8 @@ def lost_reason(text: str | None) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters.update(money=money, day=day, moment=moment, lost_reason=lost_reason)
+    app.jinja_env.filters.update(money=money, day=day, moment=moment, lost_reason=lost_reason,
+                                 source=source_name)
     app.jinja_env.globals.update(slot=slot, can=can, card_badges=card_badges)
 
     @app.context_processor

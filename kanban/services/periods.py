@@ -99,7 +99,11 @@ def read_period(args: Mapping[str, Any], today: date) -> Period:
             fields={"period": _("Choose one of the periods in the list.")},
         )
     if key != CUSTOM:
-        return period_for(key, today)
+        named = period_for(key, today)
+        typed = tuple((args.get(name) or "").strip() for name in ("from", "to"))
+        if not any(typed) or typed == (named.start.isoformat(), named.last_day.isoformat()):
+            return named
+        # Dates typed over a named period's own: the person meant those dates.
     errors: dict[str, str] = {}
     days: dict[str, date] = {}
     for name in ("from", "to"):

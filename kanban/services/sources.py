@@ -10,6 +10,8 @@ from kanban.ui import LeadSource
 CORE_SOURCES = (
     LeadSource("manual", _l("Entered by hand")),
     LeadSource("api", _l("API")),
+    LeadSource("renewal", _l("Renewal")),
+    LeadSource("upsell", _l("Upsell")),
 )
 
 
@@ -19,3 +21,10 @@ def lead_sources() -> list[LeadSource]:
     for source in [*CORE_SOURCES, *collect("kanban_register_lead_sources")]:
         sources.setdefault(source.key, source)
     return list(sources.values())
+
+
+def source_name(source: str | None) -> str:
+    """Show where a lead came from in the reader's words: a known source by its label,
+    any other (a web form's name, an imported file's) as it is written."""
+    labels = {known.key: known.label for known in lead_sources()}
+    return str(labels[source]) if source in labels else source or ""

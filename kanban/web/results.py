@@ -20,6 +20,7 @@ from kanban.models.base import today
 from kanban.services import results as service
 from kanban.services.lead_input import MAX_ID
 from kanban.services.periods import PERIODS, WEEK, Period, read_period
+from kanban.services.sources import source_name
 from kanban.services.users import active_users
 from kanban.templating import lost_reason, money, money_totals, slot, user_currency
 from kanban.ui import Bar, Chart
@@ -84,7 +85,7 @@ def build_charts(period: Period, owner_id: int | None, currency: str) -> dict[st
     for group in by_owner:
         group.label = group.label or _("Nobody")
     for group in by_source:
-        group.label = group.label or _("Unknown source")
+        group.label = source_name(group.label) or _("Unknown source")
     lost = service.lost_by_reason(period, reasons, owner_id)
     won_other = [money(value, code) for code, value in sorted(won.totals.items())
                  if code != currency]

@@ -62,7 +62,7 @@ def test_page_ranks_sources_by_won_value(member_client, month):
     assert table_rows(html) == [
         ["web form: Contact", "€3,500.00", "2", "1", "66.7%", "6.5"],
         ["email", "€500.00 + $300.00", "2", "2", "50.0%", "14.0"],
-        ["manual", "€0.00", "0", "2", "0.0%", "—"],
+        ["Entered by hand", "€0.00", "0", "2", "0.0%", "—"],
     ]
 
 
@@ -127,7 +127,7 @@ def test_owner_filter_narrows_the_page(member_client, month, people):
     assert "Only the leads of Bruno." in text
     assert table_rows(figure(text, "chart-sources")) == [
         ["email", "€500.00 + $300.00", "2", "0", "100.0%", "14.0"],
-        ["manual", "€0.00", "0", "1", "0.0%", "—"],
+        ["Entered by hand", "€0.00", "0", "1", "0.0%", "—"],
     ]
     assert f'<option value="{people.bruno.id}" selected>Bruno</option>' in text
 

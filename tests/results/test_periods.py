@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from kanban.errors import ValidationError
 from kanban.services.periods import Period, period_for, read_period
 
 WEDNESDAY = date(2026, 11, 18)
@@ -37,6 +38,28 @@ def test_custom_period_includes_both_days():
     assert (period.start, period.end, period.last_day) == (
         date(2026, 11, 10), date(2026, 11, 11), date(2026, 11, 10)
     )
+
+
+def test_dates_typed_over_a_named_period_are_the_period_wanted():
+    period = read_period({"period": "this_month", "from": "2026-06-01", "to": "2026-06-30"},
+                         WEDNESDAY)
+
+    assert (period.key, period.start, period.last_day) == (
+        "custom", date(2026, 6, 1), date(2026, 6, 30))
+
+
+def test_a_named_period_sent_with_its_own_dates_stays_named():
+    period = read_period({"period": "last_month", "from": "2026-10-01", "to": "2026-10-31"},
+                         WEDNESDAY)
+
+    assert period == period_for("last_month", WEDNESDAY)
+
+
+def test_bad_dates_typed_over_a_named_period_are_refused_by_name():
+    with pytest.raises(ValidationError) as refused:
+        read_period({"period": "this_month", "from": "2026-06-01", "to": "June"}, WEDNESDAY)
+
+    assert refused.value.fields == {"to": "Use a date such as 2026-03-31."}
 
 
 def test_periods_up_to_92_days_go_week_by_week_and_longer_ones_month_by_month():
