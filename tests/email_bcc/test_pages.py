@@ -164,3 +164,28 @@ def test_timeline_entry_shows_direction_subject_from_to_and_body(seller_client, 
     assert "From Sam Seller &lt;sam@acme.test&gt;" in entry
     assert "To Paula Prospect &lt;paula@prospect.example&gt;" in entry
     assert "Net 30 is fine." in entry
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_profile_fits_and_a_new_address_is_asked_for_first(page):
+    from tests.live import log_in as log_in_through_the_form
+
+    rita = UserFactory(email="rita@example.com")
+    token = get_dropbox(rita).token
+    page.set_viewport_size({"width": 375, "height": 740})
+    log_in_through_the_form(page, rita.email)
+    page.goto("/profile")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    rotate = page.get_by_role("button", name="Get a new address")
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    rotate.click()
+    page.wait_for_timeout(300)  # a dismissed question sends nothing
+    db.session.expire_all()
+    assert get_dropbox(rita).token == token
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        rotate.click()
+    db.session.expire_all()
+    assert get_dropbox(rita).token != token
