@@ -32,6 +32,7 @@ KEEP, TODAY, TOMORROW, NEXT_WEEK, MONTH, DATE, ASKED = (
 FOLLOW_UPS = (TODAY, TOMORROW, NEXT_WEEK, MONTH, DATE, ASKED)
 ASKED_UNITS = ("days", "weeks", "months")
 MAX_ASKED = {"days": 730, "weeks": 104, "months": 24}
+MAX_AHEAD_DAYS = 730  # the furthest a follow-up date may be set
 MAX_BODY = 100_000
 
 
@@ -131,6 +132,8 @@ def _day_of(choice: str, data: Mapping[str, Any], today: date, errors: dict[str,
             errors["follow_up_date"] = _("Use a date such as 2026-03-31.")
         elif day < today:
             errors["follow_up_date"] = _("Pick today or a later date.")
+        elif day > today + timedelta(days=MAX_AHEAD_DAYS):
+            errors["follow_up_date"] = _too_far(today)
         return day or today
     asked_date = _text(data.get("asked_date"))
     if asked_date:
@@ -139,6 +142,8 @@ def _day_of(choice: str, data: Mapping[str, Any], today: date, errors: dict[str,
             errors["asked_date"] = _("Use a date such as 2026-03-31.")
         elif until <= today:
             errors["asked_date"] = _("The date the client named must be after today.")
+        elif until > today + timedelta(days=MAX_AHEAD_DAYS):
+            errors["asked_date"] = _too_far(today)
         else:
             return two_thirds_date(today, until=until)
         return today
@@ -152,6 +157,12 @@ def _day_of(choice: str, data: Mapping[str, Any], today: date, errors: dict[str,
                                    unit=_unit_name(unit))
         return today
     return two_thirds_date(today, amount=amount, unit=unit)
+
+
+def _too_far(today: date) -> str:
+    # A mistyped year would hide the lead for good.
+    return _("Pick a date within two years, by %(last)s.",
+             last=(today + timedelta(days=MAX_AHEAD_DAYS)).isoformat())
 
 
 def _unit_name(unit: str) -> str:

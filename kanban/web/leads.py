@@ -235,7 +235,9 @@ def render_lead_page(lead: Lead, *, status: int = 200, close_form=None, move_for
         lead=lead,
         mark=priority_mark(lead),
         day=day,
-        touch=touch or {"values": {}, "fields": {}},
+        # The next step stays what it was unless the salesperson writes another.
+        touch=touch or {"values": {"next_action_text": lead.next_action_text or ""},
+                        "fields": {}},
         return_to=local_path(request.values.get("return_to")),
         follow_up_options=follow_up_options(day),
         duplicate_form=duplicate_form,

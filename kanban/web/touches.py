@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from kanban.models import Lead
 from kanban.models.base import today
-from kanban.services.followup import ASKED_UNITS, month_date, next_week
+from kanban.services.followup import ASKED_UNITS, MAX_AHEAD_DAYS, month_date, next_week
 from kanban.templating import day as format_day
 
 FOLLOW_UP_FIELDS = (
@@ -28,6 +28,7 @@ class FollowUpOptions:
     tomorrow: date
     next_week: date
     months: list[tuple[int, str]]  # (month number, "February 2027")
+    latest: date  # the furthest date a follow-up may be set to
     units: tuple[str, ...] = ASKED_UNITS
 
 
@@ -38,7 +39,8 @@ def follow_up_options(today: date) -> FollowUpOptions:
         (month, format_date(month_date(month, today), "LLLL y"))
         for month in [*range(today.month + 1, 13), *range(1, today.month)]
     ]
-    return FollowUpOptions(today, today + timedelta(days=1), next_week(today), months)
+    return FollowUpOptions(today, today + timedelta(days=1), next_week(today), months,
+                           today + timedelta(days=MAX_AHEAD_DAYS))
 
 
 def posted_follow_up() -> dict[str, str]:

@@ -86,6 +86,8 @@
     back.name = "return_to";
     back.value = item.getAttribute("data-return-to");
     form.appendChild(back);
+    // The next step stays what it was unless the salesperson writes another.
+    form.querySelector("[name=next_action_text]").value = item.getAttribute("data-next-step") || "";
     // Give the copy ids of its own, so its labels find their fields.
     panel.querySelectorAll("[id], [for], [aria-describedby]").forEach(function (el) {
       ["id", "for", "aria-describedby"].forEach(function (name) {

@@ -97,6 +97,7 @@ def test_a_call_logged_from_the_agenda_puts_the_lead_in_standby_until_tomorrow(
     flash = page.locator(".flash")
     expect(flash).to_contain_text("Saved. Late Lemonade comes back on")
     expect(flash).to_contain_text(looks_like(tomorrow))
+    expect(flash).to_be_in_viewport()  # though the page opens at the next line
     assert re.search(r"/agenda(#lead-\d+)?$", page.url)
     expect(item).to_have_count(0)
     expect(row(page, due_today)).to_be_visible()
@@ -106,6 +107,21 @@ def test_a_call_logged_from_the_agenda_puts_the_lead_in_standby_until_tomorrow(
         "Spoke to Sam: wants the quote with delivery."
     ]
     assert touches(late, "call")[0].author_id == seller.id
+
+
+def test_the_next_step_stays_what_it_was_unless_rewritten(page, seller, late):
+    late.next_action_text = "Send the quote"
+    db.session.commit()
+    log_in_to_agenda(page, seller.email)
+    form = open_touch_form(page, late)
+    expect(form.get_by_label("Next step (optional)")).to_have_value("Send the quote")
+
+    form.get_by_label("What happened").fill("Voicemail again.")
+    form.get_by_label("Tomorrow").check()
+    form.get_by_role("button", name="Save and go on").click()
+
+    expect(page.locator(".flash")).to_contain_text("Saved.")
+    assert fresh(late).next_action_text == "Send the quote"
 
 
 def test_each_row_shows_the_last_note(page, seller, late, due_today):
@@ -151,7 +167,8 @@ def test_a_call_without_a_follow_up_is_refused_and_the_typed_text_kept(page, sel
     assert answer.value.status == 422
     item = row(page, late)
     expect(item.locator(".follow-up .field-error")).to_have_text("Choose when to follow up next.")
-    expect(item.get_by_role("alert")).to_be_visible()
+    expect(item.get_by_role("alert")).to_be_focused()  # so the page opens at the problem
+    expect(item.get_by_role("alert")).to_be_in_viewport()
     reopened = item.locator("form.touch-form")
     expect(reopened.get_by_label("What happened")).to_have_value("Left a voicemail, no answer.")
     expect(reopened.get_by_role("radio", name="Call", exact=True)).to_be_checked()

@@ -300,6 +300,12 @@ def test_a_call_without_a_follow_up_is_refused_and_keeps_what_was_typed(member_c
     assert db.session.scalar(select(func.count(Activity.id))) == 0
 
 
+def test_the_touch_form_starts_with_the_current_next_step(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], next_action_text="Send the quote")
+    page = member_client.get(f"/leads/{lead.id}").text
+    assert 'name="next_action_text" maxlength="255" value="Send the quote"' in page
+
+
 def test_a_note_may_keep_the_current_next_action(member_client, pipeline):
     lead = LeadFactory(stage=pipeline.stages[0], next_action_text="Send the quote")
     response = member_client.post(f"/leads/{lead.id}/notes", data={
