@@ -193,6 +193,11 @@ def create_demo_history(count: int, *, months: int = 6, seed: int = 11) -> int:
         closed.append(lead)
     db.session.add_all(closed)
     db.session.flush()
+    # The deals in progress with those companies belong in their folders too.
+    for lead in db.session.scalars(select(Lead).where(
+            Lead.status == LeadStatus.OPEN, Lead.client_id.is_(None),
+            Lead.company.in_(list(folders)))):
+        lead.client = folders[lead.company]
     for lead in closed:
         made = lead.created_at + (lead.closed_at - lead.created_at) / 2
         db.session.add(Activity(

@@ -126,3 +126,13 @@ def test_demo_history_gives_the_results_page_won_and_lost_deals_in_client_folder
     assert all(lead.client_id for lead in closed if lead.status == "won")
     assert all(lead.lost_reason for lead in closed if lead.status == "lost")
     assert all(lead.closed_at >= lead.created_at for lead in closed)
+
+
+def test_demo_deals_in_progress_sit_in_their_companys_client_folder(runner):
+    runner.invoke(args=["demo", "--leads", "40"])
+    folders = {lead.company: lead.client_id for lead in db.session.scalars(
+        select(Lead).where(Lead.status == "won"))}
+    open_ones = db.session.scalars(select(Lead).where(Lead.status == "open",
+                                                      Lead.company.in_(list(folders)))).all()
+    assert open_ones
+    assert all(lead.client_id == folders[lead.company] for lead in open_ones)
