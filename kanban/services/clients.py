@@ -176,11 +176,14 @@ def delete_folder(client: Client, *, user: User | None) -> None:
 
 
 def folder_for(lead: Lead, *, user: User | None) -> Client:
-    """Return the lead's folder, putting the lead in a new one named after it if needed."""
+    """Return the lead's folder, putting the lead in the one named after it (its company),
+    made if needed: two folders of one name could not be told apart."""
     if lead.client is not None:
         return lead.client
     name = (lead.company or lead.contact_name or lead.title)[:NAME_LIMIT]
-    client = create_folder({"name": name}, user=user)
+    existing = find_folders([name])[name.casefold()]
+    client = db.session.get(Client, existing) if existing else \
+        create_folder({"name": name}, user=user)
     lead_service.update_lead(lead, {"client_id": client.id}, user=user)
     return client
 

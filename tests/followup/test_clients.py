@@ -68,6 +68,20 @@ def test_duplicate_keeps_an_existing_folder(won, member):
     assert db.session.scalar(select(func.count(Client.id))) == 1
 
 
+def test_duplicate_files_into_the_folder_already_named_after_the_company(won, member):
+    folder = ClientFactory(name="PADARIA LISBOETA", rating="C")
+    copy = client_service.duplicate_lead(won, purpose="renewal", standby_until="2027-01-05",
+                                         user=member, today=DAY)
+    assert (reload(won).client_id, copy.client_id) == (folder.id, folder.id)
+    assert db.session.scalar(select(func.count(Client.id))) == 1
+
+
+def test_the_lead_page_offers_no_second_folder_of_the_same_name(member_client, won):
+    ClientFactory(name="Padaria Lisboeta")
+    page = member_client.get(f"/leads/{won.id}").text
+    assert "A new folder" not in page
+
+
 def test_duplicate_leaves_a_line_on_both_timelines(won, member):
     copy = client_service.duplicate_lead(won, purpose="renewal", standby_until="2027-01-05",
                                          user=member, today=DAY)
