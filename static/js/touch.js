@@ -37,7 +37,12 @@
     var output = fieldset.querySelector(".asked-suggestion");
     var amount = parseInt(fieldset.querySelector('[name="asked_amount"]').value, 10);
     var unit = fieldset.querySelector('[name="asked_unit"]').value;
-    if (!output || !(amount > 0)) return;
+    if (!output) return;
+    if (!output.hasAttribute("data-plain")) output.setAttribute("data-plain", output.textContent);
+    if (!(amount > 0 && amount <= 730)) {
+      output.textContent = output.getAttribute("data-plain");  // no stale date for a bad number
+      return;
+    }
     var day = twoThirds(isoDay(fieldset.getAttribute("data-today")), amount, unit);
     var words = day.toLocaleDateString(lang, {
       weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC"

@@ -132,6 +132,19 @@ def test_each_row_shows_the_last_note(page, seller, late, due_today):
     expect(row(page, due_today).locator(".last-note")).to_have_text("No note yet.")
 
 
+def test_a_number_cleared_to_zero_leaves_no_stale_suggestion(page, seller, late):
+    log_in_to_agenda(page, seller.email)
+    form = open_touch_form(page, late)
+    suggestion = form.locator("output.asked-suggestion")
+    form.get_by_label("How many").press_sequentially("6")
+    expect(suggestion).to_contain_text("We suggest")
+
+    form.get_by_label("How many").fill("0")
+
+    expect(suggestion).to_have_text("We call back at two thirds of that time, before they buy "
+                                    "elsewhere.")
+
+
 def test_client_asking_for_six_weeks_suggests_and_saves_two_thirds_of_it(page, seller, late):
     log_in_to_agenda(page, seller.email)
     form = open_touch_form(page, late)
