@@ -24,7 +24,8 @@ from kanban.models.base import local_day
 from kanban.models.base import today as today_
 from kanban.permissions import require
 from kanban.services import leads as lead_service
-from kanban.services.lead_input import TEXT_LIMITS, clean_lead_data
+from kanban.services.followup import iso_day
+from kanban.services.lead_input import MAX_ID, TEXT_LIMITS, clean_lead_data
 from kanban.services.periods import add_months
 from kanban.services.priorities import RATINGS
 from kanban.services.queries import contains_pattern
@@ -63,7 +64,7 @@ def folders_by_id(ids: Iterable[int]) -> list[Client]:
 
 def get_folder(client_id: int) -> Client:
     """Return the folder or raise NotFound."""
-    client = db.session.get(Client, client_id) if 0 < client_id <= 2**31 - 1 else None
+    client = db.session.get(Client, client_id) if 0 < client_id <= MAX_ID else None
     if client is None:
         raise NotFound(_("This client folder does not exist (it may have been deleted)."))
     return client
@@ -216,12 +217,8 @@ def duplicate_lead(
     errors: dict[str, str] = {}
     if purpose not in PURPOSES:
         errors["purpose"] = _("Choose renewal or upsell.")
-    try:
-        when = date.fromisoformat(standby_until) if isinstance(standby_until, str) \
-            else standby_until
-    except ValueError:
-        when = None
-    if not isinstance(when, date):
+    when = iso_day(standby_until)
+    if when is None:
         errors["standby_until"] = _("Use a date such as 2026-03-31.")
     elif when <= day:
         errors["standby_until"] = _("Standby lasts until a day after today.")

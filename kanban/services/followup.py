@@ -127,7 +127,7 @@ def _day_of(choice: str, data: Mapping[str, Any], today: date, errors: dict[str,
             return today
         return month_date(month, today)
     if choice == DATE:
-        day = _iso_day(data.get("follow_up_date"))
+        day = iso_day(data.get("follow_up_date"))
         if day is None:
             errors["follow_up_date"] = _("Use a date such as 2026-03-31.")
         elif day < today:
@@ -137,7 +137,7 @@ def _day_of(choice: str, data: Mapping[str, Any], today: date, errors: dict[str,
         return day or today
     asked_date = _text(data.get("asked_date"))
     if asked_date:
-        until = _iso_day(asked_date)
+        until = iso_day(asked_date)
         if until is None:
             errors["asked_date"] = _("Use a date such as 2026-03-31.")
         elif until <= today:
@@ -180,7 +180,8 @@ def _whole(value: Any) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 6 else None
 
 
-def _iso_day(value: Any) -> date | None:
+def iso_day(value: Any) -> date | None:
+    """Return a date given as a date or as ISO text, or None when it is neither."""
     if isinstance(value, date):
         return value
     try:

@@ -66,8 +66,7 @@ def render_agenda_again(lead_id: int, exc: ServiceError, posted: dict[str, str],
     try:
         filters = AgendaFilter.from_args(dict(parse_qsl(urlsplit(back).query)), current_user)
     except ValidationError:
-        filters = AgendaFilter(owner_id=current_user.id,
-                               prospects_first=current_user.prospects_first)
+        filters = AgendaFilter.from_args({}, current_user)
     failed = {
         "lead_id": lead_id,
         "message": exc.message,

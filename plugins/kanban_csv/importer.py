@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import cycle
 from typing import Any
@@ -329,7 +329,7 @@ def _flush(pending, settings, user, report, dry_run) -> bool:
         return True
     if dry_run:
         report.created += len(pending)
-        folders = find_folders(_folder_names(pending))
+        folders = find_folders(_folder_names(values for _line, values in pending))
         report.new_folders.update(name for name, folder_id in folders.items() if folder_id is None)
         pending.clear()
         return True
@@ -358,8 +358,8 @@ def _flush(pending, settings, user, report, dry_run) -> bool:
     return True
 
 
-def _folder_names(pending: list[tuple[int, dict[str, Any]]]) -> list[str]:
-    return [values[FOLDER] for _line, values in pending if values.get(FOLDER)]
+def _folder_names(rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    return [values[FOLDER] for values in rows if values.get(FOLDER)]
 
 
 def write_batch(rows: list[Mapping[str, Any]], stage: Stage,
@@ -383,18 +383,17 @@ def _write_once(rows: list[Mapping[str, Any]], stage: Stage,
                 user: User | None) -> tuple[list[int], set[str]]:
     # Core inserts (one statement per table for the whole batch) rather than the unit of
     # work: a 100,000-row list then takes seconds, not minutes.
-    folders = find_folders(values[FOLDER] for values in rows if values.get(FOLDER))
-    made = add_folders(values[FOLDER] for values in rows
-                       if values.get(FOLDER) and folders[values[FOLDER].casefold()] is None)
+    names = _folder_names(rows)
+    folders = find_folders(names)
+    made = add_folders(name for name in names if folders[name.casefold()] is None)
     folders.update(made)
     rank = db.session.scalar(select(func.max(Lead.rank)).where(Lead.stage_id == stage.id))
     lead_rows, tags = [], []
     for values in rows:
         values = dict(values)
         tags.append(values.pop("tags", []))
-        if values.get(FOLDER):
-            values["client_id"] = folders[values[FOLDER].casefold()]
-        values.pop(FOLDER, None)
+        if folder := values.pop(FOLDER, None):
+            values["client_id"] = folders[folder.casefold()]
         rank = rank_between(rank, None)
         lead_rows.append({**values, "stage_id": stage.id, "rank": rank})
     ids = list(db.session.scalars(
