@@ -24,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     register_config(app, test_config)
+    register_proxy(app)
     register_extensions(app)
     register_plugins(app)
     register_blueprints(app)
@@ -49,6 +50,35 @@ def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["TIMEZONE"] = team_timezone(app.config["TIMEZONE"])
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]  # times are shown in it
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked by kanban.auth, which knows tokens
+
+
+def register_proxy(app: Flask) -> None:
+    """Believe the X-Forwarded-* headers of as many proxies as the operator says, no more.
+
+    Behind a TLS-terminating proxy the app must know the visitor's address (rate limits), and
+    that the page was served over https on the public host (links, the web form's origin
+    check). Without the setting the headers stay ignored: anyone could send them.
+    """
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    hops = proxy_hops(app.config.get("PROXY_FIX_HOPS"))
+    app.config["PROXY_FIX_HOPS"] = hops
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+
+
+def proxy_hops(value: Any) -> int:
+    """Read the number of trusted proxies: a whole number from 0 (no proxy) up."""
+    try:
+        hops = int(value or 0)
+    except (TypeError, ValueError):
+        hops = -1
+    if hops < 0 or str(value or 0).strip() != str(hops):
+        raise ValueError(
+            f"KANBAN_PROXY_FIX_HOPS must be the number of proxies in front of the app "
+            f"(0, 1, 2...), not {value!r}"
+        )
+    return hops
 
 
 def register_extensions(app: Flask) -> None:

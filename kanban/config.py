@@ -16,6 +16,10 @@ class DefaultConfig:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLITE_BUSY_TIMEOUT_MS = 5000
 
+    # How many reverse proxies (nginx, Caddy...) stand in front of the app; their
+    # X-Forwarded-For/-Proto/-Host/-Port headers are believed for that many hops. 0: none.
+    PROXY_FIX_HOPS = 0
+
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

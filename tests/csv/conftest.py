@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from tests.corpora import CORPORA
 from tests.factories import LeadFactory
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpora" / "csv"
-IN_CI = any(os.environ.get(name) for name in (
-    "CI", "KANBAN_TEST_REQUIRE_BROWSER", "KANBAN_TEST_REQUIRE_POSTGRES"))
+CORPUS = CORPORA / "csv"
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ from sqlalchemy import select
 
 from kanban.extensions import db
 from kanban.models import Lead
-from tests.csv.conftest import CORPUS, IN_CI
+from tests.corpora import require_corpus
+from tests.csv.conftest import CORPUS
 
 FILES = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".csv", ".tsv")) if CORPUS.exists() \
     else []
@@ -37,14 +38,6 @@ def name_of(path) -> str:
     return str(path.relative_to(CORPUS))
 
 
-def require_corpus(path) -> None:
-    if path is None:
-        message = f"The shared CSV corpus is missing at {CORPUS}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-
-
 def first_column_as_title(table) -> ImportSettings:
     """What a person does with an unknown list: the first column names the lead."""
     return ["title"] + [CUSTOM] * (len(table.header) - 1)
@@ -52,7 +45,7 @@ def first_column_as_title(table) -> ImportSettings:
 
 @pytest.mark.parametrize("path", FILES or [None], ids=lambda p: name_of(p) if p else "missing")
 def test_corpus_file_is_imported_or_refused_with_a_clear_reason(path, pipeline):
-    require_corpus(path)
+    require_corpus(CORPUS)
     try:
         table = open_table(path)
     except CsvProblem as problem:
@@ -71,7 +64,7 @@ def test_corpus_file_is_imported_or_refused_with_a_clear_reason(path, pipeline):
 
 @pytest.mark.parametrize("path", SPECTRUM or [None], ids=lambda p: p.name if p else "missing")
 def test_csv_spectrum_rows_are_read_as_its_oracle_says_and_imported(path, pipeline):
-    require_corpus(path)
+    require_corpus(CORPUS)
     expected = json.loads((path.parent.parent / "json" / f"{path.stem}.json").read_text())
     if b"\r" not in path.read_bytes():
         # The stored copy of newlines_crlf.csv lost its CRs; its oracle still has them.
@@ -92,8 +85,8 @@ def cells_of(name: str) -> list[list[str]]:
     return [cells for _line, cells in open_table(CORPUS / name).rows()]
 
 
-@pytest.mark.skipif(not FILES and not IN_CI, reason="the shared CSV corpus is missing")
 def test_corpus_encodings_and_line_endings_are_read_right():
+    require_corpus(CORPUS)
     assert cells_of("csvkit/test_latin1.csv") == [["1", "2", "3"], ["4", "5", "©"]]
     assert cells_of("csvkit/test_utf16_big.csv") == cells_of("csvkit/test_utf16_little.csv")
     assert cells_of("csvkit/test_utf8_bom.csv") == cells_of("csvkit/test_utf8.csv")
@@ -104,8 +97,8 @@ def test_corpus_encodings_and_line_endings_are_read_right():
     assert open_table(CORPUS / "csvkit/sniff_limit.csv").delimiter == ";"
 
 
-@pytest.mark.skipif(not FILES and not IN_CI, reason="the shared CSV corpus is missing")
 def test_corpus_null_byte_and_ragged_rows_are_rejected_with_their_row(pipeline):
+    require_corpus(CORPUS)
     table = open_table(CORPUS / "csvkit/null_byte.csv")
     settings = ImportSettings(mapping=first_column_as_title(table), stage=pipeline.stages[0])
     report = run_import(table, settings, user=None, dry_run=True)

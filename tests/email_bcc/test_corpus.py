@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from kanban.extensions import db
 from kanban.models import Activity
+from tests.corpora import CORPORA, require_corpus
 
-# CI clones the repository with shared/ beside it.
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpora" / "email"
+CORPUS = CORPORA / "email"
 NOT_MAIL = {"LICENSE", "SOURCES.md"}
 
 
@@ -34,7 +34,7 @@ def backend():
 
 
 def test_the_email_corpus_is_present():
-    assert CORPUS.is_dir(), f"The email corpus is missing: expected it at {CORPUS}"
+    require_corpus(CORPUS)
     assert len(corpus_files()) > 100
 
 
