@@ -141,7 +141,7 @@ def create_demo_data(count: int, *, owner: User | None = None, seed: int = 7,
     db.session.add_all(leads)
     db.session.flush()
     db.session.add_all(
-        Activity(lead_id=lead.id, kind=ActivityKind.SYSTEM, body="Lead created (demo data)",
+        Activity(lead_id=lead.id, kind=ActivityKind.SYSTEM, body="",
                  payload={"event": "created", "source": "demo", "stage_id": lead.stage_id},
                  created_at=now)
         for lead in leads

@@ -8,13 +8,20 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask, current_app
-from flask_babel import format_currency, format_date, format_datetime, get_locale, gettext
+from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from kanban.models.base import today
 from kanban.permissions import can
 from kanban.plugins import collect, get_hook
 from kanban.services.sources import source_name
+from kanban.words import (
+    entry_kind_name,
+    lost_reason,
+    next_action_name,
+    status_name,
+    timeline_text,
+)
 
 
 def slot(name: str, **kwargs: Any) -> list[Any]:
@@ -56,18 +63,13 @@ def moment(value: datetime | None, style: str = "medium") -> str:
     return format_datetime(value, style) if value else ""
 
 
-def lost_reason(text: str | None) -> str:
-    """Show a stored lost reason with its configured part ("Price: ...") in the reader's words."""
-    chosen, separator, written = (text or "").partition(": ")
-    if chosen in current_app.config["LOST_REASONS"]:
-        return gettext(chosen) + separator + written
-    return text or ""
-
-
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, day=day, moment=moment, lost_reason=lost_reason,
-                                 source=source_name)
-    app.jinja_env.globals.update(slot=slot, can=can, card_badges=card_badges)
+                                 source=source_name, status_name=status_name,
+                                 next_action_name=next_action_name,
+                                 entry_kind_name=entry_kind_name)
+    app.jinja_env.globals.update(slot=slot, can=can, card_badges=card_badges,
+                                 timeline_text=timeline_text)
 
     @app.context_processor
     def inject_common() -> dict[str, Any]:

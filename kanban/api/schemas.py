@@ -350,7 +350,7 @@ PIPELINE = {
 
 ACTIVITY = {
     "type": "object",
-    "required": ["id", "lead_id", "author_id", "kind", "body", "payload", "created_at"],
+    "required": ["id", "lead_id", "author_id", "kind", "body", "text", "payload", "created_at"],
     "properties": {
         "id": ID,
         "lead_id": ID,
@@ -359,7 +359,13 @@ ACTIVITY = {
             "type": "string",
             "description": "note, call, email, stage_change, edit, system, or a plugin's own.",
         },
-        "body": {"type": "string"},
+        "body": {"type": "string", "description": "What the person wrote, as written."},
+        "text": {
+            "type": "string",
+            "description": "The entry in words, in the reader's language: the body, or for "
+                           "the system's own lines (created, closed...) a sentence written "
+                           "from the payload.",
+        },
         "payload": {"type": "object"},
         "created_at": TIMESTAMP,
     },

@@ -6,6 +6,7 @@ from typing import Any
 
 from kanban.models import Activity, Lead, Pipeline, Stage, User
 from kanban.services.agenda import Agenda, AgendaEntry, AgendaSection
+from kanban.words import timeline_text
 
 
 def user_json(user: User) -> dict[str, Any]:
@@ -72,6 +73,7 @@ def activity_json(activity: Activity) -> dict[str, Any]:
         "author_id": activity.author_id,
         "kind": activity.kind,
         "body": activity.body,
+        "text": timeline_text(activity.kind, activity.body, activity.payload),
         "payload": activity.payload or {},
         "created_at": activity.created_at.isoformat(),
     }

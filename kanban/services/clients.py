@@ -246,20 +246,14 @@ def duplicate_lead(
     data["client_id"] = folder_for(lead, user=user).id
     copy = lead_service.create_lead(
         data, user=user, source=purpose, stage=_first_stage_of(lead.stage.pipeline),
-        note=_("Duplicated from lead #%(id)s for a %(purpose)s.", id=lead.id,
-               purpose=purpose_name(purpose)),
         payload={"duplicated_from": lead.id, "purpose": purpose},
     )
     lead_service.add_note(
-        lead, _("New lead #%(id)s for a %(purpose)s.", id=copy.id, purpose=purpose_name(purpose)),
+        lead, "",
         kind="system", user=user, payload={"event": "duplicated", "to": copy.id,
                                            "purpose": purpose},
     )
     return copy
-
-
-def purpose_name(purpose: str) -> str:
-    return _("renewal") if purpose == "renewal" else _("upsell")
 
 
 def _first_stage_of(pipeline: Pipeline) -> Stage:

@@ -115,7 +115,7 @@ def create_lead(
         db.session.flush()
         db.session.add(_timeline_entry(
             lead, user, kind=ActivityKind.SYSTEM,
-            body=note or _("Lead created (%(source)s)", source=values["source"]),
+            body=note or "",  # the words are written when shown, in the reader's language
             payload={"event": "created", "source": values["source"], "stage_id": stage.id,
                      **(payload or {})},
         ))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from kanban.plugins import collect
@@ -28,3 +30,17 @@ def source_name(source: str | None) -> str:
     any other (a web form's name, an imported file's) as it is written."""
     labels = {known.key: known.label for known in lead_sources()}
     return str(labels[source]) if source in labels else source or ""
+
+
+def source_keys_by_name() -> dict[str, str]:
+    """Map each known source's key and its name in every language (casefolded) to its key,
+    so that a file exported in the reader's words imports back as the same source."""
+    keys: dict[str, str] = {}
+    sources = lead_sources()
+    for source in sources:
+        keys[source.key.casefold()] = source.key
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            for source in sources:
+                keys.setdefault(str(source.label).casefold(), source.key)
+    return keys

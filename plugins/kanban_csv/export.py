@@ -14,6 +14,8 @@ from kanban.extensions import db
 from kanban.models import Activity, Client, Lead, LeadTag, Stage, User
 from kanban.models.base import local_day, team_zone
 from kanban.services.queries import LeadFilter, filter_leads
+from kanban.services.sources import source_name
+from kanban.words import next_action_name, status_name
 
 # Leads read at a time from one streaming query, so that memory holds one batch
 # whatever the export's size; tags and last activity are read per batch.
@@ -28,6 +30,8 @@ class Column:
     expression: Any = None  # a SQL column or expression read with the lead
     convert: Callable[[Any], Any] | None = None
     kind: str = ""  # "amount", "date" or "moment": read as text on SQLite (faster)
+    # A stored key (a status, a source) written in the reader's words: a few keys, many rows.
+    words: Callable[[str], str] | None = None
 
 
 def _date_of(value):
@@ -43,17 +47,18 @@ LEAD_COLUMNS = [
     Column("phone", _l("Phone"), Lead.phone),
     Column("value", _l("Value"), Lead.value, kind="amount"),
     Column("currency", _l("Currency"), Lead.currency),
-    Column("source", _l("Source"), Lead.source),
+    Column("source", _l("Source"), Lead.source, words=source_name),
     Column("priority", _l("Priority"), Lead.priority),
     Column("client", _l("Client folder"), Client.name),
-    Column("status", _l("Status"), Lead.status),
+    Column("status", _l("Status"), Lead.status, words=status_name),
     Column("lost_reason", _l("Lost reason"), Lead.lost_reason),
     Column("description", _l("Description"), Lead.description),
     Column("stage", _l("Stage"), Stage.name),
     Column("owner", _l("Owner"), User.name),
     Column("owner_email", _l("Owner email"), User.email),
     Column("tags", _l("Tags")),
-    Column("next_action_kind", _l("Next action kind"), Lead.next_action_kind),
+    Column("next_action_kind", _l("Next action kind"), Lead.next_action_kind,
+           words=next_action_name),
     Column("next_action_date", _l("Next action date"), Lead.next_action_date, kind="date"),
     Column("next_action_text", _l("Next action"), Lead.next_action_text),
     Column("last_activity", _l("Last activity date")),
@@ -139,6 +144,8 @@ def iter_rows(filters: LeadFilter, columns: Sequence[Column]) -> Iterator[list[A
             selected.append(column.expression)
         if column.convert is not None:
             converters.append((index, column.convert))
+        if column.words is not None:
+            converters.append((index, _once_per_key(column.words)))
     selected.append(Lead.id)
     for _index, name, plain in custom:
         selected.append(_custom_value(name, as_text) if plain else Lead.custom_fields)
@@ -176,6 +183,18 @@ def iter_rows(filters: LeadFilter, columns: Sequence[Column]) -> Iterator[list[A
             del batch, ids, tags, activity
     finally:
         result.close()  # also when the person cancels the download halfway
+
+
+def _once_per_key(words: Callable[[str], str]) -> Callable[[str], str]:
+    """Put each distinct key into words once per export, not once per row."""
+    known: dict[str, str] = {}
+
+    def convert(key: str) -> str:
+        if key not in known:
+            known[key] = words(key)
+        return known[key]
+
+    return convert
 
 
 def _plain_key(name: str) -> bool:

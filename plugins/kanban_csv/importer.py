@@ -23,6 +23,7 @@ from kanban.plugins import CORE_PLUGINS, fire_event, get_hook, get_plugin_manage
 from kanban.ranking import rank_between
 from kanban.services.clients import add_folders, clean_folder_name, find_folders
 from kanban.services.lead_input import clean_lead_data
+from kanban.services.sources import source_keys_by_name
 from kanban_csv.cells import restore
 from kanban_csv.mapping import CUSTOM, IGNORE, TARGETS
 from kanban_csv.reading import CsvProblem, Table
@@ -150,6 +151,7 @@ class RowReader:
         self.decimal_comma = table.delimiter == ";"
         self.tags = settings.tags
         self.source = settings.source
+        self.source_keys = source_keys_by_name()
         self.users: dict[str, int] = {}
         for user in db.session.scalars(select(User).where(User.active.is_(True))):
             self.users[user.email.lower()] = user.id
@@ -197,6 +199,8 @@ class RowReader:
                 data["tags"] = re.split(r"[,;]", value)
             elif target == "priority":
                 data["priority"] = value
+            elif target == "source":
+                data["source"] = self.source_keys.get(value.strip().casefold(), value)
             elif target in TARGETS:
                 data[target] = value
         if names and not data.get("contact_name"):
@@ -409,7 +413,7 @@ def _write_once(rows: list[Mapping[str, Any]], stage: Stage,
             "lead_id": lead_id,
             "author_id": author_id,
             "kind": ActivityKind.SYSTEM.value,
-            "body": _("Lead created (%(source)s)", source=values["source"]),
+            "body": "",  # written when shown, in the reader's language
             "payload": {"event": "created", "source": values["source"]},
         }
         for lead_id, values in zip(ids, lead_rows, strict=True)

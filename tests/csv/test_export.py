@@ -261,3 +261,17 @@ def test_export_page_names_the_filters_in_words(member_client, leads, pipeline, 
         "tag": "fair"}).text
     for badge in ("pipeline: Sales", "stage: Contacted", f"owner: {member.name}", "tag: fair"):
         assert f'<span class="badge">{badge}</span>' in page
+
+
+def test_statuses_and_sources_are_written_in_the_readers_words(app, leads):
+    from tests.conftest import log_in
+    from tests.factories import UserFactory
+
+    portuguese = log_in(app.test_client(), UserFactory(locale="pt"))
+    response = download(portuguese, format="excel", locale="pt", status="all",
+                        columns=["title", "status", "source", "next_action_kind"])
+    rows = [line.split(";") for line in response.data.decode("utf-8-sig").splitlines()]
+    assert rows[0] == ["Título", "Estado", "Origem", "Tipo da próxima ação"]
+    words = {cell for row in rows[1:] for cell in row[1:]}
+    assert {"open", "won", "lost", "manual", "todo", "standby"}.isdisjoint(words)
+    assert "Aberto" in words

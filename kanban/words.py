@@ -1,0 +1,89 @@
+"""Stored keys shown in the reader's words.
+
+Statuses, next actions, timeline entry kinds and the system's own timeline lines are stored
+as keys (``won``, ``standby``, ``call``, ``{"event": "closed"}``) and put into words only
+when shown, so a Spanish reader sees Spanish and a colleague reading the same lead in
+Russian sees Russian, on pages, in the API and in exports.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from kanban.services.sources import source_name
+
+STATUS_NAMES = {
+    "open": _l("Open"),
+    "won": _l("Won"),
+    "lost": _l("Lost"),
+    "cancelled": _l("Cancelled"),
+}
+NEXT_ACTION_NAMES = {"todo": _l("To do"), "standby": _l("Standby")}
+ENTRY_KIND_NAMES = {
+    "note": _l("Note"),
+    "call": _l("Call"),
+    "email": _l("Email"),
+    "meeting": _l("Meeting"),
+    "stage_change": _l("Stage"),
+    "edit": _l("Edit"),
+    "system": _l("System"),
+}
+PURPOSE_NAMES = {"renewal": _l("renewal"), "upsell": _l("upsell")}
+
+
+def _named(names: dict[str, Any], key: str | None) -> str:
+    return str(names[key]) if key in names else key or ""
+
+
+def status_name(status: str | None) -> str:
+    """Name a lead's status (open, won, lost, cancelled) in the reader's words."""
+    return _named(STATUS_NAMES, status)
+
+
+def next_action_name(kind: str | None) -> str:
+    """Name a next action (to do, standby) in the reader's words."""
+    return _named(NEXT_ACTION_NAMES, kind)
+
+
+def entry_kind_name(kind: str | None) -> str:
+    """Name a kind of timeline entry (note, call...); a plugin's own kind shows as stored."""
+    return _named(ENTRY_KIND_NAMES, kind)
+
+
+def purpose_name(purpose: str | None) -> str:
+    """Name why a lead was duplicated (a renewal or an upsell) in the reader's words."""
+    return _named(PURPOSE_NAMES, purpose)
+
+
+def lost_reason(text: str | None) -> str:
+    """Show a stored lost reason with its configured part ("Price: ...") in the reader's words."""
+    chosen, separator, written = (text or "").partition(": ")
+    if chosen in current_app.config["LOST_REASONS"]:
+        return _(chosen) + separator + written
+    return text or ""
+
+
+def timeline_text(kind: str, body: str, payload: dict[str, Any] | None) -> str:
+    """Return the words of a timeline entry: the system's own lines are written from their
+    stored event in the reader's language; every other entry is its body, as written."""
+    payload = payload if isinstance(payload, dict) else {}
+    event = payload.get("event") if kind == "system" else None
+    if event == "closed":
+        closed = _("Closed as %(status)s", status=status_name(payload.get("status")))
+        reason = lost_reason(payload.get("lost_reason"))
+        return f"{closed}: {reason}" if reason else closed
+    if event == "reopened":
+        return _("Reopened")
+    if event == "duplicated":
+        return _("New lead #%(id)s for a %(purpose)s.", id=payload.get("to"),
+                 purpose=purpose_name(payload.get("purpose")))
+    if event == "created" and not body and payload.get("duplicated_from"):
+        return _("Duplicated from lead #%(id)s for a %(purpose)s.",
+                 id=payload["duplicated_from"], purpose=purpose_name(payload.get("purpose")))
+    if event == "created" and not body:
+        return _("Lead created (%(source)s)", source=source_name(payload.get("source")))
+    return body
