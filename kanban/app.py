@@ -33,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    from kanban.i18n import team_language
     from kanban.instance import ensure_secret_key, sqlite_url, team_timezone
 
     app.config.from_object(config.DefaultConfig)
@@ -48,6 +49,7 @@ def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = ensure_secret_key(Path(app.instance_path))
     app.config["TIMEZONE"] = team_timezone(app.config["TIMEZONE"])
+    app.config["LANGUAGE"] = team_language(app)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]  # times are shown in it
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked by kanban.auth, which knows tokens
 
@@ -109,6 +111,7 @@ def register_plugins(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from kanban.api import bp as api_bp
     from kanban.auth import register_access_rules
+    from kanban.auth.language import bp as language_bp
     from kanban.auth.views import bp as auth_bp
     from kanban.error_pages import register_error_pages
     from kanban.plugins import get_plugin_manager
@@ -122,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     register_error_pages(app)
     register_template_helpers(app)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(language_bp)
     app.register_blueprint(web_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)

@@ -36,8 +36,11 @@ class DefaultConfig:
     RATELIMIT_HEADERS_ENABLED = True
 
     BABEL_DEFAULT_LOCALE = "en"
+    # The team's language (en, pt, it, es, ru): pages for people who chose none on their
+    # profile or on the login page, the demo data, new web forms. Not set: the browser's.
+    LANGUAGE: str | None = None
     TIMEZONE: str | None = None  # e.g. "Europe/Lisbon"; the server's own zone when not set
-    LANGUAGES = ["en", "pt"]
+    LANGUAGES = ["en", "pt", "it", "es", "ru"]
     DEFAULT_CURRENCY = "EUR"
 
     # Plugins: None loads every installed plugin of the "kanban.plugins" entry-point group.

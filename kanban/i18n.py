@@ -10,19 +10,47 @@ from flask_login import current_user
 
 from kanban.extensions import babel
 
+# Each language in its own name, as a person looks for it in a list.
+LANGUAGE_NAMES = {
+    "en": "English",
+    "pt": "Português",
+    "it": "Italiano",
+    "es": "Español",
+    "ru": "Русский",
+}
 # Babel's plain "pt" formats money and dates as in Brazil; the catalogue is Portugal's, so its
-# numbers and dates are too ("1 500,00 €", "31/03/2026"). Translations still load from "pt".
-REGIONAL_LOCALES = {"pt": "pt_PT"}
+# numbers and dates are too ("1 500,00 €", "31/03/2026"), and so on for the others: Spain's
+# Spanish, Italy's Italian, Russia's Russian. Translations still load from the language.
+REGIONAL_LOCALES = {"pt": "pt_PT", "it": "it_IT", "es": "es_ES", "ru": "ru_RU"}
+# The language a person chose on the login page, before they have a profile to keep it.
+LANGUAGE_COOKIE = "kanban_language"
 
 
 def select_locale() -> str | None:
+    """Choose the page's language: the person's profile, else the one they chose on the
+    login page, else the team's (``KANBAN_LANGUAGE``), else their browser's."""
+    language = chosen_language()
+    return REGIONAL_LOCALES.get(language, language) if language else None
+
+
+def chosen_language() -> str | None:
     languages = current_app.config["LANGUAGES"]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
-        return REGIONAL_LOCALES.get(current_user.locale, current_user.locale)
-    if request:
-        language = request.accept_languages.best_match(languages)
-        return REGIONAL_LOCALES.get(language, language)
-    return None
+        return current_user.locale
+    if not request:
+        return current_app.config["LANGUAGE"]
+    if request.cookies.get(LANGUAGE_COOKIE) in languages:
+        return request.cookies[LANGUAGE_COOKIE]
+    return current_app.config["LANGUAGE"] or request.accept_languages.best_match(languages)
+
+
+def team_language(app: Flask) -> str | None:
+    """Check the team's language setting (``KANBAN_LANGUAGE``): one of the app's languages."""
+    language = app.config.get("LANGUAGE") or None
+    if language is not None and language not in app.config["LANGUAGES"]:
+        known = ", ".join(app.config["LANGUAGES"])
+        raise ValueError(f"KANBAN_LANGUAGE must be one of {known}, not {language!r}")
+    return language
 
 
 class AppDomain(Domain):

@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_login import current_user
 
+from kanban.i18n import LANGUAGE_NAMES
 from kanban.models.base import today
 from kanban.permissions import can
 from kanban.plugins import collect, get_hook
@@ -77,4 +78,6 @@ def register_template_helpers(app: Flask) -> None:
             "current_locale": get_locale().language if get_locale() else "en",
             "today": today(),
             "current_user": current_user,
+            "languages": [(code, LANGUAGE_NAMES.get(code, code))
+                          for code in current_app.config["LANGUAGES"]],
         }

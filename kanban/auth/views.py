@@ -20,13 +20,12 @@ from kanban.auth.access import public
 from kanban.auth.forms import LoginForm, PasswordForm, ProfileForm, TokenForm
 from kanban.auth.tokens import create_token, revoke_token
 from kanban.extensions import db, limiter
+from kanban.i18n import LANGUAGE_NAMES
 from kanban.models import ApiToken, User
 from kanban.plugins import collect
 from kanban.security import local_path
 
 bp = Blueprint("auth", __name__)
-
-LANGUAGE_NAMES = {"en": "English", "pt": "Português"}
 
 
 def _login_account_key() -> str:
