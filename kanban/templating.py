@@ -7,8 +7,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from babel.dates import format_skeleton, get_datetime_format
 from flask import Flask, current_app
-from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import format_currency, format_date, format_time, get_locale, to_user_timezone
 from flask_login import current_user
 
 from kanban.i18n import LANGUAGE_NAMES
@@ -56,12 +57,28 @@ def money_totals(totals: Mapping[str, Decimal], currency: str) -> str:
     return " + ".join(money(value, code) for code, value in ordered) or money(0, currency)
 
 
+# One style per kind of date, on every page: a day ("28 Nov 2026" in the reader's order), a
+# day with its weekday in pickers, a whole date in headings, and a moment (a day and a time).
+DAY_SKELETONS = {"medium": "yMMMd", "weekday": "MMMEd"}
+
+
 def day(value: date | None, style: str = "medium") -> str:
-    return format_date(value, style) if value else ""
+    """Format a day in the reader's locale: "medium" (the usual), "weekday" or "full"."""
+    if not value:
+        return ""
+    if style in DAY_SKELETONS:
+        return format_skeleton(DAY_SKELETONS[style], value, locale=get_locale())
+    return format_date(value, style)
 
 
-def moment(value: datetime | None, style: str = "medium") -> str:
-    return format_datetime(value, style) if value else ""
+def moment(value: datetime | None) -> str:
+    """Format a moment: the day as ``day`` writes it and the time without seconds."""
+    if not value:
+        return ""
+    locale = get_locale()
+    pattern = get_datetime_format("medium", locale=locale)
+    return pattern.replace("{1}", day(to_user_timezone(value).date())).replace(
+        "{0}", format_time(value, "short"))
 
 
 def register_template_helpers(app: Flask) -> None:

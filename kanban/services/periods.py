@@ -34,6 +34,8 @@ class Period:
     key: str
     start: date
     end: date
+    # The day weeks start on in the reader's country (0 Monday ... 6 Sunday), for weekly sums.
+    first_weekday: int = 0
 
     @property
     def last_day(self) -> date:
@@ -53,9 +55,9 @@ class Period:
         return and_(column >= start_of(self.start), column < start_of(self.end))
 
     def buckets(self) -> list[date]:
-        """Return the first day of every week (a Monday) or month the period touches."""
+        """Return the first day of every week or month the period touches."""
         if self.unit == WEEK:
-            first, step = self.start - timedelta(days=self.start.weekday()), None
+            first, step = week_start(self.start, self.first_weekday), None
         else:
             first, step = self.start.replace(day=1), MONTH
         found = []
@@ -64,6 +66,11 @@ class Period:
             found.append(current)
             current = add_months(current, 1) if step else current + timedelta(days=7)
         return found
+
+
+def week_start(day: date, first_weekday: int) -> date:
+    """Return the first day of ``day``'s week, for weeks that start on ``first_weekday``."""
+    return day - timedelta(days=(day.weekday() - first_weekday) % 7)
 
 
 def add_months(day: date, months: int) -> date:

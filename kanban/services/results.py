@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Date,
+    Interval,
     Select,
     and_,
     case,
@@ -114,7 +115,7 @@ def sales_won(period: Period, currency: str, owner_id: int | None = None) -> Won
     for row_currency, count, total in rows:
         result.count += count
         result.totals[row_currency] = Decimal(total)
-    bucket = _bucket(Lead.closed_at, period.unit).label("bucket")
+    bucket = _bucket(Lead.closed_at, period.unit, period.first_weekday).label("bucket")
     sums = dict(
         db.session.execute(
             select(bucket, func.coalesce(func.sum(Lead.value), 0))
@@ -257,13 +258,20 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def _bucket(column: Any, unit: str) -> ColumnElement[date]:
-    """SQL: the first day of the week (a Monday) or month of a timestamp, in the team's zone."""
+def _bucket(column: Any, unit: str, first_weekday: int = 0) -> ColumnElement[date]:
+    """SQL: the first day of the week (starting on ``first_weekday``, 0 Monday ... 6 Sunday)
+    or month of a timestamp, in the team's zone."""
     zone_name = team_zone().key
     if _dialect() == "postgresql":
-        return cast(func.date_trunc(unit, func.timezone(zone_name, column)), Date)
-    # "weekday 0" moves on to Sunday; six days back is that week's Monday.
-    modifiers = ("weekday 0", "-6 days") if unit == WEEK else ("start of month",)
+        local = func.timezone(zone_name, column)
+        if unit != WEEK or not first_weekday:
+            return cast(func.date_trunc(unit, local), Date)
+        # PostgreSQL's weeks start on Monday: shift the day into one, then back.
+        shift = literal(timedelta(days=(7 - first_weekday) % 7), Interval)
+        return cast(func.date_trunc(unit, local + shift) - shift, Date)
+    # SQLite's "weekday N" (0 Sunday ... 6 Saturday) moves on to the week's last day, which
+    # in SQLite's numbering is first_weekday; six days back is the week's first day.
+    modifiers = (f"weekday {first_weekday}", "-6 days") if unit == WEEK else ("start of month",)
     return type_coerce(func.date(func.local_date(column, zone_name), *modifiers), Date)
 
 

@@ -55,7 +55,7 @@ def card_helpers() -> dict[str, Any]:
         },
         # Many cards share a value or a date: format each one once per page.
         "card_money": lru_cache(maxsize=2048)(money),
-        "card_day": lru_cache(maxsize=512)(lambda value: day(value, "short")),
+        "card_day": lru_cache(maxsize=512)(day),
         "today": today(),
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -22,7 +23,7 @@ from kanban.services.lead_input import MAX_ID
 from kanban.services.periods import PERIODS, WEEK, Period, read_period
 from kanban.services.sources import source_name
 from kanban.services.users import active_users
-from kanban.templating import lost_reason, money, money_totals, slot, user_currency
+from kanban.templating import day, lost_reason, money, money_totals, slot, user_currency
 from kanban.ui import Bar, Chart
 from kanban.web import bp
 from kanban.web.charts import chart_svg
@@ -58,8 +59,7 @@ def period_words(period: Period) -> dict[str, str]:
         "this_quarter": _("this quarter"), "last_quarter": _("last quarter"),
         "this_year": _("this year"), "last_12_months": _("in the last 12 months"),
     }
-    first = format_skeleton("yMMMd", period.start, locale=get_locale())
-    last = format_skeleton("yMMMd", period.last_day, locale=get_locale())
+    first, last = day(period.start), day(period.last_day)
     return {
         "name": names.get(period.key) or _("from %(first)s to %(last)s", first=first, last=last),
         "first": first,
@@ -138,7 +138,7 @@ def read_choices(args: Mapping[str, Any]) -> tuple[Period, int | None]:
     errors: dict[str, str] = {}
     period, owner_id = None, None
     try:
-        period = read_period(args, today())
+        period = replace(read_period(args, today()), first_weekday=get_locale().first_week_day)
     except ValidationError as exc:
         errors.update(exc.fields)
     try:

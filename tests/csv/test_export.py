@@ -275,3 +275,18 @@ def test_statuses_and_sources_are_written_in_the_readers_words(app, leads):
     words = {cell for row in rows[1:] for cell in row[1:]}
     assert {"open", "won", "lost", "manual", "todo", "standby"}.isdisjoint(words)
     assert "Aberto" in words
+
+
+@pytest.mark.parametrize(("locale", "delimiter", "decimal"), [
+    ("en", ",", "."), ("pt", ";", ","), ("it", ";", ","), ("es", ";", ","), ("ru", ";", ","),
+])
+def test_the_excel_preset_of_each_language_reads_back_with_its_separator_and_decimal(
+    member_client, leads, locale, delimiter, decimal
+):
+    import csv
+    import io
+
+    response = download(member_client, format="excel", locale=locale, q="padaria",
+                        columns=["title", "value"])
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=delimiter))
+    assert rows[1] == ["Padaria São João", f"1500{decimal}50"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -33,6 +34,18 @@ def test_won_by_week_shows_every_week_from_monday_with_empty_ones_as_zero(month,
         (date(2026, 11, 16), Decimal("0")),
         (date(2026, 11, 23), Decimal("0")),
         (date(2026, 11, 30), Decimal("500.00")),  # 23:59 on the last day
+    ]
+
+
+def test_won_by_week_from_sunday_where_weeks_start_on_sunday(month, november):
+    won = results.sales_won(replace(november, first_weekday=6), "EUR")
+
+    assert won.buckets == [
+        (date(2026, 11, 1), Decimal("3500.00")),  # Sunday 1st at 00:00 and Thursday 5th
+        (date(2026, 11, 8), Decimal("0")),
+        (date(2026, 11, 15), Decimal("0")),
+        (date(2026, 11, 22), Decimal("0")),
+        (date(2026, 11, 29), Decimal("500.00")),  # Monday 30th, 23:59
     ]
 
 

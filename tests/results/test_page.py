@@ -237,3 +237,14 @@ def test_plugin_charts_are_drawn_like_the_others(member_client, month, register_
     assert "<h2>Calls made &lt;b&gt;</h2>" in html
     assert '<title id="chart-more-1-title">Calls made &lt;b&gt;</title>' in html
     assert table_rows(html) == [["Ana", "12 calls"], ["Bruno", "0"]]
+
+
+def test_weeks_start_on_the_day_the_readers_country_starts_them(app, month):
+    from tests.conftest import log_in
+    from tests.factories import UserFactory
+
+    portuguese = log_in(app.test_client(), UserFactory(locale="pt"))  # Portugal: Sunday
+    html = figure(portuguese.get(NOVEMBER).text, "chart-won")
+
+    assert [row[0] for row in table_rows(html)] == ["1 de nov.", "8 de nov.", "15 de nov.",
+                                                   "22 de nov.", "29 de nov."]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -73,6 +74,15 @@ def test_weeks_start_on_monday_and_cover_the_whole_period():
     assert november.buckets() == [
         date(2026, 10, 26), date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16),
         date(2026, 11, 23), date(2026, 11, 30),
+    ]
+
+
+def test_weeks_start_on_the_day_the_readers_country_starts_them():
+    november = replace(period_for("this_month", WEDNESDAY), first_weekday=6)
+
+    assert november.buckets() == [
+        date(2026, 11, 1), date(2026, 11, 8), date(2026, 11, 15), date(2026, 11, 22),
+        date(2026, 11, 29),
     ]
 
 
