@@ -6,9 +6,13 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from kanban.config import N_
 from kanban.extensions import db
+from kanban.i18n import in_team_language
 from kanban.models import (
     Activity,
     ActivityKind,
@@ -25,47 +29,50 @@ from kanban.models.base import utcnow
 from kanban.ranking import rank_between
 from kanban.services.pipelines import create_pipeline
 
-STAGES = [("New", False), ("Contacted", False), ("Qualified", False), ("Proposal", True),
-          ("Negotiation", True)]
-# Days without a touch after which a lead of the stage is stale.
-STALE_DAYS = {"Contacted": 14, "Qualified": 21, "Proposal": 10, "Negotiation": 7}
-LOST_REASONS = ["Price", "Chose a competitor", "No budget", "No answer", "Timing"]
+# The demo speaks the team's language: every text below is translated when it is written.
+PIPELINE = N_("Sales")
+STAGES = [(N_("New"), False), (N_("Contacted"), False), (N_("Qualified"), False),
+          (N_("Proposal"), True), (N_("Negotiation"), True)]
+# Days without a touch after which a lead of the stage is stale, by stage (in order).
+STALE_DAYS = [None, 14, 21, 10, 7]
 NOTES = [
-    "Called: they compare three offers, decision at the end of the month.",
-    "Sent the quote by email; they asked for delivery dates.",
-    "Meeting at their office: the owner wants a demo for the team.",
-    "No answer; left a voicemail.",
-    "They need the budget approved first; call back after the board meeting.",
+    N_("Called: they compare three offers, decision at the end of the month."),
+    N_("Sent the quote by email; they asked for delivery dates."),
+    N_("Meeting at their office: the owner wants a demo for the team."),
+    N_("No answer; left a voicemail."),
+    N_("They need the budget approved first; call back after the board meeting."),
 ]
 TEAM = [
     ("ana.silva@example.com", "Ana Silva", "pt"),
-    ("marco.rossi@example.com", "Marco Rossi", "en"),
-    ("lucia.garcia@example.com", "Lucía García", "en"),
-    ("dmitry.ivanov@example.com", "Дмитрий Иванов", "en"),
+    ("marco.rossi@example.com", "Marco Rossi", "it"),
+    ("lucia.garcia@example.com", "Lucía García", "es"),
+    ("dmitry.ivanov@example.com", "Дмитрий Иванов", "ru"),
 ]
 COMPANIES = [
-    ("Padaria Lisboeta", "Joana Ferreira", "Lisbon"),
-    ("Vinhos do Douro Lda", "Rui Costa", "Porto"),
-    ("Tipografia Milanese", "Giulia Bianchi", "Milan"),
-    ("Ferramenta Lombarda", "Luca Ferrari", "Milan"),
-    ("Café Gran Vía", "Carmen López", "Madrid"),
-    ("Talleres Hernández", "Javier Hernández", "Madrid"),
-    ("ООО «Казанский текстиль»", "Ольга Смирнова", "Kazan"),
-    ("Волга Логистик", "Сергей Кузнецов", "Kazan"),
-    ("Clínica Sorriso", "Marta Sousa", "Coimbra"),
-    ("Studio Architettura Conti", "Paolo Conti", "Turin"),
-    ("Hotel Alameda", "Lucía Martín", "Seville"),
-    ("Pastelaria Belém", "Tiago Almeida", "Lisbon"),
-    ("Officina Moretti", "Sara Moretti", "Bergamo"),
-    ("Frutas Valencia SL", "Pablo Sánchez", "Valencia"),
-    ("ТатАгроСнаб", "Айгуль Хасанова", "Kazan"),
+    ("Padaria Lisboeta", "Joana Ferreira", N_("Lisbon")),
+    ("Vinhos do Douro Lda", "Rui Costa", N_("Porto")),
+    ("Tipografia Milanese", "Giulia Bianchi", N_("Milan")),
+    ("Ferramenta Lombarda", "Luca Ferrari", N_("Milan")),
+    ("Café Gran Vía", "Carmen López", N_("Madrid")),
+    ("Talleres Hernández", "Javier Hernández", N_("Madrid")),
+    ("ООО «Казанский текстиль»", "Ольга Смирнова", N_("Kazan")),
+    ("Волга Логистик", "Сергей Кузнецов", N_("Kazan")),
+    ("Clínica Sorriso", "Marta Sousa", N_("Coimbra")),
+    ("Studio Architettura Conti", "Paolo Conti", N_("Turin")),
+    ("Hotel Alameda", "Lucía Martín", N_("Seville")),
+    ("Pastelaria Belém", "Tiago Almeida", N_("Lisbon")),
+    ("Officina Moretti", "Sara Moretti", N_("Bergamo")),
+    ("Frutas Valencia SL", "Pablo Sánchez", N_("Valencia")),
+    ("ТатАгроСнаб", "Айгуль Хасанова", N_("Kazan")),
 ]
-WHAT = ["Website redesign", "Annual maintenance", "CRM onboarding", "Printer fleet", "Training",
-        "Office furniture", "Delivery contract", "Point-of-sale terminals", "Cloud backup",
-        "Marketing package"]
-TAGS = ["referral", "trade-fair", "renewal", "urgent", "web", "cold-call"]
-SOURCES = ["manual", "referral", "web form: Contact", "email", "import"]
-NEXT_ACTIONS = ["Call back", "Send proposal", "Send samples", "Visit the shop", "Follow up email"]
+WHAT = [N_("Website redesign"), N_("Annual maintenance"), N_("CRM onboarding"),
+        N_("Printer fleet"), N_("Training"), N_("Office furniture"), N_("Delivery contract"),
+        N_("Point-of-sale terminals"), N_("Cloud backup"), N_("Marketing package")]
+TAGS = [N_("referral"), N_("trade fair"), N_("renewal"), N_("urgent"), N_("web"),
+        N_("cold call")]
+SOURCES = ["manual", "api", "web form: Contact", "email", "import: trade-fair.csv"]
+NEXT_ACTIONS = [N_("Call back"), N_("Send proposal"), N_("Send samples"), N_("Visit the shop"),
+                N_("Follow-up email")]
 
 
 def demo_team() -> list[User]:
@@ -85,16 +92,29 @@ def demo_team() -> list[User]:
 def demo_pipeline() -> Pipeline:
     pipeline = db.session.scalars(select(Pipeline).order_by(Pipeline.id)).first()
     if pipeline is None:
-        pipeline = create_pipeline("Sales", STAGES)
-        for stage in pipeline.stages:
-            stage.stale_days = STALE_DAYS.get(stage.name)
+        with in_team_language():
+            pipeline = create_pipeline(_(PIPELINE), [(_(name), is_proposal)
+                                                     for name, is_proposal in STAGES])
+        ordered = sorted(pipeline.stages, key=lambda stage: stage.position)
+        for stage, stale_days in zip(ordered, STALE_DAYS, strict=True):
+            stage.stale_days = stale_days
         db.session.commit()
     return pipeline
 
 
+def _title(rng: random.Random, company: str) -> str:
+    return f"{_(rng.choice(WHAT))} – {company}"
+
+
 def create_demo_data(count: int, *, owner: User | None = None, seed: int = 7,
                      stage: Stage | None = None) -> int:
-    """Add ``count`` open leads spread over the demo pipeline (or all in ``stage``)."""
+    """Add ``count`` open leads spread over the demo pipeline (or all in ``stage``), written
+    in the team's language."""
+    with in_team_language():
+        return _create_demo_data(count, owner=owner, seed=seed, stage=stage)
+
+
+def _create_demo_data(count: int, *, owner: User | None, seed: int, stage: Stage | None) -> int:
     rng = random.Random(seed)
     pipeline = demo_pipeline()
     owners = demo_team() + ([owner] if owner else [])
@@ -109,7 +129,7 @@ def create_demo_data(count: int, *, owner: User | None = None, seed: int = 7,
         due = today + timedelta(days=rng.choice([-6, -2, -1, 0, 0, 0, 1, 3, 8, 20, 45]))
         kind = "standby" if due > today else "todo"
         lead = Lead(
-            title=f"{rng.choice(WHAT)} – {company}",
+            title=_title(rng, company),
             value=Decimal(rng.randrange(500, 60000, 50)),
             currency="EUR",
             contact_name=contact,
@@ -119,14 +139,15 @@ def create_demo_data(count: int, *, owner: User | None = None, seed: int = 7,
             source=rng.choice(SOURCES),
             owner_id=rng.choice(owners).id,
             priority=rng.choice([1, 2, 2, 3]),
-            description=f"{contact} ({city}) asked about {rng.choice(WHAT).lower()}.",
+            description=_("%(contact)s (%(city)s) asked about: %(what)s.", contact=contact,
+                          city=_(city), what=_(rng.choice(WHAT))),
             stage_id=target.id,
             rank="",
             next_action_kind=kind,
             next_action_date=due,
-            next_action_text=rng.choice(NEXT_ACTIONS),
+            next_action_text=_(rng.choice(NEXT_ACTIONS)),
         )
-        lead.tag_rows = [LeadTag(tag=t) for t in rng.sample(TAGS, rng.randint(0, 2))]
+        lead.tag_rows = [LeadTag(tag=_(t)) for t in rng.sample(TAGS, rng.randint(0, 2))]
         per_stage[target.id].append(lead)
         leads.append(lead)
     for stage_id, column in per_stage.items():
@@ -148,7 +169,7 @@ def create_demo_data(count: int, *, owner: User | None = None, seed: int = 7,
     )
     db.session.add_all(
         Activity(lead_id=lead.id, author_id=lead.owner_id, kind=rng.choice(["call", "email"]),
-                 body=rng.choice(NOTES), payload={}, created_at=lead.touched_at)
+                 body=_(rng.choice(NOTES)), payload={}, created_at=lead.touched_at)
         for lead in leads if rng.random() < 0.6
     )
     db.session.commit()
@@ -160,6 +181,12 @@ def create_demo_history(count: int, *, months: int = 6, seed: int = 11) -> int:
 
     They give the results page and the client folders something to show.
     """
+    with in_team_language():
+        return _create_demo_history(count, months=months, seed=seed)
+
+
+def _create_demo_history(count: int, *, months: int, seed: int) -> int:
+    reasons = current_app.config["LOST_REASONS"]  # stored as keys, read in each one's words
     rng = random.Random(seed)
     pipeline = demo_pipeline()
     owners = demo_team()
@@ -176,13 +203,13 @@ def create_demo_history(count: int, *, months: int = 6, seed: int = 11) -> int:
         status = rng.choice([LeadStatus.WON, LeadStatus.WON, LeadStatus.LOST,
                              LeadStatus.LOST, LeadStatus.CANCELLED])
         lead = Lead(
-            title=f"{rng.choice(WHAT)} – {company}", value=Decimal(rng.randrange(500, 40000, 50)),
+            title=_title(rng, company), value=Decimal(rng.randrange(500, 40000, 50)),
             currency="EUR", contact_name=contact, company=company,
             email=f"{contact.split()[0].lower()}@{company.split()[0].lower().strip('«»')}.example",
             source=rng.choice(SOURCES), owner_id=rng.choice(owners).id,
             priority=rng.choice([1, 2, 2, 3]), stage_id=last.id,
             rank=(key := rank_between(key, None)),
-            status=status, lost_reason=rng.choice(LOST_REASONS) if status == "lost" else "",
+            status=status, lost_reason=rng.choice(reasons) if status == "lost" else "",
             created_at=_moment(created), closed_at=_moment(closed_on),
             updated_at=_moment(closed_on), touched_at=_moment(closed_on),
         )

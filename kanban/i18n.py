@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from flask import Flask, current_app, request
-from flask_babel import Domain
+from flask_babel import Domain, force_locale
 from flask_login import current_user
 
 from kanban.extensions import babel
@@ -69,3 +70,12 @@ def add_translation_directories(app: Flask, directories: Iterable[str]) -> None:
     """Merge plugins' catalogues with the core's."""
     known = app.extensions["babel"].translation_directories
     known.extend(d for d in directories if d and d not in known)
+
+
+@contextmanager
+def in_team_language() -> Iterator[None]:
+    """Write what the app itself writes for the whole team (demo data, a new web form) in the
+    team's language (``KANBAN_LANGUAGE``, else the default)."""
+    language = current_app.config["LANGUAGE"] or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(REGIONAL_LOCALES.get(language, language)):
+        yield

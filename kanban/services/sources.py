@@ -26,10 +26,15 @@ def lead_sources() -> list[LeadSource]:
 
 
 def source_name(source: str | None) -> str:
-    """Show where a lead came from in the reader's words: a known source by its label,
-    any other (a web form's name, an imported file's) as it is written."""
+    """Show where a lead came from in the reader's words: a known source by its label, with
+    its detail ("web form: Contact" reads "Web form: Contact"); any other as it is written."""
     labels = {known.key: known.label for known in lead_sources()}
-    return str(labels[source]) if source in labels else source or ""
+    if source in labels:
+        return str(labels[source])
+    key, separator, detail = (source or "").partition(": ")
+    if separator and key in labels:
+        return f"{labels[key]}: {detail}"
+    return source or ""
 
 
 def source_keys_by_name() -> dict[str, str]:
@@ -44,3 +49,14 @@ def source_keys_by_name() -> dict[str, str]:
             for source in sources:
                 keys.setdefault(str(source.label).casefold(), source.key)
     return keys
+
+
+def read_source(text: str, keys: dict[str, str]) -> str:
+    """Return the stored source for one written in words (``keys`` from
+    ``source_keys_by_name``): "Formulário web: Contact" is "web form: Contact"."""
+    text = text.strip()
+    if text.casefold() in keys:
+        return keys[text.casefold()]
+    name, separator, detail = text.partition(": ")
+    key = keys.get(name.casefold())
+    return f"{key}: {detail}" if separator and key else text

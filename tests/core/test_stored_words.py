@@ -101,3 +101,22 @@ def test_a_source_named_in_any_language_reads_back_as_its_key(app):
     assert keys["entered by hand"] == "manual"
     assert keys["introduzido manualmente"] == "manual"
     assert keys["manual"] == "manual"
+
+
+def test_a_source_with_a_detail_reads_in_words_and_back(app, register_plugin):
+    from kanban import hookimpl
+    from kanban.services.sources import read_source, source_name
+    from kanban.ui import LeadSource
+
+    class Forms:
+        @hookimpl
+        def kanban_register_lead_sources(self):
+            return [LeadSource("web form", "Web form")]
+
+    register_plugin(Forms())
+    assert source_name("web form: Contact") == "Web form: Contact"
+    assert source_name("trade fair: Milan") == "trade fair: Milan"
+    keys = source_keys_by_name()
+    assert read_source("Web form: Contact", keys) == "web form: Contact"
+    assert read_source("Entered by hand", keys) == "manual"
+    assert read_source("Trade fair", keys) == "Trade fair"
