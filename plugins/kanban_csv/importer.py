@@ -23,7 +23,7 @@ from kanban.plugins import CORE_PLUGINS, fire_event, get_hook, get_plugin_manage
 from kanban.ranking import rank_between
 from kanban.services.clients import add_folders, clean_folder_name, find_folders
 from kanban.services.lead_input import clean_lead_data
-from kanban.services.sources import source_keys_by_name
+from kanban.services.sources import read_source, source_keys_by_name
 from kanban_csv.cells import restore
 from kanban_csv.mapping import CUSTOM, IGNORE, TARGETS
 from kanban_csv.reading import CsvProblem, Table
@@ -200,7 +200,7 @@ class RowReader:
             elif target == "priority":
                 data["priority"] = value
             elif target == "source":
-                data["source"] = self.source_keys.get(value.strip().casefold(), value)
+                data["source"] = read_source(value, self.source_keys)
             elif target in TARGETS:
                 data[target] = value
         if names and not data.get("contact_name"):
