@@ -52,7 +52,7 @@ class Found:
 
 def search(text: str, limit: int = LIMIT) -> list[Found]:
     """Find leads, client folders and contacts whose text contains ``text``."""
-    text = text.strip()[:MAX_TEXT]
+    text = text.replace("\x00", "").strip()[:MAX_TEXT]  # no database stores a NUL
     if not fold(text):
         return [Found(kind) for kind in KINDS]
     return [find_leads(text, limit), find_folders(text, limit), find_contacts(text, limit)]
