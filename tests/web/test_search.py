@@ -93,7 +93,7 @@ def test_every_page_has_a_labelled_search_box_in_the_top_bar(member_client, pipe
     html = member_client.get("/board").text
 
     assert '<form method="get" action="/search" class="topsearch" role="search">' in html
-    assert '<label class="sr-only" for="top-q">Search leads, client folders and contacts</label>' \
+    assert '<label class="sr-only" for="top-q">Find leads, client folders and contacts</label>' \
         in html
     assert 'id="top-q" name="q"' in html
 
@@ -199,7 +199,7 @@ def test_search_page_escapes_what_people_typed_and_stored(member_client, pipelin
 
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert 'value="&lt;script&gt;"' in html
+    assert 'value="&lt;script&gt;"' in html  # the top bar's box keeps what was typed
 
 
 def test_a_nul_in_the_search_is_ignored(member_client, pipeline):
