@@ -41,6 +41,8 @@ def test_search_page_passes_axe(page, seller, sales):
     ClientFactory(name="Ñandú SA")
     log_in(page, seller.email)
     page.goto("/search?q=nandu")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "search.png"))
 
     assert page.locator(".search-group").count() == 3
     assert axe_violations(page) == []
