@@ -136,6 +136,7 @@ def build_document() -> dict[str, Any]:
             **pipeline_paths(),
             **lead_paths(),
             **agenda_paths(),
+            **search_paths(),
         },
         "components": {
             "schemas": SCHEMAS,
@@ -347,6 +348,22 @@ def agenda_paths() -> dict[str, Any]:
                                "default": "priority"},
                       "Follow-ups by priority, then date; or by date, then priority."),
             ],
+        ),
+    },
+    }
+
+
+def search_paths() -> dict[str, Any]:
+    """Describe the search of leads, client folders and contacts."""
+    return {
+    "/search": {
+        "get": operation(
+            "search",
+            "Find leads, client folders and contacts whose text contains q, whatever its "
+            "case and accents; the first 20 of each kind with how many there are in all.",
+            {200: ok("What was found, by kind.", ref("SearchResults"))}, (401,),
+            parameters=[query("q", {"type": "string", "maxLength": 200},
+                              "The text to find; empty finds nothing.")],
         ),
     },
     }

@@ -411,6 +411,44 @@ AGENDA = {
     },
 }
 
+MATCHED = {"type": "array", "items": {"type": "string"},
+           "description": "The fields the text was found in."}
+
+
+def found(item: dict[str, Any]) -> dict[str, Any]:
+    """Describe one kind of search result: how many in all, and the first ones."""
+    return {
+        "type": "object",
+        "required": ["total", "items"],
+        "properties": {
+            "total": {"type": "integer", "minimum": 0},
+            "items": {"type": "array", "items": item},
+        },
+    }
+
+
+SEARCH_RESULTS = {
+    "type": "object",
+    "required": ["q", "leads", "folders", "contacts"],
+    "properties": {
+        "q": {"type": "string"},
+        "leads": found({"allOf": [ref("Lead"), {
+            "type": "object", "required": ["matched"], "properties": {"matched": MATCHED}}]}),
+        "folders": found({
+            "type": "object", "required": ["id", "name", "rating", "matched"],
+            "properties": {"id": ID, "name": {"type": "string"},
+                           "rating": {"enum": ["A", "B", "C", "D", None]},
+                           "matched": MATCHED},
+        }),
+        "contacts": found({
+            "type": "object", "required": ["name", "email", "phone", "lead_id", "leads", "matched"],
+            "properties": {"name": {"type": "string"}, "email": {"type": "string"},
+                           "phone": {"type": "string"}, "lead_id": ID,
+                           "leads": {"type": "integer", "minimum": 1}, "matched": MATCHED},
+        }),
+    },
+}
+
 SCHEMAS = {
     "Agenda": AGENDA,
     "AgendaSection": AGENDA_SECTION,
@@ -431,4 +469,5 @@ SCHEMAS = {
     "StageUpdate": STAGE_UPDATE,
     "Error": ERROR,
     "Conflict": CONFLICT,
+    "SearchResults": SEARCH_RESULTS,
 }

@@ -1,8 +1,15 @@
 """The core's data model: users, pipelines and stages, leads and their timeline."""
 
 from kanban.models.activity import TOUCH_KINDS, Activity, ActivityKind
-from kanban.models.client import Client, ClientRating
-from kanban.models.lead import Lead, LeadStatus, LeadTag, NextActionKind, Priority
+from kanban.models.client import Client, ClientRating, folder_search_text
+from kanban.models.lead import (
+    Lead,
+    LeadStatus,
+    LeadTag,
+    NextActionKind,
+    Priority,
+    lead_search_text,
+)
 from kanban.models.pipeline import Pipeline, Stage
 from kanban.models.token import ApiToken
 from kanban.models.user import Role, User
@@ -23,4 +30,6 @@ __all__ = [
     "Stage",
     "TOUCH_KINDS",
     "User",
+    "folder_search_text",
+    "lead_search_text",
 ]

@@ -3,10 +3,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kanban.extensions import db
+from kanban.folding import fold
 from kanban.models.base import UTCDateTime, utcnow
 
 
@@ -29,6 +30,20 @@ class Client(db.Model):
     rating: Mapped[str | None] = mapped_column(String(1))
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The name folded by kanban.folding, kept by the events below.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     def __repr__(self) -> str:
         return f"<Client #{self.id} {self.name!r}>"
+
+
+def folder_search_text(name: str | None) -> str:
+    """Return what a client folder's ``search_text`` holds for this name."""
+    return fold(name or "")
+
+
+@event.listens_for(Client, "before_insert")
+@event.listens_for(Client, "before_update")
+def _keep_search_text(_mapper, _connection, client: Client) -> None:
+    """Fold the name whenever it is written, whoever writes it."""
+    client.search_text = folder_search_text(client.name)

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import DDL, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, event
+from sqlalchemy import inspect as inspect_object
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kanban.extensions import db
+from kanban.folding import fold_fields
 from kanban.models.activity import Activity
 from kanban.models.base import (
     JSONType,
@@ -43,6 +46,18 @@ class Priority(enum.IntEnum):
     THIRD = 3
 
 
+# What a search looks in, in this order (one line each in ``search_text``).
+SEARCHED_FIELDS = ("title", "company", "contact_name", "email", "phone")
+# The contact's own fields are the last ones: a term found after the second line
+# break of ``search_text`` was found in the contact person, email or phone.
+CONTACT_FIELDS = SEARCHED_FIELDS[2:]
+
+
+def lead_search_text(values: Mapping[str, Any]) -> str:
+    """Return what a lead's ``search_text`` holds for these field values."""
+    return fold_fields(*(values.get(name) for name in SEARCHED_FIELDS))
+
+
 class Lead(db.Model):
     """One potential sale: one card on the board."""
 
@@ -59,6 +74,10 @@ class Lead(db.Model):
         Index("ix_leads_closed", "status", "closed_at"),
         # Finding a contact's leads (duplicates, and whether the contact is a client).
         Index("ix_leads_email_status", "email", "status"),
+        # Searching for a piece of text (LIKE '%term%') on PostgreSQL; SQLite has no
+        # index for that and reads the column in the table, which is fast enough there.
+        Index("ix_leads_search_text", "search_text", postgresql_using="gin",
+              postgresql_ops={"search_text": "gin_trgm_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,6 +113,8 @@ class Lead(db.Model):
     # the ones nobody has touched for longer than their stage allows.
     touched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # The searched fields folded by kanban.folding, kept by the events below.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     stage: Mapped[Stage] = relationship()
     owner: Mapped[User | None] = relationship()
@@ -161,6 +182,26 @@ class Lead(db.Model):
 
     def __repr__(self) -> str:
         return f"<Lead #{self.id} {self.title!r}>"
+
+
+@event.listens_for(Lead, "before_insert")
+@event.listens_for(Lead, "before_update")
+def _keep_search_text(_mapper, _connection, lead: Lead) -> None:
+    """Fold the searched fields whenever they are written, whoever writes them."""
+    state = inspect_object(lead)
+    if state.pending or any(
+        state.attrs[name].history.has_changes() for name in SEARCHED_FIELDS
+    ):
+        lead.search_text = lead_search_text(
+            {name: getattr(lead, name) for name in SEARCHED_FIELDS}
+        )
+
+
+# The trigram operators behind ix_leads_search_text, for databases made from the models.
+event.listen(
+    Lead.__table__, "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)
 
 
 class LeadTag(db.Model):

@@ -19,7 +19,16 @@ from sqlalchemy.orm import joinedload
 
 from kanban.errors import NotFound, ValidationError
 from kanban.extensions import db
-from kanban.models import Client, Lead, LeadStatus, NextActionKind, Pipeline, Stage, User
+from kanban.models import (
+    Client,
+    Lead,
+    LeadStatus,
+    NextActionKind,
+    Pipeline,
+    Stage,
+    User,
+    folder_search_text,
+)
 from kanban.models.base import local_day
 from kanban.models.base import today as today_
 from kanban.permissions import require
@@ -28,7 +37,7 @@ from kanban.services.followup import iso_day
 from kanban.services.lead_input import MAX_ID, TEXT_LIMITS, clean_lead_data
 from kanban.services.periods import add_months
 from kanban.services.priorities import RATINGS
-from kanban.services.queries import contains_pattern
+from kanban.services.queries import text_condition
 
 NAME_LIMIT = 200
 NOTES_LIMIT = 20_000
@@ -84,7 +93,7 @@ def folder_summaries(text: str | None = None) -> list[FolderSummary]:
         .order_by(func.lower(Client.name), Client.id)
     )
     if text:
-        statement = statement.where(Client.name.ilike(contains_pattern(text), escape="\\"))
+        statement = statement.where(text_condition(Client.search_text, text))
     summaries = {
         client.id: FolderSummary(client, open_, won, lost)
         for client, open_, won, lost in db.session.execute(statement)
@@ -153,7 +162,8 @@ def add_folders(names: Iterable[str]) -> dict[str, int]:
         return {}
     ids = db.session.scalars(
         insert(Client).returning(Client.id, sort_by_parameter_order=True),
-        [{"name": name, "notes": ""} for name in unique],
+        [{"name": name, "notes": "", "search_text": folder_search_text(name)}
+         for name in unique],
     )
     return dict(zip((name.casefold() for name in unique), ids, strict=True))
 

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, false, func, not_, o
 
 from kanban.errors import ValidationError
 from kanban.extensions import db
+from kanban.folding import fold
 from kanban.models import Lead, LeadStatus, LeadTag, NextActionKind, Stage
 from kanban.models.base import stale_cutoff, start_of, today
 from kanban.services.lead_input import MAX_ID, read_priority
@@ -174,21 +175,25 @@ def filter_leads(
     elif filters.status != STATUS_ALL:
         conditions.append(Lead.status == filters.status)
     if filters.text:
-        pattern = contains_pattern(filters.text)
-        conditions.append(
-            or_(
-                *(
-                    column.ilike(pattern, escape="\\")
-                    for column in (Lead.title, Lead.company, Lead.contact_name, Lead.email,
-                                   Lead.phone)
-                )
-            )
-        )
+        conditions.append(text_condition(Lead.search_text, filters.text))
     if filters.created_from is not None:
         conditions.append(Lead.created_at >= start_of(filters.created_from))
     if filters.created_to is not None and filters.created_to < date.max:
         conditions.append(Lead.created_at < start_of(filters.created_to + timedelta(days=1)))
     return stmt.where(*conditions)
+
+
+def text_condition(column: ColumnElement[str], text: str) -> ColumnElement[bool]:
+    """SQL: the folded ``column`` (a ``search_text``) contains ``text``, whatever its case
+    and accents (see kanban.folding)."""
+    return column.like(contains_pattern(fold(text)), escape="\\")
+
+
+def contact_condition(text: str) -> ColumnElement[bool]:
+    """SQL: the lead's contact person, email or phone contains ``text`` (see
+    CONTACT_FIELDS: they are the lines after the second line break of search_text)."""
+    pattern = "%\n%\n" + contains_pattern(fold(text))
+    return Lead.search_text.like(pattern, escape="\\")
 
 
 def contains_pattern(text: str) -> str:

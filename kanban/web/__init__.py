@@ -11,5 +11,6 @@ from kanban.web import (  # noqa: E402,F401  (routes register on import)
     clients,
     leads,
     results,
+    search,
     team,
 )

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from kanban.duplicates import phone_digits
 from kanban.errors import ValidationError
 from kanban.extensions import db
-from kanban.models import Activity, ActivityKind, Lead, LeadTag, Stage, User
+from kanban.models import Activity, ActivityKind, Lead, LeadTag, Stage, User, lead_search_text
 from kanban.permissions import require
 from kanban.plugins import CORE_PLUGINS, fire_event, get_hook, get_plugin_manager
 from kanban.ranking import rank_between
@@ -399,7 +399,8 @@ def _write_once(rows: list[Mapping[str, Any]], stage: Stage,
         if folder := values.pop(FOLDER, None):
             values["client_id"] = folders[folder.casefold()]
         rank = rank_between(rank, None)
-        lead_rows.append({**values, "stage_id": stage.id, "rank": rank})
+        lead_rows.append({**values, "stage_id": stage.id, "rank": rank,
+                          "search_text": lead_search_text(values)})
     ids = list(db.session.scalars(
         insert(Lead).returning(Lead.id, sort_by_parameter_order=True), lead_rows
     ))

@@ -102,3 +102,34 @@ def test_upgrade_turns_old_priorities_into_1_to_3_and_finds_each_leads_last_touc
     assert touched[0].startswith("2026-03-05 10:00:00")  # the call, not the later edit
     assert touched[1].startswith("2026-01-01 09:00:00")  # no touch yet: its creation
     assert not any(row[3] for row in rows)
+
+
+def test_upgrade_fills_the_search_text_of_existing_leads_and_folders(app_config, empty_database):
+    core_only = migrated_app(app_config, empty_database, [])
+    upgrade(core_only, "0004_core")
+    engine = create_engine(empty_database)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO pipelines (name, position, created_at) "
+                                "VALUES ('Sales', 0, '2026-01-01 09:00:00+00')"))
+        connection.execute(text("INSERT INTO stages (pipeline_id, name, position, is_proposal) "
+                                "VALUES (1, 'New', 0, false)"))
+        connection.execute(text("INSERT INTO clients (name, notes, created_at) "
+                                "VALUES ('ООО ВОЛГА', '', '2026-01-01 09:00:00+00')"))
+        for rank, title, company in (("a0", "Ñandú", "CAFÉ Lda"), ("a1", "ΑΘΗΝΑ", "")):
+            connection.execute(text(
+                "INSERT INTO leads (title, currency, contact_name, company, email, phone, "
+                "source, priority, description, custom_fields, stage_id, rank, status, "
+                "lost_reason, next_action_kind, next_action_text, created_at, updated_at, "
+                "touched_at, version, starred) VALUES (:title, 'EUR', 'Пётр', :company, "
+                "'P@X.example', '', 'manual', 1, '', '{}', 1, :rank, 'open', '', 'todo', '', "
+                "'2026-01-01 09:00:00+00', '2026-01-01 09:00:00+00', "
+                "'2026-01-01 09:00:00+00', 1, false)"),
+                {"title": title, "company": company, "rank": rank})
+    upgrade(migrated_app(app_config, empty_database, BUILTIN_PLUGINS))
+    with engine.connect() as connection:
+        leads = connection.execute(text("SELECT search_text FROM leads ORDER BY rank")).scalars()
+        folders = connection.execute(text("SELECT search_text FROM clients")).scalars().all()
+        leads = list(leads)
+    engine.dispose()
+    assert leads == ["nandu\ncafe lda\nпетр\np@x.example\n", "αθηνα\n\nпетр\np@x.example\n"]
+    assert folders == ["ооо волга"]

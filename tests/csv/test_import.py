@@ -291,3 +291,13 @@ def test_a_client_folder_name_too_long_rejects_the_row_naming_the_column(tmp_pat
     assert [(r.line, r.column, r.reason) for r in report.rejected] == [
         (2, "Client folder", "Too long: at most 200 characters.")]
     assert [lead.title for lead in db.session.scalars(select(Lead))] == ["Beta"]
+
+
+def test_imported_leads_and_their_new_folders_are_found_whatever_the_accents(tmp_path, pipeline):
+    table = table_of(tmp_path, "Nome;Empresa;E-mail;Pasta do cliente\n"
+                               "Пётр Волгин;ÑANDÚ Café;petr@volga.example;Ñandú Group\n")
+    run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=False)
+
+    lead = db.session.scalars(select(Lead)).one()
+    assert lead.search_text == "nandu cafe\nnandu cafe\nпетр волгин\npetr@volga.example\n"
+    assert db.session.scalars(select(Client.search_text)).all() == ["nandu group"]

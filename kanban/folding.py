@@ -1,0 +1,29 @@
+"""Text as search compares it: the same for every script, case and accent.
+
+SQLite's LIKE and lower() fold ASCII letters only, PostgreSQL's follow its collation;
+so searched text is folded here, in Python, once when it is written (the
+``search_text`` columns) and once for what a person types, and the databases compare
+the two with a plain LIKE: both answer the same.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Return ``text`` folded for search: no case, no accents, single spaces.
+
+    "Ñandú" is "nandu", "ВОЛГА" and "Волга" are "волга", "ё" is "е", "Straße" is
+    "strasse", "ΑΘΗΝΑ" is "αθηνα".
+    """
+    # Compatibility forms decompose to letters that may still have a case ("ℌ" is "H").
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.split())
+
+
+def fold_fields(*values: str | None) -> str:
+    """Return the values folded, one per line: a search term (which holds no line break
+    once folded) then matches within one value, never across two."""
+    return "\n".join(fold(value or "") for value in values)
