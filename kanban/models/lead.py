@@ -59,6 +59,7 @@ class Lead(db.Model):
         Index("ix_leads_closed", "status", "closed_at"),
         # Finding a contact's leads (duplicates, and whether the contact is a client).
         Index("ix_leads_email_status", "email", "status"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
