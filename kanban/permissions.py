@@ -50,3 +50,20 @@ def require_export(user: User | None) -> None:
             _("Exporting leads is kept to some roles, since an export carries the whole "
               "client base. Ask an admin for the file you need.")
         )
+
+
+def can_give_lead_to(user: User | None, owner_id: int | None) -> bool:
+    """Tell whether the user may make ``owner_id`` a lead's owner: themselves or nobody,
+    or anyone with the right to reassign leads."""
+    return owner_id is None or owner_id == getattr(user, "id", None) or can(
+        user, "lead.reassign"
+    )
+
+
+def require_give_lead_to(user: User | None, owner_id: int | None) -> None:
+    """Raise PermissionDenied unless the user may make ``owner_id`` a lead's owner."""
+    if not can_give_lead_to(user, owner_id):
+        raise PermissionDenied(
+            _("Only a manager or an admin can give a lead to someone else. Keep yourself "
+              "as the owner, or ask a manager to hand the lead over.")
+        )

@@ -22,7 +22,7 @@ from kanban.extensions import db
 from kanban.models import Client, Lead, LeadStatus, NextActionKind, Pipeline, Stage, User
 from kanban.models.base import local_day
 from kanban.models.base import today as today_
-from kanban.permissions import require
+from kanban.permissions import can_give_lead_to, require
 from kanban.services import leads as lead_service
 from kanban.services.followup import iso_day
 from kanban.services.lead_input import MAX_ID, TEXT_LIMITS, clean_lead_data
@@ -235,8 +235,8 @@ def duplicate_lead(
         "next_action_text": _("Call about the renewal") if purpose == "renewal"
         else _("Call about the upsell"),
     }
-    if lead.owner is not None and lead.owner.active:
-        data["owner_id"] = lead.owner_id
+    if lead.owner is not None and lead.owner.active and can_give_lead_to(user, lead.owner_id):
+        data["owner_id"] = lead.owner_id  # else the person making the copy owns it
     try:
         clean_lead_data({"title": data["title"], "value": data["value"]})
     except ValidationError as exc:
