@@ -29,7 +29,19 @@ def register_security_headers(app: Flask) -> None:
         )
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if _is_private(app):
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def _is_private(app: Flask) -> bool:
+    """Tell whether the answer is for a logged-in person only: no browser or proxy may keep
+    it (a shared computer's back button, a cache). Public pages and static files may be."""
+    endpoint = request.endpoint or ""
+    view = app.view_functions.get(endpoint)
+    if view is None or endpoint == "static" or endpoint.endswith(".static"):
+        return False
+    return not getattr(view, "is_public", False)
 
 
 def has_control_characters(text: str) -> bool:
