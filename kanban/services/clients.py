@@ -208,8 +208,9 @@ def duplicate_lead(
 ) -> Lead:
     """Copy a lead into a renewal or upsell lead in its client's folder, in standby.
 
-    The copy keeps the contact, owner, priority, tags and custom fields, starts in the
-    first stage of the pipeline and waits in standby until ``standby_until``.
+    The copy keeps the contact, owner (when the person may give it to them; else it is
+    theirs), priority, tags and custom fields, starts in the first stage of the pipeline
+    and waits in standby until ``standby_until``.
     """
     if user is not None:
         require(user, "lead.create")
