@@ -153,7 +153,7 @@ def measure(url: str, leads: int, activities: int) -> list[tuple]:
                     connection.exec_driver_sql("ANALYZE")
             client = app.test_client()
             with client.session_transaction() as session:
-                session["_user_id"] = str(person_id)
+                session["_user_id"] = db.session.get(User, person_id).get_id()
                 session["_fresh"] = True
             day = today()
             mine = AgendaFilter(owner_id=person_id)

@@ -75,7 +75,7 @@ def main() -> int:
             person_id = person.id
             client = app.test_client()
             with client.session_transaction() as session:
-                session["_user_id"] = str(person_id)
+                session["_user_id"] = db.session.get(User, person_id).get_id()
                 session["_fresh"] = True
             have = 0
             for size in SIZES:

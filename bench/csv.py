@@ -128,7 +128,7 @@ def main() -> None:
 
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
 
         export_once(client, {"stage_id": new.id}, small, trace=False)  # warm up

@@ -51,6 +51,8 @@ def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["TIMEZONE"] = team_timezone(app.config["TIMEZONE"])
     app.config["LANGUAGE"] = team_language(app)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]  # times are shown in it
+    for flag in ("SECURE", "HTTPONLY", "SAMESITE"):  # the remember-me cookie is a login too
+        app.config.setdefault(f"REMEMBER_COOKIE_{flag}", app.config[f"SESSION_COOKIE_{flag}"])
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked by kanban.auth, which knows tokens
 
 

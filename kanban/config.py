@@ -24,11 +24,14 @@ class DefaultConfig:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # set KANBAN_SESSION_COOKIE_SECURE=true behind HTTPS
-    REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # REMEMBER_COOKIE_SECURE, _HTTPONLY and _SAMESITE follow the SESSION_COOKIE_* ones
+    # unless set themselves.
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     WTF_CSRF_HEADERS = ["X-CSRFToken", "X-CSRF-Token"]
+
+    EXPORT_ROLES = ["admin", "manager"]  # an export carries the whole client base
+    EXPORT_RECORDS_PAGE_SIZE = 50
 
     LOGIN_LIMITS_PER_IP = "20 per minute"
     LOGIN_LIMITS_PER_ACCOUNT = "5 per minute"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, request
+from flask_babel import gettext as _
+
+from kanban.errors import ServiceError
 
 
 def register_security_headers(app: Flask) -> None:
@@ -26,12 +29,46 @@ def register_security_headers(app: Flask) -> None:
         )
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if _is_private(app):
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def _is_private(app: Flask) -> bool:
+    """Tell whether the answer is for a logged-in person only: no browser or proxy may keep
+    it (a shared computer's back button, a cache). Public pages and static files may be."""
+    endpoint = request.endpoint or ""
+    view = app.view_functions.get(endpoint)
+    if view is None or endpoint == "static" or endpoint.endswith(".static"):
+        return False
+    return not getattr(view, "is_public", False)
+
+
+def has_control_characters(text: str) -> bool:
+    """Tell whether the text holds a control character (C0, DEL or C1)."""
+    return any(ord(char) < 32 or 127 <= ord(char) < 160 for char in text)
 
 
 def local_path(target: str | None) -> str | None:
     """Return ``target`` when it is a path on this site (safe to redirect to), else None."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return None
+    # Browsers drop tabs and newlines and read a backslash as a slash, so "/\\evil.example"
+    # or "/\t/evil.example" would leave the site.
+    if "\\" in target or has_control_characters(target):
+        return None
     parts = urlsplit(target)
     return None if parts.scheme or parts.netloc else target
+
+
+def posted_return_to() -> str | None:
+    """Return the page a form asks to go back to; raise ServiceError (400) for one that is
+    not a path on this site, before anything is written."""
+    target = request.form.get("return_to")
+    if not target:
+        return None
+    path = local_path(target)
+    if path is None:
+        raise ServiceError(_("This form came with a wrong return address. Go back to the page, "
+                             "reload it and try again."))
+    return path

@@ -171,7 +171,7 @@ def member(app) -> User:
 
 def log_in(client: FlaskClient, user: User) -> FlaskClient:
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     return client
 

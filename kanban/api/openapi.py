@@ -17,7 +17,8 @@ JSON = "application/json"
 ERROR_TEXT = {
     400: "Malformed JSON (code bad_json), or a missing CSRF token with a session (code csrf).",
     401: "No login and no valid API token (a revoked token or a deactivated user's).",
-    403: "The user's role does not allow this (pipelines and stages: admins only).",
+    403: ("The user's role does not allow this (pipelines and stages: admins only; giving "
+          "a lead to someone else: managers and admins)."),
     404: "No such lead, pipeline or stage.",
     409: "The lead changed since it was read, or the neighbours moved: here is the current state.",
     413: "The body is larger than the server accepts.",

@@ -98,7 +98,9 @@ LEAD_FIELDS: dict[str, Any] = {
                         {"const": ""}]},
     "phone": text("phone"),
     "source": text("source"),
-    "owner_id": {**NULLABLE_ID, "description": "An active user."},
+    "owner_id": {**NULLABLE_ID, "description": (
+        "An active user. Only managers and admins give a lead to someone else (else 403)."
+    )},
     "priority": {
         "description": "1, 2 or 3 (1 is the most promising); high, normal and low also work.",
         "anyOf": [

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -10,9 +11,11 @@ from flask_login import current_user
 from kanban.auth.tokens import user_from_bearer
 from kanban.extensions import csrf, db, login_manager
 from kanban.models import User
+from kanban.services.lead_input import MAX_ID
 
 F = TypeVar("F", bound=Callable)
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+SESSION_ID = re.compile(r"([0-9]{1,10}):([0-9]{1,10})")
 
 
 def public(view: F) -> F:
@@ -41,12 +44,8 @@ def register_access_rules(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        try:
-            user = db.session.get(User, int(user_id))
-        except ValueError:
-            return None
-        return user if user is not None and user.active else None
+    def load_user(session_id: str) -> User | None:
+        return user_of_session(session_id)
 
     @login_manager.request_loader
     def load_user_from_request(req) -> User | None:
@@ -56,6 +55,17 @@ def register_access_rules(app: Flask) -> None:
         return user
 
     app.before_request(_require_login_and_csrf)
+
+
+def user_of_session(session_id: str) -> User | None:
+    """Return the active user a session id ("<id>:<version>") names, if still current."""
+    match = SESSION_ID.fullmatch(session_id or "")
+    if match is None or int(match[1]) > MAX_ID:
+        return None
+    user = db.session.get(User, int(match[1]))
+    if user is None or not user.active or user.session_version != int(match[2]):
+        return None
+    return user
 
 
 def _require_login_and_csrf():

@@ -13,8 +13,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
+from flask_login.config import COOKIE_NAME
 from sqlalchemy import select
+from werkzeug.security import check_password_hash
 
 from kanban.auth.access import public
 from kanban.auth.forms import LoginForm, PasswordForm, ProfileForm, TokenForm
@@ -28,8 +31,19 @@ from kanban.security import local_path
 bp = Blueprint("auth", __name__)
 
 
+# Checked when no account matches, so a wrong email takes as long as a wrong password and
+# the answer's timing does not tell who has an account.
+DUMMY_PASSWORD_HASH = (
+    "scrypt:32768:8:1$poz7WN1CLQUjQGeW$e1d9c47eb2e536dc7bce9059729492f3e36607aa4ddb24771ce5295"
+    "62e47f71e8c0bd70566ed0afd50827c85f896f9df05f3449c2a817db2aed993603eda8999"
+)
+
+
 def _login_account_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()
+    # The address is part of the key: a stranger failing logins for someone's email from
+    # elsewhere must not lock that person out.
+    email = (request.form.get("email") or "").strip().lower()
+    return f"login-account:{email}:{get_remote_address()}"
 
 
 def _failed(response) -> bool:
@@ -56,7 +70,9 @@ def login():
         user = db.session.scalars(
             select(User).where(User.email == form.email.data.strip().lower())
         ).first()
-        if user is not None and user.active and user.check_password(form.password.data):
+        if user is None:
+            check_password_hash(DUMMY_PASSWORD_HASH, form.password.data)
+        elif user.check_password(form.password.data) and user.active:
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong email or password."), "error")
@@ -72,6 +88,10 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    # A copied session or remember-me cookie must not work after logging out, so this
+    # ends the person's sessions on every device.
+    current_user.end_sessions()
+    db.session.commit()
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
@@ -127,14 +147,31 @@ def change_password():
     form = PasswordForm()
     if form.validate_on_submit() and current_user.check_password(form.current_password.data):
         current_user.set_password(form.new_password.data)
-        db.session.commit()
-        flash(_("Your password is changed."), "success")
+        _end_other_sessions()
+        flash(_("Your password is changed. Other devices need to log in again."), "success")
     else:
         flash(
             _("The password was not changed: check the current one and use 8 characters or more."),
             "error",
         )
     return redirect(url_for("auth.profile"))
+
+
+@bp.route("/profile/sessions/end", methods=["POST"])
+def end_other_sessions():
+    _end_other_sessions()
+    flash(_("You are logged out on every other device. This browser stays logged in."),
+          "success")
+    return redirect(url_for("auth.profile"))
+
+
+def _end_other_sessions() -> None:
+    """End every other session and remember-me cookie; keep this browser logged in."""
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
+    user = current_user._get_current_object()
+    user.end_sessions()
+    db.session.commit()
+    login_user(user, remember=remember)
 
 
 @bp.route("/profile/tokens", methods=["POST"])

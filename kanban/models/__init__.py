@@ -2,6 +2,7 @@
 
 from kanban.models.activity import TOUCH_KINDS, Activity, ActivityKind
 from kanban.models.client import Client, ClientRating, folder_search_text
+from kanban.models.export import ExportRecord
 from kanban.models.lead import (
     Lead,
     LeadStatus,
@@ -20,6 +21,7 @@ __all__ = [
     "ApiToken",
     "Client",
     "ClientRating",
+    "ExportRecord",
     "Lead",
     "LeadStatus",
     "LeadTag",

@@ -38,6 +38,7 @@ class Activity(db.Model):
         Index("ix_activities_lead_created", "lead_id", "created_at", "id"),
         # Results: stage changes (proposals made) in a period.
         Index("ix_activities_kind_created", "kind", "created_at"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -24,6 +24,7 @@ class Client(db.Model):
     """A client folder: the leads of one client company, open, won and lost."""
 
     __tablename__ = "clients"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)

@@ -78,6 +78,7 @@ class Lead(db.Model):
         # index for that and reads the column in the table, which is fast enough there.
         Index("ix_leads_search_text", "search_text", postgresql_using="gin",
               postgresql_ops={"search_text": "gin_trgm_ops"}),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,6 +11,7 @@ from kanban.models.base import UTCDateTime, utcnow
 
 class Pipeline(db.Model):
     __tablename__ = "pipelines"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -29,6 +30,7 @@ class Pipeline(db.Model):
 
 class Stage(db.Model):
     __tablename__ = "stages"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pipeline_id: Mapped[int] = mapped_column(

@@ -20,6 +20,7 @@ class Role(enum.StrEnum):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -32,7 +33,17 @@ class User(UserMixin, db.Model):
     # A hunter finds new business, so prospects come before clients on their agenda and
     # board; a farmer (the default) looks after clients first.
     prospects_first: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Part of the id a session and a remember-me cookie carry: raising it ends them all.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def get_id(self) -> str:
+        """Return the id a login session keeps: the user's id and their session version."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Make every session and remember-me cookie made so far stop working."""
+        self.session_version = (self.session_version or 1) + 1
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

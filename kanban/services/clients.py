@@ -31,7 +31,7 @@ from kanban.models import (
 )
 from kanban.models.base import local_day
 from kanban.models.base import today as today_
-from kanban.permissions import require
+from kanban.permissions import can_give_lead_to, require
 from kanban.services import leads as lead_service
 from kanban.services.followup import iso_day
 from kanban.services.lead_input import MAX_ID, TEXT_LIMITS, clean_lead_data
@@ -218,8 +218,9 @@ def duplicate_lead(
 ) -> Lead:
     """Copy a lead into a renewal or upsell lead in its client's folder, in standby.
 
-    The copy keeps the contact, owner, priority, tags and custom fields, starts in the
-    first stage of the pipeline and waits in standby until ``standby_until``.
+    The copy keeps the contact, owner (when the person may give it to them; else it is
+    theirs), priority, tags and custom fields, starts in the first stage of the pipeline
+    and waits in standby until ``standby_until``.
     """
     if user is not None:
         require(user, "lead.create")
@@ -245,8 +246,8 @@ def duplicate_lead(
         "next_action_text": _("Call about the renewal") if purpose == "renewal"
         else _("Call about the upsell"),
     }
-    if lead.owner is not None and lead.owner.active:
-        data["owner_id"] = lead.owner_id
+    if lead.owner is not None and lead.owner.active and can_give_lead_to(user, lead.owner_id):
+        data["owner_id"] = lead.owner_id  # else the person making the copy owns it
     try:
         clean_lead_data({"title": data["title"], "value": data["value"]})
     except ValidationError as exc:

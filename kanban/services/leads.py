@@ -34,7 +34,7 @@ from kanban.models import (
     User,
 )
 from kanban.models.base import utcnow
-from kanban.permissions import require
+from kanban.permissions import require, require_give_lead_to
 from kanban.plugins import fire_event, get_hook
 from kanban.ranking import InvalidRank, evenly_spaced, needs_rebalance, rank_between
 from kanban.services.lead_input import clean_lead_data
@@ -105,6 +105,8 @@ def create_lead(
     values.setdefault("currency", current_app.config["DEFAULT_CURRENCY"])
     if user is not None and "owner_id" not in values:
         values["owner_id"] = user.id
+    if user is not None:
+        require_give_lead_to(user, values["owner_id"])
     tags = values.pop("tags", [])
 
     def write() -> Lead:
@@ -134,13 +136,10 @@ def update_lead(
     if user is not None:
         require(user, "lead.edit")
     values = clean_lead_data(data, partial=True)
-    if (
-        user is not None
-        and "owner_id" in values
-        and values["owner_id"] != lead.owner_id
-        and lead.owner_id is not None
-    ):
-        require(user, "lead.reassign")
+    if user is not None and "owner_id" in values and values["owner_id"] != lead.owner_id:
+        require_give_lead_to(user, values["owner_id"])
+        if lead.owner_id is not None:  # taking a lead from its owner is a reassignment too
+            require(user, "lead.reassign")
     _check_version(lead, version)
     if (
         values.get("next_action_kind", lead.next_action_kind) == NextActionKind.STANDBY

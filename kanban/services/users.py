@@ -90,6 +90,8 @@ def change_role(person: User, role: str, *, user: User | None = None) -> User:
             _("%(name)s is the last admin. Make someone else an admin first.", name=person.name),
             fields={"role": _("The team needs an admin.")},
         )
+    if person.role != role:
+        person.end_sessions()  # what an open session may do changes with the role
     person.role = role
     db.session.commit()
     return person
@@ -110,6 +112,7 @@ def deactivate_user(person: User, *, user: User | None = None) -> User:
             fields={"active": _("The team needs an admin.")},
         )
     person.active = False
+    person.end_sessions()
     db.session.commit()
     return person
 

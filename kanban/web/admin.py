@@ -1,8 +1,17 @@
-"""Admin pages: the team, pipelines and stages."""
+"""Admin pages: the team, pipelines and stages, and the record of exports."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -13,6 +22,7 @@ from kanban.models import Lead, Role
 from kanban.permissions import can
 from kanban.services import pipelines as pipeline_service
 from kanban.services import users as user_service
+from kanban.services.exports import list_exports
 from kanban.web.forms import PipelineForm, UserForm, show_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -222,3 +232,15 @@ def _render_pipelines(form: PipelineForm, *, problem: str = "", status: int = 20
         "admin/pipelines.html", form=form, pipelines=pipelines, counts=counts,
         pipeline_counts=pipeline_counts, problem=problem, page="admin",
     ), status
+
+
+# ---------------------------------------------------------------------------
+# The record of exports
+# ---------------------------------------------------------------------------
+
+
+@bp.get("/exports")
+def exports():
+    page = request.args.get("page", 1, type=int)
+    listing = list_exports(page, current_app.config["EXPORT_RECORDS_PAGE_SIZE"])
+    return render_template("admin/exports.html", listing=listing, page="admin")

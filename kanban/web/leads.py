@@ -18,7 +18,7 @@ from kanban.extensions import db
 from kanban.models import Activity, Lead, NextActionKind, User
 from kanban.models.base import today
 from kanban.permissions import can
-from kanban.security import local_path
+from kanban.security import local_path, posted_return_to
 from kanban.services import clients as client_service
 from kanban.services import leads as lead_service
 from kanban.services.followup import log_touch
@@ -303,8 +303,8 @@ def _owner_names(activities) -> dict[str, str]:
 def add_note(lead_id: int):
     """Log a touch and the next follow-up in one step, from the lead page or the agenda."""
     lead = lead_service.get_lead(lead_id)
+    back = posted_return_to()
     posted = posted_follow_up()
-    back = local_path(request.form.get("return_to"))
     try:
         log_touch(lead, request.form.get("body", ""),
                              kind=request.form.get("kind", "note"), follow_up=posted,
@@ -327,9 +327,9 @@ def add_note(lead_id: int):
 def star_lead(lead_id: int):
     """Star a lead so it stands out, or take the star off."""
     lead = lead_service.get_lead(lead_id)
+    back = posted_return_to()
     lead_service.update_lead(lead, {"starred": request.form.get("starred") == "1"},
                              user=current_user)
-    back = local_path(request.form.get("return_to"))
     return redirect(back or url_for("web.show_lead", lead_id=lead_id))
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from kanban import hookimpl
-from kanban.permissions import can
+from kanban.permissions import can, can_export
 from kanban.ui import LeadSource, NavItem, ToolbarItem
 
 HERE = Path(__file__).resolve().parent
@@ -54,6 +54,8 @@ def kanban_register_lead_sources():
 
 @hookimpl
 def kanban_ui_board_toolbar(pipeline, user, filters):
+    if not can_export(user):
+        return []
     args = {k: v for k, v in (filters or {}).items() if v and k != "pipeline"}
     args["pipeline_id"] = str(pipeline.id)
     return [

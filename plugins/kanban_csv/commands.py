@@ -13,6 +13,8 @@ from tqdm import tqdm
 from kanban.errors import ServiceError
 from kanban.extensions import db
 from kanban.models import Pipeline, Stage, User
+from kanban.permissions import can_export
+from kanban.services.exports import record_export
 from kanban.services.queries import LeadFilter
 from kanban_csv.export import (
     DEFAULT_COLUMNS,
@@ -76,9 +78,18 @@ def find_pipeline(value: str | None) -> int | None:
 @click.option("--q", "text", help="Text searched in title, company, contact, email, phone.")
 @click.option("--created-from", help="First creation day, e.g. 2026-01-01.")
 @click.option("--created-to", help="Last creation day, e.g. 2026-03-31.")
+@click.option("--as", "as_user",
+              help="Id or email of the person taking the export: their role must be allowed "
+                   "to export, and the record of exports names them.")
 def export_command(output, format_key, locale, columns, pipeline, stage, owner, tag, status,
-                   text, created_from, created_to):
+                   text, created_from, created_to, as_user):
     """Export leads to a spreadsheet file, with the board's filters."""
+    person = find_user(as_user) if as_user else None
+    if person is not None and not can_export(person):
+        raise click.ClickException(
+            f"{person.email} is {person.role}; exports are kept to: "
+            f"{', '.join(current_app.config['EXPORT_ROLES'])} (the EXPORT_ROLES setting)."
+        )
     formats = export_formats()
     if format_key not in formats:
         raise click.BadParameter(f"Use one of: {', '.join(formats)}.", param_hint="--format")
@@ -96,6 +107,8 @@ def export_command(output, format_key, locale, columns, pipeline, stage, owner, 
         raise click.BadParameter("Choose at least one known column.", param_hint="--columns")
     fmt = formats[format_key]
     total = count_leads(filters)
+    record_export(user=person, filters=filters.to_args(), row_count=total, format=fmt.key,
+                  via="command")
     # tqdm hides itself when stderr is not a terminal (disable=None).
     with tqdm(total=total, unit=" leads", disable=None, file=sys.stderr) as bar:
         rows = bar_rows(iter_rows(filters, chosen), bar)

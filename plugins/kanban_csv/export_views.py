@@ -6,11 +6,14 @@ from collections.abc import Iterator
 
 from flask import Response, abort, render_template, request, stream_with_context
 from flask_babel import get_locale
+from flask_login import current_user
 
 from kanban.extensions import db
 from kanban.models import Pipeline, Stage, User
 from kanban.models.base import today
+from kanban.permissions import require_export
 from kanban.plugins import collect
+from kanban.services.exports import record_export
 from kanban.services.queries import LeadFilter
 from kanban.ui import ExportFormat
 from kanban_csv.blueprint import bp
@@ -18,6 +21,7 @@ from kanban_csv.export import (
     CUSTOM_PREFIX,
     DEFAULT_COLUMNS,
     LEAD_COLUMNS,
+    count_leads,
     custom_field_keys,
     header_of,
     iter_rows,
@@ -37,6 +41,7 @@ def encode(chunks: Iterator[str | bytes]) -> Iterator[bytes]:
 
 @bp.get("/export")
 def export_page():
+    require_export(current_user)
     filters = LeadFilter.from_args(request.args)
     pipeline = db.session.get(Pipeline, filters.pipeline_id) if filters.pipeline_id else None
     custom_keys = custom_field_keys(filters)
@@ -62,6 +67,7 @@ def export_page():
 
 @bp.get("/export/download")
 def export_download():
+    require_export(current_user)
     filters = LeadFilter.from_args(request.args)
     fmt = export_formats().get(request.args.get("format") or "excel")
     if fmt is None:
@@ -72,6 +78,8 @@ def export_download():
     options = {"locale": request.args.get("locale") or str(get_locale() or "en")}
     header = header_of(columns)
     chunks = fmt.render(header, iter_rows(filters, columns), options)
+    record_export(user=current_user, filters=filters.to_args(), row_count=count_leads(filters),
+                  format=fmt.key)
     name = f"leads-{today().isoformat()}.{fmt.extension}"
     # stream_with_context keeps the request (and so the database session) open
     # while the rows are read batch by batch.

@@ -18,7 +18,7 @@ from kanban.duplicates import phone_digits
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import Activity, ActivityKind, Lead, LeadTag, Stage, User, lead_search_text
-from kanban.permissions import require
+from kanban.permissions import can_give_lead_to, require, require_give_lead_to
 from kanban.plugins import CORE_PLUGINS, fire_event, get_hook, get_plugin_manager
 from kanban.ranking import rank_between
 from kanban.services.clients import add_folders, clean_folder_name, find_folders
@@ -145,7 +145,8 @@ def parse_amount(text: str, decimal_comma: bool) -> str:
 class RowReader:
     """Turn one row's cells into lead data, or say which column is wrong."""
 
-    def __init__(self, table: Table, settings: ImportSettings):
+    def __init__(self, table: Table, settings: ImportSettings, user: User | None = None):
+        self.user = user  # the person importing: may they give leads to others?
         self.header = table.header
         self.mapping = settings.mapping
         self.decimal_comma = table.delimiter == ";"
@@ -189,6 +190,9 @@ class RowReader:
                 owner_id = self.users.get(value.lower())
                 if owner_id is None:
                     return {}, {self.header[index]: _("No active user has this email or name.")}
+                if self.user is not None and not can_give_lead_to(self.user, owner_id):
+                    return {}, {self.header[index]: _(
+                        "Only a manager or an admin can give leads to someone else.")}
                 data["owner_id"] = owner_id
             elif target == "client":
                 try:
@@ -237,9 +241,11 @@ def run_import(
     """Check every row; unless ``dry_run``, create the good ones, one transaction per batch."""
     if user is not None:
         require(user, "lead.create")
+        for owner_id in settings.owner_ids:
+            require_give_lead_to(user, owner_id)
     report = ImportReport(dry_run=dry_run)
     sorter = _RowSorter(
-        reader=RowReader(table, settings),
+        reader=RowReader(table, settings, user),
         existing=ContactIndex.of_existing_leads(),
         in_file=ContactIndex(),
         ask_plugins=_duplicate_question(),

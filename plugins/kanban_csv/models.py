@@ -14,6 +14,7 @@ from kanban.models.base import JSONType, UTCDateTime, utcnow
 
 class CsvImport(db.Model):
     __tablename__ = "csv_imports"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(

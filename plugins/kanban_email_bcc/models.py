@@ -17,6 +17,7 @@ class Dropbox(db.Model):
     """A person's private address: mail sent to it lands on their leads."""
 
     __tablename__ = "email_bcc_dropboxes"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(
@@ -34,6 +35,7 @@ class MailMessage(db.Model):
     """
 
     __tablename__ = "email_bcc_messages"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(255), unique=True)
@@ -61,6 +63,7 @@ class MailAttachment(db.Model):
     """A file that came with an email; its content is kept when small enough."""
 
     __tablename__ = "email_bcc_attachments"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(
@@ -76,7 +79,10 @@ class IngestionEntry(db.Model):
     """What happened to one message that came in, and why."""
 
     __tablename__ = "email_bcc_log"
-    __table_args__ = (Index("ix_email_bcc_log_user_created", "user_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_email_bcc_log_user_created", "user_id", "created_at"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -94,6 +100,7 @@ class QuarantinedMessage(db.Model):
     """A message that could not be understood, kept whole for an admin to look at."""
 
     __tablename__ = "email_bcc_quarantine"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -108,7 +115,10 @@ class ImapCheckpoint(db.Model):
     """Where polling of one mailbox left off: its UIDVALIDITY and the last UID handled."""
 
     __tablename__ = "email_bcc_imap_checkpoints"
-    __table_args__ = (UniqueConstraint("account", "mailbox", name="uq_email_bcc_imap_account"),)
+    __table_args__ = (
+        UniqueConstraint("account", "mailbox", name="uq_email_bcc_imap_account"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account: Mapped[str] = mapped_column(String(255))

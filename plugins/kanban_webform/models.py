@@ -30,6 +30,7 @@ class WebForm(db.Model):
     """A contact or quote-request form that visitors fill in on a website."""
 
     __tablename__ = "webforms"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -68,6 +69,7 @@ class Submission(db.Model):
     __table_args__ = (
         Index("ix_webform_submissions_form_status", "form_id", "status"),
         Index("ix_webform_submissions_status_created", "status", "created_at"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

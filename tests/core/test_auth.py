@@ -46,6 +46,16 @@ def test_login_goes_back_to_the_page_asked_for_but_never_offsite(client, member)
     assert response.headers["Location"].endswith("/agenda")
 
 
+@pytest.mark.parametrize("target", [
+    "/\\evil.example", "/%5Cevil.example", "/%09/evil.example", "/%0A/evil.example",
+    "/profile%0D%0ASet-Cookie:%20x=1", "/profile%00", "/profile%7F", "/profile%C2%85",
+])
+def test_login_never_goes_to_a_next_page_with_control_characters(client, member, target):
+    response = client.post(f"/login?next={target}", data={
+        "email": member.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/agenda"
+
+
 def test_logout_ends_the_session(member_client):
     member_client.post("/logout")
     assert member_client.get("/board").status_code == 302
@@ -85,6 +95,26 @@ def test_throttling_one_account_leaves_others_alone(throttled_app):
     other_ip = throttled_app.test_client()
     other_ip.environ_base["REMOTE_ADDR"] = "10.9.8.7"
     assert login(other_ip, colleague.email).status_code == 302
+
+
+def test_a_stranger_failing_logins_for_an_account_does_not_lock_its_owner_out(throttled_app):
+    admin = UserFactory(role="admin")
+    stranger = throttled_app.test_client()
+    stranger.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    for _ in range(3):
+        assert login(stranger, admin.email, "nope").status_code == 401
+    assert login(stranger, admin.email, PASSWORD).status_code == 429
+    owner = throttled_app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "198.51.100.4"
+    assert login(owner, admin.email, PASSWORD).status_code == 302
+
+
+def test_the_account_limit_counts_the_email_however_it_is_written(throttled_app):
+    user = UserFactory()
+    client = throttled_app.test_client()
+    for email in (user.email, user.email.upper(), f"  {user.email} "):
+        login(client, email, "nope")
+    assert login(client, user.email, PASSWORD).status_code == 429
 
 
 def test_one_address_guessing_many_accounts_is_throttled(throttled_app):
@@ -238,3 +268,23 @@ def test_changing_the_password_needs_the_current_one(member_client, member):
                                                   "new_password": "a new long password"})
     db.session.refresh(member)
     assert member.check_password("a new long password")
+
+
+def test_pages_for_a_logged_in_person_are_not_kept_by_any_cache(member_client, pipeline):
+    assert member_client.get("/profile").headers["Cache-Control"] == "no-store"
+    assert member_client.get("/agenda").headers["Cache-Control"] == "no-store"
+
+
+def test_json_answers_are_not_kept_by_any_cache(member_client, pipeline):
+    assert member_client.get("/api/v1/leads").headers["Cache-Control"] == "no-store"
+
+
+def test_an_api_refusal_is_not_kept_by_any_cache(client):
+    assert client.get("/api/v1/leads").headers["Cache-Control"] == "no-store"
+
+
+def test_the_login_page_and_static_files_may_be_cached(client):
+    assert "no-store" not in client.get("/login").headers.get("Cache-Control", "")
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200
+    assert "no-store" not in icon.headers.get("Cache-Control", "")

@@ -139,7 +139,7 @@ def test_installed_plugin_adds_routes_commands_sources_and_slots(installed, app_
     with application.test_request_context():
         assert LeadSource("acme", "Acme marketplace") in lead_sources()
     with client.session_transaction() as session:
-        session["_user_id"] = str(member.id)
+        session["_user_id"] = member.get_id()
     profile = client.get("/profile").text
     assert "Acme account of" in profile
     assert 'href="/acme/hello"' in profile

@@ -51,7 +51,7 @@ def board_titles(args: dict) -> list[str]:
     {"owner": "member"},
     {"created_from": "2000-01-01", "created_to": "2999-12-31"},
 ])
-def test_export_holds_exactly_the_leads_the_board_filter_selects(member_client, leads, member,
+def test_export_holds_exactly_the_leads_the_board_filter_selects(manager_client, leads, member,
                                                                   pipeline, args):
     args = dict(args)
     if args.get("stage") == "first":
@@ -59,7 +59,7 @@ def test_export_holds_exactly_the_leads_the_board_filter_selects(member_client, 
     if args.get("owner") == "member":
         args["owner"] = str(member.id)
     args["pipeline"] = str(pipeline.id)
-    response = download(member_client, columns=["id", "title"], **args)
+    response = download(manager_client, columns=["id", "title"], **args)
     assert response.status_code == 200
     exported = [int(row[0]) for row in parse(response.data)[1:]]
     assert exported == board_ids(args)
@@ -67,9 +67,9 @@ def test_export_holds_exactly_the_leads_the_board_filter_selects(member_client, 
     assert len(exported) < len(leads) or args.get("status") == "all"
 
 
-def test_board_toolbar_offers_an_export_link_carrying_the_filters(app, pipeline, member):
+def test_board_toolbar_offers_an_export_link_carrying_the_filters(app, pipeline, manager):
     with app.test_request_context("/board?tag=fair&q=caf"):
-        items = collect("kanban_ui_board_toolbar", pipeline=pipeline, user=member,
+        items = collect("kanban_ui_board_toolbar", pipeline=pipeline, user=manager,
                         filters={"tag": "fair", "q": "caf", "owner": ""})
     assert [item.label for item in items] == ["Export"]
     url = urlsplit(items[0].url)
@@ -78,18 +78,18 @@ def test_board_toolbar_offers_an_export_link_carrying_the_filters(app, pipeline,
                                    "pipeline_id": [str(pipeline.id)]}
 
 
-def test_export_page_carries_every_board_filter_to_the_download(member_client, leads, member,
+def test_export_page_carries_every_board_filter_to_the_download(manager_client, leads, member,
                                                                 pipeline):
     board_args = LeadFilter(pipeline_id=pipeline.id, stage_id=pipeline.stages[0].id,
                             owner_id=member.id, tag="fair", priority=1, status="all",
                             text="São").to_args()
-    page = member_client.get("/csv/export", query_string=board_args).text
+    page = manager_client.get("/csv/export", query_string=board_args).text
     hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
     assert LeadFilter.from_args(hidden) == LeadFilter.from_args(board_args)
 
 
-def test_export_page_lists_columns_custom_fields_and_formats(member_client, leads, pipeline):
-    response = member_client.get(f"/csv/export?pipeline={pipeline.id}&tag=fair")
+def test_export_page_lists_columns_custom_fields_and_formats(manager_client, leads, pipeline):
+    response = manager_client.get(f"/csv/export?pipeline={pipeline.id}&tag=fair")
     assert response.status_code == 200
     for text in ("Excel (UTF-8 with BOM", "RFC 4180", "TSV", "custom:Budget",
                  "custom:How did you hear", 'name="tag" value="fair"'):
@@ -97,8 +97,8 @@ def test_export_page_lists_columns_custom_fields_and_formats(member_client, lead
 
 
 def test_export_writes_chosen_columns_with_stage_owner_tags_and_custom_fields(
-        member_client, leads, member):
-    response = download(member_client, q="padaria", columns=[
+        manager_client, leads, member):
+    response = download(manager_client, q="padaria", columns=[
         "title", "stage", "owner", "tags", "value", "custom:Budget", "last_activity"])
     rows = parse(response.data)
     assert rows == [
@@ -107,26 +107,26 @@ def test_export_writes_chosen_columns_with_stage_owner_tags_and_custom_fields(
     ]
 
 
-def test_last_activity_date_is_the_latest_timeline_entry(member_client, leads):
+def test_last_activity_date_is_the_latest_timeline_entry(manager_client, leads):
     from datetime import UTC, datetime
 
     ActivityFactory(lead=leads[0], created_at=datetime(2026, 2, 1, 10, tzinfo=UTC))
     ActivityFactory(lead=leads[0], created_at=datetime(2026, 3, 5, 23, 30, tzinfo=UTC))
-    response = download(member_client, q="padaria", columns=["title", "last_activity"])
+    response = download(manager_client, q="padaria", columns=["title", "last_activity"])
     assert parse(response.data)[1] == ["Padaria São João", "2026-03-05"]
 
 
-def test_last_activity_date_is_the_teams_day(app, member_client, leads):
+def test_last_activity_date_is_the_teams_day(app, manager_client, leads):
     from datetime import UTC, datetime
 
     app.config["TIMEZONE"] = "Europe/Moscow"  # 23:30 UTC is 02:30 the next day there
     ActivityFactory(lead=leads[0], created_at=datetime(2026, 3, 5, 23, 30, tzinfo=UTC))
-    response = download(member_client, q="padaria", columns=["title", "last_activity"])
+    response = download(manager_client, q="padaria", columns=["title", "last_activity"])
     assert parse(response.data)[1] == ["Padaria São João", "2026-03-06"]
 
 
-def test_formula_cells_are_neutralised_in_the_download(member_client, leads):
-    response = download(member_client, q="evil", columns=["title", "company", "contact_name",
+def test_formula_cells_are_neutralised_in_the_download(manager_client, leads):
+    response = download(manager_client, q="evil", columns=["title", "company", "contact_name",
                                                           "description"])
     assert parse(response.data)[1] == [
         "'=HYPERLINK(\"http://evil.example\")", "'@SUM(1+1)", "'-2+3",
@@ -134,26 +134,26 @@ def test_formula_cells_are_neutralised_in_the_download(member_client, leads):
     ]
 
 
-def test_excel_download_in_portuguese_has_bom_semicolons_and_decimal_commas(member_client, leads):
-    response = download(member_client, format="excel", locale="pt", q="padaria",
+def test_excel_download_in_portuguese_has_bom_semicolons_and_decimal_commas(manager_client, leads):
+    response = download(manager_client, format="excel", locale="pt", q="padaria",
                         columns=["title", "value"])
     assert response.data.startswith("\ufeff".encode())
     assert response.data.decode("utf-8-sig") == "Title;Value\r\nPadaria São João;1500,50\r\n"
     assert response.headers["Content-Disposition"].startswith("attachment;")
 
 
-def test_dates_are_iso_8601(member_client, leads):
-    response = download(member_client, q="padaria", columns=["created_at"])
+def test_dates_are_iso_8601(manager_client, leads):
+    response = download(manager_client, q="padaria", columns=["created_at"])
     created = parse(response.data)[1][0]
     assert created == leads[0].created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def test_unknown_format_is_404(member_client, leads):
-    assert download(member_client, format="docx").status_code == 404
+def test_unknown_format_is_404(manager_client, leads):
+    assert download(manager_client, format="docx").status_code == 404
 
 
-def test_bad_filter_is_a_clear_422(member_client, leads):
-    response = download(member_client, created_from="yesterday")
+def test_bad_filter_is_a_clear_422(manager_client, leads):
+    response = download(manager_client, created_from="yesterday")
     assert response.status_code == 422
     assert "filters are not valid" in response.text
 
@@ -175,11 +175,11 @@ class ToyFormat:
         return [ExportFormat("toy", "Toy", "txt", "text/plain", render)]
 
 
-def test_another_plugin_adds_a_format_to_the_page_and_the_download(member_client, leads,
+def test_another_plugin_adds_a_format_to_the_page_and_the_download(manager_client, leads,
                                                                   register_plugin):
     register_plugin(ToyFormat())
-    assert 'value="toy"' in member_client.get("/csv/export").text
-    response = download(member_client, format="toy", q="padaria", columns=["title", "value"])
+    assert 'value="toy"' in manager_client.get("/csv/export").text
+    response = download(manager_client, format="toy", q="padaria", columns=["title", "value"])
     assert response.mimetype == "text/plain"
     assert response.text == "Title | Value\nPadaria São João | 1500.50\n"
 
@@ -224,39 +224,39 @@ def test_command_shows_no_progress_bar_when_not_on_a_terminal(runner, leads, tmp
     assert "it/s" not in result.output and "leads/s" not in result.output
 
 
-def test_exported_leads_match_database_count(member_client, leads):
-    response = download(member_client, status="all")
+def test_exported_leads_match_database_count(manager_client, leads):
+    response = download(manager_client, status="all")
     total = len(db.session.scalars(select(Lead)).all())
     assert len(parse(response.data)) - 1 == total
 
 
-def test_custom_fields_keep_numbers_as_numbers_and_neutralise_text(member_client, pipeline):
+def test_custom_fields_keep_numbers_as_numbers_and_neutralise_text(manager_client, pipeline):
     from tests.factories import LeadFactory
 
     LeadFactory(title="Scored", stage=pipeline.stages[0],
                 custom_fields={"Score": -5, "Ratio": 2.5, "Note": "=cmd|' /C calc'!A0",
                                'Odd "key"': "x"})
-    response = download(member_client, columns=["title", "custom:Score", "custom:Ratio",
+    response = download(manager_client, columns=["title", "custom:Score", "custom:Ratio",
                                                 "custom:Note", 'custom:Odd "key"',
                                                 "custom:Missing"])
     assert parse(response.data)[1] == ["Scored", "-5", "2.5", "'=cmd|' /C calc'!A0", "x", ""]
 
 
-def test_export_page_offers_every_lead_instead_of_the_filtered_ones(member_client, leads,
+def test_export_page_offers_every_lead_instead_of_the_filtered_ones(manager_client, leads,
                                                                   pipeline):
-    page = member_client.get(f"/csv/export?pipeline_id={pipeline.id}&tag=fair").text
+    page = manager_client.get(f"/csv/export?pipeline_id={pipeline.id}&tag=fair").text
     link = re.search(r'<a href="([^"]+)">Export every lead instead', page)[1]
-    everything = member_client.get(link.replace("&amp;", "&")).text
+    everything = manager_client.get(link.replace("&amp;", "&")).text
     hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">',
                              everything))
     hidden.pop("csrf_token", None)  # the logout form's
     assert hidden == {"status": "all"}
-    response = download(member_client, columns=["id"], **hidden)
+    response = download(manager_client, columns=["id"], **hidden)
     assert len(parse(response.data)) - 1 == len(leads)
 
 
-def test_export_page_names_the_filters_in_words(member_client, leads, pipeline, member):
-    page = member_client.get("/csv/export", query_string={
+def test_export_page_names_the_filters_in_words(manager_client, leads, pipeline, member):
+    page = manager_client.get("/csv/export", query_string={
         "pipeline_id": pipeline.id, "stage_id": pipeline.stages[1].id, "owner_id": member.id,
         "tag": "fair"}).text
     for badge in ("pipeline: Sales", "stage: Contacted", f"owner: {member.name}", "tag: fair"):

@@ -16,8 +16,8 @@ def app_config(app_config):
     return {**app_config, "WTF_CSRF_ENABLED": True}
 
 
-def test_export_button_downloads_the_filtered_boards_leads(page, leads, member, tmp_path):
-    log_in(page, member.email)
+def test_export_button_downloads_the_filtered_boards_leads(page, leads, manager, tmp_path):
+    log_in(page, manager.email)
     page.goto("/board?tag=fair")
 
     page.get_by_role("link", name="Export").click()

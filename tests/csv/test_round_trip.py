@@ -26,7 +26,7 @@ def snapshot() -> list[tuple]:
 @pytest.mark.parametrize("preset, locale, suffix", [
     ("excel", "pt", "csv"), ("excel", "en", "csv"), ("csv", "en", "csv"), ("tsv", "ru", "tsv"),
 ])
-def test_exported_leads_import_back_as_the_same_leads(member_client, runner, leads, pipeline,
+def test_exported_leads_import_back_as_the_same_leads(manager_client, runner, leads, pipeline,
                                                       tmp_path, preset, locale, suffix):
     leads[1].next_action_date = date(2026, 4, 1)
     leads[1].next_action_text = "Call back -> send the offer"
@@ -35,7 +35,7 @@ def test_exported_leads_import_back_as_the_same_leads(member_client, runner, lea
     db.session.commit()
     before = snapshot()
     columns = [c.key for c in LEAD_COLUMNS] + ["custom:Budget", "custom:How did you hear"]
-    response = member_client.get("/csv/export/download", query_string={
+    response = manager_client.get("/csv/export/download", query_string={
         "format": preset, "locale": locale, "status": "all", "columns": columns})
     path = tmp_path / f"leads.{suffix}"
     path.write_bytes(response.data)
@@ -50,13 +50,13 @@ def test_exported_leads_import_back_as_the_same_leads(member_client, runner, lea
     assert snapshot() == before
 
 
-def test_an_export_with_portuguese_headers_imports_back(member_client, runner, leads, pipeline,
+def test_an_export_with_portuguese_headers_imports_back(manager_client, runner, leads, pipeline,
                                                          tmp_path):
     leads[0].client = ClientFactory(name="Café Central")
     db.session.commit()
     before = snapshot()
     columns = [c.key for c in LEAD_COLUMNS] + ["custom:Budget", "custom:How did you hear"]
-    response = member_client.get(
+    response = manager_client.get(
         "/csv/export/download", headers={"Accept-Language": "pt"},
         query_string={"format": "excel", "status": "all", "columns": columns})
     header = response.data.decode("utf-8-sig").split("\r\n")[0]

@@ -32,15 +32,15 @@ def peak_while_downloading(client, expected_rows: int) -> int:
     return peak
 
 
-def test_export_memory_does_not_grow_with_the_number_of_leads(member_client, pipeline):
+def test_export_memory_does_not_grow_with_the_number_of_leads(manager_client, pipeline):
     stage = pipeline.stages[0]
     insert_leads(stage, 2_000)
-    peak_while_downloading(member_client, 2_000)  # first use loads modules and catalogues
-    small = peak_while_downloading(member_client, 2_000)
+    peak_while_downloading(manager_client, 2_000)  # first use loads modules and catalogues
+    small = peak_while_downloading(manager_client, 2_000)
     db.session.execute(delete(LeadTag))
     db.session.execute(delete(Lead))
     db.session.commit()
     insert_leads(stage, 20_000)
-    large = peak_while_downloading(member_client, 20_000)
+    large = peak_while_downloading(manager_client, 20_000)
     # Ten times the rows: a file held in memory would need about ten times the peak.
     assert large < small * 1.5 + 512 * 1024, (small, large)

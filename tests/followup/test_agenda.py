@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from kanban import hookimpl
 from kanban.extensions import db
-from kanban.models import Lead
+from kanban.models import Activity, Lead
 from kanban.services.agenda import AgendaFilter, load_agenda
 from kanban.ui import Notice
 from tests.factories import ActivityFactory, ClientFactory, LeadFactory, UserFactory
@@ -176,11 +177,39 @@ def test_a_refused_touch_reopens_its_form_on_the_agenda_with_what_was_typed(
     assert f'id="touch-{item.id}-body"' in response.text
 
 
-def test_return_to_another_site_is_ignored(member_client, member, pipeline):
+@pytest.mark.parametrize("return_to", [
+    "//evil.example/agenda", "https://evil.example/", "/\\evil.example", "/\t/evil.example",
+    "/agenda\r\nSet-Cookie: x=1", "/agenda\x00", "/agenda\x7f",
+])
+def test_touch_posted_with_a_return_address_off_this_site_is_refused_unsaved(
+    member_client, member, pipeline, return_to
+):
     item = LeadFactory(stage=pipeline.stages[0], owner=member)
     response = member_client.post(f"/leads/{item.id}/notes", data={
-        "kind": "note", "body": "x", "return_to": "//evil.example/agenda"})
-    assert response.headers["Location"] == f"/leads/{item.id}"
+        "kind": "note", "body": "x", "return_to": return_to})
+    assert response.status_code == 400
+    assert "This form came with a wrong return address." in response.text
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Activity.id)).where(
+        Activity.lead_id == item.id, Activity.kind == "note")) == 0
+
+
+def test_star_posted_with_a_return_address_with_control_characters_is_refused_unsaved(
+    member_client, member, pipeline
+):
+    item = LeadFactory(stage=pipeline.stages[0], owner=member)
+    response = member_client.post(f"/leads/{item.id}/star", data={
+        "starred": "1", "return_to": "/agenda\n"})
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Lead, item.id).starred is False
+
+
+def test_star_goes_back_to_the_page_it_was_posted_from(member_client, member, pipeline):
+    item = LeadFactory(stage=pipeline.stages[0], owner=member)
+    response = member_client.post(f"/leads/{item.id}/star", data={
+        "starred": "1", "return_to": "/agenda?sort=next_action"})
+    assert response.headers["Location"] == "/agenda?sort=next_action"
 
 
 @pytest.mark.parametrize(("query", "message"), [

@@ -59,9 +59,9 @@ def test_new_lead_form_preselects_the_stage_from_the_board(member_client, pipeli
     assert '<label class="field-label" for="title">' in response.text
 
 
-def test_new_lead_form_makes_the_current_user_the_owner(member_client, member, pipeline):
-    response = member_client.get("/leads/new")
-    assert f'<option selected value="{member.id}">' in response.text
+def test_new_lead_form_makes_the_current_user_the_owner(manager_client, manager, pipeline):
+    response = manager_client.get("/leads/new")
+    assert f'<option selected value="{manager.id}">' in response.text
 
 
 def test_create_lead_saves_every_field_and_shows_the_lead(member_client, member, pipeline):

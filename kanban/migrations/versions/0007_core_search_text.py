@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_core'
-down_revision = '0004_core'
+down_revision = '0005_core'
 branch_labels = None
 depends_on = None
 
