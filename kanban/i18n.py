@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from flask import Flask, current_app, request
-from flask_babel import Domain, force_locale
+from flask import Flask, current_app, g, request
+from flask_babel import Domain, force_locale, refresh
 from flask_login import current_user
 
 from kanban.extensions import babel
@@ -36,6 +36,8 @@ def select_locale() -> str | None:
 
 def chosen_language() -> str | None:
     languages = current_app.config["LANGUAGES"]
+    if g.get("kanban_language") in languages:
+        return g.kanban_language
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
     if not request:
@@ -72,10 +74,22 @@ def add_translation_directories(app: Flask, directories: Iterable[str]) -> None:
     known.extend(d for d in directories if d and d not in known)
 
 
+def team_or_default_language() -> str:
+    """Return the team's language, else the installation's default."""
+    return current_app.config["LANGUAGE"] or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def speak(language: str | None) -> None:
+    """Speak ``language`` (None: the team's) for the rest of the request, whoever reads:
+    a public page with a language of its own, such as a hosted web form."""
+    g.kanban_language = language or team_or_default_language()
+    refresh()
+
+
 @contextmanager
 def in_team_language() -> Iterator[None]:
     """Write what the app itself writes for the whole team (demo data, a new web form) in the
     team's language (``KANBAN_LANGUAGE``, else the default)."""
-    language = current_app.config["LANGUAGE"] or current_app.config["BABEL_DEFAULT_LOCALE"]
+    language = team_or_default_language()
     with force_locale(REGIONAL_LOCALES.get(language, language)):
         yield

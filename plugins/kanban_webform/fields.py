@@ -57,7 +57,9 @@ def form_fields(stored: list[dict[str, Any]]) -> list[Field]:
         custom = bool(item.get("custom"))
         if not custom and key not in STANDARD_FIELDS:
             continue
-        label = item.get("label") or (str(STANDARD_FIELDS[key][0]) if not custom else key)
+        # A standard field is labelled in the language the form speaks, whatever the language
+        # of the person who set the form up; an extra field as its label was written.
+        label = (item.get("label") or key) if custom else str(STANDARD_FIELDS[key][0])
         fields.append(Field(key, label, bool(item.get("required")), custom))
     return fields
 

@@ -6,12 +6,14 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from kanban.errors import PermissionDenied, ValidationError
 from kanban.extensions import db
+from kanban.i18n import team_or_default_language
 from kanban.models import Stage, User
 from kanban.models.base import utcnow
 from kanban_webform.cors import normalize_origin
@@ -75,6 +77,9 @@ def clean_form_settings(data: MultiDict, form: WebForm | None = None) -> dict[st
             errors["redirect_url"] = _("Use a full web address, such as https://example.com/thanks.")
     values["allowed_origins"] = _origins(data, errors)
     values["duplicate_days"] = _duplicate_days(data, errors)
+    values["language"] = data.get("language") or team_or_default_language()
+    if values["language"] not in current_app.config["LANGUAGES"]:
+        errors["language"] = _("Choose one of the languages in the list.")
     if errors:
         raise ValidationError(_("Some settings need your attention."), fields=errors)
     return values

@@ -48,6 +48,9 @@ class WebForm(db.Model):
     redirect_url: Mapped[str] = mapped_column(String(500), default="")
     allowed_origins: Mapped[list[str]] = mapped_column(JSONType, default=list)
     duplicate_days: Mapped[int | None] = mapped_column()
+    # The one language the form speaks to visitors (labels, button, messages); None: the
+    # team's language.
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -1,46 +1,59 @@
-"""Visitors whose browser asks for Portuguese see the form in Portuguese."""
+"""A hosted form speaks one language to every visitor: the one chosen for the form."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from kanban_webform.models import WebForm
+from sqlalchemy import select
 
-import kanban_webform
-import pytest
-
-CATALOGUE = Path(kanban_webform.__file__).parent / "translations" / "pt" / "LC_MESSAGES"
-
-
-@pytest.fixture
-def compiled_catalogue() -> None:
-    """`make translations` compiles the catalogues; do it here when pytest runs alone."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    mo = CATALOGUE / "messages.mo"
-    po = CATALOGUE / "messages.po"
-    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-        return
-    with po.open("rb") as source:
-        catalogue = read_po(source, locale="pt")
-    partial = mo.with_suffix(f".{id(catalogue)}.part")
-    with partial.open("wb") as target:
-        write_mo(target, catalogue)
-    partial.replace(mo)
+from kanban.extensions import db
+from tests.webform.factories import WebFormFactory
+from tests.webform.test_admin import settings
 
 
-def test_hosted_form_speaks_the_visitors_language(client, contact_form, compiled_catalogue):
-    html = client.get("/f/contact", headers={"Accept-Language": "pt-PT,pt;q=0.9"}).get_data(
+def test_hosted_form_speaks_its_own_language_whatever_the_browser(client, pipeline):
+    WebFormFactory(slug="contacto", stage=pipeline.stages[0], language="pt")
+    html = client.get("/f/contacto", headers={"Accept-Language": "de, en"}).get_data(
         as_text=True)
     assert ">Enviar<" in html and "Deixe este campo vazio" in html
+    assert ">Nome" in html and ">Name" not in html  # labels and button in one language
+    assert '<html lang="pt"' in html
 
 
-def test_hosted_form_falls_back_to_english(client, contact_form, compiled_catalogue):
-    html = client.get("/f/contact", headers={"Accept-Language": "de"}).get_data(as_text=True)
-    assert ">Send<" in html
+def test_a_form_without_a_language_speaks_the_teams(app, client, pipeline):
+    app.config["LANGUAGE"] = "pt"
+    WebFormFactory(slug="contact", stage=pipeline.stages[0], language=None)
+    html = client.get("/f/contact", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert ">Enviar<" in html
 
 
-def test_validation_messages_are_translated(client, contact_form, compiled_catalogue):
-    response = client.post("/f/contact.json", json={"name": "Ana", "email": "ana@"},
-                           headers={"Accept-Language": "pt"})
+def test_hosted_form_in_russian(client, pipeline):
+    WebFormFactory(slug="zayavka", stage=pipeline.stages[0], language="ru")
+    html = client.get("/f/zayavka", headers={"Accept-Language": "pt"}).get_data(as_text=True)
+    assert ">Отправить<" in html and ">Имя" in html
+
+
+def test_validation_messages_speak_the_forms_language(client, pipeline):
+    WebFormFactory(slug="contacto", stage=pipeline.stages[0], language="pt")
+    response = client.post("/f/contacto.json", json={"name": "Ana", "email": "ana@"},
+                           headers={"Accept-Language": "en"})
     assert response.get_json()["error"]["fields"]["email"].startswith(
         "Isto não é um endereço de email")
+
+
+def test_a_new_form_offers_the_teams_language_and_keeps_the_one_chosen(
+    admin_client, pipeline
+):
+
+    page = admin_client.get("/webforms/new").get_data(as_text=True)
+    assert '<option value="en" lang="en" selected>English</option>' in page
+    admin_client.post("/webforms/new", data=settings(pipeline, language="ru"))
+    assert db.session.scalars(select(WebForm)).one().language == "ru"
+
+
+def test_a_language_the_app_does_not_speak_is_refused_with_the_field_named(
+    admin_client, pipeline
+):
+
+    response = admin_client.post("/webforms/new", data=settings(pipeline, language="de"))
+    assert response.status_code == 422
+    assert 'data-field="language"' in response.get_data(as_text=True)

@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from kanban.errors import ValidationError
 from kanban.extensions import db
+from kanban.i18n import team_or_default_language
 from kanban.models import Pipeline, User
 from kanban_webform.capture import promote_spam
 from kanban_webform.embed import iframe_html, json_example, public_base_url, snippet_html
@@ -23,6 +24,11 @@ NEW_FORM_DEFAULTS = MultiDict({
     "require_email": "on", "ask_phone": "on", "ask_company": "on", "ask_message": "on",
     "owner_rule": OwnerRule.NONE.value,
 })
+
+
+def new_form_defaults() -> MultiDict:
+    """A new form asks name and email, and speaks the team's language."""
+    return MultiDict({**NEW_FORM_DEFAULTS, "language": team_or_default_language()})
 
 
 @bp.before_request
@@ -116,7 +122,7 @@ def _settings_page(form: WebForm | None):
             return redirect(url_for("webform_admin.detail", form_id=saved.id))
         data = request.form
     else:
-        data = _settings_of(form) if form else NEW_FORM_DEFAULTS
+        data = _settings_of(form) if form else new_form_defaults()
     pipelines = db.session.scalars(select(Pipeline).order_by(Pipeline.position, Pipeline.id)).all()
     users = db.session.scalars(
         select(User).where(User.active.is_(True)).order_by(User.name)
@@ -136,6 +142,7 @@ def _settings_of(form: WebForm) -> MultiDict:
         "thank_you_message": form.thank_you_message, "redirect_url": form.redirect_url,
         "allowed_origins": "\n".join(form.allowed_origins or []),
         "duplicate_days": "" if form.duplicate_days is None else str(form.duplicate_days),
+        "language": form.language or team_or_default_language(),
         "custom_fields": "\n".join(
             field.label + (" *" if field.required else "")
             for field in form_fields(form.fields) if field.custom

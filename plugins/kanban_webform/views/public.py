@@ -26,6 +26,7 @@ from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from kanban.auth import csrf_exempt, public
 from kanban.extensions import db, limiter
+from kanban.i18n import speak
 from kanban.models.base import utcnow
 from kanban.plugins import get_hook
 from kanban_webform.capture import capture, record_spam
@@ -88,6 +89,7 @@ def load_form(slug: str) -> WebForm:
         db.session.expunge(form.stage)
     db.session.expunge(form)
     g.webform = form
+    speak(form.language)
     return form
 
 
