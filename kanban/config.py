@@ -14,7 +14,8 @@ class DefaultConfig:
     SECRET_KEY: str | None = None  # taken from the instance folder when not set
     SQLALCHEMY_DATABASE_URI: str | None = None  # SQLite in the instance folder when not set
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-    SQLITE_BUSY_TIMEOUT_MS = 5000
+    SQLITE_BUSY_TIMEOUT_MS = 5000  # a writer waits this long for a lock; keep it well below
+    # the worker timeout (gunicorn: 30 s), then the request answers 503 "try again"
 
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True

@@ -7,8 +7,10 @@ from collections.abc import Iterable
 from flask import Flask, current_app, request
 from flask_babel import Domain
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from kanban.extensions import babel
+from kanban.outages import UNAVAILABLE_ERRORS
 
 # Babel's plain "pt" formats money and dates as in Brazil; the catalogue is Portugal's, so its
 # numbers and dates are too ("1 500,00 €", "31/03/2026"). Translations still load from "pt".
@@ -17,12 +19,22 @@ REGIONAL_LOCALES = {"pt": "pt_PT"}
 
 def select_locale() -> str | None:
     languages = current_app.config["LANGUAGES"]
-    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
-        return REGIONAL_LOCALES.get(current_user.locale, current_user.locale)
+    profile_locale = _profile_locale()
+    if profile_locale in languages:
+        return REGIONAL_LOCALES.get(profile_locale, profile_locale)
     if request:
         language = request.accept_languages.best_match(languages)
         return REGIONAL_LOCALES.get(language, language)
     return None
+
+
+def _profile_locale() -> str | None:
+    """The logged-in person's language, or None when nobody is, or the database is out of reach
+    (an error page must still render, in the browser's language)."""
+    try:
+        return current_user.locale if getattr(current_user, "is_authenticated", False) else None
+    except (SQLAlchemyError, *UNAVAILABLE_ERRORS):
+        return None
 
 
 class AppDomain(Domain):
