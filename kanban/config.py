@@ -31,6 +31,9 @@ class DefaultConfig:
     LOGIN_LIMITS_PER_ACCOUNT = "5 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # The store down (Redis): serve requests, counting limits in each worker's memory.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
 
     BABEL_DEFAULT_LOCALE = "en"
     TIMEZONE: str | None = None  # e.g. "Europe/Lisbon"; the server's own zone when not set

@@ -24,11 +24,20 @@ UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+# PostgreSQL in read-only mode (a standby after a failover, or default_transaction_read_only)
+# reports it as an InternalError with this SQLSTATE.
+READ_ONLY_SQLSTATE = "25006"
+
+
 def is_unavailable(exc: BaseException) -> bool:
     """Tell whether the database failed to answer, as opposed to refusing the request."""
     if isinstance(exc, UNAVAILABLE_ERRORS):
         return True
-    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+    if not isinstance(exc, DBAPIError):
+        return False
+    return bool(exc.connection_invalidated) or (
+        getattr(exc.orig, "sqlstate", None) == READ_ONLY_SQLSTATE
+    )
 
 
 def discard_unfinished_work() -> None:
