@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
@@ -50,7 +50,8 @@ def unreachable_app(app_config, backend, tmp_path) -> Iterator[Flask]:
 @pytest.fixture
 def app_config(app_config, backend) -> dict:
     """Writers give up quickly: SQLite's busy timeout, PostgreSQL's lock timeout."""
-    config = {**app_config, "SQLITE_BUSY_TIMEOUT_MS": SHORT_WAIT_MS}
+    config = {**app_config, "SQLITE_BUSY_TIMEOUT_MS": SHORT_WAIT_MS,
+              "WEBFORM_MIN_FILL_SECONDS": 0}
     if backend == "postgresql":
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             "connect_args": {"options": f"-c lock_timeout={SHORT_WAIT_MS}"}
@@ -59,28 +60,37 @@ def app_config(app_config, backend) -> dict:
 
 
 @pytest.fixture
-def database_locked(app, backend) -> Iterator[None]:
-    """Another connection holds the write lock (SQLite) or the leads table (PostgreSQL)."""
+def database_locked(app, backend) -> Iterator[Callable[[], None]]:
+    """Another connection holds SQLite's write lock, or PostgreSQL's timeline table: there a
+    new lead is written and its first timeline entry then waits, so a half-written lead would
+    show if the failure did not roll it back. Yields the function that lets go."""
     url = app.config["SQLALCHEMY_DATABASE_URI"]
+    db.session.commit()
     if backend == "sqlite":
         holder = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
         holder.execute("BEGIN EXCLUSIVE")
-        try:
-            yield
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
-        return
-    engine = create_engine(url)
-    connection = engine.connect()
-    transaction = connection.begin()
-    connection.execute(text("LOCK TABLE leads, activities IN ACCESS EXCLUSIVE MODE"))
+
+        def release() -> None:
+            if holder.in_transaction:
+                holder.execute("ROLLBACK")
+    else:
+        engine = create_engine(url)
+        connection = engine.connect()
+        transaction = connection.begin()
+        connection.execute(text("LOCK TABLE activities IN ACCESS EXCLUSIVE MODE"))
+
+        def release() -> None:
+            if transaction.is_active:
+                transaction.rollback()
     try:
-        yield
+        yield release
     finally:
-        transaction.rollback()
-        connection.close()
-        engine.dispose()
+        release()
+        if backend == "sqlite":
+            holder.close()
+        else:
+            connection.close()
+            engine.dispose()
 
 
 @pytest.fixture
