@@ -89,6 +89,7 @@ def register_extensions(app: Flask) -> None:
     from kanban.database import add_plugin_migrations, configure_engine
     from kanban.extensions import csrf, db, limiter, login_manager, migrate
     from kanban.i18n import init_i18n
+    from kanban.ratelimits import init_rate_limits
 
     configure_engine(app)
     db.init_app(app)
@@ -98,6 +99,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    init_rate_limits(app)
     init_i18n(app)
 
 

@@ -14,7 +14,8 @@ class DefaultConfig:
     SECRET_KEY: str | None = None  # taken from the instance folder when not set
     SQLALCHEMY_DATABASE_URI: str | None = None  # SQLite in the instance folder when not set
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-    SQLITE_BUSY_TIMEOUT_MS = 5000
+    SQLITE_BUSY_TIMEOUT_MS = 5000  # a writer waits this long for a lock; keep it well below
+    # the worker timeout (gunicorn: 30 s), then the request answers 503 "try again"
 
     # How many reverse proxies (nginx, Caddy...) stand in front of the app; their
     # X-Forwarded-For/-Proto/-Host/-Port headers are believed for that many hops. 0: none.
@@ -37,6 +38,9 @@ class DefaultConfig:
     LOGIN_LIMITS_PER_ACCOUNT = "5 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # The store down (Redis): serve requests, counting limits in each worker's memory.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
 
     BABEL_DEFAULT_LOCALE = "en"
     # The team's language (en, pt, it, es, ru): pages for people who chose none on their

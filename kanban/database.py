@@ -6,10 +6,11 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from kanban.config import DefaultConfig
 from kanban.models.base import zone
 
 
@@ -34,9 +35,19 @@ def _tune_sqlite(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={_busy_timeout_ms()}")
     cursor.close()
     dbapi_connection.create_function("local_date", 2, local_date, deterministic=True)
+
+
+def _busy_timeout_ms() -> int:
+    """How long a writer waits for another's lock before the request answers 503.
+
+    Keep it well below the worker timeout (gunicorn's is 30 s): a request that waits past
+    that is killed and its visitor sees a dropped connection instead of "try again".
+    """
+    setting = current_app.config["SQLITE_BUSY_TIMEOUT_MS"] if has_app_context() else None
+    return int(setting if setting is not None else DefaultConfig.SQLITE_BUSY_TIMEOUT_MS)
 
 
 def local_date(stamp: str | None, zone_name: str) -> str | None:

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import logging
+
+from flask import Flask, Response, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from kanban.auth.access import wants_json
 from kanban.errors import ServiceError
+from kanban.extensions import login_manager
+from kanban.outages import (
+    RETRY_AFTER_SECONDS,
+    UNAVAILABLE_ERRORS,
+    discard_unfinished_work,
+    is_unavailable,
+)
+
+log = logging.getLogger(__name__)
 
 
 def register_error_pages(app: Flask) -> None:
@@ -16,12 +28,15 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        discard_unfinished_work()
         if wants_json():
             return http_error_json(exc)
-        return render_template("error.html", status=exc.code, message=_describe(exc)), exc.code
+        page = render_template("error.html", status=exc.code, message=_describe(exc))
+        return with_error_headers(Response(page, status=exc.code), exc)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
+        discard_unfinished_work()
         message = _("The page expired or the security token is missing. Reload and retry.")
         if wants_json():
             return error_response(400, "csrf", message)
@@ -29,9 +44,51 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
+        discard_unfinished_work()
         if wants_json():
             return error_response(exc.status, exc.code, exc.message, exc.fields, **exc.extra)
         return render_template("error.html", status=exc.status, message=exc.message), exc.status
+
+    for error in (*UNAVAILABLE_ERRORS, DBAPIError):
+        app.register_error_handler(error, database_unavailable)
+
+
+def database_unavailable(exc: Exception):
+    """Answer 503 with Retry-After when the database cannot answer, on every page and API.
+
+    Nothing the request wrote stays, and the answer is rendered without the database: the
+    person is shown as logged out and the language comes from the browser. Each area's
+    own error renderer (the API's JSON, a plugin's page) lays the 503 out.
+    """
+    if not is_unavailable(exc):
+        raise exc
+    discard_unfinished_work()
+    login_manager._update_request_context_with_user()  # noqa: SLF001 - nobody, without a database
+    log.error("The database did not answer %s %s: %s", request.method, request.path,
+              _first_line(getattr(exc, "orig", None) or exc))
+    unavailable = ServiceUnavailable(_describe_unavailable(), retry_after=RETRY_AFTER_SECONDS)
+    response = current_app.make_response(current_app.handle_http_exception(unavailable))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def with_error_headers(response: Response, exc: HTTPException) -> Response:
+    """Keep the headers an HTTP error carries (Allow on a 405, Retry-After on a 503)."""
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _describe_unavailable() -> str:
+    return _("The database is not answering just now, so nothing was saved. "
+             "Wait a few seconds and try again.")
 
 
 def _describe(exc: HTTPException) -> str:
@@ -42,4 +99,5 @@ def _describe(exc: HTTPException) -> str:
         405: _("This address does not accept that method."),
         413: _("What you sent is too large."),
         429: _("Too many attempts. Wait a minute and try again."),
+        503: _describe_unavailable(),
     }.get(exc.code or 500, _("Something went wrong on our side. Try again in a moment."))

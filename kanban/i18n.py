@@ -8,8 +8,10 @@ from contextlib import contextmanager
 from flask import Flask, current_app, g, request
 from flask_babel import Domain, force_locale, refresh
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from kanban.extensions import babel
+from kanban.outages import UNAVAILABLE_ERRORS
 
 # Each language in its own name, as a person looks for it in a list.
 LANGUAGE_NAMES = {
@@ -38,8 +40,9 @@ def chosen_language() -> str | None:
     languages = current_app.config["LANGUAGES"]
     if g.get("kanban_language") in languages:
         return g.kanban_language
-    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
-        return current_user.locale
+    profile_locale = _profile_locale()
+    if profile_locale in languages:
+        return profile_locale
     if not request:
         return current_app.config["LANGUAGE"]
     if request.cookies.get(LANGUAGE_COOKIE) in languages:
@@ -54,6 +57,15 @@ def team_language(app: Flask) -> str | None:
         known = ", ".join(app.config["LANGUAGES"])
         raise ValueError(f"KANBAN_LANGUAGE must be one of {known}, not {language!r}")
     return language
+
+
+def _profile_locale() -> str | None:
+    """The logged-in person's language, or None when nobody is, or the database is out of reach
+    (an error page must still render, in the browser's language)."""
+    try:
+        return current_user.locale if getattr(current_user, "is_authenticated", False) else None
+    except (SQLAlchemyError, *UNAVAILABLE_ERRORS):
+        return None
 
 
 class AppDomain(Domain):

@@ -1,14 +1,13 @@
-"""Every API error is JSON: {"error": {"code", "message", "fields"}}."""
+"""Every API error is JSON: {"error": {"code", "message", "fields"}}.
+
+The core's error handlers (kanban.error_pages) answer API requests with these.
+"""
 
 from __future__ import annotations
 
 from flask import jsonify
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
-
-from kanban.api import bp
-from kanban.errors import ServiceError
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None, **extra):
@@ -16,20 +15,6 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     response = jsonify(body)
     response.status_code = status
     return response
-
-
-@bp.errorhandler(ServiceError)
-def service_error(exc: ServiceError):
-    response = jsonify(exc.to_dict())
-    response.status_code = exc.status
-    return response
-
-
-@bp.errorhandler(CSRFError)
-def csrf_error(exc: CSRFError):
-    return error_response(
-        400, "csrf", _("The page expired or the security token is missing. Reload and retry.")
-    )
 
 
 HTTP_CODES = {
@@ -43,10 +28,13 @@ HTTP_CODES = {
     415: "unsupported_media_type",
     422: "invalid",
     429: "too_many_requests",
+    503: "unavailable",
 }
 
 
 def http_error_json(exc: HTTPException):
+    from kanban.error_pages import with_error_headers
+
     messages = {
         400: _("The request could not be understood."),
         404: _("Nothing here: check the address."),
@@ -56,11 +44,9 @@ def http_error_json(exc: HTTPException):
         429: _("Too many requests. Wait a moment and try again."),
     }
     status = exc.code or 500
-    return error_response(
+    response = error_response(
         status,
         HTTP_CODES.get(status, "error"),
         messages.get(status, exc.description or _("Something went wrong.")),
     )
-
-
-bp.register_error_handler(HTTPException, http_error_json)
+    return with_error_headers(response, exc)

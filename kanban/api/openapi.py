@@ -20,10 +20,15 @@ ERROR_TEXT = {
     403: ("The user's role does not allow this (pipelines and stages: admins only; giving "
           "a lead to someone else: managers and admins)."),
     404: "No such lead, pipeline or stage.",
-    409: "The lead changed since it was read, or the neighbours moved: here is the current state.",
+    409: "The lead changed since it was read, or the neighbours moved: here is the current state."
+         " Also a stage deleted while a card moved into it, or a card moved into a stage"
+         " being deleted.",
     413: "The body is larger than the server accepts.",
     415: "The body is not sent as application/json.",
     422: "Some input is not valid; `fields` says what is wrong with each.",
+    503: "The database did not answer (unreachable, locked too long, full or read-only); nothing"
+         " was saved (code unavailable). Send the request again after the seconds in"
+         " Retry-After.",
 }
 
 
@@ -64,6 +69,7 @@ def operation(
         op["requestBody"] = {"required": body_required, "content": {JSON: {"schema": body}}}
         op["security"] = UNSAFE_SECURITY
         errors = (400, *errors, 413, 415)
+    errors = (*errors, 503)  # any request may meet a database that cannot answer
     op["responses"] = {
         str(status): response
         for status, response in sorted({**responses, **{s: error(s) for s in errors}}.items())
@@ -221,7 +227,7 @@ def pipeline_paths() -> dict[str, Any]:
         "delete": delete_operation(
             "delete_stage",
             "Delete an empty stage (admins); a pipeline keeps at least one.",
-            (401, 403, 404, 422),
+            (401, 403, 404, 409, 422),
         ),
     },
     }

@@ -73,21 +73,20 @@ def _require_login_and_csrf():
     if view is None or request.endpoint == "static":
         return None
     is_public = getattr(view, "is_public", False)
-    if request.headers.get("Authorization") and not is_public and not current_user.is_authenticated:
-        # A refused token is the answer an API client can act on, not a missing CSRF token.
-        return _unauthorized(_("This API token is not valid (it may have been revoked)."))
+    # Who is asking comes before the CSRF check: a refused token, or nobody at all, is the
+    # answer a caller can act on (log in, send a token), not a missing CSRF token.
+    if not is_public and not current_user.is_authenticated:
+        if request.headers.get("Authorization"):
+            return _unauthorized(_("This API token is not valid (it may have been revoked)."))
+        if wants_json():
+            return _unauthorized(_("Log in or send an API token."))
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if request.method in UNSAFE_METHODS and not getattr(view, "csrf_exempt", False):
         current_user._get_current_object()  # loads the user, from the session or a token
         # A Bearer-token client is not a browser that another site could make post.
         if not g.get("authenticated_by_token") and current_app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect(apply_exemptions=True)
-    if is_public or current_user.is_authenticated:
-        return None
-    if request.headers.get("Authorization"):
-        return _unauthorized(_("This API token is not valid (it may have been revoked)."))
-    if wants_json():
-        return _unauthorized(_("Log in or send an API token."))
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return None
 
 
 def _unauthorized(message: str):

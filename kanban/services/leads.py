@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from time import monotonic
 from typing import Any, TypeVar
 
 from flask import current_app
@@ -261,6 +262,12 @@ def move_lead(
     def write() -> Lead:
         stage = get_stage(stage_id)
         locked = _lock_columns([stage.id], lead_id=lead_id)
+        if not _stage_still_exists(stage.id, locked):
+            raise Conflict(
+                _("The stage %(name)s was deleted a moment ago. Reload the board and move "
+                  "the card to another stage.", name=stage.name),
+                fields={"stage_id": _("Choose another stage.")},
+            )
         # Read after the lock: the order seen here is the order the move commits into.
         lead = db.session.get(
             Lead, lead_id, populate_existing=True, options=[lazyload(Lead.tag_rows)]
@@ -378,6 +385,13 @@ def _lock_columns(stage_ids: list[int], *, lead_id: int | None = None) -> set[in
             select(Stage.id).where(wanted).order_by(Stage.id).with_for_update(key_share=True)
         )
     )
+
+
+def _stage_still_exists(stage_id: int, locked: set[int] | None) -> bool:
+    """Tell whether the target stage outlived the wait for its lock (someone may delete it)."""
+    if locked is not None:
+        return stage_id in locked
+    return db.session.scalar(select(Stage.id).where(Stage.id == stage_id)) is not None
 
 
 def _gap(
@@ -667,9 +681,12 @@ def _retrying(write: Callable[[], T]) -> T:
 
     Writers of a column take its lock first, so they rarely collide; the unique
     (stage, rank) constraint still refuses a second card with the same key, which
-    then reads the column again. SQLite answers "database is locked" when a writer
-    waited longer than the busy timeout, and PostgreSQL may break a deadlock.
+    then reads the column again. PostgreSQL may break a deadlock. SQLite answers
+    "database is locked" when a writer waited longer than the busy timeout: that wait
+    is the whole budget, so the request answers 503 in time instead of outliving the
+    worker timeout.
     """
+    started = monotonic()
     for attempt in range(WRITE_ATTEMPTS):
         try:
             return write()
@@ -682,7 +699,7 @@ def _retrying(write: Callable[[], T]) -> T:
             db.session.rollback()
         except (IntegrityError, OperationalError) as exc:
             db.session.rollback()
-            if attempt == WRITE_ATTEMPTS - 1 or not _is_retryable(exc):
+            if attempt == WRITE_ATTEMPTS - 1 or not _is_retryable(exc, monotonic() - started):
                 raise
         except BaseException:
             db.session.rollback()
@@ -690,12 +707,13 @@ def _retrying(write: Callable[[], T]) -> T:
     raise Conflict(_("The column kept changing while you moved the card. Try again."))
 
 
-def _is_retryable(exc: Exception) -> bool:
+def _is_retryable(exc: Exception, waited: float) -> bool:
     text = str(getattr(exc, "orig", exc)).lower()
+    if "database is locked" in text:
+        return waited * 1000 < current_app.config["SQLITE_BUSY_TIMEOUT_MS"]
     return any(
         marker in text
-        for marker in ("uq_leads_stage_rank", "unique", "database is locked", "deadlock",
-                       "could not serialize")
+        for marker in ("uq_leads_stage_rank", "unique", "deadlock", "could not serialize")
     )
 
 

@@ -8,8 +8,9 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-from kanban.errors import NotFound, ValidationError
+from kanban.errors import Conflict, NotFound, ValidationError
 from kanban.extensions import db
 from kanban.models import Lead, Pipeline, Stage, User
 from kanban.permissions import require
@@ -192,10 +193,20 @@ def delete_stage(stage: Stage, *, user: User | None = None) -> None:
             _("A pipeline needs at least one stage. Add another before deleting this one."),
             fields={"stage": _("Last stage.")},
         )
+    name = stage.name
     pipeline.stages.remove(stage)
     for position, item in enumerate(sorted(pipeline.stages, key=lambda s: (s.position, s.id))):
         item.position = position
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A card was moved into the stage after it was counted empty.
+        db.session.rollback()
+        raise Conflict(
+            _("A card was just moved into the stage %(name)s. Move it to another stage, "
+              "then delete the stage.", name=name),
+            fields={"stage": _("Not empty.")},
+        ) from None
 
 
 def _stage_pair(stage: Any) -> tuple[str, bool] | None:

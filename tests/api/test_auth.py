@@ -32,7 +32,21 @@ def test_no_login_is_401_json(client, pipeline):
     assert error["fields"] == {}
 
 
-def test_write_without_login_or_csrf_token_is_refused(client, pipeline):
+@pytest.mark.parametrize(("method", "path"), [
+    ("POST", "/api/v1/leads"),
+    ("PATCH", "/api/v1/leads/1"),
+    ("DELETE", "/api/v1/leads/1"),
+    ("POST", "/api/v1/leads/1/move"),
+])
+def test_anonymous_write_is_401_asking_to_log_in_not_a_csrf_error(client, pipeline, method, path):
+    response = client.open(path, method=method, json={"title": "A"})
+    error = assert_error(response, 401, "unauthorized")
+    assert error["message"] == "Log in or send an API token."
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_logged_in_write_without_csrf_token_is_refused(client, member, pipeline):
+    log_in(client, member)
     response = client.post("/api/v1/leads", json={"title": "A"})
     assert_error(response, 400, "csrf")
 

@@ -65,6 +65,13 @@ def test_every_operation_documents_its_errors_with_the_error_schema(document):
                     assert schema.endswith("/Conflict" if status == "409" else "/Error")
 
 
+def test_every_operation_documents_503_for_a_database_that_cannot_answer(document):
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method in METHODS and path != "/openapi.json":
+                assert "503" in operation["responses"], (method, path)
+
+
 def test_every_operation_with_a_body_documents_400_413_and_415(document):
     for item in document["paths"].values():
         for method, operation in item.items():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,7 +19,6 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
@@ -43,7 +41,6 @@ from kanban_webform.settings import setting
 from kanban_webform.spam import TokenExpired, captcha_problem, fill_token, spam_reason
 from kanban_webform.views import public_bp as bp
 
-log = logging.getLogger(__name__)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 JSON_ENDPOINTS = ("webform.submit_json", "webform.token")
 META_LIMIT = 2000
@@ -104,7 +101,8 @@ def limit_body_size():
 @bp.after_request
 def public_headers(response: Response) -> Response:
     form = g.get("webform")
-    if form is None and request.endpoint in JSON_ENDPOINTS and request.headers.get("Origin"):
+    if (form is None and request.endpoint in JSON_ENDPOINTS and request.headers.get("Origin")
+            and response.status_code != 503):  # 503: the database is out of reach
         # Refused before the view ran (e.g. 429): the allowed site may still read why.
         form = find_form((request.view_args or {}).get("slug", ""))
     if form is None:
@@ -128,8 +126,16 @@ def public_headers(response: Response) -> Response:
 
 @bp.errorhandler(HTTPException)
 def public_error(exc: HTTPException):
+    """Lay out an error in the visitor's terms (the core decides when the database is down)."""
     if request.endpoint in JSON_ENDPOINTS:
         return _json_error(exc.code or 500, _http_code(exc.code), _http_message(exc.code))
+    form = g.get("webform")
+    if exc.code == 503 and form is not None and request.endpoint == "webform.submit_page":
+        # Nothing was saved: give the visitor their message back, ready to send again.
+        data = request.form.to_dict()
+        return _render_form(form, data, token=data.get("_ts", ""), status=503,
+                            message=_("We could not save your message just now. "
+                                      "Please send it again."))
     return render_template(
         "webform/message.html", form=g.get("webform"), status=exc.code,
         message=_http_message(exc.code),
@@ -178,14 +184,7 @@ def submit_page(slug: str):
     if problem:
         record_spam(form, data, meta, "captcha")
         return _render_form(form, data, token=token, message=problem, status=422)
-    try:
-        capture(form, values, meta)
-    except DBAPIError:
-        _log_database_failure(form)
-        message = _("We could not save your message just now. Please send it again.")
-        response = _render_form(form, data, token=token, message=message, status=503)
-        response.headers["Retry-After"] = "5"
-        return response
+    capture(form, values, meta)
     return _thanks_response(form)
 
 
@@ -234,14 +233,7 @@ def submit_json(slug: str):
     if problem:
         record_spam(form, data, meta, "captcha")
         return _json_error(422, "captcha", problem)
-    try:
-        capture(form, values, meta)
-    except DBAPIError:
-        _log_database_failure(form)
-        response = _json_error(503, "unavailable",
-                               _("The submission could not be saved just now. Send it again."))
-        response.headers["Retry-After"] = "5"
-        return response
+    capture(form, values, meta)
     return _json_received(form)
 
 
@@ -322,18 +314,14 @@ def _meta(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _log_database_failure(form: WebForm) -> None:
-    db.session.rollback()
-    log.exception("A submission of web form %r could not be stored", form.slug)
-
-
 def _default_thanks() -> str:
     return _("Thank you! We received your message and will get back to you soon.")
 
 
 def _http_code(status: int | None) -> str:
     return {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-            413: "too_large", 415: "unsupported_media_type", 429: "too_many_requests"}.get(
+            413: "too_large", 415: "unsupported_media_type", 429: "too_many_requests",
+            503: "unavailable"}.get(
         status or 500, "error")
 
 
@@ -346,4 +334,5 @@ def _http_message(status: int | None) -> str:
         415: _("Send the form as a web form (or JSON to the .json address)."),
         429: _("Too many messages were sent from your network just now. "
                "Wait a minute and send it again."),
+        503: _("The submission could not be saved just now. Send it again in a few seconds."),
     }.get(status or 500, _("Something went wrong on our side. Try again in a moment."))

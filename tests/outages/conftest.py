@@ -1,0 +1,116 @@
+"""Databases that cannot answer: unreachable, locked too long, read-only."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, text
+
+from kanban.app import create_app
+from kanban.extensions import db
+from tests.conftest import RequestClient
+
+# Short waits, so the tests that hold a lock do not sit out the real 5 s.
+SHORT_WAIT_MS = 100
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 nothing listens on (connections to it are refused)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def app_on(app_config: dict, tmp_path, **config) -> Flask:
+    os.environ["KANBAN_INSTANCE_PATH"] = str(tmp_path / "instance")
+    application = create_app({**app_config, **config})
+    application.test_client_class = RequestClient
+    return application
+
+
+@pytest.fixture
+def unreachable_app(app_config, backend, tmp_path) -> Iterator[Flask]:
+    """An application whose database refuses connections (no server, or no such file)."""
+    if backend == "postgresql":
+        url = f"postgresql+psycopg://kanban@127.0.0.1:{closed_port()}/kanban"
+    else:
+        url = f"sqlite:///{tmp_path / 'no-such-folder' / 'kanban.db'}"
+    application = app_on(app_config, tmp_path, SQLALCHEMY_DATABASE_URI=url)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_config(app_config, backend) -> dict:
+    """Writers give up quickly: SQLite's busy timeout, PostgreSQL's lock timeout."""
+    config = {**app_config, "SQLITE_BUSY_TIMEOUT_MS": SHORT_WAIT_MS,
+              "WEBFORM_MIN_FILL_SECONDS": 0}
+    if backend == "postgresql":
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "connect_args": {"options": f"-c lock_timeout={SHORT_WAIT_MS}"}
+        }
+    return config
+
+
+@pytest.fixture
+def database_locked(app, backend) -> Iterator[Callable[[], None]]:
+    """Another connection holds SQLite's write lock, or PostgreSQL's timeline table: there a
+    new lead is written and its first timeline entry then waits, so a half-written lead would
+    show if the failure did not roll it back. Yields the function that lets go."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    db.session.commit()
+    if backend == "sqlite":
+        holder = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+
+        def release() -> None:
+            if holder.in_transaction:
+                holder.execute("ROLLBACK")
+    else:
+        engine = create_engine(url)
+        connection = engine.connect()
+        transaction = connection.begin()
+        connection.execute(text("LOCK TABLE activities IN ACCESS EXCLUSIVE MODE"))
+
+        def release() -> None:
+            if transaction.is_active:
+                transaction.rollback()
+    try:
+        yield release
+    finally:
+        release()
+        if backend == "sqlite":
+            holder.close()
+        else:
+            connection.close()
+            engine.dispose()
+
+
+@pytest.fixture
+def read_only_app(app, app_config, backend, tmp_path) -> Iterator[Flask]:
+    """The same database, opened read-only (as a standby after a failover answers)."""
+    db.session.commit()
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if backend == "sqlite":
+        config = {"SQLALCHEMY_DATABASE_URI":
+                  f"sqlite:///file:{url.removeprefix('sqlite:///')}?mode=ro&uri=true"}
+    else:
+        config = {"SQLALCHEMY_ENGINE_OPTIONS": {
+            "connect_args": {"options": "-c default_transaction_read_only=on"}}}
+    application = app_on(app_config, tmp_path, **config)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def plugins() -> list[str]:
+    return ["webform"]
