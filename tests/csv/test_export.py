@@ -267,7 +267,7 @@ def test_statuses_and_sources_are_written_in_the_readers_words(app, leads):
     from tests.conftest import log_in
     from tests.factories import UserFactory
 
-    portuguese = log_in(app.test_client(), UserFactory(locale="pt"))
+    portuguese = log_in(app.test_client(), UserFactory(locale="pt", role="manager"))
     response = download(portuguese, format="excel", locale="pt", status="all",
                         columns=["title", "status", "source", "next_action_kind"])
     rows = [line.split(";") for line in response.data.decode("utf-8-sig").splitlines()]
@@ -281,12 +281,12 @@ def test_statuses_and_sources_are_written_in_the_readers_words(app, leads):
     ("en", ",", "."), ("pt", ";", ","), ("it", ";", ","), ("es", ";", ","), ("ru", ";", ","),
 ])
 def test_the_excel_preset_of_each_language_reads_back_with_its_separator_and_decimal(
-    member_client, leads, locale, delimiter, decimal
+    manager_client, leads, locale, delimiter, decimal
 ):
     import csv
     import io
 
-    response = download(member_client, format="excel", locale=locale, q="padaria",
+    response = download(manager_client, format="excel", locale=locale, q="padaria",
                         columns=["title", "value"])
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=delimiter))
     assert rows[1] == ["Padaria São João", f"1500{decimal}50"]

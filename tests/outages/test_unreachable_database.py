@@ -15,7 +15,7 @@ def logged_in_client(app):
     """A browser whose session names a person; loading them needs the database."""
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = "1"
+        session["_user_id"] = "1:1"  # "<id>:<session version>"
         session["_fresh"] = True
     return client
 
