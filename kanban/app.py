@@ -84,10 +84,12 @@ def register_blueprints(app: Flask) -> None:
     from kanban.plugins import get_plugin_manager
     from kanban.security import register_security_headers
     from kanban.templating import register_template_helpers
+    from kanban.text import register_text_check
     from kanban.web import bp as web_bp
     from kanban.web.admin import bp as admin_bp
 
     register_access_rules(app)
+    register_text_check(app)  # after the login rule: a stranger is sent to log in first
     register_security_headers(app)
     register_error_pages(app)
     register_template_helpers(app)

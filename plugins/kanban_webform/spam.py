@@ -30,10 +30,14 @@ def fill_token(form: WebForm) -> str:
     return _serializer().dumps(form.id)
 
 
-def spam_reason(form: WebForm, data: Mapping[str, Any], *, check_time: bool) -> str:
+def spam_reason(
+    form: WebForm, data: Mapping[str, Any], *, check_time: bool, from_page: bool = False
+) -> str:
     """Return why the submission looks automated ("" when it looks human).
 
-    Raises TokenExpired for a form that stayed open longer than the token lives.
+    A form posted from a page (``from_page``) always carries the honeypot field, empty;
+    a post without it was not sent from the page. Raises TokenExpired for a form that
+    stayed open longer than the token lives.
     """
     if str(data.get(HONEYPOT) or "").strip():
         return "honeypot"
@@ -52,6 +56,8 @@ def spam_reason(form: WebForm, data: Mapping[str, Any], *, check_time: bool) -> 
         return "forged fill-time token"
     if form_id != form.id:
         return "token of another form"
+    if from_page and HONEYPOT not in data:
+        return "no honeypot"
     if (utcnow() - shown_at).total_seconds() < setting("WEBFORM_MIN_FILL_SECONDS"):
         return "filled too fast"
     return ""

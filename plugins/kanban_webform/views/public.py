@@ -28,6 +28,7 @@ from kanban.auth import csrf_exempt, public
 from kanban.extensions import db, limiter
 from kanban.models.base import utcnow
 from kanban.plugins import get_hook
+from kanban.text import machine_text, remove_unstorable
 from kanban_webform.capture import capture, record_spam
 from kanban_webform.cors import (
     add_cors_headers,
@@ -150,6 +151,7 @@ def page(slug: str):
 @bp.post("/f/<slug>")
 @public
 @csrf_exempt
+@machine_text
 @limited
 def submit_page(slug: str):
     form = load_form(slug)
@@ -161,7 +163,7 @@ def submit_page(slug: str):
     meta = _meta(data)
     token = data.get("_ts", "")
     try:
-        reason = spam_reason(form, data, check_time=True)
+        reason = spam_reason(form, data, check_time=True, from_page=True)
     except TokenExpired:
         message = _("This page was open for a long time. Check your details and send them again.")
         return _render_form(form, data, token=fill_token(form), message=message, status=422)
@@ -203,6 +205,7 @@ def thanks(slug: str):
 @bp.route("/f/<slug>.json", methods=["POST", "OPTIONS"])
 @public
 @csrf_exempt
+@machine_text
 @limited
 def submit_json(slug: str):
     form = load_form(slug)
@@ -309,7 +312,7 @@ def _meta(data: dict[str, Any]) -> dict[str, Any]:
     page_url = data.get("_page") if isinstance(data.get("_page"), str) else ""
     referrer = data.get("_referrer") if isinstance(data.get("_referrer"), str) else ""
     origin = request.headers.get("Origin", "")
-    return {
+    return remove_unstorable({
         "submitted_at": utcnow().isoformat(),
         "page_url": (page_url or request.referrer or "")[:META_LIMIT],
         "referrer": referrer[:META_LIMIT],
@@ -317,7 +320,7 @@ def _meta(data: dict[str, Any]) -> dict[str, Any]:
         "user_agent": request.user_agent.string[:META_LIMIT],
         "via": "json" if request.is_json else ("page" if origin in ("", own_origin())
                                                  else "snippet"),
-    }
+    })
 
 
 def _log_database_failure(form: WebForm) -> None:
