@@ -291,3 +291,16 @@ def test_a_client_folder_name_too_long_rejects_the_row_naming_the_column(tmp_pat
     assert [(r.line, r.column, r.reason) for r in report.rejected] == [
         (2, "Client folder", "Too long: at most 200 characters.")]
     assert [lead.title for lead in db.session.scalars(select(Lead))] == ["Beta"]
+
+
+def test_control_characters_in_cells_and_header_are_dropped_and_the_row_imported(
+    tmp_path, pipeline
+):
+    table = table_of(tmp_path, "No\x07me;Empresa;E-mail\n"
+                               "Jo\x00ão\x1b;Pada\x7fria\tAção;joao@padaria.pt\n")
+    assert table.header == ["Nome", "Empresa", "E-mail"]
+    report = run_import(table, settings_for(table, pipeline.stages[0]), user=None,
+                        dry_run=False)
+    assert (report.created, report.invalid) == (1, 0)
+    lead = db.session.scalars(select(Lead)).one()
+    assert (lead.contact_name, lead.company) == ("João", "Padaria\tAção")
