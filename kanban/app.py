@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from kanban import config
+from kanban.request_limits import LimitedRequest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.request_class = LimitedRequest  # a body sent in chunks obeys the size limit too
     register_config(app, test_config)
     register_extensions(app)
     register_plugins(app)
