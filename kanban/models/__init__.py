@@ -2,6 +2,7 @@
 
 from kanban.models.activity import TOUCH_KINDS, Activity, ActivityKind
 from kanban.models.client import Client, ClientRating
+from kanban.models.idempotency import IdempotencyKey
 from kanban.models.lead import Lead, LeadStatus, LeadTag, NextActionKind, Priority
 from kanban.models.pipeline import Pipeline, Stage
 from kanban.models.token import ApiToken
@@ -13,6 +14,7 @@ __all__ = [
     "ApiToken",
     "Client",
     "ClientRating",
+    "IdempotencyKey",
     "Lead",
     "LeadStatus",
     "LeadTag",

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from flask import Request, current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 
+from kanban.extensions import db
 from kanban.models.base import utcnow
 from kanban.plugins import get_hook
 from kanban_webform.fields import HONEYPOT
-from kanban_webform.models import WebForm
+from kanban_webform.models import UsedToken, WebForm
 from kanban_webform.settings import setting
 
 TOKEN_SALT = "kanban-webform-fill-time"
@@ -26,8 +32,8 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def fill_token(form: WebForm) -> str:
-    """Return a signed token that records when the form was shown."""
-    return _serializer().dumps(form.id)
+    """Return a signed token that records when the form was shown (each page view its own)."""
+    return _serializer().dumps([form.id, secrets.token_urlsafe(8)])
 
 
 def spam_reason(
@@ -47,13 +53,15 @@ def spam_reason(
     if not isinstance(token, str) or not token:
         return "no fill-time token"
     try:
-        form_id, shown_at = _serializer().loads(
+        signed, shown_at = _serializer().loads(
             token, max_age=setting("WEBFORM_TOKEN_MAX_AGE"), return_timestamp=True
         )
     except SignatureExpired:
         raise TokenExpired() from None
     except BadSignature:
         return "forged fill-time token"
+    # Tokens handed out before they carried a nonce hold the form id alone.
+    form_id = signed[0] if isinstance(signed, list) and signed else signed
     if form_id != form.id:
         return "token of another form"
     if from_page and HONEYPOT not in data:
@@ -61,6 +69,34 @@ def spam_reason(
     if (utcnow() - shown_at).total_seconds() < setting("WEBFORM_MIN_FILL_SECONDS"):
         return "filled too fast"
     return ""
+
+
+def use_fill_token(form: WebForm, token: str) -> bool:
+    """Mark the token used; return False when it already brought a submission in.
+
+    The unique token hash makes two posts of one filled form (a double click, a retry)
+    race safely: one of them gets True and makes the lead.
+    """
+    cutoff = utcnow() - timedelta(seconds=setting("WEBFORM_TOKEN_MAX_AGE") + 3600)
+    db.session.execute(delete(UsedToken).where(UsedToken.used_at < cutoff))
+    db.session.add(UsedToken(form_id=form.id, token_hash=_token_hash(token)))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
+def release_fill_token(token: str) -> None:
+    """Let a token be used again: its submission could not be stored."""
+    db.session.rollback()
+    db.session.execute(delete(UsedToken).where(UsedToken.token_hash == _token_hash(token)))
+    db.session.commit()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def captcha_problem(form: WebForm, request: Request) -> str | None:

@@ -26,6 +26,7 @@ from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from kanban.auth import csrf_exempt, public
 from kanban.extensions import db, limiter
+from kanban.idempotency import idempotent
 from kanban.models.base import utcnow
 from kanban.plugins import get_hook
 from kanban.text import machine_text, remove_unstorable
@@ -40,7 +41,14 @@ from kanban_webform.cors import (
 from kanban_webform.fields import HONEYPOT, clean_submission, form_fields
 from kanban_webform.models import WebForm
 from kanban_webform.settings import setting
-from kanban_webform.spam import TokenExpired, captcha_problem, fill_token, spam_reason
+from kanban_webform.spam import (
+    TokenExpired,
+    captcha_problem,
+    fill_token,
+    release_fill_token,
+    spam_reason,
+    use_fill_token,
+)
 from kanban_webform.views import public_bp as bp
 
 log = logging.getLogger(__name__)
@@ -178,10 +186,13 @@ def submit_page(slug: str):
     if problem:
         record_spam(form, data, meta, "captcha")
         return _render_form(form, data, token=token, message=problem, status=422)
+    if not use_fill_token(form, token):
+        return _thanks_response(form)  # the same filled form sent twice: one lead is enough
     try:
         capture(form, values, meta)
     except DBAPIError:
         _log_database_failure(form)
+        release_fill_token(token)
         message = _("We could not save your message just now. Please send it again.")
         response = _render_form(form, data, token=token, message=message, status=503)
         response.headers["Retry-After"] = "5"
@@ -207,6 +218,7 @@ def thanks(slug: str):
 @csrf_exempt
 @machine_text
 @limited
+@idempotent(_form_key)
 def submit_json(slug: str):
     form = load_form(slug)
     if request.method == "OPTIONS":
@@ -235,10 +247,15 @@ def submit_json(slug: str):
     if problem:
         record_spam(form, data, meta, "captcha")
         return _json_error(422, "captcha", problem)
+    token = data.get("_ts")
+    if isinstance(token, str) and not use_fill_token(form, token):
+        return _json_received(form)  # the same filled form sent twice: one lead is enough
     try:
         capture(form, values, meta)
     except DBAPIError:
         _log_database_failure(form)
+        if isinstance(token, str):
+            release_fill_token(token)
         response = _json_error(503, "unavailable",
                                _("The submission could not be saved just now. Send it again."))
         response.headers["Retry-After"] = "5"
