@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
@@ -102,3 +103,18 @@ def test_upgrade_turns_old_priorities_into_1_to_3_and_finds_each_leads_last_touc
     assert touched[0].startswith("2026-03-05 10:00:00")  # the call, not the later edit
     assert touched[1].startswith("2026-01-01 09:00:00")  # no touch yet: its creation
     assert not any(row[3] for row in rows)
+
+
+def test_sqlite_never_reuses_the_ids_of_idempotency_keys_and_used_form_tokens(
+    app_config, empty_database, backend
+):
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL sequences never reuse ids")
+    upgrade(migrated_app(app_config, empty_database, BUILTIN_PLUGINS))
+    engine = create_engine(empty_database)
+    with engine.connect() as connection:
+        for table in ("idempotency_keys", "webform_used_tokens"):
+            sql = connection.execute(text("SELECT sql FROM sqlite_master WHERE name = :t"),
+                                     {"t": table}).scalar()
+            assert "AUTOINCREMENT" in sql, table
+    engine.dispose()
