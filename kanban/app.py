@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from kanban import config
+from kanban.request_limits import LimitedRequest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.request_class = LimitedRequest  # a body sent in chunks obeys the size limit too
     register_config(app, test_config)
     register_proxy(app)
     register_extensions(app)
@@ -121,10 +123,12 @@ def register_blueprints(app: Flask) -> None:
     from kanban.plugins import get_plugin_manager
     from kanban.security import register_security_headers
     from kanban.templating import register_template_helpers
+    from kanban.text import register_text_check
     from kanban.web import bp as web_bp
     from kanban.web.admin import bp as admin_bp
 
     register_access_rules(app)
+    register_text_check(app)  # after the login rule: a stranger is sent to log in first
     register_security_headers(app)
     register_error_pages(app)
     register_template_helpers(app)

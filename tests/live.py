@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import shutil
 import threading
@@ -52,6 +54,41 @@ def start_live_server(app: Flask) -> tuple[LiveServer, callable]:
         thread.join(timeout=5)
 
     return live, stop
+
+
+def post(url: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+    """POST a body to the live server over a connection of its own; return (status, body)."""
+    address = urlsplit(url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def post_json(url: str, path: str, body: dict, headers: dict[str, str]) -> tuple[int, bytes]:
+    """POST a JSON body to the live server over a connection of its own; return the answer."""
+    return post(url, path, json.dumps(body).encode(),
+                {"Content-Type": "application/json", **headers})
+
+
+def at_once(count: int, send) -> list:
+    """Run ``send`` in ``count`` threads released together; return their answers."""
+    start = threading.Barrier(count)
+    answers: list = [None] * count
+
+    def run(index: int) -> None:
+        start.wait()
+        answers[index] = send()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
 
 
 def on_path(path: str):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 from flask import jsonify, request
@@ -11,6 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import UnsupportedMediaType
 
 from kanban.errors import ServiceError, ValidationError
+from kanban.text import refuse_unstorable
 
 # Ids are 32-bit integers on PostgreSQL; a larger number can never name a row.
 MAX_ID = 2**31 - 1
@@ -33,36 +33,12 @@ def json_body() -> dict[str, Any]:
         raise BadJSON(_("The body is not valid JSON.")) from None
     if not isinstance(data, dict):
         raise ValidationError(_("Send a JSON object."))
-    errors = {str(name): message for name, value in data.items()
-              if (message := _unstorable(name) or _unstorable(value))}
-    if errors:
-        raise ValidationError(_("Some fields need your attention."), fields=errors)
+    refuse_unstorable(data.items())
     return data
 
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(name)
-
-
-def _unstorable(value: Any) -> str | None:
-    """Name what no database can store in a value: NUL, lone surrogates, infinite numbers."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            return _("Contains a character that cannot be stored.")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return _("Contains a character that cannot be stored.")
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return _("Must be a finite number.")
-    if isinstance(value, dict):
-        items = [*value.keys(), *value.values()]
-    elif isinstance(value, list):
-        items = value
-    else:
-        return None
-    return next((message for item in items if (message := _unstorable(item))), None)
 
 
 def int_field(

@@ -11,6 +11,7 @@ from kanban.api.helpers import MAX_ID, created, int_field, json_body, page_args
 from kanban.api.serializers import activity_json, lead_json
 from kanban.errors import ValidationError
 from kanban.extensions import db
+from kanban.idempotency import idempotent
 from kanban.models import TOUCH_KINDS, Activity, Lead
 from kanban.services import leads as lead_service
 from kanban.services.followup import log_touch
@@ -50,7 +51,12 @@ def list_leads():
     )
 
 
+def _api_user() -> str:
+    return f"api:user:{current_user.id}"
+
+
 @bp.post("/leads")
+@idempotent(_api_user)
 def create_lead():
     data = json_body()
     stage = None

@@ -93,6 +93,15 @@ SAFE_SECURITY = [{"bearerAuth": []}, {"sessionCookie": []}]
 UNSAFE_SECURITY = [{"bearerAuth": []}, {"sessionCookie": [], "csrfToken": []}]
 LEAD_ID = path_id("lead_id", "The lead's id.")
 PIPELINE_ID = path_id("pipeline_id", "The pipeline's id.")
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "description": "Any unique text, such as a UUID. Sent again with the same body (within "
+                   "24 hours), the request is not run again: the first answer comes back, "
+                   "with the header Idempotent-Replayed. The same key with another body is "
+                   "refused with 422; while the first request is still running, 409 (send "
+                   "it again in a moment).",
+}
 
 
 def with_location(response: dict[str, Any]) -> dict[str, Any]:
@@ -281,6 +290,7 @@ def lead_paths() -> dict[str, Any]:
         "post": operation(
             "create_lead", "Create a lead at the top of its stage.",
             {201: created}, (401, 403, 422), body=ref("LeadCreate"),
+            parameters=[IDEMPOTENCY_KEY],
         ),
     },
     "/leads/{lead_id}": {

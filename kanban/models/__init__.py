@@ -3,6 +3,7 @@
 from kanban.models.activity import TOUCH_KINDS, Activity, ActivityKind
 from kanban.models.client import Client, ClientRating, folder_search_text
 from kanban.models.export import ExportRecord
+from kanban.models.idempotency import IdempotencyKey
 from kanban.models.lead import (
     Lead,
     LeadStatus,
@@ -22,6 +23,7 @@ __all__ = [
     "Client",
     "ClientRating",
     "ExportRecord",
+    "IdempotencyKey",
     "Lead",
     "LeadStatus",
     "LeadTag",

@@ -38,6 +38,7 @@ from kanban.services.lead_input import MAX_ID, TEXT_LIMITS, clean_lead_data
 from kanban.services.periods import add_months
 from kanban.services.priorities import RATINGS
 from kanban.services.queries import text_condition
+from kanban.text import has_unstorable, unstorable_message
 
 NAME_LIMIT = 200
 NOTES_LIMIT = 20_000
@@ -281,8 +282,8 @@ def _clean_folder(data: Mapping[str, Any], *, partial: bool = False) -> dict[str
             errors["name"] = _("Give the client folder a name.")
         elif len(name) > NAME_LIMIT:
             errors["name"] = _("Too long: at most %(limit)d characters.", limit=NAME_LIMIT)
-        elif "\x00" in name:
-            errors["name"] = _("Contains a character that cannot be stored.")
+        elif has_unstorable(name):
+            errors["name"] = unstorable_message()
         clean["name"] = name
     if "rating" in data:
         rating = data.get("rating")

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import Client, NextActionKind, Priority, User
+from kanban.text import has_unstorable, unstorable_message
 
 TEXT_LIMITS = {
     "title": 200,
@@ -97,8 +98,8 @@ def _text(value: Any, name: str) -> str:
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         raise FieldError(_("Must be text."))
     text = str(value).strip()
-    if "\x00" in text:
-        raise FieldError(_("Contains a character that cannot be stored."))
+    if has_unstorable(text):
+        raise FieldError(unstorable_message())
     limit = TEXT_LIMITS.get(name, 255)
     if len(text) > limit:
         raise FieldError(_("Too long: at most %(limit)d characters.", limit=limit))
@@ -225,8 +226,8 @@ def _tags(value: Any, name: str) -> list[str]:
         raise FieldError(_("At most %(count)d tags.", count=MAX_TAGS))
     if any(len(tag) > 64 for tag in tags):
         raise FieldError(_("A tag has at most 64 characters."))
-    if any("\x00" in tag for tag in tags):
-        raise FieldError(_("Contains a character that cannot be stored."))
+    if any(has_unstorable(tag) for tag in tags):
+        raise FieldError(unstorable_message())
     return tags
 
 
@@ -245,8 +246,8 @@ def _custom_fields(value: Any, name: str) -> dict[str, Any]:
             raise FieldError(_("Custom field values must be text, numbers or yes/no."))
         if isinstance(item, str) and len(item) > 10_000:
             raise FieldError(_("A custom field value is too long."))
-        if "\x00" in key or (isinstance(item, str) and "\x00" in item):
-            raise FieldError(_("Contains a character that cannot be stored."))
+        if has_unstorable(key) or (isinstance(item, str) and has_unstorable(item)):
+            raise FieldError(unstorable_message())
         if isinstance(item, float) and not math.isfinite(item):
             raise FieldError(_("Custom field values must be text, numbers or yes/no."))
         clean[key.strip()] = item

@@ -39,6 +39,7 @@ from kanban.permissions import require, require_give_lead_to
 from kanban.plugins import fire_event, get_hook
 from kanban.ranking import InvalidRank, evenly_spaced, needs_rebalance, rank_between
 from kanban.services.lead_input import clean_lead_data
+from kanban.text import remove_unstorable
 
 T = TypeVar("T")
 WRITE_ATTEMPTS = 8
@@ -195,8 +196,8 @@ def add_note(
         lead_id=lead.id,
         author_id=user.id if user else None,
         kind=str(kind),
-        body=_without_nul(body).strip(),
-        payload=_without_nul(payload or {}),
+        body=remove_unstorable(body).strip(),
+        payload=remove_unstorable(payload or {}),
         created_at=created_at or utcnow(),
     )
     db.session.add(activity)
@@ -576,7 +577,7 @@ def close_lead(
             _("Close a lead as won, lost or cancelled."),
             fields={"status": _("Use won, lost or cancelled.")},
         )
-    reason = _without_nul(lost_reason or "").strip() if isinstance(lost_reason, str) else ""
+    reason = remove_unstorable(lost_reason or "").strip() if isinstance(lost_reason, str) else ""
     if status == LeadStatus.LOST and not reason:
         raise ValidationError(
             _("Say why the lead was lost."), fields={"lost_reason": _("A reason is needed.")}
@@ -722,17 +723,6 @@ def _jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, date | datetime):
         return value.isoformat()
-    return value
-
-
-def _without_nul(value: Any) -> Any:
-    """Drop NUL characters, which PostgreSQL cannot store in text (mail bodies carry some)."""
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, dict):
-        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_without_nul(item) for item in value]
     return value
 
 

@@ -14,6 +14,7 @@ from kanban.errors import Conflict, NotFound, ValidationError
 from kanban.extensions import db
 from kanban.models import Lead, Pipeline, Stage, User
 from kanban.permissions import require
+from kanban.text import has_unstorable, unstorable_message
 
 NAME_LIMIT = 120
 MAX_STALE_DAYS = 365
@@ -226,7 +227,7 @@ def _stages_problem(pairs: list[tuple[str, bool] | None]) -> str | None:
         return _("Add at least one stage.")
     if any(len(name) > NAME_LIMIT for name in names):
         return _("A stage name has at most %(limit)d characters.", limit=NAME_LIMIT)
-    if any("\x00" in name for name in names):
+    if any(has_unstorable(name) for name in names):
         return _("A stage name contains a character that cannot be stored.")
     if len(set(names)) != len(names):
         return _("Two stages have the same name; give each its own.")
@@ -237,10 +238,10 @@ def _clean_name(name: str | None, field: str, missing: str) -> str:
     name = (name or "").strip() if isinstance(name, str) else ""
     if not name:
         raise ValidationError(missing, fields={field: _("A name is needed.")})
-    if "\x00" in name:
+    if has_unstorable(name):
         raise ValidationError(
             _("This name contains a character that cannot be stored."),
-            fields={field: _("Remove the invisible character.")},
+            fields={field: unstorable_message()},
         )
     if len(name) > NAME_LIMIT:
         raise ValidationError(

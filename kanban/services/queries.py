@@ -23,6 +23,7 @@ from kanban.services.priorities import (
     priority_condition,
     priority_key,
 )
+from kanban.text import has_unstorable, unstorable_message
 
 STATUS_ALL = "all"
 STATUS_CLOSED = "closed"
@@ -75,8 +76,8 @@ class LeadFilter:
                 errors[name] = _("There is nothing with this id.")
         if tag := (args.get("tag") or "").strip().lower():
             values["tag"] = tag
-            if "\x00" in tag:
-                errors["tag"] = _("Contains a character that cannot be stored.")
+            if has_unstorable(tag):
+                errors["tag"] = unstorable_message()
         if raw := (args.get("priority") or "").strip():
             if raw.upper() in RATINGS:
                 values["priority"] = raw.upper()
@@ -103,8 +104,8 @@ class LeadFilter:
                 errors["status"] = _("Use open, won, lost, cancelled, closed or all.")
         if text := (args.get("q") or args.get("text") or "").strip():
             values["text"] = text[:200]
-            if "\x00" in text:
-                errors["q"] = _("Contains a character that cannot be stored.")
+            if has_unstorable(text):
+                errors["q"] = unstorable_message()
         for name in ("created_from", "created_to"):
             if raw := (args.get(name) or "").strip():
                 try:

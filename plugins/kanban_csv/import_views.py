@@ -28,6 +28,7 @@ from kanban.models import Pipeline, User
 from kanban.models.base import utcnow
 from kanban.permissions import require
 from kanban.services.leads import get_stage
+from kanban.text import machine_text, remove_unstorable
 from kanban_csv.blueprint import bp
 from kanban_csv.formats import write_delimited
 from kanban_csv.importer import ImportReport, ImportSettings, iter_report_rows, run_import
@@ -80,6 +81,7 @@ def import_start():
 
 @bp.post("/import")
 @csrf_exempt  # checked below, once the upload limit is raised for this view
+@machine_text  # a file from another program: its cells are cleaned as they are read
 def import_upload():
     require(current_user, "lead.create")
     # The app's limit is small; an import may be large, so this view sets its own before
@@ -110,7 +112,7 @@ def import_upload():
         path.unlink(missing_ok=True)
         return start_page(problem.message, 422)
     record = CsvImport(
-        user_id=current_user.id, filename=Path(upload.filename).name[:255],
+        user_id=current_user.id, filename=remove_unstorable(Path(upload.filename).name)[:255],
         sha256=digest.hexdigest(), size=size, stored_name=stored_name,
     )
     db.session.add(record)

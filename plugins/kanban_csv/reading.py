@@ -13,6 +13,8 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 from flask_babel import gettext as _
 
+from kanban.text import remove_unstorable
+
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
 ENCODINGS = {
@@ -65,7 +67,9 @@ class Table:
                     if not seen_header:
                         seen_header = True
                         continue
-                    yield reader.line_num, cells
+                    # Cells come from other programs: invisible characters are dropped so
+                    # the row is not lost over them.
+                    yield reader.line_num, remove_unstorable(cells)
             except csv.Error as exc:
                 raise CsvProblem(
                     _("Line %(line)d cannot be read (%(error)s). Check the quotes on that line.",
@@ -99,6 +103,7 @@ def open_table(path: Path, encoding: str | None = None, delimiter: str | None = 
             for cells in reader:
                 if not any(cell.strip() for cell in cells):
                     continue
+                cells = remove_unstorable(cells)
                 if header is None:
                     header = cells
                     table.header_line = reader.line_num

@@ -18,6 +18,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 from charset_normalizer import from_bytes
 
+from kanban.text import remove_unstorable
 from kanban_email_bcc.html_text import html_to_text
 
 MAX_DEPTH = 10
@@ -27,7 +28,6 @@ LONG_HEADER = 8_000
 WESTERN = ("cp1252", "latin_1", "iso8859_15")
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
 _MSGID = re.compile(r"<([^<>\s]+)>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TRACE_HEADERS = {
     "received", "return-path", "delivered-to", "x-original-to", "envelope-to",
     "x-received", "dkim-signature", "arc-seal", "arc-message-signature",
@@ -178,7 +178,8 @@ def _read(message: Message, depth: int) -> ParsedMail:
         elif content_type == "text/html" and not html:
             html = _decoded_text(part)
     text = plain if plain.strip() else (html_to_text(html) if html else "")
-    parsed.text = _CONTROL.sub("", text.replace("\r\n", "\n")).strip()[:MAX_TEXT]
+    text = text.replace("\r\n", "\n").replace("\r", "")
+    parsed.text = remove_unstorable(text).strip()[:MAX_TEXT]
     if forwarded_part is not None and depth < 2:
         parsed.forwarded = _read(forwarded_part, depth + 1)
     elif depth == 0:
@@ -300,7 +301,7 @@ def _raw_header(message: Message, name: str) -> str:
 
 
 def _clean(text: str) -> str:
-    return _CONTROL.sub("", text.replace("\r", " ").replace("\n", " ")).strip()
+    return remove_unstorable(text.replace("\r", " ").replace("\n", " ")).strip()
 
 
 def _addresses(message: Message, name: str, every: bool = False) -> list[Address]:

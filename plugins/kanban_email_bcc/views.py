@@ -24,6 +24,7 @@ from sqlalchemy import select
 from kanban.auth import csrf_exempt, public
 from kanban.extensions import db
 from kanban.services.leads import get_lead
+from kanban.text import machine_text
 from kanban_email_bcc.dropbox import rotate_token
 from kanban_email_bcc.ingest import (
     DUPLICATE,
@@ -50,6 +51,7 @@ PAGE_SIZE = 200
 @bp.post("/inbound")
 @public
 @csrf_exempt
+@machine_text  # a raw message, cleaned as it is parsed
 def webhook():
     secret = current_app.config.get("EMAIL_BCC_WEBHOOK_SECRET") or ""
     if not secret:

@@ -14,6 +14,7 @@ from kanban.models import Lead, NextActionKind, User
 from kanban.models.base import utcnow
 from kanban.plugins import get_hook
 from kanban.services.leads import add_note, create_lead, first_stage, get_lead, update_lead
+from kanban.text import remove_unstorable
 from kanban_webform.fields import Field, form_fields
 from kanban_webform.models import OwnerRule, Submission, SubmissionStatus, WebForm
 from kanban_webform.settings import setting
@@ -42,7 +43,7 @@ def record_spam(
     for field in form_fields(form.fields):
         raw = data.get(field.key)
         if isinstance(raw, str | int | float) and not isinstance(raw, bool):
-            values[field.key] = str(raw)[: field.limit]
+            values[field.key] = remove_unstorable(str(raw))[: field.limit]
     return _record(form, SubmissionStatus.SPAM, values, meta, spam_reason=reason[:64])
 
 

@@ -12,6 +12,8 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from kanban.text import remove_unstorable
+
 # Standard fields map onto lead fields; everything else goes to the lead's custom_fields.
 STANDARD_FIELDS = {
     "name": (_l("Name"), 200),
@@ -83,12 +85,11 @@ def clean_submission(
         if isinstance(raw, bool) or not isinstance(raw, str | int | float):
             errors[field.key] = _("Write %(label)s as text.", label=field.label)
             continue
-        text = str(raw).replace("\r\n", "\n").strip()
+        # Any website or script may post the form: invisible characters are dropped, never
+        # a reason to lose the lead.
+        text = remove_unstorable(str(raw)).replace("\r\n", "\n").strip()
         values[field.key] = text
-        if "\x00" in text:
-            errors[field.key] = _("%(label)s contains a character that cannot be stored.",
-                                  label=field.label)
-        elif not text:
+        if not text:
             if field.required:
                 errors[field.key] = _("Fill in %(label)s.", label=field.label)
         elif len(text) > field.limit:

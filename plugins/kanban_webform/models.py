@@ -86,3 +86,19 @@ class Submission(db.Model):
 
     form: Mapped[WebForm] = relationship()
     lead: Mapped[Lead | None] = relationship()
+
+
+class UsedToken(db.Model):
+    """A fill-time token that already brought a submission in: each is good for one."""
+
+    __tablename__ = "webform_used_tokens"
+    __table_args__ = (
+        Index("ix_webform_used_tokens_used_at", "used_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("webforms.id", ondelete="CASCADE"))
+    # SHA-256 of the token: unique, so two posts of one filled form race safely.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from flask import Request, current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from kanban.extensions import db
 from kanban.models.base import utcnow
 from kanban.plugins import get_hook
 from kanban_webform.fields import HONEYPOT
-from kanban_webform.models import WebForm
+from kanban_webform.models import UsedToken, WebForm
 from kanban_webform.settings import setting
 
+logger = logging.getLogger(__name__)
 TOKEN_SALT = "kanban-webform-fill-time"
 
 
@@ -26,14 +34,18 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def fill_token(form: WebForm) -> str:
-    """Return a signed token that records when the form was shown."""
-    return _serializer().dumps(form.id)
+    """Return a signed token that records when the form was shown (each page view its own)."""
+    return _serializer().dumps([form.id, secrets.token_urlsafe(8)])
 
 
-def spam_reason(form: WebForm, data: Mapping[str, Any], *, check_time: bool) -> str:
+def spam_reason(
+    form: WebForm, data: Mapping[str, Any], *, check_time: bool, from_page: bool = False
+) -> str:
     """Return why the submission looks automated ("" when it looks human).
 
-    Raises TokenExpired for a form that stayed open longer than the token lives.
+    A form posted from a page (``from_page``) always carries the honeypot field, empty;
+    a post without it was not sent from the page. Raises TokenExpired for a form that
+    stayed open longer than the token lives.
     """
     if str(data.get(HONEYPOT) or "").strip():
         return "honeypot"
@@ -43,18 +55,55 @@ def spam_reason(form: WebForm, data: Mapping[str, Any], *, check_time: bool) -> 
     if not isinstance(token, str) or not token:
         return "no fill-time token"
     try:
-        form_id, shown_at = _serializer().loads(
+        signed, shown_at = _serializer().loads(
             token, max_age=setting("WEBFORM_TOKEN_MAX_AGE"), return_timestamp=True
         )
     except SignatureExpired:
         raise TokenExpired() from None
     except BadSignature:
         return "forged fill-time token"
+    # Tokens handed out before they carried a nonce hold the form id alone.
+    form_id = signed[0] if isinstance(signed, list) and signed else signed
     if form_id != form.id:
         return "token of another form"
+    if from_page and HONEYPOT not in data:
+        return "no honeypot"
     if (utcnow() - shown_at).total_seconds() < setting("WEBFORM_MIN_FILL_SECONDS"):
         return "filled too fast"
     return ""
+
+
+def use_fill_token(form: WebForm, token: str) -> bool:
+    """Mark the token used; return False when it already brought a submission in.
+
+    The unique token hash makes two posts of one filled form (a double click, a retry)
+    race safely: one of them gets True and makes the lead.
+    """
+    cutoff = utcnow() - timedelta(seconds=setting("WEBFORM_TOKEN_MAX_AGE") + 3600)
+    db.session.execute(delete(UsedToken).where(UsedToken.used_at < cutoff))
+    db.session.add(UsedToken(form_id=form.id, token_hash=_token_hash(token)))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
+def release_fill_token(token: str) -> None:
+    """Let a token be used again: its submission could not be stored. Best effort: with the
+    database still out of reach the token stays used, and the visitor gets a fresh one."""
+    db.session.rollback()
+    try:
+        db.session.execute(delete(UsedToken).where(UsedToken.token_hash == _token_hash(token)))
+        db.session.commit()
+    except DBAPIError:
+        db.session.rollback()
+        logger.warning("A web form's fill token could not be freed; the database is out of reach")
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def captcha_problem(form: WebForm, request: Request) -> str | None:

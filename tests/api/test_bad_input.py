@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from kanban.extensions import db
 from kanban.models import Lead
@@ -83,6 +84,10 @@ def test_body_that_is_not_an_object_is_422(api, pipeline, body):
         ("title", "x" * 201),
         ("title", "Nul\x00byte"),
         ("title", "Lone \ud800 surrogate"),
+        ("title", "Bell\x07"),
+        ("contact_name", "Delete\x7f"),
+        ("description", "Escape\x1b[31m"),
+        ("company", "Low \udfff surrogate"),
         ("email", "not-an-email"),
         ("currency", "EURO"),
         ("tags", {"a": 1}),
@@ -101,6 +106,18 @@ def test_create_lead_with_a_wrong_value_names_the_field(api, pipeline, field, va
     error = assert_error(response, 422, "invalid")
     assert field in error["fields"]
     assert db.session.query(Lead).count() == 0
+
+
+def test_api_keeps_tabs_and_newlines(api, pipeline):
+    response = api.post("/leads", json={"title": "A", "description": "one\r\n\ttwo"})
+    assert response.status_code == 201
+    assert db.session.scalars(select(Lead)).one().description == "one\r\n\ttwo"
+
+
+def test_api_says_what_to_do_about_a_control_character(api, pipeline):
+    error = assert_error(api.post("/leads", json={"title": "A\x07"}), 422, "invalid")
+    assert "title" in error["message"] and "Retype" in error["message"]
+    assert "control character" in error["fields"]["title"]
 
 
 @pytest.mark.parametrize(
@@ -144,7 +161,8 @@ def test_close_with_a_wrong_value_is_422(api, column, body):
 
 @pytest.mark.parametrize(
     "body",
-    [{"body": 5}, {"body": ["x"]}, {"body": "x\x00"}, {"body": "x", "kind": ["note"]},
+    [{"body": 5}, {"body": ["x"]}, {"body": "x\x00"}, {"body": "x\x08"}, {"body": "x\ud800"},
+     {"body": "x", "kind": ["note"]},
      {"body": "x" * 100_001}],
 )
 def test_add_note_with_a_wrong_value_is_422(api, column, body):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
@@ -133,3 +134,18 @@ def test_upgrade_fills_the_search_text_of_existing_leads_and_folders(app_config,
     engine.dispose()
     assert leads == ["nandu\ncafe lda\nпетр\np@x.example\n", "αθηνα\n\nпетр\np@x.example\n"]
     assert folders == ["ооо волга"]
+
+
+def test_sqlite_never_reuses_the_ids_of_idempotency_keys_and_used_form_tokens(
+    app_config, empty_database, backend
+):
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL sequences never reuse ids")
+    upgrade(migrated_app(app_config, empty_database, BUILTIN_PLUGINS))
+    engine = create_engine(empty_database)
+    with engine.connect() as connection:
+        for table in ("idempotency_keys", "webform_used_tokens"):
+            sql = connection.execute(text("SELECT sql FROM sqlite_master WHERE name = :t"),
+                                     {"t": table}).scalar()
+            assert "AUTOINCREMENT" in sql, table
+    engine.dispose()

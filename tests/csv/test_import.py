@@ -301,3 +301,16 @@ def test_imported_leads_and_their_new_folders_are_found_whatever_the_accents(tmp
     lead = db.session.scalars(select(Lead)).one()
     assert lead.search_text == "nandu cafe\nnandu cafe\nпетр волгин\npetr@volga.example\n"
     assert db.session.scalars(select(Client.search_text)).all() == ["nandu group"]
+
+
+def test_control_characters_in_cells_and_header_are_dropped_and_the_row_imported(
+    tmp_path, pipeline
+):
+    table = table_of(tmp_path, "No\x07me;Empresa;E-mail\n"
+                               "Jo\x00ão\x1b;Pada\x7fria\tAção;joao@padaria.pt\n")
+    assert table.header == ["Nome", "Empresa", "E-mail"]
+    report = run_import(table, settings_for(table, pipeline.stages[0]), user=None,
+                        dry_run=False)
+    assert (report.created, report.invalid) == (1, 0)
+    lead = db.session.scalars(select(Lead)).one()
+    assert (lead.contact_name, lead.company) == ("João", "Padaria\tAção")

@@ -174,3 +174,15 @@ def test_the_report_counts_the_client_folders_made(member_client, pipeline):
     assert "New client folders to make: 1" in check.text
     assert "New client folders: 1" in done.text
     assert db.session.scalars(select(Lead)).one().client.name == "Grupo Olé"
+
+
+def test_upload_with_control_characters_in_the_file_and_its_name_is_accepted_clean(
+    member_client, pipeline
+):
+    response = upload(member_client, b"Name;Company\nAna\x07;Caf\x7f\xc3\xa9\n",
+                      name="list\x1b.csv")
+    assert response.status_code == 302
+    record = db.session.scalars(select(CsvImport)).one()
+    assert record.filename == "list.csv"
+    page = member_client.get(response.headers["Location"])
+    assert page.status_code == 200 and "Café" in page.text and "\x7f" not in page.text

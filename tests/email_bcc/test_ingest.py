@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 
 from kanban.extensions import db
 from kanban.models import Activity, Lead
+from kanban.text import has_unstorable
 from tests.email_bcc.conftest import build_mail
 from tests.factories import LeadFactory, UserFactory
 
@@ -331,3 +332,26 @@ def test_unknown_dropbox_is_rejected_even_for_a_known_message(address, sales):
     result = ingest_message(raw, via="pipe", recipients=["dropbox+bad@crm.example.test"])
 
     assert result.outcome == "rejected"
+
+
+RAW_WITH_CONTROLS = (
+    b"From: Paula\x07 \xff Prospect <paula@prospect.example>\r\n"
+    b"To: inbox <INBOX>\r\n"
+    b"Subject: Our\x1b offer \xfe\x7f\r\n"
+    b"Message-ID: <controls@mail.test>\r\n"
+    b"Content-Type: text/plain; charset=utf-8\r\n"
+    b"\r\n"
+    b"Hello\x00 Paula,\x08 here\tis \xed\xa0\x80our offer.\x7f\r\n"
+)
+
+
+def test_control_characters_and_broken_bytes_in_a_mail_are_dropped_not_stored(address, sales):
+    raw = RAW_WITH_CONTROLS.replace(b"INBOX", address.encode())
+    result = ingest_message(raw, via="pipe", recipients=[address])
+    assert result.outcome == "stored"
+    lead = db.session.get(Lead, result.lead_id)
+    [email] = emails_on(lead)
+    stored = [lead.title, lead.contact_name, email.body, str(email.payload)]
+    assert not any(has_unstorable(text) for text in stored)
+    assert "here\tis" in email.body and "Paula," in email.body
+    assert "offer" in lead.title

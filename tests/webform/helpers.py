@@ -13,5 +13,6 @@ def hosted_token(client, slug: str = "contact") -> str:
 
 def post_form(client, data: dict, slug: str = "contact", *, token: str | None = None, **kwargs):
     """Send the hosted form as a browser would, with a fresh fill-time token."""
-    fields = {"_ts": token if token is not None else hosted_token(client, slug), **data}
+    fields = {"_ts": token if token is not None else hosted_token(client, slug), "hp_website": "",
+              **data}
     return client.post(f"/f/{slug}", data=fields, **kwargs)

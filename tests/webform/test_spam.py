@@ -34,6 +34,24 @@ def test_filled_honeypot_is_kept_as_spam_and_creates_no_lead(client, contact_for
     assert kept.spam_reason == "honeypot" and kept.values["email"] == "ana@example.com"
 
 
+def test_hosted_form_posted_without_its_honeypot_field_is_kept_as_spam(client, contact_form):
+    token = hosted_token(client)
+    response = client.post("/f/contact", data={**ANA, "_ts": token})
+    assert response.status_code == 303  # the robot is told nothing
+    assert leads() == [] and [s.spam_reason for s in spam()] == ["no honeypot"]
+
+
+def test_hosted_form_posted_with_its_honeypot_field_empty_is_a_lead(client, contact_form):
+    token = hosted_token(client)
+    client.post("/f/contact", data={**ANA, "_ts": token, "hp_website": ""})
+    assert len(leads()) == 1 and spam() == []
+
+
+def test_json_without_a_honeypot_field_is_a_lead(client, contact_form):
+    assert client.post("/f/contact.json", json=ANA).status_code == 201
+    assert len(leads()) == 1 and spam() == []
+
+
 def test_honeypot_in_json_is_kept_as_spam(client, contact_form):
     response = client.post("/f/contact.json", json={**ANA, "hp_website": "x"})
     assert response.status_code == 201

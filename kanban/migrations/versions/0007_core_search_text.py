@@ -1,7 +1,7 @@
 """search that ignores case and accents in every script: folded search_text columns
 
 Revision ID: 0007_core
-Revises: 0004_core
+Revises: 0006_core
 Create Date: 2026-12-05 00:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_core'
-down_revision = '0005_core'
+down_revision = '0006_core'
 branch_labels = None
 depends_on = None
 

@@ -19,14 +19,17 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from kanban.auth import csrf_exempt, public
 from kanban.extensions import db, limiter
 from kanban.i18n import speak
+from kanban.idempotency import idempotent
 from kanban.models.base import utcnow
 from kanban.plugins import get_hook
+from kanban.text import machine_text, remove_unstorable
 from kanban_webform.capture import capture, record_spam
 from kanban_webform.cors import (
     add_cors_headers,
@@ -38,7 +41,14 @@ from kanban_webform.cors import (
 from kanban_webform.fields import HONEYPOT, clean_submission, form_fields
 from kanban_webform.models import WebForm
 from kanban_webform.settings import setting
-from kanban_webform.spam import TokenExpired, captcha_problem, fill_token, spam_reason
+from kanban_webform.spam import (
+    TokenExpired,
+    captcha_problem,
+    fill_token,
+    release_fill_token,
+    spam_reason,
+    use_fill_token,
+)
 from kanban_webform.views import public_bp as bp
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -132,8 +142,9 @@ def public_error(exc: HTTPException):
     form = g.get("webform")
     if exc.code == 503 and form is not None and request.endpoint == "webform.submit_page":
         # Nothing was saved: give the visitor their message back, ready to send again.
+        # A fresh token: the one sent may still count as used if the database fell mid-way.
         data = request.form.to_dict()
-        return _render_form(form, data, token=data.get("_ts", ""), status=503,
+        return _render_form(form, data, token=fill_token(form), status=503,
                             message=_("We could not save your message just now. "
                                       "Please send it again."))
     return render_template(
@@ -158,6 +169,7 @@ def page(slug: str):
 @bp.post("/f/<slug>")
 @public
 @csrf_exempt
+@machine_text
 @limited
 def submit_page(slug: str):
     form = load_form(slug)
@@ -169,7 +181,7 @@ def submit_page(slug: str):
     meta = _meta(data)
     token = data.get("_ts", "")
     try:
-        reason = spam_reason(form, data, check_time=True)
+        reason = spam_reason(form, data, check_time=True, from_page=True)
     except TokenExpired:
         message = _("This page was open for a long time. Check your details and send them again.")
         return _render_form(form, data, token=fill_token(form), message=message, status=422)
@@ -184,7 +196,13 @@ def submit_page(slug: str):
     if problem:
         record_spam(form, data, meta, "captcha")
         return _render_form(form, data, token=token, message=problem, status=422)
-    capture(form, values, meta)
+    if not use_fill_token(form, token):
+        return _thanks_response(form)  # the same filled form sent twice: one lead is enough
+    try:
+        capture(form, values, meta)
+    except DBAPIError:
+        release_fill_token(token)  # nothing was stored: the same filled form may come again
+        raise
     return _thanks_response(form)
 
 
@@ -204,7 +222,9 @@ def thanks(slug: str):
 @bp.route("/f/<slug>.json", methods=["POST", "OPTIONS"])
 @public
 @csrf_exempt
+@machine_text
 @limited
+@idempotent(_form_key)
 def submit_json(slug: str):
     form = load_form(slug)
     if request.method == "OPTIONS":
@@ -233,7 +253,15 @@ def submit_json(slug: str):
     if problem:
         record_spam(form, data, meta, "captcha")
         return _json_error(422, "captcha", problem)
-    capture(form, values, meta)
+    token = data.get("_ts")
+    if isinstance(token, str) and not use_fill_token(form, token):
+        return _json_received(form)  # the same filled form sent twice: one lead is enough
+    try:
+        capture(form, values, meta)
+    except DBAPIError:
+        if isinstance(token, str):
+            release_fill_token(token)
+        raise
     return _json_received(form)
 
 
@@ -303,7 +331,7 @@ def _meta(data: dict[str, Any]) -> dict[str, Any]:
     page_url = data.get("_page") if isinstance(data.get("_page"), str) else ""
     referrer = data.get("_referrer") if isinstance(data.get("_referrer"), str) else ""
     origin = request.headers.get("Origin", "")
-    return {
+    return remove_unstorable({
         "submitted_at": utcnow().isoformat(),
         "page_url": (page_url or request.referrer or "")[:META_LIMIT],
         "referrer": referrer[:META_LIMIT],
@@ -311,7 +339,7 @@ def _meta(data: dict[str, Any]) -> dict[str, Any]:
         "user_agent": request.user_agent.string[:META_LIMIT],
         "via": "json" if request.is_json else ("page" if origin in ("", own_origin())
                                                  else "snippet"),
-    }
+    })
 
 
 def _default_thanks() -> str:

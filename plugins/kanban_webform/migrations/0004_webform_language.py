@@ -1,15 +1,15 @@
 """webform: the one language a form speaks to visitors
 
-Revision ID: 0003_webform
-Revises: 0002_webform
+Revision ID: 0004_webform
+Revises: 0003_webform
 Create Date: 2026-12-05 00:30:00
 
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0003_webform"
-down_revision = "0002_webform"
+revision = "0004_webform"
+down_revision = "0003_webform"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,74 @@
+"""The ``Idempotency-Key`` header on views that create things (the rules: services.idempotency)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Response, make_response, request
+
+from kanban.errors import ServiceError
+from kanban.services.idempotency import StoredAnswer, claim_key, release_key, store_answer
+
+KEY_HEADER = "Idempotency-Key"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def idempotent(scope: Callable[[], str]) -> Callable[[F], F]:
+    """Answer a replay (same ``Idempotency-Key`` in the same scope) with the first answer.
+
+    ``scope`` names whose keys these are (a user, a web form), read per request. A first
+    answer of 2xx is kept; any other leaves nothing behind, so a retry runs afresh.
+    """
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any):
+            key = request.headers.get(KEY_HEADER)
+            if key is None or request.method != "POST":
+                return view(*args, **kwargs)
+            owner = scope()
+            try:
+                stored = claim_key(owner, key, _fingerprint())
+            except ServiceError as exc:
+                return _error(exc)
+            if stored is not None:
+                return _replay(stored)
+            try:
+                response = make_response(view(*args, **kwargs))
+            except BaseException:
+                release_key(owner, key)
+                raise
+            if 200 <= response.status_code < 300:
+                store_answer(owner, key, StoredAnswer(
+                    response.status_code, response.get_data(as_text=True),
+                    response.content_type or "", response.headers.get("Location", ""),
+                ))
+            else:
+                release_key(owner, key)
+            return response
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    for part in (request.method.encode(), request.path.encode(), request.get_data(cache=True)):
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()
+
+
+def _replay(stored: StoredAnswer) -> Response:
+    response = Response(stored.body, status=stored.status, content_type=stored.content_type)
+    if stored.location:
+        response.headers["Location"] = stored.location
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _error(exc: ServiceError) -> Response:
+    return make_response(exc.to_dict(), exc.status)
