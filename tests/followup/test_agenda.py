@@ -179,7 +179,7 @@ def test_a_refused_touch_reopens_its_form_on_the_agenda_with_what_was_typed(
 
 @pytest.mark.parametrize("return_to", [
     "//evil.example/agenda", "https://evil.example/", "/\\evil.example", "/\t/evil.example",
-    "/agenda\r\nSet-Cookie: x=1", "/agenda\x00", "/agenda\x7f",
+    "/agenda\r\nSet-Cookie: x=1",
 ])
 def test_touch_posted_with_a_return_address_off_this_site_is_refused_unsaved(
     member_client, member, pipeline, return_to
@@ -189,6 +189,20 @@ def test_touch_posted_with_a_return_address_off_this_site_is_refused_unsaved(
         "kind": "note", "body": "x", "return_to": return_to})
     assert response.status_code == 400
     assert "This form came with a wrong return address." in response.text
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Activity.id)).where(
+        Activity.lead_id == item.id, Activity.kind == "note")) == 0
+
+
+@pytest.mark.parametrize("return_to", ["/agenda\x00", "/agenda\x7f"])
+def test_touch_posted_with_a_return_address_that_cannot_be_stored_is_refused_unsaved(
+    member_client, member, pipeline, return_to
+):
+    item = LeadFactory(stage=pipeline.stages[0], owner=member)
+    response = member_client.post(f"/leads/{item.id}/notes", data={
+        "kind": "note", "body": "x", "return_to": return_to})
+    assert response.status_code == 422
+    assert "return_to" in response.text
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Activity.id)).where(
         Activity.lead_id == item.id, Activity.kind == "note")) == 0
