@@ -1,0 +1,165 @@
+"""Every page in every language, in a real Chromium at 1366 and 375 px: nothing left in
+English, no page wider than the phone, no button whose words spill out, and axe-core finds
+no violation. A screenshot of each page is kept in tests/artifacts/ for a reviewer."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from sqlalchemy import select
+
+from kanban.demo import create_demo_data, create_demo_history
+from kanban.extensions import db
+from kanban.models import Client, Lead
+from tests.browser.conftest import ARTIFACTS
+from tests.factories import PASSWORD, UserFactory
+from tests.live import axe_violations, on_path
+from tests.webform.factories import WebFormFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGUAGES = ["pt", "it", "es", "ru"]
+WIDTHS = {"desktop": (1366, 900), "phone": (375, 740)}
+PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]")
+# Texts of the page and of the attributes people read or hear.
+TEXTS = """() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, parent = node.parentElement;
+    if (parent && !['SCRIPT', 'STYLE', 'NOSCRIPT'].includes(parent.tagName)) {
+      const text = node.textContent.trim();
+      if (text) found.push(text);
+    }
+  }
+  for (const el of document.querySelectorAll('[placeholder], [aria-label], [title], [alt]')) {
+    for (const name of ['placeholder', 'aria-label', 'title', 'alt']) {
+      const value = (el.getAttribute(name) || '').trim();
+      if (value) found.push(value);
+    }
+  }
+  return found;
+}"""
+# Buttons whose words do not fit inside them (a long Russian word cut or spilling out).
+SPILLING = """() => [...document.querySelectorAll('button, .button, input[type=submit]')]
+  .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+  .map(el => el.outerHTML.slice(0, 100))"""
+
+pytestmark = pytest.mark.browser
+
+
+def english_left(language: str) -> set[str]:
+    """The English interface texts that this language translates differently."""
+    english = set()
+    for po in [ROOT / "kanban" / "translations" / language / "LC_MESSAGES" / "messages.po",
+               *ROOT.glob(f"plugins/*/translations/{language}/LC_MESSAGES/messages.po")]:
+        with po.open("rb") as file:
+            for message in read_po(file):
+                if not message.id or isinstance(message.id, tuple):
+                    continue
+                if PLACEHOLDER.search(message.id) or len(message.id) < 3:
+                    continue
+                if message.string != message.id:  # untranslated too: it shows in English
+                    english.add(message.id)
+    return english
+
+
+@pytest.fixture
+def plugins() -> list[str]:
+    return ["webform", "email_bcc", "csv"]
+
+
+@pytest.fixture(params=LANGUAGES)
+def language(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def team_in(app, language):
+    """A team working in ``language``: its demo pipeline, leads, folders and a web form."""
+    app.config["LANGUAGE"] = language
+    admin = UserFactory(email="chefe@example.com", role="admin", locale=language,
+                        name="Maria")
+    create_demo_data(25, owner=admin)
+    create_demo_history(12)
+    lead = db.session.scalars(select(Lead).where(Lead.status == "open")).first()
+    folder = db.session.scalars(select(Client)).first()
+    form = WebFormFactory(slug="contact", language=language,
+                          stage=lead.stage)
+    return {"admin": admin, "lead": lead.id, "folder": folder.id, "form": form.id}
+
+
+def pages(team: dict) -> dict[str, str]:
+    lead, folder, form = team["lead"], team["folder"], team["form"]
+    return {
+        "agenda": "/agenda",
+        "board": "/board",
+        "lead": f"/leads/{lead}",
+        "lead-new": "/leads/new",
+        "lead-edit": f"/leads/{lead}/edit",
+        "lead-delete": f"/leads/{lead}/delete",
+        "clients": "/clients",
+        "client": f"/clients/{folder}",
+        "team": "/team",
+        "team-leads": f"/team/leads?owner_id={team['admin'].id}&what=open",
+        "results": "/results",
+        "search": "/search?q=a",
+        "profile": "/profile",
+        "admin-team": "/admin/team",
+        "admin-pipelines": "/admin/pipelines",
+        "admin-exports": "/admin/exports",
+        "webforms": "/webforms",
+        "webform": f"/webforms/{form}",
+        "webform-new": "/webforms/new",
+        "webform-spam": "/webforms/spam",
+        "webform-hosted": "/f/contact",
+        "csv-export": "/csv/export",
+        "csv-import": "/csv/import",
+        "mail-log": "/mail/log",
+        "mail-quarantine": "/mail/quarantine",
+        "mail-thread": f"/mail/leads/{lead}",
+    }
+
+
+def log_in_in_any_language(page, email: str) -> None:
+    page.goto("/login")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(on_path("/agenda"))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_speaks_the_language_fits_and_passes_axe(page, team_in, language, width):
+    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
+    log_in_in_any_language(page, team_in["admin"].email)
+    english = english_left(language)
+    problems = []
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, url in pages(team_in).items():
+        response = page.goto(url)
+        where = f"{language} {width} {name}"
+        if response.status != 200:
+            problems.append(f"{where}: HTTP {response.status}")
+            continue
+        page.wait_for_load_state("load")
+        page.screenshot(path=str(ARTIFACTS / f"{language}-{name}-{WIDTHS[width][0]}.png"))
+        if page.evaluate("document.documentElement.lang") != language:
+            problems.append(f"{where}: <html lang> is not {language}")
+        left = sorted({text for text in page.evaluate(TEXTS) if text in english})
+        if left:
+            problems.append(f"{where}: English left: {left}")
+        if width == "phone":
+            overflow = page.evaluate("document.documentElement.scrollWidth")
+            if overflow > WIDTHS[width][0] + 1:
+                problems.append(f"{where}: {overflow}px wide, scrolls sideways")
+        spilling = page.evaluate(SPILLING)
+        if spilling:
+            problems.append(f"{where}: words spill out of buttons: {spilling[:3]}")
+        violations = axe_violations(page)
+        if violations:
+            problems.append(f"{where}: axe: {violations}")
+    (ARTIFACTS / f"problems-{language}-{width}.txt").write_text("\n".join(problems) + "\n")
+    assert problems == []
