@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import Flask
 
@@ -10,11 +10,10 @@ from flask import Flask
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def add_headers(response):
-        script_host = urlsplit(app.config["SORTABLE_JS_URL"]).netloc
-        script_src = "'self'" + (f" https://{script_host}" if script_host else "")
         response.headers.setdefault(
             "Content-Security-Policy",
-            f"default-src 'self'; script-src {script_src}; style-src 'self' 'unsafe-inline'; "
+            f"default-src 'self'; script-src {script_sources(app)}; "
+            "style-src 'self' 'unsafe-inline'; "
             "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
             "frame-ancestors 'self'; base-uri 'self'; object-src 'none'",
         )
@@ -27,6 +26,16 @@ def register_security_headers(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+
+def script_sources(app: Flask) -> str:
+    """The CSP script sources: this site, plus the exact SortableJS URL when it is elsewhere."""
+    if app.config.get("SORTABLE_JS_LOCAL"):
+        return "'self'"
+    parts = urlsplit(app.config["SORTABLE_JS_URL"])
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        return "'self'"
+    return f"'self' {parts.scheme}://{parts.netloc}{quote(parts.path, safe='/@%~+-._')}"
 
 
 def local_path(target: str | None) -> str | None:
