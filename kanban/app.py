@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from kanban.templating import register_template_helpers
     from kanban.web import bp as web_bp
     from kanban.web.admin import bp as admin_bp
+    from kanban.web.health import bp as health_bp
 
     register_access_rules(app)
     register_security_headers(app)
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(web_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(health_bp)
     for blueprints in get_plugin_manager(app).hook.kanban_register_blueprints():
         for blueprint in blueprints or []:
             app.register_blueprint(blueprint)
