@@ -32,7 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
-    from kanban.instance import ensure_secret_key, sqlite_url, team_timezone
+    from kanban.instance import ensure_secret_key, private_folder, sqlite_url, team_timezone
 
     app.config.from_object(config.DefaultConfig)
     app.config.from_pyfile("config.py", silent=True)
@@ -41,7 +41,7 @@ def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["KANBAN_DATABASE_URL"]
     if test_config:
         app.config.update(test_config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    private_folder(Path(app.instance_path))
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = sqlite_url(Path(app.instance_path) / "kanban.db")
     if not app.config["SECRET_KEY"]:
