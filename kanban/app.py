@@ -36,7 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     from kanban.i18n import team_language
-    from kanban.instance import ensure_secret_key, sqlite_url, team_timezone
+    from kanban.instance import ensure_secret_key, private_folder, sqlite_url, team_timezone
 
     app.config.from_object(config.DefaultConfig)
     app.config.from_pyfile("config.py", silent=True)
@@ -45,7 +45,7 @@ def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["KANBAN_DATABASE_URL"]
     if test_config:
         app.config.update(test_config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    private_folder(Path(app.instance_path))
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = sqlite_url(Path(app.instance_path) / "kanban.db")
     if not app.config["SECRET_KEY"]:
@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     from kanban.text import register_text_check
     from kanban.web import bp as web_bp
     from kanban.web.admin import bp as admin_bp
+    from kanban.web.health import bp as health_bp
 
     register_access_rules(app)
     register_text_check(app)  # after the login rule: a stranger is sent to log in first
@@ -137,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(web_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(health_bp)
     for blueprints in get_plugin_manager(app).hook.kanban_register_blueprints():
         for blueprint in blueprints or []:
             app.register_blueprint(blueprint)

@@ -65,3 +65,6 @@ class DefaultConfig:
     SORTABLE_JS_INTEGRITY = (  # sha384 of that file in the npm package; "" to leave it out
         "sha384-HZZ/fukV+9G8gwTNjN7zQDG0Sp7MsZy5DDN6VfY3Be7V9dvQpEpR2jF2HlyFUUjU"
     )
+    # The same file ships in static/vendor/sortablejs/ and is loaded when the CDN cannot be
+    # reached; true serves only that copy and never names the CDN.
+    SORTABLE_JS_LOCAL = False

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import Flask, request
 from flask_babel import gettext as _
 
 from kanban.errors import ServiceError
+from kanban.text import has_control_characters
 
 
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def add_headers(response):
-        script_host = urlsplit(app.config["SORTABLE_JS_URL"]).netloc
-        script_src = "'self'" + (f" https://{script_host}" if script_host else "")
         response.headers.setdefault(
             "Content-Security-Policy",
-            f"default-src 'self'; script-src {script_src}; style-src 'self' 'unsafe-inline'; "
+            f"default-src 'self'; script-src {script_sources(app)}; "
+            "style-src 'self' 'unsafe-inline'; "
             "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
             "frame-ancestors 'self'; base-uri 'self'; object-src 'none'",
         )
@@ -44,9 +44,14 @@ def _is_private(app: Flask) -> bool:
     return not getattr(view, "is_public", False)
 
 
-def has_control_characters(text: str) -> bool:
-    """Tell whether the text holds a control character (C0, DEL or C1)."""
-    return any(ord(char) < 32 or 127 <= ord(char) < 160 for char in text)
+def script_sources(app: Flask) -> str:
+    """The CSP script sources: this site, plus the exact SortableJS URL when it is elsewhere."""
+    if app.config.get("SORTABLE_JS_LOCAL"):
+        return "'self'"
+    parts = urlsplit(app.config["SORTABLE_JS_URL"])
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        return "'self'"
+    return f"'self' {parts.scheme}://{parts.netloc}{quote(parts.path, safe='/@%~+-._')}"
 
 
 def local_path(target: str | None) -> str | None:

@@ -27,6 +27,8 @@ from flask_babel import gettext as _
 from kanban.errors import ValidationError
 
 UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Any control character (C0 with tab and line breaks, DEL, C1): never in an address to go to.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,6 +36,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 def has_unstorable(text: str) -> bool:
     """Tell whether the text holds a character no field may store."""
     return UNSTORABLE.search(text) is not None
+
+
+def has_control_characters(text: str) -> bool:
+    """Tell whether the text holds any control character (C0, DEL or C1), tab included."""
+    return CONTROL.search(text) is not None
 
 
 def remove_unstorable(value: Any) -> Any:

@@ -10,7 +10,7 @@ from kanban.app import create_app
 
 
 def register_commands(app: Flask) -> None:
-    from kanban.cli import database, maintenance, users
+    from kanban.cli import database, maintenance, operations, users
     from kanban.plugins import get_plugin_manager
 
     for command in (
@@ -21,6 +21,9 @@ def register_commands(app: Flask) -> None:
         maintenance.first_run,
         maintenance.plugins,
         maintenance.repair_ranks,
+        operations.check,
+        operations.backup,
+        operations.restore_command,
     ):
         app.cli.add_command(command)
     for commands in get_plugin_manager(app).hook.kanban_register_commands():

@@ -25,9 +25,9 @@ def kanban_register_blueprints():
 
 @hookimpl
 def kanban_register_commands():
-    from kanban_csv.commands import export_command, import_command
+    from kanban_csv.commands import cleanup_command, export_command, import_command
 
-    return [export_command, import_command]
+    return [export_command, import_command, cleanup_command]
 
 
 @hookimpl

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 from tqdm import tqdm
 
@@ -16,6 +17,7 @@ from kanban.models import Pipeline, Stage, User
 from kanban.permissions import can_export
 from kanban.services.exports import record_export
 from kanban.services.queries import LeadFilter
+from kanban_csv.cleanup import remove_stale_uploads
 from kanban_csv.export import (
     DEFAULT_COLUMNS,
     count_leads,
@@ -190,3 +192,10 @@ def import_command(source, stage, pipeline, owners, tags, encoding, delimiter, m
     if report.failure:
         raise click.ClickException(report.failure)
     current_app.logger.info("Imported %s: %s", source, report.counts())
+
+
+@click.command("csv-cleanup")
+@with_appcontext
+def cleanup_command() -> None:
+    """Remove uploaded CSV files that waited more than a day without being imported."""
+    click.echo(f"Removed {remove_stale_uploads()} unimported upload(s).")

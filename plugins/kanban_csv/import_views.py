@@ -24,12 +24,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from kanban.auth import csrf_exempt
 from kanban.errors import ValidationError
 from kanban.extensions import csrf, db
+from kanban.instance import private_file
 from kanban.models import Pipeline, User
 from kanban.models.base import utcnow
 from kanban.permissions import require
 from kanban.services.leads import get_stage
 from kanban.text import machine_text, remove_unstorable
 from kanban_csv.blueprint import bp
+from kanban_csv.cleanup import remove_stale_uploads, upload_folder
 from kanban_csv.formats import write_delimited
 from kanban_csv.importer import ImportReport, ImportSettings, iter_report_rows, run_import
 from kanban_csv.mapping import TARGETS, guess_mapping
@@ -43,12 +45,6 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 def max_bytes() -> int:
     return int(current_app.config.get("CSV_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
-
-
-def upload_folder() -> Path:
-    folder = Path(current_app.instance_path) / "csv-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def too_large_message() -> str:
@@ -76,6 +72,7 @@ def upload_too_large(exc):
 @bp.get("/import")
 def import_start():
     require(current_user, "lead.create")
+    remove_stale_uploads()
     return start_page()
 
 
@@ -95,7 +92,7 @@ def import_upload():
     stored_name = f"{uuid.uuid4().hex}.csv"
     path = upload_folder() / stored_name
     digest, size = hashlib.sha256(), 0
-    with path.open("wb") as out:
+    with private_file(path).open("wb") as out:
         while chunk := upload.stream.read(COPY_CHUNK):
             size += len(chunk)
             if size > max_bytes():
@@ -132,7 +129,11 @@ def get_import(import_id: int) -> CsvImport:
 def open_record(record: CsvImport, values) -> Table:
     path = upload_folder() / record.stored_name
     if not record.stored_name or not path.exists():
-        raise CsvProblem(_("This file was already imported. Upload it again to import it anew."))
+        if record.status == "imported":
+            raise CsvProblem(_("This file was already imported. Upload it again to import it "
+                               "anew."))
+        raise CsvProblem(_("This file was removed because it waited more than a day without "
+                           "being imported. Upload it again to import it."))
     delimiter = values.get("delimiter") or None
     return open_table(path, known_encoding(values.get("encoding")),
                       delimiter if delimiter in DELIMITERS else None)

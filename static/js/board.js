@@ -526,6 +526,10 @@
     event.preventDefault();
   });
 
-  startSortable();
+  if (window.Sortable) {
+    startSortable();
+  } else {
+    document.addEventListener("kanban:sortable-ready", startSortable, { once: true });
+  }
   document.body.setAttribute("data-board-ready", "1");
 })();

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -514,6 +516,60 @@ def test_sortable_from_a_local_copy_needs_no_integrity(app, member_client, pipel
 def test_default_sortable_is_pinned_with_a_sha384(app):
     assert app.config["SORTABLE_JS_URL"].endswith("sortablejs@1.15.6/Sortable.min.js")
     assert re.fullmatch(r"sha384-[A-Za-z0-9+/]{64}", app.config["SORTABLE_JS_INTEGRITY"])
+
+
+def test_sortable_from_the_cdn_falls_back_to_the_shipped_copy(app, member_client, pipeline):
+    html = member_client.get("/board").text
+
+    assert f'<script src="{app.config["SORTABLE_JS_URL"]}" crossorigin="anonymous"' in html
+    assert (
+        '<script src="/static/js/sortable-fallback.js" '
+        'data-local="/static/vendor/sortablejs/Sortable.min.js" defer></script>'
+    ) in html
+
+
+def test_local_only_sortable_names_no_cdn(app, member_client, pipeline):
+    app.config["SORTABLE_JS_LOCAL"] = True
+
+    response = member_client.get("/board")
+
+    local = '<script src="/static/vendor/sortablejs/Sortable.min.js" defer></script>'
+    assert local in response.text
+    assert "jsdelivr" not in response.text
+    assert "jsdelivr" not in response.headers["Content-Security-Policy"]
+
+
+def test_shipped_sortable_is_the_pinned_file_with_its_licence(app, client):
+    response = client.get("/static/vendor/sortablejs/Sortable.min.js")
+    digest = base64.b64encode(hashlib.sha384(response.data).digest()).decode()
+
+    assert response.status_code == 200
+    assert f"sha384-{digest}" == app.config["SORTABLE_JS_INTEGRITY"]
+    assert "MIT License" in client.get("/static/vendor/sortablejs/LICENSE").text
+
+
+def test_policy_allows_exactly_the_sortable_url_not_its_whole_host(app, client):
+    policy = client.get("/login").headers["Content-Security-Policy"]
+
+    assert (
+        "script-src 'self' https://cdn.jsdelivr.net/npm/sortablejs@1.15.6/Sortable.min.js;"
+    ) in policy
+
+
+def test_policy_allows_an_intranet_http_sortable_url(app, client):
+    app.config["SORTABLE_JS_URL"] = "http://assets.intranet/js/Sortable.min.js"
+
+    policy = client.get("/login").headers["Content-Security-Policy"]
+
+    assert "script-src 'self' http://assets.intranet/js/Sortable.min.js;" in policy
+
+
+def test_policy_for_a_sortable_on_this_site_names_only_self(app, client):
+    app.config["SORTABLE_JS_URL"] = "/static/vendor/sortablejs/Sortable.min.js"
+
+    policy = client.get("/login").headers["Content-Security-Policy"]
+
+    assert "script-src 'self';" in policy
 
 
 def test_lost_dialog_offers_the_configured_reasons(app, member_client, pipeline):

@@ -1,0 +1,80 @@
+"""Running an installation: checking its configuration, backing up and restoring."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from kanban.extensions import db
+from kanban.services.backup import BackupError, back_up, pg_dump_command, restore, sqlite_file
+from kanban.services.setup_check import ERROR, configuration_problems
+
+
+@click.command("check")
+@with_appcontext
+def check() -> None:
+    """Check the configuration; exit non-zero when something would break."""
+    problems = configuration_problems(current_app)
+    for problem in problems:
+        click.echo(f"{problem.level.upper()}: {problem.message}")
+    errors = sum(problem.level == ERROR for problem in problems)
+    if errors:
+        click.echo(f"{errors} error(s): Kanban would not work safely until they are fixed.")
+        sys.exit(1)
+    click.echo("The configuration looks right." if not problems else
+               "No errors; the warnings are worth fixing.")
+
+
+def live_sqlite_file() -> Path | None:
+    return sqlite_file(current_app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(path: Path) -> None:
+    """Copy the SQLite database to PATH while Kanban keeps running."""
+    live = live_sqlite_file()
+    if live is None:
+        click.echo("This database is PostgreSQL: back it up with pg_dump, for example")
+        click.echo(f"  {pg_dump_command(current_app.config['SQLALCHEMY_DATABASE_URI'], path)}")
+        click.echo("(give the password through PGPASSWORD or ~/.pgpass).")
+        sys.exit(2)
+    try:
+        back_up(live, path)
+    except BackupError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(f"Backed up {live} to {path} (integrity check passed).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace the SQLite database with the backup at PATH."""
+    live = live_sqlite_file()
+    if live is None:
+        click.echo("This database is PostgreSQL: restore it with pg_restore.", err=True)
+        sys.exit(2)
+    if not yes and not click.confirm(
+        f"Replace every lead and user in {live} with the backup {path}?", default=False
+    ):
+        click.echo("Nothing was restored.")
+        sys.exit(1)
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        kept = restore(path, live)
+    except BackupError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    if kept:
+        click.echo(f"The database before the restore is kept at {kept}.")
+    click.echo(f"Restored {path} into {live}.")
+

@@ -1,0 +1,138 @@
+"""Copies of a SQLite database taken while the app keeps writing, and putting one back.
+
+Both directions go through SQLite's backup API, so a copy is one consistent moment and a
+restore reaches every open connection (WAL included) as an ordinary write."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+KANBAN_TABLES = {"users", "pipelines", "stages", "leads"}
+
+
+class BackupError(RuntimeError):
+    """The copy or the restore cannot be done; the message says what to do."""
+
+
+def sqlite_file(database_url: str) -> Path | None:
+    """The database file of a SQLite URL, None for any other database."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def pg_dump_command(database_url: str, target: Path) -> str:
+    """The pg_dump command that backs up this PostgreSQL database (without its password)."""
+    url = make_url(database_url)
+    parts = ["pg_dump", "--format=custom", f"--file={target}"]
+    if url.host:
+        parts.append(f"--host={url.host}")
+    if url.port:
+        parts.append(f"--port={url.port}")
+    if url.username:
+        parts.append(f"--username={url.username}")
+    parts.append(url.database or "")
+    return shlex.join(parts)
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file only its owner can read (whatever the umask)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(descriptor)
+    path.chmod(0o600)
+
+
+def integrity_problem(path: Path) -> str | None:
+    """None when SQLite's integrity check passes on the file, else what it found."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = connection.execute("PRAGMA integrity_check").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        return str(error)
+    result = "; ".join(str(row[0]) for row in rows)
+    return None if result == "ok" else result
+
+
+def kanban_problem(path: Path) -> str | None:
+    """None when the file is an intact Kanban database, else why it is not."""
+    if not path.is_file():
+        return f"{path} does not exist"
+    problem = integrity_problem(path)
+    if problem:
+        return f"{path} is not an intact SQLite database: {problem}"
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = {row[0] for row in
+                  connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        connection.close()
+    if not tables >= KANBAN_TABLES:
+        return f"{path} is not a Kanban database (it has no leads, pipelines or users)"
+    return None
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy the live database ``source`` into the new file ``target`` (owner-only)."""
+    create_private_file(target)
+    try:
+        live = sqlite3.connect(source)
+        copy = sqlite3.connect(target)
+        try:
+            live.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        finally:
+            copy.close()
+            live.close()
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+
+
+def back_up(source: Path, target: Path) -> None:
+    """Take a verified copy of the live SQLite database."""
+    if not source.is_file():
+        raise BackupError(f"There is no database at {source} to back up.")
+    if target.exists():
+        raise BackupError(f"{target} already exists: choose a new file name.")
+    if not target.parent.is_dir():
+        raise BackupError(f"The folder {target.parent} does not exist: create it first.")
+    copy_database(source, target)
+    problem = integrity_problem(target)
+    if problem:
+        target.unlink(missing_ok=True)
+        raise BackupError(f"The copy failed its integrity check ({problem}); try again.")
+
+
+def keep_current(live: Path) -> Path:
+    """Copy the live database beside itself before it is replaced; return the copy."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    kept = live.with_name(f"{live.name}.before-restore-{stamp}")
+    copy_database(live, kept)
+    return kept
+
+
+def restore(backup: Path, live: Path) -> Path | None:
+    """Write the backup into the live database; return where the old one was kept."""
+    problem = kanban_problem(backup)
+    if problem:
+        raise BackupError(f"Nothing was restored: {problem}.")
+    kept = keep_current(live) if live.exists() else None
+    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    target = sqlite3.connect(live)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    live.chmod(0o600)
+    return kept

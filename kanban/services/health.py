@@ -1,0 +1,79 @@
+"""Is the installation ready to serve: database reachable, schema current, Redis answering.
+
+Each check returns None when all is well, or a short sentence saying what is wrong."""
+
+from __future__ import annotations
+
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
+from sqlalchemy import text
+
+from kanban.extensions import db, migrate
+
+
+def database_problem() -> str | None:
+    """None when the database answers a query."""
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+        return f"the database cannot be reached ({type(error).__name__})"
+    return None
+
+
+def expected_heads() -> set[str]:
+    """The newest revision of the core's and every loaded plugin's migration branch."""
+    config = migrate.get_config()
+    return set(ScriptDirectory.from_config(config).get_heads())
+
+
+def applied_heads() -> set[str]:
+    with db.engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def migrations_problem() -> str | None:
+    """None when the database is at the newest revision of every branch."""
+    try:
+        missing = expected_heads() - applied_heads()
+    except Exception as error:  # noqa: BLE001 - an unreadable schema is not current
+        return f"the schema version cannot be read ({type(error).__name__})"
+    if missing:
+        return "the database schema is behind: run `kanban db upgrade`"
+    return None
+
+
+def redis_url() -> str | None:
+    """The Redis the rate limits are kept in, when one is configured."""
+    uri = current_app.config.get("RATELIMIT_STORAGE_URI") or ""
+    return uri if uri.startswith(("redis://", "rediss://")) else None
+
+
+def redis_problem() -> str | None:
+    """None when Redis answers (or none is configured)."""
+    url = redis_url()
+    if url is None:
+        return None
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        return f"Redis cannot be reached ({type(error).__name__})"
+    finally:
+        client.close()
+    return None
+
+
+def readiness() -> dict[str, str]:
+    """Every check's result by name: "ok", or what is wrong."""
+    checks = {"database": database_problem()}
+    if checks["database"] is None:
+        checks["migrations"] = migrations_problem()
+    else:
+        checks["migrations"] = "not checked: the database cannot be reached"
+    if redis_url() is not None:
+        checks["redis"] = redis_problem()
+    return {name: problem or "ok" for name, problem in checks.items()}

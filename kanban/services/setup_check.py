@@ -1,0 +1,129 @@
+"""``kanban check``: what in the configuration would break Kanban or weaken it.
+
+An error stops Kanban from working safely; a warning is worth fixing but works."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask
+
+from kanban.plugins import get_plugin_manager
+from kanban.services.health import database_problem, migrations_problem, redis_problem
+
+ERROR = "error"
+WARNING = "warning"
+MIN_SECRET_KEY_LENGTH = 32
+KNOWN_SECRET_KEYS = {
+    "dev", "development", "secret", "secret-key", "secret_key", "changeme", "change-me",
+    "change_me", "please-change-me", "test", "test-secret", "kanban",
+}
+DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+UNROUTABLE_DOMAINS = ("localhost", ".localhost", ".local", ".example", ".test", ".invalid")
+
+
+@dataclass(frozen=True)
+class Problem:
+    level: str  # ERROR or WARNING
+    message: str
+
+
+def secret_key_problems(app: Flask) -> list[Problem]:
+    key = app.config.get("SECRET_KEY")
+    if not key:
+        return [Problem(ERROR, "SECRET_KEY is not set: remove KANBAN_SECRET_KEY to use the "
+                               "generated one in the instance folder, or set a long random value.")]
+    if str(key).strip().lower() in KNOWN_SECRET_KEYS:
+        return [Problem(ERROR, "SECRET_KEY is a well-known example value: set a long random one "
+                               "(python -c 'import secrets; print(secrets.token_hex(32))').")]
+    if len(str(key)) < MIN_SECRET_KEY_LENGTH:
+        return [Problem(ERROR, f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters: "
+                               "set a long random value.")]
+    return []
+
+
+def database_problems() -> list[Problem]:
+    problem = database_problem()
+    if problem:
+        return [Problem(ERROR, f"{problem[0].upper()}{problem[1:]}: check KANBAN_DATABASE_URL.")]
+    problem = migrations_problem()
+    return [Problem(ERROR, f"{problem[0].upper()}{problem[1:]}.")] if problem else []
+
+
+def redis_problems() -> list[Problem]:
+    problem = redis_problem()
+    if problem:
+        return [Problem(ERROR, f"{problem}: check KANBAN_RATELIMIT_STORAGE_URI.")]
+    return []
+
+
+def mail_domain_problems(app: Flask) -> list[Problem]:
+    if get_plugin_manager(app).get_plugin("email_bcc") is None:
+        return []
+    domain = str(app.config.get("EMAIL_BCC_DOMAIN") or "").strip().lower()
+    if not domain:
+        return [Problem(WARNING, "EMAIL_BCC_DOMAIN is not set: dropbox addresses use "
+                                 "kanban.localhost, which no mail can reach.")]
+    if not DOMAIN.fullmatch(domain) and domain != "localhost":
+        return [Problem(ERROR, f"EMAIL_BCC_DOMAIN={domain!r} is not a mail domain: "
+                               "use a name such as crm.example.com.")]
+    if domain == "localhost" or domain.endswith(UNROUTABLE_DOMAINS):
+        return [Problem(WARNING, f"EMAIL_BCC_DOMAIN={domain!r} cannot receive mail from outside: "
+                                 "use the domain your mail server receives for.")]
+    return []
+
+
+def timezone_problems(app: Flask) -> list[Problem]:
+    name = app.config.get("TIMEZONE")
+    try:
+        ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        return [Problem(ERROR, f"TIMEZONE={name!r} is not a time zone: use a name such as "
+                               "Europe/Lisbon.")]
+    return []
+
+
+def proxy_hops(app: Flask) -> int | None:
+    """The PROXY_FIX_HOPS setting when it is a whole number of at least 0, else None."""
+    value = app.config.get("PROXY_FIX_HOPS", 0)
+    if isinstance(value, bool):
+        return None
+    try:
+        hops = int(value)
+    except (TypeError, ValueError):
+        return None
+    return hops if hops >= 0 and str(value).strip() == str(hops) else None
+
+
+def proxy_problems(app: Flask) -> list[Problem]:
+    if proxy_hops(app) is None:
+        return [Problem(ERROR, f"PROXY_FIX_HOPS={app.config.get('PROXY_FIX_HOPS')!r} must be "
+                               "a whole number: 0 without a proxy, 1 behind one.")]
+    return []
+
+
+def cookie_problems(app: Flask) -> list[Problem]:
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        return []
+    behind_https = app.config.get("PREFERRED_URL_SCHEME") == "https" or (proxy_hops(app) or 0) > 0
+    if behind_https:
+        return [Problem(WARNING, "SESSION_COOKIE_SECURE is off although Kanban is served over "
+                                 "HTTPS: set KANBAN_SESSION_COOKIE_SECURE=true so the login "
+                                 "cookie is never sent unencrypted.")]
+    return []
+
+
+def configuration_problems(app: Flask) -> list[Problem]:
+    """Every problem found, errors first."""
+    problems = [
+        *secret_key_problems(app),
+        *database_problems(),
+        *redis_problems(),
+        *mail_domain_problems(app),
+        *timezone_problems(app),
+        *proxy_problems(app),
+        *cookie_problems(app),
+    ]
+    return sorted(problems, key=lambda problem: problem.level != ERROR)

@@ -1,0 +1,45 @@
+"""Uploaded prospect lists that were never imported are removed after a day."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from kanban.extensions import db
+from kanban.instance import private_folder
+from kanban.models.base import utcnow
+from kanban_csv.models import CsvImport
+
+KEEP_UPLOADS_FOR = timedelta(days=1)
+
+
+def upload_folder() -> Path:
+    """The owner-only folder uploaded files wait in until they are imported."""
+    return private_folder(Path(current_app.instance_path) / "csv-imports")
+
+
+def remove_stale_uploads(older_than: timedelta = KEEP_UPLOADS_FOR) -> int:
+    """Remove unimported uploads older than ``older_than``; return how many files went."""
+    folder = upload_folder()
+    stale = db.session.scalars(
+        select(CsvImport).where(CsvImport.stored_name != "",
+                                CsvImport.created_at < utcnow() - older_than)
+    ).all()
+    removed = 0
+    for record in stale:
+        path = folder / record.stored_name
+        if path.exists():
+            path.unlink()
+            removed += 1
+        record.stored_name = ""
+    db.session.commit()
+    cutoff = time.time() - older_than.total_seconds()
+    for path in folder.glob("*.csv"):  # files whose upload never reached the database
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -1,0 +1,110 @@
+"""/healthz and /readyz answer load balancers in small JSON, without a login or a cookie."""
+
+from __future__ import annotations
+
+import os
+
+import flask_migrate
+import pytest
+
+from kanban.app import create_app
+
+REDIS_URL = os.environ.get("KANBAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+CLOSED_PORT_REDIS = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def migrated(app):
+    flask_migrate.stamp(revision="heads")
+    return app
+
+
+def unreachable_database(backend: str, tmp_path) -> str:
+    if backend == "postgresql":
+        return "postgresql+psycopg://postgres@127.0.0.1:1/kanban"
+    return f"sqlite:///{tmp_path / 'no-such-folder' / 'kanban.db'}"
+
+
+def test_healthz_says_the_process_is_alive(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "checks": {"process": "ok"}}
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in response.headers
+
+
+def test_healthz_does_not_touch_the_database(app_config, backend, tmp_path):
+    down = create_app({**app_config,
+                       "SQLALCHEMY_DATABASE_URI": unreachable_database(backend, tmp_path)})
+
+    assert down.test_client().get("/healthz").status_code == 200
+
+
+def test_readyz_is_ok_when_the_database_is_current(migrated, client):
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json == {"status": "ok",
+                             "checks": {"database": "ok", "migrations": "ok"}}
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in response.headers
+
+
+def test_readyz_needs_no_login_even_with_a_bad_token(migrated, client):
+    response = client.get("/readyz", headers={"Authorization": "Bearer wrong"})
+
+    assert response.status_code == 200
+
+
+def test_readyz_names_the_database_when_it_cannot_be_reached(app_config, backend, tmp_path):
+    down = create_app({**app_config,
+                       "SQLALCHEMY_DATABASE_URI": unreachable_database(backend, tmp_path)})
+
+    response = down.test_client().get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json["status"] == "unavailable"
+    assert "cannot be reached" in response.json["checks"]["database"]
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_readyz_names_migrations_that_are_behind(app, client):
+    flask_migrate.stamp(revision="0001_core")
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json["checks"]["database"] == "ok"
+    assert "kanban db upgrade" in response.json["checks"]["migrations"]
+
+
+def test_readyz_counts_a_database_never_migrated_as_behind(app, client):
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json["checks"]["migrations"] != "ok"
+
+
+def test_readyz_names_redis_when_it_does_not_answer(migrated, client):
+    migrated.config["RATELIMIT_STORAGE_URI"] = CLOSED_PORT_REDIS
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert "Redis cannot be reached" in response.json["checks"]["redis"]
+    assert response.json["checks"]["database"] == "ok"
+
+
+def test_readyz_checks_redis_when_one_is_configured(migrated, client):
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not reachable")
+    migrated.config["RATELIMIT_STORAGE_URI"] = REDIS_URL
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json["checks"]["redis"] == "ok"
