@@ -8,10 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.core import Locale
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.plural import PluralRule
 
 from kanban.config import DefaultConfig
 from tests.core.test_translations import KEYWORDS, catalogue_problems, read_catalogue
@@ -28,6 +26,9 @@ DOMAINS = {
 TRANSLATED = [code for code in DefaultConfig.LANGUAGES if code != "en"]
 CATALOGUES = [(domain, language) for domain in DOMAINS for language in TRANSLATED]
 TAG = re.compile(r"</?[a-z][^>]*>")
+# gettext's plural forms of each language: Russian counts one, few and many (1 лид, 2 лида,
+# 5 лидов); the others one and other.
+PLURAL_FORMS = {"pt": 2, "it": 2, "es": 2, "ru": 3}
 
 
 def catalogue_path(domain: str, language: str) -> Path:
@@ -73,8 +74,8 @@ def test_every_catalogue_holds_every_message_its_sources_use(domain, language):
 @pytest.mark.parametrize(("domain", "language"), CATALOGUES)
 def test_plural_forms_are_the_languages_own(domain, language):
     catalog = read_catalogue(catalogue_path(domain, language))
-    forms = len(PluralRule(Locale.parse(language).plural_form.rules).tags)
-    assert catalog.num_plurals == forms  # Russian: one, few, many
+    forms = PLURAL_FORMS[language]
+    assert catalog.num_plurals == forms
     for message in catalog:
         if isinstance(message.id, tuple):
             assert len(message.string) == forms and all(message.string), message.id
