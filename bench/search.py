@@ -76,7 +76,7 @@ def main() -> int:
                     connection.exec_driver_sql("ANALYZE")
             client = app.test_client()
             with client.session_transaction() as session:
-                session["_user_id"] = str(person.id)
+                session["_user_id"] = person.get_id()
                 session["_fresh"] = True
             db.session.remove()
             for page in PAGES:
