@@ -11,6 +11,7 @@ import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
+from kanban.config import DefaultConfig
 from kanban.demo import create_demo_data, create_demo_history
 from kanban.extensions import db
 from kanban.models import Client, Lead
@@ -20,7 +21,7 @@ from tests.live import axe_violations, on_path
 from tests.webform.factories import WebFormFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-LANGUAGES = ["pt", "it", "es", "ru"]
+LANGUAGES = [code for code in DefaultConfig.LANGUAGES if code != "en"]
 WIDTHS = {"desktop": (1366, 900), "phone": (375, 740)}
 PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]")
 # Texts of the page and of the attributes people read or hear.
