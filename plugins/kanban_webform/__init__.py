@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pluggy
 from flask import Blueprint, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from kanban import hookimpl
 from kanban.models import Lead, User
+from kanban.services.sources import source_name
 from kanban.ui import Badge, Chart, LeadSource, NavItem, Notice
 
 HERE = Path(__file__).resolve().parent
@@ -63,9 +65,10 @@ def kanban_ui_navigation(user: User) -> Sequence[NavItem]:
 
 @hookimpl
 def kanban_ui_card_badges(leads: Sequence[Lead], user: User) -> dict[int, list[Badge]]:
-    # The source names the form, so no query is needed.
+    # The source names the form, so no query is needed; the words are looked up once.
+    text = _("web")
     return {
-        lead.id: [Badge("web", title=lead.source, tone="info")]
+        lead.id: [Badge(text, title=source_name(lead.source), tone="info")]
         for lead in leads
         if (lead.source or "").startswith(SOURCE_PREFIX)
     }
