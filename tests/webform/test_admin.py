@@ -118,7 +118,7 @@ def test_web_leads_carry_a_web_badge_on_the_board(client, admin_client, contact_
     LeadFactory(stage=pipeline.stages[0], title="Phoned in", source="manual")
     post_form(client, {"name": "Ana Web", "email": "ana@example.com"})
     html = admin_client.get("/board").get_data(as_text=True)
-    assert html.count('title="web form: Contact">web<') == 1
+    assert html.count('title="Web form: Contact">web<') == 1  # its source in words
 
 
 def test_the_lead_source_is_listed(app):
