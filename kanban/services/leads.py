@@ -261,6 +261,7 @@ def move_lead(
     moved: dict[str, Stage] = {}
 
     def write() -> Lead:
+        moved.clear()
         stage = get_stage(stage_id)
         locked = _lock_columns([stage.id], lead_id=lead_id)
         if not _stage_still_exists(stage.id, locked):
@@ -294,6 +295,9 @@ def move_lead(
         if veto:
             raise MoveRefused(str(veto))
         lower, upper = _gap(lead, stage, before_id, after_id)
+        if stage.id == lead.stage_id and _lies_between(lead.rank, lower, upper):
+            db.session.rollback()  # dropped where it was: nothing to write, no new version
+            return lead
         try:
             rank = rank_between(lower, upper)
         except InvalidRank:
@@ -318,9 +322,14 @@ def move_lead(
         return lead
 
     lead = _retrying(write)
-    fire_event("kanban_lead_moved", lead=lead, from_stage=moved["from"], to_stage=moved["to"],
-               user=user)
+    if moved:
+        fire_event("kanban_lead_moved", lead=lead, from_stage=moved["from"],
+                   to_stage=moved["to"], user=user)
     return lead
+
+
+def _lies_between(rank: str, lower: str | None, upper: str | None) -> bool:
+    return (lower is None or lower < rank) and (upper is None or rank < upper)
 
 
 def _write_move(lead: Lead, stage: Stage, rank: str, entry: dict[str, Any] | None) -> None:

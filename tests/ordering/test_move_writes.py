@@ -181,3 +181,18 @@ def test_drag_into_a_column_with_broken_keys_lands_where_asked(app):
 
     assert column_order(stage_id) == [ids[0], ids[1], ids[4], ids[2], ids[3]]
     assert all(len(key) <= 2 for key in keys_of(stage_id))
+
+
+def test_a_card_dropped_where_it_was_writes_nothing_and_keeps_its_version(writes, columns):
+    stage_id, _other, ids = columns[10]
+    assert drag(writes, ids, stage_id, ids[3], after_id=ids[2], before_id=ids[4]) == []
+    assert drag(writes, ids, stage_id, ids[0], before_id=ids[1]) == []
+    assert drag(writes, ids, stage_id, ids[-1]) == []
+    assert db.session.scalar(select(Lead.version).where(Lead.id == ids[3])) == 1
+    assert column_order(stage_id) == ids
+
+
+def test_a_card_dropped_one_place_lower_is_written(writes, columns):
+    stage_id, _other, ids = columns[10]
+    assert drag(writes, ids, stage_id, ids[3], after_id=ids[4]) == MOVE_ONE_LEAD
+    assert column_order(stage_id) == [*ids[:3], ids[4], ids[3], *ids[5:]]
