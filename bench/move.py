@@ -31,7 +31,7 @@ from kanban.extensions import db  # noqa: E402
 from kanban.models import Lead, Pipeline, Role, Stage, User  # noqa: E402
 from kanban.models.base import utcnow  # noqa: E402
 from kanban.ranking import evenly_spaced  # noqa: E402
-from kanban.services.leads import column_order  # noqa: E402
+from kanban.services.ordering import column_order  # noqa: E402
 
 WARMUP = 30
 

@@ -13,7 +13,7 @@ from kanban.demo import create_demo_data, create_demo_history
 from kanban.extensions import db
 from kanban.models import Lead, Role, User
 from kanban.plugins import hook_reference, plugin_report
-from kanban.services.leads import repair_ranks as fix_ranks
+from kanban.services.ordering import repair_ranks as fix_ranks
 from kanban.services.users import create_user
 
 

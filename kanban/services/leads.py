@@ -7,17 +7,14 @@ such as a web form, and skips the permission check (views must check first).
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from time import monotonic
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Row, bindparam, case, func, insert, literal, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import case, insert, literal, select, update
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -37,12 +34,21 @@ from kanban.models import (
 from kanban.models.base import utcnow
 from kanban.permissions import require, require_give_lead_to
 from kanban.plugins import fire_event, get_hook
-from kanban.ranking import InvalidRank, evenly_spaced, needs_rebalance, rank_between
+from kanban.ranking import InvalidRank, needs_rebalance, rank_between
 from kanban.services.lead_input import clean_lead_data
+from kanban.services.ordering import (
+    ColumnChanged,
+    column_state,
+    gap,
+    lies_between,
+    lock_columns,
+    rank_at_top,
+    rebalance,
+    retrying,
+    stage_still_exists,
+)
 from kanban.text import remove_unstorable
 
-T = TypeVar("T")
-WRITE_ATTEMPTS = 8
 CLOSED_STATUSES = (LeadStatus.WON, LeadStatus.LOST, LeadStatus.CANCELLED)
 
 
@@ -112,8 +118,8 @@ def create_lead(
     tags = values.pop("tags", [])
 
     def write() -> Lead:
-        _lock_columns([stage.id])
-        lead = Lead(**values, stage_id=stage.id, rank=_rank_at_top(stage.id))
+        lock_columns([stage.id])
+        lead = Lead(**values, stage_id=stage.id, rank=rank_at_top(stage.id))
         lead.tags = tags
         db.session.add(lead)
         db.session.flush()
@@ -126,7 +132,7 @@ def create_lead(
         _commit_without_expiring()
         return lead
 
-    lead = _retrying(write)
+    lead = retrying(write)
     fire_event("kanban_lead_created", lead=lead, source=lead.source, user=user)
     return lead
 
@@ -263,8 +269,8 @@ def move_lead(
     def write() -> Lead:
         moved.clear()
         stage = get_stage(stage_id)
-        locked = _lock_columns([stage.id], lead_id=lead_id)
-        if not _stage_still_exists(stage.id, locked):
+        locked = lock_columns([stage.id], lead_id=lead_id)
+        if not stage_still_exists(stage.id, locked):
             raise Conflict(
                 _("The stage %(name)s was deleted a moment ago. Reload the board and move "
                   "the card to another stage.", name=stage.name),
@@ -279,7 +285,7 @@ def move_lead(
                 _("Lead #%(id)s does not exist (it may have been deleted).", id=lead_id)
             )
         if locked is not None and lead.stage_id not in locked:
-            raise _ColumnChanged()
+            raise ColumnChanged()
         from_stage = db.session.get(Stage, lead.stage_id)
         if stage.pipeline_id != from_stage.pipeline_id:
             raise ValidationError(
@@ -288,14 +294,14 @@ def move_lead(
             )
         if not lead.is_open:
             raise Conflict(
-                _("This lead is closed. Reopen it before moving it."), **_column_state(lead, stage)
+                _("This lead is closed. Reopen it before moving it."), **column_state(lead, stage)
             )
         _check_version(lead, version, stage)
         veto = get_hook("kanban_lead_move_veto")(lead=lead, to_stage=stage, user=user)
         if veto:
             raise MoveRefused(str(veto))
-        lower, upper = _gap(lead, stage, before_id, after_id)
-        if stage.id == lead.stage_id and _lies_between(lead.rank, lower, upper):
+        lower, upper = gap(lead, stage, before_id, after_id)
+        if stage.id == lead.stage_id and lies_between(lead.rank, lower, upper):
             db.session.rollback()  # dropped where it was: nothing to write, no new version
             return lead
         try:
@@ -303,7 +309,7 @@ def move_lead(
         except InvalidRank:
             rank = ""  # a hand-edited key in the column: give it fresh keys
         if not rank or needs_rebalance(rank):
-            rank = _rebalance(stage.id, lead.id, lower)
+            rank = rebalance(stage.id, lead.id, lower)
         moved["from"], moved["to"] = from_stage, stage
         entry = None
         if stage.id != lead.stage_id:
@@ -321,15 +327,11 @@ def move_lead(
         _write_move(lead, stage, rank, entry)
         return lead
 
-    lead = _retrying(write)
+    lead = retrying(write)
     if moved:
         fire_event("kanban_lead_moved", lead=lead, from_stage=moved["from"],
                    to_stage=moved["to"], user=user)
     return lead
-
-
-def _lies_between(rank: str, lower: str | None, upper: str | None) -> bool:
-    return (lower is None or lower < rank) and (upper is None or rank < upper)
 
 
 def _write_move(lead: Lead, stage: Stage, rank: str, entry: dict[str, Any] | None) -> None:
@@ -368,203 +370,6 @@ def _commit_without_expiring() -> None:
         session.expire_on_commit = True
 
 
-class _ColumnChanged(Exception):
-    """The lead left its column between reading it and locking the column: read again."""
-
-
-def _lock_columns(stage_ids: list[int], *, lead_id: int | None = None) -> set[int] | None:
-    """Hold the write lock of the columns (and of the lead's column) until commit.
-
-    Every writer of a column's order takes it first, so the order a writer reads is
-    still the order when it commits: a card lands exactly next to the neighbour the
-    person dropped it at, and a rebalance never races a move. Returns the stage ids
-    locked, or None when the whole database is locked (SQLite).
-    """
-    connection = db.session.connection()
-    if connection.dialect.name == "sqlite":
-        # pysqlite starts its transaction only at the first write; take the write lock
-        # now, or a concurrent writer may commit between our reads and our write.
-        if not connection.connection.driver_connection.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        return None
-    wanted = Stage.id.in_(stage_ids)
-    if lead_id is not None:
-        wanted = wanted | Stage.id.in_(select(Lead.stage_id).where(Lead.id == lead_id))
-    return set(
-        db.session.scalars(
-            select(Stage.id).where(wanted).order_by(Stage.id).with_for_update(key_share=True)
-        )
-    )
-
-
-def _stage_still_exists(stage_id: int, locked: set[int] | None) -> bool:
-    """Tell whether the target stage outlived the wait for its lock (someone may delete it)."""
-    if locked is not None:
-        return stage_id in locked
-    return db.session.scalar(select(Stage.id).where(Stage.id == stage_id)) is not None
-
-
-def _gap(
-    lead: Lead, stage: Stage, before_id: int | None, after_id: int | None
-) -> tuple[str | None, str | None]:
-    """Return the ranks the lead must land between, checking the neighbours.
-
-    Closed leads keep their place in the column but are not on the board: the lead
-    lands right next to the open neighbour the person saw, and the neighbours are
-    adjacent when no open card lies between them.
-    """
-    others = select(Lead.rank).where(Lead.stage_id == stage.id, Lead.id != lead.id)
-    if after_id is not None:
-        above = _neighbour(after_id, stage, lead, "after_id")
-        upper = db.session.scalar(
-            others.where(Lead.rank > above.rank).order_by(Lead.rank).limit(1)
-        )
-        if before_id is not None:
-            next_open = db.session.scalar(
-                select(Lead.id)
-                .where(
-                    Lead.stage_id == stage.id,
-                    Lead.id != lead.id,
-                    Lead.status == LeadStatus.OPEN,
-                    Lead.rank > above.rank,
-                )
-                .order_by(Lead.rank)
-                .limit(1)
-            )
-            if next_open != before_id:
-                _neighbour(before_id, stage, lead, "before_id")
-                raise Conflict(
-                    _("The column changed while you were moving the card."),
-                    **_column_state(lead, stage),
-                )
-        return above.rank, upper
-    if before_id is not None:
-        below = _neighbour(before_id, stage, lead, "before_id")
-        lower = db.session.scalar(
-            others.where(Lead.rank < below.rank).order_by(Lead.rank.desc()).limit(1)
-        )
-        return lower, below.rank
-    return db.session.scalar(others.order_by(Lead.rank.desc()).limit(1)), None
-
-
-def _neighbour(neighbour_id: int, stage: Stage, lead: Lead, field: str) -> Row:
-    neighbour = db.session.execute(
-        select(Lead.stage_id, Lead.rank, Lead.status).where(Lead.id == neighbour_id)
-    ).first()
-    if neighbour is None:
-        raise ValidationError(
-            _("The card you dropped next to does not exist any more."),
-            fields={field: _("Unknown lead.")},
-        )
-    if neighbour.stage_id != stage.id:
-        raise Conflict(
-            _("The card you dropped next to is now in another stage."),
-            **_column_state(lead, stage),
-        )
-    if neighbour.status != LeadStatus.OPEN:
-        raise Conflict(
-            _("The card you dropped next to has been closed."), **_column_state(lead, stage)
-        )
-    return neighbour
-
-
-def _rank_at_top(stage_id: int) -> str:
-    top = db.session.scalar(
-        select(func.min(Lead.rank)).where(Lead.stage_id == stage_id)
-    )
-    try:
-        rank = rank_between(None, top)
-    except InvalidRank:
-        rank = ""
-    return _rebalance(stage_id, None, None) if not rank or needs_rebalance(rank) else rank
-
-
-def _rebalance(stage_id: int, moving_id: int | None, lower: str | None) -> str:
-    """Give the whole column fresh, short keys (rare); return the moving lead's key.
-
-    The moving lead (if any) gets the slot just after ``lower``; with no moving lead
-    (a new card at the top) the first slot is kept free and returned. The other
-    leads keep their version: a rebalance never makes a person's next drag fail.
-    """
-    rows = db.session.execute(
-        select(Lead.id, Lead.rank)
-        .where(Lead.stage_id == stage_id, Lead.id != (moving_id or 0))
-        .order_by(Lead.rank)
-    ).all()
-    order = [row.id for row in rows]
-    position = 0 if lower is None else sum(1 for row in rows if row.rank <= lower)
-    order.insert(position, moving_id or 0)
-    keys = evenly_spaced(len(order))
-    free = order[position]
-    # The moving lead is parked too: its old key may be one of the fresh ones.
-    _rewrite_ranks(
-        [(i, key) for i, key in zip(order, keys, strict=True) if i != free],
-        also_park=(moving_id,) if moving_id else (),
-    )
-    return keys[position]
-
-
-def _rewrite_ranks(ranks: list[tuple[int, str]], *, also_park: Iterable[int] = ()) -> None:
-    """Write new keys for some leads of one column, in two passes that never collide.
-
-    Every lead first moves to a parking key of its own (so do ``also_park``), then
-    to its new key.
-    """
-    if not ranks and not also_park:
-        return
-    table = Lead.__table__
-    stmt = (
-        update(table).where(table.c.id == bindparam("lead_id")).values(rank=bindparam("key"))
-    )
-    # Old keys may be anything (a hand-edited column), so the parking keys carry a
-    # random part as well as the id.
-    parking = f"~{secrets.token_hex(8)}~"
-    parked = [i for i, _key in ranks] + list(also_park)
-    db.session.execute(stmt, [{"lead_id": i, "key": f"{parking}{i}"} for i in parked])
-    if ranks:
-        db.session.execute(stmt, [{"lead_id": i, "key": key} for i, key in ranks])
-
-
-def column_order(stage_id: int) -> list[int]:
-    """Return the ids of the open leads of a stage, top to bottom."""
-    return list(
-        db.session.scalars(
-            select(Lead.id)
-            .where(Lead.stage_id == stage_id, Lead.status == LeadStatus.OPEN)
-            .order_by(Lead.rank)
-        )
-    )
-
-
-def _column_state(lead: Lead, stage: Stage) -> dict[str, Any]:
-    return {
-        "lead": {"id": lead.id, "stage_id": lead.stage_id, "version": lead.version},
-        "stage_id": stage.id,
-        "order": column_order(stage.id),
-    }
-
-
-def repair_ranks(stage_id: int | None = None) -> int:
-    """Give fresh keys to every column (or one) in its current order; return columns fixed."""
-    stage_ids = (
-        [stage_id] if stage_id is not None else list(db.session.scalars(select(Stage.id)))
-    )
-
-    def write() -> None:
-        _lock_columns(stage_ids)
-        for sid in stage_ids:
-            ids = list(
-                db.session.scalars(
-                    select(Lead.id).where(Lead.stage_id == sid).order_by(Lead.rank, Lead.id)
-                )
-            )
-            _rewrite_ranks(list(zip(ids, evenly_spaced(len(ids)), strict=True)))
-        db.session.commit()
-
-    _retrying(write)
-    return len(stage_ids)
-
-
 # ---------------------------------------------------------------------------
 # Close, reopen, delete
 # ---------------------------------------------------------------------------
@@ -597,9 +402,9 @@ def close_lead(
         )
     _check_version(lead, version)
     if not lead.is_open:
-        raise Conflict(_("This lead is already closed."), **_column_state(lead, lead.stage))
+        raise Conflict(_("This lead is already closed."), **column_state(lead, lead.stage))
     # Closing takes a card off the board: drops next to it wait, as for a move.
-    _lock_columns([lead.stage_id])
+    lock_columns([lead.stage_id])
     ended = {"next_action_kind": lead.next_action_kind,
              "next_action_date": _jsonable(lead.next_action_date),
              "next_action_text": lead.next_action_text}
@@ -628,7 +433,7 @@ def reopen_lead(lead: Lead, *, user: User | None, version: int | None = None) ->
     if lead.is_open:
         return lead
     previous = lead.status
-    _lock_columns([lead.stage_id])
+    lock_columns([lead.stage_id])
     lead.status = LeadStatus.OPEN
     lead.lost_reason = ""
     lead.closed_at = None
@@ -648,7 +453,7 @@ def delete_lead(lead: Lead, *, user: User | None) -> None:
     if user is not None:
         require(user, "lead.delete")
     lead_id, title = lead.id, lead.title
-    _lock_columns([lead.stage_id])
+    lock_columns([lead.stage_id])
     db.session.delete(lead)
     db.session.commit()
     fire_event("kanban_lead_deleted", lead_id=lead_id, title=title, user=user)
@@ -670,7 +475,7 @@ def _check_version(lead: Lead, version: int | None, stage: Stage | None = None) 
     if version != lead.version:
         raise Conflict(
             _("Someone else changed this lead a moment ago. Here is its current state."),
-            **_column_state(lead, stage or lead.stage),
+            **column_state(lead, stage or lead.stage),
         )
 
 
@@ -682,49 +487,8 @@ def commit_or_conflict(lead: Lead) -> None:
         db.session.rollback()
         raise Conflict(
             _("Someone else changed this lead a moment ago. Here is its current state."),
-            **_column_state(get_lead(lead.id), get_lead(lead.id).stage),
+            **column_state(get_lead(lead.id), get_lead(lead.id).stage),
         ) from None
-
-
-def _retrying(write: Callable[[], T]) -> T:
-    """Run a write transaction, retrying when a concurrent writer got there first.
-
-    Writers of a column take its lock first, so they rarely collide; the unique
-    (stage, rank) constraint still refuses a second card with the same key, which
-    then reads the column again. PostgreSQL may break a deadlock. SQLite answers
-    "database is locked" when a writer waited longer than the busy timeout: that wait
-    is the whole budget, so the request answers 503 in time instead of outliving the
-    worker timeout.
-    """
-    started = monotonic()
-    for attempt in range(WRITE_ATTEMPTS):
-        try:
-            return write()
-        except StaleDataError:
-            db.session.rollback()
-            raise Conflict(
-                _("Someone else changed this lead a moment ago. Reload to see it.")
-            ) from None
-        except _ColumnChanged:
-            db.session.rollback()
-        except (IntegrityError, OperationalError) as exc:
-            db.session.rollback()
-            if attempt == WRITE_ATTEMPTS - 1 or not _is_retryable(exc, monotonic() - started):
-                raise
-        except BaseException:
-            db.session.rollback()
-            raise
-    raise Conflict(_("The column kept changing while you moved the card. Try again."))
-
-
-def _is_retryable(exc: Exception, waited: float) -> bool:
-    text = str(getattr(exc, "orig", exc)).lower()
-    if "database is locked" in text:
-        return waited * 1000 < current_app.config["SQLITE_BUSY_TIMEOUT_MS"]
-    return any(
-        marker in text
-        for marker in ("uq_leads_stage_rank", "unique", "deadlock", "could not serialize")
-    )
 
 
 def _jsonable(value: Any) -> Any:

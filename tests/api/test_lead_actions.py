@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kanban.extensions import db
 from kanban.models import Lead
-from kanban.services.leads import column_order
+from kanban.services.ordering import column_order
 from tests.api.conftest import assert_error
 from tests.factories import LeadFactory, PipelineFactory
 

@@ -13,6 +13,7 @@ from kanban.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from kanban.extensions import db
 from kanban.models import Activity, Lead, LeadStatus
 from kanban.services import leads as service
+from kanban.services.ordering import column_order
 from tests.factories import LeadFactory
 
 
@@ -56,7 +57,7 @@ def test_created_lead_is_owned_by_its_creator_and_on_top_of_its_stage(pipeline, 
     first = LeadFactory(stage=pipeline.stages[0])
     lead = service.create_lead({"title": "Cloud backup"}, user=member, stage=pipeline.stages[0])
     assert lead.owner_id == member.id
-    assert service.column_order(pipeline.stages[0].id) == [lead.id, first.id]
+    assert column_order(pipeline.stages[0].id) == [lead.id, first.id]
 
 
 def test_created_lead_fires_created_with_its_source_after_commit(pipeline, member, recorder):

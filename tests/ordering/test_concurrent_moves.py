@@ -24,12 +24,12 @@ from kanban.extensions import db
 from kanban.models import Lead, LeadStatus, Role
 from kanban.services.leads import (
     close_lead,
-    column_order,
     create_lead,
     get_lead,
     move_lead,
     reopen_lead,
 )
+from kanban.services.ordering import column_order
 from tests.factories import PipelineFactory, UserFactory
 from tests.ordering.servers import serve
 

@@ -212,13 +212,13 @@ def test_random_drags_keep_every_card_where_people_put_it(app, backend, monkeypa
     # Keys this short make most drops between two cards rebalance the column.
     monkeypatch.setattr(ranking, "MAX_RANK_LENGTH", 2)
     rebalances = []
-    real_rebalance = lead_service._rebalance
+    real_rebalance = lead_service.rebalance
 
     def counting_rebalance(*args, **kwargs):
         rebalances.append(args)
         return real_rebalance(*args, **kwargs)
 
-    monkeypatch.setattr(lead_service, "_rebalance", counting_rebalance)
+    monkeypatch.setattr(lead_service, "rebalance", counting_rebalance)
     run_state_machine_as_test(
         BoardMachine,
         settings=settings(

@@ -8,7 +8,8 @@ from sqlalchemy import event, insert, select, update
 from kanban.extensions import db
 from kanban.models import Activity, Lead
 from kanban.ranking import evenly_spaced
-from kanban.services.leads import column_order, move_lead
+from kanban.services.leads import move_lead
+from kanban.services.ordering import column_order
 from tests.factories import PipelineFactory
 
 

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from kanban import ranking
 from kanban.extensions import db
 from kanban.models import Lead, Stage
-from kanban.services.leads import column_order, create_lead, move_lead
+from kanban.services.leads import create_lead, move_lead
+from kanban.services.ordering import column_order
 from tests.factories import PipelineFactory
 from tests.ordering.test_move_writes import fill
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from kanban.extensions import db
 from kanban.models import Activity, Lead
 from kanban.services import leads as lead_service
+from kanban.services.ordering import column_order
 from tests.factories import ActivityFactory, LeadFactory, UserFactory
 
 HOSTILE = '<script>alert("x")</script>'
@@ -351,7 +352,7 @@ def test_moving_with_the_stage_selector_records_a_stage_change(member_client, pi
         "stage_id": str(pipeline.stages[2].id), "version": str(lead.version),
     })
     assert response.status_code == 302
-    assert lead_service.column_order(pipeline.stages[2].id)[-1] == lead.id
+    assert column_order(pipeline.stages[2].id)[-1] == lead.id
     text = member_client.get(f"/leads/{lead.id}").text
     assert "New → Proposal" in text
 
