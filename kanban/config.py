@@ -47,7 +47,7 @@ class DefaultConfig:
     # profile or on the login page, the demo data, new web forms. Not set: the browser's.
     LANGUAGE: str | None = None
     TIMEZONE: str | None = None  # e.g. "Europe/Lisbon"; the server's own zone when not set
-    LANGUAGES = ["en", "pt", "es", "ru"]
+    LANGUAGES = ["en", "pt", "it", "es", "ru"]
     DEFAULT_CURRENCY = "EUR"
 
     # Plugins: None loads every installed plugin of the "kanban.plugins" entry-point group.

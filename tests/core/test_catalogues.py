@@ -49,8 +49,8 @@ def extracted(domain: str) -> dict[str, str]:
     return found
 
 
-def test_the_app_offers_english_portuguese_spanish_and_russian():
-    assert DefaultConfig.LANGUAGES == ["en", "pt", "es", "ru"]
+def test_the_app_offers_five_languages():
+    assert DefaultConfig.LANGUAGES == ["en", "pt", "it", "es", "ru"]
 
 
 @pytest.mark.parametrize(("domain", "language"), CATALOGUES)

@@ -10,7 +10,9 @@ from kanban.i18n import LANGUAGE_COOKIE
 from tests.conftest import log_in
 from tests.factories import UserFactory
 
-OWN_NAMES = {"en": "English", "pt": "Português", "es": "Español", "ru": "Русский"}
+OWN_NAMES = {
+    "en": "English", "pt": "Português", "it": "Italiano", "es": "Español", "ru": "Русский",
+}
 ENGLISH_BROWSER = {"Accept-Language": "en-US,en;q=0.9"}
 
 
@@ -69,5 +71,5 @@ def test_the_profile_offers_every_language_in_its_own_name(member_client):
 
 
 def test_a_team_language_the_app_does_not_speak_stops_it_in_plain_words(app_config):
-    with pytest.raises(ValueError, match="KANBAN_LANGUAGE must be one of en, pt, es, ru"):
+    with pytest.raises(ValueError, match="KANBAN_LANGUAGE must be one of en, pt, it, es, ru"):
         create_app({**app_config, "LANGUAGE": "de"})
