@@ -1,39 +1,43 @@
-"""The core's own answer to "is this contact already a lead?" (registered as a plugin)."""
+"""The core's own answer to "is this contact already a lead?" (registered as a plugin).
+
+One rule for every source: the same email (stored lowercased), or the same phone number
+compared on its last digits (``kanban.phones.phone_key``). ``contact_condition`` is the
+rule in SQL; ``kanban.services.duplicates`` applies it to many contacts at once.
+"""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from kanban.extensions import db
 from kanban.hookspecs import hookimpl
 from kanban.models import Lead, LeadStatus
+from kanban.phones import KEY_DIGITS, phone_key
 
 
-def phone_digits(phone: str | None) -> str:
-    """Return the digits of a phone number, for comparing numbers written differently."""
-    return re.sub(r"\D", "", phone or "")
+def contact_condition(email: str | None, phone: str | None) -> ColumnElement[bool] | None:
+    """SQL for "a lead with this email or this phone", or None when there is nothing to match."""
+    conditions = []
+    if email and email.strip():
+        conditions.append(Lead.email == email.strip().lower())
+    key = phone_key(phone)
+    if len(key) == KEY_DIGITS:
+        conditions.append(Lead.phone_key == key)
+    elif key:  # a short number matches the end of a longer one
+        conditions.append(Lead.phone_key.like(f"%{key}"))
+    return or_(*conditions) if conditions else None
 
 
 @hookimpl(trylast=True)
 def kanban_lead_find_duplicate(
     email: str | None, phone: str | None, since: datetime | None, open_only: bool
 ) -> Lead | None:
-    conditions = []
-    if email and email.strip():
-        conditions.append(Lead.email == email.strip().lower())
-    digits = phone_digits(phone)
-    if len(digits) >= 6:
-        # Compare the last nine digits, so "+351 912 345 678" matches "912345678".
-        conditions.append(
-            func.replace(func.replace(func.replace(func.replace(Lead.phone, " ", ""), "-", ""),
-                                      "+", ""), ".", "").like(f"%{digits[-9:]}")
-        )
-    if not conditions:
+    condition = contact_condition(email, phone)
+    if condition is None:
         return None
-    stmt = select(Lead).where(or_(*conditions))
+    stmt = select(Lead).where(condition)
     if open_only:
         stmt = stmt.where(Lead.status == LeadStatus.OPEN)
     if since is not None:

@@ -17,6 +17,8 @@ def fold(text: str) -> str:
     "Ñandú" is "nandu", "ВОЛГА" and "Волга" are "волга", "ё" is "е", "Straße" is
     "strasse", "ΑΘΗΝΑ" is "αθηνα".
     """
+    if text.isascii():  # most text: no accents to strip, and casefold() is lower()
+        return " ".join(text.lower().split())
     # Compatibility forms decompose to letters that may still have a case ("ℌ" is "H").
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))

@@ -210,6 +210,16 @@ def kanban_lead_created(lead: Lead, source: str, user: User | None) -> None:
 
 
 @hookspec
+def kanban_leads_created(leads: list[Lead], user: User | None) -> None:
+    """React to many new leads at once (an import, a list turned into leads).
+
+    Called once per committed batch, in the leads' order. A plugin implementing it is
+    not called with ``kanban_lead_created`` for these leads; the others are, one lead
+    at a time. Returns nothing.
+    """
+
+
+@hookspec
 def kanban_lead_moved(lead: Lead, from_stage: Stage, to_stage: Stage, user: User | None) -> None:
     """React to a lead that changed place on the board.
 

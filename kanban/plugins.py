@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
@@ -94,13 +95,15 @@ def collect(name: str, **kwargs: Any) -> list[Any]:
     return items
 
 
-def fire_event(name: str, **kwargs: Any) -> None:
-    """Call a lifecycle hook, one plugin at a time.
+def fire_event(name: str, *, skip_plugins: Iterable[object] = (), **kwargs: Any) -> None:
+    """Call a lifecycle hook, one plugin at a time (not those in ``skip_plugins``).
 
     The change is already committed, so a failing plugin is logged with its name
     and the others still run; in strict mode (tests) the failure is raised.
     """
-    caller = get_hook(name)
+    skipped = list(skip_plugins)
+    caller = (get_plugin_manager().subset_hook_caller(name, remove_plugins=skipped)
+              if skipped else get_hook(name))
     for impl in reversed(caller.get_hookimpls()):
         try:
             impl.function(**{arg: kwargs[arg] for arg in impl.argnames})

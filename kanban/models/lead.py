@@ -24,6 +24,7 @@ from kanban.models.base import (
 from kanban.models.client import Client
 from kanban.models.pipeline import Stage
 from kanban.models.user import User
+from kanban.phones import phone_key
 
 
 class LeadStatus(enum.StrEnum):
@@ -116,6 +117,9 @@ class Lead(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     # The searched fields folded by kanban.folding, kept by the events below.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The phone's last digits (kanban.phones.phone_key), kept by the events below: the one
+    # duplicate rule compares phones on it, whatever their punctuation.
+    phone_key: Mapped[str] = mapped_column(String(9), default="", server_default="", index=True)
 
     stage: Mapped[Stage] = relationship()
     owner: Mapped[User | None] = relationship()
@@ -188,7 +192,8 @@ class Lead(db.Model):
 @event.listens_for(Lead, "before_insert")
 @event.listens_for(Lead, "before_update")
 def _keep_search_text(_mapper, _connection, lead: Lead) -> None:
-    """Fold the searched fields whenever they are written, whoever writes them."""
+    """Fold the searched fields (and key the phone) whenever they are written, whoever
+    writes them."""
     state = inspect_object(lead)
     if state.pending or any(
         state.attrs[name].history.has_changes() for name in SEARCHED_FIELDS
@@ -196,6 +201,7 @@ def _keep_search_text(_mapper, _connection, lead: Lead) -> None:
         lead.search_text = lead_search_text(
             {name: getattr(lead, name) for name in SEARCHED_FIELDS}
         )
+        lead.phone_key = phone_key(lead.phone)
 
 
 # The trigram operators behind ix_leads_search_text, for databases made from the models.

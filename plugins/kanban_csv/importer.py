@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import cycle
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import select
 
-from kanban.duplicates import phone_digits
 from kanban.errors import ValidationError
 from kanban.extensions import db
-from kanban.models import Activity, ActivityKind, Lead, LeadTag, Stage, User, lead_search_text
+from kanban.models import Stage, User
 from kanban.permissions import can_give_lead_to, require, require_give_lead_to
-from kanban.plugins import CORE_PLUGINS, fire_event, get_hook, get_plugin_manager
-from kanban.ranking import rank_between
-from kanban.services.clients import add_folders, clean_folder_name, find_folders
+from kanban.services.clients import clean_folder_name, find_folders
+from kanban.services.duplicates import Contact, Duplicate, DuplicateFinder
+from kanban.services.lead_batches import CLIENT_FOLDER, create_leads, folder_names
 from kanban.services.lead_input import clean_lead_data
 from kanban.services.sources import read_source, source_keys_by_name
 from kanban_csv.cells import restore
@@ -29,9 +27,6 @@ from kanban_csv.mapping import CUSTOM, IGNORE, TARGETS
 from kanban_csv.reading import CsvProblem, Table
 
 BATCH_SIZE = 500
-FOLDER = "client_folder"  # a row's client folder name, until the batch is written
-WRITE_ATTEMPTS = 3
-PHONE_SUFFIXES = range(6, 10)  # the core compares the last nine digits, at least six
 # Currency codes and words written beside amounts once symbols are gone ("R$" leaves "R").
 CURRENCY_WORDS = re.compile(
     r"^(?:[A-Z]{3}|R|руб|р|kr|zł|lei|kč)\.?|(?:[A-Z]{3}|руб|р|kr|zł|lei|kč)\.?$", re.IGNORECASE
@@ -73,48 +68,6 @@ class ImportReport:
         return {"rows": self.rows, "created": self.created, "duplicates": self.duplicates,
                 "invalid": self.invalid, "failure": self.failure, "dry_run": self.dry_run,
                 "folders": len(self.new_folders)}
-
-
-class ContactIndex:
-    """Emails and phone numbers already seen, matched as the core's duplicate rule does."""
-
-    def __init__(self) -> None:
-        self.emails: dict[str, int] = {}
-        self.phones: dict[int, dict[str, int]] = {n: {} for n in PHONE_SUFFIXES}
-
-    def add(self, email: str, phone: str, ref: int) -> None:
-        if email:
-            self.emails.setdefault(email, ref)
-        digits = phone_digits(phone)
-        for n in PHONE_SUFFIXES:
-            if len(digits) >= n:
-                self.phones[n].setdefault(digits[-n:], ref)
-
-    def find(self, email: str, phone: str) -> tuple[str, int] | None:
-        if email and email in self.emails:
-            return "email", self.emails[email]
-        digits = phone_digits(phone)
-        if len(digits) >= 6:
-            key = digits[-9:]
-            if key in self.phones[len(key)]:
-                return "phone", self.phones[len(key)][key]
-        return None
-
-    @classmethod
-    def of_existing_leads(cls) -> ContactIndex:
-        """Read every lead's email and phone once, instead of one query per row."""
-        index = cls()
-        last_id = 0
-        while True:
-            rows = db.session.execute(
-                select(Lead.id, Lead.email, Lead.phone).where(Lead.id > last_id)
-                .order_by(Lead.id).limit(10_000)
-            ).all()
-            if not rows:
-                return index
-            for lead_id, email, phone in rows:
-                index.add((email or "").lower(), phone or "", lead_id)
-            last_id = rows[-1][0]
 
 
 def parse_amount(text: str, decimal_comma: bool) -> str:
@@ -226,7 +179,7 @@ class RowReader:
             named.sort(key=lambda item: self.position.get(item[0], len(self.position)))
             return {}, dict(named)
         if folder:
-            values[FOLDER] = folder  # found, or made, when the batch is written
+            values[CLIENT_FOLDER] = folder  # found, or made, when the batch is written
         return values, {}
 
 
@@ -244,189 +197,114 @@ def run_import(
         for owner_id in settings.owner_ids:
             require_give_lead_to(user, owner_id)
     report = ImportReport(dry_run=dry_run)
-    sorter = _RowSorter(
-        reader=RowReader(table, settings, user),
-        existing=ContactIndex.of_existing_leads(),
-        in_file=ContactIndex(),
-        ask_plugins=_duplicate_question(),
+    reader = RowReader(table, settings, user)
+    batch = _Batch(
+        settings=settings, user=user, report=report, dry_run=dry_run,
+        finder=DuplicateFinder(),
         owners=cycle(settings.owner_ids) if settings.owner_ids else None,
-        default_currency=current_app.config["DEFAULT_CURRENCY"],
     )
-    pending: list[tuple[int, dict[str, Any]]] = []
     try:
         for line, cells in table.rows():
-            sorter.sort(line, cells, pending, report)
-            if len(pending) == BATCH_SIZE and not _flush(pending, settings, user, report,
-                                                         dry_run):
-                return report
+            report.rows += 1
+            values, errors = reader.read(cells)
+            if errors:
+                report.invalid += 1
+                for column, reason in errors.items():
+                    report.rejected.append(Rejected(line, "invalid", column, reason, cells))
+            else:
+                batch.rows.append((line, values, cells))
+            if len(batch.rows) == BATCH_SIZE and not batch.write():
+                return _in_line_order(report)
             if progress is not None:
                 progress(1)
     except CsvProblem as problem:
         # The file broke off halfway (a wrong byte, a runaway quote): keep what was saved.
-        pending.clear()
         report.failure = problem.message + " " + _(
             "Rows before it were checked and, unless this was a check, imported in batches; "
             "import the fixed file again and they will be reported as duplicates.")
-        return report
-    _flush(pending, settings, user, report, dry_run)
+        return _in_line_order(report)
+    batch.write()
+    return _in_line_order(report)
+
+
+def _in_line_order(report: ImportReport) -> ImportReport:
+    report.rejected.sort(key=lambda item: item.line)
     return report
 
 
 @dataclass
-class _RowSorter:
-    """Sort rows into invalid, duplicate, or pending (to be created)."""
+class _Batch:
+    """Rows read and valid, waiting to be checked for duplicates and created together."""
 
-    reader: RowReader
-    existing: ContactIndex
-    in_file: ContactIndex
-    ask_plugins: Any
+    settings: ImportSettings
+    user: User | None
+    report: ImportReport
+    dry_run: bool
+    finder: DuplicateFinder
     owners: Any
-    default_currency: str
+    rows: list[tuple[int, dict[str, Any], list[str]]] = field(default_factory=list)
 
-    def sort(self, line: int, cells: list[str], pending: list, report: ImportReport) -> None:
-        report.rows += 1
-        values, errors = self.reader.read(cells)
-        if errors:
-            report.invalid += 1
-            for column, reason in errors.items():
-                report.rejected.append(Rejected(line, "invalid", column, reason, cells))
-            return
-        duplicate = _find_duplicate(values, self.existing, self.in_file, self.ask_plugins)
-        if duplicate:
-            report.duplicates += 1
-            report.rejected.append(Rejected(line, "duplicate", duplicate[0], duplicate[1], cells))
-            return
-        self.in_file.add(values.get("email", ""), values.get("phone", ""), line)
-        values.setdefault("currency", self.default_currency)
-        if self.owners is not None and "owner_id" not in values:
-            values["owner_id"] = next(self.owners)
-        pending.append((line, values))
-
-
-def _find_duplicate(values, existing, in_file, ask_plugins) -> tuple[str, str] | None:
-    email, phone = values.get("email", ""), values.get("phone", "")
-    found = existing.find(email, phone)
-    if found:
-        kind, lead_id = found
-        message = (_("Same email as lead #%(id)d.", id=lead_id) if kind == "email"
-                   else _("Same phone number as lead #%(id)d.", id=lead_id))
-        return kind, message
-    found = in_file.find(email, phone)
-    if found:
-        kind, line = found
-        message = (_("Same email as row %(line)d of this file.", line=line) if kind == "email"
-                   else _("Same phone number as row %(line)d of this file.", line=line))
-        return kind, message
-    if ask_plugins is not None and (email or phone):
-        lead = ask_plugins(email=email or None, phone=phone or None, since=None,
-                           open_only=False)
-        if lead is not None:
-            return "email", _("Already lead #%(id)d.", id=lead.id)
-    return None
-
-
-def _duplicate_question():
-    """Ask other plugins' duplicate rules row by row; the core's rule is ContactIndex."""
-    pm = get_plugin_manager()
-    core = [pm.get_plugin(name) for name in CORE_PLUGINS if pm.get_plugin(name) is not None]
-    caller = pm.subset_hook_caller("kanban_lead_find_duplicate", remove_plugins=core)
-    return caller if caller.get_hookimpls() else None
-
-
-def _flush(pending, settings, user, report, dry_run) -> bool:
-    """Write the pending rows in one transaction; on failure record it and return False."""
-    if not pending:
-        return True
-    if dry_run:
-        report.created += len(pending)
-        folders = find_folders(_folder_names(values for _line, values in pending))
-        report.new_folders.update(name for name, folder_id in folders.items() if folder_id is None)
-        pending.clear()
-        return True
-    try:
-        ids, new_folders = write_batch([values for _line, values in pending], settings.stage,
-                                       user)
-    except Exception as exc:
-        db.session.rollback()
-        current_app.logger.exception("CSV import batch failed")
-        report.failure = _(
-            "Rows %(first)d to %(last)d were not imported (nothing of them was saved): "
-            "%(error)s. Fix the problem and import the file again; the rows already "
-            "imported will be reported as duplicates.",
-            first=pending[0][0], last=pending[-1][0], error=type(exc).__name__,
-        )
-        pending.clear()
-        return False
-    report.created += len(ids)
-    report.new_folders.update(new_folders)
-    pending.clear()
-    if get_hook("kanban_lead_created").get_hookimpls():
-        leads = {lead.id: lead for lead in db.session.scalars(select(Lead).where(Lead.id.in_(ids)))}
-        for lead_id in ids:
-            fire_event("kanban_lead_created", lead=leads[lead_id], source=leads[lead_id].source,
-                       user=user)
-    return True
-
-
-def _folder_names(rows: Iterable[Mapping[str, Any]]) -> list[str]:
-    return [values[FOLDER] for values in rows if values.get(FOLDER)]
-
-
-def write_batch(rows: list[Mapping[str, Any]], stage: Stage,
-                user: User | None) -> tuple[list[int], set[str]]:
-    """Add leads at the bottom of the stage, in order, all in one transaction.
-
-    Returns the new leads' ids and the client folders made for them (casefolded names).
-    """
-    for attempt in range(WRITE_ATTEMPTS):
+    def write(self) -> bool:
+        """Create the new rows in one transaction; on failure record it and return False."""
+        rows, self.rows = self.rows, []
+        new = self._new_contacts(rows)
+        if not new:
+            return True
+        report = self.report
+        if self.dry_run:
+            report.created += len(new)
+            folders = find_folders(folder_names([values for _line, values in new]))
+            report.new_folders.update(name for name, found in folders.items() if found is None)
+            return True
         try:
-            return _write_once(rows, stage, user)
-        except (IntegrityError, OperationalError):
-            # Someone else added a card at the bottom at the same moment: read again.
+            created = create_leads([values for _line, values in new],
+                                   stage=self.settings.stage, user=self.user,
+                                   source=self.settings.source)
+        except Exception as exc:
             db.session.rollback()
-            if attempt == WRITE_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+            current_app.logger.exception("CSV import batch failed")
+            report.failure = _(
+                "Rows %(first)d to %(last)d were not imported (nothing of them was saved): "
+                "%(error)s. Fix the problem and import the file again; the rows already "
+                "imported will be reported as duplicates.",
+                first=new[0][0], last=new[-1][0], error=type(exc).__name__,
+            )
+            return False
+        report.created += len(created.ids)
+        report.new_folders.update(created.new_folders)
+        self.finder.forget()  # they are leads now: the next batches find them stored
+        return True
+
+    def _new_contacts(self, rows) -> list[tuple[int, dict[str, Any]]]:
+        """Leave out (and report) the duplicates; give the others their owner."""
+        contacts = [Contact(values.get("email", ""), values.get("phone", ""), line)
+                    for line, values, _cells in rows]
+        new = []
+        for (line, values, cells), duplicate in zip(
+            rows, self.finder.check(contacts), strict=True
+        ):
+            if duplicate is not None:
+                self.report.duplicates += 1
+                self.report.rejected.append(
+                    Rejected(line, "duplicate", duplicate.kind, _duplicate_reason(duplicate),
+                             cells))
+                continue
+            if self.owners is not None and "owner_id" not in values:
+                values["owner_id"] = next(self.owners)
+            new.append((line, values))
+        return new
 
 
-def _write_once(rows: list[Mapping[str, Any]], stage: Stage,
-                user: User | None) -> tuple[list[int], set[str]]:
-    # Core inserts (one statement per table for the whole batch) rather than the unit of
-    # work: a 100,000-row list then takes seconds, not minutes.
-    names = _folder_names(rows)
-    folders = find_folders(names)
-    made = add_folders(name for name in names if folders[name.casefold()] is None)
-    folders.update(made)
-    rank = db.session.scalar(select(func.max(Lead.rank)).where(Lead.stage_id == stage.id))
-    lead_rows, tags = [], []
-    for values in rows:
-        values = dict(values)
-        tags.append(values.pop("tags", []))
-        if folder := values.pop(FOLDER, None):
-            values["client_id"] = folders[folder.casefold()]
-        rank = rank_between(rank, None)
-        lead_rows.append({**values, "stage_id": stage.id, "rank": rank,
-                          "search_text": lead_search_text(values)})
-    ids = list(db.session.scalars(
-        insert(Lead).returning(Lead.id, sort_by_parameter_order=True), lead_rows
-    ))
-    tag_rows = [{"lead_id": lead_id, "tag": tag}
-                for lead_id, names in zip(ids, tags, strict=True) for tag in names]
-    if tag_rows:
-        db.session.execute(insert(LeadTag), tag_rows)
-    author_id = user.id if user is not None else None
-    db.session.execute(insert(Activity), [
-        {
-            "lead_id": lead_id,
-            "author_id": author_id,
-            "kind": ActivityKind.SYSTEM.value,
-            "body": "",  # written when shown, in the reader's language
-            "payload": {"event": "created", "source": values["source"]},
-        }
-        for lead_id, values in zip(ids, lead_rows, strict=True)
-    ])
-    db.session.commit()
-    return ids, set(made)
+def _duplicate_reason(duplicate: Duplicate) -> str:
+    if duplicate.other_rule:
+        return _("Already lead #%(id)d.", id=duplicate.lead_id)
+    if duplicate.lead_id is not None:
+        if duplicate.kind == "email":
+            return _("Same email as lead #%(id)d.", id=duplicate.lead_id)
+        return _("Same phone number as lead #%(id)d.", id=duplicate.lead_id)
+    if duplicate.kind == "email":
+        return _("Same email as row %(line)d of this file.", line=duplicate.ref)
+    return _("Same phone number as row %(line)d of this file.", line=duplicate.ref)
 
 
 def iter_report_rows(report: ImportReport) -> Iterator[list[Any]]:

@@ -149,3 +149,30 @@ def test_sqlite_never_reuses_the_ids_of_idempotency_keys_and_used_form_tokens(
                                      {"t": table}).scalar()
             assert "AUTOINCREMENT" in sql, table
     engine.dispose()
+
+
+def test_upgrade_keys_the_phones_of_existing_leads(app_config, empty_database):
+    core_only = migrated_app(app_config, empty_database, [])
+    upgrade(core_only, "0007_core")
+    engine = create_engine(empty_database)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO pipelines (name, position, created_at) "
+                                "VALUES ('Sales', 0, '2026-01-01 09:00:00+00')"))
+        connection.execute(text("INSERT INTO stages (pipeline_id, name, position, is_proposal) "
+                                "VALUES (1, 'New', 0, false)"))
+        for rank, phone in (("a0", "(912) 345 678"), ("a1", "+351 21 000 1111"), ("a2", "112")):
+            connection.execute(text(
+                "INSERT INTO leads (title, currency, contact_name, company, email, phone, "
+                "source, priority, description, custom_fields, stage_id, rank, status, "
+                "lost_reason, next_action_kind, next_action_text, created_at, updated_at, "
+                "touched_at, version, starred, search_text) VALUES ('Lead', 'EUR', '', '', "
+                "'', :phone, 'manual', 1, '', '{}', 1, :rank, 'open', '', 'todo', '', "
+                "'2026-01-01 09:00:00+00', '2026-01-01 09:00:00+00', "
+                "'2026-01-01 09:00:00+00', 1, false, '')"),
+                {"phone": phone, "rank": rank})
+    upgrade(migrated_app(app_config, empty_database, BUILTIN_PLUGINS))
+    with engine.connect() as connection:
+        keys = connection.execute(text("SELECT phone_key FROM leads ORDER BY rank")).scalars()
+        keys = list(keys)
+    engine.dispose()
+    assert keys == ["912345678", "210001111", ""]

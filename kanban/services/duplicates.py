@@ -1,0 +1,135 @@
+"""The one duplicate rule applied to many contacts at once (imports, lists, any bulk source).
+
+A contact is a duplicate of a contact met earlier in the same run, of a stored lead (the
+core's rule, ``kanban.duplicates``, asked for a whole batch in a few queries), or of a lead
+another plugin's ``kanban_lead_find_duplicate`` knows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from kanban.extensions import db
+from kanban.models import Lead
+from kanban.phones import KEY_DIGITS, MIN_DIGITS, phone_key
+from kanban.plugins import CORE_PLUGINS, get_plugin_manager
+
+CHUNK = 500  # values per IN (...) list
+
+
+@dataclass(frozen=True)
+class Contact:
+    email: str
+    phone: str
+    ref: Hashable  # the caller's name for it (a line of a file, a row of a list)
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    kind: str  # "email" or "phone"
+    lead_id: int | None = None  # the stored lead it repeats
+    ref: Hashable | None = None  # or the contact met earlier in this run
+    other_rule: bool = False  # found by another plugin's rule, not by the same email or phone
+
+
+class DuplicateFinder:
+    """Say, batch after batch, which contacts are already known.
+
+    Contacts that are not duplicates are remembered, so a later batch of the same run
+    finds them too (a file that lists one client twice creates one lead).
+    """
+
+    def __init__(self) -> None:
+        self._emails: dict[str, Hashable] = {}
+        self._phones: dict[int, dict[str, Hashable]] = {
+            n: {} for n in range(MIN_DIGITS, KEY_DIGITS + 1)
+        }
+        self._other_rules = _other_plugins_rules()
+
+    def check(self, contacts: Sequence[Contact]) -> list[Duplicate | None]:
+        stored = _stored_leads(contacts)
+        found: list[Duplicate | None] = []
+        for contact in contacts:
+            email = contact.email.strip().lower()
+            key = phone_key(contact.phone)
+            duplicate = self._seen(email, key) or stored(email, key)
+            if duplicate is None and self._other_rules is not None and (email or contact.phone):
+                lead = self._other_rules(email=email or None, phone=contact.phone or None,
+                                         since=None, open_only=False)
+                if lead is not None:
+                    duplicate = Duplicate("email" if email else "phone", lead_id=lead.id,
+                                          other_rule=True)
+            if duplicate is None:
+                self._remember(email, key, contact.ref)
+            found.append(duplicate)
+        return found
+
+    def forget(self) -> None:
+        """Forget the contacts met so far, once they are stored leads: the database finds
+        them from now on, and a long file's run keeps a flat memory."""
+        self._emails.clear()
+        for keys in self._phones.values():
+            keys.clear()
+
+    def _seen(self, email: str, key: str) -> Duplicate | None:
+        if email and email in self._emails:
+            return Duplicate("email", ref=self._emails[email])
+        if key and key in self._phones[len(key)]:
+            return Duplicate("phone", ref=self._phones[len(key)][key])
+        return None
+
+    def _remember(self, email: str, key: str, ref: Hashable) -> None:
+        if email:
+            self._emails.setdefault(email, ref)
+        for n in self._phones:  # a shorter number met later matches this one's end
+            if len(key) >= n:
+                self._phones[n].setdefault(key[-n:], ref)
+
+
+def _stored_leads(contacts: Sequence[Contact]) -> Any:
+    """Read the stored leads sharing an email or a phone key with the batch, in a few
+    queries; return a lookup (email, phone key) -> Duplicate | None (the oldest lead wins)."""
+    emails = sorted({c.email.strip().lower() for c in contacts if c.email.strip()})
+    keys = {phone_key(c.phone) for c in contacts} - {""}
+    full = sorted(key for key in keys if len(key) == KEY_DIGITS)
+    by_email: dict[str, int] = {}
+    by_key: dict[str, int] = {}
+    for start in range(0, len(emails), CHUNK):
+        for email, lead_id in db.session.execute(
+            select(Lead.email, Lead.id).where(Lead.email.in_(emails[start:start + CHUNK]))
+            .order_by(Lead.id)
+        ):
+            by_email.setdefault(email, lead_id)
+    for start in range(0, len(full), CHUNK):
+        for key, lead_id in db.session.execute(
+            select(Lead.phone_key, Lead.id).where(Lead.phone_key.in_(full[start:start + CHUNK]))
+            .order_by(Lead.id)
+        ):
+            by_key.setdefault(key, lead_id)
+    for key in sorted(keys - set(full)):  # short numbers (rare) match the end of longer ones
+        lead_id = db.session.scalar(
+            select(Lead.id).where(Lead.phone_key.like(f"%{key}")).order_by(Lead.id).limit(1)
+        )
+        if lead_id is not None:
+            by_key[key] = lead_id
+
+    def lookup(email: str, key: str) -> Duplicate | None:
+        if email in by_email:
+            return Duplicate("email", lead_id=by_email[email])
+        if key in by_key:
+            return Duplicate("phone", lead_id=by_key[key])
+        return None
+
+    return lookup
+
+
+def _other_plugins_rules() -> Any:
+    """The duplicate rules of plugins other than the core's, asked contact by contact."""
+    pm = get_plugin_manager()
+    core = [pm.get_plugin(name) for name in CORE_PLUGINS if pm.get_plugin(name) is not None]
+    caller = pm.subset_hook_caller("kanban_lead_find_duplicate", remove_plugins=core)
+    return caller if caller.get_hookimpls() else None

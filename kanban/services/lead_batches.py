@@ -1,0 +1,129 @@
+"""Create many leads in one go: the path of every bulk source (imports, lists, demo data).
+
+Rows are lead values as ``kanban.services.lead_input.clean_lead_data`` returns them, plus
+``client_folder``: a client folder's name, found whatever its case or made with the leads.
+The column is locked once, the leads go to its bottom in the rows' order, and the leads,
+their tags and their first timeline entries are written with one statement per table.
+The lifecycle events are fired after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, insert, select
+
+from kanban.extensions import db
+from kanban.models import Activity, ActivityKind, Lead, LeadTag, Stage, User, lead_search_text
+from kanban.models.base import utcnow
+from kanban.permissions import require, require_give_lead_to
+from kanban.phones import phone_key
+from kanban.plugins import fire_event, get_hook
+from kanban.ranking import rank_between
+from kanban.services.clients import add_folders, find_folders
+from kanban.services.ordering import lock_columns, retrying
+
+CLIENT_FOLDER = "client_folder"
+
+
+@dataclass
+class Created:
+    ids: list[int] = field(default_factory=list)
+    new_folders: set[str] = field(default_factory=set)  # client folders made (casefolded)
+
+
+def create_leads(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    stage: Stage,
+    user: User | None,
+    source: str = "import",
+) -> Created:
+    """Add the leads at the bottom of ``stage``, in order, in one transaction."""
+    if user is not None:
+        require(user, "lead.create")
+        for owner_id in {values["owner_id"] for values in rows if values.get("owner_id")}:
+            require_give_lead_to(user, owner_id)
+    if not rows:
+        return Created()
+    created = retrying(lambda: _write(rows, stage, user, source))
+    _fire_created(created.ids, user)
+    return created
+
+
+def folder_names(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    return [values[CLIENT_FOLDER] for values in rows if values.get(CLIENT_FOLDER)]
+
+
+def _write(rows: Sequence[Mapping[str, Any]], stage: Stage, user: User | None,
+           source: str) -> Created:
+    lock_columns([stage.id])
+    names = folder_names(rows)
+    folders = find_folders(names)
+    made = add_folders(name for name in names if folders[name.casefold()] is None)
+    folders.update(made)
+    currency = current_app.config["DEFAULT_CURRENCY"]
+    now = utcnow()
+    bottom = db.session.scalar(select(func.max(Lead.rank)).where(Lead.stage_id == stage.id))
+    rank = bottom
+    lead_rows, tags = [], []
+    for values in rows:
+        values = dict(values)
+        tags.append(values.pop("tags", []))
+        if folder := values.pop(CLIENT_FOLDER, None):
+            values["client_id"] = folders[folder.casefold()]
+        values.setdefault("source", source)
+        values.setdefault("currency", currency)
+        rank = rank_between(rank, None)
+        lead_rows.append({"created_at": now, "updated_at": now, "touched_at": now,
+                          **values, "stage_id": stage.id, "rank": rank,
+                          "search_text": lead_search_text(values),
+                          "phone_key": phone_key(values.get("phone"))})
+    # A plain executemany (RETURNING would make SQLite send one INSERT per lead); the
+    # column is locked, so the new leads are exactly the ones below its old bottom.
+    shapes: dict[frozenset[str], list[dict[str, Any]]] = {}
+    for row in lead_rows:  # an executemany sends the same fields for each of its rows
+        shapes.setdefault(frozenset(row), []).append(row)
+    for same_fields in shapes.values():
+        db.session.execute(insert(Lead.__table__), same_fields)
+    below = select(Lead.id).where(Lead.stage_id == stage.id).order_by(Lead.rank)
+    ids = list(db.session.scalars(below.where(Lead.rank > bottom) if bottom else below))
+    tag_rows = [{"lead_id": lead_id, "tag": tag}
+                for lead_id, names in zip(ids, tags, strict=True) for tag in dict.fromkeys(names)]
+    if tag_rows:
+        db.session.execute(insert(LeadTag.__table__), tag_rows)
+    author_id = user.id if user is not None else None
+    db.session.execute(insert(Activity.__table__), [
+        {
+            "lead_id": lead_id,
+            "author_id": author_id,
+            "kind": ActivityKind.SYSTEM.value,
+            "body": "",  # written when shown, in the reader's language
+            "payload": {"event": "created", "source": values["source"], "stage_id": stage.id},
+            "created_at": now,
+        }
+        for lead_id, values in zip(ids, lead_rows, strict=True)
+    ])
+    db.session.commit()
+    return Created(ids, set(made))
+
+
+def _fire_created(ids: list[int], user: User | None) -> None:
+    """Tell the plugins: a batch to those taking batches, one lead at a time to the others."""
+    batch, single = get_hook("kanban_leads_created"), get_hook("kanban_lead_created")
+    if not batch.get_hookimpls() and not single.get_hookimpls():
+        return  # nothing listens: the new leads are not even read back
+    leads: list[Lead] = []
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start:start + 1000]
+        query = select(Lead).where(Lead.id.in_(chunk))
+        found = {lead.id: lead for lead in db.session.scalars(query)}
+        leads.extend(found[lead_id] for lead_id in chunk)
+    fire_event("kanban_leads_created", leads=leads, user=user)
+    takers = [impl.plugin for impl in batch.get_hookimpls()]
+    for lead in leads:
+        fire_event("kanban_lead_created", skip_plugins=takers, lead=lead, source=lead.source,
+                   user=user)

@@ -1,0 +1,129 @@
+"""One duplicate rule for every source: the same email, or the same phone whatever its
+punctuation, asked for one contact or for a whole batch."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from kanban.extensions import db
+from kanban.hookspecs import hookimpl
+from kanban.models import Lead
+from kanban.phones import phone_key
+from kanban.plugins import get_hook
+from kanban.services.duplicates import Contact, Duplicate, DuplicateFinder
+from tests.factories import LeadFactory
+
+
+def find(email=None, phone=None):
+    return get_hook("kanban_lead_find_duplicate")(email=email, phone=phone, since=None,
+                                                  open_only=False)
+
+
+@pytest.mark.parametrize("written", [
+    "(912) 345 678", "+351 912-345-678", "912.345.678", "00351 912 345 678", "912/345/678",
+])
+def test_a_phone_is_found_whatever_its_punctuation(app, written):
+    lead = LeadFactory(phone=written)
+    assert find(phone="+351 912 345 678") == lead
+
+
+def test_a_phone_key_is_its_last_nine_digits(app):
+    assert phone_key("+351 (912) 345-678") == "912345678"
+    assert phone_key("21 345 678") == "21345678"
+
+
+@pytest.mark.parametrize("too_short", ["", "112", "12 34 5", "no phone"])
+def test_a_number_of_fewer_than_six_digits_has_no_key_and_matches_nothing(app, too_short):
+    LeadFactory(phone="112")
+    assert phone_key(too_short) == ""
+    assert find(phone=too_short) is None
+
+
+def test_an_edited_phone_gets_its_new_key(app):
+    lead = LeadFactory(phone="912 345 678")
+    lead.phone = "(961) 111 222"
+    db.session.commit()
+    assert lead.phone_key == "961111222"
+    assert find(phone="961111222") == lead
+    assert find(phone="912345678") is None
+
+
+def test_a_short_number_matches_the_end_of_a_longer_one(app):
+    lead = LeadFactory(phone="+351 21 345 6789")
+    assert find(phone="456789") == lead
+
+
+def test_an_email_is_found_whatever_its_case(app):
+    lead = LeadFactory(email="ana@shop.example")
+    assert find(email="  ANA@Shop.example ") == lead
+
+
+def test_a_batch_finds_stored_leads_by_email_and_by_phone(app):
+    by_email = LeadFactory(email="ana@shop.example", phone="")
+    by_phone = LeadFactory(email="", phone="(912) 345 678")
+    found = DuplicateFinder().check([
+        Contact("ANA@shop.example", "", 2),
+        Contact("new@shop.example", "+351 912 345 678", 3),
+        Contact("other@shop.example", "961 000 000", 4),
+    ])
+    assert found == [Duplicate("email", lead_id=by_email.id),
+                     Duplicate("phone", lead_id=by_phone.id), None]
+
+
+def test_a_batch_finds_contacts_met_earlier_in_the_same_run(app):
+    finder = DuplicateFinder()
+    assert finder.check([Contact("a@x.example", "912 345 678", 2)]) == [None]
+    assert finder.check([
+        Contact("A@X.example", "", 3),
+        Contact("", "(912) 345-678", 4),
+        Contact("b@x.example", "345678", 5),
+    ]) == [Duplicate("email", ref=2), Duplicate("phone", ref=2), Duplicate("phone", ref=2)]
+
+
+def test_a_contact_without_email_or_phone_is_never_a_duplicate(app):
+    LeadFactory(email="", phone="")
+    assert DuplicateFinder().check([Contact("", "", 2), Contact("", "", 3)]) == [None, None]
+
+
+def count_statements(action) -> int:
+    statements = []
+
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+def test_a_batch_asks_the_database_the_same_few_times_whatever_its_size(app):
+    for n in range(20):
+        LeadFactory(email=f"lead{n}@x.example", phone=f"91{n:07d}")
+
+    def check(size):
+        return lambda: DuplicateFinder().check(
+            [Contact(f"lead{n}@x.example", f"91{n:07d}", n) for n in range(size)])
+
+    assert count_statements(check(10)) == count_statements(check(400)) == 2
+
+
+class EveryShopIsKnown:
+    """Another plugin's rule: any address at shop.example is a known client."""
+
+    @hookimpl
+    def kanban_lead_find_duplicate(self, email, phone, since, open_only):
+        if email and email.endswith("@shop.example"):
+            return db.session.query(Lead).first()
+        return None
+
+
+def test_a_batch_asks_other_plugins_rules_too(app, register_plugin):
+    lead = LeadFactory(email="boss@elsewhere.example")
+    register_plugin(EveryShopIsKnown())
+    found = DuplicateFinder().check([Contact("new@shop.example", "", 2),
+                                     Contact("new@other.example", "", 3)])
+    assert found == [Duplicate("email", lead_id=lead.id, other_rule=True), None]
