@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 
 from kanban.config import N_
 from kanban.extensions import db
@@ -19,7 +19,6 @@ from kanban.models import (
     Client,
     Lead,
     LeadStatus,
-    LeadTag,
     Pipeline,
     Stage,
     User,
@@ -27,6 +26,8 @@ from kanban.models import (
 from kanban.models.base import today as today_
 from kanban.models.base import utcnow
 from kanban.ranking import rank_between
+from kanban.services.lead_batches import create_leads
+from kanban.services.lead_input import clean_lead_data
 from kanban.services.pipelines import create_pipeline
 
 # The demo speaks the team's language: every text below is translated when it is written.
@@ -120,60 +121,53 @@ def _create_demo_data(count: int, *, owner: User | None, seed: int, stage: Stage
     owners = demo_team() + ([owner] if owner else [])
     stages = [stage] if stage else pipeline.stages
     today = today_()
-    per_stage: dict[int, list[Lead]] = {s.id: [] for s in stages}
-    leads = []
+    per_stage: dict[int, list[dict]] = {s.id: [] for s in stages}
     for index in range(count):
         company, contact, city = rng.choice(COMPANIES)
         target = rng.choice(stages)
         # Follow-ups due today or late are to do; later ones wait in standby.
         due = today + timedelta(days=rng.choice([-6, -2, -1, 0, 0, 0, 1, 3, 8, 20, 45]))
-        kind = "standby" if due > today else "todo"
-        lead = Lead(
-            title=_title(rng, company),
-            value=Decimal(rng.randrange(500, 60000, 50)),
-            currency="EUR",
-            contact_name=contact,
-            company=company,
-            email=f"contact{index}@{company.split()[0].lower().strip('«»')}.example",
-            phone=f"+351 21 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
-            source=rng.choice(SOURCES),
-            owner_id=rng.choice(owners).id,
-            priority=rng.choice([1, 2, 2, 3]),
-            description=_("%(contact)s (%(city)s) asked about: %(what)s.", contact=contact,
-                          city=_(city), what=_(rng.choice(WHAT))),
-            stage_id=target.id,
-            rank="",
-            next_action_kind=kind,
-            next_action_date=due,
-            next_action_text=_(rng.choice(NEXT_ACTIONS)),
-        )
-        lead.tag_rows = [LeadTag(tag=_(t)) for t in rng.sample(TAGS, rng.randint(0, 2))]
-        per_stage[target.id].append(lead)
-        leads.append(lead)
-    for stage_id, column in per_stage.items():
-        existing = list(db.session.scalars(select(Lead.rank).where(Lead.stage_id == stage_id)))
-        key = max(existing) if existing else None
-        for lead in column:
-            key = rank_between(key, None)
-            lead.rank = key
+        per_stage[target.id].append(clean_lead_data({
+            "title": _title(rng, company),
+            "value": Decimal(rng.randrange(500, 60000, 50)),
+            "currency": "EUR",
+            "contact_name": contact,
+            "company": company,
+            "email": f"contact{index}@{company.split()[0].lower().strip('«»')}.example",
+            "phone": f"+351 21 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+            "source": rng.choice(SOURCES),
+            "owner_id": rng.choice(owners).id,
+            "priority": rng.choice([1, 2, 2, 3]),
+            "description": _("%(contact)s (%(city)s) asked about: %(what)s.", contact=contact,
+                             city=_(city), what=_(rng.choice(WHAT))),
+            "next_action_kind": "standby" if due > today else "todo",
+            "next_action_date": due.isoformat(),
+            "next_action_text": _(rng.choice(NEXT_ACTIONS)),
+            "tags": [_(t) for t in rng.sample(TAGS, rng.randint(0, 2))],
+        }))
+    owners_of: dict[int, int] = {}  # each new lead's owner, by id (in the rows' order)
+    for stage_id, rows in per_stage.items():
+        created = create_leads(rows, stage=db.session.get(Stage, stage_id), user=None,
+                               source="demo")
+        owners_of.update(zip(created.ids, (row["owner_id"] for row in rows), strict=True))
+    ids = list(owners_of)
     now = utcnow()
-    for lead in leads:  # some leads were last touched long ago: they show as stale
-        lead.touched_at = now - timedelta(days=rng.choice([0, 1, 3, 6, 12, 25]))
-    db.session.add_all(leads)
-    db.session.flush()
-    db.session.add_all(
-        Activity(lead_id=lead.id, kind=ActivityKind.SYSTEM, body="",
-                 payload={"event": "created", "source": "demo", "stage_id": lead.stage_id},
-                 created_at=now)
-        for lead in leads
+    touched = {}  # some leads were last touched long ago: they show as stale
+    for lead_id in ids:
+        touched[lead_id] = now - timedelta(days=rng.choice([0, 1, 3, 6, 12, 25]))
+    db.session.execute(
+        update(Lead.__table__).where(Lead.__table__.c.id == bindparam("lead_id"))
+        .values(touched_at=bindparam("touched")),
+        [{"lead_id": lead_id, "touched": moment} for lead_id, moment in touched.items()],
     )
     db.session.add_all(
-        Activity(lead_id=lead.id, author_id=lead.owner_id, kind=rng.choice(["call", "email"]),
-                 body=_(rng.choice(NOTES)), payload={}, created_at=lead.touched_at)
-        for lead in leads if rng.random() < 0.6
+        Activity(lead_id=lead_id, author_id=owners_of[lead_id],
+                 kind=rng.choice(["call", "email"]), body=_(rng.choice(NOTES)), payload={},
+                 created_at=touched[lead_id])
+        for lead_id in ids if rng.random() < 0.6
     )
     db.session.commit()
-    return len(leads)
+    return len(ids)
 
 
 def create_demo_history(count: int, *, months: int = 6, seed: int = 11) -> int:
