@@ -1,4 +1,4 @@
-"""``kanban mail``: serve SMTP, take a message from an MTA's pipe, poll IMAP."""
+"""``kanban mail``: serve SMTP or LMTP, take a message from an MTA's pipe, poll IMAP."""
 
 from __future__ import annotations
 
@@ -36,14 +36,20 @@ def exit_code(result: IngestResult) -> int:
 @mail.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=2525, show_default=True, help="Port to listen on (0: any free).")
-def serve(host: str, port: int) -> None:
-    """Run the SMTP server that receives mail for the dropboxes."""
+@click.option("--lmtp", is_flag=True,
+              help="Speak LMTP, for an MTA that hands mail over (Postfix's lmtp transport).")
+@click.option("--unix-socket", type=click.Path(dir_okay=False),
+              help="Listen on this Unix socket instead of host and port.")
+def serve(host: str, port: int, lmtp: bool, unix_socket: str | None) -> None:
+    """Run the SMTP (or LMTP) server that receives mail for the dropboxes."""
     from kanban_email_bcc.smtp import SmtpServer
 
-    server = SmtpServer(current_app._get_current_object(), host, port).start()
+    server = SmtpServer(current_app._get_current_object(), host, port, lmtp=lmtp,
+                        unix_socket=unix_socket).start()
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    click.echo(f"Receiving mail on {host}:{server.port} (Ctrl+C to stop)")
+    protocol = "LMTP" if lmtp else "SMTP"
+    click.echo(f"Receiving mail ({protocol}) on {server.where} (Ctrl+C to stop)")
     try:
         stopping.wait()
     except KeyboardInterrupt:

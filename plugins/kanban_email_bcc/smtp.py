@@ -1,16 +1,21 @@
-"""The built-in SMTP server: dropbox addresses checked at RCPT, messages stored at DATA.
+"""The built-in SMTP (or LMTP) server: dropbox addresses checked at RCPT, messages stored
+at DATA.
 
 DATA is answered 250 only once the message is stored (or knowingly ignored or
-quarantined); a storage failure answers 451 so that the sending server retries.
+quarantined); a storage failure answers 451 so that the sending server retries. Over
+LMTP (RFC 2033), the protocol an MTA uses to hand mail to a local store, DATA gets one
+answer per accepted recipient, as the protocol wants; the message is stored once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 from collections.abc import Sequence
 
+from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from flask import Flask
 
@@ -41,6 +46,12 @@ class DropboxHandler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        status = await self._store(envelope)
+        if isinstance(server, LMTP):  # one answer per recipient, each a whole reply line
+            return "\r\n".join([status] * max(1, len(envelope.rcpt_tos)))
+        return status
+
+    async def _store(self, envelope: Envelope) -> str:
         raw = envelope.original_content or envelope.content or b""
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
@@ -70,12 +81,19 @@ class DropboxHandler:
 
 
 class SmtpServer:
-    """An SMTP server on its own thread and event loop; ``port`` 0 picks a free port."""
+    """An SMTP server on its own thread and event loop; ``port`` 0 picks a free port.
 
-    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 2525):
+    With ``lmtp`` it speaks LMTP instead; with ``unix_socket`` it listens on that path
+    (an MTA's ``lmtp:unix:`` transport) instead of host and port.
+    """
+
+    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 2525, *,
+                 lmtp: bool = False, unix_socket: str | None = None):
         self.app = app
         self.host = host
         self.port = port
+        self.lmtp = lmtp
+        self.unix_socket = unix_socket
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.base_events.Server | None = None
         self._thread: threading.Thread | None = None
@@ -88,19 +106,26 @@ class SmtpServer:
         loop = asyncio.new_event_loop()
         self._loop = loop
 
+        protocol = LMTP if self.lmtp else SMTP
+
         def factory() -> SMTP:
-            return SMTP(handler, data_size_limit=limit, enable_SMTPUTF8=True,
-                        hostname=self.app.config.get("EMAIL_BCC_DOMAIN") or None, loop=loop)
+            return protocol(handler, data_size_limit=limit, enable_SMTPUTF8=True,
+                            hostname=self.app.config.get("EMAIL_BCC_DOMAIN") or None, loop=loop)
 
         self._thread = threading.Thread(target=loop.run_forever, name="kanban-smtp", daemon=True)
         self._thread.start()
         # Open the socket from the server's own thread: the calling thread may already run
         # an event loop of its own (a browser driver, an async test runner).
-        self._server = asyncio.run_coroutine_threadsafe(
-            loop.create_server(factory, self.host, self.port), loop
-        ).result(timeout=10)
-        self.port = self._server.sockets[0].getsockname()[1]
+        listening = (loop.create_unix_server(factory, self.unix_socket) if self.unix_socket
+                     else loop.create_server(factory, self.host, self.port))
+        self._server = asyncio.run_coroutine_threadsafe(listening, loop).result(timeout=10)
+        if not self.unix_socket:
+            self.port = self._server.sockets[0].getsockname()[1]
         return self
+
+    @property
+    def where(self) -> str:
+        return self.unix_socket or f"{self.host}:{self.port}"
 
     def stop(self) -> None:
         """Stop listening and end the server's thread."""
@@ -118,3 +143,5 @@ class SmtpServer:
             self._thread.join(timeout=10)
         loop.close()
         self._loop = self._server = self._thread = None
+        if self.unix_socket and os.path.exists(self.unix_socket):
+            os.unlink(self.unix_socket)
