@@ -39,6 +39,10 @@ def create_plugin_manager(app: Flask) -> pluggy.PluginManager:
     pm.hook.kanban_add_hookspecs.call_historic(kwargs={"pm": pm})
     statuses: list[PluginStatus] = []
     for name in app.config["DISABLED_PLUGINS"]:
+        if name in CORE_PLUGINS:  # the core's own rules (such as duplicates) always apply
+            raise PluginError(
+                f"{name} is part of the core and cannot be disabled: remove it from "
+                f"KANBAN_DISABLED_PLUGINS")
         pm.set_blocked(name)
     for module_name in CORE_PLUGINS:
         pm.register(importlib.import_module(module_name), name=module_name)

@@ -189,6 +189,11 @@ def test_disabled_plugin_is_not_even_imported(installed, app_config):
     assert "broken_plugin" not in {row["name"] for row in plugin_report(application)}
 
 
+def test_the_cores_own_rules_cannot_be_disabled(app_config):
+    with pytest.raises(PluginError, match="kanban.duplicates is part of the core"):
+        create_app({**app_config, "DISABLED_PLUGINS": ["kanban.duplicates"]})
+
+
 def test_unknown_configured_plugin_is_a_start_up_error(app_config):
     with pytest.raises(PluginError, match="no_such_plugin"):
         create_app({**app_config, "PLUGINS": ["no_such_plugin"]})
