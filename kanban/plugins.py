@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
@@ -103,18 +104,38 @@ def fire_event(name: str, *, skip_plugins: Iterable[object] = (), **kwargs: Any)
     """Call a lifecycle hook, one plugin at a time (not those in ``skip_plugins``).
 
     The change is already committed, so a failing plugin is logged with its name
-    and the others still run; in strict mode (tests) the failure is raised.
+    and the others still run; in strict mode (tests) the failure is raised. Hook
+    wrappers (``wrapper=True``, or the older ``hookwrapper=True``) run around the whole
+    event, as pluggy runs them, and receive the results of the plugins that succeeded.
     """
     skipped = list(skip_plugins)
     caller = (get_plugin_manager().subset_hook_caller(name, remove_plugins=skipped)
               if skipped else get_hook(name))
-    for impl in reversed(caller.get_hookimpls()):
-        try:
-            impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
-        except Exception:
-            if current_app.config["PLUGINS_STRICT"]:
-                raise
-            log.exception("Plugin %r failed while handling %s", impl.plugin_name, name)
+    around: list[tuple[Any, Any]] = []
+    results: list[Any] = []
+    for impl in reversed(caller.get_hookimpls()):  # pluggy's order: wrappers come first
+        arguments = {arg: kwargs[arg] for arg in impl.argnames}
+        wrapping = impl.wrapper or impl.hookwrapper
+        with _isolated(impl, name):
+            if wrapping:
+                generator = impl.function(**arguments)
+                next(generator)  # the wrapper's code before the event
+                around.append((impl, generator))
+            else:
+                results.append(impl.function(**arguments))
+    for impl, generator in reversed(around):
+        with _isolated(impl, name), suppress(StopIteration):  # the wrapper's code after
+            generator.send(pluggy.Result(results, None) if impl.hookwrapper else results)
+
+
+@contextmanager
+def _isolated(impl: Any, name: str) -> Iterator[None]:
+    try:
+        yield
+    except Exception:
+        if current_app.config["PLUGINS_STRICT"]:
+            raise
+        log.exception("Plugin %r failed while handling %s", impl.plugin_name, name)
 
 
 def plugin_report(app: Flask) -> list[dict[str, Any]]:

@@ -466,3 +466,63 @@ def test_meta_readme_hook_reference_matches_the_hook_specs():
     assert documented.strip() == hook_reference().strip(), (
         "README's hook reference is out of date: paste `kanban plugins --reference` into it"
     )
+
+
+class Around:
+    """A new-style wrapper and an old-style one around the lead-created event."""
+
+    def __init__(self):
+        self.seen = []
+
+    @hookimpl(wrapper=True)
+    def kanban_lead_created(self, lead, source, user):
+        self.seen.append(("before", lead.title))
+        results = yield
+        self.seen.append(("after", len(results)))
+        return results
+
+
+class OldStyleAround:
+    def __init__(self):
+        self.seen = []
+
+    @hookimpl(hookwrapper=True)
+    def kanban_lead_created(self, lead, source, user):
+        self.seen.append("before")
+        outcome = yield
+        self.seen.append(("after", len(outcome.get_result())))
+
+
+class Listener:
+    def __init__(self, fail=False):
+        self.fail = fail
+        self.heard = []
+
+    @hookimpl
+    def kanban_lead_created(self, lead, source, user):
+        if self.fail:
+            raise RuntimeError("the listener broke")
+        self.heard.append(lead.title)
+        return lead.title
+
+
+def test_lifecycle_events_run_hook_wrappers_around_the_plugins(register_plugin, member,
+                                                                pipeline):
+    around, old, listener = Around(), OldStyleAround(), Listener()
+    for plugin in (listener, around, old):
+        register_plugin(plugin)
+    service.create_lead({"title": "Wrapped"}, user=member)
+    assert around.seen == [("before", "Wrapped"), ("after", 1)]
+    assert old.seen == ["before", ("after", 1)]
+    assert listener.heard == ["Wrapped"]
+
+
+def test_a_failing_plugin_does_not_stop_the_others_or_the_wrappers(register_plugin, member,
+                                                                    pipeline, app):
+    app.config["PLUGINS_STRICT"] = False
+    around, broken, listener = Around(), Listener(fail=True), Listener()
+    for plugin in (broken, listener, around):
+        register_plugin(plugin)
+    service.create_lead({"title": "Still heard"}, user=member)
+    assert listener.heard == ["Still heard"]
+    assert around.seen == [("before", "Still heard"), ("after", 1)]
