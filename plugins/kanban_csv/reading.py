@@ -76,10 +76,7 @@ class Table:
                       line=reader.line_num, error=str(exc))
                 ) from None
             except UnicodeDecodeError:
-                raise CsvProblem(
-                    _("Part of the file is not in %(encoding)s. Choose its encoding and try again.",
-                      encoding=self.encoding)
-                ) from None
+                raise undecodable(self.path, self.encoding) from None
 
 
 def open_table(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Table:
@@ -114,8 +111,7 @@ def open_table(path: Path, encoding: str | None = None, delimiter: str | None = 
     except csv.Error as exc:
         raise CsvProblem(_("The file cannot be read as CSV: %(error)s.", error=str(exc))) from None
     except UnicodeDecodeError:
-        raise CsvProblem(_("The file is not in %(encoding)s. Choose its encoding and try again.",
-                           encoding=encoding)) from None
+        raise undecodable(path, encoding) from None
     if header is None:
         raise CsvProblem(_("The file is empty."))
     table.header = clean_header(header)
@@ -137,8 +133,11 @@ def detect_encoding(sample: bytes) -> str:
     matches = from_bytes(sample, cp_isolation=LEGACY_ENCODINGS)
     best = matches.best()
     if best is None:
-        raise CsvProblem(_("This is not a CSV file: it holds binary data or an unknown encoding. "
-                           "Save the sheet as CSV (UTF-8) from your spreadsheet and try again."))
+        tried = ["UTF-8", "UTF-16", *(codecs.lookup(name).name for name in LEGACY_ENCODINGS)]
+        raise CsvProblem(_(
+            "This is not a CSV file, or it is in an encoding we do not read (we tried "
+            "%(tried)s). Save the sheet as CSV (UTF-8) from your spreadsheet and try again.",
+            tried=", ".join(tried)))
     return best.encoding.replace("_", "-")
 
 
@@ -147,9 +146,36 @@ def decode_sample(sample: bytes, encoding: str, complete: bool) -> str:
         return codecs.getincrementaldecoder(encoding)().decode(sample, final=complete)
     except LookupError:
         raise CsvProblem(_("Unknown encoding %(name)s.", name=encoding)) from None
-    except UnicodeDecodeError:
-        raise CsvProblem(_("The file is not in %(encoding)s. Choose its encoding and try again.",
-                           encoding=encoding)) from None
+    except UnicodeDecodeError as exc:
+        raise undecodable_at(sample, exc, encoding) from None
+
+
+def undecodable(path: Path, encoding: str) -> CsvProblem:
+    """Say where the first byte that is not in ``encoding`` is, whatever its offset."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    read = ""  # the decoded text of the current line so far, and the lines before it
+    lines = 1
+    with path.open("rb") as stream:
+        while chunk := stream.read(SAMPLE_BYTES):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return undecodable_at(exc.object, exc, encoding, lines, read)
+            lines += text.count("\n")
+            read = text[text.rfind("\n") + 1:] if "\n" in text else read + text
+    return CsvProblem(_("The file is not in %(encoding)s. Choose its encoding and try again.",
+                        encoding=encoding))
+
+
+def undecodable_at(data: bytes, exc: UnicodeDecodeError, encoding: str, lines: int = 1,
+                   line_so_far: str = "") -> CsvProblem:
+    before = data[:exc.start].decode(encoding, errors="replace")
+    line = lines + before.count("\n")
+    column = len(before[before.rfind("\n") + 1:] if "\n" in before else line_so_far + before) + 1
+    return CsvProblem(_(
+        "Line %(line)d, character %(column)d, holds a byte (%(byte)s) that is not "
+        "%(encoding)s. Choose the file's encoding and try again, or correct that line.",
+        line=line, column=column, byte=f"0x{data[exc.start]:02X}", encoding=encoding))
 
 
 def looks_binary(text: str) -> bool:

@@ -239,7 +239,8 @@ def test_a_file_that_breaks_off_halfway_keeps_the_saved_batches_and_says_why(
     table = open_table(path)
     report = run_import(table, settings_for(table, pipeline.stages[0]), user=None,
                         dry_run=False)
-    assert report.failure.startswith("Part of the file is not in utf-8.")
+    assert report.failure.startswith(
+        "Line 6002, character 4, holds a byte (0xE9) that is not utf-8.")
     assert lead_count() == report.created
     assert report.created % 100 == 0 and report.created > 0
 

@@ -83,7 +83,34 @@ def test_wrong_chosen_encoding_is_a_clear_message(tmp_path):
     path = write_file(tmp_path / "u16.csv", LIST, "utf-16")
     with pytest.raises(CsvProblem) as problem:
         open_table(path, encoding="utf-8")
-    assert "not in utf-8" in problem.value.message
+    assert problem.value.message.startswith(
+        "Line 1, character 1, holds a byte (0xFF) that is not utf-8.")
+
+
+@pytest.mark.parametrize("good_lines", [0, 3, 20_000])  # in the sample, or far past it
+def test_a_byte_that_is_not_utf8_is_named_with_its_line_and_character(tmp_path, good_lines):
+    path = tmp_path / "mixed.csv"
+    good = "".join(f"Loja {n},l{n}@x.pt\n" for n in range(good_lines))
+    path.write_bytes(b"Empresa,Email\n" + good.encode() + "Padaria São,sao@x.pt\n".encode()
+                     + "Café Olé,ole@x.es\n".encode("cp1252"))
+    with pytest.raises(CsvProblem) as problem:
+        table = open_table(path, encoding="utf-8")
+        list(table.rows())
+    assert problem.value.message.startswith(
+        f"Line {good_lines + 3}, character 4, holds a byte (0xE9) that is not utf-8.")
+
+
+def test_a_file_in_no_encoding_we_read_names_the_encodings_tried(tmp_path, monkeypatch):
+    import kanban_csv.reading as reading
+    from charset_normalizer import CharsetMatches
+
+    monkeypatch.setattr(reading, "from_bytes", lambda *args, **kwargs: CharsetMatches())
+    path = tmp_path / "odd.csv"
+    path.write_bytes("Empresa;Nota\nCafé;olé\n".encode("cp1252"))
+    with pytest.raises(CsvProblem) as problem:
+        open_table(path)
+    assert "(we tried UTF-8, UTF-16, cp1252, cp1251, koi8-r, iso8859-15, iso8859-1)" in (
+        problem.value.message)
 
 
 def test_blank_and_repeated_header_names_are_told_apart(tmp_path):
