@@ -6,12 +6,13 @@ malformed values, so a failing read falls back to the raw (compat32-style) value
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
-from email.header import decode_header, make_header
+from email.header import decode_header
 from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
@@ -19,6 +20,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from charset_normalizer import from_bytes
 
 from kanban.text import remove_unstorable
+from kanban_email_bcc.charsets import codec_for
 from kanban_email_bcc.html_text import html_to_text
 
 MAX_DEPTH = 10
@@ -279,6 +281,9 @@ def _header(message: Message, name: str) -> str:
            if key.lower() == name.lower()):
         # The modern parser takes seconds on a header of hundreds of kilobytes.
         return _raw_header(message, name)[:LONG_HEADER]
+    if any(_has_unknown_word_charset(str(value)) for key, value in message.raw_items()
+           if key.lower() == name.lower()):
+        return _raw_header(message, name)  # a label only the table reads, such as Hebrew's
     try:
         value = message.get(name)
         return "" if value is None else _clean(str(value))
@@ -293,11 +298,36 @@ def _raw_header(message: Message, name: str) -> str:
             continue
         text = str(value)[:LONG_HEADER]
         text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        try:
-            return _clean(str(make_header(decode_header(text))))
-        except Exception:
-            return _clean(text)
+        return _clean(decode_words(text))
     return ""
+
+
+_WORD_CHARSET = re.compile(r"=\?([^?*]+)(?:\*[^?]*)?\?[bBqQ]\?")
+
+
+def _has_unknown_word_charset(text: str) -> bool:
+    """Tell whether an encoded word names a charset Python alone would not decode."""
+    for label in _WORD_CHARSET.findall(text):
+        try:
+            codecs.lookup(label)
+        except LookupError:
+            return True
+    return False
+
+
+def decode_words(text: str) -> str:
+    """Decode a header's encoded words (RFC 2047), each in its charset as the table reads it."""
+    try:
+        parts = decode_header(text)
+    except Exception:
+        return text
+    decoded = []
+    for chunk, charset in parts:
+        if isinstance(chunk, str):
+            decoded.append(chunk)
+        else:
+            decoded.append(decode_text(chunk, charset or "ascii"))
+    return "".join(decoded)
 
 
 def _clean(text: str) -> str:
@@ -400,8 +430,10 @@ def _decoded_text(part: Message) -> str:
 
 
 def decode_text(data: bytes, charset: str = "") -> str:
-    """Decode bytes in their declared charset, else the one they look like; never raise."""
-    for candidate in ([charset] if charset else []) + ["utf-8"]:
+    """Decode bytes in their declared charset (read through the one table of labels),
+    else as UTF-8, else in the one they look like; never raise."""
+    declared = codec_for(charset)
+    for candidate in ([declared] if declared else []) + ["utf-8"]:
         try:
             return data.decode(candidate)
         except (LookupError, UnicodeDecodeError, ValueError):

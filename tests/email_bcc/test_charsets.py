@@ -1,0 +1,70 @@
+"""Charset labels senders write, read through one table: text stays in its own alphabet."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from kanban_email_bcc.charsets import codec_for
+from kanban_email_bcc.parsing import decode_text, parse_message
+
+HEBREW = "שלום, קיבלנו את ההצעה"
+THAI = "สวัสดีครับ ขอบคุณสำหรับข้อเสนอ"
+JAPANESE = "お見積りをありがとうございます"
+KOREAN = "제안서 감사합니다"
+RUSSIAN = "Спасибо за предложение"
+PORTUGUESE = "Olá, obrigado pela proposta"
+
+
+@pytest.mark.parametrize(("label", "text", "encoding"), [
+    ("iso-8859-8-i", HEBREW, "iso8859_8"),  # logical Hebrew, unknown to Python
+    ("ISO-8859-8-I", HEBREW, "iso8859_8"),
+    ("windows-874", THAI, "cp874"),  # Thai Windows, unknown to Python
+    ("x-sjis", JAPANESE, "shift_jis"),
+    ("shift-jis", JAPANESE, "shift_jis"),
+    ("Shift_JIS;", JAPANESE, "shift_jis"),
+    ("ks_c_5601-1987", KOREAN, "cp949"),
+    ("x-windows-949", KOREAN, "cp949"),
+    ("win-1251", RUSSIAN, "cp1251"),
+    ('"windows-1251;"', RUSSIAN, "cp1251"),
+    ("x-mac-cyrillic", RUSSIAN, "mac_cyrillic"),
+    ("cp-1252", PORTUGUESE, "cp1252"),
+    ("3Diso-8859-1", PORTUGUESE, "latin-1"),  # "=3D" left over from quoted-printable
+    ("latin-9", PORTUGUESE, "iso8859_15"),
+])
+def test_a_mangled_or_unknown_label_decodes_to_the_right_alphabet(label, text, encoding):
+    assert decode_text(text.encode(encoding), label) == text
+
+
+@pytest.mark.parametrize("label", ["x-unknown", "none", "", "   ", "unknown-8bit"])
+def test_a_label_that_names_no_encoding_gives_none(label):
+    assert codec_for(label) is None
+
+
+def test_utf8_declared_as_ascii_is_still_read_as_utf8():
+    assert decode_text("Preço: 100 €".encode(), "us-ascii") == "Preço: 100 €"
+
+
+def message(subject_word: str, body: bytes, charset: str) -> bytes:
+    return (f"From: cliente@example.co.il\r\nTo: sam@acme.test\r\nSubject: {subject_word}\r\n"
+            f"Content-Type: text/plain; charset={charset}\r\n"
+            "Content-Transfer-Encoding: 8bit\r\n\r\n").encode() + body + b"\r\n"
+
+
+def test_a_hebrew_message_labelled_iso_8859_8_i_reads_in_hebrew_subject_and_body():
+    word = "=?iso-8859-8-i?b?" + base64.b64encode("הצעה".encode("iso8859_8")).decode() + "?="
+    parsed = parse_message(message(word, HEBREW.encode("iso8859_8"), "iso-8859-8-i"))
+    assert parsed.subject == "הצעה"
+    assert parsed.text == HEBREW
+
+
+def test_a_thai_message_labelled_windows_874_reads_in_thai():
+    word = "=?windows-874?q?" + "".join(f"={b:02X}" for b in "ข้อเสนอ".encode("cp874")) + "?="
+    parsed = parse_message(message(word, THAI.encode("cp874"), "windows-874"))
+    assert parsed.subject == "ข้อเสนอ"
+    assert parsed.text == THAI
+
+
+def test_encoded_words_in_known_charsets_are_left_to_the_standard_parser():
+    word = "=?utf-8?q?Proposta_para_S=C3=A3o_Paulo?="
+    assert parse_message(message(word, b"ok", "utf-8")).subject == "Proposta para São Paulo"
