@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from kanban_email_bcc.ingest import (
     FAILED,
+    QUARANTINED,
     REJECTED,
     IngestResult,
     ingest_message,
@@ -71,6 +72,33 @@ def ingest(ctx: click.Context, recipients: tuple[str, ...], sender: str | None) 
                             mail_from=sender)
     click.echo(f"{result.outcome}: {result.reason}", err=True)
     ctx.exit(exit_code(result))
+
+
+@mail.command("reprocess")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all", "every", is_flag=True, help="Try every quarantined message again.")
+def reprocess_command(ids: tuple[int, ...], every: bool) -> None:
+    """Try quarantined messages again (by their number on the quarantine page)."""
+    from kanban.extensions import db
+    from kanban_email_bcc.models import QuarantinedMessage
+    from kanban_email_bcc.reprocess import reprocess, reprocess_all
+
+    if every:
+        done = reprocess_all()
+    elif ids:
+        done = []
+        for item_id in ids:
+            item = db.session.get(QuarantinedMessage, item_id)
+            if item is None:
+                raise click.ClickException(f"No quarantined message {item_id}.")
+            done.append((item_id, reprocess(item)))
+    else:
+        raise click.UsageError("Give the numbers of the messages, or --all.")
+    for item_id, result in done:
+        click.echo(f"{item_id}: {result.outcome}: {result.reason}")
+    left = sum(1 for _item, result in done if result.outcome in (QUARANTINED, FAILED))
+    click.echo(f"{len(done)} tried again, {len(done) - left} left the quarantine, "
+               f"{left} stayed.")
 
 
 @mail.command("fetch")

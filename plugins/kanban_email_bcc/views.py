@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -38,6 +39,7 @@ from kanban_email_bcc.ingest import (
 )
 from kanban_email_bcc.lead_panel import activities_of
 from kanban_email_bcc.models import IngestionEntry, MailAttachment, MailMessage, QuarantinedMessage
+from kanban_email_bcc.reprocess import reprocess, reprocess_all
 
 bp = Blueprint("email_bcc", __name__, url_prefix="/mail",
                template_folder=str(Path(__file__).parent / "templates"),
@@ -112,6 +114,29 @@ def quarantined_raw(item_id: int):
     return Response(item.raw, mimetype="application/octet-stream", headers={
         "Content-Disposition": f'attachment; filename="quarantine-{item.id}.eml"',
     })
+
+
+@bp.post("/quarantine/<int:item_id>/retry")
+def retry_quarantined(item_id: int):
+    _require_admin()
+    result = reprocess(db.get_or_404(QuarantinedMessage, item_id))
+    _flash_retried([result])
+    return redirect(url_for("email_bcc.quarantine"))
+
+
+@bp.post("/quarantine/retry")
+def retry_all_quarantined():
+    _require_admin()
+    _flash_retried([result for _item_id, result in reprocess_all()])
+    return redirect(url_for("email_bcc.quarantine"))
+
+
+def _flash_retried(results: list) -> None:
+    left = sum(1 for result in results if result.outcome in (QUARANTINED, FAILED))
+    flash(ngettext("%(num)d message tried again: %(out)d left the quarantine, %(left)d stayed.",
+                   "%(num)d messages tried again: %(out)d left the quarantine, %(left)d stayed.",
+                   len(results), out=len(results) - left, left=left),
+          "success" if not left else "warning")
 
 
 @bp.get("/leads/<int:lead_id>")

@@ -1,0 +1,116 @@
+"""Quarantined mail tried again after a fix: from the quarantine page or the command line."""
+
+from __future__ import annotations
+
+import kanban_email_bcc.ingest as ingest_module
+import pytest
+from kanban_email_bcc.ingest import ingest_message
+from kanban_email_bcc.models import IngestionEntry, QuarantinedMessage
+from kanban_email_bcc.reprocess import reprocess
+from sqlalchemy import func, select
+
+from kanban.extensions import db
+from kanban.models import Lead
+from tests.conftest import log_in
+from tests.email_bcc.conftest import build_mail
+
+
+def quarantined() -> list[QuarantinedMessage]:
+    return list(db.session.scalars(select(QuarantinedMessage).order_by(QuarantinedMessage.id)))
+
+
+@pytest.fixture
+def parser_bug(monkeypatch, address, sales):
+    """A message the parser could not read (a bug since fixed): it is in the quarantine."""
+    def broken(raw):
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr(ingest_module, "parse_message", broken)
+    result = ingest_message(build_mail(subject="Kept safe"), via="pipe", recipients=[address])
+    assert result.outcome == "quarantined"
+    monkeypatch.undo()  # the fix
+    return quarantined()[0]
+
+
+def test_a_message_understood_now_lands_on_a_lead_and_leaves_the_quarantine(parser_bug,
+                                                                             seller):
+    result = reprocess(parser_bug)
+
+    assert result.outcome == "stored"
+    assert quarantined() == []
+    lead = db.session.scalars(select(Lead)).one()
+    assert lead.title == "Kept safe" and lead.owner_id == seller.id
+    entry = db.session.scalars(select(IngestionEntry).order_by(IngestionEntry.id.desc())).first()
+    assert (entry.via, entry.outcome) == ("reprocess", "stored")
+
+
+def test_a_message_still_not_understood_stays_once_with_the_new_reason(address, monkeypatch):
+    ingest_message(b"\r\n\r\n<b>not mail</b>", via="pipe", recipients=[address])
+    item = quarantined()[0]
+    item.reason = "an old reason"
+    db.session.commit()
+
+    result = reprocess(item)
+
+    assert result.outcome == "quarantined"
+    [kept] = quarantined()
+    assert kept.id == item.id and "no headers" in kept.reason
+
+
+def test_a_storage_failure_leaves_the_message_where_it_was(parser_bug, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ingest_module, "store_message", fail)
+    assert reprocess(parser_bug).outcome == "failed"
+    assert [item.id for item in quarantined()] == [parser_bug.id]
+
+
+def test_an_admin_tries_one_message_again_from_the_quarantine_page(app, admin_client,
+                                                                     parser_bug):
+    page = admin_client.get("/mail/quarantine").get_data(as_text=True)
+    assert f"/mail/quarantine/{parser_bug.id}/retry" in page
+
+    response = admin_client.post(f"/mail/quarantine/{parser_bug.id}/retry",
+                                 follow_redirects=True)
+
+    assert "1 message tried again: 1 left the quarantine, 0 stayed." in response.text
+    assert quarantined() == []
+
+
+def test_an_admin_tries_every_message_again(app, admin_client, parser_bug, address):
+    ingest_message(b"\r\n\r\n<b>not mail</b>", via="pipe", recipients=[address])
+
+    response = admin_client.post("/mail/quarantine/retry", follow_redirects=True)
+
+    assert "2 messages tried again: 1 left the quarantine, 1 stayed." in response.text
+    assert len(quarantined()) == 1
+
+
+def test_only_admins_try_quarantined_mail_again(app, seller, parser_bug):
+    client = log_in(app.test_client(), seller)
+    assert client.post(f"/mail/quarantine/{parser_bug.id}/retry").status_code == 403
+    assert client.post("/mail/quarantine/retry").status_code == 403
+    assert len(quarantined()) == 1
+
+
+def test_an_unknown_message_number_is_404(admin_client, parser_bug):
+    assert admin_client.post("/mail/quarantine/9999/retry").status_code == 404
+
+
+def test_the_command_tries_messages_again_and_says_what_happened(app, parser_bug):
+    runner, item_id = app.test_cli_runner(), parser_bug.id
+
+    result = runner.invoke(args=["mail", "reprocess", "--all"])
+
+    assert result.exit_code == 0, result.output
+    assert f"{item_id}: stored:" in result.output
+    assert "1 tried again, 1 left the quarantine, 0 stayed." in result.output
+    assert db.session.scalar(select(func.count()).select_from(QuarantinedMessage)) == 0
+
+
+def test_the_command_names_an_unknown_message_and_needs_a_choice(app):
+    runner = app.test_cli_runner()
+    unknown = runner.invoke(args=["mail", "reprocess", "42"])
+    assert unknown.exit_code == 1 and "No quarantined message 42." in unknown.output
+    assert runner.invoke(args=["mail", "reprocess"]).exit_code == 2
