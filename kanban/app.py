@@ -70,7 +70,8 @@ def register_proxy(app: Flask) -> None:
     hops = proxy_hops(app.config.get("PROXY_FIX_HOPS"))
     app.config["PROXY_FIX_HOPS"] = hops
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops,
+                                x_prefix=hops)
 
 
 def proxy_hops(value: Any) -> int:

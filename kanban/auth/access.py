@@ -80,7 +80,9 @@ def _require_login_and_csrf():
             return _unauthorized(_("This API token is not valid (it may have been revoked)."))
         if wants_json():
             return _unauthorized(_("Log in or send an API token."))
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        # The address as the browser sees it, with the prefix the app is mounted under.
+        return redirect(url_for("auth.login",
+                                next=request.script_root + request.full_path.rstrip("?")))
     if request.method in UNSAFE_METHODS and not getattr(view, "csrf_exempt", False):
         current_user._get_current_object()  # loads the user, from the session or a token
         # A Bearer-token client is not a browser that another site could make post.

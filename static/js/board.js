@@ -41,6 +41,12 @@
   // arranged: cards change stage, but are not placed between others.
   var sorted = board.hasAttribute("data-sorted");
   var query = board.getAttribute("data-query") || "";
+  // The server gives the URLs (with 999999999 for an id), so the board works wherever
+  // the app is mounted (a URL prefix behind a proxy).
+  function urlFor(name, id) {
+    var url = board.getAttribute("data-" + name + "-url");
+    return id === undefined ? url : url.replace("999999999", String(id));
+  }
   var toastTimer = null;
   var pointerMove = null; // the move a pointer drag is making
   var keyMove = null; // the move the keyboard is making
@@ -144,7 +150,7 @@
   }
 
   function refreshTotals() {
-    return fetch(withQuery("/board/totals"), { credentials: "same-origin" })
+    return fetch(withQuery(urlFor("totals")), { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
         if (!data) return;
@@ -192,7 +198,7 @@
   function loadCards(column, after) {
     var stageId = column.getAttribute("data-stage-id");
     var extra = after ? { after: after } : {};
-    return fetch(withQuery("/board/stages/" + stageId + "/cards", extra), {
+    return fetch(withQuery(urlFor("cards", stageId), extra), {
       credentials: "same-origin",
       headers: { "Accept": "text/html" }
     }).then(function (response) {
@@ -273,7 +279,7 @@
     }
     card.classList.add("is-saving");
     card.setAttribute("aria-busy", "true");
-    send("POST", "/api/v1/leads/" + card.getAttribute("data-id") + "/move", body)
+    send("POST", urlFor("move", card.getAttribute("data-id")), body)
       .then(function (response) {
         if (response.ok) {
           return response.json().then(function (lead) {
@@ -354,7 +360,7 @@
         return;
       }
       bumpCount(move.list, -1);
-      return send("POST", "/api/v1/leads/" + card.getAttribute("data-id") + "/close", {
+      return send("POST", urlFor("close", card.getAttribute("data-id")), {
         status: status,
         lost_reason: reason,
         version: Number(card.getAttribute("data-version"))

@@ -1,0 +1,81 @@
+"""The app mounted under a URL prefix (/crm): every link, redirect and board URL keeps it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.wrappers import Response
+
+from kanban.app import create_app
+from kanban.extensions import db
+from tests.conftest import log_in
+from tests.factories import PASSWORD, PipelineFactory, UserFactory
+
+UNDER_CRM = {"SCRIPT_NAME": "/crm"}
+
+
+@pytest.fixture
+def mounted(app):
+    """The app served at /crm by a WSGI dispatcher, as a prefix-stripping proxy does."""
+    app.wsgi_app = DispatcherMiddleware(Response("not here", 404), {"/crm": app.wsgi_app})
+    return app
+
+
+def board_urls(page: str) -> dict[str, str]:
+    return dict(re.findall(r'data-(totals|cards|move|close)-url="([^"]+)"', page))
+
+
+def test_the_board_gets_its_urls_from_the_server_with_the_prefix(mounted, member):
+    PipelineFactory(stages=["New", "Won over"])
+    page = log_in(mounted.test_client(), member).get("/crm/board").text
+    assert board_urls(page) == {
+        "totals": "/crm/board/totals",
+        "cards": "/crm/board/stages/999999999/cards",
+        "move": "/crm/api/v1/leads/999999999/move",
+        "close": "/crm/api/v1/leads/999999999/close",
+    }
+    assert 'href="/crm/agenda"' in page
+    assert 'src="/crm/static/js/board.js' in page
+
+
+def test_the_boards_script_has_no_address_of_its_own():
+    from kanban.app import PROJECT_ROOT
+
+    script = (PROJECT_ROOT / "static" / "js" / "board.js").read_text()
+    assert not re.search(r"[\"']/(board|api)/", script)
+
+
+def test_a_visitor_is_sent_to_login_and_back_under_the_prefix(mounted):
+    user = UserFactory(email="ana@team.pt")
+    client = mounted.test_client()
+
+    to_login = client.get("/crm/agenda")
+    assert to_login.status_code == 302
+    assert to_login.headers["Location"] == "/crm/login?next=/crm/agenda"
+
+    back = client.post("/crm/login?next=/crm/agenda",
+                       data={"email": user.email, "password": PASSWORD})
+    assert back.status_code == 302 and back.headers["Location"] == "/crm/agenda"
+
+
+def test_the_login_pages_language_links_come_back_under_the_prefix(mounted):
+    page = mounted.test_client().get("/crm/login").text
+    assert 'href="/crm/language/pt?next=/crm/login"' in page
+
+
+def test_a_proxy_names_the_prefix_with_x_forwarded_prefix(app_config):
+    application = create_app({**app_config, "PROXY_FIX_HOPS": 1})
+    with application.app_context():
+        db.create_all()
+    page = application.test_client().get(
+        "/login", headers={"X-Forwarded-Prefix": "/crm"},
+        environ_base={"REMOTE_ADDR": "127.0.0.1"}).text
+    assert 'action="/crm/login' in page or 'href="/crm/static/' in page
+    assert 'href="/crm/static/' in page
+
+
+def test_without_proxy_settings_the_prefix_header_is_ignored(app):
+    page = app.test_client().get("/login", headers={"X-Forwarded-Prefix": "/crm"}).text
+    assert "/crm/" not in page
