@@ -184,8 +184,12 @@ def add_note(
     kind: str = ActivityKind.NOTE,
     payload: dict[str, Any] | None = None,
     created_at: datetime | None = None,
+    touch: bool = True,
 ) -> Activity:
-    """Add an entry (a note, a call, an email...) to the lead's timeline."""
+    """Add an entry (a note, a call, an email...) to the lead's timeline.
+
+    With ``touch=False`` (an email whose sender could not be verified) the entry does not
+    count as a touch: the lead's stale count goes on."""
     if user is not None:
         require(user, "lead.note")
     if not isinstance(body, str) or (not body.strip() and not payload):
@@ -213,7 +217,7 @@ def add_note(
     # neither is the system's own bookkeeping (a line saying the lead was duplicated).
     when = literal(activity.created_at, Lead.touched_at.type)
     touched = case((Lead.touched_at < when, when), else_=Lead.touched_at)
-    if kind in (ActivityKind.SYSTEM, ActivityKind.EDIT):
+    if kind in (ActivityKind.SYSTEM, ActivityKind.EDIT) or not touch:
         touched = Lead.touched_at
     db.session.execute(
         update(Lead).where(Lead.id == lead.id).values(updated_at=utcnow(), touched_at=touched),

@@ -18,6 +18,7 @@ from kanban.models import Lead, User
 from kanban.models.base import utcnow
 from kanban.services.leads import add_note, create_lead, first_stage
 from kanban_email_bcc import matching
+from kanban_email_bcc.authentication import failed_check, our_server_id
 from kanban_email_bcc.dropbox import dropbox_domain, find_dropbox, team_domains
 from kanban_email_bcc.ingestion_log import quarantine, record
 from kanban_email_bcc.models import MailAttachment, MailMessage
@@ -159,6 +160,7 @@ def store_message(user: User, parsed: ParsedMail, raw: bytes, via: str) -> Inges
     thread_ids = shown.thread_ids + parsed.thread_ids
     if not candidates and not thread_ids:
         return IngestResult(QUARANTINED, NO_OUTSIDE_ADDRESS)
+    unverified = _unverified_sender(parsed, team)
     key = dedupe_key(parsed)
     existing = _existing(key)
     if existing is not None:
@@ -173,11 +175,16 @@ def store_message(user: User, parsed: ParsedMail, raw: bytes, via: str) -> Inges
         if lead is None and not candidates:
             _release(claim_id)
             return IngestResult(QUARANTINED, NO_OUTSIDE_ADDRESS)
+        if lead is None and unverified:  # a forged sender must not make a lead
+            _release(claim_id)
+            return IngestResult(QUARANTINED, f"unverified sender ({unverified}) and no lead "
+                                             "to put it on")
         if lead is None:
             lead = _create_lead(user, shown, candidates[0])
             created, matched_on = True, candidates[0][1]
         lead_id = lead.id
-        activity = _add_email(lead, lead_id, claim_id, shown, parsed, direction, user)
+        activity = _add_email(lead, lead_id, claim_id, shown, parsed, direction, user,
+                              unverified)
     except Exception:
         db.session.rollback()
         _release(claim_id)
@@ -191,8 +198,24 @@ def store_message(user: User, parsed: ParsedMail, raw: bytes, via: str) -> Inges
     )
     reason = (f"new lead #{lead_id} created for {matched_on}" if created
               else f"attached to lead #{lead_id} (matched on {matched_on})")
+    details: dict = {"matched_on": matched_on}
+    if unverified:
+        reason += f"; unverified sender ({unverified})"
+        details["unverified"] = unverified
     return IngestResult(STORED, reason, lead_id=lead_id, stored_id=claim_id,
-                        created_lead=created, details={"matched_on": matched_on})
+                        created_lead=created, details=details)
+
+
+def _unverified_sender(parsed: ParsedMail, team: set[str]) -> str:
+    """What failed, when the message claims to come from a teammate or a known contact but
+    our own mail server could not verify it; else ""."""
+    failed = failed_check(parsed.authentication, our_server_id())
+    sender = parsed.sender[1]
+    if not failed or not sender:
+        return ""
+    if matching.is_team(sender, team, team_domains()) or matching.lead_for_address(sender):
+        return failed
+    return ""
 
 
 def _match(thread_ids: list[str], candidates: list[Address]) -> tuple[Lead | None, str]:
@@ -289,7 +312,7 @@ def _create_lead(user: User, shown: ParsedMail, prospect: Address) -> Lead:
 
 
 def _add_email(lead: Lead, lead_id: int, claim_id: int, shown: ParsedMail, parsed: ParsedMail,
-               direction: str, user: User):
+               direction: str, user: User, unverified: str = ""):
     limit = int(current_app.config.get("EMAIL_BCC_ATTACHMENT_MAX_BYTES")
                 or DEFAULT_ATTACHMENT_MAX_BYTES)
     attachments = parsed.attachments
@@ -319,10 +342,12 @@ def _add_email(lead: Lead, lead_id: int, claim_id: int, shown: ParsedMail, parse
             for a in attachments
         ],
     }
+    if unverified:  # shown so, and not a touch from the contact
+        payload["unverified"] = unverified
     created_at = min(when, utcnow()) if when else None
     # The claim's new status is committed together with the timeline entry.
     return add_note(lead, body or "", user=user, kind="email", payload=payload,
-                    created_at=created_at)
+                    created_at=created_at, touch=not unverified)
 
 
 def _format(address: Address) -> str:

@@ -83,6 +83,7 @@ class ParsedMail:
     header_recipients: list[str] = field(default_factory=list)
     loop_markers: list[str] = field(default_factory=list)
     content_hash: str = ""
+    authentication: list[str] = field(default_factory=list)  # Authentication-Results, top first
 
 
 def parse_message(raw: bytes) -> ParsedMail:
@@ -152,6 +153,8 @@ def _read(message: Message, depth: int) -> ParsedMail:
         cc=_addresses(message, "Cc"),
         date=_date(_header(message, "Date")),
     )
+    parsed.authentication = [_clean(str(value))[:LONG_HEADER] for key, value
+                             in message.raw_items() if key.lower() == "authentication-results"]
     senders = _addresses(message, "From") or _addresses(message, "Sender")
     parsed.sender = senders[0] if senders else ("", "")
     parsed.thread_ids = list(dict.fromkeys(
