@@ -19,6 +19,7 @@ from kanban.models.base import utcnow
 from kanban.services.leads import add_note, create_lead, first_stage
 from kanban_email_bcc import matching
 from kanban_email_bcc.authentication import failed_check, our_server_id
+from kanban_email_bcc.bounces import clear_bounce, flag_bounces
 from kanban_email_bcc.dropbox import dropbox_domain, find_dropbox, team_domains
 from kanban_email_bcc.ingestion_log import quarantine, record
 from kanban_email_bcc.models import MailAttachment, MailMessage
@@ -132,6 +133,15 @@ def _ingest_parsed(raw: bytes, parsed: ParsedMail | None, parse_error: str, via:
     user_id = dropbox.user_id if dropbox else None
     if parsed is None:
         return _quarantine(raw, parse_error, via, user_id)
+    failures = parsed.delivery_failures or (
+        parsed.forwarded.delivery_failures if parsed.forwarded else [])
+    if failures:  # a delivery failure report, sent or forwarded to the dropbox
+        lead_ids = flag_bounces(failures)
+        addresses = ", ".join(address for address, _reason in failures)
+        return _finish(IngestResult(IGNORED, f"delivery failure report: {addresses} flagged as "
+                                             f"bouncing ({len(lead_ids)} lead(s))",
+                                    details={"bounced": [a for a, _r in failures],
+                                             "lead_ids": lead_ids}), via, parsed, user_id)
     auto_reason = parsed.auto_reason or _envelope_reason(mail_from, parsed)
     if auto_reason:
         return _finish(IngestResult(IGNORED, f"ignored as {auto_reason}"), via, parsed, user_id)
@@ -344,6 +354,8 @@ def _add_email(lead: Lead, lead_id: int, claim_id: int, shown: ParsedMail, parse
     }
     if unverified:  # shown so, and not a touch from the contact
         payload["unverified"] = unverified
+    elif direction == "inbound":
+        clear_bounce(shown.sender[1])  # they wrote to us: their address works
     created_at = min(when, utcnow()) if when else None
     # The claim's new status is committed together with the timeline entry.
     return add_note(lead, body or "", user=user, kind="email", payload=payload,

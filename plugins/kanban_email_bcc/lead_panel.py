@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask import render_template
+from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 from kanban.extensions import db
 from kanban.models import Activity, Lead
 from kanban.ui import Badge
+from kanban_email_bcc.bounces import bounces_of
 from kanban_email_bcc.models import MailMessage
 
 PANEL_SIZE = 5
@@ -26,17 +28,20 @@ def activities_of(messages: Sequence[MailMessage]) -> dict[int, Activity]:
 
 
 def lead_panel(lead: Lead) -> Markup | None:
-    """Render the lead's latest emails, or nothing when it has none."""
+    """Render the lead's latest emails (and whether its contact's address bounces), or
+    nothing when there is neither."""
     stored = select(MailMessage).where(MailMessage.lead_id == lead.id,
                                        MailMessage.status == "stored")
     count = db.session.scalar(select(func.count()).select_from(stored.subquery()))
-    if not count:
+    bounce = bounces_of([lead]).get(lead.id)
+    if not count and bounce is None:
         return None
     messages = db.session.scalars(
         stored.order_by(MailMessage.sent_at.desc(), MailMessage.id.desc()).limit(PANEL_SIZE)
     ).all()
     return Markup(render_template("email_bcc/lead_panel.html", lead=lead, messages=messages,
-                                  activities=activities_of(messages), count=count))
+                                  activities=activities_of(messages), count=count,
+                                  bounce=bounce))
 
 
 def email_badges(leads: Sequence[Lead]) -> dict[int, list[Badge]]:
@@ -49,8 +54,14 @@ def email_badges(leads: Sequence[Lead]) -> dict[int, list[Badge]]:
         .where(MailMessage.lead_id.in_(ids), MailMessage.status == "stored")
         .group_by(MailMessage.lead_id)
     ).all()
-    return {
+    badges: dict[int, list[Badge]] = {
         lead_id: [Badge(f"✉ {count}", title=ngettext("%(num)d email", "%(num)d emails", count),
                         tone="info")]
         for lead_id, count in rows
     }
+    for lead_id, flag in bounces_of(leads).items():
+        badges.setdefault(lead_id, []).append(Badge(
+            _("bounces"), tone="danger",
+            title=_("Mail to %(address)s bounced: %(reason)s", address=flag.address,
+                    reason=flag.reason or "?")))
+    return badges

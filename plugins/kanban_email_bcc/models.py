@@ -126,3 +126,15 @@ class ImapCheckpoint(db.Model):
     uidvalidity: Mapped[int] = mapped_column(default=0)
     last_uid: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BouncingAddress(db.Model):
+    """A contact's address that a delivery failure report said cannot receive mail."""
+
+    __tablename__ = "email_bcc_bounces"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(254), unique=True)  # lowercased, no +tag
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    bounced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -84,6 +84,8 @@ class ParsedMail:
     loop_markers: list[str] = field(default_factory=list)
     content_hash: str = ""
     authentication: list[str] = field(default_factory=list)  # Authentication-Results, top first
+    # A delivery failure report's (address, diagnostic) for each recipient that failed.
+    delivery_failures: list[tuple[str, str]] = field(default_factory=list)
 
 
 def parse_message(raw: bytes) -> ParsedMail:
@@ -171,6 +173,9 @@ def _read(message: Message, depth: int) -> ParsedMail:
                 Attachment(_filename(part) or "forwarded.eml", content_type, message=inner)
             )
             continue
+        if content_type == "message/delivery-status":
+            parsed.delivery_failures += _delivery_failures(part)
+            continue
         if part.is_multipart():
             continue
         filename = _filename(part)
@@ -190,6 +195,25 @@ def _read(message: Message, depth: int) -> ParsedMail:
     elif depth == 0:
         parsed.forwarded = _inline_forward(parsed.text)
     return parsed
+
+
+def _delivery_failures(part: Message) -> list[tuple[str, str]]:
+    """Read a delivery-status part (RFC 3464): the recipients whose Action is "failed"."""
+    blocks = part.get_payload()
+    if not isinstance(blocks, list):  # an unparsed status: read its fields from the text
+        text = _payload_bytes(part).decode("utf-8", "replace")
+        blocks = [BytesHeaderParser(policy=policy.compat32).parsebytes(block.encode())
+                  for block in re.split(r"\r?\n\r?\n", text)]
+    failures = []
+    for block in blocks:
+        if not hasattr(block, "get") or str(block.get("Action", "")).strip().lower() != "failed":
+            continue
+        recipient = str(block.get("Final-Recipient") or block.get("Original-Recipient") or "")
+        address = recipient.split(";", 1)[-1].strip().strip("<>")
+        if "@" in address:
+            diagnostic = " ".join(str(block.get("Diagnostic-Code", "")).split())
+            failures.append((address[:254], _clean(diagnostic)[:500]))
+    return failures
 
 
 def _parts(message: Message):
