@@ -17,15 +17,15 @@ HERE = Path(__file__).resolve().parent
 
 @hookimpl
 def kanban_register_blueprints():
-    from kanban_csv import export_views, import_views, models  # noqa: F401  (register on import)
-    from kanban_csv.blueprint import bp
+    from kanban_csv import models  # noqa: F401  (its tables join the metadata)
+    from kanban_csv.views import bp
 
     return [bp]
 
 
 @hookimpl
 def kanban_register_commands():
-    from kanban_csv.commands import cleanup_command, export_command, import_command
+    from kanban_csv.cli import cleanup_command, export_command, import_command
 
     return [export_command, import_command, cleanup_command]
 

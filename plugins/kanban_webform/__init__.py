@@ -42,6 +42,13 @@ def kanban_register_blueprints() -> Sequence[Blueprint]:
 
 
 @hookimpl
+def kanban_register_commands():
+    from kanban_webform.cli import webform
+
+    return [webform]
+
+
+@hookimpl
 def kanban_register_migrations() -> str:
     return str(HERE / "migrations")
 

@@ -16,7 +16,6 @@ from kanban.plugins import collect
 from kanban.services.exports import record_export
 from kanban.services.queries import LeadFilter
 from kanban.ui import ExportFormat
-from kanban_csv.blueprint import bp
 from kanban_csv.export import (
     CUSTOM_PREFIX,
     DEFAULT_COLUMNS,
@@ -27,6 +26,7 @@ from kanban_csv.export import (
     iter_rows,
     resolve_columns,
 )
+from kanban_csv.views import bp
 
 
 def export_formats() -> dict[str, ExportFormat]:

@@ -25,11 +25,11 @@ from kanban_csv.export import (
     iter_rows,
     resolve_columns,
 )
-from kanban_csv.export_views import export_formats
 from kanban_csv.formats import write_delimited
 from kanban_csv.importer import ImportSettings, iter_report_rows, run_import
 from kanban_csv.mapping import TARGETS, guess_mapping
 from kanban_csv.reading import CsvProblem, open_table
+from kanban_csv.views.exports import export_formats
 
 
 def find_user(value: str) -> User:

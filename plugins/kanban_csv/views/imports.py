@@ -30,13 +30,13 @@ from kanban.models.base import utcnow
 from kanban.permissions import require
 from kanban.services.leads import get_stage
 from kanban.text import machine_text, remove_unstorable
-from kanban_csv.blueprint import bp
 from kanban_csv.cleanup import remove_stale_uploads, upload_folder
 from kanban_csv.formats import write_delimited
 from kanban_csv.importer import ImportReport, ImportSettings, iter_report_rows, run_import
 from kanban_csv.mapping import TARGETS, guess_mapping
 from kanban_csv.models import CsvImport
 from kanban_csv.reading import DELIMITERS, ENCODINGS, CsvProblem, Table, open_table
+from kanban_csv.views import bp
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 COPY_CHUNK = 1024 * 1024
