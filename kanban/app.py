@@ -89,16 +89,13 @@ def proxy_hops(value: Any) -> int:
 
 
 def register_extensions(app: Flask) -> None:
-    from kanban.database import add_plugin_migrations, configure_engine
-    from kanban.extensions import csrf, db, limiter, login_manager, migrate
+    from kanban.database import configure_engine
+    from kanban.extensions import csrf, db, limiter, login_manager
     from kanban.i18n import init_i18n
     from kanban.ratelimits import init_rate_limits
 
     configure_engine(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
-    if add_plugin_migrations not in migrate.configure_callbacks:
-        migrate.configure(add_plugin_migrations)
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import click
-import flask_migrate
 from flask.cli import with_appcontext
+
+from kanban.migrating import schema_commands
 
 
 @click.group("db")
@@ -17,7 +18,7 @@ def db_group() -> None:
 @with_appcontext
 def upgrade(revision: str) -> None:
     """Bring the database to the newest schema (core and plugins)."""
-    flask_migrate.upgrade(revision=revision)
+    schema_commands().upgrade(revision=revision)
 
 
 @db_group.command("downgrade")
@@ -25,21 +26,21 @@ def upgrade(revision: str) -> None:
 @with_appcontext
 def downgrade(revision: str) -> None:
     """Go back to an older schema revision."""
-    flask_migrate.downgrade(revision=revision)
+    schema_commands().downgrade(revision=revision)
 
 
 @db_group.command("current")
 @with_appcontext
 def current() -> None:
     """Show the schema revision(s) the database is at."""
-    flask_migrate.current()
+    schema_commands().current()
 
 
 @db_group.command("heads")
 @with_appcontext
 def heads() -> None:
     """Show the newest revision of every branch."""
-    flask_migrate.heads()
+    schema_commands().heads()
 
 
 @db_group.command("revision")
@@ -49,4 +50,4 @@ def heads() -> None:
 @with_appcontext
 def revision(message: str, head: str, autogenerate: bool) -> None:
     """Write a new revision file on a branch (for developers)."""
-    flask_migrate.revision(message=message, autogenerate=autogenerate, head=head)
+    schema_commands().revision(message=message, autogenerate=autogenerate, head=head)

@@ -4,12 +4,11 @@ Each check returns None when all is well, or a short sentence saying what is wro
 
 from __future__ import annotations
 
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import text
 
-from kanban.extensions import db, migrate
+from kanban.extensions import db
+from kanban.migrating import migrations
 
 
 def database_problem() -> str | None:
@@ -24,11 +23,15 @@ def database_problem() -> str | None:
 
 def expected_heads() -> set[str]:
     """The newest revision of the core's and every loaded plugin's migration branch."""
-    config = migrate.get_config()
+    from alembic.script import ScriptDirectory  # Alembic loads only when asked
+
+    config = migrations().get_config()
     return set(ScriptDirectory.from_config(config).get_heads())
 
 
 def applied_heads() -> set[str]:
+    from alembic.migration import MigrationContext
+
     with db.engine.connect() as connection:
         return set(MigrationContext.configure(connection).get_current_heads())
 

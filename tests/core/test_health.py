@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 
-import flask_migrate
 import pytest
 
 from kanban.app import create_app
+from kanban.migrating import schema_commands
 
 REDIS_URL = os.environ.get("KANBAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 CLOSED_PORT_REDIS = "redis://127.0.0.1:1/0"
@@ -15,7 +15,7 @@ CLOSED_PORT_REDIS = "redis://127.0.0.1:1/0"
 
 @pytest.fixture
 def migrated(app):
-    flask_migrate.stamp(revision="heads")
+    schema_commands().stamp(revision="heads")
     return app
 
 
@@ -70,7 +70,7 @@ def test_readyz_names_the_database_when_it_cannot_be_reached(app_config, backend
 
 
 def test_readyz_names_migrations_that_are_behind(app, client):
-    flask_migrate.stamp(revision="0001_core")
+    schema_commands().stamp(revision="0001_core")
 
     response = client.get("/readyz")
 
