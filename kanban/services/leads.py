@@ -7,7 +7,7 @@ such as a web form, and skips the permission check (views must check first).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -102,8 +102,12 @@ def create_lead(
     stage: Stage | None = None,
     note: str = "",
     payload: dict[str, Any] | None = None,
+    records: Callable[[Lead], Iterable[Any]] | None = None,
 ) -> Lead:
-    """Create a lead at the top of its stage, with a first timeline entry."""
+    """Create a lead at the top of its stage, with a first timeline entry.
+
+    ``records`` gives a source's own rows about the new lead (a web form's submission),
+    written in the same transaction: one commit per lead, and never a lead without them."""
     if user is not None:
         require(user, "lead.create")
     values = clean_lead_data(data)
@@ -129,6 +133,8 @@ def create_lead(
             payload={"event": "created", "source": values["source"], "stage_id": stage.id,
                      **(payload or {})},
         ))
+        if records is not None:
+            db.session.add_all(records(lead))
         _commit_without_expiring()
         return lead
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -31,8 +32,15 @@ def capture(form: WebForm, values: dict[str, str], meta: dict[str, Any]) -> Subm
         lead_id = duplicate.id
         fold_into(duplicate, form, values, meta)
         return _record(form, SubmissionStatus.DUPLICATE, values, meta, lead_id=lead_id)
-    lead = create_from(form, values, meta, user=None)
-    return _record(form, SubmissionStatus.LEAD, values, meta, lead_id=lead.id)
+    made: list[Submission] = []
+
+    def submission(lead: Lead) -> list[Submission]:  # written with the lead, one commit
+        made[:] = [Submission(form_id=form.id, status=SubmissionStatus.LEAD.value,
+                              lead_id=lead.id, values=values, meta=meta)]
+        return made
+
+    create_from(form, values, meta, user=None, records=submission)
+    return made[0]
 
 
 def record_spam(
@@ -83,7 +91,8 @@ def fold_into(lead: Lead, form: WebForm, values: dict[str, str], meta: dict[str,
 
 
 def create_from(
-    form: WebForm, values: dict[str, Any], meta: dict[str, Any], *, user: User | None
+    form: WebForm, values: dict[str, Any], meta: dict[str, Any], *, user: User | None,
+    records: Callable[[Lead], list[Any]] | None = None,
 ) -> Lead:
     """Create the lead a submission asks for, in the form's stage, with its owner."""
     data: dict[str, Any] = {"title": lead_title(values), "tags": list(form.tags or [])}
@@ -106,6 +115,7 @@ def create_from(
         stage=stage or first_stage(),
         note=timeline_text(form, values, meta, fields),
         payload={"web_form": timeline_payload(form, values, meta, fields)},
+        records=records,
     )
 
 

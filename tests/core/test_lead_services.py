@@ -296,3 +296,20 @@ def test_lost_reason_with_a_percent_sign_shows_on_the_board(app, member_client, 
     app.config["LOST_REASONS"] = ["Price 20% too high"]
     LeadFactory(stage=pipeline.stages[0])
     assert "Price 20% too high" in member_client.get("/board").text
+
+
+def test_a_sources_own_records_are_written_with_the_lead(pipeline):
+    lead = service.create_lead(
+        {"title": "From a fair"}, user=None, source="fair",
+        records=lambda new: [Activity(lead_id=new.id, kind="note", body="Met at the fair")])
+    bodies = db.session.scalars(select(Activity.body).where(Activity.lead_id == lead.id)).all()
+    assert "Met at the fair" in bodies
+
+
+def test_a_source_whose_records_fail_leaves_no_lead(pipeline):
+    def broken(new):
+        raise RuntimeError("the source could not describe the lead")
+
+    with pytest.raises(RuntimeError):
+        service.create_lead({"title": "Half made"}, user=None, records=broken)
+    assert db.session.scalar(select(Lead.id)) is None

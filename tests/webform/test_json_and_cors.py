@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from kanban_webform.models import Submission
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
 
 from kanban.extensions import db
 from kanban.models import Lead
@@ -140,3 +142,20 @@ def test_hosted_page_body_over_the_size_limit_is_413(app, client, quote_form):
     response = client.post("/f/quote", data={**ANA, "message": "x" * 2000})
     assert response.status_code == 413
     assert "too large" in response.get_data(as_text=True)
+
+
+def test_a_new_lead_and_its_submission_are_one_transaction(client, quote_form):
+    commits = []
+
+    def count(connection):
+        commits.append(1)
+
+    event.listen(Engine, "commit", count)
+    try:
+        assert client.post("/f/quote.json", json=ANA).status_code == 201
+    finally:
+        event.remove(Engine, "commit", count)
+    [lead] = leads()
+    submission = db.session.scalars(select(Submission)).one()
+    assert submission.lead_id == lead.id and submission.status == "lead"
+    assert len(commits) == 1
