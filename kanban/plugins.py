@@ -100,24 +100,37 @@ def collect(name: str, **kwargs: Any) -> list[Any]:
     return items
 
 
-def fire_event(name: str, *, skip_plugins: Iterable[object] = (), **kwargs: Any) -> None:
-    """Call a lifecycle hook, one plugin at a time (not those in ``skip_plugins``).
+def fire_event(name: str, **kwargs: Any) -> None:
+    """Call a lifecycle hook, one plugin at a time.
 
     The change is already committed, so a failing plugin is logged with its name
     and the others still run; in strict mode (tests) the failure is raised. Hook
     wrappers (``wrapper=True``, or the older ``hookwrapper=True``) run around the whole
     event, as pluggy runs them, and receive the results of the plugins that succeeded.
     """
+    _call_each(get_hook(name), name, kwargs)
+
+
+def fire_events(name: str, calls: Iterable[dict[str, Any]], *,
+                skip_plugins: Iterable[object] = ()) -> None:
+    """Fire one lifecycle hook once per set of arguments (a batch of new leads), leaving out
+    ``skip_plugins``, as ``fire_event`` does."""
     skipped = list(skip_plugins)
     caller = (get_plugin_manager().subset_hook_caller(name, remove_plugins=skipped)
               if skipped else get_hook(name))
+    if not caller.get_hookimpls():
+        return
+    for kwargs in calls:
+        _call_each(caller, name, kwargs)
+
+
+def _call_each(caller: pluggy.HookCaller, name: str, kwargs: dict[str, Any]) -> None:
     around: list[tuple[Any, Any]] = []
     results: list[Any] = []
     for impl in reversed(caller.get_hookimpls()):  # pluggy's order: wrappers come first
         arguments = {arg: kwargs[arg] for arg in impl.argnames}
-        wrapping = impl.wrapper or impl.hookwrapper
         with _isolated(impl, name):
-            if wrapping:
+            if impl.wrapper or impl.hookwrapper:
                 generator = impl.function(**arguments)
                 next(generator)  # the wrapper's code before the event
                 around.append((impl, generator))

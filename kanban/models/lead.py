@@ -191,7 +191,7 @@ class Lead(db.Model):
 
 @event.listens_for(Lead, "before_insert")
 @event.listens_for(Lead, "before_update")
-def _keep_search_text(_mapper, _connection, lead: Lead) -> None:
+def _keep_derived_columns(_mapper, _connection, lead: Lead) -> None:
     """Fold the searched fields (and key the phone) whenever they are written, whoever
     writes them."""
     state = inspect_object(lead)

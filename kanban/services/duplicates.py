@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from kanban.duplicates import contact_condition
 from kanban.extensions import db
 from kanban.models import Lead
 from kanban.phones import KEY_DIGITS, MIN_DIGITS, phone_key
@@ -51,11 +52,10 @@ class DuplicateFinder:
         self._other_rules = _other_plugins_rules()
 
     def check(self, contacts: Sequence[Contact]) -> list[Duplicate | None]:
-        stored = _stored_leads(contacts)
+        keyed = [(c.email.strip().lower(), phone_key(c.phone)) for c in contacts]
+        stored = _stored_leads(keyed)
         found: list[Duplicate | None] = []
-        for contact in contacts:
-            email = contact.email.strip().lower()
-            key = phone_key(contact.phone)
+        for contact, (email, key) in zip(contacts, keyed, strict=True):
             duplicate = self._seen(email, key) or stored(email, key)
             if duplicate is None and self._other_rules is not None and (email or contact.phone):
                 lead = self._other_rules(email=email or None, phone=contact.phone or None,
@@ -90,11 +90,12 @@ class DuplicateFinder:
                 self._phones[n].setdefault(key[-n:], ref)
 
 
-def _stored_leads(contacts: Sequence[Contact]) -> Any:
-    """Read the stored leads sharing an email or a phone key with the batch, in a few
-    queries; return a lookup (email, phone key) -> Duplicate | None (the oldest lead wins)."""
-    emails = sorted({c.email.strip().lower() for c in contacts if c.email.strip()})
-    keys = {phone_key(c.phone) for c in contacts} - {""}
+def _stored_leads(keyed: Sequence[tuple[str, str]]) -> Any:
+    """Read the stored leads sharing an email or a phone key with the batch's (email, phone
+    key) pairs, in a few queries; return a lookup (email, phone key) -> Duplicate | None
+    (the oldest lead wins)."""
+    emails = sorted({email for email, _key in keyed if email})
+    keys = {key for _email, key in keyed} - {""}
     full = sorted(key for key in keys if len(key) == KEY_DIGITS)
     by_email: dict[str, int] = {}
     by_key: dict[str, int] = {}
@@ -110,9 +111,9 @@ def _stored_leads(contacts: Sequence[Contact]) -> Any:
             .order_by(Lead.id)
         ):
             by_key.setdefault(key, lead_id)
-    for key in sorted(keys - set(full)):  # short numbers (rare) match the end of longer ones
+    for key in sorted(keys - set(full)):  # short numbers (rare), as the one rule compares them
         lead_id = db.session.scalar(
-            select(Lead.id).where(Lead.phone_key.like(f"%{key}")).order_by(Lead.id).limit(1)
+            select(Lead.id).where(contact_condition(None, key)).order_by(Lead.id).limit(1)
         )
         if lead_id is not None:
             by_key[key] = lead_id

@@ -21,7 +21,7 @@ from kanban.models import Activity, ActivityKind, Lead, LeadTag, Stage, User, le
 from kanban.models.base import utcnow
 from kanban.permissions import require, require_give_lead_to
 from kanban.phones import phone_key
-from kanban.plugins import fire_event, get_hook
+from kanban.plugins import fire_event, fire_events, get_hook
 from kanban.ranking import rank_between
 from kanban.services.clients import add_folders, find_folders
 from kanban.services.ordering import lock_columns, retrying
@@ -123,7 +123,6 @@ def _fire_created(ids: list[int], user: User | None) -> None:
         found = {lead.id: lead for lead in db.session.scalars(query)}
         leads.extend(found[lead_id] for lead_id in chunk)
     fire_event("kanban_leads_created", leads=leads, user=user)
-    takers = [impl.plugin for impl in batch.get_hookimpls()]
-    for lead in leads:
-        fire_event("kanban_lead_created", skip_plugins=takers, lead=lead, source=lead.source,
-                   user=user)
+    fire_events("kanban_lead_created",
+                ({"lead": lead, "source": lead.source, "user": user} for lead in leads),
+                skip_plugins=[impl.plugin for impl in batch.get_hookimpls()])

@@ -12,7 +12,6 @@ from flask.cli import AppGroup
 
 from kanban_email_bcc.ingest import (
     FAILED,
-    QUARANTINED,
     REJECTED,
     IngestResult,
     ingest_message,
@@ -81,7 +80,7 @@ def reprocess_command(ids: tuple[int, ...], every: bool) -> None:
     """Try quarantined messages again (by their number on the quarantine page)."""
     from kanban.extensions import db
     from kanban_email_bcc.models import QuarantinedMessage
-    from kanban_email_bcc.reprocess import reprocess, reprocess_all
+    from kanban_email_bcc.reprocess import reprocess, reprocess_all, still_quarantined
 
     if every:
         done = reprocess_all()
@@ -96,7 +95,7 @@ def reprocess_command(ids: tuple[int, ...], every: bool) -> None:
         raise click.UsageError("Give the numbers of the messages, or --all.")
     for item_id, result in done:
         click.echo(f"{item_id}: {result.outcome}: {result.reason}")
-    left = sum(1 for _item, result in done if result.outcome in (QUARANTINED, FAILED))
+    left = still_quarantined([result for _item, result in done])
     click.echo(f"{len(done)} tried again, {len(done) - left} left the quarantine, "
                f"{left} stayed.")
 

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from kanban.extensions import db
 from kanban.models import User
 from kanban_email_bcc.dropbox import dropbox_address, get_dropbox
-from kanban_email_bcc.ingest import FAILED, IngestResult, ingest_message
+from kanban_email_bcc.ingest import FAILED, QUARANTINED, IngestResult, ingest_message
 from kanban_email_bcc.models import QuarantinedMessage
 
 
@@ -47,3 +47,8 @@ def reprocess_all() -> list[tuple[int, IngestResult]]:
         if item is not None:
             done.append((item_id, reprocess(item)))
     return done
+
+
+def still_quarantined(results: list[IngestResult]) -> int:
+    """How many of the tried messages stayed in the quarantine (not understood, or failed)."""
+    return sum(1 for result in results if result.outcome in (QUARANTINED, FAILED))

@@ -39,7 +39,7 @@ from kanban_email_bcc.ingest import (
 )
 from kanban_email_bcc.lead_panel import activities_of
 from kanban_email_bcc.models import IngestionEntry, MailAttachment, MailMessage, QuarantinedMessage
-from kanban_email_bcc.reprocess import reprocess, reprocess_all
+from kanban_email_bcc.reprocess import reprocess, reprocess_all, still_quarantined
 
 bp = Blueprint("email_bcc", __name__, url_prefix="/mail",
                template_folder=str(Path(__file__).parent / "templates"),
@@ -132,7 +132,7 @@ def retry_all_quarantined():
 
 
 def _flash_retried(results: list) -> None:
-    left = sum(1 for result in results if result.outcome in (QUARANTINED, FAILED))
+    left = still_quarantined(results)
     flash(ngettext("%(num)d message tried again: %(out)d left the quarantine, %(left)d stayed.",
                    "%(num)d messages tried again: %(out)d left the quarantine, %(left)d stayed.",
                    len(results), out=len(results) - left, left=left),

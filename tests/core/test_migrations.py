@@ -17,6 +17,14 @@ def migrated_app(app_config, url, plugins):
     return application
 
 
+def add_sales_pipeline(connection) -> None:
+    """The pipeline "Sales" (id 1) with its stage "New" (id 1), written as an old release did."""
+    connection.execute(text("INSERT INTO pipelines (name, position, created_at) "
+                            "VALUES ('Sales', 0, '2026-01-01 09:00:00+00')"))
+    connection.execute(text("INSERT INTO stages (pipeline_id, name, position, is_proposal) "
+                            "VALUES (1, 'New', 0, false)"))
+
+
 def upgrade(application, revision="heads"):
     result = application.test_cli_runner().invoke(args=["db", "upgrade", "--revision", revision])
     assert result.exit_code == 0, result.output + repr(result.exception)
@@ -41,10 +49,7 @@ def test_older_database_is_upgraded_keeping_its_leads(app_config, empty_database
     upgrade(core_only, "0001_core")
     engine = create_engine(empty_database)
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO pipelines (name, position, created_at) "
-                                "VALUES ('Sales', 0, CURRENT_TIMESTAMP)"))
-        connection.execute(text("INSERT INTO stages (pipeline_id, name, position, is_proposal) "
-                                "VALUES (1, 'New', 0, false)"))
+        add_sales_pipeline(connection)
         connection.execute(text(
             "INSERT INTO leads (title, currency, contact_name, company, email, phone, source, "
             "priority, description, custom_fields, stage_id, rank, status, lost_reason, "
@@ -73,10 +78,7 @@ def test_upgrade_turns_old_priorities_into_1_to_3_and_finds_each_leads_last_touc
     upgrade(core_only, "0002_core")
     engine = create_engine(empty_database)
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO pipelines (name, position, created_at) "
-                                "VALUES ('Sales', 0, '2026-01-01 09:00:00+00')"))
-        connection.execute(text("INSERT INTO stages (pipeline_id, name, position, is_proposal) "
-                                "VALUES (1, 'New', 0, false)"))
+        add_sales_pipeline(connection)
         for rank, priority in (("a0", 2), ("a1", 1), ("a2", 0)):
             connection.execute(text(
                 "INSERT INTO leads (title, currency, contact_name, company, email, phone, "
@@ -110,10 +112,7 @@ def test_upgrade_fills_the_search_text_of_existing_leads_and_folders(app_config,
     upgrade(core_only, "0004_core")
     engine = create_engine(empty_database)
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO pipelines (name, position, created_at) "
-                                "VALUES ('Sales', 0, '2026-01-01 09:00:00+00')"))
-        connection.execute(text("INSERT INTO stages (pipeline_id, name, position, is_proposal) "
-                                "VALUES (1, 'New', 0, false)"))
+        add_sales_pipeline(connection)
         connection.execute(text("INSERT INTO clients (name, notes, created_at) "
                                 "VALUES ('ООО ВОЛГА', '', '2026-01-01 09:00:00+00')"))
         for rank, title, company in (("a0", "Ñandú", "CAFÉ Lda"), ("a1", "ΑΘΗΝΑ", "")):
@@ -156,10 +155,7 @@ def test_upgrade_keys_the_phones_of_existing_leads(app_config, empty_database):
     upgrade(core_only, "0007_core")
     engine = create_engine(empty_database)
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO pipelines (name, position, created_at) "
-                                "VALUES ('Sales', 0, '2026-01-01 09:00:00+00')"))
-        connection.execute(text("INSERT INTO stages (pipeline_id, name, position, is_proposal) "
-                                "VALUES (1, 'New', 0, false)"))
+        add_sales_pipeline(connection)
         for rank, phone in (("a0", "(912) 345 678"), ("a1", "+351 21 000 1111"), ("a2", "112")):
             connection.execute(text(
                 "INSERT INTO leads (title, currency, contact_name, company, email, phone, "
