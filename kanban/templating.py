@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 from babel.dates import format_skeleton, get_datetime_format
+from babel.dates import format_time as format_clock
 from flask import Flask, current_app
 from flask_babel import format_currency, format_date, format_time, get_locale, to_user_timezone
 from flask_login import current_user
@@ -81,10 +82,15 @@ def moment(value: datetime | None) -> str:
         "{0}", format_time(value, "short"))
 
 
+def clock(value: time | None) -> str:
+    """Format a time of day (a follow-up's, already in the team's zone): 09:30, 9:30 AM."""
+    return format_clock(value, "short", locale=get_locale()) if value else ""
+
+
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters.update(money=money, day=day, moment=moment, lost_reason=lost_reason,
-                                 source=source_name, status_name=status_name,
-                                 next_action_name=next_action_name,
+    app.jinja_env.filters.update(money=money, day=day, moment=moment, clock=clock,
+                                 lost_reason=lost_reason, source=source_name,
+                                 status_name=status_name, next_action_name=next_action_name,
                                  entry_kind_name=entry_kind_name)
     app.jinja_env.globals.update(slot=slot, can=can, card_badges=card_badges,
                                  timeline_text=timeline_text)

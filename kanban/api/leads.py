@@ -13,6 +13,7 @@ from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.idempotency import idempotent
 from kanban.models import TOUCH_KINDS, Activity, Lead
+from kanban.services import assignment
 from kanban.services import leads as lead_service
 from kanban.services.followup import log_touch
 from kanban.services.queries import LeadFilter, filter_leads
@@ -63,7 +64,7 @@ def create_lead():
     if "stage_id" in data:
         stage = lead_service.get_stage(_known_id(data["stage_id"]))
     lead = lead_service.create_lead(data, user=current_user, source=data.get("source") or "api",
-                                    stage=stage)
+                                    stage=stage, assign_by="api")
     return created(lead_json(lead), url_for("api.show_lead", lead_id=lead.id))
 
 
@@ -122,6 +123,14 @@ def reopen_lead(lead_id: int):
         lead_service.get_lead(lead_id), version=int_field(data, "version"), user=current_user
     )
     return jsonify(lead_json(lead))
+
+
+@bp.post(LEAD + "/take")
+def take_lead(lead_id: int):
+    if request.content_length and json_body():
+        raise ValidationError(_("Send an empty object: taking a lead needs nothing else."),
+                              fields={name: _("Unknown field.") for name in json_body()})
+    return jsonify(lead_json(assignment.take_lead(lead_id, current_user)))
 
 
 @bp.get(LEAD + "/activities")

@@ -325,6 +325,13 @@ def lead_paths() -> dict[str, Any]:
             {200: lead_ok}, CHANGE_ERRORS, body=ref("Reopen"), body_required=False,
         ),
     },
+    "/leads/{lead_id}/take": {
+        "parameters": [LEAD_ID],
+        "post": operation(
+            "take_lead", "Take a lead nobody owns; 409 names who took it first.",
+            {200: lead_ok}, (401, 403, 404, 409, 422), body=ref("Take"), body_required=False,
+        ),
+    },
     "/leads/{lead_id}/activities": {
         "parameters": [LEAD_ID],
         "get": operation(

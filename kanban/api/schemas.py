@@ -23,6 +23,8 @@ def text(name: str) -> dict[str, Any]:
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 NULLABLE_ID = {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID}
 TIMESTAMP = {"type": "string", "format": "date-time"}
+# A time of day in the team's time zone, such as 09:30; null: any time that day.
+TIME_OF_DAY = {"type": ["string", "null"], "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}
 STALE_DAYS = {
     "type": ["integer", "null"], "minimum": 1, "maximum": 365,
     "description": "Days without a touch after which an open lead here is stale; null: never.",
@@ -39,8 +41,8 @@ LEAD = {
         "source", "owner_id", "priority", "starred", "client_id", "tags", "description",
         "custom_fields",
         "pipeline_id", "stage_id", "rank", "status", "lost_reason", "next_action_kind",
-        "next_action_date", "next_action_text", "created_at", "updated_at", "closed_at",
-        "version",
+        "next_action_date", "next_action_time", "next_action_text", "created_at",
+        "updated_at", "closed_at", "version",
     ],
     "properties": {
         "id": ID,
@@ -73,6 +75,7 @@ LEAD = {
         "lost_reason": {"type": "string"},
         "next_action_kind": {"type": "string", "enum": ["todo", "standby"]},
         "next_action_date": {"type": ["string", "null"], "format": "date"},
+        "next_action_time": TIME_OF_DAY,
         "next_action_text": {"type": "string"},
         "created_at": TIMESTAMP,
         "updated_at": TIMESTAMP,
@@ -134,6 +137,7 @@ LEAD_FIELDS: dict[str, Any] = {
         "description": "standby needs a next_action_date, when the lead comes back to todo.",
     },
     "next_action_date": {"type": ["string", "null"], "format": "date"},
+    "next_action_time": TIME_OF_DAY,
     "next_action_text": text("next_action_text"),
 }
 
@@ -185,6 +189,8 @@ CLOSE = {
     },
 }
 
+TAKE = {"type": "object", "additionalProperties": False, "properties": {}}
+
 REOPEN = {
     "type": "object",
     "additionalProperties": False,
@@ -215,6 +221,7 @@ NOTE = {
                 "asked_amount": {"type": "integer", "minimum": 1, "maximum": 730},
                 "asked_unit": {"type": "string", "enum": ["days", "weeks", "months"]},
                 "asked_date": {"type": "string", "format": "date"},
+                "follow_up_time": TIME_OF_DAY,
                 "next_action_text": text("next_action_text"),
             },
         },
@@ -461,6 +468,7 @@ SCHEMAS = {
     "Move": MOVE,
     "Close": CLOSE,
     "Reopen": REOPEN,
+    "Take": TAKE,
     "Note": NOTE,
     "Activity": ACTIVITY,
     "Pipeline": PIPELINE,

@@ -58,6 +58,8 @@ def lead_json(lead: Lead) -> dict[str, Any]:
         "lost_reason": lead.lost_reason,
         "next_action_kind": lead.next_action_kind,
         "next_action_date": lead.next_action_date.isoformat() if lead.next_action_date else None,
+        "next_action_time": (lead.next_action_time.strftime("%H:%M")
+                             if lead.next_action_time else None),
         "next_action_text": lead.next_action_text,
         "created_at": lead.created_at.isoformat(),
         "updated_at": lead.updated_at.isoformat(),

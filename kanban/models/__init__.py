@@ -12,6 +12,7 @@ from kanban.models.lead import (
     Priority,
     lead_search_text,
 )
+from kanban.models.notification import DigestSent, Notification, OwnerRule
 from kanban.models.pipeline import Pipeline, Stage
 from kanban.models.token import ApiToken
 from kanban.models.user import Role, User
@@ -22,12 +23,15 @@ __all__ = [
     "ApiToken",
     "Client",
     "ClientRating",
+    "DigestSent",
     "ExportRecord",
     "IdempotencyKey",
     "Lead",
     "LeadStatus",
     "LeadTag",
     "NextActionKind",
+    "Notification",
+    "OwnerRule",
     "Pipeline",
     "Priority",
     "Role",

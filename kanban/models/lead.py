@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -107,6 +107,8 @@ class Lead(db.Model):
     lost_reason: Mapped[str] = mapped_column(String(255), default="")
     next_action_kind: Mapped[str] = mapped_column(String(16), default=NextActionKind.TODO.value)
     next_action_date: Mapped[date | None] = mapped_column()
+    # A time of day for the next action (the team's time zone); None: any time that day.
+    next_action_time: Mapped[time | None] = mapped_column()
     next_action_text: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

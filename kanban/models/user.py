@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import String, false
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kanban.extensions import db
-from kanban.models.base import UTCDateTime, utcnow
+from kanban.models.base import JSONType, UTCDateTime, utcnow
 
 
 class Role(enum.StrEnum):
@@ -36,6 +37,13 @@ class User(UserMixin, db.Model):
     # Part of the id a session and a remember-me cookie carry: raising it ends them all.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What they want to be told, and how: {"kind": {"app": bool, "email": bool}, "digest":
+    # bool}; a kind not named here follows its defaults (kanban.notifications.kinds).
+    notification_settings: Mapped[dict[str, Any]] = mapped_column(
+        JSONType, default=dict, server_default="{}"
+    )
+    # The secret in their calendar feed's address; renewing it makes the old address stop.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     def get_id(self) -> str:
         """Return the id a login session keeps: the user's id and their session version."""

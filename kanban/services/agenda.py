@@ -1,4 +1,5 @@
-"""Today's agenda: proposals in progress first, then the follow-ups due, by priority.
+"""Today's agenda: proposals in progress first, then the new leads nobody owns yet, then
+the follow-ups due, by priority.
 
 Importance before urgency: a salesperson opens the app on the proposals they have
 invested in, then works through the leads whose next action is due (overdue first
@@ -107,6 +108,7 @@ class AgendaSection:
 class Agenda:
     day: date
     proposals: AgendaSection
+    unassigned: AgendaSection  # new leads waiting for an owner: everyone's, oldest first
     follow_ups: AgendaSection
     coming_back: int  # leads in standby that come back to *to do* within a week
 
@@ -114,8 +116,10 @@ class Agenda:
 def load_agenda(filters: AgendaFilter, day: date, limit: int = AGENDA_LIMIT) -> Agenda:
     """Return the agenda for ``day``: a fixed number of queries, whatever the team's size."""
     proposals, proposal_counts = _section(_proposals(filters, day), filters, day, limit)
+    unassigned, unassigned_counts = _section(_unassigned(filters, day), filters, day, limit,
+                                             oldest_first=True)
     follow_ups, follow_up_counts = _section(_follow_ups(filters, day), filters, day, limit)
-    shown = proposals + follow_ups
+    shown = proposals + unassigned + follow_ups
     marks = priority_marks(shown)
     touches = last_touches([lead.id for lead in shown])
 
@@ -126,6 +130,7 @@ def load_agenda(filters: AgendaFilter, day: date, limit: int = AGENDA_LIMIT) -> 
     return Agenda(
         day,
         AgendaSection(entries(proposals), *proposal_counts),
+        AgendaSection(entries(unassigned), *unassigned_counts),
         AgendaSection(entries(follow_ups), *follow_up_counts),
         _coming_back(filters, day),
     )
@@ -142,6 +147,13 @@ def _proposals(filters: AgendaFilter, day: date) -> Select:
     return filter_leads(filters.lead_filter(), on=day).where(_in_proposal_stage())
 
 
+def _unassigned(filters: AgendaFilter, day: date) -> Select:
+    """Open leads nobody owns (from web forms, mail, imports, the API): everyone sees them."""
+    lead_filter = filters.lead_filter()
+    lead_filter.owner_id, lead_filter.unowned = None, True
+    return filter_leads(lead_filter, on=day)
+
+
 def _follow_ups(filters: AgendaFilter, day: date) -> Select:
     """Open leads outside proposal stages whose next action is to do now."""
     lead_filter = filters.lead_filter()
@@ -154,11 +166,14 @@ def _in_proposal_stage():
 
 
 def _section(
-    statement: Select, filters: AgendaFilter, day: date, limit: int
+    statement: Select, filters: AgendaFilter, day: date, limit: int, *,
+    oldest_first: bool = False,
 ) -> tuple[list[Lead], tuple[int, int]]:
     """Return a section's first leads in order, and how many it holds and how many are late."""
+    ordered = (statement.order_by(Lead.created_at, Lead.id) if oldest_first else sort_leads(
+        statement, filters.sort, day=day, prospects_first=filters.prospects_first))
     leads = db.session.scalars(
-        sort_leads(statement, filters.sort, day=day, prospects_first=filters.prospects_first)
+        ordered
         .options(joinedload(Lead.stage), joinedload(Lead.owner))
         .limit(limit)
     ).unique().all()

@@ -10,7 +10,7 @@ comes before the client has bought elsewhere).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -23,7 +23,7 @@ from kanban.models.base import utcnow
 from kanban.permissions import require
 from kanban.plugins import fire_event
 from kanban.services import leads as lead_service
-from kanban.services.lead_input import TEXT_LIMITS
+from kanban.services.lead_input import TEXT_LIMITS, read_time_of_day
 from kanban.services.periods import add_months
 
 KEEP, TODAY, TOMORROW, NEXT_WEEK, MONTH, DATE, ASKED = (
@@ -73,10 +73,13 @@ def two_thirds_date(today: date, *, amount: int = 0, unit: str = "weeks",
     return today + timedelta(days=max(1, days))
 
 
-def next_action_on(day: date, today: date, text: str = "") -> dict[str, Any]:
-    """Return the next-action values for following up on ``day``: to do, or standby."""
+def next_action_on(day: date, today: date, text: str = "",
+                   at: time | None = None) -> dict[str, Any]:
+    """Return the next-action values for following up on ``day`` (at a time of day, or any
+    time that day): to do, or standby."""
     kind = NextActionKind.TODO if day <= today else NextActionKind.STANDBY
-    return {"next_action_kind": kind.value, "next_action_date": day, "next_action_text": text}
+    return {"next_action_kind": kind.value, "next_action_date": day, "next_action_time": at,
+            "next_action_text": text}
 
 
 # ---------------------------------------------------------------------------
@@ -91,8 +94,9 @@ def read_follow_up(
 
     Fields: ``follow_up`` (one of FOLLOW_UPS, or "keep"/empty), ``follow_up_month``
     (1-12), ``follow_up_date`` (ISO date), ``asked_amount`` with ``asked_unit``, or
-    ``asked_date``, and ``next_action_text``. Returns None to keep the current next
-    action; raises ValidationError naming the field that is wrong.
+    ``asked_date``, ``follow_up_time`` (HH:MM, optional) and ``next_action_text``.
+    Returns None to keep the current next action; raises ValidationError naming the field
+    that is wrong.
     """
     choice = _text(data.get("follow_up")).lower()
     text = _text(data.get("next_action_text"))
@@ -109,8 +113,13 @@ def read_follow_up(
         errors["follow_up"] = _("Choose today, tomorrow, next week, a month or a date.")
         _refuse(errors)
     day = _day_of(choice, data, today, errors)
+    at = None
+    if raw_time := _text(data.get("follow_up_time")):
+        at = read_time_of_day(raw_time)
+        if at is None:
+            errors["follow_up_time"] = _("Use a time of day such as 09:30.")
     _refuse(errors)
-    return next_action_on(day, today, text)
+    return next_action_on(day, today, text, at)
 
 
 def _day_of(choice: str, data: Mapping[str, Any], today: date, errors: dict[str, str]) -> date:
@@ -259,4 +268,6 @@ def log_touch(
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
     return value.isoformat() if isinstance(value, date) else value

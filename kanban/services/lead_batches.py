@@ -25,6 +25,7 @@ from kanban.plugins import fire_event, fire_events, get_hook
 from kanban.ranking import rank_between
 from kanban.services.clients import add_folders, find_folders
 from kanban.services.ordering import lock_columns, retrying
+from kanban.services.owner_rules import owners_in_turn
 
 CLIENT_FOLDER = "client_folder"
 
@@ -41,15 +42,18 @@ def create_leads(
     stage: Stage,
     user: User | None,
     source: str = "import",
+    assign_by: str | None = None,
 ) -> Created:
-    """Add the leads at the bottom of ``stage``, in order, in one transaction."""
+    """Add the leads at the bottom of ``stage``, in order, in one transaction.
+
+    Leads nobody owns get their owners from the owner rule of ``assign_by``, if any."""
     if user is not None:
         require(user, "lead.create")
         for owner_id in {values["owner_id"] for values in rows if values.get("owner_id")}:
             require_give_lead_to(user, owner_id)
     if not rows:
         return Created()
-    created = retrying(lambda: _write(rows, stage, user, source))
+    created = retrying(lambda: _write(rows, stage, user, source, assign_by))
     _fire_created(created.ids, user)
     return created
 
@@ -59,8 +63,13 @@ def folder_names(rows: Sequence[Mapping[str, Any]]) -> list[str]:
 
 
 def _write(rows: Sequence[Mapping[str, Any]], stage: Stage, user: User | None,
-           source: str) -> Created:
+           source: str, assign_by: str | None) -> Created:
     lock_columns([stage.id])
+    if assign_by is not None:
+        unowned = [index for index, values in enumerate(rows) if not values.get("owner_id")]
+        owners = dict(zip(unowned, owners_in_turn(assign_by, len(unowned)), strict=True))
+        rows = [{**values, "owner_id": owners[index]} if owners.get(index) else values
+                for index, values in enumerate(rows)]
     names = folder_names(rows)
     folders = find_folders(names)
     made = add_folders(name for name in names if folders[name.casefold()] is None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -47,6 +47,7 @@ EDITABLE_FIELDS = (
     "custom_fields",
     "next_action_kind",
     "next_action_date",
+    "next_action_time",
     "next_action_text",
 )
 # Words other tools (and earlier exports) use for a prospect's priority.
@@ -297,6 +298,26 @@ def _date(value: Any, name: str) -> date | None:
         raise FieldError(_("Use a date such as 2026-03-31.")) from None
 
 
+def _time(value: Any, name: str) -> time | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, time):
+        return value.replace(second=0, microsecond=0)
+    found = read_time_of_day(value)
+    if found is None:
+        raise FieldError(_("Use a time of day such as 09:30."))
+    return found
+
+
+TIME_OF_DAY = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
+
+
+def read_time_of_day(value: Any) -> time | None:
+    """Return the time of day written as HH:MM, or None when it is not one."""
+    match = TIME_OF_DAY.match(value.strip()) if isinstance(value, str) else None
+    return time(int(match[1]), int(match[2])) if match else None
+
+
 CLEANERS = {
     "title": _text,
     "value": _value,
@@ -315,5 +336,6 @@ CLEANERS = {
     "custom_fields": _custom_fields,
     "next_action_kind": _next_action_kind,
     "next_action_date": _date,
+    "next_action_time": _time,
     "next_action_text": _text,
 }

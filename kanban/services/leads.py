@@ -8,7 +8,7 @@ such as a web form, and skips the permission check (views must check first).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -47,6 +47,7 @@ from kanban.services.ordering import (
     retrying,
     stage_still_exists,
 )
+from kanban.services.owner_rules import next_owner_id
 from kanban.text import remove_unstorable
 
 CLOSED_STATUSES = (LeadStatus.WON, LeadStatus.LOST, LeadStatus.CANCELLED)
@@ -103,11 +104,14 @@ def create_lead(
     note: str = "",
     payload: dict[str, Any] | None = None,
     records: Callable[[Lead], Iterable[Any]] | None = None,
+    assign_by: str | None = None,
 ) -> Lead:
     """Create a lead at the top of its stage, with a first timeline entry.
 
-    ``records`` gives a source's own rows about the new lead (a web form's submission),
-    written in the same transaction: one commit per lead, and never a lead without them."""
+    A lead nobody owns gets its owner from the owner rule of ``assign_by`` (a source such
+    as "email" or "web form:3"), if that source has one. ``records`` gives a source's own
+    rows about the new lead (a web form's submission), written in the same transaction:
+    one commit per lead, and never a lead without them."""
     if user is not None:
         require(user, "lead.create")
     values = clean_lead_data(data)
@@ -123,7 +127,11 @@ def create_lead(
 
     def write() -> Lead:
         lock_columns([stage.id])
-        lead = Lead(**values, stage_id=stage.id, rank=rank_at_top(stage.id))
+        owner = values.get("owner_id")
+        if owner is None and assign_by is not None:
+            owner = next_owner_id(assign_by)
+        lead = Lead(**{**values, "owner_id": owner}, stage_id=stage.id,
+                    rank=rank_at_top(stage.id))
         lead.tags = tags
         db.session.add(lead)
         db.session.flush()
@@ -506,6 +514,8 @@ def _jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, date | datetime):
         return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
     return value
 
 

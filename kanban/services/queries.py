@@ -239,13 +239,15 @@ def sort_leads(statement: Select, sort: str, *, day: date | None = None,
     """Order a statement of leads by one of SORTS, the first to act on first, ties by id.
 
     With ``day``, a lead to do with no date counts as due that day; ``prospects_first``
-    puts prospects before clients in priority order.
+    puts prospects before clients in priority order. On one day, follow-ups with a time
+    come first, by their time.
     """
     priority = priority_key(prospects_first=prospects_first)
     if day is not None:
         due: tuple[Any, ...] = (func.coalesce(Lead.next_action_date, day),)
     else:
         due = (Lead.next_action_date.is_(None), Lead.next_action_date)
+    due = (*due, Lead.next_action_time.is_(None), Lead.next_action_time)
     if sort == "priority":
         return statement.order_by(priority, Lead.starred.desc(), *due, Lead.id)
     if sort == "next_action":

@@ -76,6 +76,7 @@ def render_agenda_again(lead_id: int, exc: ServiceError, posted: dict[str, str],
     }
     day = today()
     shown = load_agenda(filters, day)
-    if lead_id not in {e.lead.id for e in shown.proposals.entries + shown.follow_ups.entries}:
+    if lead_id not in {e.lead.id for e in shown.proposals.entries + shown.unassigned.entries
+                      + shown.follow_ups.entries}:
         return None  # the lead left the agenda meanwhile: its own page shows the form
     return render_agenda(filters, failed=failed, loaded=shown), exc.status

@@ -19,6 +19,7 @@ from kanban.models import Activity, Lead, NextActionKind, User
 from kanban.models.base import today
 from kanban.permissions import can
 from kanban.security import local_path, posted_return_to
+from kanban.services import assignment
 from kanban.services import clients as client_service
 from kanban.services import leads as lead_service
 from kanban.services.followup import log_touch
@@ -321,6 +322,19 @@ def add_note(lead_id: int):
     if back:
         return redirect(back)
     return redirect(url_for("web.show_lead", lead_id=lead_id))
+
+
+@bp.post("/leads/<int:lead_id>/take")
+def take_lead(lead_id: int):
+    """Take a lead nobody owns (the agenda's *Take it*): one wins when two click at once."""
+    back = posted_return_to()
+    try:
+        lead = assignment.take_lead(lead_id, current_user)
+    except Conflict as exc:
+        flash(exc.message, "error")
+        return redirect(back or url_for("web.show_lead", lead_id=lead_id)), 303
+    flash(_("“%(title)s” is yours now.", title=lead.title), "success")
+    return redirect(back or url_for("web.show_lead", lead_id=lead_id)), 303
 
 
 @bp.post("/leads/<int:lead_id>/star")

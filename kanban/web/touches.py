@@ -16,7 +16,7 @@ from kanban.templating import day as format_day
 
 FOLLOW_UP_FIELDS = (
     "follow_up", "follow_up_month", "follow_up_date", "asked_amount", "asked_unit",
-    "asked_date", "next_action_text",
+    "asked_date", "follow_up_time", "next_action_text",
 )
 
 

@@ -259,7 +259,8 @@ class _Batch:
         try:
             created = create_leads([values for _line, values in new],
                                    stage=self.settings.stage, user=self.user,
-                                   source=self.settings.source)
+                                   source=self.settings.source,
+                                   assign_by=None if self.owners is not None else "import")
         except Exception as exc:
             db.session.rollback()
             current_app.logger.exception("CSV import batch failed")

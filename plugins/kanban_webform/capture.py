@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
 
 from kanban.errors import Conflict
 from kanban.extensions import db
@@ -17,7 +16,7 @@ from kanban.plugins import get_hook
 from kanban.services.leads import add_note, create_lead, first_stage, get_lead, update_lead
 from kanban.text import remove_unstorable
 from kanban_webform.fields import Field, form_fields
-from kanban_webform.models import OwnerRule, Submission, SubmissionStatus, WebForm
+from kanban_webform.models import Submission, SubmissionStatus, WebForm
 from kanban_webform.settings import setting
 
 NOTE_KIND = "web_form"
@@ -104,9 +103,6 @@ def create_from(
                 data.setdefault("custom_fields", {})[field.label] = value
         elif field.key in LEAD_FIELDS:
             data[LEAD_FIELDS[field.key]] = value
-    owner_id = next_owner_id(form)
-    if owner_id is not None:
-        data["owner_id"] = owner_id
     stage = form.stage if form.stage_id else None
     return create_lead(
         data,
@@ -116,6 +112,7 @@ def create_from(
         note=timeline_text(form, values, meta, fields),
         payload={"web_form": timeline_payload(form, values, meta, fields)},
         records=records,
+        assign_by=form.owner_source,
     )
 
 
@@ -124,31 +121,6 @@ def lead_title(values: dict[str, Any]) -> str:
     name, company = values.get("name", ""), values.get("company", "")
     title = " · ".join(part for part in (name, company) if part)
     return (title or values.get("email") or values.get("phone") or _("Web form submission"))[:200]
-
-
-def next_owner_id(form: WebForm) -> int | None:
-    """Return who owns the next lead of this form (round-robin takes the next in turn)."""
-    if form.owner_rule == OwnerRule.FIXED:
-        owner = db.session.get(User, form.owner_id) if form.owner_id else None
-        return owner.id if owner is not None and owner.active else None
-    if form.owner_rule != OwnerRule.ROUND_ROBIN or not form.round_robin_user_ids:
-        return None
-    active = set(db.session.scalars(
-        select(User.id).where(User.id.in_(form.round_robin_user_ids), User.active.is_(True))
-    ))
-    turn = [user_id for user_id in form.round_robin_user_ids if user_id in active]
-    if not turn:
-        return None
-    # One atomic increment per submission, so concurrent visitors never get the same turn.
-    counter = db.session.execute(
-        update(WebForm)
-        .where(WebForm.id == form.id)
-        .values(round_robin_counter=WebForm.round_robin_counter + 1)
-        .returning(WebForm.round_robin_counter),
-        execution_options={"synchronize_session": False},
-    ).scalar_one()
-    db.session.commit()
-    return turn[(counter - 1) % len(turn)]
 
 
 def timeline_text(

@@ -16,9 +16,10 @@ from kanban.extensions import db
 from kanban.i18n import team_or_default_language
 from kanban.models import Stage, User
 from kanban.models.base import utcnow
+from kanban.services.owner_rules import read_rule, set_rule
 from kanban_webform.cors import normalize_origin
 from kanban_webform.fields import RESERVED, STANDARD_FIELDS, field_key
-from kanban_webform.models import OwnerRule, Submission, SubmissionStatus, WebForm
+from kanban_webform.models import Submission, SubmissionStatus, WebForm
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 MAX_CUSTOM_FIELDS = 30
@@ -36,9 +37,12 @@ def save_form(form: WebForm | None, data: MultiDict) -> WebForm:
     if form is None:
         form = WebForm()
         db.session.add(form)
+    rule, people = values.pop("owner_rule")
     for name, value in values.items():
         setattr(form, name, value)
     form.updated_at = utcnow()
+    db.session.flush()  # a new form gets its id, which names its owner rule
+    set_rule(form.owner_source, rule, people)
     db.session.commit()
     return form
 
@@ -63,7 +67,10 @@ def clean_form_settings(data: MultiDict, form: WebForm | None = None) -> dict[st
     values["enabled"] = data.get("enabled") in ("1", "on", "true", "yes")
     values["fields"] = _fields(data, errors)
     values["stage_id"] = _stage_id(data, errors)
-    values.update(_owner(data, errors))
+    try:
+        values["owner_rule"] = read_rule(data)
+    except ValidationError as exc:
+        errors.update(exc.fields)
     tags = [tag.strip().lower() for tag in (data.get("tags") or "").split(",") if tag.strip()]
     if len(tags) > 20 or any(len(tag) > 64 for tag in tags):
         errors["tags"] = _("At most 20 tags of at most 64 characters.")
@@ -123,32 +130,6 @@ def _stage_id(data: MultiDict, errors: dict[str, str]) -> int | None:
         errors["stage_id"] = _("Choose the stage new leads land in.")
         return None
     return stage.id
-
-
-def _user_ids(raw: list[str]) -> list[int]:
-    ids = [int(value) for value in raw if value.isdigit()]
-    active = set(db.session.scalars(
-        select(User.id).where(User.id.in_(ids), User.active.is_(True))
-    )) if ids else set()
-    return [user_id for user_id in dict.fromkeys(ids) if user_id in active]
-
-
-def _owner(data: MultiDict, errors: dict[str, str]) -> dict[str, Any]:
-    rule = data.get("owner_rule") or OwnerRule.NONE.value
-    if rule not in [r.value for r in OwnerRule]:
-        errors["owner_rule"] = _("Choose how the owner is chosen.")
-        rule = OwnerRule.NONE.value
-    owner_ids = _user_ids([data.get("owner_id") or ""])
-    turn = _user_ids(data.getlist("round_robin_user_ids"))
-    if rule == OwnerRule.FIXED and not owner_ids:
-        errors["owner_id"] = _("Choose the person who owns the new leads.")
-    if rule == OwnerRule.ROUND_ROBIN and not turn:
-        errors["round_robin_user_ids"] = _("Choose the people who take turns.")
-    return {
-        "owner_rule": rule,
-        "owner_id": owner_ids[0] if owner_ids else None,
-        "round_robin_user_ids": turn,
-    }
 
 
 def _origins(data: MultiDict, errors: dict[str, str]) -> list[str]:

@@ -10,14 +10,8 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kanban.extensions import db
-from kanban.models import Lead, Stage, User
+from kanban.models import Lead, Stage
 from kanban.models.base import JSONType, UTCDateTime, utcnow
-
-
-class OwnerRule(enum.StrEnum):
-    NONE = "none"
-    FIXED = "fixed"
-    ROUND_ROBIN = "round_robin"
 
 
 class SubmissionStatus(enum.StrEnum):
@@ -39,10 +33,6 @@ class WebForm(db.Model):
     # [{"key": "name", "label": "Name", "required": true, "custom": false}, ...]
     fields: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id", ondelete="SET NULL"))
-    owner_rule: Mapped[str] = mapped_column(String(16), default=OwnerRule.NONE.value)
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    round_robin_user_ids: Mapped[list[int]] = mapped_column(JSONType, default=list)
-    round_robin_counter: Mapped[int] = mapped_column(default=0)
     tags: Mapped[list[str]] = mapped_column(JSONType, default=list)
     thank_you_message: Mapped[str] = mapped_column(Text, default="")
     redirect_url: Mapped[str] = mapped_column(String(500), default="")
@@ -55,11 +45,15 @@ class WebForm(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     stage: Mapped[Stage | None] = relationship()
-    owner: Mapped[User | None] = relationship()
 
     @property
     def source(self) -> str:
         return f"web form: {self.name}"
+
+    @property
+    def owner_source(self) -> str:
+        """The key of the form's owner rule (kept by the core, like every source's)."""
+        return f"web form:{self.id}"
 
     def __repr__(self) -> str:
         return f"<WebForm {self.slug}>"

@@ -80,7 +80,7 @@ def test_a_follow_up_today_is_to_do_and_a_later_one_is_standby():
     assert next_action_on(MONDAY, MONDAY)["next_action_kind"] == "todo"
     later = next_action_on(date(2026, 12, 3), MONDAY, "Call back")
     assert later == {"next_action_kind": "standby", "next_action_date": date(2026, 12, 3),
-                     "next_action_text": "Call back"}
+                     "next_action_time": None, "next_action_text": "Call back"}
 
 
 # Reading the picker --------------------------------------------------------------------------

@@ -12,17 +12,18 @@ from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.i18n import team_or_default_language
 from kanban.models import Pipeline, User
+from kanban.services.owner_rules import Rule, rule_form_values
 from kanban_webform.capture import promote_spam
 from kanban_webform.embed import iframe_html, json_example, public_base_url, snippet_html
 from kanban_webform.fields import STANDARD_FIELDS, form_fields
 from kanban_webform.forms_admin import form_statistics, require_form_manager, save_form
-from kanban_webform.models import OwnerRule, Submission, SubmissionStatus, WebForm
+from kanban_webform.models import Submission, SubmissionStatus, WebForm
 from kanban_webform.views import admin_bp as bp
 
 NEW_FORM_DEFAULTS = MultiDict({
     "enabled": "on", "ask_name": "on", "require_name": "on", "ask_email": "on",
     "require_email": "on", "ask_phone": "on", "ask_company": "on", "ask_message": "on",
-    "owner_rule": OwnerRule.NONE.value,
+    "owner_rule": Rule.NONE.value,
 })
 
 
@@ -130,15 +131,14 @@ def _settings_page(form: WebForm | None):
     return render_template(
         "webform/admin/settings.html", form=form, data=data, errors=errors,
         standard_fields=STANDARD_FIELDS, pipelines=pipelines, users=users,
-        owner_rules=OwnerRule, page="webforms",
+        page="webforms",
     ), status
 
 
 def _settings_of(form: WebForm) -> MultiDict:
     data = MultiDict({
         "name": form.name, "slug": form.slug, "enabled": "on" if form.enabled else "",
-        "stage_id": str(form.stage_id or ""), "owner_rule": form.owner_rule,
-        "owner_id": str(form.owner_id or ""), "tags": ", ".join(form.tags or []),
+        "stage_id": str(form.stage_id or ""), "tags": ", ".join(form.tags or []),
         "thank_you_message": form.thank_you_message, "redirect_url": form.redirect_url,
         "allowed_origins": "\n".join(form.allowed_origins or []),
         "duplicate_days": "" if form.duplicate_days is None else str(form.duplicate_days),
@@ -153,8 +153,10 @@ def _settings_of(form: WebForm) -> MultiDict:
             data[f"ask_{field.key}"] = "on"
             if field.required:
                 data[f"require_{field.key}"] = "on"
-    for user_id in form.round_robin_user_ids or []:
-        data.add("round_robin_user_ids", str(user_id))
+    rule = rule_form_values(form.owner_source)
+    data["owner_rule"], data["owner_id"] = rule["owner_rule"], rule["owner_id"]
+    for user_id in rule["round_robin_user_ids"]:
+        data.add("round_robin_user_ids", user_id)
     return data
 
 

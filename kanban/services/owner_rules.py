@@ -1,0 +1,144 @@
+"""Who owns the new leads of a source: nobody, one person, or people taking turns.
+
+Every source (each web form, mail, imports, the API) may have a rule; the rule is
+stored here, in the core, and applied by the lead creation services, so no source keeps
+its own. A round-robin turn is taken with one atomic increment inside the new lead's
+transaction: two leads arriving at once never get the same turn, and a lead that fails
+to be written gives its turn back.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from kanban.errors import ValidationError
+from kanban.extensions import db
+from kanban.models import OwnerRule, User
+from kanban.models.base import utcnow
+
+
+class Rule(enum.StrEnum):
+    NONE = "none"  # nobody: the lead waits for someone to take it
+    FIXED = "fixed"  # always the same person
+    ROUND_ROBIN = "round_robin"  # the chosen people in turn
+
+
+def rule_of(source: str) -> OwnerRule | None:
+    """Return the source's rule, or None when it has none (its leads wait unassigned)."""
+    return db.session.scalar(select(OwnerRule).where(OwnerRule.source == source))
+
+
+def read_rule(data: Mapping[str, Any]) -> tuple[str, list[int]]:
+    """Read the owner-rule fields of a settings form (``owner_rule``, ``owner_id``,
+    ``round_robin_user_ids``); raise ValidationError naming the field that is wrong."""
+    errors: dict[str, str] = {}
+    rule = data.get("owner_rule") or Rule.NONE.value
+    if rule not in [r.value for r in Rule]:
+        errors["owner_rule"] = _("Choose how the owner is chosen.")
+        rule = Rule.NONE.value
+    getlist = getattr(data, "getlist", None)
+    turn_ids = getlist("round_robin_user_ids") if getlist else data.get(
+        "round_robin_user_ids") or []
+    people: list[int] = []
+    if rule == Rule.FIXED:
+        people = _active_ids([data.get("owner_id") or ""])
+        if not people:
+            errors["owner_id"] = _("Choose the person who owns the new leads.")
+    elif rule == Rule.ROUND_ROBIN:
+        people = _active_ids(turn_ids)
+        if not people:
+            errors["round_robin_user_ids"] = _("Choose the people who take turns.")
+    if errors:
+        raise ValidationError(_("Some fields need your attention."), fields=errors)
+    return rule, people
+
+
+def rule_form_values(source: str) -> dict[str, Any]:
+    """Return a source's rule as the settings form's fields."""
+    rule = rule_of(source)
+    if rule is None:
+        return {"owner_rule": Rule.NONE.value, "owner_id": "", "round_robin_user_ids": []}
+    people = [str(user_id) for user_id in rule.user_ids or []]
+    return {
+        "owner_rule": rule.rule,
+        "owner_id": people[0] if rule.rule == Rule.FIXED and people else "",
+        "round_robin_user_ids": people if rule.rule == Rule.ROUND_ROBIN else [],
+    }
+
+
+def set_rule(source: str, rule: str, user_ids: list[int]) -> None:
+    """Store a source's rule (in the caller's transaction); ``none`` removes it."""
+    stored = rule_of(source)
+    if rule == Rule.NONE:
+        if stored is not None:
+            db.session.delete(stored)
+        return
+    if stored is None:
+        stored = OwnerRule(source=source, turn=0)
+        db.session.add(stored)
+    stored.rule, stored.user_ids, stored.updated_at = rule, list(user_ids), utcnow()
+
+
+def next_owner_id(source: str) -> int | None:
+    """Return who owns the source's next lead, taking a turn if the rule has turns.
+
+    Call it inside the transaction that writes the lead; people since deactivated are
+    skipped. None: the lead waits unassigned."""
+    rule = db.session.execute(
+        select(OwnerRule.id, OwnerRule.rule, OwnerRule.user_ids)
+        .where(OwnerRule.source == source)
+    ).one_or_none()
+    if rule is None or rule.rule == Rule.NONE or not rule.user_ids:
+        return None
+    people = _active_ids(rule.user_ids)
+    if not people:
+        return None
+    if rule.rule == Rule.FIXED:
+        return people[0]
+    turn = db.session.execute(
+        update(OwnerRule).where(OwnerRule.id == rule.id)
+        .values(turn=OwnerRule.turn + 1).returning(OwnerRule.turn),
+        execution_options={"synchronize_session": False},
+    ).scalar_one()
+    return people[(turn - 1) % len(people)]
+
+
+def owners_in_turn(source: str, count: int) -> list[int | None]:
+    """Return the owners of the source's next ``count`` leads (a batch), taking their turns
+    with one increment."""
+    rule = rule_of(source)
+    if rule is None or rule.rule == Rule.NONE:
+        return [None] * count
+    people = _active_ids(rule.user_ids or [])
+    if not people:
+        return [None] * count
+    if rule.rule == Rule.FIXED:
+        return [people[0]] * count
+    last = db.session.execute(
+        update(OwnerRule).where(OwnerRule.id == rule.id)
+        .values(turn=OwnerRule.turn + count).returning(OwnerRule.turn),
+        execution_options={"synchronize_session": False},
+    ).scalar_one()
+    first = last - count
+    return [people[(first + step) % len(people)] for step in range(count)]
+
+
+def _active_ids(raw: list[Any]) -> list[int]:
+    """Keep the ids of active people, in the order given, once each."""
+    ids: list[int] = []
+    for value in raw:
+        try:
+            ids.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    if not ids:
+        return []
+    active = set(db.session.scalars(
+        select(User.id).where(User.id.in_(ids), User.active.is_(True))
+    ))
+    return [user_id for user_id in dict.fromkeys(ids) if user_id in active]
