@@ -50,6 +50,18 @@ class DefaultConfig:
     LANGUAGES = ["en", "pt", "it", "es", "ru"]
     DEFAULT_CURRENCY = "EUR"
 
+    # The address the team opens the app at (https://crm.example.com, with the path if the
+    # app is mounted under one): links in emails and calendar feeds. Not set: the address
+    # of the request at hand, else http://localhost:5000/.
+    PUBLIC_URL: str | None = None
+    # The team's outgoing mail server, for notifications and the morning digest:
+    # smtp://host:25, smtp+starttls://user:password@host:587 or smtps://user:password@host:465.
+    # Not set: nobody is emailed (the bell in the app still works).
+    SMTP_URL: str | None = None
+    SMTP_TIMEOUT_SECONDS = 10
+    SMTP_CA_FILE: str | None = None  # a private certificate authority for the mail server
+    MAIL_FROM = "Kanban <kanban@localhost>"
+
     # Plugins: None loads every installed plugin of the "kanban.plugins" entry-point group.
     PLUGINS: list[str] | None = None
     DISABLED_PLUGINS: list[str] = []

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         LeadSource,
         NavItem,
         Notice,
+        NotificationKind,
         ToolbarItem,
     )
 
@@ -191,6 +192,17 @@ def kanban_ui_assets(page: str) -> Sequence[Asset] | None:
     Called once per page render with the page's name (``"board"``, ``"lead"``,
     ``"login"``...). Returns a list; URLs should point at the plugin's own static
     folder.
+    """
+
+
+@hookspec
+def kanban_register_notification_kinds() -> Sequence[NotificationKind] | None:
+    """Return the kinds of notification a plugin sends (``NotificationKind``).
+
+    Called when the kinds are listed (the profile, the bell, an email being written).
+    The plugin then tells people with ``kanban.notify.store.notify(kind, user_ids, ...)``;
+    the core stores each notification, shows it under the bell, emails it to those who
+    want it and lets each person turn the kind off on their profile. Returns a list.
     """
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from flask import Flask, current_app, g, request
 from flask_babel import Domain, force_locale, refresh
@@ -103,5 +104,19 @@ def in_team_language() -> Iterator[None]:
     """Write what the app itself writes for the whole team (demo data, a new web form) in the
     team's language (``KANBAN_LANGUAGE``, else the default)."""
     language = team_or_default_language()
+    with force_locale(REGIONAL_LOCALES.get(language, language)):
+        yield
+
+
+def language_of(user: Any) -> str:
+    """Return the language a person reads the app in: their profile's, else the team's."""
+    chosen = getattr(user, "locale", None)
+    return chosen if chosen in current_app.config["LANGUAGES"] else team_or_default_language()
+
+
+@contextmanager
+def in_language_of(user: Any) -> Iterator[None]:
+    """Write for one person (an email, their calendar) in their language, whoever runs it."""
+    language = language_of(user)
     with force_locale(REGIONAL_LOCALES.get(language, language)):
         yield

@@ -12,9 +12,11 @@ from babel.dates import format_time as format_clock
 from flask import Flask, current_app
 from flask_babel import format_currency, format_date, format_time, get_locale, to_user_timezone
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from kanban.i18n import LANGUAGE_NAMES
 from kanban.models.base import today
+from kanban.outages import UNAVAILABLE_ERRORS
 from kanban.permissions import can
 from kanban.plugins import collect, get_hook
 from kanban.services.sources import source_name
@@ -87,12 +89,24 @@ def clock(value: time | None) -> str:
     return format_clock(value, "short", locale=get_locale()) if value else ""
 
 
+def unread_notifications() -> int:
+    """The bell's count for the person reading; 0 when the database cannot answer (an
+    error page must still render)."""
+    from kanban.notify.store import unread_count
+
+    try:
+        return unread_count(current_user) if current_user.is_authenticated else 0
+    except (SQLAlchemyError, *UNAVAILABLE_ERRORS):
+        return 0
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, day=day, moment=moment, clock=clock,
                                  lost_reason=lost_reason, source=source_name,
                                  status_name=status_name, next_action_name=next_action_name,
                                  entry_kind_name=entry_kind_name)
     app.jinja_env.globals.update(slot=slot, can=can, card_badges=card_badges,
+                                 unread_notifications=unread_notifications,
                                  timeline_text=timeline_text)
 
     @app.context_processor

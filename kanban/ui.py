@@ -66,6 +66,23 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class NotificationKind:
+    """Something a person can be told about, in the app's bell and by email.
+
+    ``text(payload)`` writes one notification in the reader's language (it is called
+    while that language is active), from the payload given to ``notify``; ``label`` names
+    the kind on the profile, where each person turns it on or off. ``managers_only``
+    kinds go to admins and managers only."""
+
+    name: str
+    label: str
+    text: Callable[[dict[str, Any]], str]
+    default_app: bool = True
+    default_email: bool = False
+    managers_only: bool = False
+
+
+@dataclass(frozen=True)
 class Asset:
     """A stylesheet or script included on a page."""
 

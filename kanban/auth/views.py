@@ -25,6 +25,8 @@ from kanban.auth.tokens import create_token, revoke_token
 from kanban.extensions import db, limiter
 from kanban.i18n import LANGUAGE_NAMES
 from kanban.models import ApiToken, User
+from kanban.notify.calendar import calendar_url
+from kanban.notify.store import email_configured, notification_choices, wants_digest
 from kanban.plugins import collect
 from kanban.security import local_path
 
@@ -119,6 +121,10 @@ def _render_profile(form: ProfileForm, new_token: str | None = None):
         tokens=tokens,
         new_token=new_token,
         panels=collect("kanban_ui_profile_panels", user=current_user),
+        notification_choices=notification_choices(current_user),
+        wants_digest=wants_digest(current_user),
+        email_configured=email_configured(),
+        calendar_url=calendar_url(current_user),
         page="profile",
     )
 

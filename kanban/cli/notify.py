@@ -1,0 +1,65 @@
+"""``kanban notify``: what cron (or a systemd timer) runs to tell people."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from kanban.notify.delivery import deliver_pending
+from kanban.notify.digest import send_digests
+from kanban.notify.mailer import read_smtp_url
+from kanban.notify.overdue import tell_overdue
+
+
+@click.group("notify")
+def notify_group() -> None:
+    """Tell people: overdue follow-ups, emails waiting, the morning digest."""
+
+
+def _require_mail() -> None:
+    url = current_app.config.get("SMTP_URL")
+    if not url:
+        click.echo("KANBAN_SMTP_URL is not set: no email can be sent (the bell in the app "
+                   "still works).")
+        return
+    try:
+        read_smtp_url(url)
+    except ValueError as exc:
+        click.echo(f"KANBAN_SMTP_URL: {exc}", err=True)
+        sys.exit(2)
+
+
+@notify_group.command("run")
+@with_appcontext
+def run() -> None:
+    """Tell owners about follow-ups gone overdue, then send the emails waiting (every few
+    minutes from cron)."""
+    _require_mail()
+    told = tell_overdue()
+    done = deliver_pending()
+    click.echo(f"{told} overdue follow-up(s) told; {done.sent} email(s) sent, "
+               f"{done.retrying} to retry, {done.failed} given up.")
+
+
+@notify_group.command("send")
+@with_appcontext
+def send() -> None:
+    """Send the notification emails waiting (and retry the ones that failed)."""
+    _require_mail()
+    done = deliver_pending()
+    click.echo(f"{done.sent} email(s) sent, {done.retrying} to retry, {done.failed} given up.")
+
+
+@notify_group.command("digest")
+@with_appcontext
+def digest() -> None:
+    """Email each person their day (once a day: a second run sends nothing)."""
+    _require_mail()
+    result = send_digests()
+    click.echo(f"{result.sent} digest(s) sent, {result.already} already sent today, "
+               f"{result.empty} with nothing to say, {result.failed} failed.")
+    if result.failed:
+        sys.exit(1)

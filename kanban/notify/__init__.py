@@ -1,0 +1,1 @@
+"""Telling people: notifications in the app and by email, the morning digest, calendars."""

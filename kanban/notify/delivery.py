@@ -1,0 +1,137 @@
+"""Emailing notifications: after the action that caused them, retried until they go.
+
+The notifications table is the queue. A row waiting (``pending``) is claimed with one
+conditional UPDATE, so two senders (the app after a request, ``kanban notify send`` from
+cron) never send it twice; a failed send waits longer each time (1, 5, 15, 60, 240
+minutes) and is given up after the last try, with the error kept on the row.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+
+from flask import after_this_request, current_app, has_request_context, render_template
+from sqlalchemy import select, update
+
+from kanban.extensions import db
+from kanban.i18n import in_language_of
+from kanban.models import Notification
+from kanban.models.base import utcnow
+from kanban.notify.links import at_public_url, public_url
+from kanban.notify.mailer import MailNotSent, send
+from kanban.notify.store import email_configured, text_of
+
+RETRY_MINUTES = (1, 5, 15, 60, 240)
+CLAIM_MINUTES = 10  # a claimed row whose sender died is tried again after this
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Delivered:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def deliver_soon() -> None:
+    """Send the waiting emails once this request's answer has gone out (right away when
+    there is no request, as in a command or the mail server)."""
+    if not has_request_context():
+        _deliver_quietly()
+        return
+    app = current_app._get_current_object()
+    base_url = public_url()
+
+    @after_this_request
+    def send_after(response):
+        def run() -> None:
+            with app.app_context():
+                _deliver_quietly(base_url)
+
+        response.call_on_close(run)
+        return response
+
+
+def _deliver_quietly(base_url: str | None = None) -> None:
+    try:
+        deliver_pending(base_url=base_url)
+    except Exception:  # the action is done; cron's `kanban notify send` tries again
+        db.session.rollback()
+        log.exception("Could not send the notification emails")
+
+
+def deliver_pending(limit: int = 200, *, base_url: str | None = None) -> Delivered:
+    """Send the emails that are due; return how many went, wait to be retried, gave up."""
+    done = Delivered()
+    if not email_configured():
+        return done
+    now = utcnow()
+    due = list(db.session.scalars(
+        select(Notification.id)
+        .where(Notification.email_state.in_((PENDING, SENDING)),
+               Notification.email_next_at <= now)
+        .order_by(Notification.id).limit(limit)
+    ))
+    for notification_id in due:
+        if not _claim(notification_id, now):
+            continue
+        notification = db.session.get(Notification, notification_id)
+        try:
+            send(notification_email(notification, base_url=base_url))
+        except MailNotSent as exc:
+            _failed(notification, exc, done)
+        else:
+            notification.email_state, notification.email_error = SENT, ""
+            notification.email_attempts += 1
+            done.sent += 1
+        db.session.commit()
+    return done
+
+
+def _claim(notification_id: int, now) -> bool:
+    claimed = db.session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id,
+               Notification.email_state.in_((PENDING, SENDING)),
+               Notification.email_next_at <= now)
+        .values(email_state=SENDING, email_next_at=now + timedelta(minutes=CLAIM_MINUTES)),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    db.session.commit()
+    return bool(claimed)
+
+
+def _failed(notification: Notification, exc: MailNotSent, done: Delivered) -> None:
+    notification.email_attempts += 1
+    notification.email_error = str(exc)[:255]
+    if exc.permanent or notification.email_attempts > len(RETRY_MINUTES):
+        notification.email_state = FAILED
+        done.failed += 1
+        log.warning("Gave up emailing notification #%s: %s", notification.id, exc)
+        return
+    notification.email_state = PENDING
+    wait = RETRY_MINUTES[notification.email_attempts - 1]
+    notification.email_next_at = utcnow() + timedelta(minutes=wait)
+    done.retrying += 1
+
+
+def notification_email(notification: Notification, *, base_url: str | None = None
+                       ) -> EmailMessage:
+    """Write a notification as an email, in its reader's language, with a link to open."""
+    person = notification.user
+    with in_language_of(person), at_public_url(base_url):
+        text = text_of(notification)
+        values = {"notification": notification, "text": text, "person": person}
+        message = EmailMessage()
+        message["To"] = person.email
+        message["Subject"] = text
+        message["Auto-Submitted"] = "auto-generated"
+        message.set_content(render_template("notify/notification.txt", **values))
+        message.add_alternative(render_template("notify/notification.html", **values),
+                                subtype="html")
+    return message

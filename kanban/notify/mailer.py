@@ -1,0 +1,89 @@
+"""Sending mail through the team's own outgoing server (``KANBAN_SMTP_URL``).
+
+The URL says how: ``smtp://host:25`` (plain, for a relay on the same machine or
+intranet), ``smtp+starttls://user:password@host:587`` (STARTTLS, then login) or
+``smtps://user:password@host:465`` (TLS from the first byte). A user name and password
+in the URL are percent-encoded.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app
+
+SCHEMES = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+
+
+class MailNotSent(Exception):
+    """The server could not be reached or refused the message; ``permanent`` when trying
+    again will not help (a refused login, a refused address)."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    scheme: str
+    host: str
+    port: int
+    user: str = ""
+    password: str = ""
+
+
+def read_smtp_url(url: str) -> SmtpServer:
+    """Read ``KANBAN_SMTP_URL``; raise ValueError saying what is wrong with it."""
+    parts = urlsplit(url)
+    if parts.scheme not in SCHEMES:
+        raise ValueError(f"use smtp://, smtp+starttls:// or smtps://, not {parts.scheme!r}")
+    if not parts.hostname:
+        raise ValueError("the address has no host name")
+    try:
+        port = parts.port or SCHEMES[parts.scheme]
+    except ValueError:
+        raise ValueError("the port is not a number") from None
+    return SmtpServer(parts.scheme, parts.hostname, port, unquote(parts.username or ""),
+                      unquote(parts.password or ""))
+
+
+def send(message: EmailMessage) -> None:
+    """Send one message; raise MailNotSent when it could not be handed to the server."""
+    config = current_app.config
+    try:
+        server = read_smtp_url(config["SMTP_URL"])
+    except ValueError as exc:
+        raise MailNotSent(f"KANBAN_SMTP_URL: {exc}", permanent=True) from None
+    if "From" not in message:
+        message["From"] = config["MAIL_FROM"]
+    timeout = config["SMTP_TIMEOUT_SECONDS"]
+    context = ssl.create_default_context(cafile=config.get("SMTP_CA_FILE") or None)
+    try:
+        if server.scheme == "smtps":
+            connection = smtplib.SMTP_SSL(server.host, server.port, timeout=timeout,
+                                          context=context)
+        else:
+            connection = smtplib.SMTP(server.host, server.port, timeout=timeout)
+        with connection:
+            if server.scheme == "smtp+starttls":
+                connection.starttls(context=context)
+            if server.user:
+                connection.login(server.user, server.password)
+            connection.send_message(message)
+    except smtplib.SMTPAuthenticationError as exc:
+        raise MailNotSent(f"the server refused the login ({exc.smtp_code})",
+                          permanent=True) from None
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = {code for code, _text in exc.recipients.values()}
+        raise MailNotSent(f"the server refused the address ({', '.join(map(str, codes))})",
+                          permanent=all(code >= 500 for code in codes)) from None
+    except smtplib.SMTPResponseException as exc:
+        raise MailNotSent(f"the server answered {exc.smtp_code}",
+                          permanent=exc.smtp_code >= 500) from None
+    except (OSError, smtplib.SMTPException) as exc:
+        raise MailNotSent(f"could not reach the mail server: {exc}") from None

@@ -1,0 +1,207 @@
+"""The bell: each kind told once, to the right people, read, muted; plugins add kinds."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from kanban import hookimpl
+from kanban.extensions import db
+from kanban.models import Notification
+from kanban.notify.overdue import tell_overdue
+from kanban.notify.store import latest, notify, text_of, unread_count
+from kanban.services.lead_batches import create_leads
+from kanban.services.leads import close_lead, create_lead, move_lead, update_lead
+from kanban.services.owner_rules import set_rule
+from kanban.ui import NotificationKind
+from tests.conftest import log_in
+from tests.factories import LeadFactory, UserFactory
+
+
+def told(user) -> list[tuple[str, str]]:
+    return [(item.kind, text_of(item)) for item in latest(user)]
+
+
+def kinds(user) -> list[str]:
+    return [item.kind for item in latest(user)]
+
+
+def test_a_new_lead_nobody_owns_tells_the_whole_team_once(app, pipeline):
+    ana, rui = UserFactory(), UserFactory()
+    UserFactory(active=False)
+    create_lead({"title": "Visitor from the site"}, user=None, source="web form: Contact")
+    for person in (ana, rui):
+        assert told(person) == [
+            ("lead_unassigned", "New lead waiting for an owner: “Visitor from the site”.")]
+    assert db.session.scalar(select(func.count(Notification.id))) == 2
+
+
+def test_the_person_who_typed_an_unowned_lead_is_not_told(app, pipeline, manager):
+    rui = UserFactory()
+    create_lead({"title": "For the team", "owner_id": None}, user=manager)
+    assert kinds(manager) == [] and kinds(rui) == ["lead_unassigned"]
+
+
+def test_a_lead_given_by_an_owner_rule_tells_only_its_owner(app, pipeline):
+    ana, rui = UserFactory(), UserFactory()
+    set_rule("web form:1", "fixed", [ana.id])
+    db.session.commit()
+    create_lead({"title": "Quote request"}, user=None, assign_by="web form:1")
+    assert told(ana) == [("lead_assigned", "“Quote request” is yours: a new lead.")]
+    assert kinds(rui) == []
+
+
+def test_handing_a_lead_over_tells_the_new_owner_who_did_it(app, pipeline, manager):
+    rui = UserFactory(name="Rui")
+    lead = LeadFactory(stage=pipeline.stages[0], owner=manager, title="Acme")
+    update_lead(lead, {"owner_id": rui.id}, user=manager)
+    assert told(rui) == [("lead_assigned", f"{manager.name} gave you “Acme”.")]
+
+
+def test_taking_a_lead_yourself_tells_nobody(app, pipeline, member):
+    lead = LeadFactory(stage=pipeline.stages[0], owner=None)
+    update_lead(lead, {"owner_id": member.id}, user=member)
+    assert kinds(member) == []
+
+
+def test_a_move_by_someone_else_tells_the_owner(app, pipeline, manager, member):
+    lead = LeadFactory(stage=pipeline.stages[0], owner=member, title="Acme")
+    move_lead(lead.id, stage_id=pipeline.stages[2].id, version=lead.version, user=manager)
+    assert told(member) == [
+        ("lead_moved", f"{manager.name} moved your lead “Acme” to Proposal.")]
+
+
+def test_the_owners_own_move_tells_nobody(app, pipeline, member):
+    lead = LeadFactory(stage=pipeline.stages[0], owner=member)
+    move_lead(lead.id, stage_id=pipeline.stages[1].id, version=lead.version, user=member)
+    assert kinds(member) == []
+
+
+def test_a_lead_closed_by_someone_else_tells_the_owner(app, pipeline, manager, member):
+    lead = LeadFactory(stage=pipeline.stages[0], owner=member, title="Acme")
+    close_lead(lead, "won", user=manager)
+    assert told(member) == [("lead_closed", f"{manager.name} closed your lead “Acme” as won.")]
+
+
+def test_an_import_tells_each_person_once_with_a_count(app, pipeline, manager):
+    ana = UserFactory()
+    rows = [{"title": f"Prospect {i}"} for i in range(30)]
+    create_leads(rows, stage=pipeline.stages[0], user=manager)
+    assert told(ana) == [("lead_unassigned", "30 new leads wait for an owner.")]
+    assert kinds(manager) == []
+
+
+def test_an_overdue_follow_up_is_told_once_per_date(app, pipeline, member):
+    today = date.today()
+    lead = LeadFactory(stage=pipeline.stages[0], owner=member, title="Acme",
+                       next_action_date=today - timedelta(days=2))
+    LeadFactory(stage=pipeline.stages[0], owner=member, next_action_date=today)
+    assert tell_overdue() == 1
+    assert tell_overdue() == 0
+    assert told(member) == [("follow_up_overdue", "Your follow-up on “Acme” is overdue.")]
+    update_lead(lead, {"next_action_date": today - timedelta(days=1)}, user=member)
+    assert tell_overdue() == 1
+
+
+def test_a_closed_or_standby_lead_is_never_overdue(app, pipeline, member):
+    today = date.today()
+    LeadFactory(stage=pipeline.stages[0], owner=member, status="won",
+                next_action_date=today - timedelta(days=3))
+    LeadFactory(stage=pipeline.stages[0], owner=member, next_action_kind="standby",
+                next_action_date=today + timedelta(days=3))
+    assert tell_overdue() == 0
+
+
+def test_a_muted_kind_is_not_stored(app, pipeline):
+    ana = UserFactory(notification_settings={"lead_unassigned": {"app": False,
+                                                                  "email": False}})
+    create_lead({"title": "Visitor"}, user=None)
+    assert kinds(ana) == []
+
+
+def test_email_only_is_stored_read_and_left_for_the_mail(app, pipeline):
+    app.config["SMTP_URL"] = "smtp://127.0.0.1:1"
+    ana = UserFactory(notification_settings={"lead_unassigned": {"app": False, "email": True}})
+    create_lead({"title": "Visitor"}, user=None)
+    item = db.session.scalars(select(Notification)).one()
+    assert item.user_id == ana.id and item.is_read and unread_count(ana) == 0
+    assert item.email_state in ("pending", "failed") and item.email_attempts <= 1
+
+
+def test_opening_a_notification_marks_it_read_and_goes_to_its_lead(app, pipeline, member):
+    lead = LeadFactory(stage=pipeline.stages[0], owner=None)
+    notify("lead_unassigned", [member.id], lead=lead)
+    client = log_in(app.test_client(), member)
+    page = client.get("/agenda").get_data(as_text=True)
+    assert 'class="bell-count">1' in page
+    item = db.session.scalars(select(Notification)).one()
+    response = client.post(f"/notifications/{item.id}/open")
+    assert response.status_code == 303 and response.location.endswith(f"/leads/{lead.id}")
+    assert unread_count(member) == 0
+    assert "bell-count" not in client.get("/agenda").get_data(as_text=True)
+
+
+def test_someone_elses_notification_cannot_be_opened(app, pipeline, member):
+    other = UserFactory()
+    notify("lead_unassigned", [other.id], lead=LeadFactory(stage=pipeline.stages[0]))
+    item = db.session.scalars(select(Notification)).one()
+    response = log_in(app.test_client(), member).post(f"/notifications/{item.id}/open")
+    assert response.status_code == 404
+    assert unread_count(other) == 1
+
+
+def test_mark_all_as_read(app, pipeline, member):
+    for _ in range(3):
+        notify("lead_unassigned", [member.id], lead=LeadFactory(stage=pipeline.stages[0]))
+    client = log_in(app.test_client(), member)
+    assert client.post("/notifications/read").status_code == 303
+    assert unread_count(member) == 0
+    assert "Mark all as read" not in client.get("/notifications").get_data(as_text=True)
+
+
+def test_the_list_shows_each_notification_in_the_readers_language(app, pipeline):
+    reader = UserFactory(locale="pt")
+    notify("lead_unassigned", [reader.id], lead=LeadFactory(stage=pipeline.stages[0],
+                                                            title="Acme"))
+    page = log_in(app.test_client(), reader).get("/notifications").get_data(as_text=True)
+    assert "Novo lead à espera de responsável: “Acme”." in page
+
+
+def test_choices_saved_on_the_profile_are_kept(app, member):
+    client = log_in(app.test_client(), member)
+    response = client.post("/profile/notifications",
+                           data={"lead_assigned:app": "on", "lead_moved:email": "on"})
+    assert response.status_code == 303
+    db.session.refresh(member)
+    assert member.notification_settings["lead_assigned"] == {"app": True, "email": False}
+    assert member.notification_settings["lead_moved"] == {"app": False, "email": True}
+    assert member.notification_settings["digest"] is False
+    page = client.get("/profile").get_data(as_text=True)
+    assert 'name="lead_moved:email" aria-labelledby="kind-lead_moved col-email" checked' in page
+
+
+def test_a_plugin_adds_a_kind_of_its_own(app, register_plugin, member):
+    class Reminders:
+        @hookimpl
+        def kanban_register_notification_kinds(self):
+            return [NotificationKind("birthday", "A client's birthday",
+                                     lambda payload: f"{payload['name']} turns {payload['age']}")]
+
+    register_plugin(Reminders(), name="reminders")
+    notify("birthday", [member.id], payload={"name": "Ana", "age": 40})
+    assert told(member) == [("birthday", "Ana turns 40")]
+    page = log_in(app.test_client(), member).get("/profile").get_data(as_text=True)
+    assert "A client&#39;s birthday" in page
+
+
+def test_a_managers_only_kind_never_reaches_a_member(app, register_plugin, member, manager):
+    class Review:
+        @hookimpl
+        def kanban_register_notification_kinds(self):
+            return [NotificationKind("review", "Review", lambda payload: "Review",
+                                     managers_only=True)]
+
+    register_plugin(Review(), name="review")
+    notify("review", [member.id, manager.id])
+    assert kinds(member) == [] and kinds(manager) == ["review"]
