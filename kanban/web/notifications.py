@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from kanban.auth.access import public
 from kanban.extensions import db
+from kanban.i18n import in_language_of
 from kanban.models import Lead
 from kanban.notify import store
 from kanban.notify.calendar import (
@@ -74,7 +75,7 @@ def calendar_feed(token: str):
     owner = user_of_calendar(token)
     if owner is None:
         abort(404)
-    with at_public_url(public_url()):
+    with at_public_url(public_url()), in_language_of(owner):
         body = follow_up_feed(owner)
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = ICS

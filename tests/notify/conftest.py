@@ -70,7 +70,7 @@ def certificate(tmp_path_factory) -> tuple[Path, Path]:
 def _authenticator(server, session, envelope, mechanism, auth_data):
     ok = (isinstance(auth_data, LoginPassword) and auth_data.login.decode() == USER
           and auth_data.password.decode() == PASSWORD)
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False)
 
 
 @pytest.fixture
