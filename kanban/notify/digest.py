@@ -94,8 +94,8 @@ def digest_email(person: User, agenda: Agenda) -> EmailMessage:
         values = {"person": person, "agenda": agenda, "overdue": overdue, "due": due}
         message = EmailMessage()
         message["To"] = person.email
-        message["Subject"] = _("Your day: %(proposals)d proposals, %(due)d follow-ups, "
-                               "%(waiting)d new leads waiting",
+        message["Subject"] = _("Your day: proposals %(proposals)d, follow-ups %(due)d, "
+                               "new leads waiting %(waiting)d",
                                proposals=agenda.proposals.total, due=agenda.follow_ups.total,
                                waiting=agenda.unassigned.total)
         message["Auto-Submitted"] = "auto-generated"

@@ -43,7 +43,7 @@ def day_of_ana(pipeline):
 def test_the_digest_lists_the_day_in_the_methods_order(app, mail, day_of_ana):
     assert send_digests().sent == 1
     [message] = mail.to("ana@team.example")
-    assert message["Subject"] == "Your day: 1 proposals, 2 follow-ups, 1 new leads waiting"
+    assert message["Subject"] == "Your day: proposals 1, follow-ups 2, new leads waiting 1"
     text = message.get_body(("plain",)).get_content()
     order = ["Quote for Acme", "Overdue:", "Call Beta back", "Meet Gamma",
              "Visitor from the site"]
