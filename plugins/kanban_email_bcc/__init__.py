@@ -40,6 +40,13 @@ def kanban_register_translations() -> str:
 
 
 @hookimpl
+def kanban_register_notification_kinds():
+    from kanban_email_bcc.notifications import KINDS
+
+    return KINDS
+
+
+@hookimpl
 def kanban_register_lead_sources():
     from kanban.ui import LeadSource
 

@@ -23,6 +23,7 @@ from kanban_email_bcc.bounces import clear_bounce, flag_bounces
 from kanban_email_bcc.dropbox import dropbox_domain, find_dropbox, team_domains
 from kanban_email_bcc.ingestion_log import quarantine, record
 from kanban_email_bcc.models import MailAttachment, MailMessage
+from kanban_email_bcc.notifications import tell_unfiled
 from kanban_email_bcc.parsing import (
     Address,
     ParsedMail,
@@ -398,7 +399,9 @@ def _quarantine(raw: bytes, reason: str, via: str, user_id: int | None,
         return _finish(result, via, parsed, user_id)
     result = IngestResult(QUARANTINED, f"quarantined: {reason}", details={"quarantine_id":
                                                                           item.id})
-    return _finish(result, via, parsed, user_id)
+    finished = _finish(result, via, parsed, user_id)
+    tell_unfiled(reason, user_id, item.id)
+    return finished
 
 
 def _finish(result: IngestResult, via: str, parsed: ParsedMail | None = None,

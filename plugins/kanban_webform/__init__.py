@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from kanban import hookimpl
 from kanban.models import Lead, User
 from kanban.services.sources import source_name
-from kanban.ui import Badge, Chart, LeadSource, NavItem, Notice
+from kanban.ui import Badge, Chart, LeadSource, NavItem, Notice, NotificationKind
 
 HERE = Path(__file__).resolve().parent
 SOURCE_PREFIX = "web form: "
@@ -56,6 +56,13 @@ def kanban_register_migrations() -> str:
 @hookimpl
 def kanban_register_translations() -> str:
     return str(HERE / "translations")
+
+
+@hookimpl
+def kanban_register_notification_kinds() -> Sequence[NotificationKind]:
+    from kanban_webform.notifications import KINDS
+
+    return KINDS
 
 
 @hookimpl

@@ -17,6 +17,7 @@ from kanban.services.leads import add_note, create_lead, first_stage, get_lead, 
 from kanban.text import remove_unstorable
 from kanban_webform.fields import Field, form_fields
 from kanban_webform.models import Submission, SubmissionStatus, WebForm
+from kanban_webform.notifications import tell_spam_held
 from kanban_webform.settings import setting
 
 NOTE_KIND = "web_form"
@@ -51,7 +52,9 @@ def record_spam(
         raw = data.get(field.key)
         if isinstance(raw, str | int | float) and not isinstance(raw, bool):
             values[field.key] = remove_unstorable(str(raw))[: field.limit]
-    return _record(form, SubmissionStatus.SPAM, values, meta, spam_reason=reason[:64])
+    submission = _record(form, SubmissionStatus.SPAM, values, meta, spam_reason=reason[:64])
+    tell_spam_held(form)
+    return submission
 
 
 def promote_spam(submission: Submission, user: User) -> Lead:

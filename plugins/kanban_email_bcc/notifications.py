@@ -1,0 +1,30 @@
+"""Telling people that mail could not be filed: the teammate who sent it, else managers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from kanban.notify.store import notify
+from kanban.services.users import active_users
+from kanban.ui import NotificationKind
+
+UNFILED = "email_unfiled"
+
+
+def _text(payload: dict[str, Any]) -> str:
+    return _("A message could not be filed and waits in the quarantine: %(reason)s",
+             reason=payload.get("reason", ""))
+
+
+KINDS = [NotificationKind(UNFILED, _l("Mail I sent could not be filed"), _text)]
+
+
+def tell_unfiled(reason: str, user_id: int | None, quarantine_id: int) -> None:
+    """Tell the teammate whose mail it was; when nobody is known, the managers."""
+    people = ([user_id] if user_id is not None
+              else [person.id for person in active_users() if person.is_manager])
+    notify(UNFILED, people, payload={"reason": reason[:200], "quarantine_id": quarantine_id},
+           once_key=f"email-quarantine:{quarantine_id}")

@@ -1,0 +1,24 @@
+"""Mail that could not be filed is told to the teammate who sent it."""
+
+from __future__ import annotations
+
+from kanban_email_bcc.ingest import ingest_message
+
+from kanban.notify.store import latest, text_of
+from tests.email_bcc.conftest import build_mail
+from tests.email_bcc.test_authentication import OURS, with_results
+
+
+def test_quarantined_mail_tells_the_teammate_who_sent_it(app, address, seller):
+    raw = with_results(f"{OURS}; spf=fail smtp.mailfrom=acme.test; dkim=none",
+                       to="Nobody Yet <new@prospect.example>")
+    assert ingest_message(raw, via="pipe", recipients=[address]).outcome == "quarantined"
+    [told] = latest(seller)
+    assert told.kind == "email_unfiled"
+    assert text_of(told).startswith("A message could not be filed and waits in the quarantine:")
+
+
+def test_filed_mail_tells_nobody(app, address, seller):
+    raw = build_mail(to="Paula <paula@prospect.example>")
+    assert ingest_message(raw, via="pipe", recipients=[address]).outcome == "stored"
+    assert [item.kind for item in latest(seller)] == []
