@@ -244,3 +244,6 @@ def exports():
     page = request.args.get("page", 1, type=int)
     listing = list_exports(page, current_app.config["EXPORT_RECORDS_PAGE_SIZE"])
     return render_template("admin/exports.html", listing=listing, page="admin")
+
+
+from kanban.web import admin_sources  # noqa: E402,F401  (its routes join this blueprint)

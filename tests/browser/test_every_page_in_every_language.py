@@ -113,6 +113,8 @@ def pages(team: dict) -> dict[str, str]:
         "admin-team": "/admin/team",
         "admin-pipelines": "/admin/pipelines",
         "admin-exports": "/admin/exports",
+        "admin-sources": "/admin/sources",
+        "notifications": "/notifications",
         "webforms": "/webforms",
         "webform": f"/webforms/{form}",
         "webform-new": "/webforms/new",
