@@ -75,6 +75,22 @@ def mail_domain_problems(app: Flask) -> list[Problem]:
     return []
 
 
+def outgoing_mail_problems(app: Flask) -> list[Problem]:
+    from kanban.notify.mailer import read_smtp_url
+
+    url = app.config.get("SMTP_URL")
+    if not url:  # a choice: notifications stay in the app
+        return []
+    try:
+        read_smtp_url(str(url))
+    except ValueError as exc:
+        return [Problem(ERROR, f"SMTP_URL: {exc}.")]
+    if not app.config.get("PUBLIC_URL"):
+        return [Problem(WARNING, "PUBLIC_URL is not set: links in emails and calendar feeds "
+                                 "point at http://localhost:5000/ when no request is at hand.")]
+    return []
+
+
 def timezone_problems(app: Flask) -> list[Problem]:
     name = app.config.get("TIMEZONE")
     try:
@@ -122,6 +138,7 @@ def configuration_problems(app: Flask) -> list[Problem]:
         *database_problems(),
         *redis_problems(),
         *mail_domain_problems(app),
+        *outgoing_mail_problems(app),
         *timezone_problems(app),
         *proxy_problems(app),
         *cookie_problems(app),
