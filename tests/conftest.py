@@ -18,7 +18,7 @@ from kanban.extensions import db
 from kanban.models import Role, User
 from tests.factories import PipelineFactory, UserFactory
 
-pytest_plugins = ["tests.live"]
+pytest_plugins = ["tests.live", "tests.smtp_server"]
 
 PG_URL = os.environ.get("KANBAN_TEST_DATABASE_URL", "")
 REQUIRE_PG = os.environ.get("KANBAN_TEST_REQUIRE_POSTGRES") == "1"

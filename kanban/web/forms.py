@@ -20,7 +20,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import DateInput
+from wtforms.widgets import DateInput, TimeInput
 
 from kanban.models import Client, Pipeline, User
 
@@ -66,6 +66,7 @@ class LeadForm(FlaskForm):
         _l("Next action"), choices=NEXT_ACTION_CHOICES, validate_choice=False
     )
     next_action_date = StringField(_l("Date"), widget=DateInput())
+    next_action_time = StringField(_l("Time (optional)"), widget=TimeInput())
     next_action_text = StringField(_l("What to do"))
     stage_id = SelectField(_l("Stage"), choices=[], validate_choice=False)
 

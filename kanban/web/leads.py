@@ -52,7 +52,7 @@ from kanban.web.touches import (
 LEAD_FIELDS = (
     "title", "value", "currency", "contact_name", "company", "email", "phone", "owner_id",
     "priority", "client_id", "tags", "description", "next_action_kind", "next_action_date",
-    "next_action_text",
+    "next_action_time", "next_action_text",
 )
 FIELD_LABELS = {
     "title": _l("Title"), "value": _l("Value"), "currency": _l("Currency"),
@@ -61,6 +61,7 @@ FIELD_LABELS = {
     "starred": _l("Starred"), "client_id": _l("Client folder"),
     "tags": _l("Tags"), "description": _l("Description"), "source": _l("Source"),
     "next_action_kind": _l("Next action"), "next_action_date": _l("Next action date"),
+    "next_action_time": _l("Next action time"),
     "next_action_text": _l("What to do"), "custom_fields": _l("Custom fields"),
 }
 
@@ -138,6 +139,8 @@ def _edit_form(lead: Lead) -> LeadEditForm:
     form.client_id.data = str(lead.client_id or "")
     form.tags.data = ", ".join(lead.tags)
     form.next_action_date.data = lead.next_action_date.isoformat() if lead.next_action_date else ""
+    form.next_action_time.data = (lead.next_action_time.strftime("%H:%M")
+                                  if lead.next_action_time else "")
     form.stage_id.data = str(lead.stage_id)
     form.version.data = str(lead.version)
     return form

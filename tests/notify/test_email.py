@@ -18,7 +18,7 @@ from kanban.notify.store import notify
 from kanban.services.leads import create_lead, update_lead
 from tests.conftest import log_in
 from tests.factories import LeadFactory, UserFactory
-from tests.notify.conftest import PASSWORD, USER, free_port
+from tests.smtp_server import PASSWORD, USER, free_port
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_a_server_that_is_down_does_not_block_and_is_tried_again(app, pipeline, 
 
     from aiosmtpd.controller import Controller
 
-    from tests.notify.conftest import Inbox
+    from tests.smtp_server import Inbox
 
     box = Inbox()
     controller = Controller(box, hostname="127.0.0.1", port=port)

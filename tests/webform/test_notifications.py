@@ -32,3 +32,16 @@ def test_held_spam_tells_the_managers_once_a_day(client, contact_form, manager, 
     assert [text_of(item) for item in latest(manager)] == [
         "Web form “Contact”: a submission is held as spam. Review it."]
     assert latest(member) == []
+
+
+def test_a_submission_reaches_its_owner_by_email(app, client, contact_form, inbox):
+    box, url = inbox
+    app.config.update(SMTP_URL=url, PUBLIC_URL="https://crm.example.com")
+    rui = UserFactory(email="rui@team.example", locale="pt")
+    set_rule(contact_form.owner_source, "fixed", [rui.id])
+    db.session.commit()
+    response = post_form(client, ANA)
+    response.close()  # the WSGI server closes the answer: then the email leaves
+    [message] = box.to("rui@team.example")
+    assert message["Subject"] == "“Ana Silva” é seu: um novo lead."
+    assert "https://crm.example.com/leads/" in message.get_body(("plain",)).get_content()
