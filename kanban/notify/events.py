@@ -2,7 +2,8 @@
 
 A lead given to someone tells them; a new lead nobody owns tells the team; a lead moved
 or closed by someone other than its owner tells the owner. Nobody is told about what
-they did themselves. A batch of new leads (an import) tells each person once.
+they did themselves. A batch of new leads (an import) tells each person once
+(``tell_leads_created``, called by the bulk path).
 """
 
 from __future__ import annotations
@@ -36,23 +37,20 @@ def kanban_lead_created(lead: Lead, source: str, user: User | None) -> None:
         notify(ASSIGNED, [lead.owner_id], lead=lead, actor=user, payload={"source": source})
 
 
-@hookimpl
-def kanban_leads_created(leads: list[Lead], user: User | None) -> None:
-    owners = Counter(lead.owner_id for lead in leads)
-    waiting = owners.pop(None, 0)
-    if waiting == 1:
-        only = next(lead for lead in leads if lead.owner_id is None)
-        notify(UNASSIGNED, _team_but(user), lead=only, actor=user)
-    elif waiting:
-        notify(UNASSIGNED, _team_but(user), actor=user, payload={"count": waiting})
-    for owner_id, count in owners.items():
-        if owner_id == _actor_id(user):
+def tell_leads_created(ids: list[int], owners: list[int | None], user: User | None) -> None:
+    """Tell people about a batch of new leads (an import) once each, from the ids and owners
+    written: the core's bulk path calls this instead of a hook, so nothing is read back."""
+    counts = Counter(owners)
+    for owner_id, count in counts.items():
+        if owner_id is not None and owner_id == _actor_id(user):
             continue
+        people = _team_but(user) if owner_id is None else [owner_id]
+        kind = UNASSIGNED if owner_id is None else ASSIGNED
         if count == 1:
-            only = next(lead for lead in leads if lead.owner_id == owner_id)
-            notify(ASSIGNED, [owner_id], lead=only, actor=user)
+            lead = db.session.get(Lead, ids[owners.index(owner_id)])
+            notify(kind, people, lead=lead, actor=user)
         else:
-            notify(ASSIGNED, [owner_id], actor=user, payload={"count": count})
+            notify(kind, people, actor=user, payload={"count": count})
 
 
 @hookimpl

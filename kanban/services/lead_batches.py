@@ -19,9 +19,11 @@ from sqlalchemy import func, insert, select
 from kanban.extensions import db
 from kanban.models import Activity, ActivityKind, Lead, LeadTag, Stage, User, lead_search_text
 from kanban.models.base import utcnow
+from kanban.notify import events
+from kanban.notify.events import tell_leads_created
 from kanban.permissions import require, require_give_lead_to
 from kanban.phones import phone_key
-from kanban.plugins import fire_event, fire_events, get_hook
+from kanban.plugins import fire_events, get_plugin_manager
 from kanban.ranking import rank_between
 from kanban.services.clients import add_folders, find_folders
 from kanban.services.ordering import lock_columns, retrying
@@ -34,6 +36,7 @@ CLIENT_FOLDER = "client_folder"
 class Created:
     ids: list[int] = field(default_factory=list)
     new_folders: set[str] = field(default_factory=set)  # client folders made (casefolded)
+    owners: list[int | None] = field(default_factory=list)  # each new lead's, in order
 
 
 def create_leads(
@@ -54,7 +57,7 @@ def create_leads(
     if not rows:
         return Created()
     created = retrying(lambda: _write(rows, stage, user, source, assign_by))
-    _fire_created(created.ids, user)
+    _fire_created(created.ids, created.owners, user)
     return created
 
 
@@ -117,12 +120,16 @@ def _write(rows: Sequence[Mapping[str, Any]], stage: Stage, user: User | None,
         for lead_id, values in zip(ids, lead_rows, strict=True)
     ])
     db.session.commit()
-    return Created(ids, set(made))
+    return Created(ids, set(made), [row.get("owner_id") for row in lead_rows])
 
 
-def _fire_created(ids: list[int], user: User | None) -> None:
-    """Tell the plugins: a batch to those taking batches, one lead at a time to the others."""
-    batch, single = get_hook("kanban_leads_created"), get_hook("kanban_lead_created")
+def _fire_created(ids: list[int], owners: list[int | None], user: User | None) -> None:
+    """Tell people once for the batch (from what was written, nothing read back), then the
+    plugins: a batch to those taking batches, one lead at a time to the others."""
+    tell_leads_created(ids, owners, user)
+    core = [events]  # the core's own listener was just served, from what was written
+    batch = get_plugin_manager().subset_hook_caller("kanban_leads_created", core)
+    single = get_plugin_manager().subset_hook_caller("kanban_lead_created", core)
     if not batch.get_hookimpls() and not single.get_hookimpls():
         return  # nothing listens: the new leads are not even read back
     leads: list[Lead] = []
@@ -131,7 +138,7 @@ def _fire_created(ids: list[int], user: User | None) -> None:
         query = select(Lead).where(Lead.id.in_(chunk))
         found = {lead.id: lead for lead in db.session.scalars(query)}
         leads.extend(found[lead_id] for lead_id in chunk)
-    fire_event("kanban_leads_created", leads=leads, user=user)
+    fire_events("kanban_leads_created", [{"leads": leads, "user": user}], skip_plugins=core)
     fire_events("kanban_lead_created",
                 ({"lead": lead, "source": lead.source, "user": user} for lead in leads),
-                skip_plugins=[impl.plugin for impl in batch.get_hookimpls()])
+                skip_plugins=[*core, *(impl.plugin for impl in batch.get_hookimpls())])
