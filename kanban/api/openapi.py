@@ -360,7 +360,8 @@ def agenda_paths() -> dict[str, Any]:
     "/agenda": {
         "get": operation(
             "show_agenda",
-            "Today's agenda: proposals in progress, then follow-ups due, by priority.",
+            "Today's agenda: proposals in progress, new leads nobody owns, then follow-ups "
+            "due, by priority.",
             {200: ok("The agenda.", ref("Agenda"))}, (401, 422),
             parameters=[
                 query("owner_id", {"type": "string", "pattern": "^(all|[1-9][0-9]{0,17})$"},

@@ -410,10 +410,12 @@ AGENDA_SECTION = {
 
 AGENDA = {
     "type": "object",
-    "required": ["day", "proposals", "follow_ups", "coming_back"],
+    "required": ["day", "proposals", "unassigned", "follow_ups", "coming_back"],
     "properties": {
         "day": {"type": "string", "format": "date", "description": "The team's today."},
         "proposals": ref("AgendaSection"),
+        "unassigned": {**ref("AgendaSection"),
+                       "description": "New leads nobody owns yet, oldest first (everyone's)."},
         "follow_ups": ref("AgendaSection"),
         "coming_back": {"type": "integer", "minimum": 0,
                         "description": "Leads in standby that come back within a week."},

@@ -85,6 +85,7 @@ def agenda_json(agenda: Agenda) -> dict[str, Any]:
     return {
         "day": agenda.day.isoformat(),
         "proposals": agenda_section_json(agenda.proposals),
+        "unassigned": agenda_section_json(agenda.unassigned),
         "follow_ups": agenda_section_json(agenda.follow_ups),
         "coming_back": agenda.coming_back,
     }

@@ -40,6 +40,19 @@ def test_the_agenda_lists_proposals_then_follow_ups_by_priority(api, stages, mem
     assert agenda["coming_back"] == 1
 
 
+def test_the_agenda_lists_the_leads_nobody_owns_oldest_first(api, stages, member):
+    LeadFactory(title="Older", stage=stages["New"], owner=None,
+                created_at=datetime.now(UTC) - timedelta(days=2))
+    LeadFactory(title="Newer", stage=stages["New"], owner=None)
+    lead(stages, "Mine", member)
+
+    agenda = api.get("/agenda").get_json()
+
+    assert titles(agenda["unassigned"]) == ["Older", "Newer"]
+    assert agenda["unassigned"]["total"] == 2
+    assert titles(agenda["follow_ups"]) == ["Mine"]
+
+
 def test_each_entry_says_overdue_client_class_and_last_touch(api, stages, member):
     folder = ClientFactory(rating="B")
     LeadFactory(stage=stages["New"], status="won", client=folder)

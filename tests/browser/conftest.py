@@ -34,13 +34,17 @@ def seller(app):
 
 @pytest.fixture
 def sales(app):
-    """A pipeline with three stages and a few leads: New [A, B, C], Contacted [D, E]."""
+    """A pipeline with three stages and a few leads of a colleague's: New [A, B, C],
+    Contacted [D, E]."""
     pipeline = PipelineFactory(name="Sales", stages=["New", "Contacted", "Proposal"])
     new, contacted, _proposal = pipeline.stages
+    colleague = UserFactory(name="Carla Colleague", email="carla@example.com")
     for title in ("Alpha", "Bravo", "Charlie"):
-        LeadFactory(title=title, stage=new, company=f"{title} Ltd", contact_name="Sam Doe")
+        LeadFactory(title=title, stage=new, company=f"{title} Ltd", contact_name="Sam Doe",
+                    owner=colleague)
     for title in ("Delta", "Echo"):
-        LeadFactory(title=title, stage=contacted, company=f"{title} Ltd", contact_name="Sam Doe")
+        LeadFactory(title=title, stage=contacted, company=f"{title} Ltd", contact_name="Sam Doe",
+                    owner=colleague)
     return pipeline
 
 

@@ -286,7 +286,7 @@ def test_proposals_come_before_follow_ups_and_overdue_rows_are_red(
     expect(proposals.get_by_role("heading")).to_contain_text("1. Proposals in progress")
     expect(proposals.locator(f"#lead-{proposal.id}")).to_be_visible()
     expect(page.locator("section.is-follow-ups").get_by_role("heading")).to_contain_text(
-        "2. Follow-ups to do"
+        "3. Follow-ups to do"
     )
     overdue = row(page, late)
     expect(overdue).to_have_class(re.compile(r"\bis-overdue\b"))

@@ -21,7 +21,9 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgres
 def upgrade():
     with op.batch_alter_table('leads', schema=None) as batch_op:
         batch_op.add_column(sa.Column('next_action_time', sa.Time(), nullable=True))
-    with op.batch_alter_table('users', schema=None) as batch_op:
+    # Rebuilding the table on SQLite keeps its ids never reused (AUTOINCREMENT).
+    with op.batch_alter_table('users', schema=None,
+                              table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.add_column(
             sa.Column('notification_settings', JSON, server_default='{}', nullable=False)
         )
@@ -83,7 +85,9 @@ def downgrade():
     op.drop_index(op.f('ix_notifications_lead_id'), table_name='notifications')
     op.drop_index('ix_notifications_email', table_name='notifications')
     op.drop_table('notifications')
-    with op.batch_alter_table('users', schema=None) as batch_op:
+    # Rebuilding the table on SQLite keeps its ids never reused (AUTOINCREMENT).
+    with op.batch_alter_table('users', schema=None,
+                              table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_users_calendar_token'), type_='unique')
         batch_op.drop_column('calendar_token')
         batch_op.drop_column('notification_settings')

@@ -45,7 +45,9 @@ def upgrade():
                          "user_ids": list(turn_ids), "turn": counter or 0, "updated_at": now})
     if rows:
         bind.execute(sa.insert(OWNER_RULES), rows)
-    with op.batch_alter_table("webforms") as batch_op:
+    # Rebuilding the table on SQLite keeps its ids never reused (AUTOINCREMENT).
+    with op.batch_alter_table("webforms",
+                              table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.drop_constraint("fk_webforms_owner_id_users", type_="foreignkey")
         batch_op.drop_column("owner_rule")
         batch_op.drop_column("owner_id")
@@ -55,7 +57,9 @@ def upgrade():
 
 def downgrade():
     json_type = sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql")
-    with op.batch_alter_table("webforms") as batch_op:
+    # Rebuilding the table on SQLite keeps its ids never reused (AUTOINCREMENT).
+    with op.batch_alter_table("webforms",
+                              table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.add_column(sa.Column("owner_rule", sa.String(length=16), nullable=False,
                                       server_default="none"))
         batch_op.add_column(sa.Column("owner_id", sa.Integer(), nullable=True))
