@@ -61,6 +61,7 @@ class DefaultConfig:
     SMTP_TIMEOUT_SECONDS = 10
     SMTP_CA_FILE: str | None = None  # a private certificate authority for the mail server
     MAIL_FROM = "Kanban <kanban@localhost>"
+    NOTIFICATIONS_KEEP_DAYS = 90  # read notifications are forgotten after this many days
 
     # Plugins: None loads every installed plugin of the "kanban.plugins" entry-point group.
     PLUGINS: list[str] | None = None

@@ -12,6 +12,7 @@ from kanban.notify.delivery import deliver_pending
 from kanban.notify.digest import send_digests
 from kanban.notify.mailer import read_smtp_url
 from kanban.notify.overdue import tell_overdue
+from kanban.notify.store import forget_old
 
 
 @click.group("notify")
@@ -35,13 +36,15 @@ def _require_mail() -> None:
 @notify_group.command("run")
 @with_appcontext
 def run() -> None:
-    """Tell owners about follow-ups gone overdue, then send the emails waiting (every few
-    minutes from cron)."""
+    """Tell owners about follow-ups gone overdue, send the emails waiting and forget old read
+    notifications (every few minutes from cron)."""
     _require_mail()
     told = tell_overdue()
     done = deliver_pending()
+    forgotten = forget_old(current_app.config["NOTIFICATIONS_KEEP_DAYS"])
     click.echo(f"{told} overdue follow-up(s) told; {done.sent} email(s) sent, "
-               f"{done.retrying} to retry, {done.failed} given up.")
+               f"{done.retrying} to retry, {done.failed} given up; {forgotten} old "
+               "notification(s) forgotten.")
 
 
 @notify_group.command("send")

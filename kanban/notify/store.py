@@ -6,12 +6,14 @@ and commits; the email goes out after the action that caused it, never inside it
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kanban.extensions import db
@@ -21,6 +23,7 @@ from kanban.notify.kinds import notification_kinds
 from kanban.ui import NotificationKind
 
 APP, EMAIL, DIGEST = "app", "email", "digest"
+log = logging.getLogger(__name__)
 LIST_LIMIT = 50  # the newest shown under the bell; older ones stay until read
 
 
@@ -81,7 +84,21 @@ def notify(
 
     ``payload`` holds what the kind's text needs (a lead's title is added); with
     ``once_key`` a person is told at most once for that key, however often this runs.
-    Commits, and returns how many were told."""
+    Commits, and returns how many were told. The action that caused it is already done:
+    a failure here is logged and never undoes or stops it (raised in strict mode, tests)."""
+    try:
+        return _notify(kind, user_ids, lead=lead, actor=actor, payload=payload,
+                       once_key=once_key)
+    except Exception:
+        if current_app.config["PLUGINS_STRICT"]:
+            raise
+        db.session.rollback()
+        log.exception("Could not store a %s notification", kind)
+        return 0
+
+
+def _notify(kind: str, user_ids: Iterable[int], *, lead: Lead | None, actor: User | None,
+            payload: Mapping[str, Any] | None, once_key: str | None) -> int:
     spec = notification_kinds()[kind]
     ids = {user_id for user_id in user_ids if user_id is not None}
     if not ids:
@@ -154,6 +171,17 @@ def mark_read(user: User, notification_id: int | None = None) -> Notification | 
         return None
     return db.session.scalar(select(Notification).where(
         Notification.id == notification_id, Notification.user_id == user.id))
+
+
+def forget_old(days: int) -> int:
+    """Delete notifications read (and emailed, or given up) more than ``days`` days ago."""
+    cutoff = utcnow() - timedelta(days=days)
+    gone = db.session.execute(
+        delete(Notification).where(Notification.read_at < cutoff,
+                                   Notification.email_state.in_(("", "sent", "failed")))
+    ).rowcount
+    db.session.commit()
+    return gone or 0
 
 
 def text_of(notification: Notification) -> str:

@@ -205,3 +205,43 @@ def test_a_managers_only_kind_never_reaches_a_member(app, register_plugin, membe
     register_plugin(Review(), name="review")
     notify("review", [member.id, manager.id])
     assert kinds(member) == [] and kinds(manager) == ["review"]
+
+
+def test_a_failing_notification_never_stops_the_action(app, pipeline, monkeypatch):
+    from kanban.notify import store
+
+    app.config["PLUGINS_STRICT"] = False
+    UserFactory()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the notifications table is gone")
+
+    monkeypatch.setattr(store, "_notify", broken)
+    lead = create_lead({"title": "Still created"}, user=None)
+    assert lead.id is not None
+    rows = [{"title": f"Row {i}"} for i in range(3)]
+    assert len(create_leads(rows, stage=pipeline.stages[0], user=None).ids) == 3
+
+
+def test_notify_run_tells_overdue_follow_ups_and_sends(app, pipeline, member, runner):
+    LeadFactory(stage=pipeline.stages[0], owner=member,
+                next_action_date=date.today() - timedelta(days=1))
+    result = runner.invoke(args=["notify", "run"])
+    assert result.exit_code == 0, result.output
+    assert "1 overdue follow-up(s) told" in result.output
+    assert "0 old notification(s) forgotten" in result.output
+    assert kinds(member) == ["follow_up_overdue"]
+
+
+def test_old_read_notifications_are_forgotten(app, pipeline, member):
+    from kanban.models.base import utcnow
+    from kanban.notify.store import forget_old
+
+    for _ in range(2):
+        notify("lead_unassigned", [member.id], lead=LeadFactory(stage=pipeline.stages[0]))
+    old, unread = db.session.scalars(select(Notification).order_by(Notification.id)).all()
+    old.read_at = utcnow() - timedelta(days=91)
+    unread.created_at = utcnow() - timedelta(days=200)
+    db.session.commit()
+    assert forget_old(90) == 1
+    assert [item.id for item in latest(member)] == [unread.id]
