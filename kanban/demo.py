@@ -148,7 +148,7 @@ def _create_demo_data(count: int, *, owner: User | None, seed: int, stage: Stage
     owners_of: dict[int, int] = {}  # each new lead's owner, by id (in the rows' order)
     for stage_id, rows in per_stage.items():
         created = create_leads(rows, stage=db.session.get(Stage, stage_id), user=None,
-                               source="demo")
+                               source="demo", tell_people=False)
         owners_of.update(zip(created.ids, (row["owner_id"] for row in rows), strict=True))
     ids = list(owners_of)
     now = utcnow()

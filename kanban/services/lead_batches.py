@@ -46,10 +46,12 @@ def create_leads(
     user: User | None,
     source: str = "import",
     assign_by: str | None = None,
+    tell_people: bool = True,
 ) -> Created:
     """Add the leads at the bottom of ``stage``, in order, in one transaction.
 
-    Leads nobody owns get their owners from the owner rule of ``assign_by``, if any."""
+    Leads nobody owns get their owners from the owner rule of ``assign_by``, if any. With
+    ``tell_people`` off (demo data) nobody gets a notification about them."""
     if user is not None:
         require(user, "lead.create")
         for owner_id in {values["owner_id"] for values in rows if values.get("owner_id")}:
@@ -57,7 +59,9 @@ def create_leads(
     if not rows:
         return Created()
     created = retrying(lambda: _write(rows, stage, user, source, assign_by))
-    _fire_created(created.ids, created.owners, user)
+    if tell_people:
+        tell_leads_created(created.ids, created.owners, user)
+    _fire_created(created.ids, user)
     return created
 
 
@@ -123,11 +127,12 @@ def _write(rows: Sequence[Mapping[str, Any]], stage: Stage, user: User | None,
     return Created(ids, set(made), [row.get("owner_id") for row in lead_rows])
 
 
-def _fire_created(ids: list[int], owners: list[int | None], user: User | None) -> None:
-    """Tell people once for the batch (from what was written, nothing read back), then the
-    plugins: a batch to those taking batches, one lead at a time to the others."""
-    tell_leads_created(ids, owners, user)
-    core = [events]  # the core's own listener was just served, from what was written
+def _fire_created(ids: list[int], user: User | None) -> None:
+    """Tell the plugins: a batch to those taking batches, one lead at a time to the others.
+
+    The core's own listener (notifications) is served by ``tell_leads_created`` instead,
+    from what was written: nothing is read back for it."""
+    core = [events]
     batch = get_plugin_manager().subset_hook_caller("kanban_leads_created", core)
     single = get_plugin_manager().subset_hook_caller("kanban_lead_created", core)
     if not batch.get_hookimpls() and not single.get_hookimpls():

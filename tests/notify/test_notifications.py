@@ -245,3 +245,11 @@ def test_old_read_notifications_are_forgotten(app, pipeline, member):
     db.session.commit()
     assert forget_old(90) == 1
     assert [item.id for item in latest(member)] == [unread.id]
+
+
+def test_demo_data_tells_nobody(app, pipeline):
+    from kanban.demo import create_demo_data
+
+    admin = UserFactory(role="admin")
+    create_demo_data(10, owner=admin)
+    assert latest(admin) == []
