@@ -14,6 +14,7 @@ from flask_babel import format_currency, format_date, format_time, get_locale, t
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from kanban import lead_fields
 from kanban.i18n import LANGUAGE_NAMES
 from kanban.models.base import today
 from kanban.outages import UNAVAILABLE_ERRORS
@@ -107,6 +108,7 @@ def register_template_helpers(app: Flask) -> None:
                                  entry_kind_name=entry_kind_name)
     app.jinja_env.globals.update(slot=slot, can=can, card_badges=card_badges,
                                  unread_notifications=unread_notifications,
+                                 lead_field_limits=lead_fields.LIMITS,
                                  timeline_text=timeline_text)
 
     @app.context_processor

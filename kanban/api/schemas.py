@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from kanban import lead_fields
 from kanban.api.helpers import MAX_ID
 from kanban.api.pipelines import MAX_STAGES
+from kanban.lead_fields import LeadField
 from kanban.services.lead_input import MAX_TAGS, TEXT_LIMITS
 from kanban.services.pipelines import NAME_LIMIT
 
@@ -84,46 +86,39 @@ LEAD = {
     },
 }
 
-LEAD_FIELDS: dict[str, Any] = {
-    "title": {**text("title"), "description": "Required when creating."},
-    "value": {
-        "description": "A positive amount, such as 1500 or \"1500.50\".",
-        "anyOf": [
-            {"type": "number", "minimum": 0, "maximum": 999999999999.99},
-            {"type": "string", "maxLength": 32},
-            {"type": "null"},
-        ],
-    },
-    "currency": {"type": "string", "pattern": "^[A-Za-z]{3}$"},
-    "contact_name": text("contact_name"),
-    "company": text("company"),
-    "email": {"anyOf": [{"type": "string", "format": "email", "maxLength": 254},
-                        {"const": ""}]},
-    "phone": text("phone"),
-    "source": text("source"),
-    "owner_id": {**NULLABLE_ID, "description": (
-        "An active user. Only managers and admins give a lead to someone else (else 403)."
-    )},
-    "priority": {
-        "description": "1, 2 or 3 (1 is the most promising); high, normal and low also work.",
-        "anyOf": [
-            {"type": "string", "enum": ["high", "normal", "low", "1", "2", "3"]},
-            {"type": "integer", "enum": [1, 2, 3]},
-        ],
-    },
-    "starred": {"type": "boolean"},
-    "client_id": {**NULLABLE_ID, "description": "A client folder, or null for none."},
-    "tags": {
-        "description": "A list of words, or one text with commas between them.",
-        "anyOf": [
-            {"type": "array", "maxItems": MAX_TAGS,
-             "items": {"type": "string", "maxLength": 64}},
-            {"type": "string"},
-            {"type": "null"},
-        ],
-    },
-    "description": text("description"),
-    "custom_fields": {
+def field_schema(field: LeadField) -> dict[str, Any]:
+    """What the API accepts for one lead field, from its kind (kanban.lead_fields)."""
+    schema = dict(INPUT_OF_KIND[field.kind])
+    if field.kind == lead_fields.TEXT:
+        schema["maxLength"] = field.limit or 255
+    if field.help:
+        schema["description"] = field.help
+    return schema
+
+
+INPUT_OF_KIND: dict[str, dict[str, Any]] = {
+    lead_fields.TEXT: {"type": "string"},
+    lead_fields.AMOUNT: {"anyOf": [
+        {"type": "number", "minimum": 0, "maximum": 999999999999.99},
+        {"type": "string", "maxLength": 32},
+        {"type": "null"},
+    ]},
+    lead_fields.CURRENCY: {"type": "string", "pattern": "^[A-Za-z]{3}$"},
+    lead_fields.EMAIL: {"anyOf": [{"type": "string", "format": "email", "maxLength": 254},
+                                  {"const": ""}]},
+    lead_fields.USER: NULLABLE_ID,
+    lead_fields.PRIORITY: {"anyOf": [
+        {"type": "string", "enum": ["high", "normal", "low", "1", "2", "3"]},
+        {"type": "integer", "enum": [1, 2, 3]},
+    ]},
+    lead_fields.FLAG: {"type": "boolean"},
+    lead_fields.CLIENT: NULLABLE_ID,
+    lead_fields.TAGS: {"anyOf": [
+        {"type": "array", "maxItems": MAX_TAGS, "items": {"type": "string", "maxLength": 64}},
+        {"type": "string"},
+        {"type": "null"},
+    ]},
+    lead_fields.CUSTOM: {
         "type": ["object", "null"],
         "maxProperties": 100,
         "propertyNames": {"minLength": 1, "maxLength": 100},
@@ -131,14 +126,12 @@ LEAD_FIELDS: dict[str, Any] = {
             "type": ["string", "number", "boolean", "null"], "maxLength": 10_000
         },
     },
-    "next_action_kind": {
-        "type": "string",
-        "enum": ["todo", "standby"],
-        "description": "standby needs a next_action_date, when the lead comes back to todo.",
-    },
-    "next_action_date": {"type": ["string", "null"], "format": "date"},
-    "next_action_time": TIME_OF_DAY,
-    "next_action_text": text("next_action_text"),
+    lead_fields.NEXT_KIND: {"type": "string", "enum": ["todo", "standby"]},
+    lead_fields.DATE: {"type": ["string", "null"], "format": "date"},
+    lead_fields.TIME: TIME_OF_DAY,
+}
+LEAD_FIELDS: dict[str, Any] = {
+    field.name: field_schema(field) for field in lead_fields.FIELDS if field.editable
 }
 
 LEAD_CREATE = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kanban import lead_fields
 from kanban.models import Activity, Lead, Pipeline, Stage, User
 from kanban.services.agenda import Agenda, AgendaEntry, AgendaSection
 from kanban.words import timeline_text
@@ -34,38 +35,34 @@ def pipeline_json(pipeline: Pipeline) -> dict[str, Any]:
 
 
 def lead_json(lead: Lead) -> dict[str, Any]:
+    """The lead's fields (kanban.lead_fields, each as its kind is sent), with where it is
+    and its history."""
+    fields = {field.name: _as_json(field.kind, getattr(lead, field.name))
+              for field in lead_fields.FIELDS}
     return {
         "id": lead.id,
-        "title": lead.title,
-        "value": str(lead.value) if lead.value is not None else None,
-        "currency": lead.currency,
-        "contact_name": lead.contact_name,
-        "company": lead.company,
-        "email": lead.email,
-        "phone": lead.phone,
-        "source": lead.source,
-        "owner_id": lead.owner_id,
-        "priority": lead.priority,
-        "starred": lead.starred,
-        "client_id": lead.client_id,
-        "tags": lead.tags,
-        "description": lead.description,
-        "custom_fields": lead.custom_fields or {},
+        **fields,
         "pipeline_id": lead.stage.pipeline_id,
         "stage_id": lead.stage_id,
         "rank": lead.rank,
         "status": lead.status,
-        "lost_reason": lead.lost_reason,
-        "next_action_kind": lead.next_action_kind,
-        "next_action_date": lead.next_action_date.isoformat() if lead.next_action_date else None,
-        "next_action_time": (lead.next_action_time.strftime("%H:%M")
-                             if lead.next_action_time else None),
-        "next_action_text": lead.next_action_text,
         "created_at": lead.created_at.isoformat(),
         "updated_at": lead.updated_at.isoformat(),
         "closed_at": lead.closed_at.isoformat() if lead.closed_at else None,
         "version": lead.version,
     }
+
+
+def _as_json(kind: str, value: Any) -> Any:
+    if value is None:
+        return {} if kind == lead_fields.CUSTOM else None
+    if kind == lead_fields.AMOUNT:
+        return str(value)
+    if kind == lead_fields.DATE:
+        return value.isoformat()
+    if kind == lead_fields.TIME:
+        return value.strftime("%H:%M")
+    return value
 
 
 def activity_json(activity: Activity) -> dict[str, Any]:

@@ -13,43 +13,14 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from kanban import lead_fields
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import Client, NextActionKind, Priority, User
 from kanban.text import has_unstorable, unstorable_message
 
-TEXT_LIMITS = {
-    "title": 200,
-    "contact_name": 200,
-    "company": 200,
-    "email": 254,
-    "phone": 64,
-    "source": 120,
-    "next_action_text": 255,
-    "description": 20_000,
-    "lost_reason": 255,
-}
-EDITABLE_FIELDS = (
-    "title",
-    "value",
-    "currency",
-    "contact_name",
-    "company",
-    "email",
-    "phone",
-    "source",
-    "owner_id",
-    "priority",
-    "starred",
-    "client_id",
-    "tags",
-    "description",
-    "custom_fields",
-    "next_action_kind",
-    "next_action_date",
-    "next_action_time",
-    "next_action_text",
-)
+TEXT_LIMITS = lead_fields.LIMITS
+EDITABLE_FIELDS = lead_fields.EDITABLE
 # Words other tools (and earlier exports) use for a prospect's priority.
 PRIORITY_NAMES = {"high": Priority.FIRST, "normal": Priority.SECOND, "low": Priority.THIRD}
 MAX_TAGS = 20
@@ -318,24 +289,19 @@ def read_time_of_day(value: Any) -> time | None:
     return time(int(match[1]), int(match[2])) if match else None
 
 
-CLEANERS = {
-    "title": _text,
-    "value": _value,
-    "currency": _currency,
-    "contact_name": _text,
-    "company": _text,
-    "email": _email,
-    "phone": _text,
-    "source": _text,
-    "owner_id": _owner,
-    "priority": _priority,
-    "starred": _yes_no,
-    "client_id": _client,
-    "tags": _tags,
-    "description": _text,
-    "custom_fields": _custom_fields,
-    "next_action_kind": _next_action_kind,
-    "next_action_date": _date,
-    "next_action_time": _time,
-    "next_action_text": _text,
+CLEANER_OF_KIND = {
+    lead_fields.TEXT: _text,
+    lead_fields.EMAIL: _email,
+    lead_fields.AMOUNT: _value,
+    lead_fields.CURRENCY: _currency,
+    lead_fields.USER: _owner,
+    lead_fields.PRIORITY: _priority,
+    lead_fields.FLAG: _yes_no,
+    lead_fields.CLIENT: _client,
+    lead_fields.TAGS: _tags,
+    lead_fields.CUSTOM: _custom_fields,
+    lead_fields.NEXT_KIND: _next_action_kind,
+    lead_fields.DATE: _date,
+    lead_fields.TIME: _time,
 }
+CLEANERS = {name: CLEANER_OF_KIND[lead_fields.BY_NAME[name].kind] for name in EDITABLE_FIELDS}

@@ -8,11 +8,11 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from kanban import lead_fields
 from kanban.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from kanban.extensions import db
 from kanban.models import Activity, Lead, NextActionKind, User
@@ -49,21 +49,8 @@ from kanban.web.touches import (
     touch_logged_message,
 )
 
-LEAD_FIELDS = (
-    "title", "value", "currency", "contact_name", "company", "email", "phone", "owner_id",
-    "priority", "client_id", "tags", "description", "next_action_kind", "next_action_date",
-    "next_action_time", "next_action_text",
-)
-FIELD_LABELS = {
-    "title": _l("Title"), "value": _l("Value"), "currency": _l("Currency"),
-    "contact_name": _l("Contact name"), "company": _l("Company"), "email": _l("Email"),
-    "phone": _l("Phone"), "owner_id": _l("Owner"), "priority": _l("Priority"),
-    "starred": _l("Starred"), "client_id": _l("Client folder"),
-    "tags": _l("Tags"), "description": _l("Description"), "source": _l("Source"),
-    "next_action_kind": _l("Next action"), "next_action_date": _l("Next action date"),
-    "next_action_time": _l("Next action time"),
-    "next_action_text": _l("What to do"), "custom_fields": _l("Custom fields"),
-}
+LEAD_FIELDS = lead_fields.FORM_FIELDS  # what the lead's form posts
+FIELD_LABELS = lead_fields.LABELS
 
 
 # ---------------------------------------------------------------------------
