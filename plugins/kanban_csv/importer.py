@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from itertools import cycle
 from typing import Any
@@ -191,7 +191,29 @@ def run_import(
     dry_run: bool,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Check every row; unless ``dry_run``, create the good ones, one transaction per batch."""
+    """Check every row; unless ``dry_run``, create the good ones, one transaction per batch.
+
+    ``progress(n)`` is told each time ``n`` more rows have been read."""
+    steps = import_steps(table, settings, user=user, dry_run=dry_run)
+    told = 0
+    while True:
+        try:
+            read = next(steps)
+        except StopIteration as end:
+            if progress is not None and end.value.rows > told:
+                progress(end.value.rows - told)  # the rows after the last full batch
+            return end.value
+        told += read
+        if progress is not None:
+            progress(read)
+
+
+def import_steps(
+    table: Table, settings: ImportSettings, *, user: User | None, dry_run: bool,
+) -> Generator[int, None, ImportReport]:
+    """``run_import`` a step at a time: yields how many rows were read since the last step
+    (every 500 rows, once their batch is written), and returns the report. A page streams
+    its progress from it."""
     if user is not None:
         require(user, "lead.create")
         for owner_id in settings.owner_ids:
@@ -215,8 +237,8 @@ def run_import(
                 batch.rows.append((line, values, cells))
             if len(batch.rows) == BATCH_SIZE and not batch.write():
                 return _in_line_order(report)
-            if progress is not None:
-                progress(1)
+            if report.rows % BATCH_SIZE == 0:
+                yield BATCH_SIZE
     except CsvProblem as problem:
         # The file broke off halfway (a wrong byte, a runaway quote): keep what was saved.
         report.failure = problem.message + " " + _(

@@ -186,3 +186,46 @@ def test_upload_with_control_characters_in_the_file_and_its_name_is_accepted_cle
     assert record.filename == "list.csv"
     page = member_client.get(response.headers["Location"])
     assert page.status_code == 200 and "Café" in page.text and "\x7f" not in page.text
+
+
+def long_list(rows: int) -> bytes:
+    lines = ["Name;Company;Email"] + [f"Person {i};Firm {i};p{i}@firm{i}.example"
+                                      for i in range(rows)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_long_import_streams_its_progress_then_the_report(member_client, pipeline):
+    location = upload(member_client, long_list(1_600)).headers["Location"]
+    form = {**mapping_form(member_client.get(location).text),
+            "stage_id": str(pipeline.stages[0].id)}
+    response = member_client.post(location, data={**form, "action": "import"},
+                                  buffered=False)
+    assert response.status_code == 200 and response.is_streamed
+    assert response.headers["X-Accel-Buffering"] == "no"
+    chunks = [chunk.decode() for chunk in response.response]
+    page = "".join(chunks)
+    steps = re.findall(r'#import-count::after\{font-size:1rem;content:"(\d+)"\}', page)
+    assert steps == ["1000", "1500"]  # after each batch of 500 (the first is on the page)
+    assert 'Rows read: <span id="import-count">500</span> / ~1601' in page
+    assert page.index("import-fill{width") < page.index("Created: 1600 in New")
+    assert len(chunks) > 3  # sent as it went, not in one piece
+    assert db.session.scalar(select(func.count(Lead.id))) == 1600
+    record = db.session.scalars(select(CsvImport)).one()
+    assert (record.status, record.counts["created"], record.stored_name) == ("imported", 1600, "")
+
+
+def test_a_short_import_answers_with_the_report_at_once(member_client, pipeline):
+    location = upload(member_client, long_list(20)).headers["Location"]
+    form = {**mapping_form(member_client.get(location).text),
+            "stage_id": str(pipeline.stages[0].id)}
+    response = member_client.post(location, data={**form, "action": "import"})
+    assert "import-fill" not in response.text and "Created: 20 in New" in response.text
+
+
+def test_a_long_check_streams_too_and_creates_nothing(member_client, pipeline):
+    location = upload(member_client, long_list(700)).headers["Location"]
+    form = {**mapping_form(member_client.get(location).text),
+            "stage_id": str(pipeline.stages[0].id)}
+    page = member_client.post(location, data={**form, "action": "check"}).text
+    assert "Checking prospects.csv…" in page and "Would be created: 700" in page
+    assert db.session.scalar(select(func.count(Lead.id))) == 0

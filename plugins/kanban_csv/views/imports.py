@@ -6,6 +6,7 @@ import codecs
 import hashlib
 import uuid
 from pathlib import Path
+from typing import Any
 
 from flask import (
     Response,
@@ -14,6 +15,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    stream_template,
     url_for,
 )
 from flask_babel import gettext as _
@@ -32,7 +34,7 @@ from kanban.services.leads import get_stage
 from kanban.text import machine_text, remove_unstorable
 from kanban_csv.cleanup import remove_stale_uploads, upload_folder
 from kanban_csv.formats import write_delimited
-from kanban_csv.importer import ImportReport, ImportSettings, iter_report_rows, run_import
+from kanban_csv.importer import ImportReport, ImportSettings, import_steps, iter_report_rows
 from kanban_csv.mapping import TARGETS, guess_mapping
 from kanban_csv.models import CsvImport
 from kanban_csv.reading import DELIMITERS, ENCODINGS, CsvProblem, Table, open_table
@@ -202,18 +204,58 @@ def import_run(import_id: int):
         source=f"import: {record.filename}"[:120],
     )
     dry_run = form.get("action") != "import"
+    steps = import_steps(table, settings, user=current_user, dry_run=dry_run)
     try:
-        report = run_import(table, settings, user=current_user, dry_run=dry_run)
+        first = next(steps)  # the first batch: refusals and a file that cannot be read
+    except StopIteration as end:  # a short file: done already
+        return render_template("csv/import_report.html", report=finish(record, table, end.value),
+                               stage=stage, **context)
     except CsvProblem as problem:
         db.session.rollback()
         return render_template("csv/import_map.html", message=problem.message, **context), 422
+    outcome: dict[str, Any] = {}
+    response = Response(stream_template(
+        "csv/import_running.html", steps=_progress(steps, first, record, table, outcome),
+        first=first, total=estimated_rows(record), outcome=outcome, stage=stage,
+        dry_run=dry_run, **context))
+    response.headers["X-Accel-Buffering"] = "no"  # nginx passes each step on at once
+    return response
+
+
+def _progress(steps, read: int, record: CsvImport, table: Table, outcome: dict[str, Any]):
+    """Yield the rows read so far after each batch; leave the report (or the problem) in
+    ``outcome`` once the last row is done."""
+    try:
+        while True:
+            try:
+                read += next(steps)
+            except StopIteration as end:
+                outcome["report"] = finish(record, table, end.value)
+                return
+            yield read
+    except CsvProblem as problem:
+        db.session.rollback()
+        outcome["problem"] = problem.message
+
+
+def estimated_rows(record: CsvImport) -> int:
+    """About how many rows the stored file has (its line breaks), for the progress bar."""
+    try:
+        with (upload_folder() / record.stored_name).open("rb") as file:
+            return max(1, sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20),
+                                                                   b"")))
+    except OSError:
+        return 1
+
+
+def finish(record: CsvImport, table: Table, report: ImportReport) -> ImportReport:
+    """Keep the report; after a real import the uploaded file is no longer needed."""
     save_report(record, table, report)
-    if not dry_run and not report.failure:
+    if not report.dry_run and not report.failure:
         (upload_folder() / record.stored_name).unlink(missing_ok=True)
         record.stored_name = ""
         db.session.commit()
-    return render_template("csv/import_report.html", report=report, stage=stage,
-                           **context)
+    return report
 
 
 def save_report(record: CsvImport, table: Table, report: ImportReport) -> None:
