@@ -20,7 +20,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from kanban.auth import csrf_exempt
@@ -214,17 +214,25 @@ def import_run(import_id: int):
         db.session.rollback()
         return render_template("csv/import_map.html", message=problem.message, **context), 422
     outcome: dict[str, Any] = {}
+    held = (record, stage, current_user._get_current_object())
     response = Response(stream_template(
-        "csv/import_running.html", steps=_progress(steps, first, record, table, outcome),
+        "csv/import_running.html", steps=_progress(steps, first, record, table, outcome, held),
         first=first, total=estimated_rows(record), outcome=outcome, stage=stage,
         dry_run=dry_run, **context))
     response.headers["X-Accel-Buffering"] = "no"  # nginx passes each step on at once
     return response
 
 
-def _progress(steps, read: int, record: CsvImport, table: Table, outcome: dict[str, Any]):
+def _progress(steps, read: int, record: CsvImport, table: Table, outcome: dict[str, Any],
+              held: tuple):
     """Yield the rows read so far after each batch; leave the report (or the problem) in
-    ``outcome`` once the last row is done."""
+    ``outcome`` once the last row is done.
+
+    The page streams after the view has returned, when the request's first database session
+    is gone: the rows the import holds (``held``) join the session the stream runs in."""
+    for row in held:
+        if inspect(row).detached:
+            db.session.add(row)
     try:
         while True:
             try:

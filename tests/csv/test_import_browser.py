@@ -1,0 +1,36 @@
+"""A salesperson imports a long prospect list in Chromium: the bar grows, then the report."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from kanban.extensions import db
+from kanban.models import Lead
+from tests.live import log_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def app_config(app_config):
+    return {**app_config, "WTF_CSRF_ENABLED": True}
+
+
+def test_a_long_import_shows_its_progress_then_its_report(page, pipeline, member, tmp_path):
+    rows = 2_600
+    path = tmp_path / "fair.csv"
+    path.write_text("Name;Company;Email\n" + "".join(
+        f"Person {i};Firm {i};p{i}@firm{i}.example\n" for i in range(rows)))
+    log_in(page, member.email)
+    page.goto("/csv/import")
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and preview").click()
+    page.wait_for_url("**/csv/import/*")
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_text(f"Created: {rows} in")).to_be_visible(timeout=60_000)
+    expect(page.locator(".import-running")).to_be_hidden()
+    fill = page.evaluate("getComputedStyle(document.getElementById('import-fill')).width")
+    assert fill != "0px"  # the bar grew as the batches were written
+    assert db.session.scalar(select(func.count(Lead.id))) == rows
