@@ -28,6 +28,7 @@ from kanban.models import User  # noqa: E402
 
 SIZES = (1_000, 10_000)
 RUNS = 9
+TARGET_RATIO = 5  # the page within 5x the time of its own SQL statements run bare
 TARGET_MS = 250
 TARGET_BYTES = 1024 * 1024
 
@@ -85,15 +86,18 @@ def main() -> int:
                 rows.append((size, measure(app, client)))
                 db.session.remove()
         print(f"Board page, SQLite, median of {RUNS} runs "
-              f"(target: < {TARGET_MS} ms and < {TARGET_BYTES // 1024} KB at 10,000 leads)")
-        print(f"{'open leads':>10} {'page ms':>9} {'its SQL bare ms':>16} {'queries':>8} "
-              f"{'HTML KB':>8}")
+              f"(target: < {TARGET_MS} ms and < {TARGET_BYTES // 1024} KB at 10,000 leads, "
+              f"within {TARGET_RATIO:g}x its own SQL run bare)")
+        print(f"{'open leads':>10} {'page ms':>9} {'its SQL bare ms':>16} {'ratio':>7} "
+              f"{'queries':>8} {'HTML KB':>8}")
         for size, figures in rows:
+            ratio = figures["page_ms"] / figures["sql_ms"]
             print(f"{size:>10,} {figures['page_ms']:>9.1f} {figures['sql_ms']:>16.1f} "
-                  f"{figures['queries']:>8} {figures['html_kb']:>8.1f}")
+                  f"{ratio:>6.1f}x {figures['queries']:>8} {figures['html_kb']:>8.1f}")
         last = rows[-1][1]
         ok = (
-            last["page_ms"] < TARGET_MS
+            last["page_ms"] / last["sql_ms"] <= TARGET_RATIO
+            and last["page_ms"] < TARGET_MS
             and last["html_kb"] * 1024 < TARGET_BYTES
             and len({figures["queries"] for _size, figures in rows}) == 1
         )
