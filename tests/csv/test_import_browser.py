@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from kanban.extensions import db
 from kanban.models import Lead
-from tests.live import log_in
+from tests.live import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,3 +34,4 @@ def test_a_long_import_shows_its_progress_then_its_report(page, pipeline, member
     fill = page.evaluate("getComputedStyle(document.getElementById('import-fill')).width")
     assert fill != "0px"  # the bar grew as the batches were written
     assert db.session.scalar(select(func.count(Lead.id))) == rows
+    assert axe_violations(page) == []

@@ -166,3 +166,17 @@ def test_admin_creates_a_form_pastes_its_snippet_elsewhere_and_sees_the_lead(
     assert page.get_by_text("Beatriz Snippet").first.is_visible()
     lead = stored_lead("Beatriz Snippet")
     assert (lead.stage.name, lead.source) == ("Contacted", "web form: Orçamentos")
+
+
+def test_the_address_field_checks_its_pattern_without_a_console_error(page, admin, pipeline):
+    errors = []
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" else None)
+    log_in(page, admin.email)
+    page.goto("/webforms/new")
+    slug = page.locator("#slug")
+    slug.fill("contact-us")
+    assert slug.evaluate("el => el.checkValidity()")
+    slug.fill("Contact us")
+    assert not slug.evaluate("el => el.checkValidity()")
+    assert not [text for text in errors if "pattern" in text.lower()]
