@@ -2,22 +2,27 @@
 
 A lead given to someone tells them; a new lead nobody owns tells the team; a lead moved
 or closed by someone other than its owner tells the owner. Nobody is told about what
-they did themselves. A batch of new leads (an import) tells each person once
+they did themselves. A new lead's notifications are written with it (``new_lead_rows``,
+called by ``create_lead``); a batch of new leads (an import) tells each person once
 (``tell_leads_created``, called by the bulk path).
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from kanban.extensions import db
 from kanban.hookspecs import hookimpl
 from kanban.models import Lead, Stage, User
 from kanban.notify.kinds import ASSIGNED, CLOSED, MOVED, UNASSIGNED
-from kanban.notify.store import notify
+from kanban.notify.store import notification_rows, notify
+
+log = logging.getLogger(__name__)
 
 
 def _actor_id(user: User | None) -> int | None:
@@ -29,12 +34,27 @@ def _team_but(user: User | None) -> list[int]:
         select(User.id).where(User.active.is_(True))) if user_id != _actor_id(user)]
 
 
-@hookimpl
-def kanban_lead_created(lead: Lead, source: str, user: User | None) -> None:
-    if lead.owner_id is None:
-        notify(UNASSIGNED, _team_but(user), lead=lead, actor=user, payload={"source": source})
-    elif lead.owner_id != _actor_id(user):
-        notify(ASSIGNED, [lead.owner_id], lead=lead, actor=user, payload={"source": source})
+def new_lead_rows(lead: Lead, source: str, user: User | None) -> list[dict[str, Any]]:
+    """The notifications of one new lead, written in its own transaction by the core's
+    ``create_lead`` (one commit for both): its owner is told, or the team when nobody owns
+    it. A failure leaves them out (logged) and never stops the lead."""
+    try:
+        if lead.owner_id is None:
+            people = db.session.scalars(select(User).where(
+                User.active.is_(True), User.id != (_actor_id(user) or 0)))
+            return notification_rows(UNASSIGNED, people, lead=lead, actor=user,
+                                     payload={"source": source})
+        if lead.owner_id == _actor_id(user):
+            return []
+        owner = db.session.get(User, lead.owner_id)
+        people = [owner] if owner is not None and owner.active else []
+        return notification_rows(ASSIGNED, people, lead=lead, actor=user,
+                                 payload={"source": source})
+    except Exception:
+        if current_app.config["PLUGINS_STRICT"]:
+            raise
+        log.exception("Could not write the notifications of lead #%s", lead.id)
+        return []
 
 
 def tell_leads_created(ids: list[int], owners: list[int | None], user: User | None) -> None:

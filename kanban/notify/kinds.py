@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -64,8 +65,11 @@ CORE_KINDS = (
 
 
 def notification_kinds() -> dict[str, NotificationKind]:
-    """Return every kind by name: the core's, then the plugins' in their order."""
-    kinds = {kind.name: kind for kind in CORE_KINDS}
-    for kind in collect("kanban_register_notification_kinds"):
-        kinds.setdefault(kind.name, kind)
-    return kinds
+    """Return every kind by name: the core's, then the plugins' in their order (asked of
+    the plugins once per request or command)."""
+    if "kanban_notification_kinds" not in g:
+        kinds = {kind.name: kind for kind in CORE_KINDS}
+        for kind in collect("kanban_register_notification_kinds"):
+            kinds.setdefault(kind.name, kind)
+        g.kanban_notification_kinds = kinds
+    return g.kanban_notification_kinds

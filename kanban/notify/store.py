@@ -99,11 +99,36 @@ def notify(
 
 def _notify(kind: str, user_ids: Iterable[int], *, lead: Lead | None, actor: User | None,
             payload: Mapping[str, Any] | None, once_key: str | None) -> int:
-    spec = notification_kinds()[kind]
     ids = {user_id for user_id in user_ids if user_id is not None}
     if not ids:
         return 0
     people = db.session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True)))
+    rows = notification_rows(kind, people, lead=lead, actor=actor, payload=payload,
+                             once_key=once_key)
+    if not rows:
+        return 0
+    statement = _insert_once() if once_key else Notification.__table__.insert()
+    told = db.session.execute(statement, rows).rowcount
+    db.session.commit()
+    send_emails_of(rows)
+    return told if told is not None and told >= 0 else len(rows)
+
+
+def notification_rows(
+    kind: str,
+    people: Iterable[User],
+    *,
+    lead: Lead | None = None,
+    actor: User | None = None,
+    payload: Mapping[str, Any] | None = None,
+    once_key: str | None = None,
+) -> list[dict[str, Any]]:
+    """The notification rows telling ``people`` (those who want ``kind``) about something,
+    to be written in the caller's transaction (a new lead's: one commit for both)."""
+    people = list(people)
+    if not people:
+        return []
+    spec = notification_kinds()[kind]
     now = utcnow()
     by_email = email_configured()
     details = dict(payload or {})
@@ -123,16 +148,15 @@ def _notify(kind: str, user_ids: Iterable[int], *, lead: Lead | None, actor: Use
             "email_state": "pending" if email else "", "email_attempts": 0,
             "email_next_at": now if email else None, "email_error": "",
         })
-    if not rows:
-        return 0
-    statement = _insert_once() if once_key else Notification.__table__.insert()
-    told = db.session.execute(statement, rows).rowcount
-    db.session.commit()
+    return rows
+
+
+def send_emails_of(rows: list[dict[str, Any]]) -> None:
+    """Once the rows are committed: send their emails after the action (see delivery)."""
     if any(row["email_state"] for row in rows):
         from kanban.notify.delivery import deliver_soon
 
         deliver_soon()
-    return told if told is not None and told >= 0 else len(rows)
 
 
 def _insert_once():

@@ -27,11 +27,14 @@ from kanban.models import (
     Lead,
     LeadStatus,
     NextActionKind,
+    Notification,
     Pipeline,
     Stage,
     User,
 )
 from kanban.models.base import utcnow
+from kanban.notify.events import new_lead_rows
+from kanban.notify.store import send_emails_of
 from kanban.permissions import require, require_give_lead_to
 from kanban.plugins import fire_event, get_hook
 from kanban.ranking import InvalidRank, needs_rebalance, rank_between
@@ -143,10 +146,16 @@ def create_lead(
         ))
         if records is not None:
             db.session.add_all(records(lead))
+        told = new_lead_rows(lead, values["source"], user)
+        if told:
+            db.session.execute(insert(Notification.__table__), told)
         _commit_without_expiring()
+        written.append(told)
         return lead
 
+    written: list[list[dict[str, Any]]] = []
     lead = retrying(write)
+    send_emails_of(written[-1])
     fire_event("kanban_lead_created", lead=lead, source=lead.source, user=user)
     return lead
 

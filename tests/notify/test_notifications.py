@@ -208,7 +208,7 @@ def test_a_managers_only_kind_never_reaches_a_member(app, register_plugin, membe
 
 
 def test_a_failing_notification_never_stops_the_action(app, pipeline, monkeypatch):
-    from kanban.notify import store
+    from kanban.notify import events, store
 
     app.config["PLUGINS_STRICT"] = False
     UserFactory()
@@ -216,11 +216,13 @@ def test_a_failing_notification_never_stops_the_action(app, pipeline, monkeypatc
     def broken(*args, **kwargs):
         raise RuntimeError("the notifications table is gone")
 
-    monkeypatch.setattr(store, "_notify", broken)
+    monkeypatch.setattr(store, "_notify", broken)  # what every other event goes through
+    monkeypatch.setattr(events, "notification_rows", broken)  # a new lead's, in its commit
     lead = create_lead({"title": "Still created"}, user=None)
     assert lead.id is not None
     rows = [{"title": f"Row {i}"} for i in range(3)]
     assert len(create_leads(rows, stage=pipeline.stages[0], user=None).ids) == 3
+    assert db.session.scalar(select(func.count(Notification.id))) == 0
 
 
 def test_notify_run_tells_overdue_follow_ups_and_sends(app, pipeline, member, runner):
@@ -253,3 +255,17 @@ def test_demo_data_tells_nobody(app, pipeline):
     admin = UserFactory(role="admin")
     create_demo_data(10, owner=admin)
     assert latest(admin) == []
+
+
+def test_a_new_leads_notifications_are_written_in_its_own_commit(app, pipeline):
+    from sqlalchemy import event
+
+    UserFactory()
+    commits = []
+    listener = event.listens_for(db.session, "after_commit")(lambda session: commits.append(1))
+    try:
+        create_lead({"title": "One commit"}, user=None)
+    finally:
+        event.remove(db.session, "after_commit", listener)
+    assert len(commits) == 1
+    assert db.session.scalar(select(func.count(Notification.id))) == 1
