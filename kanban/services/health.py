@@ -21,12 +21,15 @@ def database_problem() -> str | None:
     return None
 
 
-def expected_heads() -> set[str]:
-    """The newest revision of the core's and every loaded plugin's migration branch."""
+def _scripts():
     from alembic.script import ScriptDirectory  # Alembic loads only when asked
 
-    config = migrations().get_config()
-    return set(ScriptDirectory.from_config(config).get_heads())
+    return ScriptDirectory.from_config(migrations().get_config())
+
+
+def expected_heads() -> set[str]:
+    """The newest revision of the core's and every loaded plugin's migration branch."""
+    return set(_scripts().get_heads())
 
 
 def applied_heads() -> set[str]:
@@ -36,10 +39,30 @@ def applied_heads() -> set[str]:
         return set(MigrationContext.configure(connection).get_current_heads())
 
 
+def applied_revisions(scripts, heads: set[str]) -> set[str]:
+    """Every revision the applied heads stand on: their ancestors, and the revisions of
+    other branches they depend on (Alembic keeps only the heads in its version table, so a
+    branch head another branch depends on is not listed there)."""
+    seen: set[str] = set()
+    waiting = list(heads)
+    while waiting:
+        revision = scripts.get_revision(waiting.pop())
+        if revision is None or revision.revision in seen:
+            continue
+        seen.add(revision.revision)
+        for parents in (revision.down_revision, revision.dependencies):
+            if isinstance(parents, str):
+                waiting.append(parents)
+            elif parents:
+                waiting.extend(parents)
+    return seen
+
+
 def migrations_problem() -> str | None:
     """None when the database is at the newest revision of every branch."""
     try:
-        missing = expected_heads() - applied_heads()
+        scripts = _scripts()
+        missing = set(scripts.get_heads()) - applied_revisions(scripts, applied_heads())
     except Exception as error:  # noqa: BLE001 - an unreadable schema is not current
         return f"the schema version cannot be read ({type(error).__name__})"
     if missing:
