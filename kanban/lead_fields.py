@@ -2,8 +2,9 @@
 may set it.
 
 The validation (``kanban.services.lead_input``), the lead form's fields and labels, the
-API's input schema and the JSON a lead is sent as are derived from this table, so adding
-a field touches the model, a migration, this table and the translations.
+API's input schema, the JSON a lead is sent as and the CSV columns (export and import)
+are derived from this table, so adding a field touches the model, a migration, this table
+and the translations.
 """
 
 from __future__ import annotations
@@ -27,31 +28,33 @@ class LeadField:
     limit: int | None = None  # the most characters a text may have
     editable: bool = True  # people, the API and sources may set it
     on_form: bool = True  # the lead's form posts it as a field of its own
+    exported: bool = True  # a column of the CSV export, and a column the import can fill
     help: str = ""  # what the API document says of it, beside its type
 
 
 FIELDS = (
     LeadField("title", _l("Title"), TEXT, 200, help="Required when creating."),
-    LeadField("value", _l("Value"), AMOUNT,
-              help="A positive amount, such as 1500 or \"1500.50\"."),
-    LeadField("currency", _l("Currency"), CURRENCY),
     LeadField("contact_name", _l("Contact name"), TEXT, 200),
     LeadField("company", _l("Company"), TEXT, 200),
     LeadField("email", _l("Email"), EMAIL, 254),
     LeadField("phone", _l("Phone"), TEXT, 64),
+    LeadField("value", _l("Value"), AMOUNT,
+              help="A positive amount, such as 1500 or \"1500.50\"."),
+    LeadField("currency", _l("Currency"), CURRENCY),
     LeadField("source", _l("Source"), TEXT, 120, on_form=False),
     LeadField("owner_id", _l("Owner"), USER, help=(
         "An active user. Only managers and admins give a lead to someone else (else 403).")),
     LeadField("priority", _l("Priority"), PRIORITY,
               help="1, 2 or 3 (1 is the most promising); high, normal and low also work."),
-    LeadField("starred", _l("Starred"), FLAG, on_form=False),  # a box: absent when unticked
+    # A box: absent from a form when unticked.
+    LeadField("starred", _l("Starred"), FLAG, on_form=False, exported=False),
     LeadField("client_id", _l("Client folder"), CLIENT,
               help="A client folder, or null for none."),
     LeadField("tags", _l("Tags"), TAGS,
               help="A list of words, or one text with commas between them."),
     LeadField("description", _l("Description"), TEXT, 20_000),
-    LeadField("custom_fields", _l("Custom fields"), CUSTOM, on_form=False),
-    LeadField("next_action_kind", _l("Next action"), NEXT_KIND,
+    LeadField("custom_fields", _l("Custom fields"), CUSTOM, on_form=False, exported=False),
+    LeadField("next_action_kind", _l("Next action kind"), NEXT_KIND,
               help="standby needs a next_action_date, when the lead comes back to todo."),
     LeadField("next_action_date", _l("Next action date"), DATE),
     LeadField("next_action_time", _l("Next action time"), TIME,
@@ -64,3 +67,4 @@ EDITABLE = tuple(field.name for field in FIELDS if field.editable)
 FORM_FIELDS = tuple(field.name for field in FIELDS if field.editable and field.on_form)
 LIMITS = {field.name: field.limit for field in FIELDS if field.limit is not None}
 LABELS = {field.name: field.label for field in FIELDS}
+EXPORTED = tuple(field for field in FIELDS if field.exported)

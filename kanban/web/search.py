@@ -5,14 +5,12 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 
+from kanban import lead_fields
 from kanban.services import search as search_service
 from kanban.web import bp
 
 # The words for the fields a result was found in.
-FIELD_LABELS = {
-    "title": _l("Title"), "company": _l("Company"), "contact_name": _l("Contact name"),
-    "name": _l("Name"), "email": _l("Email"), "phone": _l("Phone"),
-}
+FIELD_LABELS = {**lead_fields.LABELS, "name": _l("Name")}
 
 
 @bp.get("/search")

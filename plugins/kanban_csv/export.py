@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, case, func, null, select, true, type_coerce
 
+from kanban import lead_fields
 from kanban.extensions import db
 from kanban.models import Activity, Client, Lead, LeadTag, Stage, User
 from kanban.models.base import local_day, team_zone
@@ -38,29 +39,29 @@ def _date_of(value):
     return local_day(value) if value is not None else None
 
 
+# How a lead field is written: a field that points at another row by that row's name,
+# a stored key in the reader's words, a time of day as HH:MM (what the import reads).
+_POINTS_AT = {"owner_id": ("owner", User.name), "client_id": ("client", Client.name)}
+_KINDS = {lead_fields.AMOUNT: "amount", lead_fields.DATE: "date"}
+_WORDS = {"source": source_name, "next_action_kind": next_action_name}
+_CONVERT = {lead_fields.TIME: lambda moment: moment.strftime("%H:%M")}
+
+
+def _field_column(field: lead_fields.LeadField) -> Column:
+    key, expression = _POINTS_AT.get(field.name, (field.name, None))
+    if expression is None and field.kind != lead_fields.TAGS:  # tags: read per batch
+        expression = getattr(Lead, field.name)
+    return Column(key, field.label, expression, convert=_CONVERT.get(field.kind),
+                  kind=_KINDS.get(field.kind, ""), words=_WORDS.get(field.name))
+
+
+# The lead's own fields, from the core's table, between what the lead is and where it stands.
 LEAD_COLUMNS = [
     Column("id", _l("Lead id"), Lead.id),
-    Column("title", _l("Title"), Lead.title),
-    Column("contact_name", _l("Contact name"), Lead.contact_name),
-    Column("company", _l("Company"), Lead.company),
-    Column("email", _l("Email"), Lead.email),
-    Column("phone", _l("Phone"), Lead.phone),
-    Column("value", _l("Value"), Lead.value, kind="amount"),
-    Column("currency", _l("Currency"), Lead.currency),
-    Column("source", _l("Source"), Lead.source, words=source_name),
-    Column("priority", _l("Priority"), Lead.priority),
-    Column("client", _l("Client folder"), Client.name),
+    *(_field_column(field) for field in lead_fields.EXPORTED),
     Column("status", _l("Status"), Lead.status, words=status_name),
-    Column("lost_reason", _l("Lost reason"), Lead.lost_reason),
-    Column("description", _l("Description"), Lead.description),
     Column("stage", _l("Stage"), Stage.name),
-    Column("owner", _l("Owner"), User.name),
     Column("owner_email", _l("Owner email"), User.email),
-    Column("tags", _l("Tags")),
-    Column("next_action_kind", _l("Next action kind"), Lead.next_action_kind,
-           words=next_action_name),
-    Column("next_action_date", _l("Next action date"), Lead.next_action_date, kind="date"),
-    Column("next_action_text", _l("Next action"), Lead.next_action_text),
     Column("last_activity", _l("Last activity date")),
     Column("created_at", _l("Created"), Lead.created_at, kind="moment"),
     Column("updated_at", _l("Updated"), Lead.updated_at, kind="moment"),

@@ -4,33 +4,45 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from typing import Any
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+
+from kanban import lead_fields
+from kanban_csv.export import LEAD_COLUMNS
 
 IGNORE = "ignore"
 CUSTOM = "custom"
-# The fields a column can fill, in the order the mapping form lists them.
-TARGETS = {
-    "title": _l("Title"),
-    "contact_name": _l("Contact name"),
-    "first_name": _l("First name (joined to the contact name)"),
-    "last_name": _l("Last name (joined to the contact name)"),
-    "company": _l("Company"),
-    "email": _l("Email"),
-    "phone": _l("Phone"),
-    "value": _l("Value"),
-    "currency": _l("Currency"),
-    "source": _l("Source"),
-    "priority": _l("Priority"),
-    "tags": _l("Tags"),
-    "description": _l("Description"),
-    "owner": _l("Owner (email or name of a user)"),
-    "client": _l("Client folder (found by name, or created)"),
-    "next_action_date": _l("Next action date"),
-    "next_action_text": _l("Next action"),
-    CUSTOM: _l("Custom field named after the column"),
-    IGNORE: _l("Leave out"),
+# Lead fields an import fills its own way: a person and a folder are found by name.
+_BY_NAME = {
+    "owner_id": ("owner", _l("Owner (email or name of a user)")),
+    "client_id": ("client", _l("Client folder (found by name, or created)")),
 }
+# A lead comes in to be worked (to do), and a reason for losing it is given when it is lost.
+_NOT_FROM_FILES = {"next_action_kind"}
+
+
+def _targets() -> dict[str, Any]:
+    targets: dict[str, Any] = {}
+    for field in lead_fields.EXPORTED:
+        if not field.editable or field.name in _NOT_FROM_FILES:
+            continue
+        key, label = _BY_NAME.get(field.name, (field.name, field.label))
+        targets[key] = label
+        if key == "contact_name":
+            targets["first_name"] = _l("First name (joined to the contact name)")
+            targets["last_name"] = _l("Last name (joined to the contact name)")
+    targets[CUSTOM] = _l("Custom field named after the column")
+    targets[IGNORE] = _l("Leave out")
+    return targets
+
+
+# The fields a column can fill, in the order the mapping form lists them: the core's lead
+# fields, in the order of its table.
+TARGETS = _targets()
 SYNONYMS = {
     "title": ["title", "lead", "lead title", "deal", "deal name", "opportunity", "subject",
               "titulo", "título", "oportunidade", "negocio", "negócio", "titolo", "opportunità",
@@ -82,11 +94,8 @@ SYNONYMS = {
     "next_action_text": ["next action", "next step", "próxima ação", "próximo passo",
                          "prossima azione", "próxima acción", "следующее действие",
                          "следующий шаг"],
-    # Columns of an export that say where a lead stood, not what to create.
-    IGNORE: ["lead id", "id", "stage", "status", "created", "updated", "closed",
-             "last activity date", "lost reason", "next action kind", "pipeline",
-             "id do lead", "etapa", "estado", "criado", "atualizado", "fechado",
-             "data da última atividade", "motivo da perda", "tipo da próxima ação"],
+    # Columns of other tools' exports that say where a lead stood, not what to create.
+    IGNORE: ["id", "pipeline", "funil", "pipeline di vendita", "embudo", "воронка"],
 }
 
 
@@ -96,16 +105,37 @@ def normalise(header: str) -> str:
     return re.sub(r"[\W_]+", "", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
-GUESSES = {normalise(word): target for target, words in SYNONYMS.items() for word in words}
-GUESSES[normalise("owner email")] = GUESSES[normalise("email do responsável")] = "owner"
+_SYNONYM_GUESSES = {normalise(word): target for target, words in SYNONYMS.items()
+                    for word in words}
+
+
+def _export_target(key: str) -> str:
+    """Say what an exported column fills when the file comes back: a lead field, the owner
+    (by email), or nothing (where the lead stood: its stage, status, dates)."""
+    if key in TARGETS:
+        return key
+    return "owner" if key == "owner_email" else IGNORE
+
+
+@lru_cache(maxsize=8)
+def _guesses(languages: tuple[str, ...]) -> dict[str, str]:
+    """Every export header in every offered language, then the synonyms (which win), so a
+    file exported in any language imports back column for column."""
+    guesses: dict[str, str] = {}
+    for language in languages:
+        with force_locale(language):
+            for column in LEAD_COLUMNS:
+                guesses.setdefault(normalise(str(column.label)), _export_target(column.key))
+    return {**guesses, **_SYNONYM_GUESSES}
 
 
 def guess_mapping(header: list[str]) -> list[str]:
     """Return a target per column; each field is guessed for one column at most."""
     mapping: list[str] = []
     taken: set[str] = set()
+    guesses = _guesses(tuple(current_app.config["LANGUAGES"]))
     for name in header:
-        target = GUESSES.get(normalise(name), CUSTOM)
+        target = guesses.get(normalise(name), CUSTOM)
         if target not in (CUSTOM, IGNORE) and target in taken:
             target = IGNORE if target == "owner" else CUSTOM
         taken.add(target)

@@ -131,15 +131,18 @@ def test_blank_and_repeated_header_names_are_told_apart(tmp_path):
      ["contact_name", "company", "phone", "email", "value", "custom"]),
     (["First name", "Last name", "COMPANY ", "Mobile", "Tags", "Lead id", "Stage"],
      ["first_name", "last_name", "company", "phone", "tags", "ignore", "ignore"]),
+    # An export's own headers, in any language: the core's field labels, translated.
+    (["Время следующего действия", "Что сделать", "Тип следующего действия", "Ответственный"],
+     ["next_action_time", "next_action_text", "ignore", "owner"]),
 ])
-def test_columns_are_guessed_from_headers_in_five_languages(headers, expected):
+def test_columns_are_guessed_from_headers_in_five_languages(app, headers, expected):
     assert guess_mapping(headers) == expected
 
 
-def test_a_field_is_guessed_for_one_column_only():
+def test_a_field_is_guessed_for_one_column_only(app):
     assert guess_mapping(["Email", "E-mail", "Owner", "Owner email"]) == [
         "email", "custom", "owner", "ignore"]
 
 
-def test_unknown_headers_become_custom_fields():
+def test_unknown_headers_become_custom_fields(app):
     assert guess_mapping(["How did you hear about us", "Nome"]) == ["custom", "contact_name"]
