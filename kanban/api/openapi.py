@@ -254,8 +254,10 @@ def lead_paths() -> dict[str, Any]:
         query("client_id", ID, "Only leads in this client folder."),
         PRIORITY_FILTER,
         STARRED_FILTER,
-        query("attention", {"type": "string", "enum": ["todo", "overdue", "stale"]},
-              "Open leads to do now, with an overdue next action, or stale."),
+        query("attention", {"type": "string",
+                            "enum": ["todo", "overdue", "stale", "proposals"]},
+              "Open leads to do now, with an overdue next action, stale, or in a proposal "
+              "stage."),
         query("status", {"type": "string",
                          "enum": ["open", "won", "lost", "cancelled", "closed", "all"],
                          "default": "open"}, "closed means won, lost or cancelled."),

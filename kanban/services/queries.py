@@ -28,10 +28,11 @@ from kanban.text import has_unstorable, unstorable_message
 STATUS_ALL = "all"
 STATUS_CLOSED = "closed"
 # What needs attention: the next action is late, nobody touched the lead for too long,
-# or the lead waits for its next action now.
-OVERDUE, STALE, TO_DO = "overdue", "stale", "todo"
+# the lead waits for its next action now, or it is a proposal in progress (first on the
+# agenda: time has gone into it).
+OVERDUE, STALE, TO_DO, PROPOSALS = "overdue", "stale", "todo", "proposals"
 NOBODY = "none"
-ATTENTION = (OVERDUE, STALE, TO_DO)
+ATTENTION = (OVERDUE, STALE, TO_DO, PROPOSALS)
 # Orders a list of leads can take besides the board's own (the order people dragged).
 SORTS = ("priority", "next_action", "value", "created")
 
@@ -48,7 +49,7 @@ class LeadFilter:
     tag: str | None = None
     priority: str | None = None  # "1".."3", "A".."D", "clients" or "prospects"
     starred: bool = False
-    attention: str | None = None  # overdue, stale or todo
+    attention: str | None = None  # overdue, stale, todo or proposals
     status: str = LeadStatus.OPEN.value  # open, won, lost, cancelled, closed or all
     text: str | None = None
     created_from: date | None = None
@@ -96,7 +97,7 @@ class LeadFilter:
             if raw in ATTENTION:
                 values["attention"] = raw
             else:
-                errors["attention"] = _("Use overdue, stale or todo.")
+                errors["attention"] = _("Use overdue, stale, todo or proposals.")
         if raw := (args.get("status") or "").strip().lower():
             if raw in {*(s.value for s in LeadStatus), STATUS_ALL, STATUS_CLOSED}:
                 values["status"] = raw
@@ -208,8 +209,10 @@ def in_standby(day: date) -> ColumnElement[bool]:
 
 
 def attention_condition(attention: str, day: date) -> ColumnElement[bool]:
-    """SQL: open leads that are overdue, stale or to do on ``day``."""
+    """SQL: open leads that are overdue, stale, to do on ``day``, or proposals."""
     is_open = Lead.status == LeadStatus.OPEN
+    if attention == PROPOSALS:
+        return and_(is_open, Lead.stage_id.in_(select(Stage.id).where(Stage.is_proposal)))
     if attention == OVERDUE:
         return and_(is_open, Lead.next_action_date < day)
     if attention == TO_DO:

@@ -185,3 +185,20 @@ def test_unowned_leads_are_listed_with_owner_none(manager_client, pipeline):
     LeadFactory(stage=pipeline.stages[0], title="Owned", owner=UserFactory())
     html = manager_client.get("/team/leads?owner_id=none").text
     assert "Orphan" in html and "Owned" not in html
+
+
+def test_proposals_on_the_team_page_open_that_persons_proposals(manager_client, pipeline):
+    ana = UserFactory(name="Ana")
+    proposal = pipeline.stages[2]
+    assert proposal.is_proposal
+    LeadFactory(stage=proposal, title="Quote sent", owner=ana)
+    LeadFactory(stage=pipeline.stages[0], title="Just met", owner=ana)
+    LeadFactory(stage=proposal, title="Lost quote", owner=ana, status="lost")
+
+    team_page = manager_client.get("/team").text
+    link = f"/team/leads?owner_id={ana.id}&amp;attention=proposals"
+    assert link in team_page
+    html = manager_client.get(link.replace("&amp;", "&")).text
+
+    assert "Quote sent" in html
+    assert "Just met" not in html and "Lost quote" not in html

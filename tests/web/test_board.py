@@ -290,7 +290,7 @@ def test_my_leads_shows_the_persons_own_leads(member_client, member, pipeline):
     ("query", "message"),
     [
         ("priority=urgent", "Use 1, 2 or 3 for prospects, A, B, C or D for clients."),
-        ("attention=late", "Use overdue, stale or todo."),
+        ("attention=late", "Use overdue, stale, todo or proposals."),
         ("sort=colour", "Sort by priority, next_action, value or created."),
         ("owner_id=ana", "Must be a number."),
         ("status=maybe", "Use open, won, lost, cancelled, closed or all."),

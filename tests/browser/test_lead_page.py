@@ -1,0 +1,137 @@
+"""The lead page in a real Chromium: the stage bar by mouse and keyboard, won and lost at its
+end (lost asks why first), the one-line composer, and the phone layout."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from kanban.extensions import db
+from kanban.models import Activity, Lead
+from kanban.models.base import today
+from tests.browser.conftest import log_in
+from tests.factories import ActivityFactory, LeadFactory
+from tests.live import axe_violations
+
+PHONE = {"width": 375, "height": 740}
+# The phone page put the timeline 2,805 px down before the stage bar and composer; the
+# page is now at most half as tall above it.
+TIMELINE_TOP_BEFORE = 2805
+
+
+@pytest.fixture
+def deal(seller, sales):
+    lead = LeadFactory(title="Printer fleet – Padaria Lisboeta", owner=seller,
+                       stage=sales.stages[0], next_action_text="Send the quote",
+                       description="Three shops, one printer each. " * 8)
+    ActivityFactory(lead=lead, kind="call", body="Called Joana: wants a quote by Friday.")
+    return lead
+
+
+def fresh(lead: Lead) -> Lead:
+    db.session.expire_all()
+    return db.session.get(Lead, lead.id)
+
+
+def open_lead(page, seller, lead: Lead) -> None:
+    log_in(page, seller.email, open_board=False)
+    page.goto(f"/leads/{lead.id}")
+
+
+def test_a_click_on_a_stage_moves_the_lead(page, seller, sales, deal):
+    open_lead(page, seller, deal)
+
+    page.locator(".stage-bar").get_by_role("button", name="Contacted").click()
+
+    expect(page.locator(".flash")).to_contain_text("Moved to Contacted.")
+    expect(page.locator('.stage-bar [aria-current="step"]')).to_have_text("Contacted")
+    assert fresh(deal).stage_id == sales.stages[1].id
+
+
+def test_a_stage_is_reached_and_chosen_with_the_keyboard(page, seller, sales, deal):
+    open_lead(page, seller, deal)
+    page.locator(".stage-bar").get_by_role("button", name="Contacted").focus()
+
+    page.keyboard.press("Tab")  # on to the next stage
+    expect(page.locator(".stage-bar").get_by_role("button", name="Proposal")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.locator('.stage-bar [aria-current="step"]')).to_have_text("Proposal")
+    assert fresh(deal).stage_id == sales.stages[2].id
+
+
+def test_lost_asks_why_before_closing(page, seller, deal):
+    open_lead(page, seller, deal)
+    reason = page.get_by_label("Why was it lost?")
+    expect(reason).to_be_hidden()
+
+    page.locator("summary.end-lost").click()
+    expect(reason).to_be_visible()
+    page.get_by_role("button", name="Mark as lost").click()
+
+    expect(page.locator(".notice-error")).to_be_visible()
+    expect(page.get_by_label("Why was it lost?")).to_be_visible()  # still asking
+    assert fresh(deal).status == "open"
+
+    page.get_by_label("Why was it lost?").select_option("Price")
+    page.get_by_role("button", name="Mark as lost").click()
+
+    expect(page.locator(".flash")).to_contain_text("The lead is closed.")
+    lead = fresh(deal)
+    assert (lead.status, lead.lost_reason) == ("lost", "Price")
+
+
+def test_won_closes_the_lead_in_one_click(page, seller, deal):
+    open_lead(page, seller, deal)
+
+    page.locator(".stage-bar").get_by_role("button", name="Won").click()
+
+    expect(page.locator('.stage-bar [aria-current="step"]')).to_have_text("Won")
+    assert fresh(deal).status == "won"
+
+
+def test_the_composer_opens_when_focused_and_logs_a_touch_with_a_follow_up(page, seller, deal):
+    open_lead(page, seller, deal)
+    tomorrow = page.get_by_label("Tomorrow")
+    expect(tomorrow).to_be_hidden()
+
+    page.get_by_label("What happened").click()
+    expect(tomorrow).to_be_visible()
+    page.get_by_label("What happened").fill("Called: the quote goes out tomorrow.")
+    page.get_by_role("radio", name="Call", exact=True).check()
+    tomorrow.check()
+    page.locator("#log-touch").get_by_role("button", name="Save").click()
+
+    expect(page.locator(".timeline .entry").first).to_contain_text(
+        "Called: the quote goes out tomorrow.")
+    lead = fresh(deal)
+    assert (lead.next_action_kind, lead.next_action_date) == (
+        "standby", today() + timedelta(days=1))
+    assert db.session.query(Activity).filter_by(lead_id=deal.id, kind="call").count() == 2
+
+
+def test_on_a_phone_the_timeline_starts_within_half_the_old_height(page, seller, deal):
+    page.set_viewport_size(PHONE)
+    open_lead(page, seller, deal)
+
+    top = page.evaluate("document.querySelector('.timeline').getBoundingClientRect().top"
+                        " + window.scrollY")
+    assert top <= TIMELINE_TOP_BEFORE / 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+@pytest.mark.parametrize("width", [1366, 375])
+def test_the_page_with_its_composer_and_lost_question_open_passes_axe(page, seller, deal,
+                                                                     width):
+    page.set_viewport_size({"width": width, "height": 800})
+    open_lead(page, seller, deal)
+    page.get_by_label("What happened").fill("Met at the fair.")
+    page.locator("summary.end-lost").click()
+    page.locator(".lead-menu summary").click()
+
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert re.search(r"/leads/\d+$", page.url)
