@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD
@@ -46,6 +47,31 @@ def test_results_fit_a_phone(results_page):
         "svg.chart", "charts => charts.map(c => c.getBoundingClientRect().width)"
     )
     assert len(widths) >= 6 and all(0 < width <= 375 for width in widths)
+
+
+def test_on_a_wide_screen_blocks_sit_two_by_two_with_charts_as_wide_as_their_cards(
+        results_page):
+    page = results_page
+    page.set_viewport_size({"width": 1366, "height": 800})
+
+    sizes = page.eval_on_selector_all("svg.chart", """charts => charts.map(c => [
+        c.getBoundingClientRect().width,
+        c.closest('.result-block').getBoundingClientRect().width])""")
+    assert sizes and all(chart >= card - 40 for chart, card in sizes)
+    lefts = page.eval_on_selector_all(
+        ".result-block", "blocks => blocks.map(b => Math.round(b.getBoundingClientRect().left))")
+    assert len(set(lefts)) == 2
+
+
+def test_explanations_open_when_asked(results_page):
+    page = results_page
+    explanation = page.get_by_text("Leads lost in the period by the reason given")
+    expect(explanation).to_be_hidden()
+
+    page.locator("#lost-heading ~ details.explain summary").click()
+
+    expect(explanation).to_be_visible()
+    assert axe_violations(page) == []
 
 
 def test_period_form_works_from_the_keyboard_without_script(browser_without_script, live_server,

@@ -38,7 +38,7 @@ def test_page_answers_how_much_was_sold_in_the_period(member_client, month):
     response = member_client.get(NOVEMBER)
 
     assert response.status_code == 200
-    headline = re.search(r'<section class="result-block headline".*?</section>', response.text,
+    headline = re.search(r'<section class="result-block headline[^"]*".*?</section>', response.text,
                          re.S).group(0)
     assert "€4,000.00" in headline
     assert "4 leads won" in headline
