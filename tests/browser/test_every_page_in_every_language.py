@@ -48,6 +48,15 @@ SPILLING = """() => [...document.querySelectorAll('button, .button, input[type=s
   .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
   .map(el => el.outerHTML.slice(0, 100))"""
 
+# Open what a person opens: every folded section, every dialog, the lead's composer.
+OPEN_EVERYTHING = """() => {
+  const folded = [...document.querySelectorAll('details:not([open]), dialog:not([open])')];
+  for (const el of folded) { if (el.tagName === 'DIALOG') el.show(); else el.open = true; }
+  const composer = document.querySelector('.composer');
+  if (composer) composer.classList.add('is-open');
+  return folded.length + (composer ? 1 : 0);
+}"""
+
 pytestmark = pytest.mark.browser
 
 
@@ -136,6 +145,20 @@ def log_in_in_any_language(page, email: str) -> None:
     page.wait_for_url(on_path("/agenda"))
 
 
+def opened_problems(page, where: str, width: str, english: set[str]) -> list[str]:
+    """What is wrong once every folded part of the page is open."""
+    problems = []
+    left = sorted({text for text in page.evaluate(TEXTS) if text in english})
+    if left:
+        problems.append(f"{where}: English left: {left}")
+    if width == "phone" and page.evaluate("document.documentElement.scrollWidth") > \
+            WIDTHS[width][0] + 1:
+        problems.append(f"{where}: scrolls sideways")
+    if violations := axe_violations(page):
+        problems.append(f"{where}: axe: {violations}")
+    return problems
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_page_speaks_the_language_fits_and_passes_axe(page, team_in, language, width):
     page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
@@ -166,5 +189,9 @@ def test_every_page_speaks_the_language_fits_and_passes_axe(page, team_in, langu
         violations = axe_violations(page)
         if violations:
             problems.append(f"{where}: axe: {violations}")
+        if page.evaluate(OPEN_EVERYTHING):
+            problems += opened_problems(page, f"{where} (opened)", width, english)
+            page.screenshot(path=str(ARTIFACTS / f"{language}-{name}-{WIDTHS[width][0]}-open.png"),
+                            full_page=True)
     (ARTIFACTS / f"problems-{language}-{width}.txt").write_text("\n".join(problems) + "\n")
     assert problems == []
