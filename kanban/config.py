@@ -62,6 +62,8 @@ class DefaultConfig:
     SMTP_CA_FILE: str | None = None  # a private certificate authority for the mail server
     MAIL_FROM = "Kanban <kanban@localhost>"
     NOTIFICATIONS_KEEP_DAYS = 90  # read notifications are forgotten after this many days
+    # Lead events (the outbox that open boards and other systems read) are kept this long.
+    OUTBOX_KEEP_DAYS = 7
 
     # Plugins: None loads every installed plugin of the "kanban.plugins" entry-point group.
     PLUGINS: list[str] | None = None

@@ -18,4 +18,4 @@ def refuse_impossible_ids() -> None:
         abort(404)
 
 
-from kanban.api import agenda, errors, leads, openapi, pipelines, search  # noqa: E402,F401  (routes register on import)
+from kanban.api import agenda, errors, events, leads, openapi, pipelines, search  # noqa: E402,F401  (routes register on import)

@@ -7,9 +7,10 @@ from typing import Any
 from flask import current_app, jsonify
 
 from kanban.api import bp
-from kanban.api.helpers import MAX_PAGE
+from kanban.api.helpers import MAX_ID, MAX_PAGE
 from kanban.api.schemas import ID, SCHEMAS, ref
 from kanban.auth import public
+from kanban.services import outbox
 
 JSON = "application/json"
 
@@ -153,6 +154,7 @@ def build_document() -> dict[str, Any]:
             **lead_paths(),
             **agenda_paths(),
             **search_paths(),
+            **event_paths(),
         },
         "components": {
             "schemas": SCHEMAS,
@@ -391,6 +393,28 @@ def search_paths() -> dict[str, Any]:
             {200: ok("What was found, by kind.", ref("SearchResults"))}, (401,),
             parameters=[query("q", {"type": "string", "maxLength": 200},
                               "The text to find; empty finds nothing.")],
+        ),
+    },
+    }
+
+
+def event_paths() -> dict[str, Any]:
+    """Describe the lead event outbox."""
+    return {
+    "/events": {
+        "get": operation(
+            "listEvents",
+            "What happened to leads (created, moved, updated, noted, won, lost, cancelled, "
+            "reopened, deleted), oldest first, after the event with id `after`. Read again "
+            "from `last_id` to follow along; events are kept for OUTBOX_KEEP_DAYS days.",
+            {200: ok("The events after `after`.", ref("EventPage"))}, (401, 422),
+            parameters=[
+                query("after", {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+                      "The last event id already seen; 0 (the default) reads from the oldest."),
+                query("limit", {"type": "integer", "minimum": 1,
+                                "maximum": outbox.MAX_READ},
+                      "At most this many events."),
+            ],
         ),
     },
     }

@@ -453,6 +453,39 @@ SEARCH_RESULTS = {
     },
 }
 
+EVENT = {
+    "type": "object",
+    "required": ["id", "kind", "lead_id", "pipeline_id", "stage_id", "actor_id", "payload",
+                 "created_at"],
+    "properties": {
+        "id": {"type": "integer", "minimum": 1, "description": "Grows with every event."},
+        "kind": {"type": "string", "enum": ["created", "updated", "noted", "moved", "won",
+                                            "lost", "cancelled", "reopened", "deleted"]},
+        "lead_id": {"type": "integer", "description": "The lead (it may be deleted since)."},
+        "pipeline_id": {"type": ["integer", "null"]},
+        "stage_id": {"type": ["integer", "null"],
+                     "description": "The lead's stage after the change."},
+        "actor_id": {"type": ["integer", "null"], "description": "Who did it; null: a source "
+                     "or the system."},
+        "payload": {"type": "object", "description": (
+            "A few facts: created: source; updated: fields (their names); noted: entry (its "
+            "kind); moved: from_stage_id, rank, version; lost: lost_reason; reopened: "
+            "previous_status; deleted: title.")},
+        "created_at": TIMESTAMP,
+    },
+}
+EVENT_PAGE = {
+    "type": "object",
+    "required": ["events", "last_id", "newest_id"],
+    "properties": {
+        "events": {"type": "array", "items": ref("Event")},
+        "last_id": {"type": "integer", "minimum": 0,
+                    "description": "Read again with after set to this."},
+        "newest_id": {"type": "integer", "minimum": 0,
+                      "description": "The newest event's id: a new reader may start there."},
+    },
+}
+
 SCHEMAS = {
     "Agenda": AGENDA,
     "AgendaSection": AGENDA_SECTION,
@@ -475,4 +508,6 @@ SCHEMAS = {
     "Error": ERROR,
     "Conflict": CONFLICT,
     "SearchResults": SEARCH_RESULTS,
+    "Event": EVENT,
+    "EventPage": EVENT_PAGE,
 }

@@ -13,6 +13,7 @@ from kanban.notify.digest import send_digests
 from kanban.notify.mailer import read_smtp_url
 from kanban.notify.overdue import tell_overdue
 from kanban.notify.store import forget_old
+from kanban.services import outbox
 
 
 @click.group("notify")
@@ -37,14 +38,15 @@ def _require_mail() -> None:
 @with_appcontext
 def run() -> None:
     """Tell owners about follow-ups gone overdue, send the emails waiting and forget old read
-    notifications (every few minutes from cron)."""
+    notifications and lead events (every few minutes from cron)."""
     _require_mail()
     told = tell_overdue()
     done = deliver_pending()
     forgotten = forget_old(current_app.config["NOTIFICATIONS_KEEP_DAYS"])
+    events = outbox.forget_old(current_app.config["OUTBOX_KEEP_DAYS"])
     click.echo(f"{told} overdue follow-up(s) told; {done.sent} email(s) sent, "
                f"{done.retrying} to retry, {done.failed} given up; {forgotten} old "
-               "notification(s) forgotten.")
+               f"notification(s) and {events} old lead event(s) forgotten.")
 
 
 @notify_group.command("send")

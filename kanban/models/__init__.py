@@ -2,6 +2,7 @@
 
 from kanban.models.activity import TOUCH_KINDS, Activity, ActivityKind
 from kanban.models.client import Client, ClientRating, folder_search_text
+from kanban.models.event import LeadEvent
 from kanban.models.export import ExportRecord
 from kanban.models.idempotency import IdempotencyKey
 from kanban.models.lead import (
@@ -27,6 +28,7 @@ __all__ = [
     "ExportRecord",
     "IdempotencyKey",
     "Lead",
+    "LeadEvent",
     "LeadStatus",
     "LeadTag",
     "NextActionKind",

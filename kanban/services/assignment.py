@@ -15,6 +15,7 @@ from kanban.models import Activity, ActivityKind, Lead, LeadStatus, User
 from kanban.models.base import utcnow
 from kanban.permissions import require
 from kanban.plugins import fire_event
+from kanban.services import outbox
 from kanban.services.leads import get_lead
 
 
@@ -47,6 +48,7 @@ def take_lead(lead_id: int, user: User) -> Lead:
     changes = {"owner_id": [None, user.id]}
     db.session.add(Activity(lead_id=lead.id, author_id=user.id, kind=ActivityKind.EDIT,
                             payload={"changes": changes}, created_at=now))
+    outbox.record(outbox.UPDATED, lead, user=user, fields=["owner_id"])
     db.session.commit()
     db.session.refresh(lead)
     fire_event("kanban_lead_updated", lead=lead, changes=changes, user=user)

@@ -23,6 +23,7 @@ from kanban.models.base import utcnow
 from kanban.permissions import require
 from kanban.plugins import fire_event
 from kanban.services import leads as lead_service
+from kanban.services import outbox
 from kanban.services.lead_input import TEXT_LIMITS, read_time_of_day
 from kanban.services.periods import add_months
 
@@ -260,6 +261,9 @@ def log_touch(
     )
     lead.updated_at = lead.touched_at = now
     db.session.add(activity)
+    outbox.record(outbox.NOTED, lead, user=user, entry=str(kind))
+    if changes:
+        outbox.record(outbox.UPDATED, lead, user=user, fields=sorted(changes))
     lead_service.commit_or_conflict(lead)
     fire_event("kanban_lead_noted", lead=lead, activity=activity, user=user)
     if changes:

@@ -25,6 +25,7 @@ from kanban.permissions import require, require_give_lead_to
 from kanban.phones import phone_key
 from kanban.plugins import fire_events, get_plugin_manager
 from kanban.ranking import rank_between
+from kanban.services import outbox
 from kanban.services.clients import add_folders, find_folders
 from kanban.services.ordering import lock_columns, retrying
 from kanban.services.owner_rules import owners_in_turn
@@ -123,6 +124,11 @@ def _write(rows: Sequence[Mapping[str, Any]], stage: Stage, user: User | None,
         }
         for lead_id, values in zip(ids, lead_rows, strict=True)
     ])
+    outbox.record_rows(
+        outbox.event_row(outbox.CREATED, lead_id, stage=stage, actor_id=author_id,
+                         source=values["source"])
+        for lead_id, values in zip(ids, lead_rows, strict=True)
+    )
     db.session.commit()
     return Created(ids, set(made), [row.get("owner_id") for row in lead_rows])
 

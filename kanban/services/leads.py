@@ -38,6 +38,7 @@ from kanban.notify.store import send_emails_of
 from kanban.permissions import require, require_give_lead_to
 from kanban.plugins import fire_event, get_hook
 from kanban.ranking import InvalidRank, needs_rebalance, rank_between
+from kanban.services import outbox
 from kanban.services.lead_input import clean_lead_data
 from kanban.services.ordering import (
     ColumnChanged,
@@ -146,6 +147,7 @@ def create_lead(
         ))
         if records is not None:
             db.session.add_all(records(lead))
+        outbox.record(outbox.CREATED, lead, user=user, stage=stage, source=values["source"])
         told = new_lead_rows(lead, values["source"], user)
         if told:
             db.session.execute(insert(Notification.__table__), told)
@@ -194,6 +196,7 @@ def update_lead(
     db.session.add(
         _timeline_entry(lead, user, kind=ActivityKind.EDIT, payload={"changes": changes})
     )
+    outbox.record(outbox.UPDATED, lead, user=user, fields=sorted(changes))
     commit_or_conflict(lead)
     fire_event("kanban_lead_updated", lead=lead, changes=changes, user=user)
     return lead
@@ -246,6 +249,7 @@ def add_note(
         update(Lead).where(Lead.id == lead.id).values(updated_at=utcnow(), touched_at=touched),
         execution_options={"synchronize_session": False},
     )
+    outbox.record(outbox.NOTED, lead, user=user, entry=str(kind))
     db.session.commit()
     fire_event("kanban_lead_noted", lead=lead, activity=activity, user=user)
     return activity
@@ -351,7 +355,7 @@ def move_lead(
                     "to": stage.name,
                 },
             }
-        _write_move(lead, stage, rank, entry)
+        _write_move(lead, stage, rank, entry, user)
         return lead
 
     lead = retrying(write)
@@ -361,7 +365,8 @@ def move_lead(
     return lead
 
 
-def _write_move(lead: Lead, stage: Stage, rank: str, entry: dict[str, Any] | None) -> None:
+def _write_move(lead: Lead, stage: Stage, rank: str, entry: dict[str, Any] | None,
+                user: User | None) -> None:
     """Write the moved lead (and its timeline entry), commit, and keep the lead current.
 
     A drag is the most frequent write: plain statements skip the ORM's unit of work,
@@ -369,7 +374,7 @@ def _write_move(lead: Lead, stage: Stage, rank: str, entry: dict[str, Any] | Non
     committed so nothing is read back for the hooks and the API answer.
     """
     leads = Lead.__table__
-    now, new_version = utcnow(), lead.version + 1
+    now, new_version, from_stage_id = utcnow(), lead.version + 1, lead.stage_id
     values = {"stage_id": stage.id, "rank": rank, "updated_at": now, "version": new_version}
     if entry is not None:  # a new stage is a step forward: the lead is not stale there
         values["touched_at"] = now
@@ -381,6 +386,8 @@ def _write_move(lead: Lead, stage: Stage, rank: str, entry: dict[str, Any] | Non
         raise StaleDataError(f"lead {lead.id} changed under the move")
     if entry is not None:
         db.session.execute(insert(Activity.__table__).values(**entry))
+    outbox.record(outbox.MOVED, lead, user=user, stage=stage, rank=rank, version=new_version,
+                  from_stage_id=from_stage_id)
     _commit_without_expiring()
     for name, value in (*values.items(), ("stage", stage)):
         set_committed_value(lead, name, value)
@@ -447,6 +454,8 @@ def close_lead(
         payload={"event": "closed", "status": status, "lost_reason": lead.lost_reason,
                  "ended_next_action": ended},
     ))
+    outbox.record(status, lead, user=user, **({"lost_reason": lead.lost_reason}
+                                               if status == LeadStatus.LOST else {}))
     commit_or_conflict(lead)
     fire_event("kanban_lead_closed", lead=lead, status=status, user=user)
     return lead
@@ -470,6 +479,7 @@ def reopen_lead(lead: Lead, *, user: User | None, version: int | None = None) ->
         lead, user, kind=ActivityKind.SYSTEM,
         payload={"event": "reopened", "previous_status": previous},
     ))
+    outbox.record(outbox.REOPENED, lead, user=user, previous_status=str(previous))
     commit_or_conflict(lead)
     fire_event("kanban_lead_reopened", lead=lead, user=user)
     return lead
@@ -481,6 +491,7 @@ def delete_lead(lead: Lead, *, user: User | None) -> None:
         require(user, "lead.delete")
     lead_id, title = lead.id, lead.title
     lock_columns([lead.stage_id])
+    outbox.record(outbox.DELETED, lead, user=user, title=title)
     db.session.delete(lead)
     db.session.commit()
     fire_event("kanban_lead_deleted", lead_id=lead_id, title=title, user=user)

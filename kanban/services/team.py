@@ -19,6 +19,7 @@ from kanban.models import Activity, ActivityKind, Lead, LeadStatus, Stage, User
 from kanban.models.base import utcnow
 from kanban.permissions import require
 from kanban.plugins import fire_event
+from kanban.services import outbox
 from kanban.services.lead_input import MAX_ID, clean_lead_data
 from kanban.services.queries import LeadFilter, filter_leads, in_standby, stale_condition
 
@@ -95,6 +96,7 @@ def reassign_leads(lead_ids: Iterable[Any], owner_id: Any, *, user: User | None)
         raise ValidationError(_("Choose who takes the leads over."),
                               fields={"owner_id": _("Choose a person.")})
     leads = list(db.session.scalars(select(Lead).where(Lead.id.in_(ids))))
+    pipelines = dict(db.session.execute(select(Stage.id, Stage.pipeline_id)).all())
     changed = []
     now = utcnow()
     for lead in leads:
@@ -106,6 +108,12 @@ def reassign_leads(lead_ids: Iterable[Any], owner_id: Any, *, user: User | None)
         db.session.add(Activity(lead_id=lead.id, author_id=user.id if user else None,
                                 kind=ActivityKind.EDIT, payload={"changes": changes}))
         changed.append((lead, changes))
+    outbox.record_rows(
+        outbox.event_row(outbox.UPDATED, lead.id, stage=None, stage_id=lead.stage_id,
+                         pipeline_id=pipelines.get(lead.stage_id),
+                         actor_id=user.id if user else None, fields=["owner_id"])
+        for lead, _changes in changed
+    )
     try:
         db.session.commit()
     except StaleDataError:

@@ -1,4 +1,5 @@
-"""A drag writes the moved lead (and one timeline entry across stages), whatever the column size."""
+"""A drag writes the moved lead, its event for open boards (and one timeline entry across
+stages), whatever the column size."""
 
 from __future__ import annotations
 
@@ -63,8 +64,8 @@ def drag(writes, ids, stage_id, lead_id, **neighbours) -> list[str]:
     return sorted(writes)
 
 
-MOVE_ONE_LEAD = ["UPDATE leads"]
-MOVE_ONE_LEAD_TO_ANOTHER_STAGE = ["INSERT activities", "UPDATE leads"]
+MOVE_ONE_LEAD = ["INSERT lead_events", "UPDATE leads"]
+MOVE_ONE_LEAD_TO_ANOTHER_STAGE = ["INSERT activities", "INSERT lead_events", "UPDATE leads"]
 
 
 def test_drag_within_a_column_writes_only_the_moved_lead_in_any_column_size(writes, columns):

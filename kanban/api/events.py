@@ -1,0 +1,38 @@
+"""The lead event outbox as JSON: what changed, in order, after the last event a reader saw."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+
+from kanban.api import bp
+from kanban.api.helpers import MAX_ID
+from kanban.errors import ValidationError
+from kanban.services import outbox
+
+
+@bp.get("/events")
+def events():
+    errors = {}
+    after = _whole(request.args.get("after", "0"), 0, MAX_ID)
+    if after is None:
+        errors["after"] = _("Must be a whole number.")
+    limit = _whole(request.args.get("limit", str(outbox.MAX_READ)), 1, outbox.MAX_READ)
+    if limit is None:
+        errors["limit"] = _("Must be a whole number from 1 to %(max)d.", max=outbox.MAX_READ)
+    if errors:
+        raise ValidationError(_("Some parameters are not valid."), fields=errors)
+    found = outbox.events_after(after, limit=limit)
+    return jsonify({
+        "events": [outbox.event_json(event) for event in found],
+        "last_id": found[-1].id if found else max(after, 0),
+        "newest_id": outbox.last_event_id(),
+    })
+
+
+def _whole(text: str, low: int, high: int) -> int | None:
+    try:
+        value = int(text)
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
