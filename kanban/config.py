@@ -64,6 +64,14 @@ class DefaultConfig:
     NOTIFICATIONS_KEEP_DAYS = 90  # read notifications are forgotten after this many days
     # Lead events (the outbox that open boards and other systems read) are kept this long.
     OUTBOX_KEEP_DAYS = 7
+    # How often an open board's stream looks for other people's changes (seconds).
+    LIVE_POLL_SECONDS = 1.0
+    # A stream ends after this long and the browser opens the next one: keep it below the
+    # server's worker timeout (gunicorn's is 30 seconds).
+    LIVE_STREAM_SECONDS = 25
+    # Boards ask for changes every few seconds instead of holding a stream open (for a
+    # proxy or server that cannot hold streams).
+    LIVE_POLL_ONLY = False
 
     # Plugins: None loads every installed plugin of the "kanban.plugins" entry-point group.
     PLUGINS: list[str] | None = None

@@ -10,6 +10,7 @@ from kanban.web import (  # noqa: E402,F401  (routes register on import)
     board,
     clients,
     leads,
+    live,
     notifications,
     results,
     search,

@@ -14,6 +14,7 @@ from kanban.errors import NotFound, ValidationError
 from kanban.models import LeadStatus, Pipeline
 from kanban.models.base import today
 from kanban.services import board as board_service
+from kanban.services import outbox
 from kanban.services.pipelines import find_stage
 from kanban.services.priorities import priority_marks
 from kanban.services.queries import LeadFilter, read_sort
@@ -151,6 +152,7 @@ def render_board(
         strings=board_strings(),
         **card_helpers(),
         lost_reasons=current_app.config["LOST_REASONS"],
+        events_after=outbox.last_event_id(),  # the live board hears what comes after
     )
 
 

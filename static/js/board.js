@@ -50,6 +50,7 @@
   var toastTimer = null;
   var pointerMove = null; // the move a pointer drag is making
   var keyMove = null; // the move the keyboard is making
+  var ownMoves = {}; // lead id -> the version this page's own move gave it
 
   function fmt(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (_m, key) {
@@ -284,6 +285,7 @@
         if (response.ok) {
           return response.json().then(function (lead) {
             card.setAttribute("data-version", String(lead.version));
+            ownMoves[lead.id] = lead.version;
             announce(fmt(S.dropped, { title: titleOf(card), stage: stageName(list) }));
             if (sorted) reloadColumn(list); // the card takes its place in the sorted order
           });
@@ -531,6 +533,21 @@
     }
     event.preventDefault();
   });
+
+  // What the live board (live.js) needs: whether a person is moving a card now, and
+  // how to show a column and the totals as the server has them.
+  window.kanbanBoard = {
+    busy: function () {
+      return Boolean(pointerMove || keyMove || board.querySelector(".is-saving") ||
+                     (dialog && dialog.open));
+    },
+    ownMove: function (leadId, version) { return ownMoves[leadId] === version; },
+    reloadStage: function (stageId) {
+      var list = board.querySelector('.cards[data-stage-id="' + stageId + '"]');
+      return list ? reloadColumn(list) : Promise.resolve();
+    },
+    refreshTotals: refreshTotals
+  };
 
   if (window.Sortable) {
     startSortable();

@@ -1,0 +1,67 @@
+"""The live board: open boards hear of other people's changes as server-sent events.
+
+The stream reads the lead event outbox (``kanban.services.outbox``) from the last event
+the board saw, so every worker process serves every change whichever process wrote it,
+and a board that reconnects (``Last-Event-ID``) misses nothing. A stream ends after
+``LIVE_STREAM_SECONDS`` and the browser reconnects by itself: a request never outlives the
+server's worker timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+from flask import Response, current_app, request, stream_with_context
+
+from kanban.api.helpers import MAX_ID
+from kanban.extensions import db
+from kanban.services import outbox
+from kanban.web import bp
+
+HEARTBEAT_SECONDS = 10
+
+
+@bp.get("/board/events")
+def board_events() -> Response:
+    pipeline_id = _whole(request.args.get("pipeline"))
+    after = _whole(request.headers.get("Last-Event-ID") or request.args.get("after"))
+    if after is None:
+        after = outbox.last_event_id()
+    poll, seconds = (current_app.config[name] for name in ("LIVE_POLL_SECONDS",
+                                                          "LIVE_STREAM_SECONDS"))
+    db.session.rollback()  # no transaction is held open between two reads
+    return Response(
+        stream_with_context(_stream(after, pipeline_id, poll, seconds)),
+        mimetype="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+def _stream(after: int, pipeline_id: int | None, poll: float,
+            seconds: float) -> Iterator[str]:
+    yield "retry: 1000\n\n"  # reconnect after a second when the stream ends
+    started = last_sent = time.monotonic()
+    while time.monotonic() - started < seconds:
+        found = outbox.events_after(after)
+        db.session.rollback()
+        for event in found:
+            after = event.id
+            if pipeline_id is None or event.pipeline_id == pipeline_id:
+                yield f"id: {event.id}\ndata: {json.dumps(outbox.event_json(event))}\n\n"
+                last_sent = time.monotonic()
+        if found:
+            yield f"id: {after}\n: read up to here\n\n"  # resume after what was skipped
+        elif time.monotonic() - last_sent >= HEARTBEAT_SECONDS:
+            yield ": still here\n\n"
+            last_sent = time.monotonic()
+        time.sleep(poll)
+
+
+def _whole(text: str | None) -> int | None:
+    try:
+        value = int(text or "")
+    except ValueError:
+        return None
+    return value if 0 <= value <= MAX_ID else None

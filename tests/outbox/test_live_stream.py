@@ -1,0 +1,75 @@
+"""GET /board/events: an open board's stream of lead events, resumed where it stopped."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kanban.services import leads as lead_service
+from kanban.services import outbox
+from tests.factories import LeadFactory, PipelineFactory
+
+
+@pytest.fixture
+def app_config(app_config):
+    return {**app_config, "LIVE_STREAM_SECONDS": 0.3, "LIVE_POLL_SECONDS": 0.05}
+
+
+def sent(response) -> tuple[list[dict], list[int]]:
+    """The events a stream sent, and every id it gave (events and read-up-to marks)."""
+    text = response.get_data(as_text=True)
+    events = [json.loads(line[len("data: "):]) for line in text.splitlines()
+              if line.startswith("data: ")]
+    ids = [int(line[len("id: "):]) for line in text.splitlines() if line.startswith("id: ")]
+    return events, ids
+
+
+@pytest.fixture
+def two_pipelines(pipeline):
+    other = PipelineFactory(name="Renewals", stages=["Due"])
+    return pipeline, other
+
+
+def test_the_stream_sends_the_boards_events_after_the_one_given(member_client, member,
+                                                               two_pipelines):
+    sales, renewals = two_pipelines
+    lead = LeadFactory(stage=sales.stages[0])
+    lead_service.add_note(lead, "Seen before the board opened.", user=member)
+    start = outbox.last_event_id()
+    lead_service.add_note(lead, "Called.", user=member, kind="call")
+    lead_service.create_lead({"title": "Elsewhere"}, user=member, stage=renewals.stages[0])
+
+    response = member_client.get(f"/board/events?pipeline={sales.id}&after={start}")
+
+    events, ids = sent(response)
+    assert response.mimetype == "text/event-stream"
+    assert [(e["kind"], e["lead_id"]) for e in events] == [("noted", lead.id)]
+    assert ids[-1] == outbox.last_event_id()  # the other pipeline's event is read past
+
+
+def test_a_reconnecting_board_resumes_after_its_last_event_id(member_client, member, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    lead_service.add_note(lead, "one", user=member)
+    seen = outbox.last_event_id()
+    lead_service.add_note(lead, "two", user=member)
+
+    response = member_client.get(f"/board/events?pipeline={pipeline.id}&after=0",
+                                 headers={"Last-Event-ID": str(seen)})
+
+    events, _ids = sent(response)
+    assert [e["id"] for e in events] == [seen + 1]
+
+
+def test_a_board_that_gives_no_place_hears_only_what_comes_next(member_client, member,
+                                                                pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    lead_service.add_note(lead, "old news", user=member)
+
+    events, _ids = sent(member_client.get(f"/board/events?pipeline={pipeline.id}"))
+
+    assert events == []
+
+
+def test_the_stream_is_for_people_logged_in(client, pipeline):
+    assert client.get(f"/board/events?pipeline={pipeline.id}").status_code in (302, 401)
