@@ -18,6 +18,7 @@ from flask import Response, current_app, request, stream_with_context
 from kanban.api.helpers import MAX_ID
 from kanban.extensions import db
 from kanban.services import outbox
+from kanban.services.live_wakeup import Waker, waker_for
 from kanban.web import bp
 
 HEARTBEAT_SECONDS = 10
@@ -31,18 +32,20 @@ def board_events() -> Response:
         after = outbox.last_event_id()
     poll, seconds = (current_app.config[name] for name in ("LIVE_POLL_SECONDS",
                                                           "LIVE_STREAM_SECONDS"))
+    waker = waker_for(current_app.config["SQLALCHEMY_DATABASE_URI"])
     db.session.rollback()  # no transaction is held open between two reads
     return Response(
-        stream_with_context(_stream(after, pipeline_id, poll, seconds)),
+        stream_with_context(_stream(after, pipeline_id, poll, seconds, waker)),
         mimetype="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
 
 
-def _stream(after: int, pipeline_id: int | None, poll: float,
-            seconds: float) -> Iterator[str]:
+def _stream(after: int, pipeline_id: int | None, poll: float, seconds: float,
+            waker: Waker | None) -> Iterator[str]:
     yield "retry: 1000\n\n"  # reconnect after a second when the stream ends
     started = last_sent = time.monotonic()
+    generation = 0
     while time.monotonic() - started < seconds:
         found = outbox.events_after(after)
         db.session.rollback()
@@ -56,7 +59,12 @@ def _stream(after: int, pipeline_id: int | None, poll: float,
         elif time.monotonic() - last_sent >= HEARTBEAT_SECONDS:
             yield ": still here\n\n"
             last_sent = time.monotonic()
-        time.sleep(poll)
+        remaining = max(0.01, seconds - (time.monotonic() - started))
+        if waker is not None:  # woken by the next commit; looks anyway while not listening
+            pause = HEARTBEAT_SECONDS if waker.listening else poll
+            generation = waker.wait(generation, min(pause, remaining))
+        else:
+            time.sleep(min(poll, remaining))
 
 
 def _whole(text: str | None) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -73,3 +74,34 @@ def test_a_board_that_gives_no_place_hears_only_what_comes_next(member_client, m
 
 def test_the_stream_is_for_people_logged_in(client, pipeline):
     assert client.get(f"/board/events?pipeline={pipeline.id}").status_code in (302, 401)
+
+
+def test_on_postgresql_a_commit_wakes_the_stream_before_its_next_look(app, backend, member,
+                                                                      pipeline):
+    if backend != "postgresql":
+        pytest.skip("NOTIFY is PostgreSQL's; SQLite's streams look every LIVE_POLL_SECONDS")
+    import threading
+
+    from tests.conftest import log_in
+
+    app.config.update(LIVE_POLL_SECONDS=60, LIVE_STREAM_SECONDS=4)
+    lead = LeadFactory(stage=pipeline.stages[0])
+    lead_id = lead.id
+    client = log_in(app.test_client(), member)
+
+    def note_soon() -> None:
+        time.sleep(1.5)
+        with app.app_context():
+            from kanban.extensions import db
+            from kanban.models import Lead
+
+            lead_service.add_note(db.session.get(Lead, lead_id), "Woken.", user=None)
+            db.session.remove()
+
+    writer = threading.Thread(target=note_soon)
+    writer.start()
+    response = client.get(f"/board/events?pipeline={pipeline.id}")
+    writer.join()
+
+    events, _ids = sent(response)
+    assert [(e["kind"], e["lead_id"]) for e in events] == [("noted", lead_id)]
