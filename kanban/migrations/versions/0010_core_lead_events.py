@@ -1,6 +1,6 @@
 """lead events: the outbox every lead change writes, read by open boards and integrations
 
-Revision ID: 0011_core
+Revision ID: 0010_core
 Revises: 0009_core
 Create Date: 2026-12-05 17:00:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '0011_core'
+revision = '0010_core'
 down_revision = '0009_core'
 branch_labels = None
 depends_on = None
