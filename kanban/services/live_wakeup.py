@@ -1,38 +1,74 @@
 """Waking open boards' streams as soon as a lead event is committed.
 
 On PostgreSQL each event's transaction also sends ``NOTIFY kanban_lead_events`` (delivered
-only when it commits), and one listening connection per server process wakes every
-stream of that process. Elsewhere (SQLite), and whenever the listener is down, a stream
-simply looks again after ``LIVE_POLL_SECONDS``: the outbox stays the one source, the wake-up
-only saves the wait.
+only when it commits); with Redis configured (``RATELIMIT_STORAGE_URI=redis://...``), a
+commit that wrote events is published on a Redis channel. One listener per server process
+(a PostgreSQL connection, or a Redis subscription) wakes every stream of that process.
+Without either, and whenever the listener is down, a stream simply looks again after
+``LIVE_POLL_SECONDS``: the outbox stays the one source, the wake-up only saves the wait.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterator
 
-from sqlalchemy import text
+from flask import current_app, has_app_context
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from kanban.extensions import db
+from kanban.services.health import redis_url
 
 CHANNEL = "kanban_lead_events"
+PENDING = "kanban_lead_events_written"  # a Session.info key: publish after the commit
 log = logging.getLogger(__name__)
 
 
-def notify_in_transaction() -> None:
-    """Ask PostgreSQL to wake the listeners when the current transaction commits."""
+def announce_in_transaction() -> None:
+    """Have the listeners woken when the current transaction commits."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text(f"NOTIFY {CHANNEL}"))
+    elif redis_url() is not None:
+        db.session().info[PENDING] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _publish_after_commit(session: Session) -> None:
+    if not session.info.pop(PENDING, False) or not has_app_context():
+        return
+    url = redis_url()
+    if url is None:
+        return
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        client.publish(redis_channel(current_app.config["SQLALCHEMY_DATABASE_URI"]), "")
+        client.close()
+    except redis.RedisError:  # open boards look again after LIVE_POLL_SECONDS
+        log.warning("Open boards were not woken: Redis cannot be reached", exc_info=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(PENDING, None)
+
+
+def redis_channel(database_url: str) -> str:
+    """The team's channel: several Kanban servers may share one Redis."""
+    return f"{CHANNEL}:{hashlib.sha256(database_url.encode()).hexdigest()[:16]}"
 
 
 class Waker:
-    """One listening connection per process; streams wait on it for the next commit."""
+    """One listener per process; streams wait on it for the next commit."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, notices: Callable[[], Iterator[object]]) -> None:
+        self.notices = notices  # connects, then yields one item per commit
         self.changed = threading.Condition()
         self.generation = 0
         self.listening = False
@@ -54,37 +90,65 @@ class Waker:
             self._thread.start()
 
     def _listen(self) -> None:
-        import psycopg
-
         pause = 1.0
-        url = make_url(self.url).set(drivername="postgresql").render_as_string(
-            hide_password=False)
         while True:
             try:
-                with psycopg.connect(url, autocommit=True) as connection:
-                    connection.execute(f"LISTEN {CHANNEL}")
+                for _notice in self.notices():
                     self.listening, pause = True, 1.0
-                    for _notice in connection.notifies():
-                        with self.changed:
-                            self.generation += 1
-                            self.changed.notify_all()
+                    with self.changed:
+                        self.generation += 1
+                        self.changed.notify_all()
             except Exception:  # the streams poll meanwhile; say so once per failure
-                log.warning("Open boards poll for changes: cannot listen on PostgreSQL",
+                log.warning("Open boards poll for changes: cannot listen for commits",
                             exc_info=True)
             self.listening = False
             time.sleep(pause)
             pause = min(pause * 2, 30.0)
 
 
-_wakers: dict[str, Waker] = {}
+def _postgresql_notices(database_url: str) -> Callable[[], Iterator[object]]:
+    def notices() -> Iterator[object]:
+        import psycopg
+
+        url = make_url(database_url).set(drivername="postgresql").render_as_string(
+            hide_password=False)
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(f"LISTEN {CHANNEL}")
+            yield None  # listening from here on
+            yield from connection.notifies()
+
+    return notices
+
+
+def _redis_notices(url: str, channel: str) -> Callable[[], Iterator[object]]:
+    def notices() -> Iterator[object]:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        subscription = client.pubsub()
+        try:
+            subscription.subscribe(channel)
+            # The subscription's confirmation first, then one message per commit.
+            yield from subscription.listen()
+        finally:
+            subscription.close()
+            client.close()
+
+    return notices
+
+
+_wakers: dict[tuple[str, str | None], Waker] = {}
 _lock = threading.Lock()
 
 
-def waker_for(url: str) -> Waker | None:
-    """The process's waker for this database (None where there is no NOTIFY: SQLite)."""
-    if not url.startswith("postgresql"):
+def waker_for(database_url: str, redis: str | None) -> Waker | None:
+    """The process's waker (None where nothing announces commits: SQLite without Redis)."""
+    postgresql = database_url.startswith("postgresql")
+    if not postgresql and redis is None:
         return None
+    key = (database_url, None if postgresql else redis)
     with _lock:
-        if url not in _wakers:
-            _wakers[url] = Waker(url)
-        return _wakers[url]
+        if key not in _wakers:
+            _wakers[key] = Waker(_postgresql_notices(database_url) if postgresql else
+                                 _redis_notices(redis, redis_channel(database_url)))
+        return _wakers[key]

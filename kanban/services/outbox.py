@@ -16,7 +16,7 @@ from sqlalchemy import delete, insert, select
 from kanban.extensions import db
 from kanban.models import Lead, LeadEvent, Stage, User
 from kanban.models.base import utcnow
-from kanban.services.live_wakeup import notify_in_transaction
+from kanban.services.live_wakeup import announce_in_transaction
 
 CREATED, UPDATED, NOTED, MOVED = "created", "updated", "noted", "moved"
 WON, LOST, CANCELLED, REOPENED, DELETED = "won", "lost", "cancelled", "reopened", "deleted"
@@ -55,7 +55,7 @@ def record_rows(rows: Iterable[dict[str, Any]]) -> None:
         # Not flushing the change here: its own write reports a conflict where it commits.
         with db.session.no_autoflush:
             db.session.execute(insert(LeadEvent.__table__), rows)
-            notify_in_transaction()
+            announce_in_transaction()
 
 
 def events_after(after_id: int, *, limit: int = MAX_READ) -> list[LeadEvent]:

@@ -18,6 +18,7 @@ from flask import Response, current_app, request, stream_with_context
 from kanban.api.helpers import MAX_ID
 from kanban.extensions import db
 from kanban.services import outbox
+from kanban.services.health import redis_url
 from kanban.services.live_wakeup import Waker, waker_for
 from kanban.web import bp
 
@@ -32,7 +33,7 @@ def board_events() -> Response:
         after = outbox.last_event_id()
     poll, seconds = (current_app.config[name] for name in ("LIVE_POLL_SECONDS",
                                                           "LIVE_STREAM_SECONDS"))
-    waker = waker_for(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    waker = waker_for(current_app.config["SQLALCHEMY_DATABASE_URI"], redis_url())
     db.session.rollback()  # no transaction is held open between two reads
     return Response(
         stream_with_context(_stream(after, pipeline_id, poll, seconds, waker)),

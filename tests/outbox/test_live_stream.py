@@ -105,3 +105,37 @@ def test_on_postgresql_a_commit_wakes_the_stream_before_its_next_look(app, backe
 
     events, _ids = sent(response)
     assert [(e["kind"], e["lead_id"]) for e in events] == [("noted", lead_id)]
+
+
+def test_with_redis_a_commit_wakes_a_sqlite_stream_before_its_next_look(app, backend, member,
+                                                                        pipeline):
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL wakes its streams itself (NOTIFY)")
+    import os
+    import threading
+
+    from tests.conftest import log_in
+
+    redis_url = os.environ.get("KANBAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    app.config.update(LIVE_POLL_SECONDS=60, LIVE_STREAM_SECONDS=4,
+                      RATELIMIT_STORAGE_URI=redis_url.rsplit("/", 1)[0] + "/13")
+    lead = LeadFactory(stage=pipeline.stages[0])
+    lead_id = lead.id
+    client = log_in(app.test_client(), member)
+
+    def note_soon() -> None:
+        time.sleep(1.5)
+        with app.app_context():
+            from kanban.extensions import db
+            from kanban.models import Lead
+
+            lead_service.add_note(db.session.get(Lead, lead_id), "Woken by Redis.", user=None)
+            db.session.remove()
+
+    writer = threading.Thread(target=note_soon)
+    writer.start()
+    response = client.get(f"/board/events?pipeline={pipeline.id}")
+    writer.join()
+
+    events, _ids = sent(response)
+    assert [(e["kind"], e["lead_id"]) for e in events] == [("noted", lead_id)]
