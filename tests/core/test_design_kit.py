@@ -235,3 +235,32 @@ def test_only_admins_see_the_deactivation_step(request, role_client, admin):
 
 def test_the_deactivation_step_of_nobody_is_404(admin_client):
     assert admin_client.get("/admin/team/99999/deactivate").status_code == 404
+
+
+# ---------------------------------------------------------------------------
+# The plugin guide
+# ---------------------------------------------------------------------------
+
+
+def kit_macros() -> set[str]:
+    return {macro.name for macro in parsed(ROOT / "templates" / KIT).find_all(nodes.Macro)}
+
+
+def guide() -> str:
+    readme = (ROOT / "README.md").read_text()
+    return readme.split("### Pages: the design kit", 1)[1].split("\n### ", 1)[0]
+
+
+def test_the_plugin_guide_lists_every_macro_of_the_kit():
+    listed = set(re.findall(r"^\| `(\w+)\(", guide(), re.M))
+    assert listed == kit_macros()
+
+
+def test_the_plugin_guides_example_imports_only_what_the_kit_has(app):
+    example = re.search(r"```jinja\n(.*?)```", guide(), re.S).group(1)
+    tree = app.jinja_env.parse(example)
+    imported = {name if isinstance(name, str) else name[0]
+                for node in tree.find_all(nodes.FromImport) if node.template.value == KIT
+                for name in node.names}
+    assert imported and imported <= kit_macros()
+    assert tree.find(nodes.Extends).template.value == LAYOUT
