@@ -264,3 +264,33 @@ def test_the_plugin_guides_example_imports_only_what_the_kit_has(app):
                 for name in node.names}
     assert imported and imported <= kit_macros()
     assert tree.find(nodes.Extends).template.value == LAYOUT
+
+
+@pytest.mark.browser
+def test_a_row_menu_works_from_the_keyboard_and_deactivation_is_asked_once(page, admin):
+    from playwright.sync_api import expect
+
+    from tests.live import axe_violations, log_in
+
+    seller = UserFactory(name="Rui Seller")
+    log_in(page, admin.email)
+    page.goto("/admin/team")
+    menu = page.locator(f"#person-{seller.id} details.menu")
+    menu.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    deactivate = menu.get_by_role("link", name="Deactivate Rui Seller")
+    expect(deactivate).to_be_visible()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    expect(menu).not_to_have_attribute("open", "")
+    expect(menu.locator("summary")).to_be_focused()
+    assert axe_violations(page) == []
+
+    menu.locator("summary").click()
+    deactivate.click()
+    expect(page.get_by_text("Their leads and history stay")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Deactivate Rui Seller").click()
+    expect(page.locator(".flash-success")).to_contain_text("Rui Seller can no longer log in")
+    assert reload(seller.id).active is False
