@@ -82,6 +82,18 @@ def change_role(user_id: int):
     return redirect(url_for("admin.team"))
 
 
+@bp.get("/team/<int:user_id>/deactivate")
+def confirm_deactivate(user_id: int):
+    """Say what deactivating a person means before the admin does it."""
+    person = user_service.get_user(user_id)
+    if person.id == current_user.id:
+        flash(_("You cannot deactivate yourself. Ask another admin."), "error")
+        return redirect(url_for("admin.team"))
+    if not person.active:
+        return redirect(url_for("admin.team"))
+    return render_template("admin/team_deactivate.html", person=person, page="admin")
+
+
 @bp.post("/team/<int:user_id>/deactivate")
 def deactivate(user_id: int):
     person = user_service.get_user(user_id)

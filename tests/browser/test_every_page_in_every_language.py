@@ -100,7 +100,9 @@ def team_in(app, language):
     folder = db.session.scalars(select(Client)).first()
     form = WebFormFactory(slug="contact", language=language,
                           stage=lead.stage)
-    return {"admin": admin, "lead": lead.id, "folder": folder.id, "form": form.id}
+    seller = UserFactory(email="vendas@example.com", name="Rui", locale=language)
+    return {"admin": admin, "lead": lead.id, "folder": folder.id, "form": form.id,
+            "seller": seller.id}
 
 
 def pages(team: dict) -> dict[str, str]:
@@ -120,6 +122,7 @@ def pages(team: dict) -> dict[str, str]:
         "search": "/search?q=a",
         "profile": "/profile",
         "admin-team": "/admin/team",
+        "admin-team-deactivate": f"/admin/team/{team['seller']}/deactivate",
         "admin-pipelines": "/admin/pipelines",
         "admin-exports": "/admin/exports",
         "admin-sources": "/admin/sources",

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from kanban.extensions import db
 from kanban.models import Lead
+from tests.browser.conftest import ARTIFACTS
 from tests.live import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
@@ -34,4 +35,27 @@ def test_a_long_import_shows_its_progress_then_its_report(page, pipeline, member
     fill = page.evaluate("getComputedStyle(document.getElementById('import-fill')).width")
     assert fill != "0px"  # the bar grew as the batches were written
     assert db.session.scalar(select(func.count(Lead.id))) == rows
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("width", [1366, 375])
+def test_a_wide_files_mapping_fits_the_screen(page, pipeline, manager, tmp_path, width):
+    """Twenty columns with long names: one row per column, nothing cut off, no page that
+    scrolls sideways, and the manager's people tick boxes line up."""
+    header = [f"Column with a rather long name number {i}" for i in range(20)]
+    path = tmp_path / "wide.csv"
+    path.write_text(";".join(header) + "\n" + ";".join(
+        f"value {i} of a long first row" for i in range(20)) + "\n")
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, manager.email)
+    page.goto("/csv/import")
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and preview").click()
+    page.wait_for_url("**/csv/import/*")
+    page.screenshot(path=str(ARTIFACTS / f"csv-import-map-{width}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.locator("select[name^=map_]").count() == 20
+    for field in page.locator("select[name^=map_]").all():
+        box = field.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width
     assert axe_violations(page) == []

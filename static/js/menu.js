@@ -1,0 +1,16 @@
+// Row menus (<details class="menu">, kit.html's row_menu): Escape closes the open one and
+// gives the focus back to its button; opening one, or clicking elsewhere, closes the others.
+(() => {
+  const openMenus = () => document.querySelectorAll("details.menu[open]");
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const menu = event.target.closest && event.target.closest("details.menu[open]");
+    if (!menu) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+  document.addEventListener("click", (event) => {
+    const inside = event.target.closest && event.target.closest("details.menu");
+    for (const menu of openMenus()) if (menu !== inside) menu.open = false;
+  });
+})();
