@@ -177,7 +177,7 @@ def test_lead_page_shows_portuguese_words_money_and_dates(pt_client, pipeline):
         next_action_kind="standby", next_action_date=date(2099, 3, 31),
     )
     page = pt_client.get(f"/leads/{lead.id}").text
-    for words in ("Próxima ação", "Histórico", "Fechar o lead", "Detalhes", "Responsável"):
+    for words in ("Próxima ação", "Histórico", "Mais ações", "Detalhes", "Responsável"):
         assert words in page
     assert "Em espera até 31/03/2099" in page
     assert "1\xa0500,00\xa0€" in page
