@@ -130,7 +130,7 @@ def test_the_page_with_its_composer_and_lost_question_open_passes_axe(page, sell
     open_lead(page, seller, deal)
     page.get_by_label("What happened").fill("Met at the fair.")
     page.locator("summary.end-lost").click()
-    page.locator(".lead-menu summary").click()
+    page.locator(".lead-links .menu summary").click()
 
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
