@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 
 import pytest
@@ -76,17 +77,15 @@ def test_the_stream_is_for_people_logged_in(client, pipeline):
     assert client.get(f"/board/events?pipeline={pipeline.id}").status_code in (302, 401)
 
 
-def test_on_postgresql_a_commit_wakes_the_stream_before_its_next_look(app, backend, member,
-                                                                      pipeline):
-    if backend != "postgresql":
-        pytest.skip("NOTIFY is PostgreSQL's; SQLite's streams look every LIVE_POLL_SECONDS")
+def stream_while_a_note_is_written(app, member, pipeline, **config) -> list[dict]:
+    """Open a board's stream that would look only once a minute, write a note from another
+    thread a moment later, and return what the stream sent."""
     import threading
 
     from tests.conftest import log_in
 
-    app.config.update(LIVE_POLL_SECONDS=60, LIVE_STREAM_SECONDS=4)
-    lead = LeadFactory(stage=pipeline.stages[0])
-    lead_id = lead.id
+    app.config.update(LIVE_POLL_SECONDS=60, LIVE_STREAM_SECONDS=4, **config)
+    lead_id = LeadFactory(stage=pipeline.stages[0]).id
     client = log_in(app.test_client(), member)
 
     def note_soon() -> None:
@@ -102,40 +101,22 @@ def test_on_postgresql_a_commit_wakes_the_stream_before_its_next_look(app, backe
     writer.start()
     response = client.get(f"/board/events?pipeline={pipeline.id}")
     writer.join()
-
     events, _ids = sent(response)
     assert [(e["kind"], e["lead_id"]) for e in events] == [("noted", lead_id)]
+    return events
+
+
+def test_on_postgresql_a_commit_wakes_the_stream_before_its_next_look(app, backend, member,
+                                                                      pipeline):
+    if backend != "postgresql":
+        pytest.skip("NOTIFY is PostgreSQL's; SQLite's streams look every LIVE_POLL_SECONDS")
+    stream_while_a_note_is_written(app, member, pipeline)
 
 
 def test_with_redis_a_commit_wakes_a_sqlite_stream_before_its_next_look(app, backend, member,
                                                                         pipeline):
     if backend != "sqlite":
         pytest.skip("PostgreSQL wakes its streams itself (NOTIFY)")
-    import os
-    import threading
-
-    from tests.conftest import log_in
-
     redis_url = os.environ.get("KANBAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-    app.config.update(LIVE_POLL_SECONDS=60, LIVE_STREAM_SECONDS=4,
-                      RATELIMIT_STORAGE_URI=redis_url.rsplit("/", 1)[0] + "/13")
-    lead = LeadFactory(stage=pipeline.stages[0])
-    lead_id = lead.id
-    client = log_in(app.test_client(), member)
-
-    def note_soon() -> None:
-        time.sleep(1.5)
-        with app.app_context():
-            from kanban.extensions import db
-            from kanban.models import Lead
-
-            lead_service.add_note(db.session.get(Lead, lead_id), "Woken by Redis.", user=None)
-            db.session.remove()
-
-    writer = threading.Thread(target=note_soon)
-    writer.start()
-    response = client.get(f"/board/events?pipeline={pipeline.id}")
-    writer.join()
-
-    events, _ids = sent(response)
-    assert [(e["kind"], e["lead_id"]) for e in events] == [("noted", lead_id)]
+    stream_while_a_note_is_written(app, member, pipeline,
+                                   RATELIMIT_STORAGE_URI=redis_url.rsplit("/", 1)[0] + "/13")
