@@ -12,6 +12,7 @@ from kanban.web import (  # noqa: E402,F401  (routes register on import)
     leads,
     notifications,
     results,
+    saved_views,
     search,
     team,
 )
