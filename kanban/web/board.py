@@ -115,10 +115,11 @@ def board_response(args: Mapping[str, Any], *, view_problem: ValidationError | N
         filters = LeadFilter.from_args(args)
         sort = read_sort(args)
     except ValidationError as exc:
-        return render_board(pipelines, pipelines[0], None, errors=exc.fields), 400
+        return render_board(pipelines, pipelines[0], None, args, errors=exc.fields,
+                            view_problem=view_problem), status if view_problem else 400
     pipeline = choose_pipeline(pipelines, filters.pipeline_id)
     filters.pipeline_id = pipeline.id
-    return render_board(pipelines, pipeline, filters, sort=sort,
+    return render_board(pipelines, pipeline, filters, args, sort=sort,
                         view_problem=view_problem), status
 
 
@@ -126,6 +127,7 @@ def render_board(
     pipelines: list[Pipeline],
     pipeline: Pipeline,
     filters: LeadFilter | None,
+    args: Mapping[str, Any],
     errors: dict[str, str] | None = None,
     sort: str | None = None,
     view_problem: ValidationError | None = None,
@@ -173,6 +175,7 @@ def render_board(
         strings=board_strings(),
         **card_helpers(),
         lost_reasons=current_app.config["LOST_REASONS"],
+        board_args=args,  # as typed, to fill the filter form
         saved_views=list_saved_views(current_user),
         view_query=urlencode(shown_args),
         view_problem=view_problem,
