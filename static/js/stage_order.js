@@ -65,6 +65,9 @@
       window.Sortable.create(list, {
         handle: ".stage-grip",
         draggable: ".stage-admin",
+        // The same drag with a mouse, a pen or a finger (no native drag and drop).
+        forceFallback: true,
+        fallbackTolerance: 4,
         animation: 150,
         ghostClass: "is-ghost",
         onStart: function () { before = ids(list); },
