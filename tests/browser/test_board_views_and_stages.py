@@ -8,7 +8,14 @@ from playwright.sync_api import expect
 
 from kanban.extensions import db
 from kanban.models import Pipeline
-from tests.browser.conftest import ARTIFACTS, column_titles, log_in
+from tests.browser.conftest import (
+    ARTIFACTS,
+    card,
+    column_titles,
+    drag_to,
+    log_in,
+    settled,
+)
 from tests.factories import UserFactory
 from tests.live import axe_violations
 
@@ -113,3 +120,16 @@ def test_the_pipelines_page_passes_axe(page, sales):
     log_in(page, admin.email, open_board=False)
     page.goto("/admin/pipelines")
     assert axe_violations(page) == []
+
+
+def test_the_weighted_value_follows_a_moved_card(board_page, sales):
+    page = board_page
+    contacted = page.locator(".column", has=page.locator("h2", has_text="Contacted"))
+    assert contacted.locator(".weighted-sum").inner_text() == "€600.00"  # 30 % of 2,000
+
+    drag_to(page, card(page, "Bravo"), card(page, "Delta"), "below")
+    settled(page)
+
+    expect(contacted.locator(".weighted-sum")).to_have_text("€900.00")
+    new = page.locator(".column", has=page.locator("h2", has_text="New"))
+    expect(new.locator(".weighted-sum")).to_have_text("€200.00")  # 10 % of 2,000
