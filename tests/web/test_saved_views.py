@@ -20,8 +20,8 @@ def view_links(html: str) -> dict[str, str]:
     block = re.search(r'<ul class="view-links">.*?</ul>', html, re.S)
     if not block:
         return {}
-    return {unescape(name): unescape(href) for href, name in
-            re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', block.group(0))}
+    return {unescape(name).strip(): unescape(href) for href, name in
+            re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)', block.group(0))}
 
 
 def save(client, name: str, query: str, **extra):
