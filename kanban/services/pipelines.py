@@ -161,7 +161,7 @@ def set_stage_win_probability(stage: Stage, percent: Any, *, user: User | None =
     if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
         raise ValidationError(
             _("Win probability: use a whole number from 0 to 100."),
-            fields={"win_probability": _("From 0 to 100 %.")},
+            fields={"win_probability": _("From 0 to 100.")},
         )
     stage.win_probability = percent
     db.session.commit()
