@@ -8,6 +8,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
 
 from kanban.errors import ValidationError
 from kanban.services import saved_views as view_service
@@ -15,7 +16,7 @@ from kanban.web import bp
 from kanban.web.board import board_response
 
 
-def back_to_board(query: str):
+def back_to_board(query: str) -> Response:
     """Send the person back to the board with these filters (kept to the board's own)."""
     try:
         clean = view_service.board_query(dict(parse_qsl(query.lstrip("?"))))
