@@ -10,7 +10,14 @@ from typing import Any
 from babel.dates import format_skeleton, get_datetime_format
 from babel.dates import format_time as format_clock
 from flask import Flask, current_app
-from flask_babel import format_currency, format_date, format_time, get_locale, to_user_timezone
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_percent,
+    format_time,
+    get_locale,
+    to_user_timezone,
+)
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -61,6 +68,20 @@ def money_totals(totals: Mapping[str, Decimal], currency: str) -> str:
     return " + ".join(money(value, code) for code, value in ordered) or money(0, currency)
 
 
+def percent(value: int | None) -> str:
+    """Format a whole percentage in the reader's locale: 30 %, 30%."""
+    return "" if value is None else format_percent(value / 100)
+
+
+def initials(name: str | None) -> str:
+    """Return up to two capital letters for a person: the first of the first and last words."""
+    words = [word for word in (name or "").split() if word[0].isalnum()]
+    if not words:
+        return ""
+    first, last = words[0], words[-1]
+    return (first[0] + (last[0] if len(words) > 1 else "")).upper()
+
+
 # One style per kind of date, on every page: a day ("28 Nov 2026" in the reader's order), a
 # day with its weekday in pickers, a whole date in headings, and a moment (a day and a time).
 DAY_SKELETONS = {"medium": "yMMMd", "weekday": "MMMEd"}
@@ -102,7 +123,7 @@ def unread_notifications() -> int:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters.update(money=money, day=day, moment=moment, clock=clock,
+    app.jinja_env.filters.update(money=money, day=day, moment=moment, clock=clock, percent=percent,
                                  lost_reason=lost_reason, source=source_name,
                                  status_name=status_name, next_action_name=next_action_name,
                                  entry_kind_name=entry_kind_name)

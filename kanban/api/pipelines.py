@@ -92,6 +92,9 @@ def update_stage(stage_id: int):
         pipeline_service.set_stage_proposal(stage, is_proposal, user=current_user)
     if "stale_days" in data:
         pipeline_service.set_stage_stale_days(stage, data["stale_days"], user=current_user)
+    if "win_probability" in data:
+        pipeline_service.set_stage_win_probability(stage, data["win_probability"],
+                                                   user=current_user)
     if direction is not None:
         pipeline_service.move_stage(stage, direction, user=current_user)
     return jsonify(stage_json(stage))

@@ -31,6 +31,11 @@ STALE_DAYS = {
     "type": ["integer", "null"], "minimum": 1, "maximum": 365,
     "description": "Days without a touch after which an open lead here is stale; null: never.",
 }
+WIN_PROBABILITY = {
+    "type": "integer", "minimum": 0, "maximum": 100,
+    "description": "The chance, in per cent, that a lead of this stage is won: the board's "
+                   "weighted value is each lead's value times it.",
+}
 VERSION = {
     "type": "integer",
     "description": "The lead's version as last read; a different one is refused with 409.",
@@ -275,6 +280,7 @@ STAGE_UPDATE = {
         "name": NAME,
         "is_proposal": {"type": "boolean"},
         "stale_days": STALE_DAYS,
+        "win_probability": WIN_PROBABILITY,
         "move": {"type": "string", "enum": ["up", "down"],
                  "description": "One place left (up) or right (down) in the pipeline."},
     },
@@ -328,7 +334,8 @@ CONFLICT = {
 
 STAGE = {
     "type": "object",
-    "required": ["id", "pipeline_id", "name", "position", "is_proposal", "stale_days"],
+    "required": ["id", "pipeline_id", "name", "position", "is_proposal", "stale_days",
+                 "win_probability"],
     "properties": {
         "id": ID,
         "pipeline_id": ID,
@@ -336,6 +343,7 @@ STAGE = {
         "position": {"type": "integer"},
         "is_proposal": {"type": "boolean"},
         "stale_days": STALE_DAYS,
+        "win_probability": WIN_PROBABILITY,
     },
 }
 

@@ -22,6 +22,7 @@ def stage_json(stage: Stage) -> dict[str, Any]:
         "position": stage.position,
         "is_proposal": stage.is_proposal,
         "stale_days": stage.stale_days,
+        "win_probability": stage.win_probability,
     }
 
 

@@ -14,7 +14,8 @@ from kanban.models.lead import (
     lead_search_text,
 )
 from kanban.models.notification import DigestSent, Notification, OwnerRule
-from kanban.models.pipeline import Pipeline, Stage
+from kanban.models.pipeline import Pipeline, Stage, default_win_probability
+from kanban.models.saved_view import SavedView
 from kanban.models.token import ApiToken
 from kanban.models.user import Role, User
 
@@ -37,9 +38,11 @@ __all__ = [
     "Pipeline",
     "Priority",
     "Role",
+    "SavedView",
     "Stage",
     "TOUCH_KINDS",
     "User",
+    "default_win_probability",
     "folder_search_text",
     "lead_search_text",
 ]

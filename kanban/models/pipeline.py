@@ -41,8 +41,21 @@ class Stage(db.Model):
     is_proposal: Mapped[bool] = mapped_column(default=False)
     # Days without a touch after which an open lead of this stage is flagged as stale.
     stale_days: Mapped[int | None] = mapped_column()
+    # The chance, in percent, that a lead of this stage is won: the board weighs each
+    # column's value by it. New stages get one by their place (default_win_probability).
+    win_probability: Mapped[int] = mapped_column(
+        default=lambda context: default_win_probability(
+            context.get_current_parameters().get("position") or 0
+        ),
+        server_default="10",
+    )
 
     pipeline: Mapped[Pipeline] = relationship(back_populates="stages")
 
     def __repr__(self) -> str:
         return f"<Stage {self.name}>"
+
+
+def default_win_probability(position: int) -> int:
+    """Return the win probability a stage gets by its place: 10 % first, 20 more a step."""
+    return min(90, 10 + 20 * max(0, position))

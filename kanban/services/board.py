@@ -25,6 +25,7 @@ class Column:
     stage: Stage
     count: int = 0
     totals: dict[str, Decimal] = field(default_factory=dict)  # currency: sum of values
+    weighted: dict[str, Decimal] = field(default_factory=dict)  # currency: value x win chance
     leads: list[Lead] = field(default_factory=list)
 
     @property
@@ -58,8 +59,21 @@ def list_pipelines() -> list[Pipeline]:
     )
 
 
-def column_totals(filters: LeadFilter) -> dict[int, tuple[int, dict[str, Decimal]]]:
-    """Return {stage_id: (count, {currency: total value})} for the leads the filters select."""
+@dataclass
+class StageTotals:
+    """What a column's head shows: how many leads, their value and their weighted value."""
+
+    count: int = 0
+    totals: dict[str, Decimal] = field(default_factory=dict)
+    weighted: dict[str, Decimal] = field(default_factory=dict)
+
+
+CENT = Decimal("0.01")
+
+
+def column_totals(filters: LeadFilter) -> dict[int, StageTotals]:
+    """Return every stage's count, total value and weighted value (the value times the
+    stage's win probability) for the leads the filters select, per currency."""
     rows = db.session.execute(
         filter_leads(
             filters,
@@ -68,14 +82,16 @@ def column_totals(filters: LeadFilter) -> dict[int, tuple[int, dict[str, Decimal
                 Lead.currency,
                 func.count(Lead.id),
                 func.coalesce(func.sum(Lead.value), 0),
-            ),
+                func.coalesce(func.sum(Lead.value * Stage.win_probability), 0),
+            ).join(Stage, Stage.id == Lead.stage_id),
         ).group_by(Lead.stage_id, Lead.currency)
     ).all()
-    totals: dict[int, tuple[int, dict[str, Decimal]]] = {}
-    for stage_id, currency, count, total in rows:
-        seen, sums = totals.get(stage_id, (0, {}))
-        sums[currency] = Decimal(total)
-        totals[stage_id] = (seen + count, sums)
+    totals: dict[int, StageTotals] = {}
+    for stage_id, currency, count, total, weighted in rows:
+        stage = totals.setdefault(stage_id, StageTotals())
+        stage.count += count
+        stage.totals[currency] = Decimal(total)
+        stage.weighted[currency] = (Decimal(weighted) / 100).quantize(CENT)
     return totals
 
 
@@ -88,7 +104,10 @@ def load_columns(
     Cards come in the order people dragged them, or by ``sort`` (one of SORTS).
     """
     totals = column_totals(filters)
-    columns = {stage.id: Column(stage, *totals.get(stage.id, (0, {}))) for stage in stages}
+    columns = {}
+    for stage in stages:
+        sums = totals.get(stage.id) or StageTotals()
+        columns[stage.id] = Column(stage, sums.count, sums.totals, sums.weighted)
     if sort:
         for column in columns.values():
             column.leads = load_column_page(column.stage, filters, page_size, sort=sort,

@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from kanban.errors import Conflict, NotFound, ValidationError
+from kanban.errors import Conflict, NotFound, ServiceError, ValidationError
 from kanban.extensions import db
 from kanban.models import Lead, Pipeline, Stage, User
 from kanban.permissions import require
@@ -150,6 +150,48 @@ def set_stage_stale_days(stage: Stage, days: Any, *, user: User | None = None) -
     stage.stale_days = days
     db.session.commit()
     return stage
+
+
+def set_stage_win_probability(stage: Stage, percent: Any, *, user: User | None = None) -> Stage:
+    """Set the chance, in percent (0 to 100), that a lead of the stage is won."""
+    if user is not None:
+        require(user, "pipeline.manage")
+    if isinstance(percent, str):
+        percent = int(percent.strip()) if percent.strip().isdigit() else percent
+    if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
+        raise ValidationError(
+            _("Win probability: use a whole number from 0 to 100."),
+            fields={"win_probability": _("From 0 to 100.")},
+        )
+    stage.win_probability = percent
+    db.session.commit()
+    return stage
+
+
+def reorder_stages(pipeline: Pipeline, stage_ids: Any, *, user: User | None = None) -> Pipeline:
+    """Put a pipeline's stages in the order given, left to right, by their ids."""
+    if user is not None:
+        require(user, "pipeline.manage")
+    if not isinstance(stage_ids, list) or not all(
+        isinstance(i, int) and not isinstance(i, bool) for i in stage_ids
+    ):
+        raise ServiceError(
+            _("Send the stages' ids in their new order."),
+            fields={"stage_ids": _("A list of stage ids.")},
+        )
+    stages = {stage.id: stage for stage in pipeline.stages}
+    if len(set(stage_ids)) != len(stage_ids) or set(stage_ids) != set(stages):
+        # Most often another admin added or deleted a stage since the page was loaded.
+        raise Conflict(
+            _("The stages of %(name)s have changed since this page was loaded. Reload it "
+              "and drag again.", name=pipeline.name),
+            fields={"stage_ids": _("Every stage of the pipeline, each once.")},
+        )
+    for position, stage_id in enumerate(stage_ids):
+        stages[stage_id].position = position
+    db.session.commit()
+    db.session.refresh(pipeline, ["stages"])
+    return pipeline
 
 
 def move_stage(stage: Stage, direction: str, *, user: User | None = None) -> Stage:

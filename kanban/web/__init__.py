@@ -13,6 +13,7 @@ from kanban.web import (  # noqa: E402,F401  (routes register on import)
     live,
     notifications,
     results,
+    saved_views,
     search,
     team,
 )

@@ -155,7 +155,7 @@ def create_pipeline():
 @bp.post("/pipelines/<int:pipeline_id>/rename")
 def rename_pipeline(pipeline_id: int):
     pipeline = pipeline_service.get_pipeline(pipeline_id)
-    return _change(lambda: pipeline_service.rename_pipeline(
+    return apply_change(lambda: pipeline_service.rename_pipeline(
         pipeline, request.form.get("name", ""), user=current_user
     ), _("The pipeline is renamed."))
 
@@ -163,14 +163,14 @@ def rename_pipeline(pipeline_id: int):
 @bp.post("/pipelines/<int:pipeline_id>/delete")
 def delete_pipeline(pipeline_id: int):
     pipeline = pipeline_service.get_pipeline(pipeline_id)
-    return _change(lambda: pipeline_service.delete_pipeline(pipeline, user=current_user),
+    return apply_change(lambda: pipeline_service.delete_pipeline(pipeline, user=current_user),
                    _("The pipeline is deleted."))
 
 
 @bp.post("/pipelines/<int:pipeline_id>/stages")
 def add_stage(pipeline_id: int):
     pipeline = pipeline_service.get_pipeline(pipeline_id)
-    return _change(lambda: pipeline_service.add_stage(
+    return apply_change(lambda: pipeline_service.add_stage(
         pipeline, request.form.get("name", ""), is_proposal=bool(request.form.get("is_proposal")),
         user=current_user,
     ), _("The stage is added at the end."))
@@ -179,7 +179,7 @@ def add_stage(pipeline_id: int):
 @bp.post("/stages/<int:stage_id>/rename")
 def rename_stage(stage_id: int):
     stage = pipeline_service.find_stage(stage_id)
-    return _change(lambda: pipeline_service.rename_stage(
+    return apply_change(lambda: pipeline_service.rename_stage(
         stage, request.form.get("name", ""), user=current_user
     ), _("The stage is renamed."))
 
@@ -187,7 +187,7 @@ def rename_stage(stage_id: int):
 @bp.post("/stages/<int:stage_id>/move")
 def move_stage(stage_id: int):
     stage = pipeline_service.find_stage(stage_id)
-    return _change(lambda: pipeline_service.move_stage(
+    return apply_change(lambda: pipeline_service.move_stage(
         stage, request.form.get("direction", ""), user=current_user
     ), _("The stage has moved."))
 
@@ -198,7 +198,7 @@ def set_proposal(stage_id: int):
     is_proposal = request.form.get("is_proposal") == "1"
     message = (_("Leads in this stage count as proposals in progress.") if is_proposal
                else _("This stage no longer counts as proposals in progress."))
-    return _change(lambda: pipeline_service.set_stage_proposal(
+    return apply_change(lambda: pipeline_service.set_stage_proposal(
         stage, is_proposal, user=current_user
     ), message)
 
@@ -210,7 +210,7 @@ def set_stale_days(stage_id: int):
     message = (_("Leads untouched for more than %(days)s days in %(stage)s are now stale.",
                  days=days, stage=stage.name) if days
                else _("Leads in %(stage)s never go stale.", stage=stage.name))
-    return _change(lambda: pipeline_service.set_stage_stale_days(
+    return apply_change(lambda: pipeline_service.set_stage_stale_days(
         stage, days or None, user=current_user
     ), message)
 
@@ -218,11 +218,11 @@ def set_stale_days(stage_id: int):
 @bp.post("/stages/<int:stage_id>/delete")
 def delete_stage(stage_id: int):
     stage = pipeline_service.find_stage(stage_id)
-    return _change(lambda: pipeline_service.delete_stage(stage, user=current_user),
+    return apply_change(lambda: pipeline_service.delete_stage(stage, user=current_user),
                    _("The stage is deleted."))
 
 
-def _change(action, message: str):
+def apply_change(action, message: str):
     """Run one pipeline change; on refusal show the page again with the reason."""
     try:
         action()
@@ -258,4 +258,4 @@ def exports():
     return render_template("admin/exports.html", listing=listing, page="admin")
 
 
-from kanban.web import admin_sources  # noqa: E402,F401  (its routes join this blueprint)
+from kanban.web import admin_sources, admin_stages  # noqa: E402,F401  (their routes join this blueprint)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,7 +20,16 @@ from kanban.services import outbox
 from kanban.services.pipelines import find_stage
 from kanban.services.priorities import priority_marks
 from kanban.services.queries import LeadFilter, read_sort
-from kanban.templating import card_badges, day, money, money_totals, slot, user_currency
+from kanban.services.saved_views import list_saved_views
+from kanban.templating import (
+    card_badges,
+    day,
+    initials,
+    money,
+    money_totals,
+    slot,
+    user_currency,
+)
 from kanban.web import bp
 
 
@@ -46,6 +57,7 @@ def card_helpers() -> dict[str, Any]:
     return {
         "labels": {
             "starred": _("Starred"),
+            "owner": _("Owner: %(name)s"),
             "stale": _("Stale: untouched for %(days)s days"),
             "standby": _("Standby until %(date)s"),
             "overdue": _("Overdue since %(date)s"),
@@ -57,6 +69,7 @@ def card_helpers() -> dict[str, Any]:
         # Many cards share a value or a date: format each one once per page.
         "card_money": lru_cache(maxsize=2048)(money),
         "card_day": lru_cache(maxsize=512)(day),
+        "card_initials": lru_cache(maxsize=256)(initials),
         "today": today(),
     }
 
@@ -89,25 +102,36 @@ def board_strings() -> dict[str, str]:
 
 @bp.route("/board")
 def board():
+    return board_response(request.args)
+
+
+def board_response(args: Mapping[str, Any], *, view_problem: ValidationError | None = None,
+                   status: int = 200) -> tuple[str, int]:
+    """Show the board the arguments filter; with ``view_problem``, say why a view was not
+    saved next to the form that saves one."""
     pipelines = board_service.list_pipelines()
     if not pipelines:
-        return render_template("web/empty.html", page="board")
+        return render_template("web/empty.html", page="board"), status
     try:
-        filters = LeadFilter.from_args(request.args)
-        sort = read_sort(request.args)
+        filters = LeadFilter.from_args(args)
+        sort = read_sort(args)
     except ValidationError as exc:
-        return render_board(pipelines, pipelines[0], None, errors=exc.fields), 400
+        return render_board(pipelines, pipelines[0], None, args, errors=exc.fields,
+                            view_problem=view_problem), status if view_problem else 400
     pipeline = choose_pipeline(pipelines, filters.pipeline_id)
     filters.pipeline_id = pipeline.id
-    return render_board(pipelines, pipeline, filters, sort=sort)
+    return render_board(pipelines, pipeline, filters, args, sort=sort,
+                        view_problem=view_problem), status
 
 
 def render_board(
     pipelines: list[Pipeline],
     pipeline: Pipeline,
     filters: LeadFilter | None,
+    args: Mapping[str, Any],
     errors: dict[str, str] | None = None,
     sort: str | None = None,
+    view_problem: ValidationError | None = None,
 ) -> str:
     columns = []
     badges: dict[int, list[Any]] = {}
@@ -153,6 +177,10 @@ def render_board(
         **card_helpers(),
         lost_reasons=current_app.config["LOST_REASONS"],
         events_after=outbox.last_event_id(),  # the live board hears what comes after
+        board_args=args,  # as typed, to fill the filter form
+        saved_views=list_saved_views(current_user),
+        view_query=urlencode(shown_args),
+        view_problem=view_problem,
     )
 
 
@@ -185,8 +213,9 @@ def board_totals():
     return jsonify(
         {
             "columns": {
-                str(stage_id): {"count": count, "total": total_text(sums)}
-                for stage_id, (count, sums) in totals.items()
+                str(stage_id): {"count": sums.count, "total": total_text(sums.totals),
+                                "weighted": total_text(sums.weighted)}
+                for stage_id, sums in totals.items()
             },
             "empty_total": total_text({}),
         }

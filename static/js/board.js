@@ -159,6 +159,8 @@
           var stats = data.columns[column.getAttribute("data-stage-id")];
           column.querySelector(".count").textContent = String(stats ? stats.count : 0);
           column.querySelector(".sum").textContent = stats ? stats.total : data.empty_total;
+          var weighted = column.querySelector(".weighted-sum");
+          if (weighted) weighted.textContent = stats ? stats.weighted : data.empty_total;
         });
       })
       .catch(function () { /* the counts stay as they are until the next reload */ });

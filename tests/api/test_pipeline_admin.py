@@ -104,7 +104,7 @@ def test_admin_renames_marks_and_moves_a_stage(admin_api, pipeline):
     assert response.status_code == 200
     assert response.get_json() == {
         "id": stage.id, "pipeline_id": pipeline.id, "name": "Called", "position": 0,
-        "is_proposal": True, "stale_days": 10,
+        "is_proposal": True, "stale_days": 10, "win_probability": 30,
     }
     names = [s["name"] for s in admin_api.get(f"/pipelines/{pipeline.id}").get_json()["stages"]]
     assert names == ["Called", "New", "Proposal", "Negotiation"]
@@ -144,3 +144,25 @@ def test_stale_days_can_be_turned_off_again(admin_api, pipeline):
     admin_api.patch(f"/stages/{stage.id}", json={"stale_days": 7})
     response = admin_api.patch(f"/stages/{stage.id}", json={"stale_days": None})
     assert response.get_json()["stale_days"] is None
+
+
+def test_new_stages_get_a_win_probability_by_their_place(admin_api):
+    response = admin_api.post("/pipelines", json={"name": "Renewals",
+                                                  "stages": ["A", "B", "C", "D", "E", "F"]})
+    assert [s["win_probability"] for s in response.get_json()["stages"]] == [
+        10, 30, 50, 70, 90, 90]
+
+
+def test_admin_sets_a_stages_win_probability(admin_api, pipeline):
+    stage = pipeline.stages[1]
+    response = admin_api.patch(f"/stages/{stage.id}", json={"win_probability": 65})
+    assert response.status_code == 200
+    assert response.get_json()["win_probability"] == 65
+
+
+@pytest.mark.parametrize("percent", [-1, 101, "many", 12.5, True, None])
+def test_win_probability_out_of_range_is_refused_naming_the_field(admin_api, pipeline, percent):
+    stage = pipeline.stages[1]
+    response = admin_api.patch(f"/stages/{stage.id}", json={"win_probability": percent})
+    assert "win_probability" in assert_error(response, 422)["fields"]
+    assert admin_api.get(f"/stages/{stage.id}").get_json()["win_probability"] == 30

@@ -35,7 +35,7 @@ def test_show_stage_returns_it_with_its_pipeline(api, pipeline):
     assert response.status_code == 200
     assert response.get_json() == {
         "id": stage.id, "pipeline_id": pipeline.id, "name": "Contacted", "position": 1,
-        "is_proposal": False, "stale_days": None,
+        "is_proposal": False, "stale_days": None, "win_probability": 30,
     }
 
 

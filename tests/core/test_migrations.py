@@ -186,3 +186,25 @@ def test_upgrade_keys_the_phones_of_existing_leads(app_config, empty_database):
         keys = list(keys)
     engine.dispose()
     assert keys == ["912345678", "210001111", ""]
+
+
+def test_upgrade_gives_existing_stages_a_win_probability_by_their_place(
+    app_config, empty_database
+):
+    core_only = migrated_app(app_config, empty_database, [])
+    upgrade(core_only, "0009_core")
+    engine = create_engine(empty_database)
+    with engine.begin() as connection:
+        add_sales_pipeline(connection)
+        for position, name in enumerate(("Called", "Met", "Quoted", "Closing", "Signed"), 1):
+            connection.execute(text(
+                "INSERT INTO stages (pipeline_id, name, position, is_proposal) "
+                "VALUES (1, :name, :position, false)"), {"name": name, "position": position})
+    upgrade(migrated_app(app_config, empty_database, BUILTIN_PLUGINS))
+    with engine.connect() as connection:
+        percents = connection.execute(text(
+            "SELECT win_probability FROM stages ORDER BY position")).scalars().all()
+        views = connection.execute(text("SELECT COUNT(*) FROM saved_views")).scalar()
+    engine.dispose()
+    assert percents == [10, 30, 50, 70, 90, 90]
+    assert views == 0

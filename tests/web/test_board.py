@@ -92,7 +92,9 @@ def test_totals_endpoint_answers_every_columns_count_and_total(member_client, pi
 
     data = member_client.get(f"/board/totals?pipeline_id={pipeline.id}").get_json()
 
-    assert data["columns"] == {str(pipeline.stages[1].id): {"count": 1, "total": "€250.00"}}
+    assert data["columns"] == {
+        str(pipeline.stages[1].id): {"count": 1, "total": "€250.00", "weighted": "€75.00"}
+    }
     assert data["empty_total"] == "€0.00"
 
 
@@ -127,7 +129,7 @@ def test_card_shows_title_company_value_owner_priority_and_tags(member_client, p
     assert ">Printer fleet</a>" in html
     assert '<span class="card-who">Padaria Lisboeta</span>' in html
     assert "€4,200.00" in html
-    assert '<span class="card-owner">Ana Silva</span>' in html
+    assert '<span class="card-owner" title="Ana Silva">' in html
     assert 'title="Prospect, priority 1"' in html
     assert '<span aria-hidden="true">1</span>' in html
     assert '<span class="tag">renewal</span><span class="tag">urgent</span>' in html
@@ -483,7 +485,8 @@ def test_board_runs_as_many_queries_for_200_leads_as_for_10(
     big = statements_for_board(client, PipelineFactory(stages=["A", "B", "C", "D"]), 200)
 
     assert big == small
-    assert small <= 12  # the bell's unread count and where the live board starts are two
+    # The bell's unread count, the saved views and where the live board starts are three.
+    assert small <= 12
 
 
 # ---------------------------------------------------------------------------
@@ -588,7 +591,9 @@ def test_totals_endpoint_counts_only_the_filtered_leads(member_client, pipeline)
 
     data = member_client.get(f"/board/totals?pipeline_id={pipeline.id}&priority=1").get_json()
 
-    assert data["columns"] == {str(pipeline.stages[0].id): {"count": 1, "total": "€300.00"}}
+    assert data["columns"] == {
+        str(pipeline.stages[0].id): {"count": 1, "total": "€300.00", "weighted": "€30.00"}
+    }
 
 
 def test_board_of_all_leads_lets_open_cards_move_and_marks_closed_ones(member_client, pipeline):
