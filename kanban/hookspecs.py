@@ -206,6 +206,17 @@ def kanban_register_notification_kinds() -> Sequence[NotificationKind] | None:
     """
 
 
+@hookspec
+def kanban_openapi_webhooks() -> dict[str, Any] | None:
+    """Return the requests a plugin sends to other systems, for the OpenAPI document's
+    ``webhooks`` section: ``{name: path item}``, each describing the POST it sends (its
+    body as a JSON Schema, which may point at the document's components, such as
+    ``#/components/schemas/Lead``).
+
+    Called each time the API's OpenAPI document is built. Returns a dict.
+    """
+
+
 # ---------------------------------------------------------------------------
 # Lead lifecycle events: called after the change is committed
 # ---------------------------------------------------------------------------

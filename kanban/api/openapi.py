@@ -10,6 +10,7 @@ from kanban.api import bp
 from kanban.api.helpers import MAX_ID, MAX_PAGE
 from kanban.api.schemas import ID, SCHEMAS, ref
 from kanban.auth import public
+from kanban.plugins import get_hook
 from kanban.services import outbox
 
 JSON = "application/json"
@@ -125,6 +126,16 @@ STARRED_FILTER = query("starred", {"type": "string", "enum": ["1", "0"]}, "1: on
 
 def build_document() -> dict[str, Any]:
     """Return the OpenAPI document of the API as it is configured in this app."""
+    document = _core_document()
+    webhooks: dict[str, Any] = {}
+    for found in get_hook("kanban_openapi_webhooks")():
+        webhooks.update(found or {})
+    if webhooks:
+        document["webhooks"] = webhooks
+    return document
+
+
+def _core_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from kanban_webhooks.models import Subscription
 from sqlalchemy import select
 
 from kanban.config import DefaultConfig
@@ -80,7 +81,7 @@ def english_left(language: str) -> set[str]:
 
 @pytest.fixture
 def plugins() -> list[str]:
-    return ["webform", "email_bcc", "csv"]
+    return ["webform", "email_bcc", "csv", "webhooks"]
 
 
 @pytest.fixture(params=LANGUAGES)
@@ -101,8 +102,12 @@ def team_in(app, language):
     form = WebFormFactory(slug="contact", language=language,
                           stage=lead.stage)
     seller = UserFactory(email="vendas@example.com", name="Rui", locale=language)
+    hook = Subscription(url="https://hooks.example.com/kanban", events=["won", "lost"],
+                        secret="whsec_example")
+    db.session.add(hook)
+    db.session.commit()
     return {"admin": admin, "lead": lead.id, "folder": folder.id, "form": form.id,
-            "seller": seller.id}
+            "seller": seller.id, "hook": hook.id}
 
 
 def pages(team: dict) -> dict[str, str]:
@@ -137,6 +142,8 @@ def pages(team: dict) -> dict[str, str]:
         "mail-log": "/mail/log",
         "mail-quarantine": "/mail/quarantine",
         "mail-thread": f"/mail/leads/{lead}",
+        "webhooks": "/webhooks",
+        "webhook": f"/webhooks/{team['hook']}",
     }
 
 

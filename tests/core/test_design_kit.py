@@ -72,8 +72,9 @@ def app_pages() -> list[str]:
 
 
 def test_the_plugins_have_pages_to_check():
-    assert len(PLUGIN_TEMPLATES) == 3
-    assert {"csv/import.html", "webform/admin/settings.html", "email_bcc/log.html"} <= set(
+    assert len(PLUGIN_TEMPLATES) == 4
+    assert {"csv/import.html", "webform/admin/settings.html", "email_bcc/log.html",
+            "webhooks/index.html"} <= set(
         app_pages())
 
 

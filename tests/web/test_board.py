@@ -486,7 +486,7 @@ def test_board_runs_as_many_queries_for_200_leads_as_for_10(
 
     assert big == small
     # The bell's unread count, the saved views and where the live board starts are three.
-    assert small <= 12
+    assert small <= 13
 
 
 # ---------------------------------------------------------------------------
