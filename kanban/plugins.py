@@ -17,7 +17,7 @@ from kanban import hookspecs
 
 ENTRY_POINT_GROUP = "kanban.plugins"
 # The core's own hook implementations, registered like any plugin.
-CORE_PLUGINS = ("kanban.duplicates", "kanban.notify.events")
+CORE_PLUGINS = ("kanban.duplicates", "kanban.notify.events", "kanban.services.stage_rules")
 
 log = logging.getLogger(__name__)
 

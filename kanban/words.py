@@ -8,6 +8,8 @@ Russian sees Russian, on pages, in the API and in exports.
 
 from __future__ import annotations
 
+from contextlib import suppress
+from datetime import date
 from typing import Any
 
 from flask import current_app
@@ -78,6 +80,8 @@ def timeline_text(kind: str, body: str, payload: dict[str, Any] | None) -> str:
         return f"{closed}: {reason}" if reason else closed
     if event == "reopened":
         return _("Reopened")
+    if event == "stage_rule":
+        return stage_rule_text(payload)
     if event == "duplicated":
         return _("New lead #%(id)s for a %(purpose)s.", id=payload.get("to"),
                  purpose=purpose_name(payload.get("purpose")))
@@ -87,3 +91,22 @@ def timeline_text(kind: str, body: str, payload: dict[str, Any] | None) -> str:
     if event == "created" and not body:
         return _("Lead created (%(source)s)", source=source_name(payload.get("source")))
     return body
+
+
+def stage_rule_text(payload: dict[str, Any]) -> str:
+    """What a stage's rule did to a lead entering it, in the reader's words."""
+    from kanban.templating import day  # the app's one way of writing a day
+
+    done = []
+    if payload.get("follow_up"):
+        with suppress(ValueError):
+            done.append(_("follow-up on %(date)s",
+                          date=day(date.fromisoformat(payload["follow_up"]))))
+    if payload.get("owner"):
+        done.append(_("given to %(name)s", name=payload["owner"]))
+    if payload.get("tag"):
+        done.append(_("tagged %(tag)s", tag=payload["tag"]))
+    if payload.get("told"):
+        done.append(_("%(name)s told", name=payload["told"]))
+    return _("Rule of %(stage)s: %(done)s", stage=payload.get("stage", ""),
+             done=", ".join(done))

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kanban.extensions import db
-from kanban.models.base import UTCDateTime, utcnow
+from kanban.models.base import JSONType, UTCDateTime, utcnow
 
 
 class Pipeline(db.Model):
@@ -49,6 +50,9 @@ class Stage(db.Model):
         ),
         server_default="10",
     )
+    # What happens to a lead entering this stage (kanban.services.stage_rules): its
+    # follow-up in some days, a new owner, a tag, someone told. Empty: nothing.
+    rules: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, server_default="{}")
 
     pipeline: Mapped[Pipeline] = relationship(back_populates="stages")
 

@@ -18,6 +18,7 @@ UNASSIGNED = "lead_unassigned"
 MOVED = "lead_moved"
 CLOSED = "lead_closed"
 OVERDUE = "follow_up_overdue"
+STAGE_RULE = "stage_rule"
 
 
 def _assigned(payload: dict[str, Any]) -> str:
@@ -54,6 +55,11 @@ def _overdue(payload: dict[str, Any]) -> str:
     return _("Your follow-up on “%(title)s” is overdue.", title=payload.get("title", ""))
 
 
+def _stage_rule(payload: dict[str, Any]) -> str:
+    return _("“%(title)s” entered %(stage)s, whose rule tells you.",
+             title=payload.get("title", ""), stage=payload.get("stage", ""))
+
+
 CORE_KINDS = (
     NotificationKind(ASSIGNED, _l("A lead is given to me"), _assigned, default_email=True),
     NotificationKind(UNASSIGNED, _l("A new lead waits for an owner"), _unassigned,
@@ -61,6 +67,8 @@ CORE_KINDS = (
     NotificationKind(MOVED, _l("Someone else moves a lead of mine"), _moved),
     NotificationKind(CLOSED, _l("Someone else closes a lead of mine"), _closed),
     NotificationKind(OVERDUE, _l("A follow-up of mine is overdue"), _overdue),
+    NotificationKind(STAGE_RULE, _l("A lead enters a stage whose rule names me"), _stage_rule,
+                     default_email=True),
 )
 
 

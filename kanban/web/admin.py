@@ -243,6 +243,7 @@ def _render_pipelines(form: PipelineForm, *, problem: str = "", status: int = 20
     return render_template(
         "admin/pipelines.html", form=form, pipelines=pipelines, counts=counts,
         pipeline_counts=pipeline_counts, problem=problem, page="admin",
+        people=user_service.active_users(),
     ), status
 
 

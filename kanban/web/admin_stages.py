@@ -1,4 +1,5 @@
-"""Admin page of pipelines: a stage's win probability, and stages reordered by dragging."""
+"""Admin page of pipelines: a stage's win probability and rules, and stages reordered by
+dragging."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from kanban.services import pipelines as pipeline_service
+from kanban.services import stage_rules
 from kanban.templating import percent
 from kanban.web.admin import apply_change, bp
 
@@ -20,6 +22,13 @@ def set_win_probability(stage_id: int):
         stage, typed, user=current_user
     ), _("A lead in %(stage)s now counts as %(percent)s likely to be won.",
          stage=stage.name, percent=shown))
+
+
+@bp.post("/stages/<int:stage_id>/rules")
+def set_stage_rules(stage_id: int):
+    stage = pipeline_service.find_stage(stage_id)
+    return apply_change(lambda: stage_rules.set_stage_rules(stage, request.form, user=current_user),
+                        _("The rules of %(stage)s are saved.", stage=stage.name))
 
 
 @bp.post("/pipelines/<int:pipeline_id>/stage-order")
