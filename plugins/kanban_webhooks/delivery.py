@@ -27,7 +27,7 @@ from sqlalchemy import select, update
 from kanban.api.serializers import lead_json
 from kanban.errors import ValidationError
 from kanban.extensions import db
-from kanban.models import Lead, LeadEvent, User
+from kanban.models import Lead, LeadEvent, Stage, User
 from kanban.models.base import utcnow
 from kanban.services import outbox
 from kanban_webhooks.addresses import AddressRefused, check_address
@@ -45,10 +45,17 @@ PAUSE_AFTER = 10  # failed attempts in a row before the subscription is paused
 SEND_AT_ONCE = 50
 
 
-def subscribe(url: str, events: Iterable[str], *, user: User | None) -> Subscription:
-    """Add a subscription; it hears of events from now on."""
+def subscribe(url: str, events: Iterable[str], *, user: User | None,
+              stage_id: Any = None) -> Subscription:
+    """Add a subscription; it hears of events from now on (with ``stage_id``, only those
+    that leave the lead in that stage: a stage's own webhook)."""
     chosen = [kind for kind in EVENTS if kind in set(events)]
     errors = {}
+    stage = None
+    if stage_id not in (None, ""):
+        stage = db.session.get(Stage, int(stage_id)) if str(stage_id).isdigit() else None
+        if stage is None:
+            errors["stage_id"] = _("Choose a stage from the list.")
     try:
         url = check_address(url)
     except AddressRefused as exc:
@@ -59,6 +66,7 @@ def subscribe(url: str, events: Iterable[str], *, user: User | None) -> Subscrip
         raise ValidationError(_("The webhook is not saved: see the fields marked below."),
                               fields=errors)
     subscription = Subscription(url=url, events=chosen, secret=new_secret(),
+                                stage_id=stage.id if stage else None,
                                 last_event_id=outbox.last_event_id(),
                                 created_by=user.id if user else None)
     db.session.add(subscription)
@@ -107,7 +115,8 @@ def queue_new_events() -> int:
             subscription = db.session.get(Subscription, subscription_id)
             new = [Delivery(subscription_id=subscription_id, event=f"lead.{event.kind}",
                             event_id=event.id, body=event_body(event))
-                   for event in found if event.kind in subscription.events]
+                   for event in found if event.kind in subscription.events
+                   and subscription.stage_id in (None, event.stage_id)]
             moved = db.session.execute(
                 update(Subscription).where(Subscription.id == subscription_id,
                                            Subscription.last_event_id == seen)

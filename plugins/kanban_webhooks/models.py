@@ -24,6 +24,9 @@ class Subscription(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2000))
     events: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # Only events that leave the lead in this stage (a lead entering it: moved, created);
+    # None: every stage.
+    stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id", ondelete="CASCADE"))
     secret: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -200,3 +200,27 @@ def test_two_rounds_queueing_the_same_events_queue_them_once(hook, lead, member)
     db.session.commit()
     assert delivery.queue_new_events() == 0
     assert len(deliveries()) == 1
+
+
+def test_a_stages_own_webhook_hears_of_leads_entering_that_stage_only(receiver, admin,
+                                                                      pipeline, member):
+    proposal = pipeline.stages[2]
+    delivery.subscribe(receiver.url, ["moved", "created"], user=admin, stage_id=proposal.id)
+    entering = LeadFactory(stage=pipeline.stages[0], title="Entering")
+    elsewhere = LeadFactory(stage=pipeline.stages[0], title="Elsewhere")
+    db.session.commit()
+    lead_service.move_lead(entering.id, stage_id=proposal.id, version=entering.version,
+                           user=member)
+    lead_service.move_lead(elsewhere.id, stage_id=pipeline.stages[1].id,
+                           version=elsewhere.version, user=member)
+    delivery.deliver_due()
+
+    (got,) = receiver.wait_for(1)
+    assert (got.json["event"], got.json["lead_id"]) == ("lead.moved", entering.id)
+    assert got.json["stage_id"] == proposal.id
+
+
+def test_an_unknown_stage_is_named(receiver, admin):
+    with pytest.raises(ValidationError) as refused:
+        delivery.subscribe(receiver.url, ["moved"], user=admin, stage_id="999999")
+    assert set(refused.value.fields) == {"stage_id"}

@@ -83,3 +83,12 @@ def test_the_api_document_describes_the_request_sent(client):
         "application/json"]["schema"]
     assert "lead.won" in body["properties"]["event"]["enum"]
     assert body["properties"]["lead"]["oneOf"][0] == {"$ref": "#/components/schemas/Lead"}
+
+
+def test_an_admin_gives_a_stage_its_own_webhook(admin_client, receiver, pipeline):
+    stage = pipeline.stages[2]
+    admin_client.post("/webhooks", data={"url": receiver.url, "events": ["moved"],
+                                         "stage_id": str(stage.id)})
+    (found,) = subscriptions()
+    assert found.stage_id == stage.id
+    assert stage.name in admin_client.get(f"/webhooks/{found.id}").text

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from kanban.errors import ValidationError
 from kanban.extensions import db
+from kanban.services.pipelines import list_pipelines
 from kanban_webhooks import delivery
 from kanban_webhooks.models import Delivery, Subscription
 from kanban_webhooks.views import bp
@@ -31,6 +32,13 @@ def admins_only() -> None:
         abort(403)
 
 
+def stage_choices() -> list[tuple[int, str]]:
+    """Every stage, named with its pipeline when there are several."""
+    pipelines = list_pipelines()
+    return [(stage.id, f"{pipeline.name} › {stage.name}" if len(pipelines) > 1 else stage.name)
+            for pipeline in pipelines for stage in pipeline.stages]
+
+
 def _subscription(subscription_id: int) -> Subscription:
     found = db.session.get(Subscription, subscription_id)
     if found is None:
@@ -47,19 +55,21 @@ def _render_index(errors: dict[str, str] | None = None, typed: dict | None = Non
     subscriptions = db.session.scalars(select(Subscription).order_by(Subscription.id)).all()
     return render_template(
         "webhooks/index.html", page="webhooks", subscriptions=subscriptions,
-        event_names=EVENT_NAMES, errors=errors or {},
-        typed=typed or {"url": "", "events": list(EVENT_NAMES)},
+        event_names=EVENT_NAMES, errors=errors or {}, stages=stage_choices(),
+        typed=typed or {"url": "", "events": list(EVENT_NAMES), "stage_id": ""},
     )
 
 
 @bp.post("")
 def create():
     url, events = request.form.get("url", ""), request.form.getlist("events")
+    stage_id = request.form.get("stage_id", "")
     try:
-        subscription = delivery.subscribe(url, events, user=current_user)
+        subscription = delivery.subscribe(url, events, user=current_user, stage_id=stage_id)
     except ValidationError as exc:
         db.session.rollback()
-        return _render_index(exc.fields, {"url": url, "events": events}), 422
+        return _render_index(exc.fields, {"url": url, "events": events,
+                                          "stage_id": stage_id}), 422
     flash(_("The webhook is saved. Give its secret to the receiver to check signatures."),
           "success")
     return redirect(url_for("webhooks.detail", subscription_id=subscription.id))
@@ -73,7 +83,8 @@ def detail(subscription_id: int):
         .order_by(Delivery.id.desc()).limit(LOG_SIZE)
     ).all()
     return render_template("webhooks/detail.html", page="webhook", subscription=subscription,
-                           log=log, event_names=EVENT_NAMES, log_size=LOG_SIZE)
+                           log=log, event_names=EVENT_NAMES, log_size=LOG_SIZE,
+                           stage_name=dict(stage_choices()).get(subscription.stage_id))
 
 
 @bp.post("/<int:subscription_id>/test")
