@@ -6,7 +6,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from kanban.api import bp
-from kanban.api.helpers import MAX_ID
+from kanban.api.helpers import MAX_ID, whole_number
 from kanban.errors import ValidationError
 from kanban.services import outbox
 
@@ -14,10 +14,10 @@ from kanban.services import outbox
 @bp.get("/events")
 def events():
     errors = {}
-    after = _whole(request.args.get("after", "0"), 0, MAX_ID)
+    after = whole_number(request.args.get("after", "0"), 0, MAX_ID)
     if after is None:
         errors["after"] = _("Must be a whole number.")
-    limit = _whole(request.args.get("limit", str(outbox.MAX_READ)), 1, outbox.MAX_READ)
+    limit = whole_number(request.args.get("limit", str(outbox.MAX_READ)), 1, outbox.MAX_READ)
     if limit is None:
         errors["limit"] = _("Must be a whole number from 1 to %(max)d.", max=outbox.MAX_READ)
     if errors:
@@ -29,10 +29,3 @@ def events():
         "newest_id": outbox.last_event_id(),
     })
 
-
-def _whole(text: str, low: int, high: int) -> int | None:
-    try:
-        value = int(text)
-    except ValueError:
-        return None
-    return value if low <= value <= high else None

@@ -64,6 +64,15 @@ def int_field(
     return value
 
 
+def whole_number(text: str | None, low: int, high: int) -> int | None:
+    """Read a whole number from ``low`` to ``high`` from a query string; None otherwise."""
+    try:
+        value = int(text or "")
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
 def page_args(default_size: int, max_size: int) -> tuple[int, int]:
     """Return (page, per_page) from the query string, checked."""
     errors = {}

@@ -24,6 +24,7 @@ EDITABLE_FIELDS = lead_fields.EDITABLE
 # Words other tools (and earlier exports) use for a prospect's priority.
 PRIORITY_NAMES = {"high": Priority.FIRST, "normal": Priority.SECOND, "low": Priority.THIRD}
 MAX_TAGS = 20
+TAG_LIMIT = 64  # characters in one tag
 MAX_VALUE = Decimal("999999999999.99")
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
@@ -220,7 +221,7 @@ def _tags(value: Any, name: str) -> list[str]:
     tags = list(dict.fromkeys(tag.strip().lower() for tag in value if tag.strip()))
     if len(tags) > MAX_TAGS:
         raise FieldError(_("At most %(count)d tags.", count=MAX_TAGS))
-    if any(len(tag) > 64 for tag in tags):
+    if any(len(tag) > TAG_LIMIT for tag in tags):
         raise FieldError(_("A tag has at most 64 characters."))
     if any(has_unstorable(tag) for tag in tags):
         raise FieldError(unstorable_message())

@@ -90,7 +90,5 @@ def event_json(event: LeadEvent) -> dict[str, Any]:
 
 
 def _pipeline_of(lead: Lead) -> int | None:
-    stage = lead.__dict__.get("stage")  # loaded already: no query
-    if stage is not None and stage.id == lead.stage_id:
-        return stage.pipeline_id
-    return db.session.scalar(select(Stage.pipeline_id).where(Stage.id == lead.stage_id))
+    stage = db.session.get(Stage, lead.stage_id)  # from the session when loaded: no query
+    return stage.pipeline_id if stage is not None else None

@@ -24,10 +24,10 @@ from kanban.notify.kinds import STAGE_RULE
 from kanban.notify.store import notify
 from kanban.permissions import require
 from kanban.services import leads as lead_service
+from kanban.services.lead_input import TAG_LIMIT
 from kanban.text import has_unstorable
 
 MAX_DAYS = 365
-TAG_LIMIT = 64
 
 
 def read_rules(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from flask import Response, current_app, request, stream_with_context
 
-from kanban.api.helpers import MAX_ID
+from kanban.api.helpers import MAX_ID, whole_number
 from kanban.extensions import db
 from kanban.services import outbox
 from kanban.services.health import redis_url
@@ -27,8 +27,9 @@ HEARTBEAT_SECONDS = 10
 
 @bp.get("/board/events")
 def board_events() -> Response:
-    pipeline_id = _whole(request.args.get("pipeline"))
-    after = _whole(request.headers.get("Last-Event-ID") or request.args.get("after"))
+    pipeline_id = whole_number(request.args.get("pipeline"), 0, MAX_ID)
+    after = whole_number(request.headers.get("Last-Event-ID") or request.args.get("after"), 0,
+                         MAX_ID)
     if after is None:
         after = outbox.last_event_id()
     poll, seconds = (current_app.config[name] for name in ("LIVE_POLL_SECONDS",
@@ -67,10 +68,3 @@ def _stream(after: int, pipeline_id: int | None, poll: float, seconds: float,
         else:
             time.sleep(min(poll, remaining))
 
-
-def _whole(text: str | None) -> int | None:
-    try:
-        value = int(text or "")
-    except ValueError:
-        return None
-    return value if 0 <= value <= MAX_ID else None
