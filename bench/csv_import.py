@@ -9,7 +9,9 @@ the same searched text and phone key (so the same indexes are kept): the least a
 import must do. The import is the real one (``run_import``: mapping, checks,
 duplicate rule, the core's ``create_leads``). Both run on a board already holding as many
 leads as the file has rows. Peak memory (tracemalloc) is printed for the first
-``--small`` rows and for the whole file, in runs of their own.
+``--small`` rows and for the whole file, in runs of their own. The same import then runs
+as the import page runs a big list: a background job (``csv.import``, through the core's
+job runner) that writes its progress every 500 rows and can be cancelled.
 """
 
 import os
@@ -97,6 +99,37 @@ def import_once(path: Path, stage, user, trace: bool) -> tuple[float, int, int]:
     return elapsed, report.created, peak
 
 
+def import_as_job(path: Path, stage, user) -> tuple[float, int, int]:
+    """The import page's way for a big list: upload stored, then a background job."""
+    import shutil
+
+    from kanban_csv.cleanup import upload_folder
+    from kanban_csv.mapping import guess_mapping
+    from kanban_csv.models import CsvImport
+    from kanban_csv.reading import open_table
+
+    from kanban import jobs
+    from kanban.extensions import db
+
+    stored = f"{uuid.uuid4().hex}.csv"
+    shutil.copy(path, upload_folder() / stored)
+    record = CsvImport(user_id=user.id, filename=path.name, sha256="", size=0,
+                       stored_name=stored)
+    db.session.add(record)
+    db.session.commit()
+    steps = []
+    params = {"import_id": record.id, "dry_run": False,
+              "mapping": guess_mapping(open_table(path).header), "stage_id": stage.id,
+              "owner_ids": [user.id], "tags": ["bench"], "source": "import",
+              "encoding": "", "delimiter": ""}
+    started = time.perf_counter()
+    job = jobs.run_here("csv.import", params, user=user,
+                        on_progress=lambda done, total: steps.append(done))
+    elapsed = time.perf_counter() - started
+    assert job.status == "done", (job.status, job.error)
+    return elapsed, job.result["created"], len(steps)
+
+
 def bench(url: str, label: str, total: int, small: int, workdir: Path) -> None:
     from kanban.app import create_app
     from kanban.extensions import db
@@ -110,10 +143,10 @@ def bench(url: str, label: str, total: int, small: int, workdir: Path) -> None:
         user = User(email="bench@example.com", name="Bench Person", role="admin")
         pipeline = Pipeline(name="Sales", stages=[
             Stage(name=name, position=n) for n, name in enumerate(
-                ["Existing", "Floor", "Import", "Small", "Traced"])])
+                ["Existing", "Floor", "Import", "Small", "Traced", "Job"])])
         db.session.add_all([user, pipeline])
         db.session.commit()
-        existing, floor_stage, target, small_stage, traced_stage = pipeline.stages
+        existing, floor_stage, target, small_stage, traced_stage, job_stage = pipeline.stages
         insert_leads(existing, total, owner_id=user.id)
         db.session.commit()
 
@@ -126,12 +159,18 @@ def bench(url: str, label: str, total: int, small: int, workdir: Path) -> None:
                                          small_stage, user, trace=True)
         _e, _c, peak_total = import_once(prospect_file(workdir / "traced.csv", total, "4"),
                                          traced_stage, user, trace=True)
+        as_job, job_created, steps = import_as_job(
+            prospect_file(workdir / "job.csv", total, "5"), job_stage, user)
+        assert job_created == total, job_created
         db.session.remove()
         db.engine.dispose()
     print(f"[{label}] floor (csv.reader + executemany, 500 rows per transaction): "
           f"{total / floor:,.0f} rows/s ({floor:.1f} s)")
     print(f"[{label}] import of {total:,} rows ({total:,} leads already there): "
           f"{total / elapsed:,.0f} rows/s ({elapsed:.1f} s) = {floor / elapsed:.2f} of the floor")
+    print(f"[{label}] the same import as a background job ({steps} progress steps): "
+          f"{total / as_job:,.0f} rows/s ({as_job:.1f} s) = {floor / as_job:.2f} of the floor, "
+          f"{elapsed / as_job:.2f} of the plain import's speed")
     print(f"[{label}] import peak memory (tracemalloc): {small:,} rows "
           f"{peak_small / 1e6:.1f} MB, {total:,} rows {peak_total / 1e6:.1f} MB")
 

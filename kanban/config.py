@@ -64,6 +64,10 @@ class DefaultConfig:
     NOTIFICATIONS_KEEP_DAYS = 90  # read notifications are forgotten after this many days
     # Lead events (the outbox that open boards and other systems read) are kept this long.
     OUTBOX_KEEP_DAYS = 7
+    # Background jobs wait on Redis (the rate-limit store) for `kanban worker`; true keeps
+    # them in threads of the app process even when Redis is configured.
+    JOBS_IN_THREADS = False
+    JOBS_KEEP_DAYS = 90  # finished jobs are forgotten from the history after this many days
     # How often an open board's stream looks for other people's changes (seconds).
     LIVE_POLL_SECONDS = 1.0
     # A stream ends after this long and the browser opens the next one: keep it below the

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from flask import Blueprint
     from markupsafe import Markup
 
+    from kanban.jobs import JobKind
     from kanban.models import Activity, Lead, Pipeline, Stage, User
     from kanban.ui import (
         Asset,
@@ -203,6 +204,17 @@ def kanban_register_notification_kinds() -> Sequence[NotificationKind] | None:
     The plugin then tells people with ``kanban.notify.store.notify(kind, user_ids, ...)``;
     the core stores each notification, shows it under the bell, emails it to those who
     want it and lets each person turn the kind off on their profile. Returns a list.
+    """
+
+
+@hookspec
+def kanban_register_jobs() -> Sequence[JobKind] | None:
+    """Return the kinds of background work a plugin runs (``kanban.jobs.JobKind``).
+
+    Called when a job is started or run. The plugin then starts one with
+    ``kanban.jobs.start(name, params, user=...)``: it runs on ``kanban worker`` when Redis
+    is configured, else in a thread of the app, with its progress, cancelling, retries and
+    history kept by the core. Returns a list.
     """
 
 

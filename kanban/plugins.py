@@ -17,7 +17,8 @@ from kanban import hookspecs
 
 ENTRY_POINT_GROUP = "kanban.plugins"
 # The core's own hook implementations, registered like any plugin.
-CORE_PLUGINS = ("kanban.duplicates", "kanban.notify.events", "kanban.services.stage_rules")
+CORE_PLUGINS = ("kanban.duplicates", "kanban.notify.events", "kanban.notify.delivery",
+                "kanban.services.stage_rules")
 
 log = logging.getLogger(__name__)
 

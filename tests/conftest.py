@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from kanban.app import create_app
 from kanban.extensions import db
+from kanban.jobs.queue import forget_waiting_threads
 from kanban.models import Role, User
 from tests.factories import PipelineFactory, UserFactory
 
@@ -117,6 +118,7 @@ def app(app_config, backend, tmp_path) -> Iterator[Flask]:
     with application.app_context():
         db.create_all()
         yield application
+        forget_waiting_threads(application)  # a job's retry must not outlive its test
         db.session.remove()
         db.engine.dispose()
 

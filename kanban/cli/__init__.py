@@ -10,7 +10,7 @@ from kanban.app import create_app
 
 
 def register_commands(app: Flask) -> None:
-    from kanban.cli import database, maintenance, notify, operations, users
+    from kanban.cli import database, jobs, maintenance, notify, operations, users
     from kanban.plugins import get_plugin_manager
 
     for command in (
@@ -25,6 +25,8 @@ def register_commands(app: Flask) -> None:
         operations.backup,
         operations.restore_command,
         notify.notify_group,
+        jobs.worker,
+        jobs.jobs_group,
     ):
         app.cli.add_command(command)
     for commands in get_plugin_manager(app).hook.kanban_register_commands():

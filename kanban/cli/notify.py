@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from kanban import jobs
 from kanban.notify.delivery import deliver_pending
 from kanban.notify.digest import send_digests
 from kanban.notify.mailer import read_smtp_url
@@ -44,9 +45,11 @@ def run() -> None:
     done = deliver_pending()
     forgotten = forget_old(current_app.config["NOTIFICATIONS_KEEP_DAYS"])
     events = outbox.forget_old(current_app.config["OUTBOX_KEEP_DAYS"])
+    old_jobs = jobs.forget_old(current_app.config["JOBS_KEEP_DAYS"])
     click.echo(f"{told} overdue follow-up(s) told; {done.sent} email(s) sent, "
                f"{done.retrying} to retry, {done.failed} given up; {forgotten} old "
-               f"notification(s) and {events} old lead event(s) forgotten.")
+               f"notification(s), {events} old lead event(s) and {old_jobs} old job(s) "
+               f"forgotten.")
 
 
 @notify_group.command("send")

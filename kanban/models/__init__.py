@@ -5,6 +5,7 @@ from kanban.models.client import Client, ClientRating, folder_search_text
 from kanban.models.event import LeadEvent
 from kanban.models.export import ExportRecord
 from kanban.models.idempotency import IdempotencyKey
+from kanban.models.job import Job
 from kanban.models.lead import (
     Lead,
     LeadStatus,
@@ -28,6 +29,7 @@ __all__ = [
     "DigestSent",
     "ExportRecord",
     "IdempotencyKey",
+    "Job",
     "Lead",
     "LeadEvent",
     "LeadStatus",

@@ -13,10 +13,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 
-from flask import after_this_request, current_app, has_request_context, render_template
-from sqlalchemy import select, update
+from flask import has_request_context, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
 
+from kanban import jobs
 from kanban.extensions import db
+from kanban.hookspecs import hookimpl
 from kanban.i18n import in_language_of
 from kanban.models import Notification
 from kanban.models.base import utcnow
@@ -27,6 +31,7 @@ from kanban.notify.store import email_configured, text_of
 RETRY_MINUTES = (1, 5, 15, 60, 240)
 CLAIM_MINUTES = 10  # a claimed row whose sender died is tried again after this
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+ROUND = "notify.send"
 
 log = logging.getLogger(__name__)
 
@@ -39,22 +44,17 @@ class Delivered:
 
 
 def deliver_soon() -> None:
-    """Send the waiting emails once this request's answer has gone out (right away when
-    there is no request, as in a command or the mail server)."""
+    """Send the waiting emails in a background round (a job), after the action that wrote
+    them; right away, in this process, where there is no request (a command, the mail
+    server)."""
     if not has_request_context():
         _deliver_quietly()
         return
-    app = current_app._get_current_object()
-    base_url = public_url()
-
-    @after_this_request
-    def send_after(response):
-        def run() -> None:
-            with app.app_context():
-                _deliver_quietly(base_url)
-
-        response.call_on_close(run)
-        return response
+    try:
+        jobs.start_round(ROUND, {"base_url": public_url()})
+    except Exception:  # the action is done; cron's `kanban notify send` tries again
+        db.session.rollback()
+        log.exception("Could not start sending the notification emails")
 
 
 def _deliver_quietly(base_url: str | None = None) -> None:
@@ -63,6 +63,29 @@ def _deliver_quietly(base_url: str | None = None) -> None:
     except Exception:  # the action is done; cron's `kanban notify send` tries again
         db.session.rollback()
         log.exception("Could not send the notification emails")
+
+
+def send_round(context: jobs.JobContext) -> dict:
+    """One round of emails; when some wait to be tried again, the next round is set for
+    the first of them (so retries need no cron where jobs run on a worker)."""
+    if not email_configured():
+        return {}
+    done = deliver_pending(base_url=context.params.get("base_url"))
+    next_at = db.session.scalar(
+        select(func.min(Notification.email_next_at))
+        .where(Notification.email_state.in_((PENDING, SENDING))))
+    if next_at is not None:
+        wait = max(1.0, (next_at - utcnow()).total_seconds())
+        jobs.start_round(ROUND, context.params, delay_seconds=wait)
+    return {"sent": done.sent, "retrying": done.retrying, "failed": done.failed,
+            "message": _("Sent: %(sent)d; to retry: %(retrying)d; given up: %(failed)d",
+                         sent=done.sent, retrying=done.retrying, failed=done.failed)}
+
+
+@hookimpl
+def kanban_register_jobs() -> list[jobs.JobKind]:
+    return [jobs.JobKind(ROUND, _l("Notification emails"), send_round, listed=False,
+                         quick=True, retry_minutes=(1, 5, 15))]
 
 
 def deliver_pending(limit: int = 200, *, base_url: str | None = None) -> Delivered:

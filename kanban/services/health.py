@@ -4,6 +4,8 @@ Each check returns None when all is well, or a short sentence saying what is wro
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import current_app
 from sqlalchemy import text
 
@@ -74,6 +76,12 @@ def redis_url() -> str | None:
     """The Redis the rate limits are kept in, when one is configured."""
     uri = current_app.config.get("RATELIMIT_STORAGE_URI") or ""
     return uri if uri.startswith(("redis://", "rediss://")) else None
+
+
+def team_redis_name(kind: str, database_url: str) -> str:
+    """A Redis name (channel, queue) of this team's: several Kanban servers may share one
+    Redis, each keeps to the names of its own database."""
+    return f"kanban:{kind}:{hashlib.sha256(database_url.encode()).hexdigest()[:16]}"
 
 
 def redis_problem() -> str | None:

@@ -10,7 +10,6 @@ Without either, and whenever the listener is down, a stream simply looks again a
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
@@ -22,7 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from kanban.extensions import db
-from kanban.services.health import redis_url
+from kanban.services.health import redis_url, team_redis_name
 
 CHANNEL = "kanban_lead_events"
 PENDING = "kanban_lead_events_written"  # a Session.info key: publish after the commit
@@ -61,7 +60,7 @@ def _forget_after_rollback(session: Session) -> None:
 
 def redis_channel(database_url: str) -> str:
     """The team's channel: several Kanban servers may share one Redis."""
-    return f"{CHANNEL}:{hashlib.sha256(database_url.encode()).hexdigest()[:16]}"
+    return team_redis_name("live", database_url)
 
 
 class Waker:

@@ -9,6 +9,7 @@ from kanban.web import (  # noqa: E402,F401  (routes register on import)
     agenda,
     board,
     clients,
+    jobs,
     leads,
     live,
     notifications,

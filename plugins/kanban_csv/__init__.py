@@ -41,6 +41,13 @@ def kanban_register_translations():
 
 
 @hookimpl
+def kanban_register_jobs():
+    from kanban_csv.jobs import job_kinds
+
+    return job_kinds()
+
+
+@hookimpl
 def kanban_register_export_formats():
     from kanban_csv.formats import builtin_formats
 

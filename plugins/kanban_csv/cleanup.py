@@ -1,4 +1,5 @@
-"""Uploaded prospect lists that were never imported are removed after a day."""
+"""Uploaded prospect lists that were never imported, and exports prepared in the background,
+are removed after a day."""
 
 from __future__ import annotations
 
@@ -20,6 +21,22 @@ KEEP_UPLOADS_FOR = timedelta(days=1)
 def upload_folder() -> Path:
     """The owner-only folder uploaded files wait in until they are imported."""
     return private_folder(Path(current_app.instance_path) / "csv-imports")
+
+
+def export_folder() -> Path:
+    """The owner-only folder where exports prepared in the background wait to be taken."""
+    return private_folder(Path(current_app.instance_path) / "csv-exports")
+
+
+def remove_stale_exports(older_than: timedelta = KEEP_UPLOADS_FOR) -> int:
+    """Remove prepared exports older than ``older_than``; return how many files went."""
+    cutoff = time.time() - older_than.total_seconds()
+    removed = 0
+    for path in export_folder().iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def remove_stale_uploads(older_than: timedelta = KEEP_UPLOADS_FOR) -> int:

@@ -17,10 +17,11 @@ from kanban.models import Pipeline, Stage, User
 from kanban.permissions import can_export
 from kanban.services.exports import record_export
 from kanban.services.queries import LeadFilter
-from kanban_csv.cleanup import remove_stale_uploads
+from kanban_csv.cleanup import remove_stale_exports, remove_stale_uploads
 from kanban_csv.export import (
     DEFAULT_COLUMNS,
     count_leads,
+    export_formats,
     header_of,
     iter_rows,
     resolve_columns,
@@ -29,7 +30,6 @@ from kanban_csv.formats import write_delimited
 from kanban_csv.importer import ImportSettings, iter_report_rows, run_import
 from kanban_csv.mapping import TARGETS, guess_mapping
 from kanban_csv.reading import CsvProblem, open_table
-from kanban_csv.views.exports import export_formats
 
 
 def find_user(value: str) -> User:
@@ -197,5 +197,7 @@ def import_command(source, stage, pipeline, owners, tags, encoding, delimiter, m
 @click.command("csv-cleanup")
 @with_appcontext
 def cleanup_command() -> None:
-    """Remove uploaded CSV files that waited more than a day without being imported."""
-    click.echo(f"Removed {remove_stale_uploads()} unimported upload(s).")
+    """Remove uploaded CSV files that waited more than a day without being imported, and
+    exports prepared in the background more than a day ago."""
+    click.echo(f"Removed {remove_stale_uploads()} unimported upload(s) and "
+               f"{remove_stale_exports()} prepared export(s).")

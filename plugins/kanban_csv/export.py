@@ -14,8 +14,10 @@ from kanban import lead_fields
 from kanban.extensions import db
 from kanban.models import Activity, Client, Lead, LeadTag, Stage, User
 from kanban.models.base import local_day, team_zone
+from kanban.plugins import collect
 from kanban.services.queries import LeadFilter, filter_leads
 from kanban.services.sources import source_name
+from kanban.ui import ExportFormat
 from kanban.words import next_action_name, status_name
 
 # Leads read at a time from one streaming query, so that memory holds one batch
@@ -107,6 +109,11 @@ def resolve_columns(keys: Sequence[str]) -> list[Column]:
             name = key[len(CUSTOM_PREFIX):]
             columns.append(Column(key, name))
     return columns
+
+
+def export_formats() -> dict[str, ExportFormat]:
+    """Return every registered export format by key (this plugin's and others')."""
+    return {fmt.key: fmt for fmt in collect("kanban_register_export_formats")}
 
 
 def count_leads(filters: LeadFilter) -> int:

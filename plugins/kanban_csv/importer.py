@@ -64,6 +64,10 @@ class ImportReport:
     failure: str = ""
     new_folders: set[str] = field(default_factory=set)  # client folders made (casefolded)
 
+    @property
+    def folder_count(self) -> int:
+        return len(self.new_folders)
+
     def counts(self) -> dict[str, Any]:
         return {"rows": self.rows, "created": self.created, "duplicates": self.duplicates,
                 "invalid": self.invalid, "failure": self.failure, "dry_run": self.dry_run,
@@ -210,15 +214,17 @@ def run_import(
 
 def import_steps(
     table: Table, settings: ImportSettings, *, user: User | None, dry_run: bool,
+    report: ImportReport | None = None,
 ) -> Generator[int, None, ImportReport]:
     """``run_import`` a step at a time: yields how many rows were read since the last step
-    (every 500 rows, once their batch is written), and returns the report. A page streams
-    its progress from it."""
+    (every 500 rows, once their batch is written), and returns the report. A job reports
+    its progress from it; one stopped between steps still holds what was done in
+    ``report``."""
     if user is not None:
         require(user, "lead.create")
         for owner_id in settings.owner_ids:
             require_give_lead_to(user, owner_id)
-    report = ImportReport(dry_run=dry_run)
+    report = report if report is not None else ImportReport(dry_run=dry_run)
     reader = RowReader(table, settings, user)
     batch = _Batch(
         settings=settings, user=user, report=report, dry_run=dry_run,
@@ -238,7 +244,12 @@ def import_steps(
             if len(batch.rows) == BATCH_SIZE and not batch.write():
                 return _in_line_order(report)
             if report.rows % BATCH_SIZE == 0:
-                yield BATCH_SIZE
+                try:
+                    yield BATCH_SIZE
+                except GeneratorExit:  # stopped here: the rows read so far are all done
+                    batch.write()
+                    _in_line_order(report)
+                    raise
     except CsvProblem as problem:
         # The file broke off halfway (a wrong byte, a runaway quote): keep what was saved.
         report.failure = problem.message + " " + _(

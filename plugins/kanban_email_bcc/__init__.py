@@ -47,6 +47,13 @@ def kanban_register_notification_kinds():
 
 
 @hookimpl
+def kanban_register_jobs():
+    from kanban_email_bcc.imap import job_kinds
+
+    return job_kinds()
+
+
+@hookimpl
 def kanban_register_lead_sources():
     from kanban.ui import LeadSource
 

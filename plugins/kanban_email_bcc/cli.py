@@ -112,19 +112,10 @@ def reprocess_command(ids: tuple[int, ...], every: bool) -> None:
 @click.pass_context
 def fetch(ctx: click.Context, host, port, user, password, ssl, mailbox, move_to) -> None:
     """Fetch new messages from an IMAP mailbox and store them."""
-    from kanban_email_bcc.imap import ImapSettings, fetch_mailbox
+    from kanban_email_bcc.imap import fetch_mailbox, settings_from_config
 
-    config = current_app.config
-    use_ssl = ssl if ssl is not None else bool(config.get("EMAIL_BCC_IMAP_SSL", True))
-    settings = ImapSettings(
-        host=host or config.get("EMAIL_BCC_IMAP_HOST") or "",
-        port=port or int(config.get("EMAIL_BCC_IMAP_PORT") or (993 if use_ssl else 143)),
-        user=user or config.get("EMAIL_BCC_IMAP_USER") or "",
-        password=password or config.get("EMAIL_BCC_IMAP_PASSWORD") or "",
-        ssl=use_ssl,
-        mailbox=mailbox or config.get("EMAIL_BCC_IMAP_MAILBOX") or "INBOX",
-        move_to=move_to if move_to is not None else config.get("EMAIL_BCC_IMAP_MOVE_TO") or "",
-    )
+    settings = settings_from_config(host=host, port=port, user=user, password=password,
+                                    ssl=ssl, mailbox=mailbox, move_to=move_to)
     if not settings.host or not settings.user:
         raise click.UsageError("Give the IMAP server and login (--host, --user) or set "
                                "EMAIL_BCC_IMAP_HOST and EMAIL_BCC_IMAP_USER.")

@@ -12,9 +12,14 @@ import imaplib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from kanban import jobs
 from kanban.extensions import db
 from kanban.models.base import utcnow
 from kanban_email_bcc.ingest import ingest_message
@@ -32,6 +37,26 @@ class ImapSettings:
     ssl: bool = True
     mailbox: str = "INBOX"
     move_to: str = ""
+
+
+def settings_from_config(**given: Any) -> ImapSettings:
+    """The mailbox to poll: what is ``given`` (a command's options), else the settings
+    (``EMAIL_BCC_IMAP_*``)."""
+    config = current_app.config
+    use_ssl = given.get("ssl")
+    if use_ssl is None:
+        use_ssl = bool(config.get("EMAIL_BCC_IMAP_SSL", True))
+    move_to = given.get("move_to")
+    return ImapSettings(
+        host=given.get("host") or config.get("EMAIL_BCC_IMAP_HOST") or "",
+        port=given.get("port") or int(config.get("EMAIL_BCC_IMAP_PORT")
+                                      or (993 if use_ssl else 143)),
+        user=given.get("user") or config.get("EMAIL_BCC_IMAP_USER") or "",
+        password=given.get("password") or config.get("EMAIL_BCC_IMAP_PASSWORD") or "",
+        ssl=use_ssl,
+        mailbox=given.get("mailbox") or config.get("EMAIL_BCC_IMAP_MAILBOX") or "INBOX",
+        move_to=move_to if move_to is not None else config.get("EMAIL_BCC_IMAP_MOVE_TO") or "",
+    )
 
 
 @dataclass
@@ -130,3 +155,30 @@ def _checkpoint(settings: ImapSettings) -> ImapCheckpoint:
 
 def _quoted(mailbox: str) -> str:
     return '"' + mailbox.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+POLL = "mail.poll"
+
+
+class MailboxUnavailable(RuntimeError):
+    """The poll stopped on a temporary failure: its job is tried again later."""
+
+
+def poll_round(context: jobs.JobContext) -> dict[str, Any]:
+    """One poll of the configured mailbox as a background job: a server that cannot be
+    reached, or a storage failure halfway, fails the round, which is tried again after
+    1, 5 and 15 minutes (what was stored stays stored)."""
+    settings = settings_from_config()
+    if not settings.host or not settings.user:
+        return {"message": _("No mailbox is set up to poll (EMAIL_BCC_IMAP_HOST).")}
+    report = fetch_mailbox(settings)
+    if report.stopped_on_failure:
+        raise MailboxUnavailable("stopped on a storage failure")
+    stored = sum(report.outcomes.values())
+    return {"last_uid": report.last_uid, "outcomes": dict(report.outcomes),
+            "message": _("New messages read: %(count)d", count=stored)}
+
+
+def job_kinds() -> list[jobs.JobKind]:
+    return [jobs.JobKind(POLL, _l("Mailbox poll"), poll_round, listed=False,
+                         retry_minutes=(1, 5, 15))]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from kanban import hookimpl
 from kanban.ui import NavItem
@@ -59,6 +60,15 @@ def kanban_ui_navigation(user):
     if not getattr(user, "is_admin", False):
         return []
     return [NavItem(_("Webhooks"), url_for("webhooks.index"), endpoint="webhooks.index")]
+
+
+@hookimpl
+def kanban_register_jobs():
+    from kanban.jobs import JobKind
+    from kanban_webhooks.delivery import ROUND, delivery_round
+
+    return [JobKind(ROUND, _l("Webhook deliveries"), delivery_round, listed=False,
+                    retry_minutes=(1, 5, 15))]
 
 
 def _soon(*_args, **_kwargs) -> None:

@@ -1,17 +1,16 @@
 """Sending lead events to the subscribed addresses: queued from the core's event outbox,
 signed, retried with exponential back-off, and paused when an address keeps failing.
 
-``deliver_due`` does one round (queue what is new, send what is due). It runs in a thread
-of the app right after a lead changes, and from ``kanban webhooks deliver`` (cron, every
-minute) for what is still waiting; a delivery is claimed with a conditional UPDATE, so two
-rounds never send it twice.
+``deliver_due`` does one round (queue what is new, send what is due). It runs as a
+background job right after a lead changes (and again when a retry is due), and from
+``kanban webhooks deliver`` (cron, every minute) for what is still waiting; a delivery is
+claimed with a conditional UPDATE, so two rounds never send it twice.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -20,10 +19,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
+from kanban import jobs
 from kanban.api.serializers import lead_json
 from kanban.errors import ValidationError
 from kanban.extensions import db
@@ -238,40 +237,31 @@ def _post(subscription: Subscription, delivery: Delivery, body: bytes) -> tuple[
 
 
 # ---------------------------------------------------------------------------
-# In the app: a round right after a change, in a thread of this process
+# In the app: a round right after a change, as a background job
 # ---------------------------------------------------------------------------
 
-_running = threading.Lock()
-_again = threading.Event()
+ROUND = "webhooks.deliver"
 
 
 def deliver_soon() -> None:
-    """Send the new events from a thread, after the change's answer; one thread at a time."""
+    """Send the new events in a background round (a job) right after the change."""
     if not send_at_once():
         return
     if not db.session.scalar(select(Subscription.id).where(Subscription.active).limit(1)):
         return
-    app = current_app._get_current_object()
-    _again.set()
-    if _running.acquire(blocking=False):
-        threading.Thread(target=_rounds, args=(app,), name="kanban-webhooks",
-                         daemon=True).start()
+    jobs.start_round(ROUND)
 
 
-def _rounds(app: Flask) -> None:
-    while True:
-        try:
-            while _again.is_set():
-                _again.clear()
-                with app.app_context():
-                    try:
-                        deliver_due()
-                    except Exception:  # cron's round tries again; the change itself is done
-                        log.exception("Webhook round failed")
-                    finally:
-                        db.session.remove()
-        finally:
-            _running.release()
-        # A change that came as this thread was ending: go on rather than leave it to cron.
-        if not (_again.is_set() and _running.acquire(blocking=False)):
-            return
+def delivery_round(context: jobs.JobContext) -> dict[str, Any]:
+    """One round; when deliveries wait to be tried again, the next round is set for the
+    first of them (so retries need no cron where jobs run on a worker)."""
+    done = deliver_due()
+    next_at = db.session.scalar(
+        select(func.min(Delivery.next_at)).join(Subscription)
+        .where(Delivery.state == "pending", Subscription.active))
+    if next_at is not None:
+        jobs.start_round(ROUND, delay_seconds=max(1.0, (next_at - utcnow()).total_seconds()))
+    return {"queued": done.queued, "sent": done.sent, "retrying": done.retrying,
+            "failed": done.failed,
+            "message": _("Sent: %(sent)d; to retry: %(retrying)d; given up: %(failed)d",
+                         sent=done.sent, retrying=done.retrying, failed=done.failed)}

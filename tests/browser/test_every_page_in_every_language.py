@@ -15,7 +15,7 @@ from sqlalchemy import select
 from kanban.config import DefaultConfig
 from kanban.demo import create_demo_data, create_demo_history
 from kanban.extensions import db
-from kanban.models import Client, Lead
+from kanban.models import Client, Job, Lead
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import PASSWORD, UserFactory
 from tests.live import axe_violations, on_path
@@ -104,10 +104,12 @@ def team_in(app, language):
     seller = UserFactory(email="vendas@example.com", name="Rui", locale=language)
     hook = Subscription(url="https://hooks.example.com/kanban", events=["won", "lost"],
                         secret="whsec_example")
-    db.session.add(hook)
+    running = Job(kind="csv.import", user_id=admin.id, status="running", done=400, total=1000)
+    finished = Job(kind="csv.import", user_id=admin.id, status="done", done=20, total=20)
+    db.session.add_all([hook, running, finished])
     db.session.commit()
     return {"admin": admin, "lead": lead.id, "folder": folder.id, "form": form.id,
-            "seller": seller.id, "hook": hook.id}
+            "seller": seller.id, "hook": hook.id, "job": running.id}
 
 
 def pages(team: dict) -> dict[str, str]:
@@ -132,6 +134,8 @@ def pages(team: dict) -> dict[str, str]:
         "admin-exports": "/admin/exports",
         "admin-sources": "/admin/sources",
         "notifications": "/notifications",
+        "jobs": "/jobs",
+        "job": f"/jobs/{team['job']}",
         "webforms": "/webforms",
         "webform": f"/webforms/{form}",
         "webform-new": "/webforms/new",

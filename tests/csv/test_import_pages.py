@@ -11,10 +11,11 @@ from kanban_csv.models import CsvImport
 from sqlalchemy import func, select
 
 from kanban.extensions import db
-from kanban.models import Lead
+from kanban.models import Job, Lead
 from tests.conftest import log_in
 from tests.csv.conftest import parse
 from tests.factories import UserFactory
+from tests.jobs.conftest import wait_until_finished
 
 PROSPECTS = (
     "Nombre;Compañía;Teléfono;Correo electrónico;Importe\n"
@@ -194,24 +195,50 @@ def long_list(rows: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def test_a_long_import_streams_its_progress_then_the_report(member_client, pipeline):
+def test_a_long_import_runs_as_a_job_whose_page_leads_to_the_report(app, member_client,
+                                                                      pipeline):
+    app.config["CSV_IMPORT_INLINE_ROWS"] = 1000
     location = upload(member_client, long_list(1_600)).headers["Location"]
     form = {**mapping_form(member_client.get(location).text),
             "stage_id": str(pipeline.stages[0].id)}
-    response = member_client.post(location, data={**form, "action": "import"},
-                                  buffered=False)
-    assert response.status_code == 200 and response.is_streamed
-    assert response.headers["X-Accel-Buffering"] == "no"
-    chunks = [chunk.decode() for chunk in response.response]
-    page = "".join(chunks)
-    steps = re.findall(r'#import-count::after\{font-size:1rem;content:"(\d+)"\}', page)
-    assert steps == ["1000", "1500"]  # after each batch of 500 (the first is on the page)
-    assert 'Rows read: <span id="import-count">500</span> / ~1601' in page
-    assert page.index("import-fill{width") < page.index("Created: 1600 in New")
-    assert len(chunks) > 3  # sent as it went, not in one piece
+    response = member_client.post(location, data={**form, "action": "import"})
+    assert response.status_code == 303 and "/jobs/" in response.headers["Location"]
+    job_page = member_client.get(response.headers["Location"])
+    assert "Import of a prospect list" in job_page.text and "<progress" in job_page.text
+    job = wait_until_finished(db.session.scalars(select(Job)).one().id)
+    assert (job.status, job.done, job.total) == ("done", 1601, 1601)
+    view = member_client.get(f"/jobs/{job.id}?format=json").get_json()
+    assert view["finished"] and view["percent"] == 100
+    assert view["message"] == "Created: 1600; left out: 0"
+    report = member_client.get(view["result_url"])
+    assert "Created: 1600 in New" in report.text
     assert db.session.scalar(select(func.count(Lead.id))) == 1600
     record = db.session.scalars(select(CsvImport)).one()
     assert (record.status, record.counts["created"], record.stored_name) == ("imported", 1600, "")
+
+
+def test_a_long_check_runs_as_a_job_and_its_report_offers_the_import(app, member_client,
+                                                                      pipeline):
+    app.config["CSV_IMPORT_INLINE_ROWS"] = 100
+    location = upload(member_client, long_list(700)).headers["Location"]
+    form = {**mapping_form(member_client.get(location).text),
+            "stage_id": str(pipeline.stages[0].id)}
+    member_client.post(location, data={**form, "action": "check"})
+    job = wait_until_finished(db.session.scalars(select(Job)).one().id)
+    view = member_client.get(f"/jobs/{job.id}?format=json").get_json()
+    report = member_client.get(view["result_url"]).text
+    assert "Would be created: 700" in report and 'name="action" value="import"' in report
+    assert db.session.scalar(select(func.count(Lead.id))) == 0
+
+
+def test_a_colleagues_import_job_is_not_shown_to_a_member(app, member_client, manager,
+                                                          pipeline):
+    from kanban import jobs
+
+    job = jobs.Job(kind="csv.import", params={}, user_id=manager.id, status="done")
+    db.session.add(job)
+    db.session.commit()
+    assert member_client.get(f"/jobs/{job.id}").status_code == 404
 
 
 def test_a_short_import_answers_with_the_report_at_once(member_client, pipeline):
@@ -219,13 +246,5 @@ def test_a_short_import_answers_with_the_report_at_once(member_client, pipeline)
     form = {**mapping_form(member_client.get(location).text),
             "stage_id": str(pipeline.stages[0].id)}
     response = member_client.post(location, data={**form, "action": "import"})
-    assert "import-fill" not in response.text and "Created: 20 in New" in response.text
-
-
-def test_a_long_check_streams_too_and_creates_nothing(member_client, pipeline):
-    location = upload(member_client, long_list(700)).headers["Location"]
-    form = {**mapping_form(member_client.get(location).text),
-            "stage_id": str(pipeline.stages[0].id)}
-    page = member_client.post(location, data={**form, "action": "check"}).text
-    assert "Checking prospects.csv…" in page and "Would be created: 700" in page
-    assert db.session.scalar(select(func.count(Lead.id))) == 0
+    assert response.status_code == 200 and "Created: 20 in New" in response.text
+    assert db.session.query(Job).count() == 0

@@ -85,6 +85,20 @@ def test_cleanup_command_removes_old_files_without_a_record(app):
     result = app.test_cli_runner().invoke(args=["csv-cleanup"])
 
     assert result.exit_code == 0
-    assert "Removed 1 unimported upload(s)." in result.output
+    assert "Removed 1 unimported upload(s) and 0 prepared export(s)." in result.output
     assert not orphan.exists()
     assert fresh.exists()
+
+
+def test_cleanup_command_removes_exports_prepared_more_than_a_day_ago(app):
+    folder = Path(app.instance_path) / "csv-exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    old, fresh = folder / "1-old.csv", folder / "2-fresh.csv"
+    old.write_text("a,b\n")
+    fresh.write_text("a,b\n")
+    os.utime(old, (time.time() - DAY - 60, time.time() - DAY - 60))
+
+    result = app.test_cli_runner().invoke(args=["csv-cleanup"])
+
+    assert "and 1 prepared export(s)." in result.output
+    assert not old.exists() and fresh.exists()

@@ -19,9 +19,11 @@ from kanban_email_bcc.imap import ImapSettings, fetch_mailbox
 from kanban_email_bcc.models import ImapCheckpoint
 from sqlalchemy import func, select
 
+from kanban import jobs
 from kanban.extensions import db
-from kanban.models import Activity
+from kanban.models import Activity, Job
 from tests.email_bcc.conftest import build_mail
+from tests.jobs.conftest import wait_until_finished
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 REQUIRED = os.environ.get("KANBAN_TEST_REQUIRE_IMAP") == "1" or bool(os.environ.get("CI"))
@@ -244,3 +246,29 @@ def test_new_uidvalidity_starts_over_and_dedupe_keeps_it_harmless(settings, addr
     report = fetch_mailbox(settings)
 
     assert report.outcomes == {"duplicate": 1} and emails() == 1
+
+
+def configure_mailbox(app, settings: ImapSettings) -> None:
+    app.config.update(EMAIL_BCC_IMAP_HOST=settings.host, EMAIL_BCC_IMAP_PORT=settings.port,
+                      EMAIL_BCC_IMAP_USER=settings.user,
+                      EMAIL_BCC_IMAP_PASSWORD=settings.password, EMAIL_BCC_IMAP_SSL=False)
+
+
+def test_a_poll_runs_as_a_job_from_the_command_line(app, settings, address, runner):
+    configure_mailbox(app, settings)
+    deliver(settings, addressed(address, 1), addressed(address, 2))
+    result = runner.invoke(args=["jobs", "start", "mail.poll"])
+    assert result.exit_code == 0, result.output
+    assert "done. New messages read: 2" in result.output
+    job = db.session.scalars(select(Job)).one()
+    assert (job.kind, job.status, job.result["outcomes"]) == ("mail.poll", "done", {"stored": 2})
+    assert emails() == 2
+
+
+def test_a_poll_whose_server_is_away_is_tried_again_later(app, settings, address):
+    configure_mailbox(app, settings)
+    app.config["EMAIL_BCC_IMAP_PORT"] = free_port()  # nothing listens there
+    job = jobs.start("mail.poll", user=None)
+    job = wait_until_finished(job.id, seconds=10, until=("retrying", "failed", "done"))
+    assert job.status == "retrying" and "ConnectionRefusedError" in job.error
+    assert job.not_before > job.started_at  # the next try waits a minute

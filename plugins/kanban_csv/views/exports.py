@@ -4,34 +4,45 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import Response, abort, render_template, request, stream_with_context
-from flask_babel import get_locale
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import format_number, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from kanban import jobs
 from kanban.extensions import db
-from kanban.models import Pipeline, Stage, User
+from kanban.models import Job, Pipeline, Stage, User
 from kanban.models.base import today
 from kanban.permissions import require_export
-from kanban.plugins import collect
 from kanban.services.exports import record_export
 from kanban.services.queries import LeadFilter
-from kanban.ui import ExportFormat
+from kanban_csv.cleanup import export_folder
 from kanban_csv.export import (
     CUSTOM_PREFIX,
     DEFAULT_COLUMNS,
     LEAD_COLUMNS,
     count_leads,
     custom_field_keys,
+    export_formats,
     header_of,
     iter_rows,
     resolve_columns,
 )
+from kanban_csv.jobs import EXPORT
 from kanban_csv.views import bp
 
-
-def export_formats() -> dict[str, ExportFormat]:
-    """Return every registered export format by key (this plugin's and others')."""
-    return {fmt.key: fmt for fmt in collect("kanban_register_export_formats")}
+DEFAULT_INLINE_ROWS = 20_000  # an export this small streams straight to the browser
 
 
 def encode(chunks: Iterator[str | bytes]) -> Iterator[bytes]:
@@ -61,8 +72,47 @@ def export_page():
         chosen=set(chosen),
         formats=export_formats().values(),
         locale=str(get_locale() or "en"),
+        count=format_number(count := count_leads(filters)),
+        in_background=count > inline_rows(),
         page="csv_export",
     )
+
+
+def inline_rows() -> int:
+    """Exports with more leads than this are prepared as a background job."""
+    return int(current_app.config.get("CSV_EXPORT_INLINE_ROWS", DEFAULT_INLINE_ROWS))
+
+
+@bp.post("/export/jobs")
+def export_start():
+    """Prepare a big export in the background; its page offers the file when done."""
+    require_export(current_user)
+    filters = LeadFilter.from_args(request.form)
+    fmt_key = request.form.get("format") or "excel"
+    if fmt_key not in export_formats():
+        abort(404)
+    columns = [c.key for c in resolve_columns(request.form.getlist("columns"))]
+    job = jobs.start(EXPORT, {"filters": filters.to_args(), "format": fmt_key,
+                              "columns": columns or list(DEFAULT_COLUMNS),
+                              "locale": request.form.get("locale") or str(get_locale() or "en")},
+                     user=current_user)
+    return redirect(url_for("web.show_job", job_id=job.id), 303)
+
+
+@bp.get("/export/jobs/<int:job_id>/file")
+def export_file(job_id: int):
+    """The file a background export prepared: for the person who asked for it only."""
+    require_export(current_user)
+    job = db.session.get(Job, job_id)
+    if job is None or job.kind != EXPORT or job.user_id != current_user.id:
+        abort(404)
+    path = export_folder() / str(job.result.get("file", "")) if job.status == "done" else None
+    if path is None or not path.name or not path.is_file():
+        flash(_("This export's file is no longer kept (files are removed after a day): "
+                "prepare it again."), "error")
+        return redirect(url_for("csv.export_page", **job.params.get("filters", {})), 303)
+    return send_file(path, mimetype=job.result.get("media_type"), as_attachment=True,
+                     download_name=job.result.get("name") or path.name, max_age=0)
 
 
 @bp.get("/export/download")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import uuid
 from pathlib import Path
-from typing import Any
 
 from flask import (
     Response,
@@ -15,29 +13,38 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_template,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from kanban import jobs
 from kanban.auth import csrf_exempt
 from kanban.errors import ValidationError
 from kanban.extensions import csrf, db
 from kanban.instance import private_file
-from kanban.models import Pipeline, User
-from kanban.models.base import utcnow
-from kanban.permissions import require
+from kanban.models import Pipeline, Stage, User
+from kanban.permissions import require, require_give_lead_to
 from kanban.services.leads import get_stage
 from kanban.text import machine_text, remove_unstorable
 from kanban_csv.cleanup import remove_stale_uploads, upload_folder
-from kanban_csv.formats import write_delimited
-from kanban_csv.importer import ImportReport, ImportSettings, import_steps, iter_report_rows
+from kanban_csv.importer import ImportSettings, run_import
+from kanban_csv.jobs import IMPORT
 from kanban_csv.mapping import TARGETS, guess_mapping
 from kanban_csv.models import CsvImport
 from kanban_csv.reading import DELIMITERS, ENCODINGS, CsvProblem, Table, open_table
+from kanban_csv.uploads import (
+    StoredReport,
+    estimated_rows,
+    finish,
+    inline_rows,
+    known_encoding,
+    latest_imports,
+    open_record,
+    settings_params,
+)
 from kanban_csv.views import bp
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -56,10 +63,7 @@ def too_large_message() -> str:
 
 
 def start_page(message: str = "", status: int = 200):
-    recent = db.session.scalars(
-        select(CsvImport).where(CsvImport.user_id == current_user.id)
-        .order_by(CsvImport.id.desc()).limit(10)
-    ).all()
+    recent = latest_imports(current_user.id)
     return render_template(
         "csv/import.html", message=message, encodings=ENCODINGS, delimiters=DELIMITER_NAMES,
         recent=recent, page="csv_import",
@@ -128,30 +132,6 @@ def get_import(import_id: int) -> CsvImport:
     return record
 
 
-def open_record(record: CsvImport, values) -> Table:
-    path = upload_folder() / record.stored_name
-    if not record.stored_name or not path.exists():
-        if record.status == "imported":
-            raise CsvProblem(_("This file was already imported. Upload it again to import it "
-                               "anew."))
-        raise CsvProblem(_("This file was removed because it waited more than a day without "
-                           "being imported. Upload it again to import it."))
-    delimiter = values.get("delimiter") or None
-    return open_table(path, known_encoding(values.get("encoding")),
-                      delimiter if delimiter in DELIMITERS else None)
-
-
-def known_encoding(name: str | None) -> str | None:
-    """Return the encoding the person chose if Python knows it, else None (detect)."""
-    if not name:
-        return None
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        return None
-    return name
-
-
 def form_context(record: CsvImport, table: Table, values) -> dict:
     pipelines = db.session.scalars(select(Pipeline).order_by(Pipeline.position, Pipeline.id))
     users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
@@ -204,75 +184,36 @@ def import_run(import_id: int):
         source=f"import: {record.filename}"[:120],
     )
     dry_run = form.get("action") != "import"
-    steps = import_steps(table, settings, user=current_user, dry_run=dry_run)
+    if estimated_rows(record) > inline_rows():
+        for owner_id in settings.owner_ids:  # refused now, not once the job has started
+            require_give_lead_to(current_user, owner_id)
+        job = jobs.start(IMPORT, {"import_id": record.id, "dry_run": dry_run,
+                                  **settings_params(settings, form)}, user=current_user)
+        return redirect(url_for("web.show_job", job_id=job.id), 303)
     try:
-        first = next(steps)  # the first batch: refusals and a file that cannot be read
-    except StopIteration as end:  # a short file: done already
-        return render_template("csv/import_report.html", report=finish(record, table, end.value),
-                               stage=stage, **context)
+        report = run_import(table, settings, user=current_user, dry_run=dry_run)
     except CsvProblem as problem:
         db.session.rollback()
         return render_template("csv/import_map.html", message=problem.message, **context), 422
-    outcome: dict[str, Any] = {}
-    held = (record, stage, current_user._get_current_object())
-    response = Response(stream_template(
-        "csv/import_running.html", steps=_progress(steps, first, record, table, outcome, held),
-        first=first, total=estimated_rows(record), outcome=outcome, stage=stage,
-        dry_run=dry_run, **context))
-    response.headers["X-Accel-Buffering"] = "no"  # nginx passes each step on at once
-    return response
+    finish(record, table, report, stage)
+    return render_template("csv/import_report.html", report=report, stage=stage, **context)
 
 
-def _progress(steps, read: int, record: CsvImport, table: Table, outcome: dict[str, Any],
-              held: tuple):
-    """Yield the rows read so far after each batch; leave the report (or the problem) in
-    ``outcome`` once the last row is done.
-
-    The page streams after the view has returned, when the request's first database session
-    is gone: the rows the import holds (``held``) join the session the stream runs in."""
-    for row in held:
-        if inspect(row).detached:
-            db.session.add(row)
-    try:
-        while True:
-            try:
-                read += next(steps)
-            except StopIteration as end:
-                outcome["report"] = finish(record, table, end.value)
-                return
-            yield read
-    except CsvProblem as problem:
-        db.session.rollback()
-        outcome["problem"] = problem.message
-
-
-def estimated_rows(record: CsvImport) -> int:
-    """About how many rows the stored file has (its line breaks), for the progress bar."""
-    try:
-        with (upload_folder() / record.stored_name).open("rb") as file:
-            return max(1, sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20),
-                                                                   b"")))
-    except OSError:
-        return 1
-
-
-def finish(record: CsvImport, table: Table, report: ImportReport) -> ImportReport:
-    """Keep the report; after a real import the uploaded file is no longer needed."""
-    save_report(record, table, report)
-    if not report.dry_run and not report.failure:
-        (upload_folder() / record.stored_name).unlink(missing_ok=True)
-        record.stored_name = ""
-        db.session.commit()
-    return report
-
-
-def save_report(record: CsvImport, table: Table, report: ImportReport) -> None:
-    header = [_("Row"), _("Problem"), _("Column"), _("Reason"), *table.header]
-    record.rejected_csv = "".join(write_delimited(header, iter_report_rows(report), bom=True))
-    record.counts = report.counts()
-    record.status = "checked" if report.dry_run else "imported"
-    record.finished_at = utcnow()
-    db.session.commit()
+@bp.get("/import/<int:import_id>/report")
+def import_report(import_id: int):
+    """A finished import's report (where a background import leads)."""
+    record = get_import(import_id)
+    if record.status not in ("checked", "imported"):
+        return redirect(url_for("csv.import_map", import_id=record.id), 303)
+    report = StoredReport.of(record)
+    stage = db.session.get(Stage, (record.counts or {}).get("stage_id") or 0)
+    context: dict = {"record": record, "page": "csv_import"}
+    if report.dry_run:
+        try:
+            context = form_context(record, open_record(record, request.args), request.args)
+        except CsvProblem:
+            report.dry_run = False  # the file is gone: nothing left to import from here
+    return render_template("csv/import_report.html", report=report, stage=stage, **context)
 
 
 @bp.get("/import/<int:import_id>/rejected.csv")

@@ -1,0 +1,128 @@
+"""``kanban worker`` runs background jobs from Redis; ``kanban jobs`` lists, follows and
+cancels them."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+from tqdm import tqdm
+
+from kanban import jobs
+from kanban.extensions import db
+from kanban.models.job import Job
+from kanban.services.health import redis_problem, redis_url
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+@with_appcontext
+def worker(burst: bool) -> None:
+    """Run background jobs (imports, exports, emails, webhooks) from the team's Redis queue."""
+    from kanban.jobs.queue import queue_name, rq_queue, use_rq
+
+    if redis_url() is None:
+        raise click.ClickException(
+            "No Redis is configured (KANBAN_RATELIMIT_STORAGE_URI=redis://…): jobs run in "
+            "threads of the app itself and need no worker.")
+    if not use_rq():
+        raise click.ClickException(
+            "KANBAN_JOBS_IN_THREADS is true: jobs run in threads of the app itself.")
+    problem = redis_problem()
+    if problem:
+        raise click.ClickException(problem)
+    from rq import SimpleWorker
+
+    queue = rq_queue(worker=True)
+    # Jobs run in this process (no fork per job), inside the app's context; the scheduler
+    # puts retried jobs back on the queue when their wait is over.
+    click.echo(f"Working on queue {queue_name()}.", err=True)
+    SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+
+
+@click.group("jobs")
+def jobs_group() -> None:
+    """Background jobs: list, follow, cancel."""
+
+
+@jobs_group.command("start")
+@click.argument("kind")
+@with_appcontext
+def start(kind: str) -> None:
+    """Start a round (notify.send, webhooks.deliver, mail.poll…) from cron: queued for
+    `kanban worker` when Redis is configured, else run here and now."""
+    from kanban.jobs.queue import use_rq
+
+    known = jobs.kinds()
+    if kind not in known:
+        raise click.BadParameter(f"Use one of: {', '.join(sorted(known))}.",
+                                 param_hint="KIND")
+    if use_rq():
+        job = jobs.start(kind, user=None)
+        click.echo(f"Job {job.id} ({kind}) is queued for the worker.")
+        return
+    with tqdm(unit=" rows", disable=None, file=sys.stderr) as bar:
+        def show(done: int, total: int) -> None:
+            if total and bar.total != total:
+                bar.total = total
+            bar.update(done - bar.n)
+
+        job = jobs.run_here(kind, user=None, on_progress=show)
+    click.echo(f"Job {job.id} ({kind}): {job.status}. "
+               f"{job.result.get('message', '') if job.result else ''} {job.error}".strip())
+    if job.status != "done":
+        sys.exit(1)
+
+
+@jobs_group.command("list")
+@click.option("--limit", default=20, show_default=True)
+@with_appcontext
+def list_jobs(limit: int) -> None:
+    """The latest jobs, newest first."""
+    for job in db.session.scalars(select(Job).order_by(Job.id.desc()).limit(limit)):
+        who = job.user.email if job.user else "server"
+        size = f"{job.done}/{job.total}" if job.total else str(job.done)
+        click.echo(f"{job.id}\t{job.kind}\t{job.status}\t{size}\t{who}\t"
+                   f"{job.created_at:%Y-%m-%d %H:%M}\t{job.error[:80]}")
+
+
+def _job(job_id: int) -> Job:
+    job = db.session.get(Job, job_id)
+    if job is None:
+        raise click.ClickException(f"There is no job {job_id}.")
+    return job
+
+
+@jobs_group.command("watch")
+@click.argument("job_id", type=int)
+@with_appcontext
+def watch(job_id: int) -> None:
+    """Follow a job with a progress bar until it ends."""
+    job = _job(job_id)
+    with tqdm(total=job.total or None, unit=" rows", disable=None, file=sys.stderr) as bar:
+        while True:
+            db.session.expire_all()
+            job = _job(job_id)
+            if job.total and bar.total != job.total:
+                bar.total = job.total
+            bar.update(job.done - bar.n)
+            if job.finished:
+                break
+            time.sleep(0.5)
+    click.echo(f"Job {job.id}: {job.status}. {job.error}".strip())
+    if job.status != "done":
+        sys.exit(1)
+
+
+@jobs_group.command("cancel")
+@click.argument("job_id", type=int)
+@with_appcontext
+def cancel(job_id: int) -> None:
+    """Ask a job to stop at its next step."""
+    if jobs.request_cancel(_job(job_id)):
+        click.echo(f"Job {job_id} stops at its next step.")
+    else:
+        click.echo(f"Job {job_id} had already finished.")

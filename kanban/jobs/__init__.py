@@ -1,0 +1,162 @@
+"""Background jobs: long work run away from the request that asked for it.
+
+A plugin (or the core) declares its kinds of job with the ``kanban_register_jobs`` hook
+(``JobKind``) and starts one with ``start(kind, params, user=...)``. With Redis configured
+the job waits on the team's RQ queue for ``kanban worker``; without Redis (or with
+``KANBAN_JOBS_IN_THREADS=true``) it runs in a thread of the app process. Either way the
+``jobs`` table holds its progress, its outcome and who started it, so its page, the jobs
+history and ``kanban jobs`` read one place, and a job can be cancelled from any of them.
+
+A job's function receives a ``JobContext``: its parameters, the person who started it, and
+``progress(done, total)``, which records how far it is and raises ``JobCancelled`` once
+someone has asked it to stop (call it between transactions: it writes on a connection of
+its own). A function that raises is tried again after each of ``retry_minutes``, then
+given up with the error kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+
+from kanban.extensions import db
+from kanban.models import User
+from kanban.models.base import utcnow
+from kanban.models.job import FINISHED, QUEUED, Job
+from kanban.plugins import collect
+
+
+class JobCancelled(Exception):
+    """Someone asked the job to stop: raised by ``JobContext.progress``."""
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """One kind of background work.
+
+    ``run(context)`` does the work and returns a small dict kept as the job's result;
+    ``label`` names the kind in the jobs history (a lazy string, in the plugin's own
+    catalogue); ``result_url(job)`` is where the finished job's outcome is read (a report,
+    a download), or None; ``listed=False`` keeps routine rounds (emails, webhooks, mail
+    polling) out of the people's history while they still leave a row for admins;
+    ``quick`` work (a round of emails), started while answering a request with no Redis,
+    runs on that request's own thread once its answer has gone out, where long work gets a
+    thread of its own."""
+
+    name: str
+    label: str
+    run: Callable[[JobContext], dict[str, Any] | None]
+    retry_minutes: tuple[float, ...] = ()
+    result_url: Callable[[Job], str | None] | None = None
+    listed: bool = True
+    quick: bool = False
+    timeout_seconds: int = 3 * 3600
+
+
+class JobContext:
+    """What a running job knows about itself, and how it reports."""
+
+    def __init__(self, job: Job, on_progress: Callable[[int, int], None] | None = None):
+        self.job_id = job.id
+        self.params: dict[str, Any] = dict(job.params or {})
+        self.user: User | None = job.user
+        self.attempt = job.attempts
+        self._on_progress = on_progress
+
+    def progress(self, done: int, total: int | None = None) -> None:
+        """Record how far the job is (``total`` 0 or None: not known) and stop it, by
+        raising ``JobCancelled``, when someone asked it to. Two statements: call it every
+        batch (a few hundred rows), not every row."""
+        if self._on_progress is not None:
+            self._on_progress(done, total or 0)
+        values: dict[str, Any] = {"done": done}
+        if total:
+            values["total"] = total
+        with db.engine.begin() as connection:
+            connection.execute(update(Job).where(Job.id == self.job_id).values(**values))
+            cancel = connection.scalar(select(Job.cancel_requested).where(Job.id == self.job_id))
+        if cancel:
+            raise JobCancelled()
+
+
+def kinds() -> dict[str, JobKind]:
+    """Every kind of job the core and the plugins declare, by name."""
+    return {kind.name: kind for kind in collect("kanban_register_jobs")}
+
+
+def start(kind: str, params: dict[str, Any] | None = None, *, user: User | None,
+          delay_seconds: float = 0) -> Job:
+    """Write the job down and hand it to the queue (or a thread), to run now or after
+    ``delay_seconds``; return its row."""
+    from kanban.jobs.queue import dispatch
+
+    if kind not in kinds():
+        raise KeyError(f"No kind of job is called {kind!r}")
+    job = Job(kind=kind, params=params or {}, user_id=user.id if user is not None else None,
+              not_before=utcnow() + timedelta(seconds=delay_seconds) if delay_seconds else None)
+    db.session.add(job)
+    db.session.commit()
+    dispatch(job.id, delay_seconds=delay_seconds)
+    return job
+
+
+def start_round(kind: str, params: dict[str, Any] | None = None, *,
+                delay_seconds: float = 0) -> Job | None:
+    """Start a routine round (send what waits, fetch what is new) unless one of the same
+    kind already waits to start at that time, which will do this round's work too."""
+    waiting = select(Job.id).where(Job.kind == kind, Job.status == QUEUED)
+    if delay_seconds:
+        waiting = waiting.where(Job.not_before.is_not(None))
+    else:
+        waiting = waiting.where(Job.not_before.is_(None))
+    if db.session.scalar(waiting.limit(1)) is not None:
+        return None
+    return start(kind, params, user=None, delay_seconds=delay_seconds)
+
+
+def run_here(kind: str, params: dict[str, Any] | None = None, *, user: User | None,
+             on_progress: Callable[[int, int], None] | None = None) -> Job:
+    """Run a job in this process now (the command line), recorded like any other job;
+    ``on_progress(done, total)`` is told each step, for a progress bar."""
+    from kanban.jobs.runner import perform
+
+    job = Job(kind=kind, params=params or {}, user_id=user.id if user is not None else None)
+    db.session.add(job)
+    db.session.commit()
+    job_id = job.id
+    perform(job_id, on_progress=on_progress, retry=False)
+    db.session.expire_all()
+    return db.session.get(Job, job_id)
+
+
+def request_cancel(job: Job) -> bool:
+    """Ask a job to stop; False when it had already finished. A job still waiting stops
+    before it starts; a running one at its next progress step."""
+    if job.status in FINISHED:
+        return False
+    db.session.execute(update(Job).where(Job.id == job.id).values(cancel_requested=True))
+    db.session.commit()
+    db.session.refresh(job)
+    return True
+
+
+def forget_old(keep_days: int) -> int:
+    """Forget finished jobs older than ``keep_days`` (routine rounds after one day); return
+    how many went."""
+    now = utcnow()
+    routine = [name for name, kind in kinds().items() if not kind.listed]
+    forgotten = db.session.execute(
+        delete(Job).where(Job.status.in_(FINISHED),
+                          Job.created_at < now - timedelta(days=keep_days))
+    ).rowcount
+    if routine:
+        forgotten += db.session.execute(
+            delete(Job).where(Job.status.in_(FINISHED), Job.kind.in_(routine),
+                              Job.created_at < now - timedelta(days=1))
+        ).rowcount
+    db.session.commit()
+    return forgotten

@@ -1,0 +1,116 @@
+"""Where a job runs: the team's RQ queue when Redis is configured, else a thread here.
+
+The two have the same interface (``dispatch``); a job's row, not the queue, is its state,
+so a job whose Redis went away runs in a thread instead of being lost."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from flask import Flask, after_this_request, current_app, has_request_context
+
+from kanban.extensions import db
+from kanban.services.health import redis_url, team_redis_name
+
+log = logging.getLogger(__name__)
+
+
+def use_rq() -> bool:
+    return redis_url() is not None and not current_app.config["JOBS_IN_THREADS"]
+
+
+def queue_name() -> str:
+    """The team's queue: several Kanban servers may share one Redis."""
+    return team_redis_name("jobs", current_app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def rq_queue(*, worker: bool = False):
+    """The team's RQ queue; a worker's connection waits on it without a time limit."""
+    import redis
+    from rq import Queue
+
+    connection = redis.Redis.from_url(redis_url(), socket_connect_timeout=2,
+                                      socket_timeout=None if worker else 5)
+    return Queue(queue_name(), connection=connection)
+
+
+def dispatch(job_id: int, *, delay_seconds: float = 0) -> None:
+    """Hand a job to whatever runs jobs here, now or after ``delay_seconds``."""
+    app = current_app._get_current_object()
+    if use_rq():
+        import redis
+
+        try:
+            _enqueue(job_id, delay_seconds)
+            return
+        except redis.RedisError:
+            log.warning("Redis cannot be reached: job %s runs in this process", job_id,
+                        exc_info=True)
+    if not delay_seconds and has_request_context() and _kind_of(job_id).quick:
+        @after_this_request
+        def after_the_answer(response):
+            response.call_on_close(lambda: _in_thread(app, job_id))
+            return response
+
+        return
+    timers = app.extensions.setdefault("kanban_job_timers", set())
+    timer = threading.Timer(delay_seconds, _in_thread, args=(app, job_id))
+    timer.name = f"kanban-job-{job_id}"
+    timer.daemon = True
+    timers.add(timer)
+    timer.start()
+
+
+def forget_waiting_threads(app: Flask) -> None:
+    """Stop the threads still waiting to start a job (an app being shut down). Their jobs
+    keep their rows, queued or retrying."""
+    for timer in app.extensions.pop("kanban_job_timers", set()):
+        timer.cancel()
+
+
+def _kind_of(job_id: int):
+    from kanban.jobs import kinds
+    from kanban.models.job import Job
+
+    return kinds()[db.session.get(Job, job_id).kind]
+
+
+def _enqueue(job_id: int, delay_seconds: float) -> None:
+    kind = _kind_of(job_id)
+    options = {"job_timeout": kind.timeout_seconds, "result_ttl": 3600,
+               "failure_ttl": 7 * 86400, "description": f"kanban job {job_id} ({kind.name})"}
+    queue = rq_queue()
+    if delay_seconds > 0:
+        queue.enqueue_in(timedelta(seconds=delay_seconds), perform_on_worker, job_id,
+                         **options)
+    else:
+        queue.enqueue(perform_on_worker, job_id, **options)
+
+
+def perform_on_worker(job_id: int) -> None:
+    """What the RQ worker runs (``kanban worker`` holds the app's context)."""
+    from kanban.jobs.runner import perform
+
+    with current_app.app_context():
+        try:
+            perform(job_id)
+        finally:
+            db.session.remove()
+
+
+def _in_thread(app: Flask, job_id: int) -> None:
+    """Run a job in an app context of its own (a thread's, or after a request's answer)."""
+    from kanban.jobs.runner import perform
+
+    timers = app.extensions.get("kanban_job_timers", set())
+    timers.discard(threading.current_thread())
+
+    with app.app_context():
+        try:
+            perform(job_id)
+        except Exception:  # the job's row says what happened; nothing more to do here
+            log.exception("Job %s could not be run", job_id)
+        finally:
+            db.session.remove()

@@ -1,0 +1,89 @@
+"""Running one job: claimed once, reported, retried with back-off, and always finished."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import func, update
+
+from kanban.extensions import db
+from kanban.i18n import in_language_of
+from kanban.jobs import JobCancelled, JobContext, kinds
+from kanban.models.base import utcnow
+from kanban.models.job import CANCELLED, DONE, FAILED, QUEUED, RETRYING, RUNNING, Job
+
+log = logging.getLogger(__name__)
+
+
+def perform(job_id: int, *, on_progress: Callable[[int, int], None] | None = None,
+            retry: bool = True) -> None:
+    """Run the job ``job_id`` if it is waiting: one runner claims it, whoever else is told.
+
+    Runs in the current app context (the worker's, the thread's, the command's)."""
+    if not _claim(job_id):
+        return
+    job = db.session.get(Job, job_id)
+    kind = kinds().get(job.kind)
+    if kind is None:
+        _finish(job, FAILED, error=f"No kind of job is called {job.kind!r} any more "
+                                   f"(was its plugin removed?)")
+        return
+    context = JobContext(job, on_progress)
+    try:
+        with in_language_of(job.user):
+            result = kind.run(context)
+    except JobCancelled:
+        db.session.rollback()
+        _finish(db.session.get(Job, job_id), CANCELLED)
+    except Exception as exc:
+        db.session.rollback()
+        log.exception("Job %s (%s) failed", job_id, kind.name)
+        job = db.session.get(Job, job_id)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if retry and job.attempts <= len(kind.retry_minutes):
+            wait = kind.retry_minutes[job.attempts - 1] * 60
+            job.status, job.error = RETRYING, error
+            job.not_before = utcnow() + timedelta(seconds=wait)
+            db.session.commit()
+            from kanban.jobs.queue import dispatch
+
+            dispatch(job_id, delay_seconds=wait)
+        else:
+            _finish(job, FAILED, error=error)
+    else:
+        job = db.session.get(Job, job_id)
+        db.session.refresh(job)
+        job.done = max(job.done, job.total)
+        _finish(job, DONE, result=result or {})
+
+
+def _claim(job_id: int) -> bool:
+    """Mark a waiting job running (one conditional UPDATE: two runners never both start
+    it); a job cancelled while it waited is finished as cancelled instead."""
+    now = utcnow()
+    cancelled = db.session.execute(
+        update(Job).where(Job.id == job_id, Job.status.in_((QUEUED, RETRYING)),
+                          Job.cancel_requested.is_(True))
+        .values(status=CANCELLED, finished_at=now)
+    ).rowcount
+    claimed = db.session.execute(
+        update(Job).where(Job.id == job_id, Job.status.in_((QUEUED, RETRYING)))
+        .values(status=RUNNING, attempts=Job.attempts + 1, not_before=None,
+                started_at=func.coalesce(Job.started_at, now))
+    ).rowcount
+    db.session.commit()
+    return bool(claimed) and not cancelled
+
+
+def _finish(job: Job, status: str, *, error: str = "", result: dict | None = None) -> None:
+    job.status = status
+    job.finished_at = utcnow()
+    if error:
+        job.error = error
+    elif status == DONE:
+        job.error = ""
+    if result is not None:
+        job.result = result
+    db.session.commit()

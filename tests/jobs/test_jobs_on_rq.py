@@ -1,0 +1,62 @@
+"""With Redis configured a job waits on the team's RQ queue for a real worker."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from rq import SimpleWorker
+
+from kanban import jobs
+from kanban.jobs.queue import queue_name, rq_queue
+from tests.jobs.conftest import wait_until_finished
+
+
+@pytest.fixture
+def app_config(app_config, redis_jobs_url):
+    return {**app_config, "RATELIMIT_STORAGE_URI": redis_jobs_url}
+
+
+def work_once(app) -> None:
+    """A real RQ worker, in this process, until the queue is empty (as `kanban worker`)."""
+    queue = rq_queue(worker=True)
+    SimpleWorker([queue], connection=queue.connection).work(burst=True, with_scheduler=True)
+
+
+def test_a_job_waits_on_the_queue_until_a_worker_takes_it(app, counting, member):
+    job = jobs.start("test.count", {"to": 20}, user=member)
+    assert rq_queue().count == 1
+    assert counting.calls == []  # no thread of the app ran it
+    work_once(app)
+    done = wait_until_finished(job.id, seconds=5)
+    assert (done.status, done.done, done.result["counted"]) == ("done", 20, 20)
+    assert rq_queue().count == 0
+
+
+def test_the_queue_is_the_teams_own(app):
+    other = queue_name()
+    app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql://elsewhere/other-team"
+    assert queue_name() != other and queue_name().startswith("kanban:jobs:")
+
+
+def test_on_the_queue_a_failed_job_comes_back_after_its_wait(app, counting, member):
+    job = jobs.start("test.count", {"to": 10, "fail": 1}, user=member)
+    work_once(app)
+    assert wait_until_finished(job.id, seconds=0.1).status == "retrying"
+    time.sleep(1.2)  # the wait (0.06 s) is over; the scheduler moves it back each second
+    work_once(app)
+    done = wait_until_finished(job.id, seconds=5)
+    assert (done.status, done.attempts, counting.calls) == ("done", 2, [1, 2])
+
+
+def test_with_redis_gone_a_job_runs_in_a_thread_instead(app, counting, member):
+    app.config["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    job = jobs.start("test.count", {"to": 10}, user=member)
+    assert wait_until_finished(job.id).status == "done"
+
+
+def test_jobs_in_threads_setting_keeps_them_off_the_queue(app, counting, member):
+    app.config["JOBS_IN_THREADS"] = True
+    job = jobs.start("test.count", {"to": 10}, user=member)
+    assert wait_until_finished(job.id).status == "done"
+    assert rq_queue().count == 0
