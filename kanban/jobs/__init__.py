@@ -26,8 +26,10 @@ from sqlalchemy import delete, select, update
 from kanban.extensions import db
 from kanban.models import User
 from kanban.models.base import utcnow
-from kanban.models.job import FINISHED, QUEUED, Job
+from kanban.models.job import FAILED, FINISHED, QUEUED, RUNNING, Job
 from kanban.plugins import collect
+
+ABANDONED = "abandoned"  # a job's error when its process stopped while it ran
 
 
 class JobCancelled(Exception):
@@ -160,3 +162,19 @@ def forget_old(keep_days: int) -> int:
         ).rowcount
     db.session.commit()
     return forgotten
+
+
+def fail_abandoned() -> int:
+    """Mark failed the jobs still 'running' long after their time limit: their process
+    stopped (a restart, a crash) and they will never finish. Return how many."""
+    now = utcnow()
+    failed = 0
+    for kind in kinds().values():
+        failed += db.session.execute(
+            update(Job).where(Job.kind == kind.name, Job.status == RUNNING,
+                              Job.started_at < now - timedelta(seconds=kind.timeout_seconds))
+            .values(status=FAILED, finished_at=now,
+                    error=ABANDONED)
+        ).rowcount
+    db.session.commit()
+    return failed

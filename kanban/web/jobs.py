@@ -44,6 +44,14 @@ def status_text(job: Job) -> str:
     return _("Failed")
 
 
+def error_text(job: Job) -> str:
+    if job.status not in (FAILED, RETRYING):
+        return ""
+    if job.error == jobs.ABANDONED:
+        return _("The server stopped while this job ran; start it again.")
+    return job.error
+
+
 def job_view(job: Job, kinds: dict[str, jobs.JobKind]) -> dict[str, Any]:
     """What a page (or the page's script) shows of one job."""
     kind = kinds.get(job.kind)
@@ -58,7 +66,7 @@ def job_view(job: Job, kinds: dict[str, jobs.JobKind]) -> dict[str, Any]:
         "status": job.status, "status_text": status_text(job), "done": job.done,
         "total": job.total, "percent": job.percent, "count": count,
         "finished": job.finished, "cancel_requested": job.cancel_requested,
-        "result_url": result_url, "error": job.error if job.status in (FAILED, RETRYING) else "",
+        "result_url": result_url, "error": error_text(job),
         "message": str(job.result.get("message", "")) if job.result else "",
     }
 

@@ -70,3 +70,11 @@ def test_routine_rounds_are_listed_for_admins_who_ask(app, admin_client):
 
 def test_an_unknown_job_is_404(member_client):
     assert member_client.get("/jobs/999").status_code == 404
+
+
+def test_a_job_whose_server_stopped_says_so_in_plain_words(counting, member, member_client):
+    from kanban.jobs import ABANDONED
+
+    job = job_of(member, status="failed", error=ABANDONED)
+    assert "The server stopped while this job ran; start it again." in member_client.get(
+        f"/jobs/{job.id}").text

@@ -103,3 +103,20 @@ def test_old_finished_jobs_are_forgotten_and_waiting_ones_kept(app, counting, me
     db.session.commit()
     assert jobs.forget_old(90) == 1
     assert sorted(job.status for job in db.session.query(Job)) == ["failed", "queued"]
+
+
+def test_a_job_running_long_past_its_time_limit_is_marked_failed(app, counting, member):
+    from datetime import timedelta
+
+    from kanban.models.base import utcnow
+
+    now = utcnow()
+    stale = Job(kind="test.count", status="running", started_at=now - timedelta(hours=4))
+    recent = Job(kind="test.count", status="running", started_at=now - timedelta(minutes=5))
+    db.session.add_all([stale, recent])
+    db.session.commit()
+    assert jobs.fail_abandoned() == 1
+    db.session.refresh(stale)
+    db.session.refresh(recent)
+    assert (stale.status, recent.status) == ("failed", "running")
+    assert stale.error == jobs.ABANDONED
