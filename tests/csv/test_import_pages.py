@@ -248,3 +248,16 @@ def test_a_short_import_answers_with_the_report_at_once(member_client, pipeline)
     response = member_client.post(location, data={**form, "action": "import"})
     assert response.status_code == 200 and "Created: 20 in New" in response.text
     assert db.session.query(Job).count() == 0
+
+
+def test_the_import_page_links_past_imports_to_their_reports_and_the_jobs(member_client,
+                                                                         pipeline):
+    location = upload(member_client, long_list(3)).headers["Location"]
+    form = {**mapping_form(member_client.get(location).text),
+            "stage_id": str(pipeline.stages[0].id)}
+    member_client.post(location, data={**form, "action": "check"})
+    record = db.session.scalars(select(CsvImport)).one()
+    page = member_client.get("/csv/import").text
+    assert f'href="/csv/import/{record.id}/report"' in page and ": checked" in page
+    assert 'href="/jobs"' in page
+    assert "Would be created: 3" in member_client.get(f"/csv/import/{record.id}/report").text
