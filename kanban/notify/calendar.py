@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask import url_for
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -21,6 +21,9 @@ from kanban.extensions import db
 from kanban.models import Lead, LeadStatus, User
 from kanban.models.base import team_zone, today, utcnow
 from kanban.notify.links import at_public_url
+
+if TYPE_CHECKING:
+    from icalendar import Calendar, Event
 
 EVENT_MINUTES = 30
 PAST_DAYS = 30  # overdue follow-ups stay visible this long
@@ -78,6 +81,8 @@ def lead_calendar(lead: Lead) -> bytes:
 
 def lead_event(lead: Lead) -> Event:
     """The lead's next action as an event; the lead must have a follow-up date."""
+    from icalendar import Event
+
     event = Event()
     event.add("uid", f"lead-{lead.id}-next-action@kanban")
     event.add("dtstamp", utcnow())
@@ -104,6 +109,8 @@ def lead_event(lead: Lead) -> Event:
 
 
 def _calendar(name: str) -> Calendar:
+    from icalendar import Calendar  # read when a calendar is asked for, not at every start
+
     calendar = Calendar()
     calendar.add("prodid", "-//Kanban//Follow-ups//EN")
     calendar.add("version", "2.0")
