@@ -45,11 +45,12 @@ def run() -> None:
     done = deliver_pending()
     forgotten = forget_old(current_app.config["NOTIFICATIONS_KEEP_DAYS"])
     events = outbox.forget_old(current_app.config["OUTBOX_KEEP_DAYS"])
+    late_jobs = jobs.run_overdue()
     old_jobs = jobs.forget_old(current_app.config["JOBS_KEEP_DAYS"]) + jobs.fail_abandoned()
     click.echo(f"{told} overdue follow-up(s) told; {done.sent} email(s) sent, "
                f"{done.retrying} to retry, {done.failed} given up; {forgotten} old "
                f"notification(s), {events} old lead event(s) and {old_jobs} old or "
-               f"abandoned job(s) forgotten.")
+               f"abandoned job(s) forgotten; {late_jobs} late job(s) run.")
 
 
 @notify_group.command("send")

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from kanban.extensions import db
 from kanban.models import User
 from kanban.models.base import utcnow
-from kanban.models.job import FAILED, FINISHED, QUEUED, RUNNING, Job
+from kanban.models.job import FAILED, FINISHED, QUEUED, RETRYING, RUNNING, Job
 from kanban.plugins import collect
 
 ABANDONED = "abandoned"  # a job's error when its process stopped while it ran
@@ -178,3 +178,19 @@ def fail_abandoned() -> int:
         ).rowcount
     db.session.commit()
     return failed
+
+
+def run_overdue(*, grace_minutes: float = 5) -> int:
+    """Run here the jobs still waiting well past their time (a thread's job whose app was
+    restarted, a queue whose worker is down); one runner claims each, so a job the worker
+    takes meanwhile runs once. Return how many were run."""
+    from kanban.jobs.runner import perform
+
+    late = utcnow() - timedelta(minutes=grace_minutes)
+    waiting = list(db.session.scalars(
+        select(Job.id).where(Job.status.in_((QUEUED, RETRYING)),
+                             func.coalesce(Job.not_before, Job.created_at) < late)
+        .order_by(Job.id)))
+    for job_id in waiting:
+        perform(job_id)
+    return len(waiting)

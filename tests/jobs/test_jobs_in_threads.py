@@ -120,3 +120,22 @@ def test_a_job_running_long_past_its_time_limit_is_marked_failed(app, counting, 
     db.session.refresh(recent)
     assert (stale.status, recent.status) == ("failed", "running")
     assert stale.error == jobs.ABANDONED
+
+
+def test_a_job_left_waiting_by_a_restart_is_run_by_the_next_round(app, counting, member,
+                                                                   runner):
+    from datetime import timedelta
+
+    from kanban.models.base import utcnow
+
+    now = utcnow()
+    lost = Job(kind="test.count", params={"to": 10}, status="retrying",
+               not_before=now - timedelta(minutes=30))
+    fresh = Job(kind="test.count", params={"to": 10}, status="queued", created_at=now)
+    db.session.add_all([lost, fresh])
+    db.session.commit()
+    result = runner.invoke(args=["notify", "run"])
+    assert "1 late job(s) run." in result.output
+    db.session.refresh(lost)
+    db.session.refresh(fresh)
+    assert (lost.status, fresh.status) == ("done", "queued")

@@ -232,7 +232,7 @@ def test_notify_run_tells_overdue_follow_ups_and_sends(app, pipeline, member, ru
     assert result.exit_code == 0, result.output
     assert "1 overdue follow-up(s) told" in result.output
     assert ("0 old notification(s), 0 old lead event(s) and 0 old or abandoned job(s) "
-            "forgotten") in result.output
+            "forgotten; 0 late job(s) run.") in result.output
     assert kinds(member) == ["follow_up_overdue"]
 
 
