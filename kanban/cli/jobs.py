@@ -43,6 +43,13 @@ def worker(burst: bool) -> None:
     SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
 
 
+def advance(bar: tqdm, done: int, total: int) -> None:
+    """Move a progress bar to ``done`` of ``total`` (0: not known yet)."""
+    if total and bar.total != total:
+        bar.total = total
+    bar.update(done - bar.n)
+
+
 @click.group("jobs")
 def jobs_group() -> None:
     """Background jobs: list, follow, cancel."""
@@ -65,12 +72,8 @@ def start(kind: str) -> None:
         click.echo(f"Job {job.id} ({kind}) is queued for the worker.")
         return
     with tqdm(unit=" rows", disable=None, file=sys.stderr) as bar:
-        def show(done: int, total: int) -> None:
-            if total and bar.total != total:
-                bar.total = total
-            bar.update(done - bar.n)
-
-        job = jobs.run_here(kind, user=None, on_progress=show)
+        job = jobs.run_here(kind, user=None,
+                            on_progress=lambda done, total: advance(bar, done, total))
     click.echo(f"Job {job.id} ({kind}): {job.status}. "
                f"{job.result.get('message', '') if job.result else ''} {job.error}".strip())
     if job.status != "done":
@@ -106,9 +109,7 @@ def watch(job_id: int) -> None:
         while True:
             db.session.expire_all()
             job = _job(job_id)
-            if job.total and bar.total != job.total:
-                bar.total = job.total
-            bar.update(job.done - bar.n)
+            advance(bar, job.done, job.total)
             if job.finished:
                 break
             time.sleep(0.5)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -98,18 +98,27 @@ def start(kind: str, params: dict[str, Any] | None = None, *, user: User | None,
 
     if kind not in kinds():
         raise KeyError(f"No kind of job is called {kind!r}")
-    job = Job(kind=kind, params=params or {}, user_id=user.id if user is not None else None,
-              not_before=utcnow() + timedelta(seconds=delay_seconds) if delay_seconds else None)
-    db.session.add(job)
-    db.session.commit()
+    job = _written(kind, params, user,
+                   utcnow() + timedelta(seconds=delay_seconds) if delay_seconds else None)
     dispatch(job.id, delay_seconds=delay_seconds)
     return job
 
 
+def _written(kind: str, params: dict[str, Any] | None, user: User | None,
+             not_before: datetime | None = None) -> Job:
+    job = Job(kind=kind, params=params or {}, user_id=user.id if user is not None else None,
+              not_before=not_before)
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
 def start_round(kind: str, params: dict[str, Any] | None = None, *,
-                delay_seconds: float = 0) -> Job | None:
-    """Start a routine round (send what waits, fetch what is new) unless one of the same
-    kind already waits to start at that time, which will do this round's work too."""
+                at: datetime | None = None) -> Job | None:
+    """Start a routine round (send what waits, fetch what is new) now, or ``at`` a later
+    moment (the first retry due), unless one of the same kind already waits to start then,
+    which will do this round's work too."""
+    delay_seconds = max(1.0, (at - utcnow()).total_seconds()) if at is not None else 0
     waiting = select(Job.id).where(Job.kind == kind, Job.status == QUEUED)
     if delay_seconds:
         waiting = waiting.where(Job.not_before.is_not(None))
@@ -126,10 +135,7 @@ def run_here(kind: str, params: dict[str, Any] | None = None, *, user: User | No
     ``on_progress(done, total)`` is told each step, for a progress bar."""
     from kanban.jobs.runner import perform
 
-    job = Job(kind=kind, params=params or {}, user_id=user.id if user is not None else None)
-    db.session.add(job)
-    db.session.commit()
-    job_id = job.id
+    job_id = _written(kind, params, user).id
     perform(job_id, on_progress=on_progress, retry=False)
     db.session.expire_all()
     return db.session.get(Job, job_id)

@@ -75,8 +75,7 @@ def send_round(context: jobs.JobContext) -> dict:
         select(func.min(Notification.email_next_at))
         .where(Notification.email_state.in_((PENDING, SENDING))))
     if next_at is not None:
-        wait = max(1.0, (next_at - utcnow()).total_seconds())
-        jobs.start_round(ROUND, context.params, delay_seconds=wait)
+        jobs.start_round(ROUND, context.params, at=next_at)
     return {"sent": done.sent, "retrying": done.retrying, "failed": done.failed,
             "message": _("Sent: %(sent)d; to retry: %(retrying)d; given up: %(failed)d",
                          sent=done.sent, retrying=done.retrying, failed=done.failed)}

@@ -260,7 +260,7 @@ def delivery_round(context: jobs.JobContext) -> dict[str, Any]:
         select(func.min(Delivery.next_at)).join(Subscription)
         .where(Delivery.state == "pending", Subscription.active))
     if next_at is not None:
-        jobs.start_round(ROUND, delay_seconds=max(1.0, (next_at - utcnow()).total_seconds()))
+        jobs.start_round(ROUND, at=next_at)
     return {"queued": done.queued, "sent": done.sent, "retrying": done.retrying,
             "failed": done.failed,
             "message": _("Sent: %(sent)d; to retry: %(retrying)d; given up: %(failed)d",
