@@ -261,3 +261,17 @@ def test_the_import_page_links_past_imports_to_their_reports_and_the_jobs(member
     assert f'href="/csv/import/{record.id}/report"' in page and ": checked" in page
     assert 'href="/jobs"' in page
     assert "Would be created: 3" in member_client.get(f"/csv/import/{record.id}/report").text
+
+
+def test_a_checks_report_whose_file_is_gone_stays_a_check_without_the_import_form(
+        member_client, pipeline):
+    location = upload(member_client, long_list(3)).headers["Location"]
+    form = {**mapping_form(member_client.get(location).text),
+            "stage_id": str(pipeline.stages[0].id)}
+    member_client.post(location, data={**form, "action": "check"})
+    record = db.session.scalars(select(CsvImport)).one()
+    record.stored_name = ""  # removed after a day
+    db.session.commit()
+    page = member_client.get(f"/csv/import/{record.id}/report").text
+    assert "Check of prospects.csv" in page and "Would be created: 3" in page
+    assert 'value="import"' not in page
