@@ -101,11 +101,11 @@ def main() -> None:
 
     from kanban_csv.importer import ImportSettings, run_import
     from kanban_csv.mapping import guess_mapping
-    from kanban_csv.reading import open_table
 
     from kanban.app import create_app
     from kanban.extensions import db
     from kanban.models import Pipeline, Stage, User
+    from kanban.tables.reading import open_table
     from tests.csv.bulk import insert_leads
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "SECRET_KEY": "bench",

@@ -81,7 +81,8 @@ def floor_seconds(engine, path: Path, stage_id: int) -> float:
 def import_once(path: Path, stage, user, trace: bool) -> tuple[float, int, int]:
     from kanban_csv.importer import ImportSettings, run_import
     from kanban_csv.mapping import guess_mapping
-    from kanban_csv.reading import open_table
+
+    from kanban.tables.reading import open_table
 
     table = open_table(path)
     settings = ImportSettings(mapping=guess_mapping(table.header), stage=stage,
@@ -106,10 +107,10 @@ def import_as_job(path: Path, stage, user) -> tuple[float, int, int]:
     from kanban_csv.cleanup import upload_folder
     from kanban_csv.mapping import guess_mapping
     from kanban_csv.models import CsvImport
-    from kanban_csv.reading import open_table
 
     from kanban import jobs
     from kanban.extensions import db
+    from kanban.tables.reading import open_table
 
     stored = f"{uuid.uuid4().hex}.csv"
     shutil.copy(path, upload_folder() / stored)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from kanban.jobs import JobKind
     from kanban.models import Activity, Lead, Pipeline, Stage, User
     from kanban.ui import (
+        AgendaSection,
         Asset,
         Badge,
         Chart,
@@ -177,6 +178,18 @@ def kanban_ui_agenda_notices(user: User) -> Sequence[Notice] | None:
 
 
 @hookspec
+def kanban_ui_agenda_sections(user: User, owner_id: int | None) -> Sequence[AgendaSection] | None:
+    """Return sections (``AgendaSection``) for today's agenda, shown after proposals, new
+    leads and follow-ups, in the order the plugins answer.
+
+    Called once per agenda render with the person looking and whose agenda it is
+    (``owner_id``; None for the whole team). A section lists what that person has to do
+    today from the plugin's own records (prospects to call back, for example). Returns a
+    list.
+    """
+
+
+@hookspec
 def kanban_ui_results_charts(start: date, end: date, user: User) -> Sequence[Chart] | None:
     """Return extra charts (``Chart``) for the results page.
 
@@ -215,6 +228,23 @@ def kanban_register_jobs() -> Sequence[JobKind] | None:
     ``kanban.jobs.start(name, params, user=...)``: it runs on ``kanban worker`` when Redis
     is configured, else in a thread of the app, with its progress, cancelling, retries and
     history kept by the core. Returns a list.
+    """
+
+
+@hookspec
+def kanban_openapi_paths() -> dict[str, Any] | None:
+    """Return the API paths a plugin adds under ``/api/v1`` for the OpenAPI document:
+    ``{path: path item}``, with its schemas inline or under ``#/components/schemas`` as
+    returned by ``kanban_openapi_schemas``.
+
+    Called each time the API's OpenAPI document is built. Returns a dict.
+    """
+
+
+@hookspec
+def kanban_openapi_schemas() -> dict[str, Any] | None:
+    """Return JSON Schemas a plugin's API paths refer to, added to the OpenAPI document's
+    ``components.schemas`` under their names. Returns a dict.
     """
 
 

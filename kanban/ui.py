@@ -48,6 +48,31 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class AgendaItem:
+    """One line of a plugin's agenda section: what to do, where, and whether it is late."""
+
+    text: str
+    url: str
+    detail: str = ""
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class AgendaSection:
+    """A section a plugin adds to today's agenda, after proposals and follow-ups.
+
+    ``items`` are the first lines (the core shows them in order); ``total`` counts them
+    all, and ``more_url`` leads to the rest."""
+
+    key: str
+    title: str
+    items: Sequence[AgendaItem] = field(default_factory=tuple)
+    total: int = 0
+    hint: str = ""
+    more_url: str = ""
+
+
+@dataclass(frozen=True)
 class Bar:
     """One bar of a chart: its label, its value and how the value reads ("1 500,00 €")."""
 

@@ -88,6 +88,14 @@ def timeline_text(kind: str, body: str, payload: dict[str, Any] | None) -> str:
     if event == "created" and not body and payload.get("duplicated_from"):
         return _("Duplicated from lead #%(id)s for a %(purpose)s.",
                  id=payload["duplicated_from"], purpose=purpose_name(payload.get("purpose")))
+    origin = payload.get("origin") if event in ("created", "origin") else None
+    if event == "origin" and isinstance(origin, dict):  # the same person met on a list
+        return _("Also on row %(row)s of %(name)s", row=origin.get("row", ""),
+                 name=origin.get("name", ""))
+    if isinstance(origin, dict) and not body:  # a row of a list or a file, by its number
+        return _("Lead created (%(source)s) from row %(row)s of %(name)s",
+                 source=source_name(payload.get("source")), row=origin.get("row", ""),
+                 name=origin.get("name", ""))
     if event == "created" and not body:
         return _("Lead created (%(source)s)", source=source_name(payload.get("source")))
     return body

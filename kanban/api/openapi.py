@@ -127,6 +127,11 @@ STARRED_FILTER = query("starred", {"type": "string", "enum": ["1", "0"]}, "1: on
 def build_document() -> dict[str, Any]:
     """Return the OpenAPI document of the API as it is configured in this app."""
     document = _core_document()
+    for found in get_hook("kanban_openapi_paths")():
+        document["paths"].update(found or {})
+    for found in get_hook("kanban_openapi_schemas")():
+        document["components"]["schemas"] = {**document["components"]["schemas"],
+                                             **(found or {})}
     webhooks: dict[str, Any] = {}
     for found in get_hook("kanban_openapi_webhooks")():
         webhooks.update(found or {})

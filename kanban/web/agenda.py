@@ -53,6 +53,8 @@ def render_agenda(
         everyone=EVERYONE,
         owners=active_users(),
         notices=slot("agenda_notices", user=current_user),
+        sections=(slot("agenda_sections", user=current_user, owner_id=filters.owner_id)
+                  if filters is not None else []),
         follow_up_options=follow_up_options(day),
         failed=failed or {},
     )

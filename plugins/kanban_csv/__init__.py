@@ -49,7 +49,7 @@ def kanban_register_jobs():
 
 @hookimpl
 def kanban_register_export_formats():
-    from kanban_csv.formats import builtin_formats
+    from kanban.tables.delimited import builtin_formats
 
     return builtin_formats()
 

@@ -17,6 +17,8 @@ from kanban.models import Pipeline, Stage, User
 from kanban.permissions import can_export
 from kanban.services.exports import record_export
 from kanban.services.queries import LeadFilter
+from kanban.tables.delimited import write_delimited
+from kanban.tables.reading import CsvProblem, open_table
 from kanban_csv.cleanup import remove_stale_exports, remove_stale_uploads
 from kanban_csv.export import (
     DEFAULT_COLUMNS,
@@ -26,10 +28,8 @@ from kanban_csv.export import (
     iter_rows,
     resolve_columns,
 )
-from kanban_csv.formats import write_delimited
 from kanban_csv.importer import ImportSettings, iter_report_rows, run_import
 from kanban_csv.mapping import TARGETS, guess_mapping
-from kanban_csv.reading import CsvProblem, open_table
 
 
 def find_user(value: str) -> User:

@@ -22,9 +22,9 @@ from kanban.services.duplicates import Contact, Duplicate, DuplicateFinder
 from kanban.services.lead_batches import CLIENT_FOLDER, create_leads, folder_names
 from kanban.services.lead_input import clean_lead_data
 from kanban.services.sources import read_source, source_keys_by_name
-from kanban_csv.cells import restore
+from kanban.tables.cells import restore
+from kanban.tables.reading import CsvProblem, Table
 from kanban_csv.mapping import CUSTOM, IGNORE, TARGETS
-from kanban_csv.reading import CsvProblem, Table
 
 BATCH_SIZE = 500
 # Currency codes and words written beside amounts once symbols are gone ("R$" leaves "R").

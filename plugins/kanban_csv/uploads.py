@@ -16,11 +16,11 @@ from sqlalchemy import select
 from kanban.extensions import db
 from kanban.models import Stage
 from kanban.models.base import utcnow
+from kanban.tables.delimited import write_delimited
+from kanban.tables.reading import DELIMITERS, CsvProblem, Table, open_table
 from kanban_csv.cleanup import upload_folder
-from kanban_csv.formats import write_delimited
 from kanban_csv.importer import ImportReport, ImportSettings, Rejected, iter_report_rows
 from kanban_csv.models import CsvImport
-from kanban_csv.reading import DELIMITERS, CsvProblem, Table, open_table
 
 SHOWN_REJECTED = 100  # rows of a report shown on its page; the download has them all
 DEFAULT_INLINE_ROWS = 2000  # a list this short is imported while the page waits

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from kanban_csv.cells import cell_writer, neutralise, restore
-from kanban_csv.formats import write_delimited
 
+from kanban.tables.cells import cell_writer, neutralise, restore
+from kanban.tables.delimited import write_delimited
 from tests.csv.conftest import parse
 
 

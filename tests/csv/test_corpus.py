@@ -12,11 +12,11 @@ import json
 import pytest
 from kanban_csv.importer import ImportSettings, run_import
 from kanban_csv.mapping import CUSTOM
-from kanban_csv.reading import CsvProblem, open_table
 from sqlalchemy import select
 
 from kanban.extensions import db
 from kanban.models import Lead
+from kanban.tables.reading import CsvProblem, open_table
 from tests.corpora import require_corpus
 from tests.csv.conftest import CORPUS
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from kanban_csv.formats import render_excel, render_rfc4180, render_tsv, uses_decimal_comma
 
+from kanban.tables.delimited import render_excel, render_rfc4180, render_tsv, uses_decimal_comma
 from tests.csv.conftest import parse
 
 HEADER = ["Title", "Value"]

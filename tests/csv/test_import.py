@@ -8,12 +8,12 @@ import pytest
 from kanban_csv import importer
 from kanban_csv.importer import ImportSettings, parse_amount, run_import
 from kanban_csv.mapping import guess_mapping
-from kanban_csv.reading import open_table
 from sqlalchemy import func, select, text
 
 from kanban import hookimpl
 from kanban.extensions import db
 from kanban.models import Activity, Client, Lead
+from kanban.tables.reading import open_table
 from tests.csv.conftest import write_file
 from tests.factories import ClientFactory, LeadFactory, UserFactory
 

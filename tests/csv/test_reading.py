@@ -7,8 +7,8 @@ import os
 
 import pytest
 from kanban_csv.mapping import guess_mapping
-from kanban_csv.reading import CsvProblem, open_table
 
+from kanban.tables.reading import CsvProblem, open_table
 from tests.csv.conftest import write_file
 
 LIST = ("Nome;Empresa;Telefone;E-mail;Valor\n"
@@ -101,8 +101,9 @@ def test_a_byte_that_is_not_utf8_is_named_with_its_line_and_character(tmp_path, 
 
 
 def test_a_file_in_no_encoding_we_read_names_the_encodings_tried(tmp_path, monkeypatch):
-    import kanban_csv.reading as reading
     from charset_normalizer import CharsetMatches
+
+    import kanban.tables.reading as reading
 
     monkeypatch.setattr(reading, "from_bytes", lambda *args, **kwargs: CharsetMatches())
     path = tmp_path / "odd.csv"

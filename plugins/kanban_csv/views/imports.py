@@ -29,13 +29,13 @@ from kanban.instance import private_file
 from kanban.models import Pipeline, Stage, User
 from kanban.permissions import require, require_give_lead_to
 from kanban.services.leads import get_stage
+from kanban.tables.reading import DELIMITERS, ENCODINGS, CsvProblem, Table, open_table
 from kanban.text import machine_text, remove_unstorable
 from kanban_csv.cleanup import remove_stale_uploads, upload_folder
 from kanban_csv.importer import ImportSettings, run_import
 from kanban_csv.jobs import IMPORT
 from kanban_csv.mapping import TARGETS, guess_mapping
 from kanban_csv.models import CsvImport
-from kanban_csv.reading import DELIMITERS, ENCODINGS, CsvProblem, Table, open_table
 from kanban_csv.uploads import (
     StoredReport,
     estimated_rows,

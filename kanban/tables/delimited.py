@@ -12,8 +12,8 @@ from babel.core import Locale, UnknownLocaleError
 from babel.numbers import get_decimal_symbol
 from flask_babel import lazy_gettext as _l
 
+from kanban.tables.cells import FORMULA_STARTS, cell_writer
 from kanban.ui import ExportFormat
-from kanban_csv.cells import FORMULA_STARTS, cell_writer
 
 # Rows per chunk handed to the response: big enough to keep the per-chunk cost small,
 # small enough that memory does not depend on the export's size.

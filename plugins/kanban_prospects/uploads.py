@@ -1,0 +1,61 @@
+"""A file waiting to be mapped into a list: kept owner-only under the instance folder."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
+
+from kanban.errors import NotFound, ValidationError
+from kanban.instance import private_file, private_folder
+
+MAX_BYTES = 20 * 1024 * 1024
+KEEP_SECONDS = 24 * 3600
+TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
+def folder() -> Path:
+    return private_folder(Path(current_app.instance_path) / "prospect-uploads")
+
+
+def max_bytes() -> int:
+    return int(current_app.config.get("PROSPECTS_MAX_BYTES", MAX_BYTES))
+
+
+def store(upload: FileStorage | None) -> str:
+    """Keep an uploaded file; return its token. Files older than a day are removed."""
+    if upload is None or not upload.filename:
+        raise ValidationError(_("Some fields need your attention."),
+                              fields={"file": _("Choose a CSV file to upload.")})
+    cutoff = time.time() - KEEP_SECONDS
+    for old in folder().iterdir():
+        if old.is_file() and old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = uuid.uuid4().hex
+    path = folder() / f"{token}.csv"
+    size = 0
+    with private_file(path).open("wb") as out:
+        while chunk := upload.stream.read(1024 * 1024):
+            size += len(chunk)
+            if size > max_bytes():
+                out.close()
+                path.unlink(missing_ok=True)
+                raise ValidationError(_("Some fields need your attention."), fields={
+                    "file": _("This file is larger than %(size)s. Split it into smaller "
+                              "files.", size=f"{max_bytes() / 1024 / 1024:.0f} MB")})
+            out.write(chunk)
+    return token
+
+
+def path_of(token: str) -> Path:
+    if not TOKEN.fullmatch(token or ""):
+        raise NotFound(_("This upload is gone: upload the file again."))
+    path = folder() / f"{token}.csv"
+    if not path.exists():
+        raise NotFound(_("This upload is gone: upload the file again."))
+    return path
