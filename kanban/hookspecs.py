@@ -244,7 +244,9 @@ def kanban_openapi_paths() -> dict[str, Any] | None:
 @hookspec
 def kanban_openapi_schemas() -> dict[str, Any] | None:
     """Return JSON Schemas a plugin's API paths refer to, added to the OpenAPI document's
-    ``components.schemas`` under their names. Returns a dict.
+    ``components.schemas`` under their names.
+
+    Called each time the API's OpenAPI document is built. Returns a dict.
     """
 
 

@@ -9,6 +9,15 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from kanban_prospects.lists import (
+    RowQuery,
+    add_rows,
+    columns_from,
+    create_list,
+    find_rows,
+    guess_fields,
+)
+from kanban_prospects.working import set_status
 from kanban_webhooks.models import Subscription
 from sqlalchemy import select
 
@@ -16,6 +25,7 @@ from kanban.config import DefaultConfig
 from kanban.demo import create_demo_data, create_demo_history
 from kanban.extensions import db
 from kanban.models import Client, Job, Lead
+from kanban.models.base import today
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import PASSWORD, UserFactory
 from tests.live import axe_violations, on_path
@@ -81,7 +91,7 @@ def english_left(language: str) -> set[str]:
 
 @pytest.fixture
 def plugins() -> list[str]:
-    return ["webform", "email_bcc", "csv", "webhooks"]
+    return ["webform", "email_bcc", "csv", "webhooks", "prospects"]
 
 
 @pytest.fixture(params=LANGUAGES)
@@ -108,8 +118,15 @@ def team_in(app, language):
     finished = Job(kind="csv.import", user_id=admin.id, status="done", done=20, total=20)
     db.session.add_all([hook, running, finished])
     db.session.commit()
+    header = ["Empresa", "Contacto", "Telefone", "Cidade"]
+    prospects = create_list("Feira 2026", columns_from(header, guess_fields(header)), user=admin)
+    add_rows(prospects, [["Padaria Lisboa", "Ana Sousa", "+351 912 345 678", "Lisboa"],
+                         ["Волга Трейд", "Ирина", "+7 843 555 12 34", "Казань"]], user=admin)
+    row = find_rows(prospects, RowQuery()).rows[0]
+    set_status(row, "call_back", user=admin, call_back_on=today())
     return {"admin": admin, "lead": lead.id, "folder": folder.id, "form": form.id,
-            "seller": seller.id, "hook": hook.id, "job": running.id}
+            "seller": seller.id, "hook": hook.id, "job": running.id,
+            "prospects": prospects.id, "row": row.id}
 
 
 def pages(team: dict) -> dict[str, str]:
@@ -148,6 +165,9 @@ def pages(team: dict) -> dict[str, str]:
         "mail-thread": f"/mail/leads/{lead}",
         "webhooks": "/webhooks",
         "webhook": f"/webhooks/{team['hook']}",
+        "prospects": "/prospects/",
+        "prospect-list": f"/prospects/{team['prospects']}",
+        "prospect-row": f"/prospects/rows/{team['row']}",
     }
 
 

@@ -72,9 +72,9 @@ def app_pages() -> list[str]:
 
 
 def test_the_plugins_have_pages_to_check():
-    assert len(PLUGIN_TEMPLATES) == 4
+    assert len(PLUGIN_TEMPLATES) == 5
     assert {"csv/import.html", "webform/admin/settings.html", "email_bcc/log.html",
-            "webhooks/index.html"} <= set(
+            "webhooks/index.html", "prospects/list.html"} <= set(
         app_pages())
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from kanban_prospects.lists import columns_from, create_list, guess_fields
 
 

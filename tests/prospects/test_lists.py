@@ -4,8 +4,6 @@ filtering and search on any column."""
 from __future__ import annotations
 
 import pytest
-
-from kanban.errors import ValidationError
 from kanban_prospects.lists import (
     EXTRA,
     RowQuery,
@@ -15,6 +13,8 @@ from kanban_prospects.lists import (
     guess_fields,
 )
 from kanban_prospects.models import ProspectRow
+
+from kanban.errors import ValidationError
 
 
 def test_known_headers_map_to_lead_fields_and_the_rest_stay_extra_columns():

@@ -5,12 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-
-from kanban.errors import Conflict, PermissionDenied, ValidationError
-from kanban.extensions import db
-from kanban.models import Activity, Lead
-from kanban.models.base import today
-from kanban.words import timeline_text
 from kanban_prospects.lists import RowQuery, find_rows
 from kanban_prospects.models import RowStatus
 from kanban_prospects.working import (
@@ -21,6 +15,12 @@ from kanban_prospects.working import (
     open_lead_for,
     set_status,
 )
+
+from kanban.errors import Conflict, PermissionDenied, ValidationError
+from kanban.extensions import db
+from kanban.models import Activity, Lead
+from kanban.models.base import today
+from kanban.words import timeline_text
 from tests.factories import LeadFactory
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import (
     Response,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -82,7 +83,8 @@ def create():
 def upload():
     require(current_user, "lead.create")
     request.max_content_length = uploads.max_bytes()
-    csrf.protect()
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
     try:
         token = uploads.store(request.files.get("file"))
         open_table(uploads.path_of(token), request.form.get("encoding") or None)
@@ -104,7 +106,7 @@ def _mapping_page(token: str, errors: dict[str, str], status: int = 200):
     fields = ([field if field in targets() else EXTRA for field in chosen]
               if request.method == "POST" else guess_fields(table.header))
     return render_template(
-        "prospects/mapping.html", page="prospects", table=table, fields=fields,
+        "prospects/mapping.html", page="prospects", sheet=table, fields=fields,
         targets=targets(), errors=errors, token=token,
         name=request.form.get("name", request.args.get("name", "")),
     ), status

@@ -1,0 +1,179 @@
+"""The pages: lists, a file imported into a list, the spreadsheet view, a row worked."""
+
+from __future__ import annotations
+
+import io
+
+from kanban_prospects.lists import RowQuery, find_rows
+from kanban_prospects.models import ProspectList, RowStatus
+
+from kanban.extensions import db
+from kanban.models import Lead
+
+MESSY = ("\ufeffEmpresa;Nome;Telemóvel;E-mail;Cidade\r\n"
+         "Padaria Lisboa;Ana Sousa;912 345 678;ana@padaria.example;Lisboa\r\n"
+         ";;;;\r\n"
+         "\"Café \"\"Central\"\"\";Rui;\"+351 913\n000 000\";rui@cafe.example;Porto\r\n")
+
+
+def upload(client, content: bytes, name="fair.csv", list_name="Fair"):
+    return client.post("/prospects/import", data={
+        "file": (io.BytesIO(content), name), "name": list_name},
+        content_type="multipart/form-data")
+
+
+def test_a_messy_excel_file_is_imported_into_a_list(member_client):
+    answer = upload(member_client, MESSY.encode("utf-8"))
+    assert answer.status_code == 302
+    mapping = member_client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Telemóvel" in mapping and 'value="phone" selected' in mapping
+    form = {"name": "Fair", "column-0": "company", "column-1": "contact_name",
+            "column-2": "phone", "column-3": "email", "column-4": ""}
+    done = member_client.post(answer.headers["Location"], data=form)
+    assert done.status_code == 302
+    plist = db.session.query(ProspectList).one()
+    rows = find_rows(plist, RowQuery()).rows
+    assert [r.company for r in rows] == ["Padaria Lisboa", 'Café "Central"']
+    assert rows[1].phone == "+351 913\n000 000"[:50]
+
+
+def test_a_file_in_windows_1252_is_read(member_client):
+    answer = upload(member_client, "Company,City\r\nCafé Ñandú,Málaga\r\n".encode("cp1252"))
+    member_client.post(answer.headers["Location"], data={
+        "name": "Spain", "column-0": "company", "column-1": ""})
+    row = find_rows(db.session.query(ProspectList).one(), RowQuery()).rows[0]
+    assert row.cells == ["Café Ñandú", "Málaga"]
+
+
+def test_a_binary_file_is_refused_in_plain_words(member_client):
+    answer = upload(member_client, b"PK\x03\x04" + bytes(range(256)) * 40, name="list.xlsx")
+    assert answer.status_code == 422
+    assert "Save the sheet as CSV" in answer.get_data(as_text=True)
+
+
+def test_no_file_names_the_field(member_client):
+    answer = member_client.post("/prospects/import", data={"name": "x"},
+                                content_type="multipart/form-data")
+    assert answer.status_code == 422
+    assert "Choose a CSV file to upload." in answer.get_data(as_text=True)
+
+
+def test_a_gone_upload_is_404(member_client):
+    assert member_client.get("/prospects/import/" + "0" * 32).status_code == 404
+    assert member_client.get("/prospects/import/not-a-token").status_code == 404
+
+
+def test_a_list_started_by_hand_guesses_its_columns(member_client):
+    answer = member_client.post("/prospects/", data={
+        "name": "Calls", "columns": "Company\nPhone\nNotes"})
+    assert answer.status_code == 302
+    plist = db.session.query(ProspectList).one()
+    assert [c["field"] for c in plist.columns] == ["company", "phone", ""]
+
+
+def test_a_list_without_a_name_is_refused_with_the_field_named(member_client):
+    answer = member_client.post("/prospects/", data={"name": "", "columns": "Company"})
+    assert answer.status_code == 422
+    assert "Give the list a name." in answer.get_data(as_text=True)
+
+
+def test_the_list_view_sorts_filters_and_pages(member_client, make_list, fair_rows):
+    plist = make_list(fair_rows)
+    page = member_client.get(f"/prospects/{plist.id}?sort=4&order=desc").get_data(as_text=True)
+    assert page.index("Milano") < page.index("Lisboa")
+    assert 'aria-sort="descending"' in page
+    filtered = member_client.get(f"/prospects/{plist.id}?column=0&value=padaria")
+    assert "Ana Sousa" in filtered.get_data(as_text=True)
+    assert "Marco Rossi" not in filtered.get_data(as_text=True)
+
+
+def test_a_bad_filter_is_400_with_the_field_named(member_client, make_list):
+    plist = make_list()
+    answer = member_client.get(f"/prospects/{plist.id}?sort=99")
+    assert answer.status_code == 400
+    assert "Choose one of the list&#39;s columns." in answer.get_data(as_text=True)
+
+
+def test_the_list_view_makes_the_same_queries_at_any_size(app, member_client, make_list):
+    from sqlalchemy import event
+
+    def count(list_id):
+        seen = []
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert member_client.get(f"/prospects/{list_id}").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    small = make_list([["A", "", "", "", "", ""]] * 3, name="Small")
+    big = make_list([[f"C{n}", "", "", "", "", ""] for n in range(2000)], name="Big")
+    count(small.id)  # the first request of a session reads what later ones keep
+    assert count(small.id) == count(big.id)
+
+
+def test_a_row_is_worked_from_its_page_and_goes_on_to_the_next(member_client, make_list,
+                                                                fair_rows):
+    plist = make_list(fair_rows)
+    first, second = find_rows(plist, RowQuery()).rows[:2]
+    answer = member_client.post(f"/prospects/rows/{first.id}/status", data={
+        "status": "not_interested", "reason": "No need", "then": "next"})
+    assert answer.headers["Location"].endswith(f"/prospects/rows/{second.id}")
+    db.session.refresh(first)
+    assert first.status == RowStatus.NOT_INTERESTED
+
+
+def test_a_missing_reason_shows_the_row_again_with_the_field_named(member_client, make_list,
+                                                                    fair_rows):
+    row = find_rows(make_list(fair_rows), RowQuery()).rows[0]
+    answer = member_client.post(f"/prospects/rows/{row.id}/status",
+                                data={"status": "not_interested", "reason": ""})
+    assert answer.status_code == 422
+    assert "Say why" in answer.get_data(as_text=True)
+
+
+def test_make_a_lead_from_the_row_page_opens_the_lead(member_client, make_list, fair_rows,
+                                                      pipeline):
+    row = find_rows(make_list(fair_rows), RowQuery()).rows[0]
+    answer = member_client.post(f"/prospects/rows/{row.id}/lead",
+                                data={"stage_id": str(pipeline.stages[0].id)})
+    lead = db.session.query(Lead).one()
+    assert answer.headers["Location"].endswith(f"/leads/{lead.id}")
+    again = member_client.post(f"/prospects/rows/{row.id}/lead",
+                               data={"stage_id": str(pipeline.stages[0].id)})
+    assert again.status_code == 302 and db.session.query(Lead).count() == 1
+
+
+def test_the_row_page_offers_the_open_lead_with_the_same_email(member_client, make_list,
+                                                               fair_rows, pipeline):
+    from tests.factories import LeadFactory
+
+    known = LeadFactory(stage=pipeline.stages[1], email="ana@padaria.example", title="Bakery")
+    row = find_rows(make_list(fair_rows), RowQuery()).rows[0]
+    page = member_client.get(f"/prospects/rows/{row.id}").get_data(as_text=True)
+    assert "already on the open lead Bakery" in page
+    assert f'name="existing_lead_id" value="{known.id}"' in page
+
+
+def test_the_export_has_the_columns_and_the_statuses(manager_client, make_list, fair_rows):
+    plist = make_list(fair_rows)
+    answer = manager_client.get(f"/prospects/{plist.id}/export?format=csv")
+    lines = answer.get_data(as_text=True).splitlines()
+    assert lines[0] == "Company,Contact,Phone,Email,City,Employees,Status,Call back on,Reason,Lead"
+    assert lines[1].startswith("Padaria Lisboa,Ana Sousa,") and ",To contact," in lines[1]
+    assert len(lines) == 4
+
+
+def test_the_excel_export_starts_with_a_bom_for_excel(manager_client, make_list, fair_rows):
+    plist = make_list(fair_rows)
+    body = manager_client.get(f"/prospects/{plist.id}/export?format=excel").data
+    assert body.startswith("\ufeff".encode())
+
+
+def test_people_whose_role_may_not_export_are_refused(member_client, make_list):
+    assert member_client.get(f"/prospects/{make_list().id}/export").status_code == 403
+
+
+def test_an_unknown_list_is_404(member_client):
+    assert member_client.get("/prospects/999").status_code == 404
