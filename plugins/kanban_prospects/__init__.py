@@ -47,6 +47,13 @@ def kanban_register_lead_sources():
 
 
 @hookimpl
+def kanban_register_jobs():
+    from kanban_prospects.jobs import job_kinds
+
+    return job_kinds()
+
+
+@hookimpl
 def kanban_ui_navigation(user):
     return [NavItem(_("Prospect lists"), url_for("prospects.index"), endpoint="prospects.index")]
 

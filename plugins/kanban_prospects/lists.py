@@ -3,7 +3,7 @@ time with sorting, filtering and search on any column."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,15 +153,19 @@ def _next_position(plist: ProspectList) -> int:
     return (last or 0) + 1
 
 
-def add_rows(plist: ProspectList, rows: Iterable[Sequence[Any]], *, user: User) -> int:
+def add_rows(plist: ProspectList, rows: Iterable[Sequence[Any]], *, user: User,
+             on_batch: Callable[[int], None] | None = None) -> int:
     """Append rows (cells in the list's column order), a batch per transaction; return how
-    many were added. Rows with no text at all are skipped."""
+    many were added. Rows with no text at all are skipped. ``on_batch(rows read)`` is
+    called after each batch (a job's progress)."""
     require(user, "lead.create")
     position = _next_position(plist)
     added = 0
     batch: list[dict[str, Any]] = []
     now = utcnow()
+    read = 0
     for cells in rows:
+        read += 1
         cleaned = _cells(plist, cells)
         if not any(cleaned):
             continue
@@ -172,6 +176,8 @@ def add_rows(plist: ProspectList, rows: Iterable[Sequence[Any]], *, user: User) 
         if len(batch) == BATCH:
             added += _write(batch)
             batch = []
+            if on_batch is not None:
+                on_batch(read)
     added += _write(batch)
     return added
 
@@ -184,12 +190,21 @@ def _write(batch: list[dict[str, Any]]) -> int:
 
 
 def import_table(plist: ProspectList, table: Table, fields: Sequence[str], *,
-                 user: User) -> int:
+                 user: User, on_batch: Callable[[int], None] | None = None) -> int:
     """Fill a list from an opened file; ``fields`` gives each file column's target (left
-    out columns are not kept)."""
+    out columns are not kept). Rows longer than the header keep their extra cells in
+    columns of their own ("Column 7"), so nothing in the file is lost."""
+    widest = max((len(cells) for _line, cells in table.rows()), default=0)
     kept = [index for index, field in enumerate(fields) if field != IGNORE]
+    if widest > len(fields):
+        kept += range(len(fields), widest)
+        plist.columns = [*plist.columns, *(
+            {"name": _("Column %(number)d", number=index + 1), "field": EXTRA}
+            for index in range(len(fields), widest))][:MAX_COLUMNS]
+        kept = kept[:len(plist.columns)]
+        db.session.commit()
     return add_rows(plist, ([cells[i] if i < len(cells) else "" for i in kept]
-                            for _line, cells in table.rows()), user=user)
+                            for _line, cells in table.rows()), user=user, on_batch=on_batch)
 
 
 def columns_from(header: Sequence[str], fields: Sequence[str]) -> list[dict[str, str]]:

@@ -44,7 +44,9 @@ class ProspectRow(db.Model):
     __tablename__ = "prospect_rows"
     __table_args__ = (
         Index("ix_prospect_rows_list", "list_id", "position"),
-        Index("ix_prospect_rows_list_status", "list_id", "status"),
+        # Covers the list's progress (its counts, reasons and leads) without reading rows.
+        Index("ix_prospect_rows_progress", "list_id", "status", "reason", "contacted_at",
+              "lead_id"),
         Index("ix_prospect_rows_call_back", "status", "call_back_on"),
         Index("ix_prospect_rows_lead", "lead_id"),
         {"sqlite_autoincrement": True},

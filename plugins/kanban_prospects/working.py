@@ -118,6 +118,15 @@ def assign(rows: Sequence[ProspectRow] | ProspectList, assignee_id: int | None, 
     return result.rowcount
 
 
+def delete_list(plist: ProspectList, *, user: User) -> None:
+    """Delete a list and its rows (its owner, a manager or an admin). Leads made from it
+    stay: they are the pipeline's now."""
+    if plist.owner_id != user.id:
+        require(user, "lead.delete")
+    db.session.delete(plist)
+    db.session.commit()
+
+
 def open_lead_for(row: ProspectRow) -> Lead | None:
     """The open lead that already has this row's email or phone (the core's one rule)."""
     if not (row.email or row.phone):

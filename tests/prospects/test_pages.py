@@ -94,7 +94,8 @@ def test_a_bad_filter_is_400_with_the_field_named(member_client, make_list):
     assert "Choose one of the list&#39;s columns." in answer.get_data(as_text=True)
 
 
-def test_the_list_view_makes_the_same_queries_at_any_size(app, member_client, make_list):
+def test_the_list_view_makes_the_same_queries_at_3_and_50_000_rows(app, member_client,
+                                                                  make_list):
     from sqlalchemy import event
 
     def count(list_id):
@@ -108,7 +109,7 @@ def test_the_list_view_makes_the_same_queries_at_any_size(app, member_client, ma
         return len(seen)
 
     small = make_list([["A", "", "", "", "", ""]] * 3, name="Small")
-    big = make_list([[f"C{n}", "", "", "", "", ""] for n in range(2000)], name="Big")
+    big = make_list([[f"C{n}", "", "", "", "", ""] for n in range(50_000)], name="Big")
     count(small.id)  # the first request of a session reads what later ones keep
     assert count(small.id) == count(big.id)
 
@@ -177,3 +178,22 @@ def test_people_whose_role_may_not_export_are_refused(member_client, make_list):
 
 def test_an_unknown_list_is_404(member_client):
     assert member_client.get("/prospects/999").status_code == 404
+
+
+def test_a_big_file_is_imported_in_the_background_with_its_progress(app, member_client):
+    from kanban.models import Job
+    from tests.jobs.conftest import wait_until_finished
+
+    app.config["PROSPECTS_IMPORT_INLINE_ROWS"] = 50
+    content = "Company,City\r\n" + "".join(f"Firm {n},Lisboa\r\n" for n in range(1200))
+    answer = upload(member_client, content.encode())
+    started = member_client.post(answer.headers["Location"], data={
+        "name": "Big fair", "column-0": "company", "column-1": ""})
+    job = db.session.query(Job).one()
+    assert started.status_code == 303 and started.headers["Location"].endswith(f"/jobs/{job.id}")
+    done = wait_until_finished(job.id)
+    assert (done.status, done.result["rows"]) == ("done", 1200)
+    plist = db.session.query(ProspectList).one()
+    assert find_rows(plist, RowQuery()).total == 1200
+    page = member_client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert f"/prospects/{plist.id}" in page

@@ -175,3 +175,26 @@ def test_a_row_given_to_someone_becomes_their_lead(make_list, fair_rows, manager
     assign([row], member.id, user=manager)
     db.session.refresh(row)
     assert make_lead(row, pipeline.stages[0], user=manager).owner_id == member.id
+
+
+def test_deleting_a_list_keeps_the_leads_made_from_it(make_list, fair_rows, member, pipeline):
+    from kanban_prospects.models import ProspectList, ProspectRow
+    from kanban_prospects.working import delete_list
+
+    plist = make_list(fair_rows)
+    make_lead(first_row(plist), pipeline.stages[0], user=member)
+    delete_list(plist, user=member)
+    assert db.session.query(ProspectList).count() == 0
+    assert db.session.query(ProspectRow).count() == 0
+    assert db.session.query(Lead).count() == 1
+
+
+def test_only_its_owner_or_a_manager_deletes_a_list(make_list, fair_rows, manager, member):
+    from kanban_prospects.working import delete_list
+
+    from tests.factories import UserFactory
+
+    plist = make_list(fair_rows)
+    with pytest.raises(PermissionDenied):
+        delete_list(plist, user=UserFactory(role="member"))
+    delete_list(plist, user=manager)

@@ -64,7 +64,8 @@ def upgrade():
         sqlite_autoincrement=True,
     )
     op.create_index('ix_prospect_rows_list', 'prospect_rows', ['list_id', 'position'])
-    op.create_index('ix_prospect_rows_list_status', 'prospect_rows', ['list_id', 'status'])
+    op.create_index('ix_prospect_rows_progress', 'prospect_rows',
+                    ['list_id', 'status', 'reason', 'contacted_at', 'lead_id'])
     op.create_index('ix_prospect_rows_call_back', 'prospect_rows', ['status', 'call_back_on'])
     op.create_index('ix_prospect_rows_lead', 'prospect_rows', ['lead_id'])
     op.create_table(

@@ -17,6 +17,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from kanban import jobs
 from kanban.auth import csrf_exempt
 from kanban.errors import ValidationError
 from kanban.extensions import csrf
@@ -28,6 +29,7 @@ from kanban.tables.reading import ENCODINGS, CsvProblem, open_table
 from kanban.text import machine_text
 from kanban_prospects import uploads
 from kanban_prospects.export import export_rows, row_count
+from kanban_prospects.jobs import IMPORT, inline_rows
 from kanban_prospects.lists import (
     EXTRA,
     RowQuery,
@@ -43,7 +45,7 @@ from kanban_prospects.lists import (
 )
 from kanban_prospects.progress import progress_of
 from kanban_prospects.views import bp
-from kanban_prospects.working import REASONS, STATUS_NAMES, assign
+from kanban_prospects.working import REASONS, STATUS_NAMES, assign, delete_list
 
 DEFAULT_COLUMNS = ("company", "contact_name", "phone", "email")
 
@@ -131,6 +133,11 @@ def import_into_list(token: str):
                                   fields={"columns": _("Choose what each column holds.")})
         plist = create_list(request.form.get("name"), columns_from(table.header, fields),
                             user=current_user, filename=path.name)
+        if uploads.estimated_rows(path) > inline_rows():
+            job = jobs.start(IMPORT, {"list_id": plist.id, "token": token, "fields": fields,
+                                      "encoding": request.args.get("encoding") or ""},
+                             user=current_user)
+            return redirect(url_for("web.show_job", job_id=job.id), 303)
         added = import_table(plist, table, fields, user=current_user)
     except CsvProblem as problem:
         return _mapping_page(token, {"file": problem.message}, 422)
@@ -150,12 +157,14 @@ def show(list_id: int):
     except ValidationError as exc:
         query, errors = RowQuery(), exc.fields
     found = find_rows(plist, query)
+    team = active_users()
     return render_template(
         "prospects/list.html", page="prospects", plist=plist, query=query, found=found,
         progress=progress_of([plist.id])[plist.id], statuses=STATUS_NAMES, reasons=REASONS,
-        people=active_users() if can(current_user, "lead.reassign") else [],
+        people=team if can(current_user, "lead.reassign") else [],
         formats=builtin_formats(), errors=errors,
-        users={person.id: person.name for person in active_users()},
+        users={person.id: person.name for person in team},
+        may_delete=plist.owner_id == current_user.id or can(current_user, "lead.delete"),
     ), 400 if errors else 200
 
 
@@ -177,6 +186,15 @@ def assign_list(list_id: int):
     count = assign(plist, int(value) if value.isdigit() else None, user=current_user)
     flash(_("Rows given: %(num)d.", num=count), "success")
     return redirect(url_for("prospects.show", list_id=plist.id))
+
+
+@bp.post("/<int:list_id>/delete")
+def delete(list_id: int):
+    plist = get_list(list_id)
+    delete_list(plist, user=current_user)
+    flash(_("The list %(list)s is deleted; the leads made from it stay.", list=plist.name),
+          "success")
+    return redirect(url_for("prospects.index"))
 
 
 @bp.get("/<int:list_id>/export")
