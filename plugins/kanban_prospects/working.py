@@ -196,10 +196,13 @@ def make_lead(row: ProspectRow, stage: Stage, *, user: User) -> Lead:
     return lead
 
 
-def note_on_lead(row: ProspectRow, lead: Lead, *, user: User) -> Lead:
+def note_on_lead(row: ProspectRow, lead_id: int | None, *, user: User) -> Lead:
     """Instead of a second lead for the same person: a note on their open lead naming the
     list and row, the row's touches carried there, and the row linked to that lead."""
     require(user, "lead.note")
+    lead = db.session.get(Lead, lead_id) if lead_id is not None else None
+    if lead is None or not lead.is_open:
+        raise _invalid("existing_lead_id", _("That lead is closed now: make a new one."))
     if row.status == RowStatus.LEAD:
         raise Conflict(_("This row already became a lead."), lead_id=row.lead_id)
     plist = db.session.get(ProspectList, row.list_id)

@@ -135,7 +135,7 @@ def test_a_note_on_the_open_lead_links_the_row_to_it(make_list, fair_rows, pipel
     known = LeadFactory(stage=pipeline.stages[2], email="ana@padaria.example")
     row = first_row(make_list(fair_rows))
     log_touch(row, "note", "Met at the stand.", user=member)
-    note_on_lead(row, known, user=member)
+    note_on_lead(row, known.id, user=member)
     assert (row.status, row.lead_id) == (RowStatus.LEAD, known.id)
     texts = [timeline_text(a.kind, a.body, a.payload)
              for a in db.session.query(Activity).filter_by(lead_id=known.id)]
@@ -198,3 +198,10 @@ def test_only_its_owner_or_a_manager_deletes_a_list(make_list, fair_rows, manage
     with pytest.raises(PermissionDenied):
         delete_list(plist, user=UserFactory(role="member"))
     delete_list(plist, user=manager)
+
+
+def test_a_note_on_a_lead_closed_meanwhile_is_refused(make_list, fair_rows, pipeline, member):
+    closed = LeadFactory(stage=pipeline.stages[2], email="ana@padaria.example", status="won")
+    with pytest.raises(ValidationError) as refused:
+        note_on_lead(first_row(make_list(fair_rows)), closed.id, user=member)
+    assert "existing_lead_id" in refused.value.fields

@@ -12,7 +12,6 @@ from flask_login import current_user
 from kanban.api.helpers import MAX_ID, created, json_body, whole_number
 from kanban.errors import ValidationError
 from kanban.extensions import db
-from kanban.models import Lead
 from kanban.services.leads import get_stage
 from kanban_prospects.lists import (
     RowQuery,
@@ -155,11 +154,7 @@ def to_lead(row_id: int):
     data = json_body()
     existing = _id(data, "existing_lead_id")
     if existing is not None:
-        lead = db.session.get(Lead, existing)
-        if lead is None or not lead.is_open:
-            raise ValidationError(_("Some fields need your attention."), fields={
-                "existing_lead_id": _("That lead is closed now: make a new one.")})
-        note_on_lead(row, lead, user=current_user)
+        lead = note_on_lead(row, existing, user=current_user)
     else:
         lead = make_lead(row, get_stage(_id(data, "stage_id")), user=current_user)
     return created({"lead_id": lead.id, "row": row_json(get_row(row_id))},

@@ -119,11 +119,7 @@ def to_lead(row_id: int):
     try:
         existing = an_id(request.form.get("existing_lead_id"))
         if existing is not None:
-            lead = db.session.get(Lead, existing)
-            if lead is None or not lead.is_open:
-                raise ValidationError(_("Some fields need your attention."), fields={
-                    "existing_lead_id": _("That lead is closed now: make a new one.")})
-            note_on_lead(found, lead, user=current_user)
+            lead = note_on_lead(found, existing, user=current_user)
             flash(_("Added to the lead %(title)s.", title=lead.title), "success")
         else:
             stage = get_stage(an_id(request.form.get("stage_id")))
