@@ -197,3 +197,32 @@ def test_a_big_file_is_imported_in_the_background_with_its_progress(app, member_
     assert find_rows(plist, RowQuery()).total == 1200
     page = member_client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert f"/prospects/{plist.id}" in page
+
+
+def test_a_manager_gives_the_ticked_rows(manager_client, make_list, fair_rows, member):
+    rows = find_rows(make_list(fair_rows), RowQuery()).rows
+    page = manager_client.get(f"/prospects/{rows[0].list_id}").get_data(as_text=True)
+    assert f'name="row_id" value="{rows[0].id}" form="give-rows"' in page
+    manager_client.post(f"/prospects/{rows[0].list_id}/assign", data={
+        "assignee_id": str(member.id), "row_id": [str(rows[0].id), str(rows[2].id)],
+        "what": "ticked"})
+    for row in rows:
+        db.session.refresh(row)
+    assert [row.assignee_id for row in rows] == [member.id, None, member.id]
+
+
+def test_giving_with_nothing_ticked_says_so(manager_client, make_list, fair_rows, member):
+    plist = make_list(fair_rows)
+    manager_client.post(f"/prospects/{plist.id}/assign", data={
+        "assignee_id": str(member.id), "what": "ticked"})
+    page = manager_client.get(f"/prospects/{plist.id}").get_data(as_text=True)
+    assert "Tick the rows to give first." in page
+
+
+def test_a_member_sees_no_ticks_and_cannot_give(member_client, make_list, fair_rows, member):
+    plist = make_list(fair_rows)
+    assert 'name="row_id"' not in member_client.get(f"/prospects/{plist.id}").get_data(
+        as_text=True)
+    answer = member_client.post(f"/prospects/{plist.id}/assign", data={
+        "assignee_id": str(member.id), "what": "all"})
+    assert answer.status_code == 403

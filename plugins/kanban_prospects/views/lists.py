@@ -16,11 +16,13 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from kanban import jobs
+from kanban.api.helpers import MAX_ID, whole_number
 from kanban.auth import csrf_exempt
 from kanban.errors import ValidationError
-from kanban.extensions import csrf
+from kanban.extensions import csrf, db
 from kanban.permissions import can, require, require_export
 from kanban.services.exports import record_export
 from kanban.services.users import active_users
@@ -43,6 +45,7 @@ from kanban_prospects.lists import (
     import_table,
     targets,
 )
+from kanban_prospects.models import ProspectRow
 from kanban_prospects.progress import progress_of
 from kanban_prospects.views import bp
 from kanban_prospects.working import REASONS, STATUS_NAMES, assign, delete_list
@@ -181,9 +184,20 @@ def add_row(list_id: int):
 
 @bp.post("/<int:list_id>/assign")
 def assign_list(list_id: int):
+    """Give the rows ticked on the page, or the whole list, to a salesperson."""
     plist = get_list(list_id)
-    value = request.form.get("assignee_id", "")
-    count = assign(plist, int(value) if value.isdigit() else None, user=current_user)
+    person = whole_number(request.form.get("assignee_id"), 1, MAX_ID)
+    ticked = [number for value in request.form.getlist("row_id")
+              if (number := whole_number(value, 1, MAX_ID)) is not None]
+    if request.form.get("what") == "ticked":
+        if not ticked:
+            flash(_("Tick the rows to give first."), "error")
+            return redirect(request.referrer or url_for("prospects.show", list_id=plist.id))
+        rows = db.session.scalars(select(ProspectRow).where(
+            ProspectRow.list_id == plist.id, ProspectRow.id.in_(ticked))).all()
+        count = assign(list(rows), person, user=current_user)
+    else:
+        count = assign(plist, person, user=current_user)
     flash(_("Rows given: %(num)d.", num=count), "success")
     return redirect(url_for("prospects.show", list_id=plist.id))
 
