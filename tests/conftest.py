@@ -24,7 +24,7 @@ pytest_plugins = ["tests.live", "tests.smtp_server"]
 PG_URL = os.environ.get("KANBAN_TEST_DATABASE_URL", "")
 REQUIRE_PG = os.environ.get("KANBAN_TEST_REQUIRE_POSTGRES") == "1"
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
-BUILTIN_PLUGINS = ["webform", "email_bcc", "csv", "webhooks"]
+BUILTIN_PLUGINS = ["webform", "email_bcc", "csv", "webhooks", "prospects"]
 
 
 @pytest.fixture(scope="session")
