@@ -148,6 +148,9 @@ def decode_sample(sample: bytes, encoding: str, complete: bool) -> str:
         raise CsvProblem(_("Unknown encoding %(name)s.", name=encoding)) from None
     except UnicodeDecodeError as exc:
         raise undecodable_at(sample, exc, encoding) from None
+    except UnicodeError:  # such as UTF-16 chosen for a file without its byte-order mark
+        raise CsvProblem(_("The file is not in %(encoding)s. Choose its encoding and try "
+                           "again.", encoding=encoding)) from None
 
 
 def undecodable(path: Path, encoding: str) -> CsvProblem:

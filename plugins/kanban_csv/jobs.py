@@ -9,6 +9,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from kanban.extensions import db
 from kanban.instance import private_file
@@ -28,10 +29,19 @@ from kanban_csv.export import (
 )
 from kanban_csv.importer import ImportReport, import_steps
 from kanban_csv.models import CsvImport
-from kanban_csv.uploads import estimated_rows, finish, open_record, settings_from
+from kanban_csv.uploads import estimated_rows, finish, open_record, release, settings_from
 
 IMPORT, EXPORT = "csv.import", "csv.export"
 EXPORT_STEP = 500  # rows between two progress reports of an export
+
+
+def running_import(record: CsvImport) -> Job | None:
+    """The import job of this upload still waiting or running, if any."""
+    recent = db.session.scalars(select(Job).where(Job.kind == IMPORT,
+                                                  Job.user_id == record.user_id)
+                                .order_by(Job.id.desc()).limit(20))
+    return next((job for job in recent
+                 if not job.finished and job.params.get("import_id") == record.id), None)
 
 
 def run_import_job(context: JobContext) -> dict[str, Any]:
@@ -39,6 +49,18 @@ def run_import_job(context: JobContext) -> dict[str, Any]:
     record = db.session.get(CsvImport, params["import_id"])
     if record is None:
         raise LookupError("The uploaded list is gone")
+    try:
+        return _import(context, record)
+    except JobCancelled:
+        raise  # its report says where it stopped
+    except BaseException:
+        if not params["dry_run"]:
+            release(record)
+        raise
+
+
+def _import(context: JobContext, record: CsvImport) -> dict[str, Any]:
+    params = context.params
     table = open_record(record, params)
     settings = settings_from(params)
     report = ImportReport(dry_run=params["dry_run"])

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from kanban.extensions import db
 from kanban.models import Stage
@@ -121,6 +121,29 @@ class StoredReport:
                    created=counts.get("created", 0), duplicates=counts.get("duplicates", 0),
                    invalid=counts.get("invalid", 0), failure=counts.get("failure", ""),
                    folder_count=counts.get("folders", 0), rejected=rejected)
+
+
+IMPORTING = "importing"
+
+
+def claim_for_import(record: CsvImport) -> bool:
+    """Mark the upload as being imported, unless it already is: a double click, or the same
+    page posted twice, starts one import, never two that would each create the rows."""
+    taken = db.session.execute(
+        update(CsvImport).where(CsvImport.id == record.id, CsvImport.status != IMPORTING)
+        .values(status=IMPORTING), execution_options={"synchronize_session": False})
+    db.session.commit()
+    db.session.refresh(record)
+    return taken.rowcount == 1
+
+
+def release(record: CsvImport) -> None:
+    """Let an import that stopped before its report be started again."""
+    db.session.rollback()
+    db.session.execute(
+        update(CsvImport).where(CsvImport.id == record.id, CsvImport.status == IMPORTING)
+        .values(status="uploaded"), execution_options={"synchronize_session": False})
+    db.session.commit()
 
 
 def latest_imports(user_id: int, limit: int = 10) -> list[CsvImport]:

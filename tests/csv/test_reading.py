@@ -147,3 +147,11 @@ def test_a_field_is_guessed_for_one_column_only(app):
 
 def test_unknown_headers_become_custom_fields(app):
     assert guess_mapping(["How did you hear about us", "Nome"]) == ["custom", "contact_name"]
+
+
+def test_utf16_chosen_for_a_file_without_its_byte_order_mark_names_the_encoding(tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_bytes("name,phone\nAna,9123\n".encode("utf-8"))  # an even number of bytes
+    with pytest.raises(CsvProblem) as problem:
+        open_table(path, "utf-16")
+    assert problem.value.message == "The file is not in utf-16. Choose its encoding and try again."

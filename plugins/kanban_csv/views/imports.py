@@ -33,17 +33,19 @@ from kanban.tables.reading import DELIMITERS, ENCODINGS, CsvProblem, Table, open
 from kanban.text import machine_text, remove_unstorable
 from kanban_csv.cleanup import remove_stale_uploads, upload_folder
 from kanban_csv.importer import ImportSettings, run_import
-from kanban_csv.jobs import IMPORT
+from kanban_csv.jobs import IMPORT, running_import
 from kanban_csv.mapping import TARGETS, guess_mapping
 from kanban_csv.models import CsvImport
 from kanban_csv.uploads import (
     StoredReport,
+    claim_for_import,
     estimated_rows,
     finish,
     inline_rows,
     known_encoding,
     latest_imports,
     open_record,
+    release,
     settings_params,
 )
 from kanban_csv.views import bp
@@ -185,6 +187,12 @@ def import_run(import_id: int):
         source=f"import: {record.filename}"[:120],
     )
     dry_run = form.get("action") != "import"
+    if not dry_run and not claim_for_import(record):
+        running = running_import(record)
+        if running is not None:
+            return redirect(url_for("web.show_job", job_id=running.id), 303)
+        message = _("This file is being imported already; its report comes when it is done.")
+        return render_template("csv/import_map.html", message=message, **context), 409
     if estimated_rows(record) > inline_rows():
         for owner_id in settings.owner_ids:  # refused now, not once the job has started
             require_give_lead_to(current_user, owner_id)
@@ -194,8 +202,11 @@ def import_run(import_id: int):
     try:
         report = run_import(table, settings, user=current_user, dry_run=dry_run)
     except CsvProblem as problem:
-        db.session.rollback()
+        release(record)
         return render_template("csv/import_map.html", message=problem.message, **context), 422
+    except BaseException:
+        release(record)
+        raise
     finish(record, table, report, stage)
     return render_template("csv/import_report.html", report=report, stage=stage, **context)
 
