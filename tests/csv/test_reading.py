@@ -151,7 +151,7 @@ def test_unknown_headers_become_custom_fields(app):
 
 def test_utf16_chosen_for_a_file_without_its_byte_order_mark_names_the_encoding(tmp_path):
     path = tmp_path / "list.csv"
-    path.write_bytes("name,phone\nAna,9123\n".encode("utf-8"))  # an even number of bytes
+    path.write_bytes(b"name,phone\nAna,9123\n")  # an even number of bytes
     with pytest.raises(CsvProblem) as problem:
         open_table(path, "utf-16")
     assert problem.value.message == "The file is not in utf-16. Choose its encoding and try again."
