@@ -25,13 +25,13 @@ def inline_rows() -> int:
 def run_import(context: JobContext) -> dict[str, Any]:
     params = context.params
     plist = get_list(params["list_id"])
-    path = uploads.path_of(params["token"])
+    path = uploads.being_imported(params["token"])
     table = open_table(path, params.get("encoding") or None)
     total = uploads.estimated_rows(path)
     context.progress(0, total)
     added = import_table(plist, table, params["fields"], user=context.user,
                          on_batch=lambda read: context.progress(read, total))
-    path.unlink(missing_ok=True)
+    uploads.imported(params["token"], plist.id)
     return {"rows": added, "message": _("Rows imported: %(num)d.", num=added)}
 
 

@@ -61,6 +61,43 @@ def path_of(token: str) -> Path:
     return path
 
 
+def claim(token: str) -> Path:
+    """Take the upload for one import: a second click on Import (or the page posted
+    twice) finds it taken and is told where the first went, instead of a second list."""
+    path = path_of(token)
+    taken = folder() / f"{token}.importing"
+    try:
+        path.rename(taken)
+    except FileNotFoundError:
+        raise NotFound(_("This upload is gone: upload the file again.")) from None
+    return taken
+
+
+def give_back(token: str) -> None:
+    """Let the upload be mapped again after an import that was refused."""
+    taken = folder() / f"{token}.importing"
+    if taken.exists():
+        taken.rename(folder() / f"{token}.csv")
+
+
+def imported(token: str, list_id: int) -> None:
+    """The upload is in a list now: remember which, so a repeated click finds it."""
+    (folder() / f"{token}.importing").unlink(missing_ok=True)
+    private_file(folder() / f"{token}.list", str(list_id).encode())
+
+
+def where_it_went(token: str) -> int | None:
+    """The list an upload went into (None: it is still being imported, or unknown)."""
+    if not TOKEN.fullmatch(token or ""):
+        return None
+    done = folder() / f"{token}.list"
+    return int(done.read_text()) if done.exists() else None
+
+
+def being_imported(token: str) -> Path:
+    return folder() / f"{token}.importing"
+
+
 def estimated_rows(path: Path) -> int:
     """About how many rows a stored file has (its line breaks), for the progress bar."""
     with path.open("rb") as file:

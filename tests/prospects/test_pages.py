@@ -30,7 +30,7 @@ def test_a_messy_excel_file_is_imported_into_a_list(member_client):
     form = {"name": "Fair", "column-0": "company", "column-1": "contact_name",
             "column-2": "phone", "column-3": "email", "column-4": ""}
     done = member_client.post(answer.headers["Location"], data=form)
-    assert done.status_code == 302
+    assert done.status_code == 303
     plist = db.session.query(ProspectList).one()
     rows = find_rows(plist, RowQuery()).rows
     assert [r.company for r in rows] == ["Padaria Lisboa", 'Café "Central"']
@@ -226,3 +226,21 @@ def test_a_member_sees_no_ticks_and_cannot_give(member_client, make_list, fair_r
     answer = member_client.post(f"/prospects/{plist.id}/assign", data={
         "assignee_id": str(member.id), "what": "all"})
     assert answer.status_code == 403
+
+
+def test_importing_twice_from_the_same_page_makes_one_list(member_client):
+    mapping = upload(member_client, MESSY.encode()).headers["Location"]
+    form = {"name": "Fair", "column-0": "company", "column-1": "contact_name",
+            "column-2": "phone", "column-3": "email", "column-4": ""}
+    first = member_client.post(mapping, data=form)
+    second = member_client.post(mapping, data=form)
+    assert second.status_code == 303 and second.headers["Location"] == first.headers["Location"]
+    assert db.session.query(ProspectList).count() == 1
+
+
+def test_a_refused_mapping_leaves_the_file_to_map_again(member_client):
+    mapping = upload(member_client, MESSY.encode()).headers["Location"]
+    refused = member_client.post(mapping, data={"name": "", "column-0": "company"})
+    assert refused.status_code == 422 and "Give the list a name." in refused.text
+    again = member_client.post(mapping, data={"name": "Fair", "column-0": "company"})
+    assert again.status_code == 303

@@ -37,6 +37,7 @@ from kanban_prospects.lists import (
     RowQuery,
     add_rows,
     all_lists,
+    clean_name,
     columns_from,
     create_list,
     find_rows,
@@ -127,28 +128,39 @@ def mapping(token: str):
 @machine_text
 def import_into_list(token: str):
     require(current_user, "lead.create")
-    path = uploads.path_of(token)
+    went = uploads.where_it_went(token)
+    if went is not None:  # a second click after the first one's import
+        return redirect(url_for("prospects.show", list_id=went), 303)
+    if uploads.being_imported(token).exists() and uploads.TOKEN.fullmatch(token):
+        flash(_("This file is being imported already; its list appears below."), "info")
+        return redirect(url_for("prospects.index"), 303)
     try:
-        table = open_table(path, request.args.get("encoding") or None)
+        table = open_table(uploads.path_of(token), request.args.get("encoding") or None)
         fields = [request.form.get(f"column-{i}", EXTRA) for i in range(len(table.header))]
         if any(field not in targets() for field in fields):
             raise ValidationError(_("Some fields need your attention."),
                                   fields={"columns": _("Choose what each column holds.")})
-        plist = create_list(request.form.get("name"), columns_from(table.header, fields),
-                            user=current_user, filename=path.name)
-        if uploads.estimated_rows(path) > inline_rows():
-            job = jobs.start(IMPORT, {"list_id": plist.id, "token": token, "fields": fields,
-                                      "encoding": request.args.get("encoding") or ""},
-                             user=current_user)
-            return redirect(url_for("web.show_job", job_id=job.id), 303)
-        added = import_table(plist, table, fields, user=current_user)
+        columns = columns_from(table.header, fields)
+        name = clean_name(request.form.get("name"))
     except CsvProblem as problem:
         return _mapping_page(token, {"file": problem.message}, 422)
     except ValidationError as exc:
         return _mapping_page(token, exc.fields, 422)
-    path.unlink(missing_ok=True)
+    path = uploads.claim(token)
+    table.path = path
+    try:
+        plist = create_list(name, columns, user=current_user)
+        if uploads.estimated_rows(path) > inline_rows():
+            job = jobs.start(IMPORT, {"list_id": plist.id, "token": token, "fields": fields,
+                                      "encoding": table.encoding}, user=current_user)
+            return redirect(url_for("web.show_job", job_id=job.id), 303)
+        added = import_table(plist, table, fields, user=current_user)
+    except BaseException:
+        uploads.give_back(token)
+        raise
+    uploads.imported(token, plist.id)
     flash(_("%(list)s: rows imported: %(num)d.", list=plist.name, num=added), "success")
-    return redirect(url_for("prospects.show", list_id=plist.id))
+    return redirect(url_for("prospects.show", list_id=plist.id), 303)
 
 
 @bp.get("/<int:list_id>")
