@@ -133,8 +133,8 @@ def row_values(plist: ProspectList, cells: Sequence[str]) -> dict[str, Any]:
     if not values["contact_name"] and parts:
         values["contact_name"] = " ".join(p for p in (parts.get("first_name"),
                                                         parts.get("last_name")) if p)
-    limits = {"contact_name": 200, "company": 200, "email": 254, "phone": 50}
-    values = {name: value.strip()[:limits[name]] for name, value in values.items()}
+    values = {name: value.strip()[:ProspectRow.__table__.c[name].type.length]
+              for name, value in values.items()}
     values["search_text"] = fold_fields(*cells)
     values["folded"] = [fold(cell) for cell in cells]
     return values
@@ -180,6 +180,21 @@ def add_rows(plist: ProspectList, rows: Iterable[Sequence[Any]], *, user: User,
                 on_batch(read)
     added += _write(batch)
     return added
+
+
+def edit_row(plist: ProspectList, row: ProspectRow, cells: Sequence[Any], *,
+             user: User) -> ProspectRow:
+    """Correct a row's cells (a mistyped email, a missing phone), before or after calling."""
+    require(user, "lead.edit")
+    cleaned = _cells(plist, cells)
+    if not any(cleaned):
+        raise ValidationError(_("Some fields need your attention."),
+                              fields={"cells": _("Fill in at least one column.")})
+    for name, value in {"cells": cleaned, **row_values(plist, cleaned)}.items():
+        setattr(row, name, value)
+    row.updated_at = utcnow()
+    db.session.commit()
+    return row
 
 
 def _write(batch: list[dict[str, Any]]) -> int:
@@ -294,8 +309,10 @@ def find_rows(plist: ProspectList, query: RowQuery, per_page: int = PER_PAGE) ->
     if query.sort is not None:
         key = _folded(query.sort)
         order.append(key.desc() if query.descending else key)
-    order.append(ProspectRow.position.desc() if query.descending and query.sort is None
-                 else ProspectRow.position)
+    if query.descending and query.sort is None:
+        order += [ProspectRow.position.desc(), ProspectRow.id.desc()]
+    else:
+        order += [ProspectRow.position, ProspectRow.id]
     rows = list(db.session.scalars(
         select(ProspectRow).where(*conditions).order_by(*order)
         .limit(per_page).offset((page - 1) * per_page)))

@@ -244,3 +244,26 @@ def test_a_refused_mapping_leaves_the_file_to_map_again(member_client):
     assert refused.status_code == 422 and "Give the list a name." in refused.text
     again = member_client.post(mapping, data={"name": "Fair", "column-0": "company"})
     assert again.status_code == 303
+
+
+def test_a_row_with_a_bad_email_names_its_column_and_can_be_corrected(member_client, make_list,
+                                                                       pipeline):
+    plist = make_list([["Padaria", "Ana", "912 345 678", "ana at padaria", "Lisboa", "3"]])
+    row = find_rows(plist, RowQuery()).rows[0]
+    refused = member_client.post(f"/prospects/rows/{row.id}/lead",
+                                 data={"stage_id": str(pipeline.stages[0].id)})
+    assert refused.status_code == 422
+    assert "<li>Email: " in refused.text and 'id="row-edit" open' in refused.text
+    cells = {f"cell-{i}": value for i, value in enumerate(
+        ["Padaria", "Ana", "912 345 678", "ana@padaria.example", "Lisboa", "3"])}
+    member_client.post(f"/prospects/rows/{row.id}/edit", data=cells)
+    made = member_client.post(f"/prospects/rows/{row.id}/lead",
+                              data={"stage_id": str(pipeline.stages[0].id)})
+    assert made.status_code == 302
+    assert db.session.query(Lead).one().email == "ana@padaria.example"
+
+
+def test_a_row_cannot_be_emptied(member_client, make_list, fair_rows):
+    row = find_rows(make_list(fair_rows), RowQuery()).rows[0]
+    answer = member_client.post(f"/prospects/rows/{row.id}/edit", data={"cell-0": " "})
+    assert answer.status_code == 422 and "Fill in at least one column." in answer.text

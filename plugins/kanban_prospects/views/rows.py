@@ -19,7 +19,7 @@ from kanban.permissions import can
 from kanban.services.leads import get_stage
 from kanban.services.pipelines import list_pipelines
 from kanban.services.users import active_users
-from kanban_prospects.lists import get_list, get_row
+from kanban_prospects.lists import edit_row, get_list, get_row
 from kanban_prospects.models import ProspectRow
 from kanban_prospects.views import bp
 from kanban_prospects.working import (
@@ -57,6 +57,9 @@ def row_page(row: ProspectRow, errors: dict[str, str] | None = None,
         pipelines=list_pipelines(), errors=errors or {}, typed=typed or {},
         people=active_users() if can(current_user, "lead.reassign") else [],
         previous_id=_neighbour(row, after=False), next_id=_neighbour(row, after=True),
+        # A lead field's error is shown under the name of the column that fills it.
+        column_of={column["field"]: column["name"]
+                   for column in reversed(plist.columns) if column["field"]},
     ), status
 
 
@@ -132,6 +135,19 @@ def to_lead(row_id: int):
         flash(exc.message, "info")
         return redirect(url_for("prospects.row", row_id=found.id))
     return redirect(url_for("web.show_lead", lead_id=lead.id))
+
+
+@bp.post("/rows/<int:row_id>/edit")
+def edit(row_id: int):
+    found = get_row(row_id)
+    plist = get_list(found.list_id)
+    try:
+        edit_row(plist, found, [request.form.get(f"cell-{i}", "")
+                                for i in range(len(plist.columns))], user=current_user)
+    except ValidationError as exc:
+        return row_page(found, exc.fields, request.form.to_dict(), 422)
+    flash(_("Saved."), "success")
+    return redirect(url_for("prospects.row", row_id=found.id))
 
 
 @bp.post("/rows/<int:row_id>/assign")
