@@ -74,6 +74,8 @@ def paths() -> dict[str, Any]:
         "cells": {"type": "array", "items": {"type": "string"},
                   "description": "The row's cells in the list's column order."}}}
     change = {"type": "object", "properties": {
+        "cells": {"type": "array", "items": {"type": "string"},
+                  "description": "Corrected cells, in the list's column order."},
         "status": {"type": "string", "enum": [s for s in RowStatus.ALL if s != RowStatus.LEAD]},
         "call_back_on": {"type": "string", "format": "date",
                          "description": "Required with call_back: today or later."},
@@ -129,7 +131,8 @@ def paths() -> dict[str, Any]:
             "get": operation("getProspectRow", "One row.",
                              {200: ok("The row.", ref("ProspectRow"))}, (401, 404),
                              parameters=[ROW_ID]),
-            "patch": operation("changeProspectRow", "Set a row's status or who works it.",
+            "patch": operation("changeProspectRow",
+                               "Correct a row, set its status or who works it.",
                                {200: ok("The row.", ref("ProspectRow"))},
                                (401, 403, 404, 409, 422), body=change, parameters=[ROW_ID]),
         },

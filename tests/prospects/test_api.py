@@ -73,3 +73,12 @@ def test_the_document_describes_every_prospect_path(client):
 def test_an_unknown_row_is_404_in_json(member_client):
     answer = member_client.get("/api/v1/prospect-rows/12345")
     assert answer.status_code == 404 and answer.get_json()["error"]["code"] == "not_found"
+
+
+def test_a_rows_cells_are_corrected_through_patch(member_client, make_list, fair_rows):
+    row = find_rows(make_list(fair_rows), RowQuery()).rows[0]
+    answer = member_client.patch(f"/api/v1/prospect-rows/{row.id}", json={
+        "cells": ["Padaria Lisboa", "Ana Sousa", "", "ana@padaria.example", "Porto", "12"]})
+    assert answer.status_code == 200 and answer.get_json()["cells"][4] == "Porto"
+    empty = member_client.patch(f"/api/v1/prospect-rows/{row.id}", json={"cells": ["", " "]})
+    assert empty.status_code == 422 and "cells" in empty.get_json()["error"]["fields"]

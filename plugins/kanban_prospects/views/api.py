@@ -18,6 +18,7 @@ from kanban_prospects.lists import (
     add_rows,
     all_lists,
     create_list,
+    edit_row,
     find_rows,
     get_list,
     get_row,
@@ -86,12 +87,7 @@ def rows(list_id: int):
 @api_bp.post("/prospect-lists/<int:list_id>/rows")
 def add_row(list_id: int):
     plist = get_list(list_id)
-    cells = json_body().get("cells")
-    if (not isinstance(cells, list) or not cells or len(cells) > len(plist.columns)
-            or not all(isinstance(cell, str | int | float) for cell in cells)
-            or not any(str(cell).strip() for cell in cells)):
-        raise ValidationError(_("Some fields need your attention."), fields={
-            "cells": _("Send the row's cells as a list of texts, in the list's column order.")})
+    cells = _cells(json_body().get("cells"), len(plist.columns))
     add_rows(plist, [cells], user=current_user)
     row = db.session.scalars(db.select(ProspectRow).where(ProspectRow.list_id == plist.id)
                              .order_by(ProspectRow.position.desc()).limit(1)).one()
@@ -101,6 +97,16 @@ def add_row(list_id: int):
 @api_bp.get("/prospect-rows/<int:row_id>")
 def one_row(row_id: int):
     return jsonify(row_json(get_row(row_id)))
+
+
+def _cells(cells: Any, width: int | None = None) -> list[Any]:
+    """A row's cells as sent: texts (or numbers) in the list's column order."""
+    if (not isinstance(cells, list) or not cells or (width is not None and len(cells) > width)
+            or not all(isinstance(cell, str | int | float) for cell in cells)
+            or not any(str(cell).strip() for cell in cells)):
+        raise ValidationError(_("Some fields need your attention."), fields={
+            "cells": _("Send the row's cells as a list of texts, in the list's column order.")})
+    return cells
 
 
 def _date(value: Any) -> date | None:
@@ -128,6 +134,8 @@ def _id(data: dict[str, Any], name: str) -> int | None:
 def change_row(row_id: int):
     row = get_row(row_id)
     data = json_body()
+    if "cells" in data:
+        edit_row(get_list(row.list_id), row, _cells(data["cells"]), user=current_user)
     if "assignee_id" in data:
         assign([row], _id(data, "assignee_id"), user=current_user)
         row = get_row(row_id)
