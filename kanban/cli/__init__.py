@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from typing import Any
+
 import click
 from flask import Flask
 from flask.cli import FlaskGroup
@@ -34,7 +37,50 @@ def register_commands(app: Flask) -> None:
             app.cli.add_command(command)
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False,
+def create_command_app() -> Flask:
+    """Create the application a command runs in, then let the garbage collector work again.
+
+    While the ``kanban`` process starts, the collector is paused (``KanbanGroup.__call__``):
+    modules, models and settings live as long as the process, yet each full collection walks
+    them all, and so would the interpreter's last ones at exit, in a command that may last a
+    fraction of a second (an MTA pipes one message per process). They are set aside
+    (``gc.freeze``), so the collector looks only at what the command itself makes.
+    """
+    app = create_app()
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+    return app
+
+
+class KanbanGroup(FlaskGroup):
+    """Flask's command group, quick to start for a command that stores one message."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        gc.disable()  # until the application is built: see create_command_app
+        return super().__call__(*args, **kwargs)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        """Find a command, loading installed Flask extensions' commands (``flask.commands``
+        entry points, such as Flask-Limiter's ``limiter``) only when one of them is asked
+        for: they import libraries of their own that the app's commands never use."""
+        if name in _extension_command_names():
+            return super().get_command(ctx, name)
+        loaded = self._loaded_plugin_commands
+        self._loaded_plugin_commands = True  # Flask's own check: skip the loading this once
+        try:
+            return super().get_command(ctx, name)
+        finally:
+            self._loaded_plugin_commands = loaded
+
+
+def _extension_command_names() -> set[str]:
+    from importlib.metadata import entry_points
+
+    return {ep.name for ep in entry_points(group="flask.commands")}
+
+
+@click.group(cls=KanbanGroup, create_app=create_command_app, add_version_option=False,
              load_dotenv=False, set_debug_flag=False)
 def main() -> None:
     """Kanban: the lead pipeline for small sales teams."""

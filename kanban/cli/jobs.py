@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import TYPE_CHECKING
 
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
-from tqdm import tqdm
 
 from kanban import jobs
 from kanban.extensions import db
 from kanban.models.job import Job
 from kanban.services.health import redis_problem, redis_url
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 
 @click.command("worker")
@@ -71,6 +74,8 @@ def start(kind: str) -> None:
         job = jobs.start(kind, user=None)
         click.echo(f"Job {job.id} ({kind}) is queued for the worker.")
         return
+    from tqdm import tqdm  # only the commands with a progress bar wait for its import
+
     with tqdm(unit=" rows", disable=None, file=sys.stderr) as bar:
         job = jobs.run_here(kind, user=None,
                             on_progress=lambda done, total: advance(bar, done, total))
@@ -104,6 +109,8 @@ def _job(job_id: int) -> Job:
 @with_appcontext
 def watch(job_id: int) -> None:
     """Follow a job with a progress bar until it ends."""
+    from tqdm import tqdm
+
     job = _job(job_id)
     with tqdm(total=job.total or None, unit=" rows", disable=None, file=sys.stderr) as bar:
         while True:

@@ -10,7 +10,6 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
 from kanban import lead_fields
@@ -85,6 +84,8 @@ def _email(value: Any, name: str) -> str:
     text = _text(value, name)
     if not text:
         return ""
+    from email_validator import EmailNotValidError  # compiles rules on import
+
     try:
         return normalized_email(text)
     except EmailNotValidError:
@@ -105,11 +106,15 @@ def normalized_email(text: str) -> str:
     local, at, domain = text.rpartition("@")
     if at and len(local) <= 64 and len(text) <= 254 and PLAIN_LOCAL_PART.fullmatch(local):
         return f"{local.lower()}@{_normalized_domain(domain)}"
+    from email_validator import validate_email
+
     return validate_email(text, check_deliverability=False).normalized.lower()
 
 
 @lru_cache(maxsize=4096)
 def _normalized_domain(domain: str) -> str:
+    from email_validator import validate_email
+
     return validate_email(f"a@{domain}", check_deliverability=False).domain.lower()
 
 

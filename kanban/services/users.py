@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -47,6 +46,10 @@ def create_user(*, email: str, name: str = "", role: str = Role.MEMBER, password
     """Add a person to the team; raise ValidationError naming what is wrong."""
     if user is not None:
         require(user, "user.manage")
+    # Imported here: email_validator compiles its rules on import, which a command that
+    # checks no address (an MTA piping a message, `kanban --help`) need not wait for.
+    from email_validator import EmailNotValidError, validate_email
+
     errors: dict[str, str] = {}
     try:
         if not isinstance(email, str):

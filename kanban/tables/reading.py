@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from charset_normalizer import from_bytes
 from flask_babel import gettext as _
 
 from kanban.text import remove_unstorable
@@ -130,6 +129,8 @@ def detect_encoding(sample: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes  # only a file in an unknown encoding needs it
+
     matches = from_bytes(sample, cp_isolation=LEGACY_ENCODINGS)
     best = matches.best()
     if best is None:

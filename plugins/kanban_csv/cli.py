@@ -9,7 +9,6 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
-from tqdm import tqdm
 
 from kanban.errors import ServiceError
 from kanban.extensions import db
@@ -111,6 +110,8 @@ def export_command(output, format_key, locale, columns, pipeline, stage, owner, 
     total = count_leads(filters)
     record_export(user=person, filters=filters.to_args(), row_count=total, format=fmt.key,
                   via="command")
+    from tqdm import tqdm  # only the commands with a progress bar wait for its import
+
     # tqdm hides itself when stderr is not a terminal (disable=None).
     with tqdm(total=total, unit=" leads", disable=None, file=sys.stderr) as bar:
         rows = bar_rows(iter_rows(filters, chosen), bar)
@@ -169,6 +170,8 @@ def import_command(source, stage, pipeline, owners, tags, encoding, delimiter, m
         tags=list(tags),
         source=f"import: {source.name}"[:120],
     )
+    from tqdm import tqdm
+
     with tqdm(unit=" rows", disable=None, file=sys.stderr) as bar:
         try:
             report = run_import(table, settings, user=None, dry_run=dry_run, progress=bar.update)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, or_, select
 
 from kanban.extensions import db
@@ -30,6 +29,8 @@ def is_team(address: str, team: set[str], domains: set[str]) -> bool:
 
 def prospects(addresses: list[Address], team: set[str]) -> list[Address]:
     """Return the outside, valid addresses, in order, each once."""
+    from email_validator import EmailNotValidError, validate_email  # compiles rules on import
+
     domains = team_domains()
     seen: set[str] = set()
     found: list[Address] = []

@@ -17,8 +17,6 @@ from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
-from charset_normalizer import from_bytes
-
 from kanban.text import remove_unstorable
 from kanban_email_bcc.charsets import codec_for
 from kanban_email_bcc.html_text import html_to_text
@@ -465,6 +463,8 @@ def decode_text(data: bytes, charset: str = "") -> str:
             return data.decode(candidate)
         except (LookupError, UnicodeDecodeError, ValueError):
             continue
+    from charset_normalizer import from_bytes  # only text in an unknown charset needs it
+
     matches = list(from_bytes(data[:200_000])) if data else []
     if not matches:
         return data.decode("latin-1")

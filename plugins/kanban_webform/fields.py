@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -76,6 +75,8 @@ def clean_submission(
     fields: list[Field], data: Mapping[str, Any]
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Check the visitor's input; return (clean values, {field key: problem})."""
+    from email_validator import EmailNotValidError, validate_email  # compiles rules on import
+
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
     for field in fields:

@@ -101,11 +101,10 @@ def test_a_byte_that_is_not_utf8_is_named_with_its_line_and_character(tmp_path, 
 
 
 def test_a_file_in_no_encoding_we_read_names_the_encodings_tried(tmp_path, monkeypatch):
+    import charset_normalizer
     from charset_normalizer import CharsetMatches
 
-    import kanban.tables.reading as reading
-
-    monkeypatch.setattr(reading, "from_bytes", lambda *args, **kwargs: CharsetMatches())
+    monkeypatch.setattr(charset_normalizer, "from_bytes", lambda *args, **kwargs: CharsetMatches())
     path = tmp_path / "odd.csv"
     path.write_bytes("Empresa;Nota\nCafé;olé\n".encode("cp1252"))
     with pytest.raises(CsvProblem) as problem:
