@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from kanban.extensions import db
 from kanban.models import Activity, ActivityKind, Lead, LeadTag, Stage, User, lead_search_text
@@ -31,6 +31,7 @@ from kanban.services.ordering import lock_columns, retrying
 from kanban.services.owner_rules import owners_in_turn
 
 CLIENT_FOLDER = "client_folder"
+ANALYZE_AFTER = 5000  # leads written or changed since the last ANALYZE, at the least
 
 
 @dataclass
@@ -60,10 +61,27 @@ def create_leads(
     if not rows:
         return Created()
     created = retrying(lambda: _write(rows, stage, user, source, assign_by))
+    _refresh_statistics()
     if tell_people:
         tell_leads_created(created.ids, created.owners, user)
     _fire_created(created.ids, user)
     return created
+
+
+def _refresh_statistics() -> None:
+    """On PostgreSQL, analyze the leads table once it changed a lot since it was last
+    analyzed: a big import outruns autovacuum, and on a table the planner still thinks
+    small the next batch's duplicate lookups by email and phone would read the whole
+    table instead of their indexes."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    changed = db.session.execute(text(
+        "SELECT s.n_mod_since_analyze AS changed, c.reltuples AS rows "
+        "FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid "
+        "WHERE s.relid = 'leads'::regclass")).first()
+    if changed is not None and changed.changed > max(ANALYZE_AFTER, changed.rows * 0.2):
+        db.session.execute(text("ANALYZE leads"))
+    db.session.commit()
 
 
 def folder_names(rows: Sequence[Mapping[str, Any]]) -> list[str]:
