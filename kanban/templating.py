@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from kanban import lead_fields
+from kanban.amounts import format_amount
 from kanban.i18n import LANGUAGE_NAMES
 from kanban.models.base import today
 from kanban.outages import UNAVAILABLE_ERRORS
@@ -52,9 +53,12 @@ def card_badges(leads: list[Any], user: Any) -> dict[int, list[Any]]:
 
 
 def money(value: Decimal | int | float | None, currency: str | None = None) -> str:
+    """Format an amount in the reader's locale and the currency (else the team's)."""
     if value is None:
         return ""
-    return format_currency(value, currency or current_app.config["DEFAULT_CURRENCY"])
+    code = currency or current_app.config["DEFAULT_CURRENCY"]
+    locale = get_locale()
+    return format_currency(value, code) if locale is None else format_amount(value, code, locale)
 
 
 def user_currency() -> str:
