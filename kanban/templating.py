@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_skeleton, get_datetime_format
 from babel.dates import format_time as format_clock
 from flask import Flask, current_app
@@ -96,8 +98,14 @@ def day(value: date | None, style: str = "medium") -> str:
     if not value:
         return ""
     if style in DAY_SKELETONS:
-        return format_skeleton(DAY_SKELETONS[style], value, locale=get_locale())
+        return day_in(value, DAY_SKELETONS[style], get_locale())
     return format_date(value, style)
+
+
+@lru_cache(maxsize=4096)
+def day_in(value: date, skeleton: str, locale: Locale) -> str:
+    """Format a day after a skeleton in a locale; a list shows the same few days many times."""
+    return format_skeleton(skeleton, value, locale=locale)
 
 
 def moment(value: datetime | None) -> str:
