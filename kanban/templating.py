@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_skeleton, get_datetime_format
 from babel.dates import format_time as format_clock
 from flask import Flask, current_app
@@ -22,6 +24,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from kanban import lead_fields
+from kanban.amounts import format_amount
 from kanban.i18n import LANGUAGE_NAMES
 from kanban.models.base import today
 from kanban.outages import UNAVAILABLE_ERRORS
@@ -52,9 +55,12 @@ def card_badges(leads: list[Any], user: Any) -> dict[int, list[Any]]:
 
 
 def money(value: Decimal | int | float | None, currency: str | None = None) -> str:
+    """Format an amount in the reader's locale and the currency (else the team's)."""
     if value is None:
         return ""
-    return format_currency(value, currency or current_app.config["DEFAULT_CURRENCY"])
+    code = currency or current_app.config["DEFAULT_CURRENCY"]
+    locale = get_locale()
+    return format_currency(value, code) if locale is None else format_amount(value, code, locale)
 
 
 def user_currency() -> str:
@@ -92,8 +98,14 @@ def day(value: date | None, style: str = "medium") -> str:
     if not value:
         return ""
     if style in DAY_SKELETONS:
-        return format_skeleton(DAY_SKELETONS[style], value, locale=get_locale())
+        return day_in(value, DAY_SKELETONS[style], get_locale())
     return format_date(value, style)
+
+
+@lru_cache(maxsize=4096)
+def day_in(value: date, skeleton: str, locale: Locale) -> str:
+    """Format a day after a skeleton in a locale; a list shows the same few days many times."""
+    return format_skeleton(skeleton, value, locale=locale)
 
 
 def moment(value: datetime | None) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -37,7 +37,14 @@ def local_day(moment: datetime) -> date:
 
 def start_of(day: date) -> datetime:
     """Return the moment the day begins in the team's zone, to compare a date with timestamps."""
-    return datetime.combine(day, time.min, tzinfo=team_zone()).astimezone(UTC)
+    return day_start_in(day, team_zone())
+
+
+@lru_cache(maxsize=64)
+def day_start_in(day: date, zone: ZoneInfo) -> datetime:
+    """Return the moment the day begins in ``zone`` (every card of a board asks, for a few
+    days)."""
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
 def stale_cutoff(day: date, stale_days: int) -> datetime:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, case, exists, or_, select
@@ -28,19 +29,23 @@ PROSPECT_KEYS = len(PROSPECT_PRIORITIES)
 
 @dataclass(frozen=True)
 class PriorityMark:
-    """How a lead's priority reads on a card: "A".."D", "client", or "1".."3"."""
+    """How a lead's priority reads on a card: "A".."D", "client", or "1".."3".
+
+    A mark is made for one page and read in that page's language: its words are looked
+    up once, however many cards share it.
+    """
 
     is_client: bool
     rating: str | None
     priority: int
 
-    @property
+    @cached_property
     def label(self) -> str:
         if self.is_client:
             return self.rating or _("Client")
         return str(self.priority)
 
-    @property
+    @cached_property
     def title(self) -> str:
         if self.is_client and self.rating:
             return _("Client, class %(rating)s", rating=self.rating)
@@ -114,10 +119,12 @@ def priority_marks(leads: Iterable[Lead]) -> dict[int, PriorityMark]:
         )
     ).all()
     found = {row[0]: (bool(row[1]), row[2]) for row in rows}
-    return {
-        lead.id: PriorityMark(*found.get(lead.id, (False, None)), priority=lead.priority)
-        for lead in leads
-    }
+    shared: dict[tuple[bool, str | None, int], PriorityMark] = {}
+    marks = {}
+    for lead in leads:
+        key = (*found.get(lead.id, (False, None)), lead.priority)
+        marks[lead.id] = shared.get(key) or shared.setdefault(key, PriorityMark(*key))
+    return marks
 
 
 def priority_mark(lead: Lead) -> PriorityMark:

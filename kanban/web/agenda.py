@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -9,6 +10,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from kanban.errors import ServiceError, ValidationError
+from kanban.links import url_template
 from kanban.models.base import today
 from kanban.services.agenda import EVERYONE, Agenda, AgendaFilter, load_agenda
 from kanban.services.users import active_users
@@ -57,7 +59,18 @@ def render_agenda(
                   if filters is not None else []),
         follow_up_options=follow_up_options(day),
         failed=failed or {},
+        lead_urls=lead_urls(),
     )
+
+
+def lead_urls() -> dict[str, Callable[[int], str]]:
+    """Addresses of a row's links and forms, built once per page."""
+    return {
+        "show": url_template("web.show_lead", "lead_id"),
+        "add_note": url_template("web.add_note", "lead_id"),
+        "star": url_template("web.star_lead", "lead_id"),
+        "take": url_template("web.take_lead", "lead_id"),
+    }
 
 
 def render_agenda_again(lead_id: int, exc: ServiceError, posted: dict[str, str], back: str):

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from kanban.errors import NotFound, ValidationError
+from kanban.links import url_template
 from kanban.models import LeadStatus, Pipeline
 from kanban.models.base import today
 from kanban.services import board as board_service
@@ -70,6 +71,8 @@ def card_helpers() -> dict[str, Any]:
         "card_money": lru_cache(maxsize=2048)(money),
         "card_day": lru_cache(maxsize=512)(day),
         "card_initials": lru_cache(maxsize=256)(initials),
+        "lead_url": url_template("web.show_lead", "lead_id"),
+        "new_lead_url": url_template("web.new_lead", "stage_id"),
         "today": today(),
     }
 

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from kanban.app import create_app
 from kanban.extensions import db
 from tests.conftest import log_in
-from tests.factories import PASSWORD, PipelineFactory, UserFactory
+from tests.factories import PASSWORD, LeadFactory, PipelineFactory, UserFactory
 
 UNDER_CRM = {"SCRIPT_NAME": "/crm"}
 
@@ -38,6 +38,34 @@ def test_the_board_gets_its_urls_from_the_server_with_the_prefix(mounted, member
     }
     assert 'href="/crm/agenda"' in page
     assert 'src="/crm/static/js/board.js' in page
+
+
+def test_a_card_and_its_column_link_to_their_pages_under_the_prefix(mounted, member):
+    pipeline = PipelineFactory(stages=["New", "Won over"])
+    lead = LeadFactory(stage=pipeline.stages[0], owner=member, title="Padaria")
+    page = log_in(mounted.test_client(), member).get("/crm/board").text
+    assert f'<a class="card-title" href="/crm/leads/{lead.id}">Padaria</a>' in page
+    assert f'href="/crm/leads/new?stage_id={pipeline.stages[1].id}"' in page
+    assert 'href="/leads/' not in page
+
+
+def test_the_cards_a_column_loads_later_link_under_the_prefix(mounted, member):
+    pipeline = PipelineFactory(stages=["New"])
+    lead = LeadFactory(stage=pipeline.stages[0], owner=member, title="Padaria")
+    cards = log_in(mounted.test_client(), member).get(
+        f"/crm/board/stages/{pipeline.stages[0].id}/cards").text
+    assert f'href="/crm/leads/{lead.id}"' in cards
+
+
+def test_an_agenda_rows_links_and_forms_keep_the_prefix(mounted, member):
+    pipeline = PipelineFactory(stages=["New"])
+    lead = LeadFactory(stage=pipeline.stages[0], owner=None, title="Padaria")
+    page = log_in(mounted.test_client(), member).get("/crm/agenda").text
+    for address in (f'href="/crm/leads/{lead.id}"', f'action="/crm/leads/{lead.id}/star"',
+                    f'data-touch-url="/crm/leads/{lead.id}/notes"',
+                    f'action="/crm/leads/{lead.id}/take"'):
+        assert address in page
+    assert 'href="/leads/' not in page and 'action="/leads/' not in page
 
 
 def test_the_boards_script_has_no_address_of_its_own():

@@ -1,0 +1,95 @@
+"""Amounts of money written as Babel writes them, without asking Babel for every card.
+
+Babel looks up the locale's pattern, symbols and the currency's name and precision each
+time it formats an amount: on a board of a few hundred cards that is most of the page's
+time. Those depend only on the locale and the currency, so they are read once per pair;
+an amount that this plain path does not cover (below zero, a pattern with text or a
+currency's long name) is still formatted by Babel itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale
+from babel.numbers import (
+    format_currency,
+    get_currency_precision,
+    get_currency_symbol,
+    get_decimal_symbol,
+    get_group_symbol,
+)
+
+
+@dataclass(frozen=True)
+class CurrencyFormat:
+    """How one locale writes amounts in one currency."""
+
+    locale: Locale
+    currency: str
+    prefix: str
+    suffix: str
+    group: str
+    decimal: str
+    grouping: tuple[int, int]
+    min_digits: int
+    precision: int
+    quantum: Decimal
+
+    def __call__(self, value: Decimal | int | float) -> str:
+        """Write ``value`` as Babel's ``format_currency`` would."""
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        if not number.is_finite() or number.is_signed():
+            return format_currency(number, self.currency, locale=self.locale)
+        rounded = number.normalize().quantize(self.quantum)
+        whole, _point, fraction = f"{rounded:f}".partition(".")
+        return f"{self.prefix}{self._grouped(whole)}{self._fraction(fraction)}{self.suffix}"
+
+    def _grouped(self, digits: str) -> str:
+        if len(digits) < self.min_digits:
+            digits = "0" * (self.min_digits - len(digits)) + digits
+        size, groups = self.grouping[0], ""
+        while len(digits) > size:
+            groups = self.group + digits[-size:] + groups
+            digits = digits[:-size]
+            size = self.grouping[1]
+        return digits + groups
+
+    def _fraction(self, digits: str) -> str:
+        if self.precision == 0:
+            return ""
+        return self.decimal + (digits or "0").ljust(self.precision, "0")
+
+
+@lru_cache(maxsize=256)
+def currency_format(locale: Locale, currency: str) -> CurrencyFormat | None:
+    """Return the plain writer of ``currency`` amounts in ``locale``, or None when the
+    locale's pattern needs Babel for every amount."""
+    pattern = locale.currency_formats["standard"]
+    affixes = (pattern.prefix[0], pattern.suffix[0])
+    if (pattern.scale or pattern.exp_prec or "@" in pattern.pattern
+            or any("'" in affix or "¤¤¤" in affix for affix in affixes)):
+        return None
+    symbol = get_currency_symbol(currency, locale)
+    prefix, suffix = (affix.replace("¤¤", currency.upper()).replace("¤", symbol)
+                      for affix in affixes)
+    group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
+    if "'" in prefix + suffix + group + decimal:  # Babel takes it for quoted text
+        return None
+    precision = get_currency_precision(currency)
+    return CurrencyFormat(
+        locale=locale, currency=currency, prefix=prefix, suffix=suffix,
+        group=group, decimal=decimal,
+        grouping=pattern.grouping, min_digits=pattern.int_prec[0], precision=precision,
+        quantum=Decimal(1).scaleb(-precision),
+    )
+
+
+def format_amount(value: Decimal | int | float, currency: str, locale: Locale) -> str:
+    """Write an amount of money in ``locale``: "1 500,00 €", "$1,500.00"."""
+    writer = currency_format(locale, currency)
+    if writer is None:
+        return format_currency(value, currency, locale=locale)
+    return writer(value)
