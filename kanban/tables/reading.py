@@ -225,3 +225,13 @@ def clean_header(header: list[str]) -> list[str]:
         seen[name.lower()] = count
         names.append(name if count == 1 else f"{name} ({count})")
     return names
+
+
+def estimated_rows(path: Path) -> int:
+    """About how many rows a stored file has (its line breaks), for a progress bar."""
+    try:
+        with path.open("rb") as file:
+            return max(1, sum(chunk.count(b"\n")
+                              for chunk in iter(lambda: file.read(1 << 20), b"")))
+    except OSError:
+        return 1

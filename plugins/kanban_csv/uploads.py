@@ -18,6 +18,7 @@ from kanban.models import Stage
 from kanban.models.base import utcnow
 from kanban.tables.delimited import write_delimited
 from kanban.tables.reading import DELIMITERS, CsvProblem, Table, open_table
+from kanban.tables.reading import estimated_rows as count_rows
 from kanban_csv.cleanup import upload_folder
 from kanban_csv.importer import ImportReport, ImportSettings, Rejected, iter_report_rows
 from kanban_csv.models import CsvImport
@@ -58,13 +59,8 @@ def open_record(record: CsvImport, values) -> Table:
 
 
 def estimated_rows(record: CsvImport) -> int:
-    """About how many rows the stored file has (its line breaks), for the progress bar."""
-    try:
-        with (upload_folder() / record.stored_name).open("rb") as file:
-            return max(1, sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20),
-                                                                   b"")))
-    except OSError:
-        return 1
+    """About how many rows the stored file has, for the progress bar."""
+    return count_rows(upload_folder() / record.stored_name)
 
 
 def settings_params(settings: ImportSettings, values) -> dict[str, Any]:

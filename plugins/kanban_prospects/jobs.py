@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from kanban.jobs import JobContext, JobKind
 from kanban.models import Job
-from kanban.tables.reading import open_table
+from kanban.tables.reading import estimated_rows, open_table
 from kanban_prospects import uploads
 from kanban_prospects.lists import get_list, import_table
 
@@ -27,7 +27,7 @@ def run_import(context: JobContext) -> dict[str, Any]:
     plist = get_list(params["list_id"])
     path = uploads.being_imported(params["token"])
     table = open_table(path, params.get("encoding") or None)
-    total = uploads.estimated_rows(path)
+    total = estimated_rows(path)
     context.progress(0, total)
     added = import_table(plist, table, params["fields"], user=context.user,
                          on_batch=lambda read: context.progress(read, total))

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select
 
 from kanban import lead_fields
+from kanban.api.helpers import MAX_ID, MAX_PAGE, whole_number
 from kanban.errors import NotFound, ValidationError
 from kanban.extensions import db
 from kanban.folding import fold, fold_fields
@@ -256,13 +257,11 @@ class RowQuery:
         if status and status not in RowStatus.ALL:
             raise ValidationError(_("Some filters are not valid."),
                                   fields={"status": _("Choose a status from the list.")})
-        page = str(args.get("page") or "1").strip()
-        assignee = str(args.get("assignee_id") or "").strip()
         return cls(text=str(args.get("q") or "").strip()[:200], status=status,
                    column=index("column"), column_text=str(args.get("value") or "")[:200],
                    sort=index("sort"), descending=args.get("order") == "desc",
-                   assignee_id=int(assignee) if assignee.isdigit() else None,
-                   page=min(int(page), 100_000) if page.isdigit() and int(page) > 0 else 1)
+                   assignee_id=whole_number(args.get("assignee_id"), 1, MAX_ID),
+                   page=whole_number(args.get("page"), 1, MAX_PAGE) or 1)
 
     def to_args(self, **changes: Any) -> dict[str, str]:
         values = {"q": self.text, "status": self.status,

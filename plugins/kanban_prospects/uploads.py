@@ -61,11 +61,15 @@ def path_of(token: str) -> Path:
     return path
 
 
+def being_imported(token: str) -> Path:
+    return folder() / f"{token}.importing"
+
+
 def claim(token: str) -> Path:
     """Take the upload for one import: a second click on Import (or the page posted
     twice) finds it taken and is told where the first went, instead of a second list."""
     path = path_of(token)
-    taken = folder() / f"{token}.importing"
+    taken = being_imported(token)
     try:
         path.rename(taken)
     except FileNotFoundError:
@@ -75,14 +79,14 @@ def claim(token: str) -> Path:
 
 def give_back(token: str) -> None:
     """Let the upload be mapped again after an import that was refused."""
-    taken = folder() / f"{token}.importing"
+    taken = being_imported(token)
     if taken.exists():
         taken.rename(folder() / f"{token}.csv")
 
 
 def imported(token: str, list_id: int) -> None:
     """The upload is in a list now: remember which, so a repeated click finds it."""
-    (folder() / f"{token}.importing").unlink(missing_ok=True)
+    being_imported(token).unlink(missing_ok=True)
     private_file(folder() / f"{token}.list", str(list_id).encode())
 
 
@@ -94,11 +98,3 @@ def where_it_went(token: str) -> int | None:
     return int(done.read_text()) if done.exists() else None
 
 
-def being_imported(token: str) -> Path:
-    return folder() / f"{token}.importing"
-
-
-def estimated_rows(path: Path) -> int:
-    """About how many rows a stored file has (its line breaks), for the progress bar."""
-    with path.open("rb") as file:
-        return max(1, sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b"")))

@@ -27,7 +27,7 @@ from kanban.permissions import can, require, require_export
 from kanban.services.exports import record_export
 from kanban.services.users import active_users
 from kanban.tables.delimited import builtin_formats
-from kanban.tables.reading import ENCODINGS, CsvProblem, open_table
+from kanban.tables.reading import ENCODINGS, CsvProblem, estimated_rows, open_table
 from kanban.text import machine_text
 from kanban_prospects import uploads
 from kanban_prospects.export import export_rows, row_count
@@ -131,7 +131,7 @@ def import_into_list(token: str):
     went = uploads.where_it_went(token)
     if went is not None:  # a second click after the first one's import
         return redirect(url_for("prospects.show", list_id=went), 303)
-    if uploads.being_imported(token).exists() and uploads.TOKEN.fullmatch(token):
+    if uploads.TOKEN.fullmatch(token) and uploads.being_imported(token).exists():
         flash(_("This file is being imported already; its list appears below."), "info")
         return redirect(url_for("prospects.index"), 303)
     try:
@@ -150,7 +150,7 @@ def import_into_list(token: str):
     table.path = path
     try:
         plist = create_list(name, columns, user=current_user)
-        if uploads.estimated_rows(path) > inline_rows():
+        if estimated_rows(path) > inline_rows():
             job = jobs.start(IMPORT, {"list_id": plist.id, "token": token, "fields": fields,
                                       "encoding": table.encoding}, user=current_user)
             return redirect(url_for("web.show_job", job_id=job.id), 303)
