@@ -1,16 +1,22 @@
 """Web-form submissions per second through the full path, beside a floor measured in this run.
 
-Both servers are gunicorn with 2 workers on a fresh SQLite file (WAL) in a temp dir,
-driven by the same bounded pool of keep-alive HTTP clients for a fixed number of requests:
+Both servers are gunicorn with 2 workers x 4 threads on the same database, driven by the
+same bounded pool of keep-alive HTTP clients for a fixed number of requests:
 
-* floor: a bare Flask route that inserts one row;
+* floor: a bare Flask route that inserts one row and commits, with the app's own settings
+  (SQLite: WAL, synchronous=NORMAL; PostgreSQL: psycopg, synchronous_commit as the server
+  has it);
 * web form: POST /f/<slug>.json — validation, duplicate lookup, lead + timeline entry,
   submission record and lifecycle hooks (time trap and rate limits off).
 
 For reference it also times the core's create_lead called directly in one process (no
 HTTP, no plugin): the ceiling any lead source can reach on this machine.
 
-Run: .venv/bin/python bench/webform.py [--requests 4000] [--concurrency 8]
+It runs on a fresh SQLite file in a temp dir and, with --postgres (an admin URL such as
+postgresql://postgres@127.0.0.1:5432/postgres, or KANBAN_BENCH_DATABASE_URL), again on
+fresh PostgreSQL databases created and dropped here.
+
+Run: .venv/bin/python bench/webform.py [--postgres URL] [--requests 4000] [--concurrency 8]
 """
 
 from __future__ import annotations
@@ -27,7 +33,10 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,26 +47,33 @@ THREADS = 4  # gthread workers, so that clients keep their connections alive
 
 
 def floor_app():
-    """A bare Flask app whose one route inserts one row into SQLite in WAL mode."""
+    """A bare Flask app whose one route inserts one row (SQLite in WAL mode, or PostgreSQL)."""
     from flask import Flask, request
 
     app = Flask("floor")
-    path = os.environ["BENCH_FLOOR_DB"]
+    url = os.environ["BENCH_FLOOR_DB"]
     local = threading.local()
 
-    def connection() -> sqlite3.Connection:
+    def connection():
         if not hasattr(local, "db"):
-            local.db = sqlite3.connect(path, timeout=5)
-            local.db.execute("PRAGMA journal_mode=WAL")
-            local.db.execute("PRAGMA synchronous=NORMAL")
+            if url.startswith("postgresql"):
+                import psycopg
+
+                local.db = psycopg.connect(url)
+            else:
+                local.db = sqlite3.connect(url, timeout=5)
+                local.db.execute("PRAGMA journal_mode=WAL")
+                local.db.execute("PRAGMA synchronous=NORMAL")
         return local.db
+
+    marker = "%s" if url.startswith("postgresql") else "?"
+    statement = f"INSERT INTO hits (email, body) VALUES ({marker}, {marker})"
 
     @app.post("/hit")
     def hit():
         body = request.get_json()
         db = connection()
-        db.execute("INSERT INTO hits (email, body) VALUES (?, ?)",
-                   (body["email"], json.dumps(body)))
+        db.execute(statement, (body["email"], json.dumps(body)))
         db.commit()
         return {"status": "received"}, 201
 
@@ -129,20 +145,48 @@ def drive(port: int, path: str, total: int, concurrency: int, tag: str) -> tuple
     return total / (time.perf_counter() - started), codes
 
 
-def prepare_floor(tmp: Path) -> dict[str, str]:
-    path = tmp / "floor.db"
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("CREATE TABLE hits (id INTEGER PRIMARY KEY, email TEXT, body TEXT)")
-    db.commit()
-    db.close()
-    return {"BENCH_FLOOR_DB": str(path)}
+@contextmanager
+def databases(admin_url: str, count: int) -> Iterator[list[str]]:
+    """Fresh PostgreSQL databases on the admin URL's server, dropped afterwards."""
+    import psycopg
+
+    plain = admin_url.replace("postgresql+psycopg://", "postgresql://")
+    server = plain.rsplit("/", 1)[0]
+    names = [f"kanban_bench_{uuid.uuid4().hex[:8]}" for _ in range(count)]
+    admin = psycopg.connect(plain, autocommit=True)
+    try:
+        for name in names:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        yield [f"{server}/{name}" for name in names]
+    finally:
+        for name in names:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
 
 
-def prepare_webform(tmp: Path) -> dict[str, str]:
+def app_url(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def prepare_floor(url: str) -> dict[str, str]:
+    if url.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(url) as db:
+            db.execute("CREATE TABLE hits (id SERIAL PRIMARY KEY, email TEXT, body TEXT)")
+    else:
+        db = sqlite3.connect(url)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE hits (id INTEGER PRIMARY KEY, email TEXT, body TEXT)")
+        db.commit()
+        db.close()
+    return {"BENCH_FLOOR_DB": url}
+
+
+def prepare_webform(tmp: Path, url: str) -> dict[str, str]:
     env = {
         "KANBAN_INSTANCE_PATH": str(tmp / "instance"),
-        "KANBAN_DATABASE_URL": f"sqlite:///{tmp / 'kanban.db'}",
+        "KANBAN_DATABASE_URL": url,
         "KANBAN_SECRET_KEY": "bench-secret",
         "KANBAN_PLUGINS": '["webform"]',
         "KANBAN_RATELIMIT_ENABLED": "false",
@@ -194,10 +238,10 @@ with app.app_context():
 """
 
 
-def create_lead_alone(tmp: Path, count: int) -> float:
+def create_lead_alone(tmp: Path, url: str, count: int) -> float:
     """Return how many leads per second the core's create_lead makes in one process, no HTTP."""
     env = {"KANBAN_INSTANCE_PATH": str(tmp / "instance-alone"),
-           "KANBAN_DATABASE_URL": f"sqlite:///{tmp / 'alone.db'}",
+           "KANBAN_DATABASE_URL": url,
            "KANBAN_SECRET_KEY": "bench-secret", "KANBAN_PLUGINS": "[]"}
     result = subprocess.run([PYTHON, "-c", CREATE_LEAD_ALONE.replace("COUNT", str(count))],
                             env={**os.environ, **env}, check=True, cwd=ROOT,
@@ -205,8 +249,13 @@ def create_lead_alone(tmp: Path, count: int) -> float:
     return float(result.stdout.strip().splitlines()[-1])
 
 
-def count_rows(database: Path, table: str) -> int:
-    with sqlite3.connect(database) as db:
+def count_rows(url: str, table: str) -> int:
+    if url.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(url.replace("+psycopg", "")) as db:
+            return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
         return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
@@ -222,34 +271,57 @@ def measure(name, spec, env, chdir, path, args, tag) -> float:
     return rate
 
 
+def run(database: str, tmp: Path, urls: list[str], args) -> bool:
+    """Measure the floor, the web form and create_lead alone on one database; print them."""
+    floor_url, form_url, alone_url = urls
+    tmp.mkdir(parents=True, exist_ok=True)
+    floor_env = prepare_floor(floor_url)
+    form_env = prepare_webform(tmp, form_url)
+    floor = measure("floor", "webform:floor_app()", floor_env, Path(__file__).parent,
+                    "/hit", args, "floor")
+    full = measure("web form", "kanban.app:create_app()", form_env, ROOT,
+                   "/f/bench.json", args, "visitor")
+    alone = create_lead_alone(tmp, alone_url, min(args.requests, 1000))
+    stored = count_rows(form_url, "leads")
+    hits = count_rows(floor_url, "hits")
+    expected = args.requests + args.warmup
+    print(f"{database}: floor    (bare Flask route, one INSERT): {floor:8.0f} requests/s "
+          f"({hits}/{expected} rows)")
+    print(f"{database}: web form (validate, dedupe, lead + timeline + hooks): {full:8.0f} "
+          f"submissions/s ({stored}/{expected} leads)")
+    print(f"{database}: ratio: {full / floor:.2f} of the floor (target: at least 0.50)")
+    print(f"{database}: for reference, the core's create_lead alone (one process, no HTTP): "
+          f"{alone:8.0f} leads/s = {alone / floor:.2f} of the floor")
+    return stored == expected and hits == expected
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--postgres", default=os.environ.get("KANBAN_BENCH_DATABASE_URL", ""),
+                        help="admin URL of a PostgreSQL server; fresh databases are made there")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"],
+                        help="run on one database only")
     args = parser.parse_args()
+    print(f"gunicorn {WORKERS} workers x {THREADS} threads, {args.concurrency} keep-alive "
+          f"clients, {args.requests} requests each (after {args.warmup} warm-up); "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    complete = True
     with tempfile.TemporaryDirectory(prefix="kanban-bench-") as name:
         tmp = Path(name)
-        floor_env = prepare_floor(tmp)
-        form_env = prepare_webform(tmp)
-        floor = measure("floor", "webform:floor_app()", floor_env, Path(__file__).parent,
-                        "/hit", args, "floor")
-        full = measure("web form", "kanban.app:create_app()", form_env, ROOT,
-                       "/f/bench.json", args, "visitor")
-        alone = create_lead_alone(tmp, min(args.requests, 1000))
-        stored = count_rows(tmp / "kanban.db", "leads")
-        hits = count_rows(tmp / "floor.db", "hits")
-    expected = args.requests + args.warmup
-    print(f"gunicorn {WORKERS} workers x {THREADS} threads, {args.concurrency} keep-alive "
-          f"clients, {args.requests} requests each (after {args.warmup} warm-up)")
-    print(f"floor    (bare Flask route, one INSERT, SQLite WAL): {floor:8.0f} requests/s "
-          f"({hits}/{expected} rows)")
-    print(f"web form (validate, dedupe, lead + timeline + hooks): {full:8.0f} submissions/s "
-          f"({stored}/{expected} leads)")
-    print(f"ratio: {full / floor:.2f} of the floor (target: at least 0.50)")
-    print(f"for reference, the core's create_lead alone (one process, no HTTP): {alone:8.0f} "
-          f"leads/s = {alone / floor:.2f} of the floor")
-    return 0 if stored == expected and hits == expected else 1
+        if args.only != "postgresql":
+            complete &= run("SQLite", tmp / "sqlite", [
+                str(tmp / "floor.db"), f"sqlite:///{tmp / 'kanban.db'}",
+                f"sqlite:///{tmp / 'alone.db'}"], args)
+        if args.postgres and args.only != "sqlite":
+            with databases(args.postgres, 3) as (floor_url, form_url, alone_url):
+                complete &= run("PostgreSQL", tmp / "postgresql",
+                                [floor_url, app_url(form_url), app_url(alone_url)], args)
+        elif args.only == "postgresql":
+            parser.error("--only postgresql needs --postgres URL")
+    return 0 if complete else 1
 
 
 if __name__ == "__main__":

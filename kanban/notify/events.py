@@ -34,22 +34,38 @@ def _team_but(user: User | None) -> list[int]:
         select(User.id).where(User.active.is_(True))) if user_id != _actor_id(user)]
 
 
-def new_lead_rows(lead: Lead, source: str, user: User | None) -> list[dict[str, Any]]:
+def new_lead_readers(owner_ids: list[int] | None, user: User | None) -> dict[int, User]:
+    """The active people a new lead may tell, read before its write: the possible owners
+    ``owner_ids``, or everyone when nobody may own it (None). Keyed by id."""
+    actor = _actor_id(user)
+    if owner_ids is not None and all(owner_id == actor for owner_id in owner_ids):
+        return {}  # people are not told of their own leads
+    query = select(User).where(User.active.is_(True))
+    if owner_ids is not None:
+        query = query.where(User.id.in_(owner_ids))
+    return {person.id: person for person in db.session.scalars(query)}
+
+
+def new_lead_rows(lead: Lead, source: str, user: User | None,
+                  readers: dict[int, User] | None = None) -> list[dict[str, Any]]:
     """The notifications of one new lead, written in its own transaction by the core's
     ``create_lead`` (one commit for both): its owner is told, or the team when nobody owns
-    it. A failure leaves them out (logged) and never stops the lead."""
+    it. ``readers`` (from ``new_lead_readers``) are the people it may tell, read ahead.
+    A failure leaves them out (logged) and never stops the lead."""
     try:
+        if readers is None:
+            readers = new_lead_readers(None if lead.owner_id is None else [lead.owner_id],
+                                       user)
+        actor = _actor_id(user)
         if lead.owner_id is None:
-            people = db.session.scalars(select(User).where(
-                User.active.is_(True), User.id != (_actor_id(user) or 0)))
+            people = [person for person_id, person in readers.items() if person_id != actor]
             return notification_rows(UNASSIGNED, people, lead=lead, actor=user,
                                      payload={"source": source})
-        if lead.owner_id == _actor_id(user):
+        if lead.owner_id == actor:
             return []
-        owner = db.session.get(User, lead.owner_id)
-        people = [owner] if owner is not None and owner.active else []
-        return notification_rows(ASSIGNED, people, lead=lead, actor=user,
-                                 payload={"source": source})
+        owner = readers.get(lead.owner_id)
+        return notification_rows(ASSIGNED, [owner] if owner is not None else [], lead=lead,
+                                 actor=user, payload={"source": source})
     except Exception:
         if current_app.config["PLUGINS_STRICT"]:
             raise

@@ -33,7 +33,7 @@ from kanban.models import (
     User,
 )
 from kanban.models.base import utcnow
-from kanban.notify.events import new_lead_rows
+from kanban.notify.events import new_lead_readers, new_lead_rows
 from kanban.notify.store import send_emails_of
 from kanban.permissions import require, require_give_lead_to
 from kanban.plugins import fire_event, get_hook
@@ -42,6 +42,7 @@ from kanban.services import outbox
 from kanban.services.lead_input import clean_lead_data
 from kanban.services.ordering import (
     ColumnChanged,
+    NeedsWholeColumn,
     column_state,
     gap,
     lies_between,
@@ -51,7 +52,7 @@ from kanban.services.ordering import (
     retrying,
     stage_still_exists,
 )
-from kanban.services.owner_rules import next_owner_id
+from kanban.services.owner_rules import owner_plan, take_turn
 from kanban.text import remove_unstorable
 
 CLOSED_STATUSES = (LeadStatus.WON, LeadStatus.LOST, LeadStatus.CANCELLED)
@@ -128,14 +129,25 @@ def create_lead(
     if user is not None:
         require_give_lead_to(user, values["owner_id"])
     tags = values.pop("tags", [])
+    # Everything that can be read is read before the write, which holds the column's
+    # lock (on SQLite, the whole database's) as briefly as it can.
+    owner = values.get("owner_id")
+    plan = owner_plan(assign_by) if owner is None and assign_by is not None else None
+    readers = new_lead_readers(
+        [owner] if owner is not None else (plan.people if plan is not None else None), user)
+    whole_column = False
 
     def write() -> Lead:
-        lock_columns([stage.id])
-        owner = values.get("owner_id")
-        if owner is None and assign_by is not None:
-            owner = next_owner_id(assign_by)
-        lead = Lead(**{**values, "owner_id": owner}, stage_id=stage.id,
-                    rank=rank_at_top(stage.id))
+        nonlocal whole_column
+        adding = not whole_column
+        locked = lock_columns([stage.id], adding=adding)
+        try:
+            rank = rank_at_top(stage.id, spread=adding and locked is not None)
+        except NeedsWholeColumn:
+            whole_column = True
+            raise
+        lead = Lead(**{**values, "owner_id": owner if plan is None else take_turn(plan)},
+                    stage_id=stage.id, rank=rank)
         lead.tags = tags
         db.session.add(lead)
         db.session.flush()
@@ -148,7 +160,9 @@ def create_lead(
         if records is not None:
             db.session.add_all(records(lead))
         outbox.record(outbox.CREATED, lead, user=user, stage=stage, source=values["source"])
-        told = new_lead_rows(lead, values["source"], user)
+        told = new_lead_rows(lead, values["source"], user,
+                             # a rule removed meanwhile: nobody owns it, the team is told
+                             readers if lead.owner_id is not None or plan is None else None)
         if told:
             db.session.execute(insert(Notification.__table__), told)
         _commit_without_expiring()

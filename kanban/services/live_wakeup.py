@@ -1,8 +1,8 @@
 """Waking open boards' streams as soon as a lead event is committed.
 
-On PostgreSQL each event's transaction also sends ``NOTIFY kanban_lead_events`` (delivered
-only when it commits); with Redis configured (``RATELIMIT_STORAGE_URI=redis://...``), a
-commit that wrote events is published on a Redis channel. One listener per server process
+On PostgreSQL a commit that wrote events is followed by ``NOTIFY kanban_lead_events``;
+with Redis configured (``RATELIMIT_STORAGE_URI=redis://...``), it is published on a Redis
+channel. One listener per server process
 (a PostgreSQL connection, or a Redis subscription) wakes every stream of that process.
 Without either, and whenever the listener is down, a stream simply looks again after
 ``LIVE_POLL_SECONDS``: the outbox stays the one source, the wake-up only saves the wait.
@@ -16,8 +16,9 @@ import time
 from collections.abc import Callable, Iterator
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from kanban.extensions import db
@@ -30,15 +31,17 @@ log = logging.getLogger(__name__)
 
 def announce_in_transaction() -> None:
     """Have the listeners woken when the current transaction commits."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text(f"NOTIFY {CHANNEL}"))
-    elif redis_url() is not None:
+    if db.session.get_bind().dialect.name == "postgresql" or redis_url() is not None:
         db.session().info[PENDING] = True
 
 
 @event.listens_for(Session, "after_commit")
 def _publish_after_commit(session: Session) -> None:
     if not session.info.pop(PENDING, False) or not has_app_context():
+        return
+    engine = session.get_bind()
+    if engine.dialect.name == "postgresql":
+        _notify(engine)
         return
     url = redis_url()
     if url is None:
@@ -51,6 +54,21 @@ def _publish_after_commit(session: Session) -> None:
         client.close()
     except redis.RedisError:  # open boards look again after LIVE_POLL_SECONDS
         log.warning("Open boards were not woken: Redis cannot be reached", exc_info=True)
+
+
+def _notify(engine: Engine) -> None:
+    """NOTIFY in a transaction of its own, after the change committed.
+
+    PostgreSQL lets one transaction that notifies commit at a time, the disk write
+    included: inside the change's own transaction it would make every change wait for
+    the others. A wake-up lost in a crash costs a board one LIVE_POLL_SECONDS, so this
+    one does not wait for the disk."""
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(
+                f"BEGIN; SET LOCAL synchronous_commit TO OFF; NOTIFY {CHANNEL}; COMMIT")
+    except DBAPIError:  # open boards look again after LIVE_POLL_SECONDS
+        log.warning("Open boards were not woken: the database refused NOTIFY", exc_info=True)
 
 
 @event.listens_for(Session, "after_rollback")

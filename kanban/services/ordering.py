@@ -22,6 +22,7 @@ from kanban.errors import Conflict, ValidationError
 from kanban.extensions import db
 from kanban.models import Lead, LeadStatus, Stage
 from kanban.ranking import InvalidRank, evenly_spaced, needs_rebalance, rank_between
+from kanban.services.sqlite_writers import begin_write
 
 T = TypeVar("T")
 WRITE_ATTEMPTS = 8
@@ -37,29 +38,34 @@ class ColumnChanged(Exception):
     """The lead left its column between reading it and locking the column: read again."""
 
 
-def lock_columns(stage_ids: list[int], *, lead_id: int | None = None) -> set[int] | None:
+def lock_columns(
+    stage_ids: list[int], *, lead_id: int | None = None, adding: bool = False
+) -> set[int] | None:
     """Hold the write lock of the columns (and of the lead's column) until commit.
 
     Every writer of a column's order takes it first, so the order a writer reads is
     still the order when it commits: a card lands exactly next to the neighbour the
-    person dropped it at, and a rebalance never races a move. Returns the stage ids
-    locked, or None when the whole database is locked (SQLite).
+    person dropped it at, and a rebalance never races a move. A writer only ``adding``
+    new cards at the top (``rank_at_top(..., spread=True)``) shares the lock with the
+    other adders and waits only for the other writers (PostgreSQL). Returns the stage
+    ids locked, or None when the whole database is locked (SQLite).
     """
-    connection = db.session.connection()
+    session = db.session()
+    connection = session.connection()
     if connection.dialect.name == "sqlite":
         # pysqlite starts its transaction only at the first write; take the write lock
         # now, or a concurrent writer may commit between our reads and our write.
         if not connection.connection.driver_connection.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            begin_write(session, connection)
         return None
     wanted = Stage.id.in_(stage_ids)
     if lead_id is not None:
         wanted = wanted | Stage.id.in_(select(Lead.stage_id).where(Lead.id == lead_id))
-    return set(
-        db.session.scalars(
-            select(Stage.id).where(wanted).order_by(Stage.id).with_for_update(key_share=True)
-        )
-    )
+    locking = select(Stage.id).where(wanted).order_by(Stage.id)
+    return set(db.session.scalars(
+        locking.with_for_update(read=True) if adding else
+        locking.with_for_update(key_share=True)
+    ))
 
 
 def stage_still_exists(stage_id: int, locked: set[int] | None) -> bool:
@@ -133,7 +139,16 @@ def _neighbour(neighbour_id: int, stage: Stage, lead: Lead, field: str) -> Row:
     return neighbour
 
 
-def rank_at_top(stage_id: int) -> str:
+class NeedsWholeColumn(ColumnChanged):
+    """The column needs fresh keys: write again holding the column's lock alone."""
+
+
+def rank_at_top(stage_id: int, *, spread: bool = False) -> str:
+    """Return the key of a new card at the top of the column.
+
+    With ``spread`` (writers adding cards at once under a shared lock) the key is drawn at
+    random just above the top card, so that two new cards never take the same key; a
+    column that needs fresh keys then raises NeedsWholeColumn."""
     top = db.session.scalar(
         select(func.min(Lead.rank)).where(Lead.stage_id == stage_id)
     )
@@ -141,7 +156,32 @@ def rank_at_top(stage_id: int) -> str:
         rank = rank_between(None, top)
     except InvalidRank:
         rank = ""
-    return rebalance(stage_id, None, None) if not rank or needs_rebalance(rank) else rank
+    if not rank or needs_rebalance(rank):
+        if spread:
+            raise NeedsWholeColumn()
+        return rebalance(stage_id, None, None)
+    if spread:
+        spread_rank = _random_key_below(rank, top)
+        if spread_rank is not None:
+            return spread_rank
+    return rank
+
+
+KEY_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def _random_key_below(rank: str, top: str | None) -> str | None:
+    """A key with a random tail above ``top``: ``rank``, one step higher when ``rank``
+    begins ``top`` (a tail could then pass it), followed by random digits."""
+    base = rank
+    if top is not None and top.startswith(base):
+        try:
+            base = rank_between(None, base)
+        except InvalidRank:
+            return None
+    tail = "".join(secrets.choice(KEY_DIGITS) for _ in range(4)) + secrets.choice(KEY_DIGITS[1:])
+    key = base + tail
+    return key if lies_between(key, None, top) and not needs_rebalance(key) else None
 
 
 def rebalance(stage_id: int, moving_id: int | None, lower: str | None) -> str:

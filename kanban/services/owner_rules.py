@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -84,11 +85,19 @@ def set_rule(source: str, rule: str, user_ids: list[int]) -> None:
     stored.rule, stored.user_ids, stored.updated_at = rule, list(user_ids), utcnow()
 
 
-def next_owner_id(source: str) -> int | None:
-    """Return who owns the source's next lead, taking a turn if the rule has turns.
+@dataclass(frozen=True)
+class OwnerPlan:
+    """A source's rule as read before a new lead's write: who may own it, in turn or not."""
 
-    Call it inside the transaction that writes the lead; people since deactivated are
-    skipped. None: the lead waits unassigned."""
+    rule_id: int
+    rule: str
+    people: list[int]  # active people, in the rule's order
+
+
+def owner_plan(source: str) -> OwnerPlan | None:
+    """Read the source's rule ahead of the write; None: its leads wait unassigned.
+
+    People since deactivated are left out."""
     rule = db.session.execute(
         select(OwnerRule.id, OwnerRule.rule, OwnerRule.user_ids)
         .where(OwnerRule.source == source)
@@ -96,16 +105,31 @@ def next_owner_id(source: str) -> int | None:
     if rule is None or rule.rule == Rule.NONE or not rule.user_ids:
         return None
     people = _active_ids(rule.user_ids)
-    if not people:
-        return None
-    if rule.rule == Rule.FIXED:
-        return people[0]
+    return OwnerPlan(rule.id, rule.rule, people) if people else None
+
+
+def take_turn(plan: OwnerPlan) -> int | None:
+    """Return who owns the next lead, taking a turn if the rule has turns.
+
+    Call it inside the transaction that writes the lead (an atomic increment: two leads
+    at once never get the same turn). None: the rule was removed meanwhile."""
+    if plan.rule == Rule.FIXED:
+        return plan.people[0]
     turn = db.session.execute(
-        update(OwnerRule).where(OwnerRule.id == rule.id)
+        update(OwnerRule).where(OwnerRule.id == plan.rule_id)
         .values(turn=OwnerRule.turn + 1).returning(OwnerRule.turn),
         execution_options={"synchronize_session": False},
-    ).scalar_one()
-    return people[(turn - 1) % len(people)]
+    ).scalar_one_or_none()
+    return None if turn is None else plan.people[(turn - 1) % len(plan.people)]
+
+
+def next_owner_id(source: str) -> int | None:
+    """Return who owns the source's next lead, taking a turn if the rule has turns.
+
+    Call it inside the transaction that writes the lead; people since deactivated are
+    skipped. None: the lead waits unassigned."""
+    plan = owner_plan(source)
+    return take_turn(plan) if plan is not None else None
 
 
 def owners_in_turn(source: str, count: int) -> list[int | None]:
