@@ -135,6 +135,11 @@ def create_lead(
     plan = owner_plan(assign_by) if owner is None and assign_by is not None else None
     readers = new_lead_readers(
         [owner] if owner is not None else (plan.people if plan is not None else None), user)
+    entry = {"author_id": user.id if user is not None else None,
+             "kind": ActivityKind.SYSTEM.value,
+             "body": note or "",  # the words are written when shown, in the reader's language
+             "payload": {"event": "created", "source": values["source"], "stage_id": stage.id,
+                         **(payload or {})}}
     whole_column = False
 
     def write() -> Lead:
@@ -151,12 +156,7 @@ def create_lead(
         lead.tags = tags
         db.session.add(lead)
         db.session.flush()
-        db.session.add(_timeline_entry(
-            lead, user, kind=ActivityKind.SYSTEM,
-            body=note or "",  # the words are written when shown, in the reader's language
-            payload={"event": "created", "source": values["source"], "stage_id": stage.id,
-                     **(payload or {})},
-        ))
+        db.session.execute(insert(Activity.__table__), [{**entry, "lead_id": lead.id}])
         if records is not None:
             db.session.add_all(records(lead))
         outbox.record(outbox.CREATED, lead, user=user, stage=stage, source=values["source"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,7 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
@@ -81,9 +82,14 @@ def limited(view):
 
 
 def find_form(slug: str) -> WebForm | None:
-    return db.session.scalars(
-        select(WebForm).options(joinedload(WebForm.stage)).where(WebForm.slug == slug)
-    ).first()
+    return db.session.scalars(_form_by_slug(), {"slug": slug}).first()
+
+
+@cache
+def _form_by_slug() -> Select:
+    """The one query of a submission's form and stage, built once per process."""
+    return (select(WebForm).options(joinedload(WebForm.stage))
+            .where(WebForm.slug == bindparam("slug")))
 
 
 def load_form(slug: str) -> WebForm:
