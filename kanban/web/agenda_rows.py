@@ -87,8 +87,8 @@ class AgendaRowMaker:
 
     def __call__(self, section: AgendaSection) -> list[AgendaRow]:
         entries = section.entries
-        following = [entry.lead.id for entry in entries[1:]] + [None]
-        return [self.row(entry, next_id) for entry, next_id in zip(entries, following, strict=True)]
+        return [self.row(entry, entries[index + 1].lead.id if index + 1 < len(entries) else None)
+                for index, entry in enumerate(entries)]
 
     def row(self, entry: AgendaEntry, next_id: int | None) -> AgendaRow:
         lead, urls = entry.lead, self.urls
