@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
@@ -28,9 +29,18 @@ from kanban.words import entry_kind_name
 LAST_NOTE_LENGTH = 280
 
 
-def template_gettext(message: str, **variables: Any) -> Markup:
-    """Translate ``message`` as a template's ``_()`` does (Jinja's new-style gettext)."""
-    return Markup(gettext(message)) % variables
+class Words:
+    """A page's words, each translated once, then filled as a template's ``_()`` fills
+    them (Jinja's new-style gettext): the translation as markup, the values escaped."""
+
+    def __init__(self) -> None:
+        self.translated: dict[str, Markup] = {}
+
+    def __call__(self, message: str, **variables: Any) -> Markup:
+        words = self.translated.get(message)
+        if words is None:
+            words = self.translated[message] = Markup(gettext(message))
+        return words % variables
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +93,11 @@ class AgendaRowMaker:
         self.day = day_
         self.show_owner = show_owner
         self.urls = lead_urls
-        self.system = template_gettext("System")
+        self.words = Words()
+        self.system = self.words("System")
+        # Many rows share a day or a value: each is formatted once per page.
+        self.day_text = lru_cache(maxsize=512)(day)
+        self.money = lru_cache(maxsize=1024)(money)
 
     def __call__(self, section: AgendaSection) -> list[AgendaRow]:
         entries = section.entries
@@ -106,35 +120,33 @@ class AgendaRowMaker:
             log_url=with_query(urls["show"](lead.id), return_to=back) + "#log-touch",
             who=lead.company or lead.contact_name,
             stage=lead.stage.name,
-            value=None if lead.value is None else money(lead.value, lead.currency),
+            value=None if lead.value is None else self.money(lead.value, lead.currency),
             owner=owner.name if self.show_owner and owner else None,
             next=self.next_action(lead),
-            stale=(template_gettext("Untouched for %(days)d days",
-                                    days=lead.days_untouched(self.day))
+            stale=(self.words("Untouched for %(days)d days", days=lead.days_untouched(self.day))
                    if entry.is_stale else None),
             last_touch=self.last_touch(entry),
         )
 
     def next_action(self, lead: Lead) -> NextAction:
         """The words of the lead page's next action line (web/_marks.html)."""
-        today, when = self.day, lead.next_action_date
+        today, when, words = self.day, lead.next_action_date, self.words
         if not lead.is_open:
-            return NextAction("span", "due", template_gettext("Closed: no next action."),
-                              None, "")
+            return NextAction("span", "due", words("Closed: no next action."), None, "")
         if lead.is_standby(today):
             shown = ("span", "due due-standby",
-                     template_gettext("Standby until %(date)s", date=day(when)))
+                     words("Standby until %(date)s", date=self.day_text(when)))
         elif lead.is_overdue(today):
             shown = ("strong", "due due-overdue",
-                     template_gettext("Overdue since %(date)s", date=day(when)))
+                     words("Overdue since %(date)s", date=self.day_text(when)))
         elif when and when > today:
-            shown = ("span", "due", template_gettext("To do by %(date)s", date=day(when)))
+            shown = ("span", "due", words("To do by %(date)s", date=self.day_text(when)))
         elif when:
-            shown = ("strong", "due due-today", template_gettext("To do today"))
+            shown = ("strong", "due due-today", words("To do today"))
         else:
-            shown = ("strong", "due due-today", template_gettext("To do now"))
+            shown = ("strong", "due due-today", words("To do now"))
         at = lead.next_action_time
-        return NextAction(*shown, template_gettext("at %(time)s", time=clock(at)) if at else None,
+        return NextAction(*shown, words("at %(time)s", time=clock(at)) if at else None,
                           lead.next_action_text)
 
     def last_touch(self, entry: AgendaEntry) -> LastTouch | None:
