@@ -23,7 +23,7 @@ from markupsafe import Markup
 from kanban.links import with_query
 from kanban.models import Lead
 from kanban.services.agenda import AgendaEntry, AgendaSection
-from kanban.templating import clock, day, money
+from kanban.templating import clock, day, money_writer
 from kanban.words import entry_kind_name
 
 LAST_NOTE_LENGTH = 280
@@ -97,7 +97,12 @@ class AgendaRowMaker:
         self.system = self.words("System")
         # Many rows share a day or a value: each is formatted once per page.
         self.day_text = lru_cache(maxsize=512)(day)
-        self.money = lru_cache(maxsize=1024)(money)
+        self.kind_name = lru_cache(maxsize=64)(entry_kind_name)
+        # A row's "log a touch" link comes back to the agenda at the next row; an id's
+        # digits read the same written in an address, so the rest is written once.
+        self.back_to_row = with_query("", return_to=f"{here}#lead-")
+        self.back_here = with_query("", return_to=here)
+        self.money = lru_cache(maxsize=1024)(money_writer())
 
     def __call__(self, section: AgendaSection) -> list[AgendaRow]:
         entries = section.entries
@@ -117,7 +122,8 @@ class AgendaRowMaker:
             url=urls["show"](lead.id),
             touch_url=urls["add_note"](lead.id),
             star_url=urls["star"](lead.id),
-            log_url=with_query(urls["show"](lead.id), return_to=back) + "#log-touch",
+            log_url=urls["show"](lead.id)
+            + (f"{self.back_to_row}{next_id}" if next_id else self.back_here) + "#log-touch",
             who=lead.company or lead.contact_name,
             stage=lead.stage.name,
             value=None if lead.value is None else self.money(lead.value, lead.currency),
@@ -154,7 +160,7 @@ class AgendaRowMaker:
         if touch is None:
             return None
         return LastTouch(
-            kind=entry_kind_name(touch.kind),
+            kind=self.kind_name(touch.kind),
             author=touch.author.name if touch.author else self.system,
             iso=touch.created_at.isoformat(),
             day=day(touch.created_at),

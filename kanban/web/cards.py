@@ -21,7 +21,7 @@ from kanban.links import url_template
 from kanban.models import Lead, LeadStatus
 from kanban.models.base import today
 from kanban.services.priorities import PriorityMark
-from kanban.templating import day, initials, money
+from kanban.templating import day, initials, money_writer
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +75,7 @@ class CardMaker:
         }
         self.lead_url: Callable[[int], str] = url_template("web.show_lead", "lead_id")
         # Many cards share a value, a date or an owner: each is formatted once per page.
-        self.money = lru_cache(maxsize=2048)(money)
+        self.money = lru_cache(maxsize=2048)(money_writer())
         self.day = lru_cache(maxsize=512)(day)
         self.owner = lru_cache(maxsize=256)(self._owner)
 
