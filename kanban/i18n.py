@@ -7,7 +7,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, current_app, g, request
-from flask_babel import Domain, force_locale, refresh
+from flask_babel import (
+    Domain,
+    _get_current_context,  # the request's Babel state, as Domain reads it
+    force_locale,
+    get_locale,
+    refresh,
+)
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -70,10 +76,28 @@ def _profile_locale() -> str | None:
 
 
 class AppDomain(Domain):
-    """Cache catalogues per application: each app may merge different plugins' catalogues."""
+    """Cache catalogues per application: each app may merge different plugins' catalogues.
+
+    A page translates a few hundred words: the catalogue found for the request's language
+    is kept on the request, so that each word costs a look-up in it, not a new search for
+    the catalogue. Another language (``force_locale``, ``refresh``) is another locale
+    object, so it finds its own catalogue.
+    """
 
     def get_translations_cache(self, ctx) -> dict:
         return current_app.extensions.setdefault("kanban_translations_cache", {})
+
+    def get_translations(self):
+        ctx = _get_current_context()
+        if ctx is None:
+            return super().get_translations()
+        kept = getattr(ctx, "kanban_catalogue", None)
+        if (kept is not None and kept[0] is self
+                and kept[1] is getattr(ctx, "babel_locale", None)):
+            return kept[2]
+        translations = super().get_translations()
+        ctx.kanban_catalogue = (self, get_locale(), translations)
+        return translations
 
 
 def init_i18n(app: Flask) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import url_for
 
@@ -25,3 +26,13 @@ def url_template(endpoint: str, slot: str, **values: Any) -> Callable[[int], str
         return lambda value: url_for(endpoint, **values, **{slot: value})
     head, tail = parts
     return lambda value: f"{head}{int(value)}{tail}"
+
+
+# The characters url_for leaves as they are in a query's values (werkzeug's, after
+# https://url.spec.whatwg.org/#percent-encoded-bytes).
+QUERY_SAFE = "!$'()*,/:;?@"
+
+
+def with_query(address: str, **values: str) -> str:
+    """Add arguments to an address built by ``url_template``, written as url_for writes them."""
+    return f"{address}?{urlencode(values, safe=QUERY_SAFE)}" if values else address

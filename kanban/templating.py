@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
@@ -61,6 +61,20 @@ def money(value: Decimal | int | float | None, currency: str | None = None) -> s
     code = currency or current_app.config["DEFAULT_CURRENCY"]
     locale = get_locale()
     return format_currency(value, code) if locale is None else format_amount(value, code, locale)
+
+
+def money_writer() -> Callable[[Decimal | int | float | None, str | None], str]:
+    """Return ``money`` for the many amounts of one page: the reader's locale and the
+    team's currency are read once, not once per amount."""
+    locale = get_locale()
+    if locale is None:
+        return money
+    default = current_app.config["DEFAULT_CURRENCY"]
+
+    def write(value: Decimal | int | float | None, currency: str | None = None) -> str:
+        return "" if value is None else format_amount(value, currency or default, locale)
+
+    return write
 
 
 def user_currency() -> str:

@@ -66,9 +66,14 @@ class PriorityMark:
         return f"prospect-{self.priority}"
 
 
+# The won lead a lead's client is known by. Made once: a new alias of a mapped class works
+# out its columns afresh, and the agenda asks for this condition several times a page.
+WON_LEAD = aliased(Lead)
+
+
 def is_client_lead() -> ColumnElement[bool]:
     """SQL: the lead (the outer ``Lead``) belongs to a client."""
-    won = aliased(Lead)
+    won = WON_LEAD
     same_folder = exists().where(
         won.client_id == Lead.client_id, won.status == LeadStatus.WON
     )

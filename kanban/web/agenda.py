@@ -16,6 +16,7 @@ from kanban.services.agenda import EVERYONE, Agenda, AgendaFilter, load_agenda
 from kanban.services.users import active_users
 from kanban.templating import slot
 from kanban.web import bp
+from kanban.web.agenda_rows import AgendaRowMaker
 from kanban.web.touches import follow_up_options
 
 
@@ -44,6 +45,8 @@ def render_agenda(
     day = today()
     data = loaded or (load_agenda(filters, day) if filters is not None else None)
     args = filters.to_args(current_user) if filters is not None else {}
+    here = url_for("web.agenda", **args)
+    urls = lead_urls()
     return render_template(
         "web/agenda.html",
         page="agenda",
@@ -51,7 +54,7 @@ def render_agenda(
         filters=filters,
         filter_errors=errors or {},
         args=args,
-        here=url_for("web.agenda", **args),
+        here=here,
         everyone=EVERYONE,
         owners=active_users(),
         notices=slot("agenda_notices", user=current_user),
@@ -59,7 +62,9 @@ def render_agenda(
                   if filters is not None else []),
         follow_up_options=follow_up_options(day),
         failed=failed or {},
-        lead_urls=lead_urls(),
+        lead_urls=urls,
+        agenda_rows=AgendaRowMaker(here, data.day if data else day,
+                                   filters is not None and filters.owner_id is None, urls),
     )
 
 

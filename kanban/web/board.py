@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,7 +14,6 @@ from flask_login import current_user
 from kanban.errors import NotFound, ValidationError
 from kanban.links import url_template
 from kanban.models import LeadStatus, Pipeline
-from kanban.models.base import today
 from kanban.services import board as board_service
 from kanban.services import outbox
 from kanban.services.pipelines import find_stage
@@ -24,14 +22,12 @@ from kanban.services.queries import LeadFilter, read_sort
 from kanban.services.saved_views import list_saved_views
 from kanban.templating import (
     card_badges,
-    day,
-    initials,
-    money,
     money_totals,
     slot,
     user_currency,
 )
 from kanban.web import bp
+from kanban.web.cards import CardMaker
 
 
 def total_text(totals: dict[str, Decimal]) -> str:
@@ -53,27 +49,11 @@ def is_filtered(filters: LeadFilter) -> bool:
     return bool(set(filters.to_args()) - {"pipeline_id"})
 
 
-def card_helpers() -> dict[str, Any]:
-    """Words and formatters for cards, looked up once per page instead of once per card."""
+def card_helpers(marks: Mapping[int, Any], badges: Mapping[int, list[Any]]) -> dict[str, Any]:
+    """What the cards of a page need, made once per page instead of once per card."""
     return {
-        "labels": {
-            "starred": _("Starred"),
-            "owner": _("Owner: %(name)s"),
-            "stale": _("Stale: untouched for %(days)s days"),
-            "standby": _("Standby until %(date)s"),
-            "overdue": _("Overdue since %(date)s"),
-            "next": _("Next: %(date)s"),
-            "won": _("Won"),
-            "lost": _("Lost"),
-            "cancelled": _("Cancelled"),
-        },
-        # Many cards share a value or a date: format each one once per page.
-        "card_money": lru_cache(maxsize=2048)(money),
-        "card_day": lru_cache(maxsize=512)(day),
-        "card_initials": lru_cache(maxsize=256)(initials),
-        "lead_url": url_template("web.show_lead", "lead_id"),
+        "make_cards": CardMaker(marks, badges),
         "new_lead_url": url_template("web.new_lead", "stage_id"),
-        "today": today(),
     }
 
 
@@ -161,13 +141,11 @@ def render_board(
         pipeline=pipeline,
         pipelines=pipelines,
         columns=columns,
-        badges=badges,
         filters=active,
         filter_errors=errors or {},
         filtered=is_filtered(active),
         sort=sort,
         query=shown_args,
-        marks=marks,
         my_leads=my_leads,
         my_leads_url=url_for("web.board", **my_args),
         movable=active.status in (LeadStatus.OPEN, "all"),
@@ -177,7 +155,7 @@ def render_board(
         tags=board_service.list_tags(),
         total_text=total_text,
         strings=board_strings(),
-        **card_helpers(),
+        **card_helpers(marks, badges),
         lost_reasons=current_app.config["LOST_REASONS"],
         events_after=outbox.last_event_id(),  # the live board hears what comes after
         board_args=args,  # as typed, to fill the filter form
@@ -201,9 +179,7 @@ def board_cards(stage_id: int):
     html = render_template(
         "web/_board_cards.html",
         leads=page.leads,
-        badges=card_badges(page.leads, current_user),
-        marks=priority_marks(page.leads),
-        **card_helpers(),
+        **card_helpers(priority_marks(page.leads), card_badges(page.leads, current_user)),
     )
     return html, 200, {"X-Next-After": page.next_after, "Cache-Control": "no-store"}
 

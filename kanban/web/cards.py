@@ -1,0 +1,128 @@
+"""A board card's words, worked out in Python once per card, so that the template that lays
+the cards out only reads them.
+
+A column shows up to BOARD_PAGE_SIZE cards: asking the template to call a formatter, a
+lead's rule or an address builder for each piece of each card costs more than the card's
+HTML itself. The words of a page (labels, the day, the addresses) are looked up once; the
+values many cards share (amounts, days, people) are formatted once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from kanban.links import url_template
+from kanban.models import Lead, LeadStatus
+from kanban.models.base import today
+from kanban.services.priorities import PriorityMark
+from kanban.templating import day, initials, money_writer
+
+CARD_TEMPLATE = "web/_card.html"
+
+
+@dataclass(frozen=True, slots=True)
+class CardOwner:
+    """The person a card shows, with their initials and the words read out for them."""
+
+    name: str
+    initials: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What one card shows, ready to be laid out (the template escapes every text; the
+    pieces many cards share come laid out already, as markup)."""
+
+    id: int
+    version: int
+    classes: str  # added to "card": " is-starred", " is-closed"
+    title: str
+    url: str
+    who: str  # the company, else the contact
+    value: str | None  # None when the lead has no value
+    mark: Markup | str
+    star: Markup | str
+    owner: Markup | str
+    due: Markup | str
+    stale: Markup | str
+    tags: Markup | str  # the status of a closed lead, plugins' badges and the tags
+
+
+class CardMaker:
+    """Turn a page's leads into cards; made once per page, in the reader's language."""
+
+    def __init__(self, marks: Mapping[int, PriorityMark], badges: Mapping[int, list[Any]]):
+        self.marks = marks
+        self.badges = badges
+        self.today: date = today()
+        self.labels = {
+            "starred": _("Starred"),
+            "owner": _("Owner: %(name)s"),
+            "stale": _("Stale: untouched for %(days)s days"),
+            "standby": _("Standby until %(date)s"),
+            "overdue": _("Overdue since %(date)s"),
+            "next": _("Next: %(date)s"),
+            "won": _("Won"),
+            "lost": _("Lost"),
+            "cancelled": _("Cancelled"),
+        }
+        self.lead_url: Callable[[int], str] = url_template("web.show_lead", "lead_id")
+        layout = current_app.jinja_env.get_template(CARD_TEMPLATE).module
+        self.tags_tag = layout.tags_tag
+        self.star = layout.star_tag(self.labels["starred"])
+        # Many cards share a value, a date, an owner or a mark: each is written once per page.
+        self.money = lru_cache(maxsize=2048)(money_writer())
+        self.day = lru_cache(maxsize=512)(day)
+        self.mark = lru_cache(maxsize=64)(layout.mark_tag)
+        self.owner = lru_cache(maxsize=256)(
+            lambda name: layout.owner_tag(
+                CardOwner(name, initials(name), self.labels["owner"] % {"name": name})))
+        self.due = lru_cache(maxsize=1024)(layout.due_tag)
+
+    def __call__(self, leads: Iterable[Lead]) -> list[Card]:
+        return [self.card(lead) for lead in leads]
+
+    def card(self, lead: Lead) -> Card:
+        labels, today_ = self.labels, self.today
+        is_open = lead.status == LeadStatus.OPEN
+        due = ""
+        when = lead.next_action_date
+        if when:
+            if lead.is_standby(today_):
+                due = self.due("due due-standby", labels["standby"] % {"date": self.day(when)})
+            elif lead.is_overdue(today_):
+                due = self.due("due due-overdue", labels["overdue"] % {"date": self.day(when)})
+            else:
+                due = self.due("due", labels["next"] % {"date": self.day(when)})
+        stale = ""
+        if lead.is_stale(today_):
+            stale = self.due("due due-stale",
+                             labels["stale"] % {"days": lead.days_untouched(today_)})
+        status = "" if is_open else labels.get(lead.status, lead.status)
+        badges = self.badges.get(lead.id, ())
+        tags = [row.tag for row in lead.tag_rows]
+        owner, mark = lead.owner, self.marks.get(lead.id)
+        return Card(
+            id=lead.id,
+            version=lead.version,
+            classes=(" is-starred" if lead.starred else "") + ("" if is_open else " is-closed"),
+            title=lead.title,
+            url=self.lead_url(lead.id),
+            who=lead.company or lead.contact_name,
+            value=None if lead.value is None else self.money(lead.value, lead.currency),
+            mark=self.mark(mark) if mark else "",
+            star=self.star if lead.starred else "",
+            owner=self.owner(owner.name) if owner else "",
+            due=due,
+            stale=stale,
+            tags=self.tags_tag(status, badges, tags) if status or badges or tags else "",
+        )
