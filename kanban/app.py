@@ -9,14 +9,20 @@ from typing import Any
 from flask import Flask
 
 from kanban import config
+from kanban.lazy_web import LazyWebFlask
 from kanban.request_limits import LimitedRequest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Create and configure a Kanban application."""
-    app = Flask(
+    """Create and configure a Kanban application.
+
+    Its web side (pages, request rules, template helpers) is built the first time the
+    application serves a request, builds a URL or compiles a template: a command that only
+    stores data never pays for it (see ``kanban.lazy_web``).
+    """
+    app = LazyWebFlask(
         "kanban",
         root_path=str(Path(__file__).resolve().parent),
         instance_path=os.environ.get("KANBAN_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
@@ -29,9 +35,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_proxy(app)
     register_extensions(app)
     register_plugins(app)
-    register_blueprints(app)
     register_cli(app)
+    app.defer_web(register_web)
     return app
+
+
+def register_web(app: Flask) -> None:
+    """Build what serving pages needs, on top of the data side."""
+    register_web_extensions(app)
+    register_blueprints(app)
 
 
 def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
@@ -90,17 +102,23 @@ def proxy_hops(value: Any) -> int:
 
 def register_extensions(app: Flask) -> None:
     from kanban.database import configure_engine
-    from kanban.extensions import csrf, db, limiter, login_manager
+    from kanban.extensions import db
     from kanban.i18n import init_i18n
-    from kanban.ratelimits import init_rate_limits
 
     configure_engine(app)
     db.init_app(app)
+    init_i18n(app)
+
+
+def register_web_extensions(app: Flask) -> None:
+    """Bind the extensions only requests use: logins, CSRF tokens, rate limits."""
+    from kanban.extensions import csrf, limiter, login_manager
+    from kanban.ratelimits import init_rate_limits
+
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     init_rate_limits(app)
-    init_i18n(app)
 
 
 def register_plugins(app: Flask) -> None:
@@ -113,7 +131,7 @@ def register_plugins(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from kanban.api import bp as api_bp
+    from kanban.api import blueprint as api_blueprint
     from kanban.auth import register_access_rules
     from kanban.auth.language import bp as language_bp
     from kanban.auth.views import bp as auth_bp
@@ -135,7 +153,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(language_bp)
     app.register_blueprint(web_bp)
     app.register_blueprint(admin_bp)
-    app.register_blueprint(api_bp)
+    app.register_blueprint(api_blueprint())
     app.register_blueprint(health_bp)
     for blueprints in get_plugin_manager(app).hook.kanban_register_blueprints():
         for blueprint in blueprints or []:

@@ -1,15 +1,26 @@
-"""Flask extensions, created unbound here and bound in the application factory."""
+"""Flask extensions, created unbound here and bound in the application factory.
+
+``csrf`` and ``limiter`` serve requests only: they are made the first time they are imported
+(``from kanban.extensions import limiter``), so a command that never serves a page does not
+import Flask-WTF and Flask-Limiter.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+if TYPE_CHECKING:
+    from flask_limiter import Limiter
+    from flask_wtf import CSRFProtect
+
+    csrf: CSRFProtect
+    limiter: Limiter
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -26,6 +37,21 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
-csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def __getattr__(name: str) -> Any:
+    """Make ``csrf`` or ``limiter`` on first use, once for the process."""
+    if name == "csrf":
+        from flask_wtf import CSRFProtect
+
+        extension: Any = CSRFProtect()
+    elif name == "limiter":
+        from flask_limiter import Limiter
+        from flask_limiter.util import get_remote_address
+
+        extension = Limiter(key_func=get_remote_address, default_limits=[])
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = extension
+    return extension

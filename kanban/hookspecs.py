@@ -63,9 +63,10 @@ def kanban_add_hookspecs(pm: pluggy.PluginManager) -> None:
 def kanban_register_blueprints() -> Sequence[Blueprint] | None:
     """Return Flask blueprints that add pages or API routes.
 
-    Called once while the application is created. Routes need a login unless the
-    view is decorated with ``kanban.auth.public``. Returns a list of blueprints
-    (all plugins' lists are registered).
+    Called once, when the application first serves a request, builds a URL or compiles
+    a template (a command that only stores data never builds its pages). Routes need a
+    login unless the view is decorated with ``kanban.auth.public``. Returns a list of
+    blueprints (all plugins' lists are registered).
     """
 
 
@@ -74,7 +75,9 @@ def kanban_register_commands() -> Sequence[click.Command] | None:
     """Return click commands (or groups) to add to the ``kanban`` console command.
 
     Called once while the application is created. The commands run inside an
-    application context. Returns a list of commands.
+    application context. Returns a list of commands; ``kanban.cli.lazy.lazy_command(name,
+    "module:attribute")`` stands for one whose module is imported only when it is run or
+    its help is shown.
     """
 
 

@@ -18,4 +18,20 @@ def refuse_impossible_ids() -> None:
         abort(404)
 
 
-from kanban.api import agenda, errors, events, leads, openapi, pipelines, search  # noqa: E402,F401  (routes register on import)
+def blueprint() -> Blueprint:
+    """Return the API's blueprint with every route.
+
+    The routes are imported here, not with the package: a command reusing the API's JSON
+    (a webhook's body) does not import every endpoint.
+    """
+    from kanban.api import (  # noqa: F401  (routes register on import)
+        agenda,
+        errors,
+        events,
+        leads,
+        openapi,
+        pipelines,
+        search,
+    )
+
+    return bp

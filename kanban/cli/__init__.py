@@ -3,35 +3,39 @@
 from __future__ import annotations
 
 import gc
+from contextlib import suppress
 from typing import Any
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, NoAppException, ScriptInfo
 
 from kanban.app import create_app
 
+# The core's commands, each imported only when run or described (see kanban.cli.lazy).
+CORE_COMMANDS = (
+    ("db", "kanban.cli.database:db_group"),
+    ("create-user", "kanban.cli.users:create_user"),
+    ("create-token", "kanban.cli.users:create_token"),
+    ("demo", "kanban.cli.maintenance:demo"),
+    ("first-run", "kanban.cli.maintenance:first_run"),
+    ("plugins", "kanban.cli.maintenance:plugins"),
+    ("repair-ranks", "kanban.cli.maintenance:repair_ranks"),
+    ("check", "kanban.cli.operations:check"),
+    ("backup", "kanban.cli.operations:backup"),
+    ("restore", "kanban.cli.operations:restore_command"),
+    ("notify", "kanban.cli.notify:notify_group"),
+    ("worker", "kanban.cli.jobs:worker"),
+    ("jobs", "kanban.cli.jobs:jobs_group"),
+)
+
 
 def register_commands(app: Flask) -> None:
-    from kanban.cli import database, jobs, maintenance, notify, operations, users
+    from kanban.cli.lazy import lazy_command
     from kanban.plugins import get_plugin_manager
 
-    for command in (
-        database.db_group,
-        users.create_user,
-        users.create_token,
-        maintenance.demo,
-        maintenance.first_run,
-        maintenance.plugins,
-        maintenance.repair_ranks,
-        operations.check,
-        operations.backup,
-        operations.restore_command,
-        notify.notify_group,
-        jobs.worker,
-        jobs.jobs_group,
-    ):
-        app.cli.add_command(command)
+    for name, target in CORE_COMMANDS:
+        app.cli.add_command(lazy_command(name, target))
     for commands in get_plugin_manager(app).hook.kanban_register_commands():
         for command in commands or []:
             app.cli.add_command(command)
@@ -65,7 +69,12 @@ class KanbanGroup(FlaskGroup):
         entry points, such as Flask-Limiter's ``limiter``) only when one of them is asked
         for: they import libraries of their own that the app's commands never use."""
         if name in _extension_command_names():
-            return super().get_command(ctx, name)
+            command = super().get_command(ctx, name)
+            with suppress(NoAppException):  # then the command says so, as Flask's do
+                app = ctx.ensure_object(ScriptInfo).load_app()
+                if name not in app.cli.commands:  # they read what the web side sets up
+                    app.load_web()  # (such as the limiter and its routes' limits)
+            return command
         loaded = self._loaded_plugin_commands
         self._loaded_plugin_commands = True  # Flask's own check: skip the loading this once
         try:

@@ -6,7 +6,6 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from kanban.auth.tokens import create_token as make_token
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import Role, User
@@ -36,6 +35,9 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
 @with_appcontext
 def create_token(email: str, name: str) -> None:
     """Create a personal API token and print it (it is shown only once)."""
+    # Imported here: the kanban.auth package brings the pages' login rules with it.
+    from kanban.auth.tokens import create_token as make_token
+
     user = db.session.scalars(select(User).where(User.email == email.strip().lower())).first()
     if user is None:
         raise click.ClickException(f"There is no user with the email {email}.")

@@ -11,13 +11,13 @@ from flask_babel import lazy_gettext as _l
 from kanban import hookimpl
 from kanban.permissions import can, can_export
 from kanban.ui import LeadSource, NavItem, ToolbarItem
+from kanban_csv import models  # noqa: F401  (its tables join the metadata as it loads)
 
 HERE = Path(__file__).resolve().parent
 
 
 @hookimpl
 def kanban_register_blueprints():
-    from kanban_csv import models  # noqa: F401  (its tables join the metadata)
     from kanban_csv.views import bp
 
     return [bp]
@@ -25,9 +25,11 @@ def kanban_register_blueprints():
 
 @hookimpl
 def kanban_register_commands():
-    from kanban_csv.cli import cleanup_command, export_command, import_command
+    from kanban.cli.lazy import lazy_command
 
-    return [export_command, import_command, cleanup_command]
+    return [lazy_command("export", "kanban_csv.cli:export_command"),
+            lazy_command("import", "kanban_csv.cli:import_command"),
+            lazy_command("csv-cleanup", "kanban_csv.cli:cleanup_command")]
 
 
 @hookimpl

@@ -12,13 +12,13 @@ from flask_babel import lazy_gettext as _l
 
 from kanban import hookimpl
 from kanban.ui import LeadSource, NavItem
+from kanban_prospects import models  # noqa: F401  (its tables join the metadata as it loads)
 
 HERE = Path(__file__).resolve().parent
 
 
 @hookimpl
 def kanban_register_blueprints():
-    from kanban_prospects import models  # noqa: F401  (its tables join the metadata)
     from kanban_prospects.views import api_bp, bp
 
     return [bp, api_bp]
@@ -26,9 +26,9 @@ def kanban_register_blueprints():
 
 @hookimpl
 def kanban_register_commands():
-    from kanban_prospects.cli import prospects_group
+    from kanban.cli.lazy import lazy_command
 
-    return [prospects_group]
+    return [lazy_command("prospects", "kanban_prospects.cli:prospects_group")]
 
 
 @hookimpl

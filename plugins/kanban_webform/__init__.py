@@ -21,6 +21,7 @@ from kanban import hookimpl
 from kanban.models import Lead, User
 from kanban.services.sources import source_name
 from kanban.ui import Badge, Chart, LeadSource, NavItem, Notice, NotificationKind
+from kanban_webform import models  # noqa: F401  (its tables join the metadata as it loads)
 
 HERE = Path(__file__).resolve().parent
 SOURCE_PREFIX = "web form: "
@@ -35,7 +36,6 @@ def kanban_add_hookspecs(pm: pluggy.PluginManager) -> None:
 
 @hookimpl
 def kanban_register_blueprints() -> Sequence[Blueprint]:
-    from kanban_webform import models  # noqa: F401  (tables join the metadata)
     from kanban_webform.views import admin_bp, public_bp
 
     return [public_bp, admin_bp]

@@ -12,13 +12,13 @@ from flask_babel import lazy_gettext as _l
 
 from kanban import hookimpl
 from kanban.ui import NavItem
+from kanban_webhooks import models  # noqa: F401  (its tables join the metadata as it loads)
 
 HERE = Path(__file__).resolve().parent
 
 
 @hookimpl
 def kanban_register_blueprints():
-    from kanban_webhooks import models  # noqa: F401  (its tables join the metadata)
     from kanban_webhooks.views import bp
 
     return [bp]
@@ -26,9 +26,9 @@ def kanban_register_blueprints():
 
 @hookimpl
 def kanban_register_commands():
-    from kanban_webhooks.cli import webhooks_group
+    from kanban.cli.lazy import lazy_command
 
-    return [webhooks_group]
+    return [lazy_command("webhooks", "kanban_webhooks.cli:webhooks_group")]
 
 
 @hookimpl
