@@ -132,24 +132,25 @@ def _write(rows: Sequence[Mapping[str, Any]], stage: Stage, user: User | None,
                 for lead_id, names in zip(ids, tags, strict=True) for tag in dict.fromkeys(names)]
     insert_rows(LeadTag.__table__, tag_rows)
     author_id = user.id if user is not None else None
-    payloads: dict[str, dict[str, Any]] = {}  # one per source, written as it is for each
+    # A timeline entry and an event per source, each written as it is for every lead.
+    sources = {values["source"] for values in lead_rows}
+    payloads = {name: {"event": "created", "source": name, "stage_id": stage.id}
+                for name in sources}
     insert_rows(Activity.__table__, [
         {
             "lead_id": lead_id,
             "author_id": author_id,
             "kind": ActivityKind.SYSTEM.value,
             "body": "",  # written when shown, in the reader's language
-            "payload": payloads.setdefault(values["source"], {
-                "event": "created", "source": values["source"], "stage_id": stage.id}),
+            "payload": payloads[values["source"]],
             "created_at": now,
         }
         for lead_id, values in zip(ids, lead_rows, strict=True)
     ])
-    outbox.record_rows(
-        outbox.event_row(outbox.CREATED, lead_id, stage=stage, actor_id=author_id,
-                         source=values["source"])
-        for lead_id, values in zip(ids, lead_rows, strict=True)
-    )
+    told = {name: outbox.event_row(outbox.CREATED, 0, stage=stage, actor_id=author_id,
+                                   source=name) for name in sources}
+    outbox.record_rows({**told[values["source"]], "lead_id": lead_id}
+                       for lead_id, values in zip(ids, lead_rows, strict=True))
     db.session.commit()
     return Created(ids, set(made), [row.get("owner_id") for row in lead_rows])
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-from kanban.text import remove_unstorable
+from kanban.text import has_unstorable, remove_unstorable
 
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
@@ -58,8 +58,8 @@ class Table:
         """Yield (line number, cells) for every data row, skipping blank lines."""
         for line, cells in self._records():
             # Cells come from other programs: invisible characters are dropped so the
-            # row is not lost over them.
-            yield line, remove_unstorable(cells)
+            # row is not lost over them (looked for in the whole row first: rarely there).
+            yield line, remove_unstorable(cells) if has_unstorable("".join(cells)) else cells
 
     def width(self) -> int:
         """The most cells a data row has (0: no rows), in a pass lighter than ``rows``."""

@@ -23,7 +23,7 @@ from kanban.services.bulk_insert import insert_rows
 from kanban.services.queries import contains_pattern, text_condition
 from kanban.tables.headers import normalise, synonym_target
 from kanban.tables.reading import Table
-from kanban.text import remove_unstorable
+from kanban.text import has_unstorable, remove_unstorable
 from kanban_prospects.models import ProspectList, ProspectRow, RowStatus
 
 NAME_LIMIT = 200
@@ -129,10 +129,14 @@ def row_values(plist: ProspectList, cells: Sequence[str],
     """The database values of a row with these cells: its contact fields and search text.
 
     ``folded`` keeps cells already folded (a list repeats its towns and sectors)."""
+    return _row_values([column["field"] for column in plist.columns], cells, folded)
+
+
+def _row_values(fields: Sequence[str], cells: Sequence[str],
+                folded: dict[str, str] | None = None) -> dict[str, Any]:
     values = {name: "" for name in ROW_FIELDS}
     parts: dict[str, str] = {}
-    for column, cell in zip(plist.columns, cells, strict=False):
-        field = column["field"]
+    for field, cell in zip(fields, cells, strict=False):
         if field in ROW_FIELDS and not values[field]:
             values[field] = cell
         elif field in NAME_PARTS:
@@ -149,11 +153,14 @@ def row_values(plist: ProspectList, cells: Sequence[str],
     return values
 
 
-def _cells(plist: ProspectList, cells: Sequence[Any]) -> list[str]:
-    width = len(plist.columns)
+def _cells(plist: ProspectList, cells: Sequence[Any], width: int | None = None) -> list[str]:
+    width = len(plist.columns) if width is None else width
     cells = cells if isinstance(cells, list | tuple) else list(cells)
-    text = [remove_unstorable(cell if isinstance(cell, str) else str(
-        cell if cell is not None else ""))[:CELL_LIMIT].strip() for cell in cells[:width]]
+    text = [(cell if isinstance(cell, str) else str(cell if cell is not None else ""))
+            for cell in cells[:width]]
+    if has_unstorable("".join(text)):
+        text = remove_unstorable(text)
+    text = [cell[:CELL_LIMIT].strip() for cell in text]
     return text + [""] * (width - len(text))
 
 
@@ -175,14 +182,16 @@ def add_rows(plist: ProspectList, rows: Iterable[Sequence[Any]], *, user: User,
     now = utcnow()
     read = 0
     folded: dict[str, str] = {}
+    list_id, width = plist.id, len(plist.columns)
+    fields = [column["field"] for column in plist.columns]
     for cells in rows:
         read += 1
-        cleaned = _cells(plist, cells)
+        cleaned = _cells(plist, cells, width)
         if not any(cleaned):
             continue
-        batch.append({"list_id": plist.id, "position": position, "cells": cleaned,
+        batch.append({"list_id": list_id, "position": position, "cells": cleaned,
                       "status": RowStatus.TO_CONTACT, "reason": "", "updated_at": now,
-                      **row_values(plist, cleaned, folded)})
+                      **_row_values(fields, cleaned, folded)})
         position += 1
         if len(batch) == BATCH:
             added += _write(batch)
