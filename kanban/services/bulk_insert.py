@@ -4,7 +4,9 @@ A Core ``insert()`` with thousands of rows spends most of its time preparing eac
 parameters. Here each column's conversion for the database is looked up once, a value
 repeated from one row to the next (a batch's timestamp) is converted once, the columns a
 row leaves out get their defaults once per call, and the rows go to the database in one
-``COPY`` (PostgreSQL) or one ``executemany`` on the driver (SQLite).
+``COPY`` (PostgreSQL) or one ``executemany`` on the driver (SQLite), the two databases
+Kanban runs on. A driver's error is raised as SQLAlchemy's (IntegrityError,
+OperationalError...), as a Core insert raises it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Table, text
+from sqlalchemy.exc import DBAPIError
 
 from kanban.extensions import db
 
@@ -30,8 +33,9 @@ def insert_rows(table: Table, rows: Sequence[Mapping[str, Any]], *,
     connection = db.session.connection()
     dialect = connection.dialect
     names = list(rows[0])
-    fixed = {column.name: _default(column) for column in table.columns
-             if column.name not in names and _default(column) is not _NONE}
+    defaults = {column.name: _default(column) for column in table.columns
+                if column.name not in names}
+    fixed = {name: value for name, value in defaults.items() if value is not _NONE}
     ids: list[int] = []
     if with_ids and dialect.name == "postgresql":
         ids = list(connection.execute(
@@ -49,23 +53,29 @@ def insert_rows(table: Table, rows: Sequence[Mapping[str, Any]], *,
     target = dialect.identifier_preparer.format_table(table)
     driver = connection.connection.driver_connection
     if dialect.name == "postgresql":
-        with driver.cursor() as cursor, cursor.copy(
-            f"COPY {target} ({quoted}) FROM STDIN"
-        ) as copy:
-            for row in values:
-                copy.write_row(row)
-        return ids
-    marks = ", ".join("?" * len(columns))
-    cursor = driver.cursor()
+        statement = f"COPY {target} ({quoted}) FROM STDIN"
+    else:
+        statement = f"INSERT INTO {target} ({quoted}) VALUES ({', '.join('?' * len(columns))})"
     try:
-        cursor.executemany(f"INSERT INTO {target} ({quoted}) VALUES ({marks})", values)
-        if with_ids:
-            # The database is locked for writing until commit: the rows just written
-            # took the ids that follow one another up to the last one.
-            last = cursor.execute("SELECT last_insert_rowid()").fetchone()[0]
-            ids = list(range(last - len(rows) + 1, last + 1))
-    finally:
-        cursor.close()
+        if dialect.name == "postgresql":
+            with driver.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in values:
+                    copy.write_row(row)
+            return ids
+        cursor = driver.cursor()
+        try:
+            cursor.executemany(statement, values)
+            if with_ids:
+                # The database is locked for writing until commit: the rows just written
+                # took the ids that follow one another up to the last one.
+                last = cursor.execute("SELECT last_insert_rowid()").fetchone()[0]
+                ids = list(range(last - len(rows) + 1, last + 1))
+        finally:
+            cursor.close()
+    except dialect.loaded_dbapi.Error as exc:
+        # Raised as SQLAlchemy raises it, so callers retry or report it as they would.
+        raise DBAPIError.instance(statement, None, exc, dialect.loaded_dbapi.Error,
+                                  dialect=dialect) from exc
     return ids
 
 
