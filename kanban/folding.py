@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-WORDS_KEPT = 8192  # folded words kept: names, towns and streets come back all the time
+WORDS_KEPT = 4096  # folded words kept: names, towns and streets come back all the time
 LONG_WORD = 40  # longer words are folded each time, not kept
 
 
@@ -24,7 +24,8 @@ def fold(text: str) -> str:
     if text.isascii():  # most text: no accents to strip, and casefold() is lower()
         return " ".join(text.lower().split())
     # Word by word: no step below joins or reorders characters across a space.
-    words = [_fold_word(word) if len(word) <= LONG_WORD else fold_text(word)
+    words = [word.lower() if word.isascii() else
+             _fold_word(word) if len(word) <= LONG_WORD else fold_text(word)
              for word in text.split()]
     return " ".join(" ".join(words).split())
 
