@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-WORDS_KEPT = 4096  # folded words kept: names, towns and streets come back all the time
+WORDS_KEPT = 1024  # folded words kept: names and towns come back all the time
 LONG_WORD = 40  # longer words are folded each time, not kept
 
 
