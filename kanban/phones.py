@@ -6,11 +6,12 @@ import re
 
 KEY_DIGITS = 9  # "+351 912 345 678" and "912345678" are the same number
 MIN_DIGITS = 6  # fewer digits say too little to call two numbers the same
+NOT_DIGITS = re.compile(r"\D")
 
 
 def phone_digits(phone: str | None) -> str:
     """Return the digits of a phone number, for comparing numbers written differently."""
-    return re.sub(r"\D", "", phone or "")
+    return NOT_DIGITS.sub("", phone or "")
 
 
 def phone_key(phone: str | None) -> str:

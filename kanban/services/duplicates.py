@@ -7,11 +7,12 @@ another plugin's ``kanban_lead_find_duplicate`` knows.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ARRAY, ColumnElement, String, any_, bindparam, func, literal_column, select
 
 from kanban.duplicates import contact_condition
 from kanban.extensions import db
@@ -101,14 +102,14 @@ def _stored_leads(keyed: Sequence[tuple[str, str]]) -> Any:
     by_key: dict[str, int] = {}
     for start in range(0, len(emails), CHUNK):
         for email, lead_id in db.session.execute(
-            select(Lead.email, Lead.id).where(Lead.email.in_(emails[start:start + CHUNK]))
+            select(Lead.email, Lead.id).where(_one_of(Lead.email, emails[start:start + CHUNK]))
             .order_by(Lead.id)
         ):
             by_email.setdefault(email, lead_id)
     for start in range(0, len(full), CHUNK):
         for key, lead_id in db.session.execute(
-            select(Lead.phone_key, Lead.id).where(Lead.phone_key.in_(full[start:start + CHUNK]))
-            .order_by(Lead.id)
+            select(Lead.phone_key, Lead.id)
+            .where(_one_of(Lead.phone_key, full[start:start + CHUNK])).order_by(Lead.id)
         ):
             by_key.setdefault(key, lead_id)
     for key in sorted(keys - set(full)):  # short numbers (rare), as the one rule compares them
@@ -126,6 +127,16 @@ def _stored_leads(keyed: Sequence[tuple[str, str]]) -> Any:
         return None
 
     return lookup
+
+
+def _one_of(column: Any, values: list[str]) -> ColumnElement[bool]:
+    """SQL for "the column holds one of the values", the values sent as one parameter
+    (an array, or a JSON list on SQLite): a list of hundreds is not a statement of
+    hundreds of parameters to build and send each time."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam("values", values, type_=ARRAY(String)))
+    listed = select(literal_column("value")).select_from(func.json_each(json.dumps(values)))
+    return column.in_(listed.scalar_subquery())
 
 
 def _other_plugins_rules() -> Any:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 
 from kanban.extensions import db
 from kanban.models import Activity, ActivityKind, Lead, LeadTag, Stage, User, lead_search_text
@@ -26,6 +26,7 @@ from kanban.phones import phone_key
 from kanban.plugins import fire_events, get_plugin_manager
 from kanban.ranking import rank_between
 from kanban.services import outbox
+from kanban.services.bulk_insert import insert_rows
 from kanban.services.clients import add_folders, find_folders
 from kanban.services.ordering import lock_columns, retrying
 from kanban.services.owner_rules import owners_in_turn
@@ -117,36 +118,39 @@ def _write(rows: Sequence[Mapping[str, Any]], stage: Stage, user: User | None,
                           **values, "stage_id": stage.id, "rank": rank,
                           "search_text": lead_search_text(values),
                           "phone_key": phone_key(values.get("phone"))})
-    # A plain executemany (RETURNING would make SQLite send one INSERT per lead); the
-    # column is locked, so the new leads are exactly the ones below its old bottom.
-    shapes: dict[frozenset[str], list[dict[str, Any]]] = {}
-    for row in lead_rows:  # an executemany sends the same fields for each of its rows
-        shapes.setdefault(frozenset(row), []).append(row)
-    for same_fields in shapes.values():
-        db.session.execute(insert(Lead.__table__), same_fields)
-    below = select(Lead.id).where(Lead.stage_id == stage.id).order_by(Lead.rank)
-    ids = list(db.session.scalars(below.where(Lead.rank > bottom) if bottom else below))
+    # Rows of the same fields are written together (a left out field gets its default).
+    shapes: dict[frozenset[str], list[int]] = {}
+    for index, row in enumerate(lead_rows):
+        shapes.setdefault(frozenset(row), []).append(index)
+    ids = [0] * len(lead_rows)
+    for indexes in shapes.values():
+        written = insert_rows(Lead.__table__, [lead_rows[index] for index in indexes],
+                              with_ids=True)
+        for index, lead_id in zip(indexes, written, strict=True):
+            ids[index] = lead_id
     tag_rows = [{"lead_id": lead_id, "tag": tag}
                 for lead_id, names in zip(ids, tags, strict=True) for tag in dict.fromkeys(names)]
-    if tag_rows:
-        db.session.execute(insert(LeadTag.__table__), tag_rows)
+    insert_rows(LeadTag.__table__, tag_rows)
     author_id = user.id if user is not None else None
-    db.session.execute(insert(Activity.__table__), [
+    # A timeline entry and an event per source, each written as it is for every lead.
+    sources = {values["source"] for values in lead_rows}
+    payloads = {name: {"event": "created", "source": name, "stage_id": stage.id}
+                for name in sources}
+    insert_rows(Activity.__table__, [
         {
             "lead_id": lead_id,
             "author_id": author_id,
             "kind": ActivityKind.SYSTEM.value,
             "body": "",  # written when shown, in the reader's language
-            "payload": {"event": "created", "source": values["source"], "stage_id": stage.id},
+            "payload": payloads[values["source"]],
             "created_at": now,
         }
         for lead_id, values in zip(ids, lead_rows, strict=True)
     ])
-    outbox.record_rows(
-        outbox.event_row(outbox.CREATED, lead_id, stage=stage, actor_id=author_id,
-                         source=values["source"])
-        for lead_id, values in zip(ids, lead_rows, strict=True)
-    )
+    told = {name: outbox.event_row(outbox.CREATED, 0, stage=stage, actor_id=author_id,
+                                   source=name) for name in sources}
+    outbox.record_rows({**told[values["source"]], "lead_id": lead_id}
+                       for lead_id, values in zip(ids, lead_rows, strict=True))
     db.session.commit()
     return Created(ids, set(made), [row.get("owner_id") for row in lead_rows])
 

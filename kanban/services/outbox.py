@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 
 from kanban.extensions import db
 from kanban.models import Lead, LeadEvent, Stage, User
 from kanban.models.base import utcnow
+from kanban.services.bulk_insert import insert_rows
 from kanban.services.live_wakeup import announce_in_transaction
 
 CREATED, UPDATED, NOTED, MOVED = "created", "updated", "noted", "moved"
@@ -54,7 +55,7 @@ def record_rows(rows: Iterable[dict[str, Any]]) -> None:
     if rows:
         # Not flushing the change here: its own write reports a conflict where it commits.
         with db.session.no_autoflush:
-            db.session.execute(insert(LeadEvent.__table__), rows)
+            insert_rows(LeadEvent.__table__, rows)
             announce_in_transaction()
 
 

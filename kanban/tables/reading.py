@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-from kanban.text import remove_unstorable
+from kanban.text import has_unstorable, remove_unstorable
 
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
@@ -56,6 +56,17 @@ class Table:
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """Yield (line number, cells) for every data row, skipping blank lines."""
+        for line, cells in self._records():
+            # Cells come from other programs: invisible characters are dropped so the
+            # row is not lost over them (looked for in the whole row first: rarely there).
+            yield line, remove_unstorable(cells) if has_unstorable("".join(cells)) else cells
+
+    def width(self) -> int:
+        """The most cells a data row has (0: no rows), in a pass lighter than ``rows``."""
+        return max((len(cells) for _line, cells in self._records()), default=0)
+
+    def _records(self) -> Iterator[tuple[int, list[str]]]:
+        """(line number, cells as read) of every data row, or CsvProblem."""
         with self.path.open(encoding=self.encoding, newline="", errors="strict") as stream:
             reader = csv.reader(stream, delimiter=self.delimiter)
             try:
@@ -66,9 +77,7 @@ class Table:
                     if not seen_header:
                         seen_header = True
                         continue
-                    # Cells come from other programs: invisible characters are dropped so
-                    # the row is not lost over them.
-                    yield reader.line_num, remove_unstorable(cells)
+                    yield reader.line_num, cells
             except csv.Error as exc:
                 raise CsvProblem(
                     _("Line %(line)d cannot be read (%(error)s). Check the quotes on that line.",

@@ -27,6 +27,7 @@ from kanban.tables.reading import CsvProblem, Table
 from kanban_csv.mapping import CUSTOM, IGNORE, TARGETS
 
 BATCH_SIZE = 500
+PLAIN_AMOUNT = re.compile(r"-?[\d.,]*\d[\d.,]*")
 # Currency codes and words written beside amounts once symbols are gone ("R$" leaves "R").
 CURRENCY_WORDS = re.compile(
     r"^(?:[A-Z]{3}|R|руб|р|kr|zł|lei|kč)\.?|(?:[A-Z]{3}|руб|р|kr|zł|lei|kč)\.?$", re.IGNORECASE
@@ -79,10 +80,13 @@ def parse_amount(text: str, decimal_comma: bool) -> str:
 
     Anything else ("5k", "about 300") is handed back as it is, for the core to refuse.
     """
-    cleaned = "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Sc")
-    cleaned = CURRENCY_WORDS.sub("", cleaned.replace("'", ""))
-    if not re.fullmatch(r"-?[\d.,]*\d[\d.,]*", cleaned):
-        return text
+    cleaned = text
+    if not PLAIN_AMOUNT.fullmatch(cleaned):  # most amounts: nothing to take off
+        cleaned = "".join(c for c in text
+                          if not c.isspace() and unicodedata.category(c) != "Sc")
+        cleaned = CURRENCY_WORDS.sub("", cleaned.replace("'", ""))
+        if not PLAIN_AMOUNT.fullmatch(cleaned):
+            return text
     if "," in cleaned and "." in cleaned:
         decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
     elif cleaned.count(",") == 1:

@@ -9,32 +9,35 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from kanban import lead_fields
 from kanban.api.helpers import MAX_ID, MAX_PAGE, whole_number
 from kanban.errors import NotFound, ValidationError
 from kanban.extensions import db
-from kanban.folding import fold, fold_fields
+from kanban.folding import fold
 from kanban.models import User
 from kanban.models.base import utcnow
 from kanban.permissions import require
+from kanban.services.bulk_insert import insert_rows
 from kanban.services.queries import contains_pattern, text_condition
 from kanban.tables.headers import normalise, synonym_target
 from kanban.tables.reading import Table
-from kanban.text import remove_unstorable
+from kanban.text import has_unstorable, remove_unstorable
 from kanban_prospects.models import ProspectList, ProspectRow, RowStatus
 
 NAME_LIMIT = 200
 CELL_LIMIT = 2000
 MAX_COLUMNS = 60
 BATCH = 500
+FOLDED_KEPT = 5_000  # folded cells kept for the next rows of an import, at the most
 PER_PAGE = 50
 EXTRA = ""  # a column kept as it is, shown on the row and written into a new lead's notes
 IGNORE = "ignore"
 # The lead fields a column can fill; the first four are kept on the row for search and
 # for the duplicate check.
 ROW_FIELDS = ("contact_name", "company", "email", "phone")
+LIMITS = {name: ProspectRow.__table__.c[name].type.length for name in ROW_FIELDS}
 FIELDS = ("title", "contact_name", "first_name", "last_name", "company", "email", "phone",
           "value")
 NAME_PARTS = {"first_name": _l("First name (joined to the contact name)"),
@@ -121,12 +124,19 @@ def all_lists() -> list[ProspectList]:
                                                                  ProspectList.id.desc())))
 
 
-def row_values(plist: ProspectList, cells: Sequence[str]) -> dict[str, Any]:
-    """The database values of a row with these cells: its contact fields and search text."""
+def row_values(plist: ProspectList, cells: Sequence[str],
+               folded: dict[str, str] | None = None) -> dict[str, Any]:
+    """The database values of a row with these cells: its contact fields and search text.
+
+    ``folded`` keeps cells already folded (a list repeats its towns and sectors)."""
+    return _row_values([column["field"] for column in plist.columns], cells, folded)
+
+
+def _row_values(fields: Sequence[str], cells: Sequence[str],
+                folded: dict[str, str] | None = None) -> dict[str, Any]:
     values = {name: "" for name in ROW_FIELDS}
     parts: dict[str, str] = {}
-    for column, cell in zip(plist.columns, cells, strict=False):
-        field = column["field"]
+    for field, cell in zip(fields, cells, strict=False):
         if field in ROW_FIELDS and not values[field]:
             values[field] = cell
         elif field in NAME_PARTS:
@@ -134,17 +144,23 @@ def row_values(plist: ProspectList, cells: Sequence[str]) -> dict[str, Any]:
     if not values["contact_name"] and parts:
         values["contact_name"] = " ".join(p for p in (parts.get("first_name"),
                                                         parts.get("last_name")) if p)
-    values = {name: value.strip()[:ProspectRow.__table__.c[name].type.length]
-              for name, value in values.items()}
-    values["search_text"] = fold_fields(*cells)
-    values["folded"] = [fold(cell) for cell in cells]
+    values = {name: value.strip()[:LIMITS[name]] for name, value in values.items()}
+    if folded is None:
+        folded = {}
+    values["folded"] = [folded.get(cell) or folded.setdefault(cell, fold(cell))
+                        for cell in cells]
+    values["search_text"] = "\n".join(values["folded"])  # as fold_fields(*cells) has it
     return values
 
 
-def _cells(plist: ProspectList, cells: Sequence[Any]) -> list[str]:
-    width = len(plist.columns)
-    text = [remove_unstorable(str(cell if cell is not None else ""))[:CELL_LIMIT].strip()
-            for cell in list(cells)[:width]]
+def _cells(plist: ProspectList, cells: Sequence[Any], width: int | None = None) -> list[str]:
+    width = len(plist.columns) if width is None else width
+    cells = cells if isinstance(cells, list | tuple) else list(cells)
+    text = [(cell if isinstance(cell, str) else str(cell if cell is not None else ""))
+            for cell in cells[:width]]
+    if has_unstorable("".join(text)):
+        text = remove_unstorable(text)
+    text = [cell[:CELL_LIMIT].strip() for cell in text]
     return text + [""] * (width - len(text))
 
 
@@ -165,18 +181,23 @@ def add_rows(plist: ProspectList, rows: Iterable[Sequence[Any]], *, user: User,
     batch: list[dict[str, Any]] = []
     now = utcnow()
     read = 0
+    folded: dict[str, str] = {}
+    list_id, width = plist.id, len(plist.columns)
+    fields = [column["field"] for column in plist.columns]
     for cells in rows:
         read += 1
-        cleaned = _cells(plist, cells)
+        cleaned = _cells(plist, cells, width)
         if not any(cleaned):
             continue
-        batch.append({"list_id": plist.id, "position": position, "cells": cleaned,
+        batch.append({"list_id": list_id, "position": position, "cells": cleaned,
                       "status": RowStatus.TO_CONTACT, "reason": "", "updated_at": now,
-                      **row_values(plist, cleaned)})
+                      **_row_values(fields, cleaned, folded)})
         position += 1
         if len(batch) == BATCH:
             added += _write(batch)
             batch = []
+            if len(folded) > FOLDED_KEPT:
+                folded.clear()
             if on_batch is not None:
                 on_batch(read)
     added += _write(batch)
@@ -200,7 +221,7 @@ def edit_row(plist: ProspectList, row: ProspectRow, cells: Sequence[Any], *,
 
 def _write(batch: list[dict[str, Any]]) -> int:
     if batch:
-        db.session.execute(insert(ProspectRow.__table__), batch)
+        insert_rows(ProspectRow.__table__, batch)
         db.session.commit()
     return len(batch)
 
@@ -210,7 +231,7 @@ def import_table(plist: ProspectList, table: Table, fields: Sequence[str], *,
     """Fill a list from an opened file; ``fields`` gives each file column's target (left
     out columns are not kept). Rows longer than the header keep their extra cells in
     columns of their own ("Column 7"), so nothing in the file is lost."""
-    widest = max((len(cells) for _line, cells in table.rows()), default=0)
+    widest = table.width()
     kept = [index for index, field in enumerate(fields) if field != IGNORE]
     if widest > len(fields):
         kept += range(len(fields), widest)

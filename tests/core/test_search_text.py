@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from kanban.extensions import db
-from kanban.folding import fold, fold_fields
+from kanban.folding import fold, fold_fields, fold_text
 from kanban.models import Client, Lead
 from kanban.services import clients as client_service
 from kanban.services import leads as lead_service
@@ -103,3 +105,15 @@ def test_folders_from_the_factory_are_folded_too(app):
     folder = ClientFactory(name="ΑΘΗΝΑ")
 
     assert folder.search_text == "αθηνα"
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=60))
+def test_folding_word_by_word_gives_what_folding_the_whole_text_gives(text):
+    assert fold(text) == fold_text(text)
+
+
+@given(st.lists(st.sampled_from(["É", "é", "\u0301", " ", "\u00a0", "¨", "ß", "Σ", "ﬁ", "Ⅻ",
+                                 "ё", "ℌ", "a", "\u3000", "İ", "ǅ", "\u2028"]), max_size=30))
+def test_folding_marks_spaces_and_compatibility_forms_word_by_word_changes_nothing(chars):
+    text = "".join(chars)
+    assert fold(text) == fold_text(text)

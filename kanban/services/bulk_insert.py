@@ -1,0 +1,122 @@
+"""Write many rows of one table in the session's transaction, at the speed of the driver.
+
+A Core ``insert()`` with thousands of rows spends most of its time preparing each row's
+parameters. Here each column's conversion for the database is looked up once, a value
+repeated from one row to the next (a batch's timestamp) is converted once, the columns a
+row leaves out get their defaults once per call, and the rows go to the database in one
+``COPY`` (PostgreSQL) or one ``executemany`` on the driver (SQLite), the two databases
+Kanban runs on. A driver's error is raised as SQLAlchemy's (IntegrityError,
+OperationalError...), as a Core insert raises it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Table, text
+from sqlalchemy.exc import DBAPIError
+
+from kanban.extensions import db
+
+Converter = Callable[[Any], Any]
+
+
+def insert_rows(table: Table, rows: Sequence[Mapping[str, Any]], *,
+                with_ids: bool = False) -> list[int]:
+    """Insert ``rows`` (each with the same fields) into ``table``; with ``with_ids``,
+    return the new rows' ids in the rows' order (otherwise an empty list).
+
+    Columns the rows leave out get their Python default, as a Core insert gives them."""
+    if not rows:
+        return []
+    connection = db.session.connection()
+    dialect = connection.dialect
+    names = list(rows[0])
+    defaults = {column.name: _default(column) for column in table.columns
+                if column.name not in names}
+    fixed = {name: value for name, value in defaults.items() if value is not _NONE}
+    ids: list[int] = []
+    if with_ids and dialect.name == "postgresql":
+        ids = list(connection.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                 "FROM generate_series(1, :n)"), {"table": table.name, "n": len(rows)}
+        ).scalars())
+        names = ["id", *names]
+    columns = [*names, *fixed]
+    converters = [_converter(table.c[name], dialect) for name in columns]
+    tail = tuple(convert(fixed[name]) if convert is not None else fixed[name]
+                 for name, convert in zip(columns[len(names):], converters[len(names):],
+                                          strict=True))
+    values = _converted(rows, names, converters[:len(names)], ids, tail)
+    quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
+    target = dialect.identifier_preparer.format_table(table)
+    driver = connection.connection.driver_connection
+    if dialect.name == "postgresql":
+        statement = f"COPY {target} ({quoted}) FROM STDIN"
+    else:
+        statement = f"INSERT INTO {target} ({quoted}) VALUES ({', '.join('?' * len(columns))})"
+    try:
+        if dialect.name == "postgresql":
+            with driver.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in values:
+                    copy.write_row(row)
+            return ids
+        cursor = driver.cursor()
+        try:
+            cursor.executemany(statement, values)
+            if with_ids:
+                # The database is locked for writing until commit: the rows just written
+                # took the ids that follow one another up to the last one.
+                last = cursor.execute("SELECT last_insert_rowid()").fetchone()[0]
+                ids = list(range(last - len(rows) + 1, last + 1))
+        finally:
+            cursor.close()
+    except dialect.loaded_dbapi.Error as exc:
+        # Raised as SQLAlchemy raises it, so callers retry or report it as they would.
+        raise DBAPIError.instance(statement, None, exc, dialect.loaded_dbapi.Error,
+                                  dialect=dialect) from exc
+    return ids
+
+
+_NONE = object()
+
+
+def _default(column: Any) -> Any:
+    """The value a Core insert gives a column left out (``_NONE``: the database's own)."""
+    default = column.default
+    if default is None or column.primary_key:
+        return _NONE
+    if default.is_scalar:
+        return default.arg
+    if default.is_callable:
+        return default.arg(None)
+    return _NONE
+
+
+def _converter(column: Any, dialect: Any) -> Converter | None:
+    return column.type.dialect_impl(dialect).bind_processor(dialect)
+
+
+def _converted(rows: Sequence[Mapping[str, Any]], names: list[str],
+               converters: list[Converter | None], ids: list[int],
+               tail: tuple[Any, ...]) -> Iterable[tuple[Any, ...]]:
+    """Each row's values in ``names`` order, converted, its id first (if any), ``tail``
+    last."""
+    if ids:
+        names, converters = names[1:], converters[1:]
+    plain = [(index, name) for index, (name, convert) in enumerate(zip(
+        names, converters, strict=True)) if convert is None]
+    converted = [(index, name, convert) for index, (name, convert) in enumerate(zip(
+        names, converters, strict=True)) if convert is not None]
+    last: list[Any] = [_NONE] * len(names)  # a value repeated is converted once
+    out: list[Any] = [None] * len(names)
+    for number, row in enumerate(rows):
+        for index, name in plain:
+            out[index] = row[name]
+        for index, name, convert in converted:
+            value = row[name]
+            if value is not last[index]:
+                last[index] = value
+                out[index] = convert(value) if value is not None else None
+        yield ((ids[number], *out, *tail) if ids else (*out, *tail))

@@ -1,0 +1,66 @@
+"""Many rows of one table written at the driver's speed, as a Core insert would write them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from kanban.extensions import db
+from kanban.models import Activity, Lead
+from kanban.services.bulk_insert import insert_rows
+from tests.factories import LeadFactory
+
+
+def test_the_rows_hold_what_was_given_and_the_defaults_of_the_rest(pipeline):
+    stage = pipeline.stages[0]
+    insert_rows(Lead.__table__, [
+        {"title": "Ana", "stage_id": stage.id, "rank": "a0", "value": Decimal("12.50")},
+        {"title": "Rui", "stage_id": stage.id, "rank": "a1", "value": None},
+    ])
+    db.session.commit()
+    ana, rui = db.session.scalars(select(Lead).order_by(Lead.rank)).all()
+    assert (ana.title, ana.value, rui.title, rui.value) == ("Ana", Decimal("12.50"), "Rui", None)
+    assert (ana.currency, ana.status, ana.custom_fields, ana.version) == ("EUR", "open", {}, 1)
+    assert ana.created_at.tzinfo is not None
+
+
+def test_the_new_ids_come_back_in_the_rows_order(pipeline):
+    stage = pipeline.stages[0]
+    LeadFactory(stage=stage, rank="0")
+    ids = insert_rows(Lead.__table__, [{"title": title, "stage_id": stage.id, "rank": rank}
+                                       for title, rank in (("B", "b"), ("A", "a"), ("C", "c"))],
+                      with_ids=True)
+    db.session.commit()
+    titles = dict(db.session.execute(select(Lead.id, Lead.title)).all())
+    assert [titles[lead_id] for lead_id in ids] == ["B", "A", "C"]
+
+
+def test_json_and_moments_are_read_back_as_written(pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    moment = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    payload = {"event": "created", "names": ["Ana", "Иван"], "n": 2}
+    insert_rows(Activity.__table__, [
+        {"lead_id": lead.id, "kind": "system", "payload": payload, "created_at": moment},
+        {"lead_id": lead.id, "kind": "system", "payload": payload, "created_at": moment},
+    ])
+    db.session.commit()
+    entries = db.session.scalars(select(Activity).where(Activity.lead_id == lead.id)).all()
+    assert [(entry.payload, entry.created_at) for entry in entries] == [(payload, moment)] * 2
+
+
+def test_a_refused_row_is_raised_as_sqlalchemy_raises_it_and_nothing_is_written(pipeline):
+    stage = pipeline.stages[0]
+    LeadFactory(stage=stage, rank="a")
+    with pytest.raises(IntegrityError):
+        insert_rows(Lead.__table__, [{"title": "Same place", "stage_id": stage.id,
+                                      "rank": "a"}])
+    db.session.rollback()
+    assert db.session.scalar(select(Lead.id).where(Lead.title == "Same place")) is None
+
+
+def test_no_rows_write_nothing(pipeline):
+    assert insert_rows(Lead.__table__, [], with_ids=True) == []
