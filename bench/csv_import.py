@@ -32,6 +32,10 @@ from pathlib import Path  # noqa: E402
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+# The standard library's csv is loaded: this folder may come back on the path.
+sys.path.insert(1, os.path.dirname(os.path.abspath(__file__)))
+from floors import insert_in_batches  # noqa: E402
+
 HEADER = ["Nome", "Empresa", "Telefone", "E-mail", "Valor", "Origem"]
 FLOOR_INSERT = text(
     "INSERT INTO leads (title, contact_name, company, email, phone, value, currency, source, "
@@ -55,26 +59,22 @@ def prospect_file(path: Path, rows: int, tag: str) -> Path:
 
 def floor_seconds(engine, path: Path, stage_id: int) -> float:
     """csv.reader plus one executemany per 500 rows, committed per batch."""
-    started = time.perf_counter()
-    with path.open(encoding="utf-8-sig", newline="") as stream:
-        reader = csv.reader(stream, delimiter=";")
-        next(reader)
-        batch = []
+
+    def rows(reader):
         for n, (name, company, phone, email, value, _source) in enumerate(reader):
             # The same searched text and phone key as a lead gets, so the floor maintains
             # the same indexes (PostgreSQL's trigram index above all).
             search = "\n".join(v.lower() for v in (company, company, name, email, phone))
-            batch.append({"title": company, "contact": name, "company": company,
-                          "email": email, "phone": phone, "value": value.replace(",", "."),
-                          "stage": stage_id, "rank": f"a{n:09d}", "search": search,
-                          "key": "".join(c for c in phone if c.isdigit())[-9:]})
-            if len(batch) == 500:
-                with engine.begin() as connection:
-                    connection.execute(FLOOR_INSERT, batch)
-                batch = []
-        if batch:
-            with engine.begin() as connection:
-                connection.execute(FLOOR_INSERT, batch)
+            yield {"title": company, "contact": name, "company": company,
+                   "email": email, "phone": phone, "value": value.replace(",", "."),
+                   "stage": stage_id, "rank": f"a{n:09d}", "search": search,
+                   "key": "".join(c for c in phone if c.isdigit())[-9:]}
+
+    started = time.perf_counter()
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        reader = csv.reader(stream, delimiter=";")
+        next(reader)
+        insert_in_batches(engine, FLOOR_INSERT, rows(reader))
     return time.perf_counter() - started
 
 

@@ -40,3 +40,18 @@ def bare_ms(engine, statements: list[tuple[str, object]], runs: int) -> float:
                 cursor.close()
             times.append(time.perf_counter() - start)
     return statistics.median(times) * 1000
+
+
+def insert_in_batches(engine, statement, rows, size: int = 500) -> None:
+    """The import floors' writes: one ``executemany`` of ``statement`` per ``size`` rows,
+    each batch committed on its own."""
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            with engine.begin() as connection:
+                connection.execute(statement, batch)
+            batch = []
+    if batch:
+        with engine.begin() as connection:
+            connection.execute(statement, batch)

@@ -38,6 +38,7 @@ from pathlib import Path  # noqa: E402
 
 sys.path[:0] = [os.path.dirname(HERE), HERE]
 
+from floors import insert_in_batches  # noqa: E402
 from move import postgres_database  # noqa: E402  (before the plugin, which imports csv)
 from prospects import COLUMNS, generate  # noqa: E402
 
@@ -76,26 +77,22 @@ def floor_seconds(engine, path: Path, list_id: int) -> float:
     cast = "CAST(:cells AS JSONB)" if is_postgres else ":cells"
     statement = text(str(FLOOR_INSERT).replace(":cells", cast).replace(
         ":folded", cast.replace("cells", "folded")))
-    started = time.perf_counter()
-    with path.open(encoding="utf-8", newline="") as stream:
-        reader = csv.reader(stream)
-        next(reader)
-        batch = []
+
+    def rows(reader):
         for position, cells in enumerate(reader, start=1):
             # The same contents as a row of a list gets: its cells, folded cells and
             # searched text (lowercased here: the least folding there is).
             folded = [cell.lower() for cell in cells]
-            batch.append({"list": list_id, "position": position, "cells": json.dumps(cells),
-                          "company": cells[0], "contact": cells[1], "phone": cells[2],
-                          "email": cells[3], "search": "\n".join(folded),
-                          "folded": json.dumps(folded)})
-            if len(batch) == 500:
-                with engine.begin() as connection:
-                    connection.execute(statement, batch)
-                batch = []
-        if batch:
-            with engine.begin() as connection:
-                connection.execute(statement, batch)
+            yield {"list": list_id, "position": position, "cells": json.dumps(cells),
+                   "company": cells[0], "contact": cells[1], "phone": cells[2],
+                   "email": cells[3], "search": "\n".join(folded),
+                   "folded": json.dumps(folded)}
+
+    started = time.perf_counter()
+    with path.open(encoding="utf-8", newline="") as stream:
+        reader = csv.reader(stream)
+        next(reader)
+        insert_in_batches(engine, statement, rows(reader))
     return time.perf_counter() - started
 
 

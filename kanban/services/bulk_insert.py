@@ -4,9 +4,9 @@ A Core ``insert()`` with thousands of rows spends most of its time preparing eac
 parameters. Here each column's conversion for the database is looked up once, a value
 repeated from one row to the next (a batch's timestamp) is converted once, the columns a
 row leaves out get their defaults once per call, and the rows go to the database in one
-``COPY`` (PostgreSQL) or one ``executemany`` on the driver (SQLite), the two databases
-Kanban runs on. A driver's error is raised as SQLAlchemy's (IntegrityError,
-OperationalError...), as a Core insert raises it.
+``COPY`` (PostgreSQL, for a batch) or one ``executemany`` (SQLite, and a few rows on
+PostgreSQL), the two databases Kanban runs on. A driver's error is raised as SQLAlchemy's
+(IntegrityError, OperationalError...), as a Core insert raises it.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from kanban.extensions import db
 
 Converter = Callable[[Any], Any]
+COPY_FROM = 50  # rows: on PostgreSQL, fewer go as one executemany, more as one COPY
 
 
 def insert_rows(table: Table, rows: Sequence[Mapping[str, Any]], *,
@@ -51,31 +52,28 @@ def insert_rows(table: Table, rows: Sequence[Mapping[str, Any]], *,
     values = _converted(rows, names, converters[:len(names)], ids, tail)
     quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
     target = dialect.identifier_preparer.format_table(table)
-    driver = connection.connection.driver_connection
-    if dialect.name == "postgresql":
+    if dialect.name == "postgresql" and len(rows) >= COPY_FROM:
         statement = f"COPY {target} ({quoted}) FROM STDIN"
-    else:
-        statement = f"INSERT INTO {target} ({quoted}) VALUES ({', '.join('?' * len(columns))})"
-    try:
-        if dialect.name == "postgresql":
+        driver = connection.connection.driver_connection
+        try:
             with driver.cursor() as cursor, cursor.copy(statement) as copy:
                 for row in values:
                     copy.write_row(row)
-            return ids
-        cursor = driver.cursor()
-        try:
-            cursor.executemany(statement, values)
-            if with_ids:
-                # The database is locked for writing until commit: the rows just written
-                # took the ids that follow one another up to the last one.
-                last = cursor.execute("SELECT last_insert_rowid()").fetchone()[0]
-                ids = list(range(last - len(rows) + 1, last + 1))
-        finally:
-            cursor.close()
-    except dialect.loaded_dbapi.Error as exc:
-        # Raised as SQLAlchemy raises it, so callers retry or report it as they would.
-        raise DBAPIError.instance(statement, None, exc, dialect.loaded_dbapi.Error,
-                                  dialect=dialect) from exc
+        except dialect.loaded_dbapi.Error as exc:
+            # Raised as SQLAlchemy raises it, so callers retry or report it as they would.
+            raise DBAPIError.instance(statement, None, exc, dialect.loaded_dbapi.Error,
+                                      dialect=dialect) from exc
+        return ids
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    # Through the connection, so that its events see the rows (a few: one change's event).
+    connection.exec_driver_sql(
+        f"INSERT INTO {target} ({quoted}) VALUES ({', '.join([mark] * len(columns))})",
+        list(values))
+    if with_ids and not ids:
+        # The database is locked for writing until commit: the rows just written took
+        # the ids that follow one another up to the last one.
+        last = connection.exec_driver_sql("SELECT last_insert_rowid()").scalar_one()
+        ids = list(range(last - len(rows) + 1, last + 1))
     return ids
 
 

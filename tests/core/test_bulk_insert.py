@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kanban.extensions import db
 from kanban.models import Activity, Lead
-from kanban.services.bulk_insert import insert_rows
+from kanban.services.bulk_insert import COPY_FROM, insert_rows
 from tests.factories import LeadFactory
 
 
@@ -37,6 +37,30 @@ def test_the_new_ids_come_back_in_the_rows_order(pipeline):
     db.session.commit()
     titles = dict(db.session.execute(select(Lead.id, Lead.title)).all())
     assert [titles[lead_id] for lead_id in ids] == ["B", "A", "C"]
+
+
+def test_a_whole_batch_comes_back_in_the_rows_order_with_its_values(pipeline):
+    stage = pipeline.stages[0]
+    rows = [{"title": f"Lead {n}", "stage_id": stage.id, "rank": f"b{COPY_FROM - n:04d}",
+             "value": Decimal(n) / 4, "custom_fields": {"n": n, "name": "Иван"}}
+            for n in range(COPY_FROM + 1)]
+    ids = insert_rows(Lead.__table__, rows, with_ids=True)
+    db.session.commit()
+    stored = {lead.id: lead for lead in db.session.scalars(select(Lead))}
+    assert [(stored[lead_id].title, stored[lead_id].value, stored[lead_id].custom_fields)
+            for lead_id in ids] == [(row["title"], row["value"], row["custom_fields"])
+                                    for row in rows]
+
+
+def test_a_refused_row_in_a_whole_batch_is_raised_and_nothing_of_it_is_written(pipeline):
+    stage = pipeline.stages[0]
+    LeadFactory(stage=stage, rank="a")
+    rows = [{"title": "Batch", "stage_id": stage.id, "rank": f"c{n:04d}"}
+            for n in range(COPY_FROM)] + [{"title": "Batch", "stage_id": stage.id, "rank": "a"}]
+    with pytest.raises(IntegrityError):
+        insert_rows(Lead.__table__, rows)
+    db.session.rollback()
+    assert db.session.scalar(select(Lead.id).where(Lead.title == "Batch")) is None
 
 
 def test_json_and_moments_are_read_back_as_written(pipeline):
