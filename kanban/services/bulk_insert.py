@@ -33,12 +33,13 @@ def insert_rows(table: Table, rows: Sequence[Mapping[str, Any]], *,
         return []
     connection = db.session.connection()
     dialect = connection.dialect
+    returning = with_ids and len(rows) == 1  # one row: its id comes back with it
     names = list(rows[0])
     defaults = {column.name: _default(column) for column in table.columns
                 if column.name not in names}
     fixed = {name: value for name, value in defaults.items() if value is not _NONE}
     ids: list[int] = []
-    if with_ids and dialect.name == "postgresql":
+    if with_ids and dialect.name == "postgresql" and not returning:
         ids = list(connection.execute(
             text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
                  "FROM generate_series(1, :n)"), {"table": table.name, "n": len(rows)}
@@ -65,10 +66,12 @@ def insert_rows(table: Table, rows: Sequence[Mapping[str, Any]], *,
                                       dialect=dialect) from exc
         return ids
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    statement = f"INSERT INTO {target} ({quoted}) VALUES ({', '.join([mark] * len(columns))})"
     # Through the connection, so that its events see the rows (a few: one change's event).
-    connection.exec_driver_sql(
-        f"INSERT INTO {target} ({quoted}) VALUES ({', '.join([mark] * len(columns))})",
-        list(values))
+    if returning:
+        return [connection.exec_driver_sql(f"{statement} RETURNING id",
+                                           next(iter(values))).scalar_one()]
+    connection.exec_driver_sql(statement, list(values))
     if with_ids and not ids:
         # The database is locked for writing until commit: the rows just written took
         # the ids that follow one another up to the last one.
@@ -78,6 +81,21 @@ def insert_rows(table: Table, rows: Sequence[Mapping[str, Any]], *,
 
 
 _NONE = object()
+
+
+def with_defaults(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
+    """The row with every column it leaves out (but the id, and those the database fills
+    in itself) given the value a Core insert gives it: its Python default, else None."""
+    complete = dict(row)
+    for column in table.columns:
+        if column.name in complete or column.primary_key:
+            continue
+        default = _default(column)
+        if default is not _NONE:
+            complete[column.name] = default
+        elif column.server_default is None:
+            complete[column.name] = None
+    return complete
 
 
 def _default(column: Any) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
@@ -69,6 +70,15 @@ def create_leads(
     return created
 
 
+def new_lead_row(values: Mapping[str, Any], *, stage_id: int, rank: str,
+                 now: datetime) -> dict[str, Any]:
+    """A new lead's row as written: its clean values, where it sits, when it was made, and
+    the columns derived from its fields (searched text, phone key)."""
+    return {"created_at": now, "updated_at": now, "touched_at": now,
+            **values, "stage_id": stage_id, "rank": rank,
+            "search_text": lead_search_text(values), "phone_key": phone_key(values.get("phone"))}
+
+
 def _refresh_statistics() -> None:
     """On PostgreSQL, analyze the leads table once it changed a lot since it was last
     analyzed: a big import outruns autovacuum, and on a table the planner still thinks
@@ -114,10 +124,7 @@ def _write(rows: Sequence[Mapping[str, Any]], stage: Stage, user: User | None,
         values.setdefault("source", source)
         values.setdefault("currency", currency)
         rank = rank_between(rank, None)
-        lead_rows.append({"created_at": now, "updated_at": now, "touched_at": now,
-                          **values, "stage_id": stage.id, "rank": rank,
-                          "search_text": lead_search_text(values),
-                          "phone_key": phone_key(values.get("phone"))})
+        lead_rows.append(new_lead_row(values, stage_id=stage.id, rank=rank, now=now))
     # Rows of the same fields are written together (a left out field gets its default).
     shapes: dict[frozenset[str], list[int]] = {}
     for index, row in enumerate(lead_rows):

@@ -15,7 +15,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import case, insert, literal, select, update
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import lazyload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -26,6 +26,7 @@ from kanban.models import (
     ActivityKind,
     Lead,
     LeadStatus,
+    LeadTag,
     NextActionKind,
     Notification,
     Pipeline,
@@ -39,6 +40,8 @@ from kanban.permissions import require, require_give_lead_to
 from kanban.plugins import fire_event, get_hook
 from kanban.ranking import InvalidRank, needs_rebalance, rank_between
 from kanban.services import outbox
+from kanban.services.bulk_insert import insert_rows, with_defaults
+from kanban.services.lead_batches import new_lead_row
 from kanban.services.lead_input import clean_lead_data
 from kanban.services.ordering import (
     ColumnChanged,
@@ -151,11 +154,11 @@ def create_lead(
         except NeedsWholeColumn:
             whole_column = True
             raise
-        lead = Lead(**{**values, "owner_id": owner if plan is None else take_turn(plan)},
-                    stage_id=stage.id, rank=rank)
-        lead.tags = tags
-        db.session.add(lead)
-        db.session.flush()
+        row = with_defaults(Lead.__table__, new_lead_row(
+            {**values, "owner_id": owner if plan is None else take_turn(plan)},
+            stage_id=stage.id, rank=rank, now=utcnow()))
+        lead = _written_lead(row, insert_rows(Lead.__table__, [row], with_ids=True)[0],
+                             tags, stage)
         db.session.execute(insert(Activity.__table__), [{**entry, "lead_id": lead.id}])
         if records is not None:
             db.session.add_all(records(lead))
@@ -173,6 +176,20 @@ def create_lead(
     lead = retrying(write)
     send_emails_of(written[-1])
     fire_event("kanban_lead_created", lead=lead, source=lead.source, user=user)
+    return lead
+
+
+def _written_lead(row: dict[str, Any], lead_id: int, tags: list[str], stage: Stage) -> Lead:
+    """The lead just written as ``row``, in the session as if read back, with its tags and
+    stage: nothing needs reading again, and later changes are written as usual."""
+    tag_rows = [LeadTag(lead_id=lead_id, tag=name) for name in sorted(dict.fromkeys(tags))]
+    insert_rows(LeadTag.__table__, [{"lead_id": lead_id, "tag": row.tag} for row in tag_rows])
+    lead = Lead(**row, id=lead_id)
+    for written in (lead, *tag_rows):
+        make_transient_to_detached(written)
+        db.session.add(written)
+    set_committed_value(lead, "tag_rows", tag_rows)
+    set_committed_value(lead, "stage", stage)
     return lead
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kanban.extensions import db
 from kanban.models import Activity, Lead
-from kanban.services.bulk_insert import COPY_FROM, insert_rows
+from kanban.services.bulk_insert import COPY_FROM, insert_rows, with_defaults
 from tests.factories import LeadFactory
 
 
@@ -88,3 +88,24 @@ def test_a_refused_row_is_raised_as_sqlalchemy_raises_it_and_nothing_is_written(
 
 def test_no_rows_write_nothing(pipeline):
     assert insert_rows(Lead.__table__, [], with_ids=True) == []
+
+
+def test_one_row_comes_back_with_its_new_id(pipeline):
+    stage = pipeline.stages[0]
+    LeadFactory(stage=stage, rank="0")
+    (lead_id,) = insert_rows(Lead.__table__, [{"title": "Ana", "stage_id": stage.id,
+                                               "rank": "a"}], with_ids=True)
+    db.session.commit()
+    assert db.session.get(Lead, lead_id).title == "Ana"
+
+
+def test_a_row_with_defaults_names_every_column_but_the_id(pipeline):
+    row = with_defaults(Lead.__table__, {"title": "Ana", "stage_id": pipeline.stages[0].id})
+    assert set(row) == {column.name for column in Lead.__table__.columns} - {"id"}
+    assert (row["title"], row["status"], row["version"], row["custom_fields"],
+            row["closed_at"]) == ("Ana", "open", 1, {}, None)
+
+
+def test_a_row_with_defaults_keeps_the_values_it_was_given(pipeline):
+    row = with_defaults(Lead.__table__, {"title": "Ana", "status": "won", "version": 3})
+    assert (row["status"], row["version"]) == ("won", 3)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from kanban import hookimpl
 from kanban.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -70,6 +70,41 @@ def test_created_lead_starts_its_timeline(pipeline, member):
     lead = service.create_lead({"title": "Training"}, user=member)
     entries = db.session.scalars(select(Activity).where(Activity.lead_id == lead.id)).all()
     assert [entry.payload["event"] for entry in entries] == ["created"]
+
+
+def test_created_lead_holds_what_reading_it_back_gives(pipeline, member):
+    lead = service.create_lead({"title": "Café Lisboa", "phone": "(912) 345 678",
+                                "tags": ["vip", "fair", "vip"]}, user=member)
+    db.session.expire_all()
+    stored = db.session.get(Lead, lead.id)
+    columns = [column.key for column in Lead.__mapper__.column_attrs]
+    assert {name: getattr(lead, name) for name in columns} == {
+        name: getattr(stored, name) for name in columns}
+    assert (lead.tags, lead.stage) == (["fair", "vip"], stored.stage)
+
+
+def test_created_lead_answers_without_reading_anything_back(pipeline, member):
+    stage_name = pipeline.stages[0].name
+    lead = service.create_lead({"title": "Training", "tags": ["vip"]}, user=member)
+    statements = []
+
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert (lead.title, lead.tags, lead.stage.name, lead.version) == (
+            "Training", ["vip"], stage_name, 1)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert statements == []
+
+
+def test_created_lead_can_be_changed_at_once(pipeline, member):
+    lead = service.create_lead({"title": "Training"}, user=member)
+    service.update_lead(lead, {"title": "Training for 12"}, user=member, version=1)
+    db.session.expire_all()
+    assert (db.session.get(Lead, lead.id).title, lead.version) == ("Training for 12", 2)
 
 
 def test_lead_without_title_is_refused_naming_the_field(pipeline, member):
