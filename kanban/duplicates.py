@@ -37,9 +37,13 @@ def kanban_lead_find_duplicate(
     condition = contact_condition(email, phone)
     if condition is None:
         return None
-    stmt = select(Lead).where(condition)
+    stmt = select(Lead.id).where(condition)
     if open_only:
         stmt = stmt.where(Lead.status == LeadStatus.OPEN)
     if since is not None:
         stmt = stmt.where(Lead.updated_at >= since)
-    return db.session.scalars(stmt.order_by(Lead.updated_at.desc()).limit(1)).first()
+    # Most contacts are new: only a lead found is loaded. The session's changes are
+    # written first, as an ORM query would (autoflush).
+    db.session.flush()
+    found = db.session.connection().scalar(stmt.order_by(Lead.updated_at.desc()).limit(1))
+    return db.session.get(Lead, found) if found is not None else None

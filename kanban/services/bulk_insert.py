@@ -12,6 +12,7 @@ PostgreSQL), the two databases Kanban runs on. A driver's error is raised as SQL
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table, text
@@ -46,7 +47,7 @@ def insert_rows(table: Table, rows: Sequence[Mapping[str, Any]], *,
         ).scalars())
         names = ["id", *names]
     columns = [*names, *fixed]
-    converters = [_converter(table.c[name], dialect) for name in columns]
+    converters = _converters(table, dialect, tuple(columns))
     tail = tuple(convert(fixed[name]) if convert is not None else fixed[name]
                  for name, convert in zip(columns[len(names):], converters[len(names):],
                                           strict=True))
@@ -110,8 +111,11 @@ def _default(column: Any) -> Any:
     return _NONE
 
 
-def _converter(column: Any, dialect: Any) -> Converter | None:
-    return column.type.dialect_impl(dialect).bind_processor(dialect)
+@lru_cache(maxsize=256)
+def _converters(table: Table, dialect: Any, columns: tuple[str, ...]) -> list[Converter | None]:
+    """Each column's conversion for the database, looked up once per table and columns."""
+    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            for name in columns]
 
 
 def _converted(rows: Sequence[Mapping[str, Any]], names: list[str],

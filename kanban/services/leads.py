@@ -159,7 +159,7 @@ def create_lead(
             stage_id=stage.id, rank=rank, now=utcnow()))
         lead = _written_lead(row, insert_rows(Lead.__table__, [row], with_ids=True)[0],
                              tags, stage)
-        db.session.execute(insert(Activity.__table__), [{**entry, "lead_id": lead.id}])
+        db.session.connection().execute(insert(Activity.__table__), [{**entry, "lead_id": lead.id}])
         if records is not None:
             db.session.add_all(records(lead))
         outbox.record(outbox.CREATED, lead, user=user, stage=stage, source=values["source"])

@@ -149,7 +149,7 @@ def rank_at_top(stage_id: int, *, spread: bool = False) -> str:
     With ``spread`` (writers adding cards at once under a shared lock) the key is drawn at
     random just above the top card, so that two new cards never take the same key; a
     column that needs fresh keys then raises NeedsWholeColumn."""
-    top = db.session.scalar(
+    top = db.session.connection().scalar(
         select(func.min(Lead.rank)).where(Lead.stage_id == stage_id)
     )
     try:

@@ -98,7 +98,7 @@ def owner_plan(source: str) -> OwnerPlan | None:
     """Read the source's rule ahead of the write; None: its leads wait unassigned.
 
     People since deactivated are left out."""
-    rule = db.session.execute(
+    rule = db.session.connection().execute(
         select(OwnerRule.id, OwnerRule.rule, OwnerRule.user_ids)
         .where(OwnerRule.source == source)
     ).one_or_none()

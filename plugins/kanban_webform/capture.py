@@ -13,6 +13,7 @@ from kanban.extensions import db
 from kanban.models import Lead, NextActionKind, User
 from kanban.models.base import utcnow
 from kanban.plugins import get_hook
+from kanban.services.bulk_insert import insert_rows
 from kanban.services.leads import add_note, create_lead, first_stage, get_lead, update_lead
 from kanban.text import remove_unstorable
 from kanban_webform.fields import Field, form_fields
@@ -25,22 +26,24 @@ LEAD_FIELDS = {"name": "contact_name", "email": "email", "phone": "phone",
                "company": "company", "message": "description"}
 
 
-def capture(form: WebForm, values: dict[str, str], meta: dict[str, Any]) -> Submission:
-    """Store a checked submission: on the open lead with the same email, else as a new lead."""
+def capture(form: WebForm, values: dict[str, str], meta: dict[str, Any]) -> SubmissionStatus:
+    """Store a checked submission: on the open lead with the same email, else as a new lead.
+    Return what it became."""
     duplicate = find_duplicate(form, values.get("email", ""))
     if duplicate is not None:
         lead_id = duplicate.id
         fold_into(duplicate, form, values, meta)
-        return _record(form, SubmissionStatus.DUPLICATE, values, meta, lead_id=lead_id)
-    made: list[Submission] = []
+        _record(form, SubmissionStatus.DUPLICATE, values, meta, lead_id=lead_id)
+        return SubmissionStatus.DUPLICATE
 
     def submission(lead: Lead) -> list[Submission]:  # written with the lead, one commit
-        made[:] = [Submission(form_id=form.id, status=SubmissionStatus.LEAD.value,
-                              lead_id=lead.id, values=values, meta=meta)]
-        return made
+        insert_rows(Submission.__table__, [{
+            "form_id": form.id, "status": SubmissionStatus.LEAD.value, "lead_id": lead.id,
+            "spam_reason": "", "values": values, "meta": meta}])
+        return []
 
     create_from(form, values, meta, user=None, records=submission)
-    return made[0]
+    return SubmissionStatus.LEAD
 
 
 def record_spam(
