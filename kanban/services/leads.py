@@ -158,7 +158,7 @@ def create_lead(
             {**values, "owner_id": owner if plan is None else take_turn(plan)},
             stage_id=stage.id, rank=rank, now=utcnow()))
         lead = _written_lead(row, insert_rows(Lead.__table__, [row], with_ids=True)[0],
-                             tags, stage)
+                             tags)
         db.session.connection().execute(insert(Activity.__table__), [{**entry, "lead_id": lead.id}])
         if records is not None:
             db.session.add_all(records(lead))
@@ -179,9 +179,9 @@ def create_lead(
     return lead
 
 
-def _written_lead(row: dict[str, Any], lead_id: int, tags: list[str], stage: Stage) -> Lead:
-    """The lead just written as ``row``, in the session as if read back, with its tags and
-    stage: nothing needs reading again, and later changes are written as usual."""
+def _written_lead(row: dict[str, Any], lead_id: int, tags: list[str]) -> Lead:
+    """The lead just written as ``row``, in the session as if read back, with its tags:
+    nothing needs reading again, and later changes are written as usual."""
     tag_rows = [LeadTag(lead_id=lead_id, tag=name) for name in sorted(dict.fromkeys(tags))]
     insert_rows(LeadTag.__table__, [{"lead_id": lead_id, "tag": row.tag} for row in tag_rows])
     lead = Lead(**row, id=lead_id)
@@ -189,7 +189,6 @@ def _written_lead(row: dict[str, Any], lead_id: int, tags: list[str], stage: Sta
         make_transient_to_detached(written)
         db.session.add(written)
     set_committed_value(lead, "tag_rows", tag_rows)
-    set_committed_value(lead, "stage", stage)
     return lead
 
 

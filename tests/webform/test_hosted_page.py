@@ -107,6 +107,24 @@ def test_lead_created_hook_fires_with_the_forms_source(client, contact_form, reg
     assert seen == [("Ana Silva · Padaria", "web form: Contact", None)]
 
 
+def test_lead_created_hook_reaches_the_new_leads_stage_and_pipeline(
+    client, contact_form, register_plugin
+):
+    from kanban import hookimpl
+
+    seen = []
+
+    class Listener:
+        @hookimpl
+        def kanban_lead_created(self, lead, source, user):
+            seen.append((lead.stage.name, lead.stage.pipeline.name))
+
+    register_plugin(Listener())
+    expected = (contact_form.stage.name, contact_form.stage.pipeline.name)
+    post_form(client, ANA)
+    assert seen == [expected]
+
+
 # ---------------------------------------------------------------------------
 # Bad input
 # ---------------------------------------------------------------------------
