@@ -15,7 +15,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import case, insert, literal, select, update
-from sqlalchemy.orm import lazyload, make_transient_to_detached
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -40,6 +40,7 @@ from kanban.permissions import require, require_give_lead_to
 from kanban.plugins import fire_event, get_hook
 from kanban.ranking import InvalidRank, needs_rebalance, rank_between
 from kanban.services import outbox
+from kanban.services.as_read import as_read
 from kanban.services.bulk_insert import insert_rows, with_defaults
 from kanban.services.lead_batches import new_lead_row
 from kanban.services.lead_input import clean_lead_data
@@ -182,12 +183,11 @@ def create_lead(
 def _written_lead(row: dict[str, Any], lead_id: int, tags: list[str]) -> Lead:
     """The lead just written as ``row``, in the session as if read back, with its tags:
     nothing needs reading again, and later changes are written as usual."""
-    tag_rows = [LeadTag(lead_id=lead_id, tag=name) for name in sorted(dict.fromkeys(tags))]
-    insert_rows(LeadTag.__table__, [{"lead_id": lead_id, "tag": row.tag} for row in tag_rows])
-    lead = Lead(**row, id=lead_id)
-    for written in (lead, *tag_rows):
-        make_transient_to_detached(written)
-        db.session.add(written)
+    tag_values = [{"lead_id": lead_id, "tag": name} for name in sorted(dict.fromkeys(tags))]
+    insert_rows(LeadTag.__table__, tag_values)
+    lead = as_read(Lead, {**row, "id": lead_id})
+    tag_rows = [as_read(LeadTag, values) for values in tag_values]
+    db.session.add_all([lead, *tag_rows])
     set_committed_value(lead, "tag_rows", tag_rows)
     return lead
 

@@ -21,15 +21,17 @@ from flask_limiter.util import get_remote_address
 from markupsafe import Markup
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from kanban.auth import csrf_exempt, public
 from kanban.extensions import db, limiter
 from kanban.i18n import speak
 from kanban.idempotency import idempotent
+from kanban.models import Stage
 from kanban.models.base import utcnow
 from kanban.plugins import get_hook
+from kanban.services.as_read import from_row, read_columns
 from kanban.text import machine_text, remove_unstorable
 from kanban_webform.capture import capture, record_spam
 from kanban_webform.cors import (
@@ -82,13 +84,21 @@ def limited(view):
 
 
 def find_form(slug: str) -> WebForm | None:
-    return db.session.scalars(_form_by_slug(), {"slug": slug}).first()
+    """The form with this slug and its stage, detached: a submission commits several
+    times, and the settings are read only once."""
+    row = db.session.connection().execute(_form_by_slug(), {"slug": slug}).first()
+    if row is None:
+        return None
+    form = from_row(WebForm, row)
+    set_committed_value(form, "stage", from_row(Stage, row))
+    return form
 
 
 @cache
 def _form_by_slug() -> Select:
     """The one query of a submission's form and stage, built once per process."""
-    return (select(WebForm).options(joinedload(WebForm.stage))
+    return (select(*read_columns(WebForm), *read_columns(Stage))
+            .outerjoin(Stage, Stage.id == WebForm.stage_id)
             .where(WebForm.slug == bindparam("slug")))
 
 
@@ -97,10 +107,6 @@ def load_form(slug: str) -> WebForm:
     form = find_form(slug)
     if form is None or not form.enabled:
         abort(404)
-    # A submission commits several times; detached, the settings are read only once.
-    if form.stage is not None:
-        db.session.expunge(form.stage)
-    db.session.expunge(form)
     g.webform = form
     speak(form.language)
     return form
