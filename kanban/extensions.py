@@ -35,7 +35,31 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class KanbanSQLAlchemy(SQLAlchemy):
+    """Flask-SQLAlchemy, with every model loaded before the whole schema is read or built
+    (a command imports only the models it uses: see ``kanban.schema``)."""
+
+    @property
+    def metadata(self) -> MetaData:
+        from kanban.schema import load_all_models
+
+        load_all_models()
+        return super().metadata
+
+    def create_all(self, bind_key: Any = "__all__") -> None:
+        from kanban.schema import load_all_models
+
+        load_all_models()
+        super().create_all(bind_key)
+
+    def drop_all(self, bind_key: Any = "__all__") -> None:
+        from kanban.schema import load_all_models
+
+        load_all_models()
+        super().drop_all(bind_key)
+
+
+db = KanbanSQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 babel = Babel()
 

@@ -14,6 +14,7 @@ import pluggy
 from flask import Flask, current_app
 
 from kanban import hookspecs
+from kanban.schema import models_later
 
 ENTRY_POINT_GROUP = "kanban.plugins"
 # The core's own hook implementations, registered like any plugin.
@@ -52,7 +53,9 @@ def create_plugin_manager(app: Flask) -> pluggy.PluginManager:
         if pm.is_blocked(ep.name):
             continue
         try:
-            pm.register(ep.load(), name=ep.name)
+            plugin = ep.load()
+            pm.register(plugin, name=ep.name)
+            models_later(plugin)  # its tables load with the whole schema (kanban.schema)
             statuses.append(PluginStatus(ep.name, ep.value))
         except Exception as exc:  # a broken plugin must not hide which one it is
             message = f"Plugin {ep.name!r} ({ep.value}) failed to load: {exc}"
