@@ -84,9 +84,9 @@ class KanbanGroup(FlaskGroup):
 
 
 def _extension_command_names() -> set[str]:
-    from importlib.metadata import entry_points
+    from kanban.plugins import installed_entry_points
 
-    return {ep.name for ep in entry_points(group="flask.commands")}
+    return {ep.name for ep in installed_entry_points("flask.commands")}
 
 
 @click.group(cls=KanbanGroup, create_app=create_command_app, add_version_option=False,

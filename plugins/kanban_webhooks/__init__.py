@@ -71,7 +71,7 @@ def kanban_register_jobs():
 
 
 def _soon(*_args, **_kwargs) -> None:
-    from kanban_webhooks.delivery import deliver_soon
+    from kanban_webhooks.soon import deliver_soon
 
     deliver_soon()
 
