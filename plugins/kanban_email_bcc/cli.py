@@ -64,9 +64,12 @@ def serve(host: str, port: int, lmtp: bool, unix_socket: str | None) -> None:
 @click.pass_context
 def ingest(ctx: click.Context, recipients: tuple[str, ...], sender: str | None) -> None:
     """Store one message read from standard input (for an MTA's pipe transport)."""
+    from kanban.cli import loading_modules
+
     # Imported here, as every command's modules are: `kanban mail ingest --help` and the
     # other commands do not wait for the ingestion's models and parsers.
-    from kanban_email_bcc.ingest import ingest_message, max_message_bytes
+    with loading_modules():
+        from kanban_email_bcc.ingest import ingest_message, max_message_bytes
 
     raw = sys.stdin.buffer.read(max_message_bytes() + 1)
     result = ingest_message(raw, via="pipe", recipients=list(recipients) or None,
