@@ -11,7 +11,6 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from kanban.config import DefaultConfig
-from kanban.models.base import zone
 
 
 def configure_engine(app: Flask) -> None:
@@ -55,6 +54,8 @@ def local_date(stamp: str | None, zone_name: str) -> str | None:
     zone (PostgreSQL does this with timezone(zone, timestamp))."""
     if stamp is None:
         return None
+    from kanban.models.base import zone
+
     moment = datetime.fromisoformat(stamp).replace(tzinfo=UTC)
     return moment.astimezone(zone(zone_name)).date().isoformat()
 

@@ -8,17 +8,24 @@ rule in SQL; ``kanban.services.duplicates`` applies it to many contacts at once.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, or_, select
 
-from kanban.extensions import db
 from kanban.hookspecs import hookimpl
-from kanban.models import Lead, LeadStatus
 from kanban.phones import KEY_DIGITS, phone_key
+
+if TYPE_CHECKING:
+    from kanban.models import Lead
+
+# The models are imported where they are used: the app registers this module at start-up,
+# and a command that never reads a lead (``kanban mail ingest --help``) need not load them.
 
 
 def contact_condition(email: str | None, phone: str | None) -> ColumnElement[bool] | None:
     """SQL for "a lead with this email or this phone", or None when there is nothing to match."""
+    from kanban.models import Lead
+
     conditions = []
     if email and email.strip():
         conditions.append(Lead.email == email.strip().lower())
@@ -34,6 +41,9 @@ def contact_condition(email: str | None, phone: str | None) -> ColumnElement[boo
 def kanban_lead_find_duplicate(
     email: str | None, phone: str | None, since: datetime | None, open_only: bool
 ) -> Lead | None:
+    from kanban.extensions import db
+    from kanban.models import Lead, LeadStatus
+
     condition = contact_condition(email, phone)
     if condition is None:
         return None

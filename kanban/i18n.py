@@ -14,7 +14,6 @@ from flask_babel import (
     get_locale,
     refresh,
 )
-from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from kanban.extensions import babel
@@ -69,6 +68,8 @@ def team_language(app: Flask) -> str | None:
 def _profile_locale() -> str | None:
     """The logged-in person's language, or None when nobody is, or the database is out of reach
     (an error page must still render, in the browser's language)."""
+    from flask_login import current_user  # loaded with the pages: commands log nobody in
+
     try:
         return current_user.locale if getattr(current_user, "is_authenticated", False) else None
     except (SQLAlchemyError, *UNAVAILABLE_ERRORS):

@@ -8,8 +8,6 @@ import secrets
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import tzlocal
-
 
 def private_folder(path: Path) -> Path:
     """Create the folder (owner-only, 0700, whatever the umask) unless it exists."""
@@ -49,6 +47,8 @@ def sqlite_url(path: Path) -> str:
 def team_timezone(name: str | None) -> str:
     """Return the zone the team works in: the one set, or else the server's own."""
     if not name:
+        import tzlocal  # reads the server's settings: only when the team's zone is not set
+
         try:
             return tzlocal.get_localzone_name() or "UTC"
         except (ZoneInfoNotFoundError, ValueError):

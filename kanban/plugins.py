@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from importlib.metadata import entry_points
+from functools import lru_cache
+from importlib.metadata import EntryPoint, EntryPoints, entry_points
 from typing import Any
 
 import pluggy
 from flask import Flask, current_app
 
 from kanban import hookspecs
+from kanban.schema import models_later
 
 ENTRY_POINT_GROUP = "kanban.plugins"
 # The core's own hook implementations, registered like any plugin.
@@ -52,7 +55,9 @@ def create_plugin_manager(app: Flask) -> pluggy.PluginManager:
         if pm.is_blocked(ep.name):
             continue
         try:
-            pm.register(ep.load(), name=ep.name)
+            plugin = ep.load()
+            pm.register(plugin, name=ep.name)
+            models_later(plugin)  # its tables load with the whole schema (kanban.schema)
             statuses.append(PluginStatus(ep.name, ep.value))
         except Exception as exc:  # a broken plugin must not hide which one it is
             message = f"Plugin {ep.name!r} ({ep.value}) failed to load: {exc}"
@@ -68,8 +73,23 @@ def create_plugin_manager(app: Flask) -> pluggy.PluginManager:
     return pm
 
 
+def installed_entry_points(group: str) -> list[EntryPoint]:
+    """Return the installed packages' entry points of a group.
+
+    The packages are read once for the search path: the ``kanban`` command looks up both
+    Flask's command group and the plugins', and reading every package's metadata is what
+    takes the time.
+    """
+    return list(_all_entry_points(tuple(sys.path)).select(group=group))
+
+
+@lru_cache(maxsize=8)
+def _all_entry_points(search_path: tuple[str, ...]) -> EntryPoints:
+    return entry_points()
+
+
 def _plugin_entry_points(wanted: list[str] | None) -> list[Any]:
-    found = list(entry_points(group=ENTRY_POINT_GROUP))
+    found = installed_entry_points(ENTRY_POINT_GROUP)
     if wanted is None:
         return found
     by_name = {ep.name: ep for ep in found}

@@ -40,9 +40,7 @@ target_db = current_app.extensions['migrate'].db
 
 
 def get_metadata():
-    if hasattr(target_db, 'metadatas'):
-        return target_db.metadatas[None]
-    return target_db.metadata
+    return target_db.metadata  # every model's tables (see kanban.schema)
 
 
 def run_migrations_offline():

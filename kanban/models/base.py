@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from sqlalchemy import JSON, DateTime, String, TypeDecorator
-from sqlalchemy.dialects.postgresql import JSONB
 
 
 def utcnow() -> datetime:
@@ -69,7 +68,24 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
-JSONType = JSON().with_variant(JSONB(), "postgresql")
+class JSONType(TypeDecorator):
+    """JSON on every database, stored as JSONB on PostgreSQL.
+
+    The type is chosen once connected, so an app on SQLite never imports PostgreSQL's
+    dialect (a command piped one message per process starts sooner).
+    """
+
+    impl = JSON
+    cache_ok = True
+    hashable = False  # as JSON's: a dict or list value
+    should_evaluate_none = True  # as JSON's: None is stored as JSON null
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
 
 # Rank keys compare byte by byte on both databases: PostgreSQL's default collation
 # would sort "a" and "B" differently from SQLite.

@@ -75,10 +75,7 @@ class Lead(db.Model):
         Index("ix_leads_closed", "status", "closed_at"),
         # Finding a contact's leads (duplicates, and whether the contact is a client).
         Index("ix_leads_email_status", "email", "status"),
-        # Searching for a piece of text (LIKE '%term%') on PostgreSQL; SQLite has no
-        # index for that and reads the column in the table, which is fast enough there.
-        Index("ix_leads_search_text", "search_text", postgresql_using="gin",
-              postgresql_ops={"search_text": "gin_trgm_ops"}),
+        # ix_leads_search_text joins with the whole schema: see add_search_index.
         {"sqlite_autoincrement": True},
     )
 
@@ -204,6 +201,19 @@ def _keep_derived_columns(_mapper, _connection, lead: Lead) -> None:
             {name: getattr(lead, name) for name in SEARCHED_FIELDS}
         )
         lead.phone_key = phone_key(lead.phone)
+
+
+def add_search_index() -> None:
+    """Declare the index for searching a piece of text (LIKE '%term%') on PostgreSQL; SQLite
+    has no index for that and reads the column in the table, which is fast enough there.
+
+    Its options are PostgreSQL's, and naming them loads PostgreSQL's dialect, even for an
+    app on SQLite: it is declared with the whole schema (``kanban.schema``), when tables
+    are created, migrated or compared, not by every command that reads a lead.
+    """
+    if not any(index.name == "ix_leads_search_text" for index in Lead.__table__.indexes):
+        Index("ix_leads_search_text", Lead.__table__.c.search_text, postgresql_using="gin",
+              postgresql_ops={"search_text": "gin_trgm_ops"})
 
 
 # The trigram operators behind ix_leads_search_text, for databases made from the models.

@@ -4,7 +4,6 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from flask_login import UserMixin
 from sqlalchemy import String, false
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -19,7 +18,38 @@ class Role(enum.StrEnum):
     MEMBER = "member"
 
 
-class User(UserMixin, db.Model):
+class LoginUser:
+    """What Flask-Login asks of a user, as its ``UserMixin`` answers it, without importing
+    Flask-Login (with its test client): a command that logs nobody in does not load it."""
+
+    __hash__ = object.__hash__  # defining __eq__ would otherwise unset it
+
+    @property
+    def is_active(self) -> bool:
+        return True
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.is_active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)  # type: ignore[attr-defined]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LoginUser):
+            return self.get_id() == other.get_id()
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return NotImplemented if equal is NotImplemented else not equal
+
+
+class User(LoginUser, db.Model):
     __tablename__ = "users"
     __table_args__ = {"sqlite_autoincrement": True}
 

@@ -11,22 +11,24 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from email.message import EmailMessage
+from typing import TYPE_CHECKING
 
 from flask import has_request_context, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from kanban import jobs
-from kanban.extensions import db
 from kanban.hookspecs import hookimpl
-from kanban.i18n import in_language_of
-from kanban.models import Notification
-from kanban.models.base import utcnow
-from kanban.notify.links import at_public_url, public_url
-from kanban.notify.mailer import MailNotSent, send
-from kanban.notify.store import email_configured, text_of
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
+
+    from kanban import jobs
+    from kanban.models import Notification
+    from kanban.notify.mailer import MailNotSent
+
+# The models and the mailer are imported where they are used: the app registers this
+# module at start-up, and a command that sends nothing need not load them.
 
 RETRY_MINUTES = (1, 5, 15, 60, 240)
 CLAIM_MINUTES = 10  # a claimed row whose sender died is tried again after this
@@ -47,6 +49,10 @@ def deliver_soon() -> None:
     """Send the waiting emails in a background round (a job), after the action that wrote
     them; right away, in this process, where there is no request (a command, the mail
     server)."""
+    from kanban import jobs
+    from kanban.extensions import db
+    from kanban.notify.links import public_url
+
     if not has_request_context():
         _deliver_quietly()
         return
@@ -58,6 +64,8 @@ def deliver_soon() -> None:
 
 
 def _deliver_quietly(base_url: str | None = None) -> None:
+    from kanban.extensions import db
+
     try:
         deliver_pending(base_url=base_url)
     except Exception:  # the action is done; cron's `kanban notify send` tries again
@@ -68,6 +76,11 @@ def _deliver_quietly(base_url: str | None = None) -> None:
 def send_round(context: jobs.JobContext) -> dict:
     """One round of emails; when some wait to be tried again, the next round is set for
     the first of them (so retries need no cron where jobs run on a worker)."""
+    from kanban import jobs
+    from kanban.extensions import db
+    from kanban.models import Notification
+    from kanban.notify.store import email_configured
+
     if not email_configured():
         return {}
     done = deliver_pending(base_url=context.params.get("base_url"))
@@ -83,12 +96,20 @@ def send_round(context: jobs.JobContext) -> dict:
 
 @hookimpl
 def kanban_register_jobs() -> list[jobs.JobKind]:
+    from kanban import jobs
+
     return [jobs.JobKind(ROUND, _l("Notification emails"), send_round, listed=False,
                          quick=True, retry_minutes=(1, 5, 15))]
 
 
 def deliver_pending(limit: int = 200, *, base_url: str | None = None) -> Delivered:
     """Send the emails that are due; return how many went, wait to be retried, gave up."""
+    from kanban.extensions import db
+    from kanban.models import Notification
+    from kanban.models.base import utcnow
+    from kanban.notify.mailer import MailNotSent, send
+    from kanban.notify.store import email_configured
+
     done = Delivered()
     if not email_configured():
         return done
@@ -116,6 +137,9 @@ def deliver_pending(limit: int = 200, *, base_url: str | None = None) -> Deliver
 
 
 def _claim(notification_id: int, now) -> bool:
+    from kanban.extensions import db
+    from kanban.models import Notification
+
     claimed = db.session.execute(
         update(Notification)
         .where(Notification.id == notification_id,
@@ -129,6 +153,8 @@ def _claim(notification_id: int, now) -> bool:
 
 
 def _failed(notification: Notification, exc: MailNotSent, done: Delivered) -> None:
+    from kanban.models.base import utcnow
+
     notification.email_attempts += 1
     notification.email_error = str(exc)[:255]
     if exc.permanent or notification.email_attempts > len(RETRY_MINUTES):
@@ -145,6 +171,12 @@ def _failed(notification: Notification, exc: MailNotSent, done: Delivered) -> No
 def notification_email(notification: Notification, *, base_url: str | None = None
                        ) -> EmailMessage:
     """Write a notification as an email, in its reader's language, with a link to open."""
+    from email.message import EmailMessage
+
+    from kanban.i18n import in_language_of
+    from kanban.notify.links import at_public_url
+    from kanban.notify.store import text_of
+
     person = notification.user
     with in_language_of(person), at_public_url(base_url):
         text = text_of(notification)

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from sqlalchemy import select
 
-from kanban.extensions import db
 from kanban.hookspecs import hookimpl
-from kanban.models import Lead, Stage, User
-from kanban.notify.kinds import ASSIGNED, CLOSED, MOVED, UNASSIGNED
-from kanban.notify.store import notification_rows, notify
 
+if TYPE_CHECKING:
+    from kanban.models import Lead, Stage, User
+
+# What writes the notifications is imported where it is used: the app registers this module
+# at start-up, and a command that changes no lead (``kanban mail ingest --help``) need not
+# load the models.
 log = logging.getLogger(__name__)
 
 
@@ -30,6 +32,9 @@ def _actor_id(user: User | None) -> int | None:
 
 
 def _team_but(user: User | None) -> list[int]:
+    from kanban.extensions import db
+    from kanban.models import User
+
     return [user_id for user_id in db.session.scalars(
         select(User.id).where(User.active.is_(True))) if user_id != _actor_id(user)]
 
@@ -37,6 +42,9 @@ def _team_but(user: User | None) -> list[int]:
 def new_lead_readers(owner_ids: list[int] | None, user: User | None) -> dict[int, User]:
     """The active people a new lead may tell, read before its write: the possible owners
     ``owner_ids``, or everyone when nobody may own it (None). Keyed by id."""
+    from kanban.extensions import db
+    from kanban.models import User
+
     actor = _actor_id(user)
     if owner_ids is not None and all(owner_id == actor for owner_id in owner_ids):
         return {}  # people are not told of their own leads
@@ -52,6 +60,9 @@ def new_lead_rows(lead: Lead, source: str, user: User | None,
     ``create_lead`` (one commit for both): its owner is told, or the team when nobody owns
     it. ``readers`` (from ``new_lead_readers``) are the people it may tell, read ahead.
     A failure leaves them out (logged) and never stops the lead."""
+    from kanban.notify.kinds import ASSIGNED, UNASSIGNED
+    from kanban.notify.store import notification_rows
+
     try:
         if readers is None:
             readers = new_lead_readers(None if lead.owner_id is None else [lead.owner_id],
@@ -76,6 +87,11 @@ def new_lead_rows(lead: Lead, source: str, user: User | None,
 def tell_leads_created(ids: list[int], owners: list[int | None], user: User | None) -> None:
     """Tell people about a batch of new leads (an import) once each, from the ids and owners
     written: the core's bulk path calls this instead of a hook, so nothing is read back."""
+    from kanban.extensions import db
+    from kanban.models import Lead
+    from kanban.notify.kinds import ASSIGNED, UNASSIGNED
+    from kanban.notify.store import notify
+
     counts = Counter(owners)
     for owner_id, count in counts.items():
         if owner_id is not None and owner_id == _actor_id(user):
@@ -91,6 +107,9 @@ def tell_leads_created(ids: list[int], owners: list[int | None], user: User | No
 
 @hookimpl
 def kanban_lead_updated(lead: Lead, changes: dict[str, Any], user: User | None) -> None:
+    from kanban.notify.kinds import ASSIGNED
+    from kanban.notify.store import notify
+
     if "owner_id" not in changes:
         return
     new_owner = changes["owner_id"][1]
@@ -100,11 +119,17 @@ def kanban_lead_updated(lead: Lead, changes: dict[str, Any], user: User | None) 
 
 @hookimpl
 def kanban_lead_moved(lead: Lead, from_stage: Stage, to_stage: Stage, user: User | None) -> None:
+    from kanban.notify.kinds import MOVED
+    from kanban.notify.store import notify
+
     if user is not None and lead.owner_id not in (None, user.id):
         notify(MOVED, [lead.owner_id], lead=lead, actor=user, payload={"stage": to_stage.name})
 
 
 @hookimpl
 def kanban_lead_closed(lead: Lead, status: str, user: User | None) -> None:
+    from kanban.notify.kinds import CLOSED
+    from kanban.notify.store import notify
+
     if user is not None and lead.owner_id not in (None, user.id):
         notify(CLOSED, [lead.owner_id], lead=lead, actor=user, payload={"status": status})

@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from kanban.extensions import db
 from kanban.models import Lead, Notification, User
@@ -161,8 +160,10 @@ def send_emails_of(rows: list[dict[str, Any]]) -> None:
 
 def _insert_once():
     """An INSERT that leaves out people already told under the same key."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     return insert(Notification.__table__).on_conflict_do_nothing(
         index_elements=["user_id", "once_key"])
 

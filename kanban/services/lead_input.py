@@ -7,12 +7,12 @@ import re
 from collections.abc import Mapping
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
 
 from kanban import lead_fields
+from kanban.emails import checked_email
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import Client, NextActionKind, Priority, User
@@ -84,38 +84,10 @@ def _email(value: Any, name: str) -> str:
     text = _text(value, name)
     if not text:
         return ""
-    from email_validator import EmailNotValidError  # compiles rules on import
-
-    try:
-        return normalized_email(text)
-    except EmailNotValidError:
-        raise FieldError(_("This is not a valid email address.")) from None
-
-
-# A plain ASCII local part (letters, digits, the usual signs, single dots inside), which
-# email_validator accepts as it is: such addresses only need their domain checked.
-ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-PLAIN_LOCAL_PART = re.compile(rf"{ATOM}(?:\.{ATOM})*")
-
-
-def normalized_email(text: str) -> str:
-    """Return the address lowercased and normalized, or raise EmailNotValidError.
-
-    A list of thousands of addresses shares a few domains: each domain is checked once.
-    """
-    local, at, domain = text.rpartition("@")
-    if at and len(local) <= 64 and len(text) <= 254 and PLAIN_LOCAL_PART.fullmatch(local):
-        return f"{local.lower()}@{_normalized_domain(domain)}"
-    from email_validator import validate_email
-
-    return validate_email(text, check_deliverability=False).normalized.lower()
-
-
-@lru_cache(maxsize=4096)
-def _normalized_domain(domain: str) -> str:
-    from email_validator import validate_email
-
-    return validate_email(f"a@{domain}", check_deliverability=False).domain.lower()
+    email = checked_email(text)
+    if email is None:
+        raise FieldError(_("This is not a valid email address."))
+    return email
 
 
 def _value(value: Any, name: str) -> Decimal | None:

@@ -11,27 +11,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 
-from kanban.errors import ValidationError
-from kanban.extensions import db
 from kanban.hookspecs import hookimpl
-from kanban.models import ActivityKind, Lead, NextActionKind, Stage, User
-from kanban.models.base import today
-from kanban.notify.kinds import STAGE_RULE
-from kanban.notify.store import notify
-from kanban.permissions import require
-from kanban.services import leads as lead_service
-from kanban.services.lead_input import TAG_LIMIT
-from kanban.text import has_unstorable
+
+if TYPE_CHECKING:
+    from kanban.models import Lead, Stage, User
+
+# The models and services are imported where they are used: the app registers this module
+# at start-up, and a command that moves no lead need not load them.
 
 MAX_DAYS = 365
 
 
 def read_rules(data: Mapping[str, Any]) -> dict[str, Any]:
     """Check a stage's rules as typed; raise ValidationError naming each bad field."""
+    from kanban.errors import ValidationError
+    from kanban.extensions import db
+    from kanban.models import User
+    from kanban.services.lead_input import TAG_LIMIT
+    from kanban.text import has_unstorable
+
     rules: dict[str, Any] = {}
     errors: dict[str, str] = {}
     days = str(data.get("follow_up_days") or "").strip()
@@ -61,6 +63,9 @@ def read_rules(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def set_stage_rules(stage: Stage, data: Mapping[str, Any], *, user: User | None) -> Stage:
+    from kanban.extensions import db
+    from kanban.permissions import require
+
     if user is not None:
         require(user, "pipeline.manage")
     stage.rules = read_rules(data)
@@ -71,6 +76,13 @@ def set_stage_rules(stage: Stage, data: Mapping[str, Any], *, user: User | None)
 def apply_stage_rules(lead: Lead, stage: Stage) -> dict[str, Any] | None:
     """Do what the stage's rules say to a lead that just entered it; return what was done
     (None when the stage has no rule, or the lead is closed)."""
+    from kanban.extensions import db
+    from kanban.models import ActivityKind, NextActionKind, User
+    from kanban.models.base import today
+    from kanban.notify.kinds import STAGE_RULE
+    from kanban.notify.store import notify
+    from kanban.services import leads as lead_service
+
     rules = stage.rules or {}
     if not rules or not lead.is_open:
         return None

@@ -9,9 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from kanban import hookimpl
-from kanban.permissions import can, can_export
 from kanban.ui import LeadSource, NavItem, ToolbarItem
-from kanban_csv import models  # noqa: F401  (its tables join the metadata as it loads)
 
 HERE = Path(__file__).resolve().parent
 
@@ -63,6 +61,8 @@ def kanban_register_lead_sources():
 
 @hookimpl
 def kanban_ui_board_toolbar(pipeline, user, filters):
+    from kanban.permissions import can_export
+
     if not can_export(user):
         return []
     args = {k: v for k, v in (filters or {}).items() if v and k != "pipeline"}
@@ -79,6 +79,8 @@ def kanban_ui_board_toolbar(pipeline, user, filters):
 
 @hookimpl
 def kanban_ui_navigation(user):
+    from kanban.permissions import can
+
     if not can(user, "lead.create"):
         return []
     return [NavItem(_("Import"), url_for("csv.import_start"), endpoint="csv.import_start")]

@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from kanban import hookimpl
-from kanban_email_bcc import models  # noqa: F401  (its tables join the metadata as it loads)
 
 HERE = Path(__file__).resolve().parent
 

@@ -5,18 +5,14 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from kanban_email_bcc.ingest import (
-    FAILED,
-    REJECTED,
-    IngestResult,
-    ingest_message,
-    max_message_bytes,
-)
+if TYPE_CHECKING:
+    from kanban_email_bcc.ingest import IngestResult
 
 # sysexits.h codes that mail transfer agents understand.
 EX_OK, EX_DATAERR, EX_NOUSER, EX_TEMPFAIL = 0, 65, 67, 75
@@ -26,6 +22,8 @@ mail = AppGroup("mail", help="Receive mail into the dropboxes.")
 
 def exit_code(result: IngestResult) -> int:
     """Return the sysexits code an MTA understands for an ingestion result."""
+    from kanban_email_bcc.ingest import FAILED, REJECTED
+
     if result.outcome == FAILED:
         return EX_DATAERR if result.details.get("quarantine_failed") else EX_TEMPFAIL
     if result.outcome == REJECTED:
@@ -66,6 +64,13 @@ def serve(host: str, port: int, lmtp: bool, unix_socket: str | None) -> None:
 @click.pass_context
 def ingest(ctx: click.Context, recipients: tuple[str, ...], sender: str | None) -> None:
     """Store one message read from standard input (for an MTA's pipe transport)."""
+    from kanban.cli import loading_modules
+
+    # Imported here, as every command's modules are: `kanban mail ingest --help` and the
+    # other commands do not wait for the ingestion's models and parsers.
+    with loading_modules():
+        from kanban_email_bcc.ingest import ingest_message, max_message_bytes
+
     raw = sys.stdin.buffer.read(max_message_bytes() + 1)
     result = ingest_message(raw, via="pipe", recipients=list(recipients) or None,
                             mail_from=sender)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import html
 import re
 
-import nh3
-
 _BREAK = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
 _PARAGRAPH_END = re.compile(r"<\s*/\s*(p|h[1-6]|blockquote|pre|table|ul|ol)\s*>", re.IGNORECASE)
 _LINE_END = re.compile(r"<\s*/\s*(div|li|tr|section|article|header|footer)\s*>", re.IGNORECASE)
@@ -25,6 +23,8 @@ def html_to_text(markup: str) -> str:
     markup = _BLOCK_START.sub("\n", markup)
     markup = _LIST_ITEM.sub("\n- ", markup)
     markup = _CELL_END.sub(" ", markup)
+    import nh3  # loaded for the mail that has no text part only
+
     # nh3 drops every tag (and the content of scripts and styles) and escapes the rest;
     # unescaping afterwards gives the plain characters back, never markup.
     stripped = nh3.clean(markup, tags=set(), clean_content_tags={"script", "style", "title",

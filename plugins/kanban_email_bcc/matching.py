@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, or_, select
 
+from kanban.emails import is_email
 from kanban.extensions import db
 from kanban.models import Lead, LeadStatus, User
 from kanban_email_bcc.dropbox import team_domains
@@ -29,17 +30,13 @@ def is_team(address: str, team: set[str], domains: set[str]) -> bool:
 
 def prospects(addresses: list[Address], team: set[str]) -> list[Address]:
     """Return the outside, valid addresses, in order, each once."""
-    from email_validator import EmailNotValidError, validate_email  # compiles rules on import
-
     domains = team_domains()
     seen: set[str] = set()
     found: list[Address] = []
     for name, address in addresses:
         if not address or is_team(address, team, domains) or base_address(address) in seen:
             continue
-        try:
-            validate_email(address, check_deliverability=False)
-        except EmailNotValidError:
+        if not is_email(address):
             continue
         seen.add(base_address(address))
         found.append((name, address))

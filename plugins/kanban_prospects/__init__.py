@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 
 from kanban import hookimpl
 from kanban.ui import LeadSource, NavItem
-from kanban_prospects import models  # noqa: F401  (its tables join the metadata as it loads)
 
 HERE = Path(__file__).resolve().parent
 

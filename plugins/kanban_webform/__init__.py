@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pluggy
 from flask import Blueprint, url_for
@@ -18,10 +19,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from kanban import hookimpl
-from kanban.models import Lead, User
 from kanban.services.sources import source_name
 from kanban.ui import Badge, Chart, LeadSource, NavItem, Notice, NotificationKind
-from kanban_webform import models  # noqa: F401  (its tables join the metadata as it loads)
+
+if TYPE_CHECKING:
+    from kanban.models import Lead, User
 
 HERE = Path(__file__).resolve().parent
 SOURCE_PREFIX = "web form: "
@@ -43,9 +45,9 @@ def kanban_register_blueprints() -> Sequence[Blueprint]:
 
 @hookimpl
 def kanban_register_commands():
-    from kanban_webform.cli import webform
+    from kanban.cli.lazy import lazy_command
 
-    return [webform]
+    return [lazy_command("webform", "kanban_webform.cli:webform")]
 
 
 @hookimpl

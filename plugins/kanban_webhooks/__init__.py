@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 
 from kanban import hookimpl
 from kanban.ui import NavItem
-from kanban_webhooks import models  # noqa: F401  (its tables join the metadata as it loads)
 
 HERE = Path(__file__).resolve().parent
 
@@ -72,7 +71,7 @@ def kanban_register_jobs():
 
 
 def _soon(*_args, **_kwargs) -> None:
-    from kanban_webhooks.delivery import deliver_soon
+    from kanban_webhooks.soon import deliver_soon
 
     deliver_soon()
 

@@ -32,8 +32,9 @@ from kanban.services import outbox
 from kanban_webhooks.addresses import AddressRefused, check_address
 from kanban_webhooks.models import Delivery, Subscription
 from kanban_webhooks.notifications import tell_paused
-from kanban_webhooks.settings import send_at_once, timeout_seconds
+from kanban_webhooks.settings import timeout_seconds
 from kanban_webhooks.signing import HEADER, new_secret, signature
+from kanban_webhooks.soon import ROUND
 
 log = logging.getLogger(__name__)
 
@@ -239,18 +240,6 @@ def _post(subscription: Subscription, delivery: Delivery, body: bytes) -> tuple[
 # ---------------------------------------------------------------------------
 # In the app: a round right after a change, as a background job
 # ---------------------------------------------------------------------------
-
-ROUND = "webhooks.deliver"
-
-
-def deliver_soon() -> None:
-    """Send the new events in a background round (a job) right after the change."""
-    if not send_at_once():
-        return
-    if not db.session.scalar(select(Subscription.id).where(Subscription.active).limit(1)):
-        return
-    jobs.start_round(ROUND)
-
 
 def delivery_round(context: jobs.JobContext) -> dict[str, Any]:
     """One round; when deliveries wait to be tried again, the next round is set for the

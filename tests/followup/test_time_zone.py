@@ -113,7 +113,9 @@ def test_an_unknown_time_zone_stops_the_app_with_a_plain_message(app_config):
 
 
 def test_without_a_setting_the_team_works_in_the_servers_zone(monkeypatch):
-    monkeypatch.setattr(instance.tzlocal, "get_localzone_name", lambda: "Europe/Rome")
+    import tzlocal
+
+    monkeypatch.setattr(tzlocal, "get_localzone_name", lambda: "Europe/Rome")
 
     assert instance.team_timezone(None) == "Europe/Rome"
     assert instance.team_timezone("Europe/Lisbon") == "Europe/Lisbon"
