@@ -13,6 +13,7 @@ from kanban.models.lead import (
     NextActionKind,
     Priority,
     lead_search_text,
+    new_lead_row,
 )
 from kanban.models.notification import DigestSent, Notification, OwnerRule
 from kanban.models.pipeline import Pipeline, Stage, default_win_probability
@@ -47,4 +48,5 @@ __all__ = [
     "default_win_probability",
     "folder_search_text",
     "lead_search_text",
+    "new_lead_row",
 ]

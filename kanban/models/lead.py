@@ -59,6 +59,15 @@ def lead_search_text(values: Mapping[str, Any]) -> str:
     return fold_fields(*(values.get(name) for name in SEARCHED_FIELDS))
 
 
+def new_lead_row(values: Mapping[str, Any], *, stage_id: int, rank: str,
+                 now: datetime) -> dict[str, Any]:
+    """A new lead's row as written: its clean values, where it sits, when it was made, and
+    the columns derived from its fields (searched text, phone key)."""
+    return {"created_at": now, "updated_at": now, "touched_at": now,
+            **values, "stage_id": stage_id, "rank": rank,
+            "search_text": lead_search_text(values), "phone_key": phone_key(values.get("phone"))}
+
+
 class Lead(db.Model):
     """One potential sale: one card on the board."""
 

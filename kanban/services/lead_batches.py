@@ -11,19 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select, text
 
 from kanban.extensions import db
-from kanban.models import Activity, ActivityKind, Lead, LeadTag, Stage, User, lead_search_text
+from kanban.models import Activity, ActivityKind, Lead, LeadTag, Stage, User, new_lead_row
 from kanban.models.base import utcnow
 from kanban.notify import events
 from kanban.notify.events import tell_leads_created
 from kanban.permissions import require, require_give_lead_to
-from kanban.phones import phone_key
 from kanban.plugins import fire_events, get_plugin_manager
 from kanban.ranking import rank_between
 from kanban.services import outbox
@@ -68,15 +66,6 @@ def create_leads(
         tell_leads_created(created.ids, created.owners, user)
     _fire_created(created.ids, user)
     return created
-
-
-def new_lead_row(values: Mapping[str, Any], *, stage_id: int, rank: str,
-                 now: datetime) -> dict[str, Any]:
-    """A new lead's row as written: its clean values, where it sits, when it was made, and
-    the columns derived from its fields (searched text, phone key)."""
-    return {"created_at": now, "updated_at": now, "touched_at": now,
-            **values, "stage_id": stage_id, "rank": rank,
-            "search_text": lead_search_text(values), "phone_key": phone_key(values.get("phone"))}
 
 
 def _refresh_statistics() -> None:

@@ -28,6 +28,11 @@ MAX_VALUE = Decimal("999999999999.99")
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 
+def is_id(value: Any) -> bool:
+    """Tell whether ``value`` can be a row's id: a whole number a primary key can hold."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
 def clean_lead_data(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
     """Validate lead fields; return the clean values of the fields present.
 

@@ -32,6 +32,7 @@ from kanban.models import (
     Pipeline,
     Stage,
     User,
+    new_lead_row,
 )
 from kanban.models.base import utcnow
 from kanban.notify.events import new_lead_readers, new_lead_rows
@@ -42,8 +43,7 @@ from kanban.ranking import InvalidRank, needs_rebalance, rank_between
 from kanban.services import outbox
 from kanban.services.as_read import as_read
 from kanban.services.bulk_insert import insert_rows, with_defaults
-from kanban.services.lead_batches import new_lead_row
-from kanban.services.lead_input import clean_lead_data
+from kanban.services.lead_input import clean_lead_data, is_id
 from kanban.services.ordering import (
     ColumnChanged,
     NeedsWholeColumn,
@@ -64,22 +64,15 @@ CLOSED_STATUSES = (LeadStatus.WON, LeadStatus.LOST, LeadStatus.CANCELLED)
 
 def get_lead(lead_id: int) -> Lead:
     """Return the lead or raise NotFound."""
-    lead = db.session.get(Lead, lead_id) if _is_id(lead_id) else None
+    lead = db.session.get(Lead, lead_id) if is_id(lead_id) else None
     if lead is None:
         raise NotFound(_("Lead #%(id)s does not exist (it may have been deleted).", id=lead_id))
     return lead
 
 
-MAX_ID = 2**31 - 1  # the largest id an INTEGER primary key holds on every database
-
-
-def _is_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
-
-
 def get_stage(stage_id: Any, field: str = "stage_id") -> Stage:
     """Return the stage or raise ValidationError naming ``field``."""
-    stage = db.session.get(Stage, stage_id) if _is_id(stage_id) else None
+    stage = db.session.get(Stage, stage_id) if is_id(stage_id) else None
     if stage is None:
         raise ValidationError(
             _("There is no such stage."), fields={field: _("Choose an existing stage.")}

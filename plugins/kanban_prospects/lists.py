@@ -20,6 +20,7 @@ from kanban.models import User
 from kanban.models.base import utcnow
 from kanban.permissions import require
 from kanban.services.bulk_insert import insert_rows
+from kanban.services.lead_input import is_id
 from kanban.services.queries import contains_pattern, text_condition
 from kanban.tables.headers import normalise, synonym_target
 from kanban.tables.reading import Table
@@ -106,14 +107,14 @@ def create_list(name: Any, columns: Sequence[Mapping[str, Any]], *, user: User,
 
 
 def get_list(list_id: int) -> ProspectList:
-    plist = db.session.get(ProspectList, list_id)
+    plist = db.session.get(ProspectList, list_id) if is_id(list_id) else None
     if plist is None:
         raise NotFound(_("This prospect list does not exist (any more)."))
     return plist
 
 
 def get_row(row_id: int) -> ProspectRow:
-    row = db.session.get(ProspectRow, row_id)
+    row = db.session.get(ProspectRow, row_id) if is_id(row_id) else None
     if row is None:
         raise NotFound(_("This row does not exist (any more)."))
     return row

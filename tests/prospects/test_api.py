@@ -75,6 +75,16 @@ def test_an_unknown_row_is_404_in_json(member_client):
     assert answer.status_code == 404 and answer.get_json()["error"]["code"] == "not_found"
 
 
+def test_a_row_id_too_big_for_any_row_is_404_in_json(member_client):
+    answer = member_client.get("/api/v1/prospect-rows/" + "9" * 33)
+    assert answer.status_code == 404 and answer.get_json()["error"]["code"] == "not_found"
+
+
+def test_a_list_id_too_big_for_any_list_is_404_in_json(member_client):
+    answer = member_client.get("/api/v1/prospect-lists/" + "9" * 33)
+    assert answer.status_code == 404 and answer.get_json()["error"]["code"] == "not_found"
+
+
 def test_a_rows_cells_are_corrected_through_patch(member_client, make_list, fair_rows):
     row = find_rows(make_list(fair_rows), RowQuery()).rows[0]
     answer = member_client.patch(f"/api/v1/prospect-rows/{row.id}", json={
