@@ -109,7 +109,7 @@ class CardMaker:
                              labels["stale"] % {"days": lead.days_untouched(today_)})
         status = "" if is_open else labels.get(lead.status, lead.status)
         badges = self.badges.get(lead.id, ())
-        tags = [row.tag for row in lead.tag_rows]
+        tags = lead.tags
         owner, mark = lead.owner, self.marks.get(lead.id)
         return Card(
             id=lead.id,
