@@ -2,11 +2,12 @@
 
 A page of the board shows a couple of hundred leads. Loading each as an ORM object (kept in
 the session, watched for changes) costs more than the SQL that reads them, so these pages
-read the lead's columns with one plain statement, with its stage and owner, into
-``LeadView`` objects. A view reads as the lead does: its fields, ``stage``, ``owner``,
-``tags`` and the lead's rules (``is_open``, ``is_stale``...). Anything else a reader asks
-for (``client``, ``activities``...) comes from the ORM lead, loaded on first use for every
-view of the same statement at once.
+read the lead's columns, and its owner's name, with one plain statement into ``LeadView``
+objects. A view reads as the lead does: its fields, ``stage``, ``owner``, ``tags`` and the
+lead's rules (``is_open``, ``is_stale``...). What the statement did not read (the stages and
+owners, the tags, anything else such as ``client``) is loaded on first use for every view
+of the same statement at once: one query each, whatever the number of leads; stages and
+people the session holds already are not asked for again.
 """
 
 from __future__ import annotations
@@ -16,22 +17,41 @@ from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.util import identity_key
 
 from kanban.extensions import db
 from kanban.models import Lead, LeadTag, Stage, User
 
-# Every column of a lead but the folded search text, which only searches read.
-COLUMNS = tuple(column for column in Lead.__table__.columns if column.key != "search_text")
+# What the board's cards and the agenda's rows read of a lead: the long texts, the dates
+# of its life and the folded search keys are left to the ORM lead, loaded when asked for.
+LEFT_OUT = frozenset({"description", "custom_fields", "lost_reason", "created_at",
+                      "updated_at", "closed_at", "search_text", "phone_key"})
+COLUMNS = tuple(column for column in Lead.__table__.columns if column.key not in LEFT_OUT)
 NAMES = tuple(column.key for column in COLUMNS)
+OWNER = aliased(User, name="owner")  # its own name: the statement may join people too
 
 
 class ViewBatch:
     """The views one statement read: what they load later, they load for all at once."""
 
-    def __init__(self, ids: list[int]):
+    def __init__(self, ids: list[int], stage_ids: set[int], owner_ids: set[int]):
         self.ids = ids
+        self.stage_ids = stage_ids
+        self.owner_ids = owner_ids
+        self._stages: dict[int, Stage] | None = None
+        self._owners: dict[int, User] | None = None
         self._tags: dict[int, list[str]] | None = None
         self._leads: dict[int, Lead] | None = None
+
+    def stage(self, stage_id: int) -> Stage:
+        if self._stages is None:
+            self._stages = held_or_loaded(Stage, self.stage_ids)
+        return self._stages[stage_id]
+
+    def owner(self, owner_id: int) -> User:
+        if self._owners is None:
+            self._owners = held_or_loaded(User, self.owner_ids)
+        return self._owners[owner_id]
 
     def tags(self, lead_id: int) -> list[str]:
         """The lead's tags in name order (one query for every view of the batch)."""
@@ -56,11 +76,25 @@ class ViewBatch:
         return self._leads[lead_id]
 
 
+def held_or_loaded(model: Any, ids: set[int]) -> dict[int, Any]:
+    """Return the objects of these ids: those the session holds, the others in one query."""
+    held = db.session.identity_map
+    found = {}
+    for object_id in ids:
+        known = held.get(identity_key(model, object_id))
+        if known is not None:
+            found[object_id] = known
+    missing = ids - found.keys()
+    if missing:
+        found.update((row.id, row) for row in
+                     db.session.scalars(select(model).where(model.id.in_(missing))))
+    return found
+
+
 class LeadView:
     """A lead as a page shows it: read only, with the lead's fields, stage, owner and rules."""
 
-    stage: Stage
-    owner: User | None
+    owner_name: str | None  # the owner's name, read with the lead
 
     is_open = Lead.is_open
     is_standby = Lead.is_standby
@@ -72,6 +106,14 @@ class LeadView:
     def __init__(self, values: dict[str, Any], batch: ViewBatch):
         self.__dict__.update(values)
         self._batch = batch
+
+    @property
+    def stage(self) -> Stage:
+        return self._batch.stage(self.stage_id)
+
+    @property
+    def owner(self) -> User | None:
+        return None if self.owner_id is None else self._batch.owner(self.owner_id)
 
     @property
     def tags(self) -> list[str]:
@@ -89,23 +131,23 @@ class LeadView:
 
 def load_lead_views(statement: Select) -> list[LeadView]:
     """Read the leads a ``select(Lead)`` statement picks (its filters, order and limit) as
-    views, with their stage and owner, in one statement."""
-    stage, owner = aliased(Stage), aliased(User)
-    rows = db.session.execute(
-        statement.with_only_columns(*COLUMNS, stage, owner)
-        .join(stage, stage.id == Lead.stage_id)
-        .outerjoin(owner, owner.id == Lead.owner_id)
-    ).all()
-    return views_of(rows)
+    views, in one statement."""
+    return views_of(lead_rows(statement))
+
+
+def lead_rows(statement: Select) -> list[Any]:
+    """Run a ``select(Lead)`` statement for the rows ``views_of`` makes views of: the
+    lead's COLUMNS, then its owner's name."""
+    return list(db.session.execute(
+        statement.with_only_columns(*COLUMNS, OWNER.name)
+        .outerjoin(OWNER, OWNER.id == Lead.owner_id)
+    ).all())
 
 
 def views_of(rows: Sequence[Any]) -> list[LeadView]:
-    """Make views of rows holding a lead's COLUMNS, then its stage and owner."""
-    batch = ViewBatch([row[0] for row in rows])
-    count = len(NAMES)
-    views = []
-    for row in rows:
-        values = dict(zip(NAMES, row, strict=False))
-        values["stage"], values["owner"] = row[count], row[count + 1]
-        views.append(LeadView(values, batch))
-    return views
+    """Make views of ``lead_rows``' rows (of one or several statements), sharing one batch."""
+    stage_at, owner_at = NAMES.index("stage_id"), NAMES.index("owner_id")
+    batch = ViewBatch([row[0] for row in rows], {row[stage_at] for row in rows},
+                      {row[owner_at] for row in rows if row[owner_at] is not None})
+    names = (*NAMES, "owner_name")
+    return [LeadView(dict(zip(names, row, strict=True)), batch) for row in rows]

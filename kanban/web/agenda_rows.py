@@ -21,8 +21,8 @@ from jinja2.filters import do_truncate
 from markupsafe import Markup
 
 from kanban.links import with_query
-from kanban.models import Lead
 from kanban.services.agenda import AgendaEntry, AgendaSection
+from kanban.services.lead_views import LeadView
 from kanban.templating import clock, day, money_writer
 from kanban.words import entry_kind_name
 
@@ -68,7 +68,7 @@ class AgendaRow:
     """What one row of the agenda shows, ready to be laid out."""
 
     entry: AgendaEntry
-    lead: Lead
+    lead: LeadView
     classes: str  # added to "agenda-item": " is-overdue", " is-starred"
     back: str  # where the row's forms come back to: the agenda at the next row
     url: str
@@ -112,7 +112,6 @@ class AgendaRowMaker:
     def row(self, entry: AgendaEntry, next_id: int | None) -> AgendaRow:
         lead, urls = entry.lead, self.urls
         back = f"{self.here}#lead-{next_id}" if next_id else self.here
-        owner = lead.owner
         return AgendaRow(
             entry=entry,
             lead=lead,
@@ -127,14 +126,14 @@ class AgendaRowMaker:
             who=lead.company or lead.contact_name,
             stage=lead.stage.name,
             value=None if lead.value is None else self.money(lead.value, lead.currency),
-            owner=owner.name if self.show_owner and owner else None,
+            owner=lead.owner_name if self.show_owner else None,
             next=self.next_action(lead),
             stale=(self.words("Untouched for %(days)d days", days=lead.days_untouched(self.day))
                    if entry.is_stale else None),
             last_touch=self.last_touch(entry),
         )
 
-    def next_action(self, lead: Lead) -> NextAction:
+    def next_action(self, lead: LeadView) -> NextAction:
         """The words of the lead page's next action line (web/_marks.html)."""
         today, when, words = self.day, lead.next_action_date, self.words
         if not lead.is_open:
@@ -161,7 +160,7 @@ class AgendaRowMaker:
             return None
         return LastTouch(
             kind=self.kind_name(touch.kind),
-            author=touch.author.name if touch.author else self.system,
+            author=self.system if touch.author_name is None else touch.author_name,
             iso=touch.created_at.isoformat(),
             day=day(touch.created_at),
             text=do_truncate(current_app.jinja_env, touch.body, LAST_NOTE_LENGTH),

@@ -20,8 +20,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from kanban.links import url_template
-from kanban.models import Lead, LeadStatus
+from kanban.models import LeadStatus
 from kanban.models.base import today
+from kanban.services.lead_views import LeadView
 from kanban.services.priorities import PriorityMark
 from kanban.templating import day, initials, money_writer
 
@@ -88,10 +89,10 @@ class CardMaker:
                 CardOwner(name, initials(name), self.labels["owner"] % {"name": name})))
         self.due = lru_cache(maxsize=1024)(layout.due_tag)
 
-    def __call__(self, leads: Iterable[Lead]) -> list[Card]:
+    def __call__(self, leads: Iterable[LeadView]) -> list[Card]:
         return [self.card(lead) for lead in leads]
 
-    def card(self, lead: Lead) -> Card:
+    def card(self, lead: LeadView) -> Card:
         labels, today_ = self.labels, self.today
         is_open = lead.status == LeadStatus.OPEN
         due = ""
@@ -110,7 +111,7 @@ class CardMaker:
         status = "" if is_open else labels.get(lead.status, lead.status)
         badges = self.badges.get(lead.id, ())
         tags = lead.tags
-        owner, mark = lead.owner, self.marks.get(lead.id)
+        owner, mark = lead.owner_name, self.marks.get(lead.id)
         return Card(
             id=lead.id,
             version=lead.version,
@@ -121,7 +122,7 @@ class CardMaker:
             value=None if lead.value is None else self.money(lead.value, lead.currency),
             mark=self.mark(mark) if mark else "",
             star=self.star if lead.starred else "",
-            owner=self.owner(owner.name) if owner else "",
+            owner=self.owner(owner) if owner is not None else "",
             due=due,
             stale=stale,
             tags=self.tags_tag(status, badges, tags) if status or badges or tags else "",
