@@ -14,14 +14,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import aliased
 
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import TOUCH_KINDS, Activity, Lead, LeadStatus, NextActionKind, Stage, User
-from kanban.services.lead_views import LeadView, lead_rows, views_of
-from kanban.services.priorities import PriorityMark, priority_marks
+from kanban.services.lead_views import LeadView, lead_rows, view_marks, views_of
+from kanban.services.priorities import PriorityMark
 from kanban.services.queries import TO_DO, LeadFilter, filter_leads, sort_leads
 
 AGENDA_LIMIT = 50  # rows per section: a morning's work; the rest are counted, on the board
@@ -125,7 +125,7 @@ def load_agenda(filters: AgendaFilter, day: date, limit: int = AGENDA_LIMIT) -> 
     proposals = shown[:len(proposal_rows)]
     unassigned = shown[len(proposal_rows):len(proposal_rows) + len(unassigned_rows)]
     follow_ups = shown[len(proposal_rows) + len(unassigned_rows):]
-    marks = priority_marks(shown)
+    marks = view_marks(shown)
     touches = last_touches([lead.id for lead in shown])
 
     def entries(leads: list[LeadView]) -> list[AgendaEntry]:
@@ -237,7 +237,8 @@ def last_touches(lead_ids: list[int]) -> dict[int, Touch]:
     )
     # A derived table of one entry id per lead shown: both databases work it out first,
     # then fetch each entry by its key.
-    wanted = select(latest.label("id")).where(Lead.id.in_(lead_ids)).subquery()
+    wanted = select(latest.label("id")).where(
+        Lead.id.in_(bindparam("lead_ids", lead_ids, expanding=True))).subquery()
     rows = db.session.execute(
         select(Activity.id, Activity.lead_id, Activity.author_id, Activity.kind, Activity.body,
                Activity.payload, Activity.created_at, TOUCH_AUTHOR.name)

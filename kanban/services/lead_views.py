@@ -2,9 +2,10 @@
 
 A page of the board shows a couple of hundred leads. Loading each as an ORM object (kept in
 the session, watched for changes) costs more than the SQL that reads them, so these pages
-read the lead's columns, and its owner's name, with one plain statement into ``LeadView``
-objects. A view reads as the lead does: its fields, ``stage``, ``owner``, ``tags`` and the
-lead's rules (``is_open``, ``is_stale``...). What the statement did not read (the stages and
+read the lead's columns, its owner's name and what its priority mark needs (whether it is
+a client's lead, the client's class) with one plain statement into ``LeadView`` objects.
+A view reads as the lead does: its fields, ``stage``, ``owner``, ``tags`` and the lead's
+rules (``is_open``, ``is_stale``...). What the statement did not read (the stages and
 owners, the tags, anything else such as ``client``) is loaded on first use for every view
 of the same statement at once: one query each, whatever the number of leads; stages and
 people the session holds already are not asked for again.
@@ -15,12 +16,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import identity_key
 
 from kanban.extensions import db
 from kanban.models import Lead, LeadTag, Stage, User
+from kanban.services.priorities import PriorityMark, client_rating, is_client_lead, shared_marks
 
 # What the board's cards and the agenda's rows read of a lead: the long texts, the dates
 # of its life and the folded search keys are left to the ORM lead, loaded when asked for.
@@ -59,7 +61,7 @@ class ViewBatch:
             self._tags = {}
             rows = db.session.execute(
                 select(LeadTag.lead_id, LeadTag.tag)
-                .where(LeadTag.lead_id.in_(self.ids))
+                .where(LeadTag.lead_id.in_(bindparam("lead_ids", self.ids, expanding=True)))
                 .order_by(LeadTag.tag)
             )
             for owner_id, tag in rows:
@@ -69,9 +71,9 @@ class ViewBatch:
     def lead(self, lead_id: int) -> Lead:
         """The ORM lead behind a view (one query for every view of the batch)."""
         if self._leads is None:
+            ids = bindparam("lead_ids", self.ids, expanding=True)
             self._leads = {
-                lead.id: lead
-                for lead in db.session.scalars(select(Lead).where(Lead.id.in_(self.ids)))
+                lead.id: lead for lead in db.session.scalars(select(Lead).where(Lead.id.in_(ids)))
             }
         return self._leads[lead_id]
 
@@ -95,6 +97,8 @@ class LeadView:
     """A lead as a page shows it: read only, with the lead's fields, stage, owner and rules."""
 
     owner_name: str | None  # the owner's name, read with the lead
+    is_client: bool  # a client's lead (see kanban.services.priorities)
+    client_rating: str | None  # the class of the lead's client folder
 
     is_open = Lead.is_open
     is_standby = Lead.is_standby
@@ -137,9 +141,9 @@ def load_lead_views(statement: Select) -> list[LeadView]:
 
 def lead_rows(statement: Select) -> list[Any]:
     """Run a ``select(Lead)`` statement for the rows ``views_of`` makes views of: the
-    lead's COLUMNS, then its owner's name."""
+    lead's COLUMNS, then its owner's name, whether it is a client's and the client's class."""
     return list(db.session.execute(
-        statement.with_only_columns(*COLUMNS, OWNER.name)
+        statement.with_only_columns(*COLUMNS, OWNER.name, is_client_lead(), client_rating())
         .outerjoin(OWNER, OWNER.id == Lead.owner_id)
     ).all())
 
@@ -149,5 +153,16 @@ def views_of(rows: Sequence[Any]) -> list[LeadView]:
     stage_at, owner_at = NAMES.index("stage_id"), NAMES.index("owner_id")
     batch = ViewBatch([row[0] for row in rows], {row[stage_at] for row in rows},
                       {row[owner_at] for row in rows if row[owner_at] is not None})
-    names = (*NAMES, "owner_name")
-    return [LeadView(dict(zip(names, row, strict=True)), batch) for row in rows]
+    names = (*NAMES, "owner_name", "is_client", "client_rating")
+    views = []
+    for row in rows:
+        values = dict(zip(names, row, strict=True))
+        values["is_client"] = bool(values["is_client"])
+        views.append(LeadView(values, batch))
+    return views
+
+
+def view_marks(views: Sequence[LeadView]) -> dict[int, PriorityMark]:
+    """Return each view's priority mark (as ``priority_marks`` does, without a query)."""
+    return shared_marks((view.id, view.is_client, view.client_rating, view.priority)
+                        for view in views)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, case, exists, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, case, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from kanban.extensions import db
@@ -120,15 +120,22 @@ def priority_marks(leads: Iterable[Lead]) -> dict[int, PriorityMark]:
         return {}
     rows = db.session.execute(
         select(Lead.id, is_client_lead(), client_rating()).where(
-            Lead.id.in_([lead.id for lead in leads])
+            Lead.id.in_(bindparam("lead_ids", [lead.id for lead in leads], expanding=True))
         )
     ).all()
     found = {row[0]: (bool(row[1]), row[2]) for row in rows}
+    return shared_marks((lead.id, *found.get(lead.id, (False, None)), lead.priority)
+                        for lead in leads)
+
+
+def shared_marks(keys: Iterable[tuple[int, bool, str | None, int]]) -> dict[int, PriorityMark]:
+    """Return each lead's mark from its id, whether it is a client's, the client's class
+    and its priority: one mark per page for the leads that read the same."""
     shared: dict[tuple[bool, str | None, int], PriorityMark] = {}
     marks = {}
-    for lead in leads:
-        key = (*found.get(lead.id, (False, None)), lead.priority)
-        marks[lead.id] = shared.get(key) or shared.setdefault(key, PriorityMark(*key))
+    for lead_id, is_client, rating, priority in keys:
+        key = (is_client, rating, priority)
+        marks[lead_id] = shared.get(key) or shared.setdefault(key, PriorityMark(*key))
     return marks
 
 
