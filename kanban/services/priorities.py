@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, bindparam, case, exists, or_, select
@@ -71,6 +71,9 @@ class PriorityMark:
 WON_LEAD = aliased(Lead)
 
 
+# Both conditions below are made once too: an expression never changes once made, and
+# building one costs more than running it on a page's leads.
+@cache
 def is_client_lead() -> ColumnElement[bool]:
     """SQL: the lead (the outer ``Lead``) belongs to a client."""
     won = WON_LEAD
@@ -84,6 +87,7 @@ def is_client_lead() -> ColumnElement[bool]:
     )
 
 
+@cache
 def client_rating() -> ColumnElement[str | None]:
     """SQL: the class of the lead's client folder (None without a folder or a class)."""
     return select(Client.rating).where(Client.id == Lead.client_id).scalar_subquery()
