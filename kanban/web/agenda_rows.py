@@ -5,8 +5,9 @@ The agenda shows up to three sections of AGENDA_LIMIT leads; translating, format
 building addresses in the template for each piece of each row cost more than the rows'
 HTML. The words come out as the template's ``_()`` writes them: the translation as
 markup, the values put in it escaped. What a row shows (its title, facts, next action and
-last note) is written here in one piece (``row_html``), as the template wrote it; the
-template adds the row's forms, which change with what the reader just posted.
+last note) is written here in one piece (``row_html``), as the template wrote it, and so
+are its usual forms (``forms_html``); the template writes the row's end, and the touch form
+that opens on a row when what the reader posted there needs correcting.
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ class AgendaRow:
     stale: Markup | None
     last_touch: LastTouch | None
     html: Markup = Markup("")  # the row as shown, up to its forms (row_html)
+    forms: Markup = Markup("")  # its usual forms: take it, log a touch (forms_html)
 
 
 class AgendaRowMaker:
@@ -115,6 +117,10 @@ class AgendaRowMaker:
             "starred": self.words("Starred"),
         }
         self.no_note = self.words("No note yet.")
+        self.take, self.log = self.words("Take it"), self.words("Log a touch")
+        # %(title)s stays to be filled per row.
+        self.take_title = self.words("(%(title)s)", title="%(title)s")
+        self.log_title = self.words("on %(title)s", title="%(title)s")
         self.csrf = generate_csrf()
         marks = current_app.jinja_env.get_template(MARKS_TEMPLATE).module
         self.badge = lru_cache(maxsize=64)(
@@ -153,6 +159,7 @@ class AgendaRowMaker:
         """The row, with its HTML."""
         row = AgendaRow(**fields)
         row.html = Markup(self.row_html(row))
+        row.forms = Markup(self.forms_html(row))
         return row
 
     def row_html(self, row: AgendaRow) -> str:
@@ -203,6 +210,23 @@ class AgendaRowMaker:
             f'  </p>\n'
             f'  {note}\n  '
         )
+
+    def forms_html(self, row: AgendaRow) -> str:
+        """The row's usual forms: "take it" for a lead nobody owns, then "log a touch"."""
+        lead = row.lead
+        take = ""
+        if lead.owner_id is None:
+            take = (f'\n  <form method="post" action="{escape(self.urls["take"](lead.id))}" '
+                    f'class="inline take-form">\n'
+                    f'    <input type="hidden" name="csrf_token" value="{escape(self.csrf)}">\n'
+                    f'    <input type="hidden" name="return_to" value="{escape(self.here)}">\n'
+                    f'    <button type="submit" class="primary take-lead">{escape(self.take)}'
+                    f'<span class="sr-only"> {self.take_title % {"title": lead.title}}</span>'
+                    f'</button>\n'
+                    f'  </form>\n  ')
+        return (f'\n  {take}\n'
+                f'  <a class="button log-touch" href="{escape(row.log_url)}">{escape(self.log)}'
+                f'<span class="sr-only"> {self.log_title % {"title": lead.title}}</span></a>\n  ')
 
     def star_button(self, lead: LeadView, action: str) -> str:
         """The star's form, as web/_marks.html's ``star_button`` writes it for a list."""
