@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, inspect, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import identity_key
 
@@ -64,8 +64,8 @@ class ViewBatch:
                 .where(LeadTag.lead_id.in_(bindparam("lead_ids", self.ids, expanding=True)))
                 .order_by(LeadTag.tag)
             )
-            for owner_id, tag in rows:
-                self._tags.setdefault(owner_id, []).append(tag)
+            for tagged, tag in rows:
+                self._tags.setdefault(tagged, []).append(tag)
         return list(self._tags.get(lead_id, ()))
 
     def lead(self, lead_id: int) -> Lead:
@@ -79,14 +79,15 @@ class ViewBatch:
 
 
 def held_or_loaded(model: Any, ids: set[int]) -> dict[int, Any]:
-    """Return the objects of these ids: those the session holds, the others in one query."""
+    """Return the objects of these ids: those the session holds (and has not expired), the
+    others in one query."""
     held = db.session.identity_map
     found = {}
     for object_id in ids:
         known = held.get(identity_key(model, object_id))
-        if known is not None:
+        if known is not None and not inspect(known).expired_attributes:
             found[object_id] = known
-    missing = ids - found.keys()
+    missing = sorted(ids - found.keys())
     if missing:
         found.update((row.id, row) for row in
                      db.session.scalars(select(model).where(model.id.in_(missing))))
