@@ -5,10 +5,11 @@ the session, watched for changes) costs more than the SQL that reads them, so th
 read the lead's columns, its owner's name and what its priority mark needs (whether it is
 a client's lead, the client's class) with one plain statement into ``LeadView`` objects.
 A view reads as the lead does: its fields, ``stage``, ``owner``, ``tags`` and the lead's
-rules (``is_open``, ``is_stale``...). What the statement did not read (the stages and
-owners, the tags, anything else such as ``client``) is loaded on first use for every view
-of the same statement at once: one query each, whatever the number of leads; stages and
-people the session holds already are not asked for again.
+rules (``is_open``, ``is_stale``...). The stages come with the views (from the session when
+it holds them, else in one query); what the statement did not read (the owners, the tags,
+anything else such as ``client``) is loaded on first use for every view of the same
+statement at once: one query each, whatever the number of leads; people the session holds
+already are not asked for again.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ class ViewBatch:
         return self._owners[owner_id]
 
     def tags(self, lead_id: int) -> list[str]:
-        """The lead's tags in name order (one query for every view of the batch)."""
+        """The lead's tags in name order (one query for every view of the batch); the
+        list is the batch's own, to read."""
         if self._tags is None:
             self._tags = {}
             rows = db.session.execute(
@@ -66,7 +68,7 @@ class ViewBatch:
             )
             for tagged, tag in rows:
                 self._tags.setdefault(tagged, []).append(tag)
-        return list(self._tags.get(lead_id, ()))
+        return self._tags.get(lead_id) or []
 
     def lead(self, lead_id: int) -> Lead:
         """The ORM lead behind a view (one query for every view of the batch)."""
@@ -97,6 +99,7 @@ def held_or_loaded(model: Any, ids: set[int]) -> dict[int, Any]:
 class LeadView:
     """A lead as a page shows it: read only, with the lead's fields, stage, owner and rules."""
 
+    stage: Stage  # from the session when it holds it, else with the others in one query
     owner_name: str | None  # the owner's name, read with the lead
     is_client: bool  # a client's lead (see kanban.services.priorities)
     client_rating: str | None  # the class of the lead's client folder
@@ -111,10 +114,6 @@ class LeadView:
     def __init__(self, values: dict[str, Any], batch: ViewBatch):
         self.__dict__.update(values)
         self._batch = batch
-
-    @property
-    def stage(self) -> Stage:
-        return self._batch.stage(self.stage_id)
 
     @property
     def owner(self) -> User | None:
@@ -159,6 +158,7 @@ def views_of(rows: Sequence[Any]) -> list[LeadView]:
     for row in rows:
         values = dict(zip(names, row, strict=True))
         values["is_client"] = bool(values["is_client"])
+        values["stage"] = batch.stage(values["stage_id"])
         views.append(LeadView(values, batch))
     return views
 
