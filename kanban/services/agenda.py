@@ -20,8 +20,8 @@ from sqlalchemy.orm import aliased
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import TOUCH_KINDS, Activity, Lead, LeadStatus, NextActionKind, Stage, User
-from kanban.services.lead_views import LeadView, lead_rows, view_marks, views_of
-from kanban.services.priorities import PriorityMark
+from kanban.services.lead_views import LeadView, lead_rows, views_of
+from kanban.services.priorities import PriorityMark, priority_marks
 from kanban.services.queries import TO_DO, LeadFilter, filter_leads, sort_leads
 
 AGENDA_LIMIT = 50  # rows per section: a morning's work; the rest are counted, on the board
@@ -125,7 +125,7 @@ def load_agenda(filters: AgendaFilter, day: date, limit: int = AGENDA_LIMIT) -> 
     proposals = shown[:len(proposal_rows)]
     unassigned = shown[len(proposal_rows):len(proposal_rows) + len(unassigned_rows)]
     follow_ups = shown[len(proposal_rows) + len(unassigned_rows):]
-    marks = view_marks(shown)
+    marks = priority_marks(shown)
     touches = last_touches([lead.id for lead in shown])
 
     def entries(leads: list[LeadView]) -> list[AgendaEntry]:
@@ -178,7 +178,7 @@ def _section(
     and how many are late."""
     ordered = (statement.order_by(Lead.created_at, Lead.id) if oldest_first else sort_leads(
         statement, filters.sort, day=day, prospects_first=filters.prospects_first))
-    rows = lead_rows(ordered.limit(limit))
+    rows = lead_rows(ordered.limit(limit), marks=False)
     total, overdue = db.session.execute(
         statement.with_only_columns(
             func.count(Lead.id),
