@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from kanban.jobs import JobKind
     from kanban.models import Activity, Lead, Pipeline, Stage, User
+    from kanban.services.lead_views import LeadView
     from kanban.ui import (
         AgendaSection,
         Asset,
@@ -143,12 +144,18 @@ def kanban_ui_board_toolbar(
 
 
 @hookspec
-def kanban_ui_card_badges(leads: Sequence[Lead], user: User) -> dict[int, list[Badge]] | None:
+def kanban_ui_card_badges(
+    leads: Sequence[LeadView], user: User
+) -> dict[int, list[Badge]] | None:
     """Return small badges (``Badge``) for the cards on the board.
 
     Called once per board render (and per loaded page of a column) with every lead
     being shown, so that a plugin can answer with one query, never one per card.
-    Returns ``{lead_id: [Badge, ...]}``; the core merges all plugins' answers.
+    Each lead is read as the board shows it (``LeadView``): it reads as a ``Lead`` does
+    (its fields, ``stage``, ``owner``, ``tags``, ``is_stale()``...), read only; what the
+    board did not read (``description``, ``client``...) is loaded on first use, for
+    every lead of the call at once. Returns ``{lead_id: [Badge, ...]}``; the core
+    merges all plugins' answers.
     """
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kanban import lead_fields
 from kanban.amounts import format_amount
-from kanban.i18n import LANGUAGE_NAMES
+from kanban.i18n import LANGUAGE_NAMES, page_gettext
 from kanban.models.base import today
 from kanban.outages import UNAVAILABLE_ERRORS
 from kanban.permissions import can
@@ -166,4 +166,5 @@ def register_template_helpers(app: Flask) -> None:
             "current_user": current_user,
             "languages": [(code, LANGUAGE_NAMES.get(code, code))
                           for code in current_app.config["LANGUAGES"]],
+            **page_gettext(),
         }

@@ -6,7 +6,8 @@ from typing import Any
 
 from kanban import lead_fields
 from kanban.models import Activity, Lead, Pipeline, Stage, User
-from kanban.services.agenda import Agenda, AgendaEntry, AgendaSection
+from kanban.services.agenda import Agenda, AgendaEntry, AgendaSection, Touch
+from kanban.services.lead_views import LeadView
 from kanban.words import timeline_text
 
 
@@ -35,7 +36,7 @@ def pipeline_json(pipeline: Pipeline) -> dict[str, Any]:
     }
 
 
-def lead_json(lead: Lead) -> dict[str, Any]:
+def lead_json(lead: Lead | LeadView) -> dict[str, Any]:
     """The lead's fields (kanban.lead_fields, each as its kind is sent), with where it is
     and its history."""
     fields = {field.name: _as_json(field.kind, getattr(lead, field.name))
@@ -66,7 +67,7 @@ def _as_json(kind: str, value: Any) -> Any:
     return value
 
 
-def activity_json(activity: Activity) -> dict[str, Any]:
+def activity_json(activity: Activity | Touch) -> dict[str, Any]:
     return {
         "id": activity.id,
         "lead_id": activity.lead_id,

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, case, func, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import Select, and_, bindparam, case, func, select
+from sqlalchemy.orm import aliased
 
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import TOUCH_KINDS, Activity, Lead, LeadStatus, NextActionKind, Stage, User
+from kanban.services.lead_views import LeadView, lead_rows, views_of
 from kanban.services.priorities import PriorityMark, priority_marks
 from kanban.services.queries import TO_DO, LeadFilter, filter_leads, sort_leads
 
@@ -86,9 +87,9 @@ class AgendaFilter:
 class AgendaEntry:
     """One line of the agenda: the lead, how it ranks, and its last note."""
 
-    lead: Lead
+    lead: LeadView
     mark: PriorityMark
-    last_touch: Activity | None
+    last_touch: Touch | None
     is_overdue: bool
     is_stale: bool
 
@@ -115,15 +116,19 @@ class Agenda:
 
 def load_agenda(filters: AgendaFilter, day: date, limit: int = AGENDA_LIMIT) -> Agenda:
     """Return the agenda for ``day``: a fixed number of queries, whatever the team's size."""
-    proposals, proposal_counts = _section(_proposals(filters, day), filters, day, limit)
-    unassigned, unassigned_counts = _section(_unassigned(filters, day), filters, day, limit,
-                                             oldest_first=True)
-    follow_ups, follow_up_counts = _section(_follow_ups(filters, day), filters, day, limit)
-    shown = proposals + unassigned + follow_ups
+    proposal_rows, proposal_counts = _section(_proposals(filters, day), filters, day, limit)
+    unassigned_rows, unassigned_counts = _section(_unassigned(filters, day), filters, day,
+                                                  limit, oldest_first=True)
+    follow_up_rows, follow_up_counts = _section(_follow_ups(filters, day), filters, day, limit)
+    # The three sections' leads are views of one batch: their stages come in one query.
+    shown = views_of(proposal_rows + unassigned_rows + follow_up_rows)
+    proposals = shown[:len(proposal_rows)]
+    unassigned = shown[len(proposal_rows):len(proposal_rows) + len(unassigned_rows)]
+    follow_ups = shown[len(proposal_rows) + len(unassigned_rows):]
     marks = priority_marks(shown)
     touches = last_touches([lead.id for lead in shown])
 
-    def entries(leads: list[Lead]) -> list[AgendaEntry]:
+    def entries(leads: list[LeadView]) -> list[AgendaEntry]:
         return [AgendaEntry(lead, marks[lead.id], touches.get(lead.id), lead.is_overdue(day),
                             lead.is_stale(day)) for lead in leads]
 
@@ -168,22 +173,19 @@ def _in_proposal_stage():
 def _section(
     statement: Select, filters: AgendaFilter, day: date, limit: int, *,
     oldest_first: bool = False,
-) -> tuple[list[Lead], tuple[int, int]]:
-    """Return a section's first leads in order, and how many it holds and how many are late."""
+) -> tuple[list[Any], tuple[int, int]]:
+    """Return a section's first leads in order (as ``lead_rows``), and how many it holds
+    and how many are late."""
     ordered = (statement.order_by(Lead.created_at, Lead.id) if oldest_first else sort_leads(
         statement, filters.sort, day=day, prospects_first=filters.prospects_first))
-    leads = db.session.scalars(
-        ordered
-        .options(joinedload(Lead.stage), joinedload(Lead.owner))
-        .limit(limit)
-    ).unique().all()
+    rows = lead_rows(ordered.limit(limit), marks=False)
     total, overdue = db.session.execute(
         statement.with_only_columns(
             func.count(Lead.id),
             func.coalesce(func.sum(case((Lead.next_action_date < day, 1), else_=0)), 0),
         ).order_by(None)
     ).one()
-    return list(leads), (total, overdue)
+    return rows, (total, overdue)
 
 
 def _coming_back(filters: AgendaFilter, day: date) -> int:
@@ -198,7 +200,25 @@ def _coming_back(filters: AgendaFilter, day: date) -> int:
     ) or 0
 
 
-def last_touches(lead_ids: list[int]) -> dict[int, Activity]:
+@dataclass(frozen=True, slots=True)
+class Touch:
+    """A lead's last note, call, email or meeting, as the agenda shows it (the timeline
+    entry's fields, and its author's name)."""
+
+    id: int
+    lead_id: int
+    author_id: int | None
+    kind: str
+    body: str
+    payload: dict[str, Any]
+    created_at: datetime
+    author_name: str | None  # None: written by the system
+
+
+TOUCH_AUTHOR = aliased(User, name="touch_author")
+
+
+def last_touches(lead_ids: list[int]) -> dict[int, Touch]:
     """Return each lead's latest note, call, email or meeting, in one query.
 
     Each lead's entry is found by walking its own (lead, date) index backwards, so the
@@ -217,10 +237,12 @@ def last_touches(lead_ids: list[int]) -> dict[int, Activity]:
     )
     # A derived table of one entry id per lead shown: both databases work it out first,
     # then fetch each entry by its key.
-    wanted = select(latest.label("id")).where(Lead.id.in_(lead_ids)).subquery()
-    activities = db.session.scalars(
-        select(Activity)
+    wanted = select(latest.label("id")).where(
+        Lead.id.in_(bindparam("lead_ids", lead_ids, expanding=True))).subquery()
+    rows = db.session.execute(
+        select(Activity.id, Activity.lead_id, Activity.author_id, Activity.kind, Activity.body,
+               Activity.payload, Activity.created_at, TOUCH_AUTHOR.name)
         .join(wanted, wanted.c.id == Activity.id)
-        .options(joinedload(Activity.author))
+        .outerjoin(TOUCH_AUTHOR, TOUCH_AUTHOR.id == Activity.author_id)
     )
-    return {activity.lead_id: activity for activity in activities}
+    return {row.lead_id: Touch(*row) for row in rows}

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import func, select, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from kanban.extensions import db
 from kanban.models import Lead, LeadTag, Pipeline, Stage, User
+from kanban.services.lead_views import LeadView, load_lead_views
 from kanban.services.queries import LeadFilter, filter_leads, sort_leads
 
 
@@ -26,7 +27,7 @@ class Column:
     count: int = 0
     totals: dict[str, Decimal] = field(default_factory=dict)  # currency: sum of values
     weighted: dict[str, Decimal] = field(default_factory=dict)  # currency: value x win chance
-    leads: list[Lead] = field(default_factory=list)
+    leads: list[LeadView] = field(default_factory=list)
 
     @property
     def has_more(self) -> bool:
@@ -44,7 +45,7 @@ class Column:
 
 @dataclass
 class ColumnPage:
-    leads: list[Lead]
+    leads: list[LeadView]
     next_after: str  # "" when the column has no more cards
 
 
@@ -130,12 +131,9 @@ def load_columns(
     if not branches:
         return []
     ids = union_all(*branches) if len(branches) > 1 else branches[0]
-    leads = db.session.scalars(
-        select(Lead)
-        .where(Lead.id.in_(ids))
-        .options(joinedload(Lead.owner))
-        .order_by(Lead.stage_id, Lead.rank)
-    ).all()
+    leads = load_lead_views(
+        select(Lead).where(Lead.id.in_(ids)).order_by(Lead.stage_id, Lead.rank)
+    )
     for lead in leads:
         if lead.stage_id in columns:
             columns[lead.stage_id].leads.append(lead)
@@ -164,9 +162,7 @@ def load_column_page(
         if after:
             stmt = stmt.where(Lead.rank > after)
         stmt = stmt.order_by(Lead.rank)
-    leads = list(
-        db.session.scalars(stmt.options(joinedload(Lead.owner)).limit(page_size + 1))
-    )
+    leads = load_lead_views(stmt.limit(page_size + 1))
     more = len(leads) > page_size
     leads = leads[:page_size]
     if not (more and leads):

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, case, exists, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, case, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from kanban.extensions import db
@@ -71,6 +71,9 @@ class PriorityMark:
 WON_LEAD = aliased(Lead)
 
 
+# Both conditions below are made once too: an expression never changes once made, and
+# building one costs more than running it on a page's leads.
+@cache
 def is_client_lead() -> ColumnElement[bool]:
     """SQL: the lead (the outer ``Lead``) belongs to a client."""
     won = WON_LEAD
@@ -84,6 +87,7 @@ def is_client_lead() -> ColumnElement[bool]:
     )
 
 
+@cache
 def client_rating() -> ColumnElement[str | None]:
     """SQL: the class of the lead's client folder (None without a folder or a class)."""
     return select(Client.rating).where(Client.id == Lead.client_id).scalar_subquery()
@@ -120,15 +124,22 @@ def priority_marks(leads: Iterable[Lead]) -> dict[int, PriorityMark]:
         return {}
     rows = db.session.execute(
         select(Lead.id, is_client_lead(), client_rating()).where(
-            Lead.id.in_([lead.id for lead in leads])
+            Lead.id.in_(bindparam("lead_ids", [lead.id for lead in leads], expanding=True))
         )
     ).all()
     found = {row[0]: (bool(row[1]), row[2]) for row in rows}
+    return shared_marks((lead.id, *found.get(lead.id, (False, None)), lead.priority)
+                        for lead in leads)
+
+
+def shared_marks(keys: Iterable[tuple[int, bool, str | None, int]]) -> dict[int, PriorityMark]:
+    """Return each lead's mark from its id, whether it is a client's, the client's class
+    and its priority: one mark per page for the leads that read the same."""
     shared: dict[tuple[bool, str | None, int], PriorityMark] = {}
     marks = {}
-    for lead in leads:
-        key = (*found.get(lead.id, (False, None)), lead.priority)
-        marks[lead.id] = shared.get(key) or shared.setdefault(key, PriorityMark(*key))
+    for lead_id, is_client, rating, priority in keys:
+        key = (is_client, rating, priority)
+        marks[lead_id] = shared.get(key) or shared.setdefault(key, PriorityMark(*key))
     return marks
 
 

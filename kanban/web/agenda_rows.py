@@ -1,10 +1,13 @@
-"""An agenda row's words and addresses, worked out in Python once per row, so that the
-agenda's template only lays them out.
+"""An agenda row's words and addresses, worked out in Python once per row, and what the
+row shows laid out.
 
 The agenda shows up to three sections of AGENDA_LIMIT leads; translating, formatting and
 building addresses in the template for each piece of each row cost more than the rows'
 HTML. The words come out as the template's ``_()`` writes them: the translation as
-markup, the values put in it escaped.
+markup, the values put in it escaped. What a row shows (its title, facts, next action and
+last note) is written here in one piece (``row_html``), as the template wrote it, and so
+are its usual forms (``forms_html``); the template writes the row's end, and the touch form
+that opens on a row when what the reader posted there needs correcting.
 """
 
 from __future__ import annotations
@@ -17,16 +20,18 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext
+from flask_wtf.csrf import generate_csrf
 from jinja2.filters import do_truncate
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from kanban.links import with_query
-from kanban.models import Lead
 from kanban.services.agenda import AgendaEntry, AgendaSection
+from kanban.services.lead_views import LeadView
 from kanban.templating import clock, day, money_writer
 from kanban.words import entry_kind_name
 
 LAST_NOTE_LENGTH = 280
+MARKS_TEMPLATE = "web/_marks.html"
 
 
 class Words:
@@ -63,12 +68,12 @@ class LastTouch:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AgendaRow:
     """What one row of the agenda shows, ready to be laid out."""
 
     entry: AgendaEntry
-    lead: Lead
+    lead: LeadView
     classes: str  # added to "agenda-item": " is-overdue", " is-starred"
     back: str  # where the row's forms come back to: the agenda at the next row
     url: str
@@ -82,6 +87,8 @@ class AgendaRow:
     next: NextAction
     stale: Markup | None
     last_touch: LastTouch | None
+    html: Markup = Markup("")  # the row as shown, up to its forms (row_html)
+    forms: Markup = Markup("")  # its usual forms: take it, log a touch (forms_html)
 
 
 class AgendaRowMaker:
@@ -103,6 +110,21 @@ class AgendaRowMaker:
         self.back_to_row = with_query("", return_to=f"{here}#lead-")
         self.back_here = with_query("", return_to=here)
         self.money = lru_cache(maxsize=1024)(money_writer())
+        self.row_words = {
+            "priority": self.words("Priority"),
+            "star_on": self.words("Starred: it stands out everywhere"),
+            "star_off": self.words("Star it so it stands out"),
+            "starred": self.words("Starred"),
+        }
+        self.no_note = self.words("No note yet.")
+        self.take, self.log = self.words("Take it"), self.words("Log a touch")
+        # %(title)s stays to be filled per row.
+        self.take_title = self.words("(%(title)s)", title="%(title)s")
+        self.log_title = self.words("on %(title)s", title="%(title)s")
+        self.csrf = generate_csrf()
+        marks = current_app.jinja_env.get_template(MARKS_TEMPLATE).module
+        self.badge = lru_cache(maxsize=64)(
+            lambda mark: marks.priority_badge(mark, self.row_words))
 
     def __call__(self, section: AgendaSection) -> list[AgendaRow]:
         entries = section.entries
@@ -112,8 +134,7 @@ class AgendaRowMaker:
     def row(self, entry: AgendaEntry, next_id: int | None) -> AgendaRow:
         lead, urls = entry.lead, self.urls
         back = f"{self.here}#lead-{next_id}" if next_id else self.here
-        owner = lead.owner
-        return AgendaRow(
+        return self.laid_out(
             entry=entry,
             lead=lead,
             classes=(" is-overdue" if entry.is_overdue else "")
@@ -127,14 +148,105 @@ class AgendaRowMaker:
             who=lead.company or lead.contact_name,
             stage=lead.stage.name,
             value=None if lead.value is None else self.money(lead.value, lead.currency),
-            owner=owner.name if self.show_owner and owner else None,
+            owner=lead.owner_name if self.show_owner else None,
             next=self.next_action(lead),
             stale=(self.words("Untouched for %(days)d days", days=lead.days_untouched(self.day))
                    if entry.is_stale else None),
             last_touch=self.last_touch(entry),
         )
 
-    def next_action(self, lead: Lead) -> NextAction:
+    def laid_out(self, **fields: Any) -> AgendaRow:
+        """The row, with its HTML."""
+        row = AgendaRow(**fields)
+        row.html = Markup(self.row_html(row))
+        row.forms = Markup(self.forms_html(row))
+        return row
+
+    def row_html(self, row: AgendaRow) -> str:
+        """What the row shows, up to its forms; every text escaped, markup as it is."""
+        lead = row.lead
+        facts = [f"<span>{escape(row.who)}</span>" if row.who else "",
+                 f"\n    <span>{escape(row.stage)}</span>"]
+        if row.value is not None:
+            facts.append(f'<span class="agenda-value">{escape(row.value)}</span>')
+        if row.owner is not None:
+            facts.append(f"<span>{escape(row.owner)}</span>")
+        if lead.phone:
+            phone = escape(lead.phone)
+            facts.append(f'<a href="tel:{phone}">{phone}</a>')
+        if lead.email:
+            email = escape(lead.email)
+            facts.append(f'<a href="mailto:{email}">{email}</a>')
+        next_ = row.next
+        after = [f" <span class=\"due-time\">{escape(next_.time)}</span>" if next_.time else "",
+                 f' · <span class="next-action-text">{escape(next_.step)}</span>'
+                 if next_.step else "",
+                 f' <span class="badge badge-warning">{escape(row.stale)}</span>'
+                 if row.stale else ""]
+        touch = row.last_touch
+        if touch is None:
+            note = f'\n  <p class="last-note is-empty">{escape(self.no_note)}</p>\n  '
+        else:
+            note = (f'<blockquote class="last-note">\n'
+                    f'    <p class="last-note-meta">{escape(touch.kind)} · '
+                    f'{escape(touch.author)} · <time datetime="{escape(touch.iso)}">'
+                    f'{escape(touch.day)}</time></p>\n'
+                    f'    <p class="last-note-text">{escape(touch.text)}</p>\n'
+                    f'  </blockquote>\n  ')
+        return (
+            f'<li class="agenda-item{row.classes}" id="lead-{lead.id}" '
+            f'data-touch-url="{escape(row.touch_url)}" data-return-to="{escape(row.back)}" '
+            f'data-next-step="{escape(lead.next_action_text or "")}">\n'
+            f'  <div class="agenda-line">\n'
+            f'    {self.badge(row.entry.mark)}\n'
+            f'    <a class="agenda-title" href="{escape(row.url)}">{escape(lead.title)}</a>\n'
+            f'    {self.star_button(lead, row.star_url)}\n'
+            f'  </div>\n'
+            f'  <p class="agenda-facts">{"".join(facts)}\n'
+            f'  </p>\n'
+            f'  <p class="agenda-next">\n'
+            f'    <{next_.tag} class="{next_.css}">{escape(next_.text)}</{next_.tag}>'
+            f'{"".join(after)}\n'
+            f'  </p>\n'
+            f'  {note}\n  '
+        )
+
+    def forms_html(self, row: AgendaRow) -> str:
+        """The row's usual forms: "take it" for a lead nobody owns, then "log a touch"."""
+        lead = row.lead
+        take = ""
+        if lead.owner_id is None:
+            take = (f'\n  <form method="post" action="{escape(self.urls["take"](lead.id))}" '
+                    f'class="inline take-form">\n'
+                    f'    <input type="hidden" name="csrf_token" value="{escape(self.csrf)}">\n'
+                    f'    <input type="hidden" name="return_to" value="{escape(self.here)}">\n'
+                    f'    <button type="submit" class="primary take-lead">{escape(self.take)}'
+                    f'<span class="sr-only"> {self.take_title % {"title": lead.title}}</span>'
+                    f'</button>\n'
+                    f'  </form>\n  ')
+        return (f'\n  {take}\n'
+                f'  <a class="button log-touch" href="{escape(row.log_url)}">{escape(self.log)}'
+                f'<span class="sr-only"> {self.log_title % {"title": lead.title}}</span></a>\n  ')
+
+    def star_button(self, lead: LeadView, action: str) -> str:
+        """The star's form, as web/_marks.html's ``star_button`` writes it for a list."""
+        on, words = lead.starred, self.row_words
+        return (
+            f'<form method="post" action="{escape(action)}" class="star-form">\n'
+            f'  <input type="hidden" name="csrf_token" value="{escape(self.csrf)}">\n'
+            f'  <input type="hidden" name="starred" value="{"0" if on else "1"}">\n'
+            f'  <input type="hidden" name="return_to" '
+            f'value="{escape(f"{self.here}#lead-{lead.id}")}">\n'
+            f'  <button type="submit" class="star{" is-on" if on else ""}" '
+            f'aria-pressed="{"true" if on else "false"}" '
+            f'title="{escape(words["star_on"] if on else words["star_off"])}">'
+            f'<span aria-hidden="true">{"★" if on else "☆"}</span>'
+            f'<span class="sr-only">{escape(words["starred"])}: {escape(lead.title)}</span>'
+            f'</button>\n'
+            f'</form>'
+        )
+
+    def next_action(self, lead: LeadView) -> NextAction:
         """The words of the lead page's next action line (web/_marks.html)."""
         today, when, words = self.day, lead.next_action_date, self.words
         if not lead.is_open:
@@ -161,7 +273,7 @@ class AgendaRowMaker:
             return None
         return LastTouch(
             kind=self.kind_name(touch.kind),
-            author=touch.author.name if touch.author else self.system,
+            author=self.system if touch.author_name is None else touch.author_name,
             iso=touch.created_at.isoformat(),
             day=day(touch.created_at),
             text=do_truncate(current_app.jinja_env, touch.body, LAST_NOTE_LENGTH),

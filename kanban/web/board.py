@@ -16,8 +16,8 @@ from kanban.links import url_template
 from kanban.models import LeadStatus, Pipeline
 from kanban.services import board as board_service
 from kanban.services import outbox
+from kanban.services.lead_views import view_marks
 from kanban.services.pipelines import find_stage
-from kanban.services.priorities import priority_marks
 from kanban.services.queries import LeadFilter, read_sort
 from kanban.services.saved_views import list_saved_views
 from kanban.templating import (
@@ -126,7 +126,7 @@ def render_board(
         )
         shown = [lead for column in columns for lead in column.leads]
         badges = card_badges(shown, current_user)
-        marks = priority_marks(shown)
+        marks = view_marks(shown)
     active = filters or LeadFilter(pipeline_id=pipeline.id)
     args = active.to_args()
     # The address also carries the order of the cards, which is not a filter.
@@ -179,7 +179,7 @@ def board_cards(stage_id: int):
     html = render_template(
         "web/_board_cards.html",
         leads=page.leads,
-        **card_helpers(priority_marks(page.leads), card_badges(page.leads, current_user)),
+        **card_helpers(view_marks(page.leads), card_badges(page.leads, current_user)),
     )
     return html, 200, {"X-Next-After": page.next_after, "Cache-Control": "no-store"}
 
