@@ -38,8 +38,11 @@ def models_later(plugin: ModuleType) -> None:
 def load_all_models() -> None:
     """Import the core's models and every loaded plugin's (once): their tables join the
     metadata, with the indexes declared only for the whole schema."""
+    from kanban.models import MAPPED_WHEN_NAMED
     from kanban.models.lead import add_search_index
 
+    for module in MAPPED_WHEN_NAMED.values():
+        importlib.import_module(module)
     add_search_index()
     with _lock:
         while _later:
