@@ -37,13 +37,20 @@ def plain_domain(domain: str) -> str | None:
     return domain
 
 
-def _plain_parts(text: str) -> tuple[str, str] | None:
-    """Return the local part and the lowercased domain of a plain address, else None."""
+def _plain_local(text: str) -> tuple[str, str] | None:
+    """Return the local part and the domain of an address whose local part is plain,
+    else None."""
     local, at, domain = text.rpartition("@")
     if not at or len(local) > 64 or len(text) > 254 or not PLAIN_LOCAL_PART.fullmatch(local):
         return None
-    plain = plain_domain(domain)
-    return None if plain is None else (local, plain)
+    return local, domain
+
+
+def _plain_parts(text: str) -> tuple[str, str] | None:
+    """Return the local part and the lowercased domain of a plain address, else None."""
+    parts = _plain_local(text)
+    plain = None if parts is None else plain_domain(parts[1])
+    return None if plain is None else (parts[0], plain)
 
 
 def normalized_email(text: str) -> str:
@@ -51,9 +58,9 @@ def normalized_email(text: str) -> str:
 
     A list of thousands of addresses shares a few domains: each domain is checked once.
     """
-    local, at, domain = text.rpartition("@")
-    if at and len(local) <= 64 and len(text) <= 254 and PLAIN_LOCAL_PART.fullmatch(local):
-        return f"{local.lower()}@{_normalized_domain(domain)}"
+    parts = _plain_local(text)
+    if parts is not None:
+        return f"{parts[0].lower()}@{_normalized_domain(parts[1])}"
     from email_validator import validate_email
 
     return validate_email(text, check_deliverability=False).normalized.lower()

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from kanban import hookimpl
 from kanban.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -15,6 +15,7 @@ from kanban.models import Activity, Lead, LeadStatus
 from kanban.services import leads as service
 from kanban.services.ordering import column_order
 from tests.factories import LeadFactory
+from tests.web.test_board import CountStatements
 
 
 class Recorder:
@@ -86,18 +87,10 @@ def test_created_lead_holds_what_reading_it_back_gives(pipeline, member):
 def test_created_lead_answers_without_reading_anything_back(pipeline, member):
     stage_name = pipeline.stages[0].name
     lead = service.create_lead({"title": "Training", "tags": ["vip"]}, user=member)
-    statements = []
-
-    def record(_connection, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with CountStatements() as counted:
         assert (lead.title, lead.tags, lead.stage.name, lead.version) == (
             "Training", ["vip"], stage_name, 1)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    assert statements == []
+    assert counted.statements == []
 
 
 def test_created_lead_can_be_changed_at_once(pipeline, member):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from kanban import hookimpl
 from kanban.extensions import db
@@ -13,19 +13,7 @@ from kanban.services.lead_views import load_lead_views, view_marks
 from kanban.services.priorities import priority_marks
 from kanban.ui import Badge
 from tests.factories import ClientFactory, LeadFactory
-
-
-class CountStatements:
-    def __enter__(self):
-        self.statements: list[str] = []
-        event.listen(db.engine, "before_cursor_execute", self.record)
-        return self
-
-    def record(self, conn, cursor, statement, parameters, context, executemany):
-        self.statements.append(statement)
-
-    def __exit__(self, *exc):
-        event.remove(db.engine, "before_cursor_execute", self.record)
+from tests.web.test_board import CountStatements
 
 
 def views_of(ids: list[int]):
