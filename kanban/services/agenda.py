@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import aliased
@@ -20,7 +22,7 @@ from sqlalchemy.orm import aliased
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import TOUCH_KINDS, Activity, Lead, LeadStatus, NextActionKind, Stage, User
-from kanban.services.lead_views import LeadView, lead_rows, views_of
+from kanban.services.lead_views import LeadView, lead_rows_statement, views_of
 from kanban.services.priorities import PriorityMark, priority_marks
 from kanban.services.queries import TO_DO, LeadFilter, filter_leads, sort_leads
 
@@ -30,7 +32,7 @@ EVERYONE = "all"
 LOOK_AHEAD_DAYS = 7
 
 
-@dataclass
+@dataclass(frozen=True)
 class AgendaFilter:
     """Whose agenda, and which leads of it: read from the address, so it can be bookmarked."""
 
@@ -116,27 +118,54 @@ class Agenda:
 
 def load_agenda(filters: AgendaFilter, day: date, limit: int = AGENDA_LIMIT) -> Agenda:
     """Return the agenda for ``day``: a fixed number of queries, whatever the team's size."""
-    proposal_rows, proposal_counts = _section(_proposals(filters, day), filters, day, limit)
-    unassigned_rows, unassigned_counts = _section(_unassigned(filters, day), filters, day,
-                                                  limit, oldest_first=True)
-    follow_up_rows, follow_up_counts = _section(_follow_ups(filters, day), filters, day, limit)
+    statements = agenda_statements(filters, day, limit)
+    connection = db.session.connection()
+    sections = []
+    for rows, counts in statements.sections:
+        total, overdue = connection.execute(counts).one()
+        sections.append((list(connection.execute(rows).all()), (total, overdue)))
     # The three sections' leads are views of one batch: their stages come in one query.
-    shown = views_of(proposal_rows + unassigned_rows + follow_up_rows)
-    proposals = shown[:len(proposal_rows)]
-    unassigned = shown[len(proposal_rows):len(proposal_rows) + len(unassigned_rows)]
-    follow_ups = shown[len(proposal_rows) + len(unassigned_rows):]
+    shown = views_of([row for rows, _counts in sections for row in rows])
     marks = priority_marks(shown)
     touches = last_touches([lead.id for lead in shown])
+    start = 0
+    done = []
+    for rows, (total, overdue) in sections:
+        leads = shown[start:start + len(rows)]
+        start += len(rows)
+        done.append(AgendaSection(
+            [AgendaEntry(lead, marks[lead.id], touches.get(lead.id), lead.is_overdue(day),
+                         lead.is_stale(day)) for lead in leads], total, overdue))
+    coming_back = connection.scalar(statements.coming_back) or 0
+    return Agenda(day, *done, coming_back)
 
-    def entries(leads: list[LeadView]) -> list[AgendaEntry]:
-        return [AgendaEntry(lead, marks[lead.id], touches.get(lead.id), lead.is_overdue(day),
-                            lead.is_stale(day)) for lead in leads]
 
-    return Agenda(
-        day,
-        AgendaSection(entries(proposals), *proposal_counts),
-        AgendaSection(entries(unassigned), *unassigned_counts),
-        AgendaSection(entries(follow_ups), *follow_up_counts),
+@dataclass(frozen=True)
+class AgendaStatements:
+    """The agenda's statements for one choice of filters on one day: each section's first
+    leads (as ``lead_rows``) with its counts (how many, how many late), and how many come
+    back from standby soon."""
+
+    sections: tuple[tuple[Select, Select], ...]  # proposals, unassigned, follow-ups
+    coming_back: Select
+
+
+def agenda_statements(filters: AgendaFilter, day: date, limit: int) -> AgendaStatements:
+    """Return the agenda's statements, built once per app for the same filters and day:
+    everyone opens the same few agendas many times a day, and a statement built once is
+    also compiled and keyed once."""
+    build = current_app.extensions.get("kanban.agenda_statements")
+    if build is None:
+        build = current_app.extensions["kanban.agenda_statements"] = lru_cache(maxsize=64)(
+            _build_statements)
+    return build(filters, day, limit)
+
+
+def _build_statements(filters: AgendaFilter, day: date, limit: int) -> AgendaStatements:
+    return AgendaStatements(
+        (_section(_proposals(filters, day), filters, day, limit),
+         _section(_unassigned(filters, day), filters, day, limit, oldest_first=True),
+         _section(_follow_ups(filters, day), filters, day, limit)),
         _coming_back(filters, day),
     )
 
@@ -173,31 +202,26 @@ def _in_proposal_stage():
 def _section(
     statement: Select, filters: AgendaFilter, day: date, limit: int, *,
     oldest_first: bool = False,
-) -> tuple[list[Any], tuple[int, int]]:
-    """Return a section's first leads in order (as ``lead_rows``), and how many it holds
-    and how many are late."""
+) -> tuple[Select, Select]:
+    """Return a section's statements: its first leads in order (as ``lead_rows``), and
+    how many it holds and how many are late."""
     ordered = (statement.order_by(Lead.created_at, Lead.id) if oldest_first else sort_leads(
         statement, filters.sort, day=day, prospects_first=filters.prospects_first))
-    rows = lead_rows(ordered.limit(limit), marks=False)
-    total, overdue = db.session.execute(
-        statement.with_only_columns(
-            func.count(Lead.id),
-            func.coalesce(func.sum(case((Lead.next_action_date < day, 1), else_=0)), 0),
-        ).order_by(None)
-    ).one()
-    return rows, (total, overdue)
+    counts = statement.with_only_columns(
+        func.count(Lead.id),
+        func.coalesce(func.sum(case((Lead.next_action_date < day, 1), else_=0)), 0),
+    ).order_by(None)
+    return lead_rows_statement(ordered.limit(limit), marks=False), counts
 
 
-def _coming_back(filters: AgendaFilter, day: date) -> int:
+def _coming_back(filters: AgendaFilter, day: date) -> Select:
     soon = and_(
         Lead.status == LeadStatus.OPEN,
         Lead.next_action_kind == NextActionKind.STANDBY,
         Lead.next_action_date > day,
         Lead.next_action_date <= day + timedelta(days=LOOK_AHEAD_DAYS),
     )
-    return db.session.scalar(
-        filter_leads(filters.lead_filter(), select(func.count(Lead.id)), on=day).where(soon)
-    ) or 0
+    return filter_leads(filters.lead_filter(), select(func.count(Lead.id)), on=day).where(soon)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,10 +263,10 @@ def last_touches(lead_ids: list[int]) -> dict[int, Touch]:
     # then fetch each entry by its key.
     wanted = select(latest.label("id")).where(
         Lead.id.in_(bindparam("lead_ids", lead_ids, expanding=True))).subquery()
-    rows = db.session.execute(
+    rows = db.session.connection().execute(
         select(Activity.id, Activity.lead_id, Activity.author_id, Activity.kind, Activity.body,
                Activity.payload, Activity.created_at, TOUCH_AUTHOR.name)
         .join(wanted, wanted.c.id == Activity.id)
         .outerjoin(TOUCH_AUTHOR, TOUCH_AUTHOR.id == Activity.author_id)
     )
-    return {row.lead_id: Touch(*row) for row in rows}
+    return {row.lead_id: Touch(*row) for row in rows.all()}

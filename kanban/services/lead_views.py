@@ -146,11 +146,15 @@ def lead_rows(statement: Select, *, marks: bool = True) -> list[Any]:
     the client's class. Without: a statement that sorts many leads to show a few (the
     agenda's) would work those out for every lead it sorts, on PostgreSQL; ask
     ``priority_marks`` for the few instead."""
+    return list(db.session.connection().execute(
+        lead_rows_statement(statement, marks=marks)).all())
+
+
+def lead_rows_statement(statement: Select, *, marks: bool = True) -> Select:
+    """The statement ``lead_rows`` runs for a ``select(Lead)`` statement."""
     extra = (is_client_lead(), client_rating()) if marks else ()
-    return list(db.session.execute(
-        statement.with_only_columns(*COLUMNS, OWNER.name, *extra)
-        .outerjoin(OWNER, OWNER.id == Lead.owner_id)
-    ).all())
+    return (statement.with_only_columns(*COLUMNS, OWNER.name, *extra)
+            .outerjoin(OWNER, OWNER.id == Lead.owner_id))
 
 
 def views_of(rows: Sequence[Any]) -> list[LeadView]:

@@ -122,7 +122,7 @@ def priority_marks(leads: Iterable[Lead]) -> dict[int, PriorityMark]:
     leads = list(leads)
     if not leads:
         return {}
-    rows = db.session.execute(
+    rows = db.session.connection().execute(
         select(Lead.id, is_client_lead(), client_rating()).where(
             Lead.id.in_(bindparam("lead_ids", [lead.id for lead in leads], expanding=True))
         )

@@ -12,6 +12,7 @@ that opens on a row when what the reader posted there needs correcting.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +26,7 @@ from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 
 from kanban.links import with_query
+from kanban.models.base import team_zone
 from kanban.services.agenda import AgendaEntry, AgendaSection
 from kanban.services.lead_views import LeadView
 from kanban.templating import clock, day, money_writer
@@ -32,6 +34,16 @@ from kanban.words import entry_kind_name
 
 LAST_NOTE_LENGTH = 280
 MARKS_TEMPLATE = "web/_marks.html"
+_HTML_SPECIAL = re.compile(r"[&<>\"']").search
+
+
+def html_text(value: Any) -> str:
+    """``value`` as it goes in the page's HTML, exactly as markupsafe's ``escape`` writes
+    it: markup as it is, text escaped. Most of a row's texts hold nothing to escape; they
+    are written as they are, without a Markup copy each."""
+    if type(value) is str and not _HTML_SPECIAL(value):
+        return value
+    return escape(value)
 
 
 class Words:
@@ -104,6 +116,12 @@ class AgendaRowMaker:
         self.system = self.words("System")
         # Many rows share a day or a value: each is formatted once per page.
         self.day_text = lru_cache(maxsize=512)(day)
+        self.dated = lru_cache(maxsize=512)(
+            lambda message, when: self.words(message, date=self.day_text(when)))
+        self.untouched = lru_cache(maxsize=512)(
+            lambda days: self.words("Untouched for %(days)d days", days=days))
+        self.zone = team_zone()  # a touch is dated by the team's day, as on the timeline
+        self.jinja_env = current_app.jinja_env
         self.kind_name = lru_cache(maxsize=64)(entry_kind_name)
         # A row's "log a touch" link comes back to the agenda at the next row; an id's
         # digits read the same written in an address, so the rest is written once.
@@ -118,9 +136,9 @@ class AgendaRowMaker:
         }
         self.no_note = self.words("No note yet.")
         self.take, self.log = self.words("Take it"), self.words("Log a touch")
-        # %(title)s stays to be filled per row.
-        self.take_title = self.words("(%(title)s)", title="%(title)s")
-        self.log_title = self.words("on %(title)s", title="%(title)s")
+        # %(title)s stays to be filled per row, with the title escaped.
+        self.take_title = str(self.words("(%(title)s)", title="%(title)s"))
+        self.log_title = str(self.words("on %(title)s", title="%(title)s"))
         self.csrf = generate_csrf()
         marks = current_app.jinja_env.get_template(MARKS_TEMPLATE).module
         self.badge = lru_cache(maxsize=64)(
@@ -150,8 +168,7 @@ class AgendaRowMaker:
             value=None if lead.value is None else self.money(lead.value, lead.currency),
             owner=lead.owner_name if self.show_owner else None,
             next=self.next_action(lead),
-            stale=(self.words("Untouched for %(days)d days", days=lead.days_untouched(self.day))
-                   if entry.is_stale else None),
+            stale=self.untouched(lead.days_untouched(self.day)) if entry.is_stale else None,
             last_touch=self.last_touch(entry),
         )
 
@@ -165,47 +182,47 @@ class AgendaRowMaker:
     def row_html(self, row: AgendaRow) -> str:
         """What the row shows, up to its forms; every text escaped, markup as it is."""
         lead = row.lead
-        facts = [f"<span>{escape(row.who)}</span>" if row.who else "",
-                 f"\n    <span>{escape(row.stage)}</span>"]
+        facts = [f"<span>{html_text(row.who)}</span>" if row.who else "",
+                 f"\n    <span>{html_text(row.stage)}</span>"]
         if row.value is not None:
-            facts.append(f'<span class="agenda-value">{escape(row.value)}</span>')
+            facts.append(f'<span class="agenda-value">{html_text(row.value)}</span>')
         if row.owner is not None:
-            facts.append(f"<span>{escape(row.owner)}</span>")
+            facts.append(f"<span>{html_text(row.owner)}</span>")
         if lead.phone:
-            phone = escape(lead.phone)
+            phone = html_text(lead.phone)
             facts.append(f'<a href="tel:{phone}">{phone}</a>')
         if lead.email:
-            email = escape(lead.email)
+            email = html_text(lead.email)
             facts.append(f'<a href="mailto:{email}">{email}</a>')
         next_ = row.next
-        after = [f" <span class=\"due-time\">{escape(next_.time)}</span>" if next_.time else "",
-                 f' · <span class="next-action-text">{escape(next_.step)}</span>'
+        after = [f" <span class=\"due-time\">{html_text(next_.time)}</span>" if next_.time else "",
+                 f' · <span class="next-action-text">{html_text(next_.step)}</span>'
                  if next_.step else "",
-                 f' <span class="badge badge-warning">{escape(row.stale)}</span>'
+                 f' <span class="badge badge-warning">{html_text(row.stale)}</span>'
                  if row.stale else ""]
         touch = row.last_touch
         if touch is None:
-            note = f'\n  <p class="last-note is-empty">{escape(self.no_note)}</p>\n  '
+            note = f'\n  <p class="last-note is-empty">{html_text(self.no_note)}</p>\n  '
         else:
             note = (f'<blockquote class="last-note">\n'
-                    f'    <p class="last-note-meta">{escape(touch.kind)} · '
-                    f'{escape(touch.author)} · <time datetime="{escape(touch.iso)}">'
-                    f'{escape(touch.day)}</time></p>\n'
-                    f'    <p class="last-note-text">{escape(touch.text)}</p>\n'
+                    f'    <p class="last-note-meta">{html_text(touch.kind)} · '
+                    f'{html_text(touch.author)} · <time datetime="{html_text(touch.iso)}">'
+                    f'{html_text(touch.day)}</time></p>\n'
+                    f'    <p class="last-note-text">{html_text(touch.text)}</p>\n'
                     f'  </blockquote>\n  ')
         return (
             f'<li class="agenda-item{row.classes}" id="lead-{lead.id}" '
-            f'data-touch-url="{escape(row.touch_url)}" data-return-to="{escape(row.back)}" '
-            f'data-next-step="{escape(lead.next_action_text or "")}">\n'
+            f'data-touch-url="{html_text(row.touch_url)}" data-return-to="{html_text(row.back)}" '
+            f'data-next-step="{html_text(lead.next_action_text or "")}">\n'
             f'  <div class="agenda-line">\n'
             f'    {self.badge(row.entry.mark)}\n'
-            f'    <a class="agenda-title" href="{escape(row.url)}">{escape(lead.title)}</a>\n'
+            f'    <a class="agenda-title" href="{html_text(row.url)}">{html_text(lead.title)}</a>\n'
             f'    {self.star_button(lead, row.star_url)}\n'
             f'  </div>\n'
             f'  <p class="agenda-facts">{"".join(facts)}\n'
             f'  </p>\n'
             f'  <p class="agenda-next">\n'
-            f'    <{next_.tag} class="{next_.css}">{escape(next_.text)}</{next_.tag}>'
+            f'    <{next_.tag} class="{next_.css}">{html_text(next_.text)}</{next_.tag}>'
             f'{"".join(after)}\n'
             f'  </p>\n'
             f'  {note}\n  '
@@ -216,32 +233,33 @@ class AgendaRowMaker:
         lead = row.lead
         take = ""
         if lead.owner_id is None:
-            take = (f'\n  <form method="post" action="{escape(self.urls["take"](lead.id))}" '
+            take = (f'\n  <form method="post" action="{html_text(self.urls["take"](lead.id))}" '
                     f'class="inline take-form">\n'
-                    f'    <input type="hidden" name="csrf_token" value="{escape(self.csrf)}">\n'
-                    f'    <input type="hidden" name="return_to" value="{escape(self.here)}">\n'
-                    f'    <button type="submit" class="primary take-lead">{escape(self.take)}'
-                    f'<span class="sr-only"> {self.take_title % {"title": lead.title}}</span>'
-                    f'</button>\n'
+                    f'    <input type="hidden" name="csrf_token" value="{html_text(self.csrf)}">\n'
+                    f'    <input type="hidden" name="return_to" value="{html_text(self.here)}">\n'
+                    f'    <button type="submit" class="primary take-lead">{self.take}'
+                    f'<span class="sr-only"> {self.take_title % {"title": html_text(lead.title)}}'
+                    f'</span></button>\n'
                     f'  </form>\n  ')
         return (f'\n  {take}\n'
-                f'  <a class="button log-touch" href="{escape(row.log_url)}">{escape(self.log)}'
-                f'<span class="sr-only"> {self.log_title % {"title": lead.title}}</span></a>\n  ')
+                f'  <a class="button log-touch" href="{html_text(row.log_url)}">{self.log}'
+                f'<span class="sr-only"> {self.log_title % {"title": html_text(lead.title)}}'
+                f'</span></a>\n  ')
 
     def star_button(self, lead: LeadView, action: str) -> str:
         """The star's form, as web/_marks.html's ``star_button`` writes it for a list."""
         on, words = lead.starred, self.row_words
         return (
-            f'<form method="post" action="{escape(action)}" class="star-form">\n'
-            f'  <input type="hidden" name="csrf_token" value="{escape(self.csrf)}">\n'
+            f'<form method="post" action="{html_text(action)}" class="star-form">\n'
+            f'  <input type="hidden" name="csrf_token" value="{html_text(self.csrf)}">\n'
             f'  <input type="hidden" name="starred" value="{"0" if on else "1"}">\n'
             f'  <input type="hidden" name="return_to" '
-            f'value="{escape(f"{self.here}#lead-{lead.id}")}">\n'
+            f'value="{html_text(f"{self.here}#lead-{lead.id}")}">\n'
             f'  <button type="submit" class="star{" is-on" if on else ""}" '
             f'aria-pressed="{"true" if on else "false"}" '
-            f'title="{escape(words["star_on"] if on else words["star_off"])}">'
+            f'title="{html_text(words["star_on"] if on else words["star_off"])}">'
             f'<span aria-hidden="true">{"★" if on else "☆"}</span>'
-            f'<span class="sr-only">{escape(words["starred"])}: {escape(lead.title)}</span>'
+            f'<span class="sr-only">{html_text(words["starred"])}: {html_text(lead.title)}</span>'
             f'</button>\n'
             f'</form>'
         )
@@ -253,12 +271,12 @@ class AgendaRowMaker:
             return NextAction("span", "due", words("Closed: no next action."), None, "")
         if lead.is_standby(today):
             shown = ("span", "due due-standby",
-                     words("Standby until %(date)s", date=self.day_text(when)))
+                     self.dated("Standby until %(date)s", when))
         elif lead.is_overdue(today):
             shown = ("strong", "due due-overdue",
-                     words("Overdue since %(date)s", date=self.day_text(when)))
+                     self.dated("Overdue since %(date)s", when))
         elif when and when > today:
-            shown = ("span", "due", words("To do by %(date)s", date=self.day_text(when)))
+            shown = ("span", "due", self.dated("To do by %(date)s", when))
         elif when:
             shown = ("strong", "due due-today", words("To do today"))
         else:
@@ -275,6 +293,6 @@ class AgendaRowMaker:
             kind=self.kind_name(touch.kind),
             author=self.system if touch.author_name is None else touch.author_name,
             iso=touch.created_at.isoformat(),
-            day=day(touch.created_at),
-            text=do_truncate(current_app.jinja_env, touch.body, LAST_NOTE_LENGTH),
+            day=self.day_text(touch.created_at.astimezone(self.zone).date()),
+            text=do_truncate(self.jinja_env, touch.body, LAST_NOTE_LENGTH),
         )

@@ -107,6 +107,16 @@ def test_the_timeline_shows_times_in_the_teams_zone(member_client, member, pipel
     assert "Nov 30, 2026, 10:30" not in page
 
 
+def test_the_agendas_last_note_is_dated_in_the_teams_zone(member_client, member, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], owner=member)
+    ActivityFactory(lead=lead, kind="call", body="Called from the airport.", author=member,
+                    created_at=datetime(2026, 11, 30, 22, 30, tzinfo=UTC))
+
+    page = member_client.get("/agenda").get_data(as_text=True)
+
+    assert '<time datetime="2026-11-30T22:30:00+00:00">Dec 1, 2026</time>' in page
+
+
 def test_an_unknown_time_zone_stops_the_app_with_a_plain_message(app_config):
     with pytest.raises(RuntimeError, match="KANBAN_TIMEZONE='Kazan' is not a time zone"):
         create_app({**app_config, "TIMEZONE": "Kazan"})
