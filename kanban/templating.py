@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -21,6 +22,7 @@ from flask_babel import (
     to_user_timezone,
 )
 from flask_login import current_user
+from markupsafe import escape
 from sqlalchemy.exc import SQLAlchemyError
 
 from kanban import lead_fields
@@ -38,6 +40,17 @@ from kanban.words import (
     status_name,
     timeline_text,
 )
+
+_HTML_SPECIAL = re.compile(r"[&<>\"']").search
+
+
+def html_text(value: Any) -> str:
+    """``value`` as it goes in the page's HTML, exactly as markupsafe's ``escape`` writes
+    it: markup as it is, text escaped. Most of a page's texts hold nothing to escape; they
+    are written as they are, without a Markup copy each."""
+    if type(value) is str and not _HTML_SPECIAL(value):
+        return value
+    return escape(value)
 
 
 def slot(name: str, **kwargs: Any) -> list[Any]:

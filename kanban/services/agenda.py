@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import aliased
@@ -25,6 +23,7 @@ from kanban.models import TOUCH_KINDS, Activity, Lead, LeadStatus, NextActionKin
 from kanban.services.lead_views import LeadView, lead_rows_statement, views_of
 from kanban.services.priorities import PriorityMark, priority_marks
 from kanban.services.queries import TO_DO, LeadFilter, filter_leads, sort_leads
+from kanban.services.statements import built_once
 
 AGENDA_LIMIT = 50  # rows per section: a morning's work; the rest are counted, on the board
 AGENDA_SORTS = ("priority", "next_action")
@@ -151,14 +150,9 @@ class AgendaStatements:
 
 
 def agenda_statements(filters: AgendaFilter, day: date, limit: int) -> AgendaStatements:
-    """Return the agenda's statements, built once per app for the same filters and day:
-    everyone opens the same few agendas many times a day, and a statement built once is
-    also compiled and keyed once."""
-    build = current_app.extensions.get("kanban.agenda_statements")
-    if build is None:
-        build = current_app.extensions["kanban.agenda_statements"] = lru_cache(maxsize=64)(
-            _build_statements)
-    return build(filters, day, limit)
+    """Return the agenda's statements, built once per app for the same filters and day."""
+    return built_once("agenda", (filters, day, limit),
+                      lambda: _build_statements(filters, day, limit))
 
 
 def _build_statements(filters: AgendaFilter, day: date, limit: int) -> AgendaStatements:

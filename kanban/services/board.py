@@ -6,17 +6,24 @@ totals are one GROUP BY, the first cards of every column are one statement.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import Select, func, select, union_all
 from sqlalchemy.orm import selectinload
 
 from kanban.extensions import db
 from kanban.models import Lead, LeadTag, Pipeline, Stage, User
-from kanban.services.lead_views import LeadView, load_lead_views
+from kanban.services.lead_views import (
+    LeadView,
+    lead_rows_statement,
+    load_lead_views,
+    views_of,
+)
 from kanban.services.queries import LeadFilter, filter_leads, sort_leads
+from kanban.services.statements import built_once
 
 
 @dataclass
@@ -75,18 +82,17 @@ CENT = Decimal("0.01")
 def column_totals(filters: LeadFilter) -> dict[int, StageTotals]:
     """Return every stage's count, total value and weighted value (the value times the
     stage's win probability) for the leads the filters select, per currency."""
-    rows = db.session.execute(
-        filter_leads(
-            filters,
-            select(
-                Lead.stage_id,
-                Lead.currency,
-                func.count(Lead.id),
-                func.coalesce(func.sum(Lead.value), 0),
-                func.coalesce(func.sum(Lead.value * Stage.win_probability), 0),
-            ).join(Stage, Stage.id == Lead.stage_id),
-        ).group_by(Lead.stage_id, Lead.currency)
-    ).all()
+    statement = kept("board totals", filters, (), lambda: filter_leads(
+        filters,
+        select(
+            Lead.stage_id,
+            Lead.currency,
+            func.count(Lead.id),
+            func.coalesce(func.sum(Lead.value), 0),
+            func.coalesce(func.sum(Lead.value * Stage.win_probability), 0),
+        ).join(Stage, Stage.id == Lead.stage_id),
+    ).group_by(Lead.stage_id, Lead.currency))
+    rows = db.session.connection().execute(statement).all()
     totals: dict[int, StageTotals] = {}
     for stage_id, currency, count, total, weighted in rows:
         stage = totals.setdefault(stage_id, StageTotals())
@@ -115,8 +121,21 @@ def load_columns(
                                             prospects_first=prospects_first).leads
             column.next_page = str(page_size) if column.has_more else ""
         return list(columns.values())
-    # One statement: the first cards of every column, each branch walking the
-    # (stage, rank) index for just one page, however long the column is.
+    if not stages:
+        return []
+    statement = kept("board first cards", filters,
+                     (tuple(stage.id for stage in stages), page_size),
+                     lambda: lead_rows_statement(first_cards(stages, filters, page_size)))
+    leads = views_of(db.session.connection().execute(statement).all())
+    for lead in leads:
+        if lead.stage_id in columns:
+            columns[lead.stage_id].leads.append(lead)
+    return list(columns.values())
+
+
+def first_cards(stages: Sequence[Stage], filters: LeadFilter, page_size: int) -> Select:
+    """One statement for the first cards of every column (as ``select(Lead)``), each
+    branch walking the (stage, rank) index for just one page, however long the column is."""
     branches = [
         select(page.c.id)
         for page in (
@@ -128,16 +147,16 @@ def load_columns(
             for stage in stages
         )
     ]
-    if not branches:
-        return []
     ids = union_all(*branches) if len(branches) > 1 else branches[0]
-    leads = load_lead_views(
-        select(Lead).where(Lead.id.in_(ids)).order_by(Lead.stage_id, Lead.rank)
-    )
-    for lead in leads:
-        if lead.stage_id in columns:
-            columns[lead.stage_id].leads.append(lead)
-    return list(columns.values())
+    return select(Lead).where(Lead.id.in_(ids)).order_by(Lead.stage_id, Lead.rank)
+
+
+def kept(kind: str, filters: LeadFilter, more: tuple[Any, ...],
+         build: Callable[[], Select]) -> Select:
+    """The statement ``build`` makes from ``filters`` and ``more``, built once per app
+    for the same filters (see kanban.services.statements)."""
+    key = filters.statement_key()
+    return build() if key is None else built_once(kind, (key, more), build)
 
 
 def load_column_page(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import astuple, dataclass, fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -139,6 +139,14 @@ class LeadFilter:
     @property
     def is_default(self) -> bool:
         return not self.to_args()
+
+    def statement_key(self) -> tuple[Any, ...] | None:
+        """What ``filter_leads`` builds a statement from (the filters, and the day for
+        those reckoned on it), to keep the statement (kanban.services.statements); None
+        when it also reads the database (the stages' stale limits)."""
+        if self.attention == STALE:
+            return None
+        return (astuple(self), today() if self.attention else None)
 
 
 def filter_leads(

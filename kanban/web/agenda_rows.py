@@ -12,7 +12,6 @@ that opens on a row when what the reader posted there needs correcting.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -23,29 +22,17 @@ from flask import current_app
 from flask_babel import gettext
 from flask_wtf.csrf import generate_csrf
 from jinja2.filters import do_truncate
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from kanban.links import with_query
 from kanban.models.base import team_zone
 from kanban.services.agenda import AgendaEntry, AgendaSection
 from kanban.services.lead_views import LeadView
-from kanban.templating import clock, day, money_writer
+from kanban.templating import clock, day, html_text, money_writer
 from kanban.words import entry_kind_name
 
 LAST_NOTE_LENGTH = 280
 MARKS_TEMPLATE = "web/_marks.html"
-_HTML_SPECIAL = re.compile(r"[&<>\"']").search
-
-
-def html_text(value: Any) -> str:
-    """``value`` as it goes in the page's HTML, exactly as markupsafe's ``escape`` writes
-    it: markup as it is, text escaped. Most of a row's texts hold nothing to escape; they
-    are written as they are, without a Markup copy each."""
-    if type(value) is str and not _HTML_SPECIAL(value):
-        return value
-    return escape(value)
-
-
 class Words:
     """A page's words, each translated once, then filled as a template's ``_()`` fills
     them (Jinja's new-style gettext): the translation as markup, the values escaped."""

@@ -26,7 +26,7 @@ from kanban.models import LeadStatus
 from kanban.models.base import today
 from kanban.services.lead_views import LeadView
 from kanban.services.priorities import PriorityMark
-from kanban.templating import day, initials, money_writer
+from kanban.templating import day, html_text, initials, money_writer
 
 CARD_TEMPLATE = "web/_card.html"
 
@@ -139,15 +139,16 @@ class CardMaker:
 def card_html(card: Card, before: str = "", after: str = "") -> str:
     """One card's HTML: every text escaped; the pieces that come laid out (``Markup``, or ""
     when the card has none) as they are."""
-    who = f'<span class="card-who">{escape(card.who)}</span>' if card.who else ""
+    who = f'<span class="card-who">{html_text(card.who)}</span>' if card.who else ""
     value = ("" if card.value is None
-             else f'<span class="card-value">{escape(card.value)}</span>')
+             else f'<span class="card-value">{html_text(card.value)}</span>')
     return (
         f'{before}<li class="card{card.classes}" data-id="{card.id}" '
         f'data-version="{card.version}" tabindex="0" aria-describedby="move-help">\n'
         f'<span class="grip" aria-hidden="true"></span>\n'
         f'<span class="card-head">{card.mark}\n'
-        f'<a class="card-title" href="{escape(card.url)}">{escape(card.title)}</a>{card.star}\n'
+        f'<a class="card-title" href="{html_text(card.url)}">{html_text(card.title)}</a>'
+        f'{card.star}\n'
         f'</span>{who}\n'
         f'<span class="card-meta">{value}{card.owner}\n'
         f'</span>{card.due}{card.stale}{card.tags}\n'
