@@ -9,7 +9,7 @@ prints the server time (test client GET as a logged-in salesperson, median of se
 runs) beside two floors measured in the same run on the same engine: the page's main SQL
 statement run through SQLAlchemy Core alone (the agenda's follow-up list; the results'
 won-by-source grouping), and every SQL statement the page sent, run bare on the DB-API
-connection. PostgreSQL is analysed after the load, as autovacuum would.
+connection right after each GET. PostgreSQL is analysed after the load, as autovacuum would.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from floors import bare_ms, statements_of  # noqa: E402  (before the app: see floors.py)
+from floors import page_beside_bare  # noqa: E402  (before the app: see floors.py)
 from move import postgres_database  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
@@ -113,17 +113,6 @@ def fill(leads: int, activities: int, seed: int = 7) -> int:
     return people[0].id
 
 
-def timed_get(client, url: str) -> tuple[float, int]:
-    for _warm_up in range(2):
-        assert client.get(url).status_code == 200, url
-    times = []
-    for _run in range(RUNS):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000, len(response.data)
-
-
 def main_statement_ms(statement) -> float:
     """Run the page's main statement through SQLAlchemy Core alone (no ORM, no page)."""
     times = []
@@ -168,13 +157,13 @@ def measure(url: str, leads: int, activities: int) -> list[tuple]:
             ]
             rows = []
             for label, page_url, main in pages:
-                page_ms, size = timed_get(client, page_url)
-                statements = statements_of(db.engine, client, page_url)
+                page_ms, all_ms, count, size = page_beside_bare(db.engine, client, page_url,
+                                                                RUNS)
                 if main is None:
                     main = closing_statement(period_for("this_month", day), SOURCE)
                 rows.append((label, page_ms, main_statement_ms(main.limit(AGENDA_LIMIT)
                                                                if "agenda" in label else main),
-                             bare_ms(db.engine, statements, RUNS), len(statements), size))
+                             all_ms, count, size))
             db.session.remove()
             db.engine.dispose()
         return rows

@@ -8,23 +8,21 @@ load, as autovacuum would).
 
 For each size it prints the board's server time (test client GET /board as a
 logged-in person, median of several runs), the size of the HTML, the number of
-SQL statements, and the time of those same statements run bare on the engine in
-the same run: the floor the page cannot go below.
+SQL statements, and the time of those same statements run bare on the engine right
+after each GET: the floor the page cannot go below.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from floors import bare_ms, statements_of  # noqa: E402  (before the app: see floors.py)
+from floors import page_beside_bare  # noqa: E402  (before the app: see floors.py)
 from move import postgres_database  # noqa: E402
 
 from kanban.app import create_app  # noqa: E402
@@ -39,27 +37,10 @@ TARGET_MS = 250
 TARGET_BYTES = 1024 * 1024
 
 
-def median_ms(timings: list[float]) -> float:
-    return statistics.median(timings) * 1000
-
-
 def measure(app, client) -> dict[str, float]:
-    """Time the board page and, beside it, its own SQL statements run bare."""
-    for _warm_up in range(2):
-        assert client.get("/board").status_code == 200
-    page_times, size = [], 0
-    for _run in range(RUNS):
-        start = time.perf_counter()
-        response = client.get("/board")
-        page_times.append(time.perf_counter() - start)
-        size = len(response.data)
-    statements = statements_of(db.engine, client, "/board")
-    return {
-        "page_ms": median_ms(page_times),
-        "sql_ms": bare_ms(db.engine, statements, RUNS),
-        "queries": len(statements),
-        "html_kb": size / 1024,
-    }
+    """Time the board page and, beside each run, its own SQL statements run bare."""
+    page_ms, sql_ms, queries, size = page_beside_bare(db.engine, client, "/board", RUNS)
+    return {"page_ms": page_ms, "sql_ms": sql_ms, "queries": queries, "html_kb": size / 1024}
 
 
 def measure_database(url: str) -> list[tuple[int, dict[str, float]]]:

@@ -42,6 +42,23 @@ def bare_ms(engine, statements: list[tuple[str, object]], runs: int) -> float:
     return statistics.median(times) * 1000
 
 
+def page_beside_bare(engine, client, url: str, runs: int) -> tuple[float, float, int, int]:
+    """Time GET ``url`` and, right after each GET, the statements it sends run bare: the
+    two see the same moment of a noisy machine. Return (page ms, bare ms) medians, the
+    number of statements and the page's size."""
+    for _warm_up in range(2):
+        assert client.get(url).status_code == 200, url
+    statements = statements_of(engine, client, url)
+    pages, bare, size = [], [], 0
+    for _run in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        pages.append(time.perf_counter() - start)
+        size = len(response.data)
+        bare.append(bare_ms(engine, statements, 1))
+    return statistics.median(pages) * 1000, statistics.median(bare), len(statements), size
+
+
 def insert_in_batches(engine, statement, rows, size: int = 500) -> None:
     """The import floors' writes: one ``executemany`` of ``statement`` per ``size`` rows,
     each batch committed on its own."""

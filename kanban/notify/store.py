@@ -10,10 +10,11 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 
 from kanban.extensions import db
 from kanban.models import Lead, Notification, User
@@ -169,10 +170,14 @@ def _insert_once():
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(
-        select(func.count(Notification.id))
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    ) or 0
+    return db.session.scalar(_unread_count(), {"user_id": user.id}) or 0
+
+
+@cache
+def _unread_count() -> Select:
+    """The bell's count on every page, built once per process."""
+    return select(func.count(Notification.id)).where(
+        Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
 
 
 def latest(user: User, limit: int = LIST_LIMIT) -> list[Notification]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, func, select, union_all
@@ -58,13 +59,14 @@ class ColumnPage:
 
 def list_pipelines() -> list[Pipeline]:
     """Return every pipeline in board order, with its stages."""
-    return list(
-        db.session.scalars(
-            select(Pipeline)
-            .options(selectinload(Pipeline.stages))
-            .order_by(Pipeline.position, Pipeline.id)
-        )
-    )
+    return list(db.session.scalars(_pipelines()))
+
+
+@cache
+def _pipelines() -> Select:
+    """Asked by every board, built once per process (as are the lists below)."""
+    return (select(Pipeline).options(selectinload(Pipeline.stages))
+            .order_by(Pipeline.position, Pipeline.id))
 
 
 @dataclass
@@ -191,11 +193,19 @@ def load_column_page(
 
 def list_owners() -> list[User]:
     """Return the people a board can be filtered by."""
-    return list(db.session.scalars(select(User).where(User.active).order_by(User.name)))
+    return list(db.session.scalars(_owners()))
+
+
+@cache
+def _owners() -> Select:
+    return select(User).where(User.active).order_by(User.name)
 
 
 def list_tags(limit: int = 300) -> list[str]:
     """Return the tags in use, for the filter's suggestions."""
-    return list(
-        db.session.scalars(select(LeadTag.tag).distinct().order_by(LeadTag.tag).limit(limit))
-    )
+    return list(db.session.scalars(_tags(limit)))
+
+
+@cache
+def _tags(limit: int) -> Select:
+    return select(LeadTag.tag).distinct().order_by(LeadTag.tag).limit(limit)

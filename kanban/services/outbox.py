@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 
 from kanban.extensions import db
 from kanban.models import Lead, LeadEvent, Stage, User
@@ -69,7 +70,13 @@ def events_after(after_id: int, *, limit: int = MAX_READ) -> list[LeadEvent]:
 
 def last_event_id() -> int:
     """The newest event's id (0 when there is none): where a new reader starts."""
-    return db.session.scalar(select(LeadEvent.id).order_by(LeadEvent.id.desc()).limit(1)) or 0
+    return db.session.scalar(_last_event_id()) or 0
+
+
+@cache
+def _last_event_id() -> Select:
+    """Asked by every board, built once per process."""
+    return select(LeadEvent.id).order_by(LeadEvent.id.desc()).limit(1)
 
 
 def forget_old(days: int) -> int:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from kanban.errors import NotFound, PermissionDenied, ValidationError
@@ -22,14 +23,16 @@ QUERY_LIMIT = 2000
 
 def list_saved_views(user: User) -> list[SavedView]:
     """Return the views a person can open: their own and the team's shared ones, by name."""
-    return list(
-        db.session.scalars(
-            select(SavedView)
-            .where(or_(SavedView.owner_id == user.id, SavedView.shared))
+    return list(db.session.scalars(_views_of(), {"user_id": user.id}))
+
+
+@cache
+def _views_of() -> Select:
+    """Asked by every board, built once per process."""
+    return (select(SavedView)
+            .where(or_(SavedView.owner_id == bindparam("user_id"), SavedView.shared))
             .options(joinedload(SavedView.owner))
-            .order_by(SavedView.name, SavedView.id)
-        )
-    )
+            .order_by(SavedView.name, SavedView.id))
 
 
 def board_query(args: Mapping[str, Any]) -> str:

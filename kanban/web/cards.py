@@ -40,7 +40,7 @@ class CardOwner:
     label: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Card:
     """What one card shows, ready to be laid out (the template escapes every text; the
     pieces many cards share come laid out already, as markup)."""
