@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from kanban.hookspecs import hookimpl
 
@@ -43,15 +44,25 @@ def new_lead_readers(owner_ids: list[int] | None, user: User | None) -> dict[int
     """The active people a new lead may tell, read before its write: the possible owners
     ``owner_ids``, or everyone when nobody may own it (None). Keyed by id."""
     from kanban.extensions import db
-    from kanban.models import User
 
     actor = _actor_id(user)
     if owner_ids is not None and all(owner_id == actor for owner_id in owner_ids):
         return {}  # people are not told of their own leads
+    if owner_ids is None:
+        people = db.session.scalars(_active_people(False))
+    else:
+        people = db.session.scalars(_active_people(True), {"ids": owner_ids})
+    return {person.id: person for person in people}
+
+
+@cache
+def _active_people(among: bool) -> Select:
+    """The active people, ``among`` some ids (the ``ids`` parameter): asked for every new
+    lead, built once per process."""
+    from kanban.models import User
+
     query = select(User).where(User.active.is_(True))
-    if owner_ids is not None:
-        query = query.where(User.id.in_(owner_ids))
-    return {person.id: person for person in db.session.scalars(query)}
+    return query.where(User.id.in_(bindparam("ids", expanding=True))) if among else query
 
 
 def new_lead_rows(lead: Lead, source: str, user: User | None,

@@ -59,6 +59,8 @@ from kanban.services.ordering import (
 from kanban.services.owner_rules import owner_plan, take_turn
 from kanban.text import remove_unstorable
 
+ACTIVITY_INSERT = insert(Activity.__table__)  # a new lead's first entry, built once
+
 CLOSED_STATUSES = (LeadStatus.WON, LeadStatus.LOST, LeadStatus.CANCELLED)
 
 
@@ -153,7 +155,7 @@ def create_lead(
             stage_id=stage.id, rank=rank, now=utcnow()))
         lead = _written_lead(row, insert_rows(Lead.__table__, [row], with_ids=True)[0],
                              tags)
-        db.session.connection().execute(insert(Activity.__table__), [{**entry, "lead_id": lead.id}])
+        db.session.connection().execute(ACTIVITY_INSERT, [{**entry, "lead_id": lead.id}])
         if records is not None:
             db.session.add_all(records(lead))
         outbox.record(outbox.CREATED, lead, user=user, stage=stage, source=values["source"])

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable
+from functools import cache
 from time import monotonic
 from typing import Any, TypeVar
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Row, bindparam, func, select, update
+from sqlalchemy import Row, Select, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -149,9 +150,7 @@ def rank_at_top(stage_id: int, *, spread: bool = False) -> str:
     With ``spread`` (writers adding cards at once under a shared lock) the key is drawn at
     random just above the top card, so that two new cards never take the same key; a
     column that needs fresh keys then raises NeedsWholeColumn."""
-    top = db.session.connection().scalar(
-        select(func.min(Lead.rank)).where(Lead.stage_id == stage_id)
-    )
+    top = db.session.connection().scalar(_top_rank(), {"stage_id": stage_id})
     try:
         rank = rank_between(None, top)
     except InvalidRank:
@@ -165,6 +164,12 @@ def rank_at_top(stage_id: int, *, spread: bool = False) -> str:
         if spread_rank is not None:
             return spread_rank
     return rank
+
+
+@cache
+def _top_rank() -> Select:
+    """Asked for every new lead, built once per process."""
+    return select(func.min(Lead.rank)).where(Lead.stage_id == bindparam("stage_id"))
 
 
 KEY_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"

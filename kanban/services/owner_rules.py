@@ -12,10 +12,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 
 from kanban.errors import ValidationError
 from kanban.extensions import db
@@ -98,14 +99,18 @@ def owner_plan(source: str) -> OwnerPlan | None:
     """Read the source's rule ahead of the write; None: its leads wait unassigned.
 
     People since deactivated are left out."""
-    rule = db.session.connection().execute(
-        select(OwnerRule.id, OwnerRule.rule, OwnerRule.user_ids)
-        .where(OwnerRule.source == source)
-    ).one_or_none()
+    rule = db.session.connection().execute(_rule_of_source(), {"source": source}).one_or_none()
     if rule is None or rule.rule == Rule.NONE or not rule.user_ids:
         return None
     people = _active_ids(rule.user_ids)
     return OwnerPlan(rule.id, rule.rule, people) if people else None
+
+
+@cache
+def _rule_of_source() -> Select:
+    """Asked for every new lead, built once per process."""
+    return (select(OwnerRule.id, OwnerRule.rule, OwnerRule.user_ids)
+            .where(OwnerRule.source == bindparam("source")))
 
 
 def take_turn(plan: OwnerPlan) -> int | None:
