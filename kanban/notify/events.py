@@ -44,14 +44,17 @@ def new_lead_readers(owner_ids: list[int] | None, user: User | None) -> dict[int
     """The active people a new lead may tell, read before its write: the possible owners
     ``owner_ids``, or everyone when nobody may own it (None). Keyed by id."""
     from kanban.extensions import db
+    from kanban.models import User
+    from kanban.services.as_read import from_row
 
     actor = _actor_id(user)
     if owner_ids is not None and all(owner_id == actor for owner_id in owner_ids):
         return {}  # people are not told of their own leads
-    if owner_ids is None:
-        people = db.session.scalars(_active_people(False))
-    else:
-        people = db.session.scalars(_active_people(True), {"ids": owner_ids})
+    # Plain rows on the connection, made into detached people: an ORM query would cost
+    # more than the rest of the lookup.
+    rows = db.session.connection().execute(_active_people(owner_ids is not None),
+                                           {"ids": owner_ids or []})
+    people = [from_row(User, row) for row in rows]
     return {person.id: person for person in people}
 
 
@@ -60,8 +63,9 @@ def _active_people(among: bool) -> Select:
     """The active people, ``among`` some ids (the ``ids`` parameter): asked for every new
     lead, built once per process."""
     from kanban.models import User
+    from kanban.services.as_read import read_columns
 
-    query = select(User).where(User.active.is_(True))
+    query = select(*read_columns(User)).where(User.active.is_(True))
     return query.where(User.id.in_(bindparam("ids", expanding=True))) if among else query
 
 

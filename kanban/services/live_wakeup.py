@@ -10,10 +10,13 @@ Without either, and whenever the listener is down, a stream simply looks again a
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
+from weakref import WeakKeyDictionary
 
 from flask import current_app, has_app_context
 from sqlalchemy import event
@@ -39,21 +42,92 @@ def announce_in_transaction() -> None:
 def _publish_after_commit(session: Session) -> None:
     if not session.info.pop(PENDING, False) or not has_app_context():
         return
-    engine = session.get_bind()
+    announcer = _announcer_of(session.get_bind())
+    if announcer is not None:
+        announcer.poke()
+
+
+class Announcer:
+    """Sends one database's wake-ups from a thread of its own, so that the commit that
+    wrote events does not wait for them, and commits close together share one wake-up
+    (a burst of web-form submissions is not one NOTIFY each).
+
+    Every commit is followed by a wake-up sent after it; the thread ends when nothing is
+    due for ``IDLE_SECONDS`` and the next commit starts another.
+    """
+
+    IDLE_SECONDS = 10.0
+
+    def __init__(self, send: Callable[[], None]) -> None:
+        self._send = send
+        self._due = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def poke(self) -> None:
+        self._due.set()
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True,
+                                                name="kanban-live-announcer")
+                self._thread.start()
+
+    def flush(self) -> None:
+        """Send what is due now (a process about to end)."""
+        if self._due.is_set():
+            self._due.clear()
+            self._send()
+
+    def _run(self) -> None:
+        while True:
+            if not self._due.wait(self.IDLE_SECONDS):
+                with self._lock:
+                    if not self._due.is_set():
+                        self._thread = None
+                        return
+                continue
+            self._due.clear()  # commits from here on are announced by the next round
+            self._send()
+
+
+_by_engine: WeakKeyDictionary[Engine, Announcer] = WeakKeyDictionary()
+_by_channel: dict[tuple[str, str], Announcer] = {}
+_announcers_lock = threading.Lock()
+
+
+def _announcer_of(engine: Engine) -> Announcer | None:
+    """The process's announcer for this database (None: nothing to wake, SQLite without
+    Redis)."""
     if engine.dialect.name == "postgresql":
-        _notify(engine)
-        return
+        with _announcers_lock:
+            if engine not in _by_engine:
+                _by_engine[engine] = Announcer(_notifier(weakref.ref(engine)))
+            return _by_engine[engine]
     url = redis_url()
     if url is None:
-        return
-    import redis
+        return None
+    key = (url, redis_channel(current_app.config["SQLALCHEMY_DATABASE_URI"]))
+    with _announcers_lock:
+        if key not in _by_channel:
+            _by_channel[key] = Announcer(_publisher(*key))
+        return _by_channel[key]
 
-    try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
-        client.publish(redis_channel(current_app.config["SQLALCHEMY_DATABASE_URI"]), "")
-        client.close()
-    except redis.RedisError:  # open boards look again after LIVE_POLL_SECONDS
-        log.warning("Open boards were not woken: Redis cannot be reached", exc_info=True)
+
+@atexit.register
+def _flush_announcers() -> None:
+    with _announcers_lock:
+        announcers = [*_by_engine.values(), *_by_channel.values()]
+    for announcer in announcers:
+        announcer.flush()
+
+
+def _notifier(engine_ref: weakref.ref[Engine]) -> Callable[[], None]:
+    def send() -> None:
+        engine = engine_ref()
+        if engine is not None:  # an app that is gone has no boards to wake
+            _notify(engine)
+
+    return send
 
 
 def _notify(engine: Engine) -> None:
@@ -69,6 +143,20 @@ def _notify(engine: Engine) -> None:
                 f"BEGIN; SET LOCAL synchronous_commit TO OFF; NOTIFY {CHANNEL}; COMMIT")
     except DBAPIError:  # open boards look again after LIVE_POLL_SECONDS
         log.warning("Open boards were not woken: the database refused NOTIFY", exc_info=True)
+
+
+def _publisher(url: str, channel: str) -> Callable[[], None]:
+    def send() -> None:
+        import redis
+
+        try:
+            client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+            client.publish(channel, "")
+            client.close()
+        except redis.RedisError:  # open boards look again after LIVE_POLL_SECONDS
+            log.warning("Open boards were not woken: Redis cannot be reached", exc_info=True)
+
+    return send
 
 
 @event.listens_for(Session, "after_rollback")

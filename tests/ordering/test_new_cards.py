@@ -50,9 +50,12 @@ def test_a_new_lead_does_not_wait_for_another_new_lead_in_its_column(app, backen
 def test_boards_are_woken_after_the_new_lead_commits_not_inside_it(app, backend):
     stage = PipelineFactory(stages=["New"]).stages[0]
     seen: list[str] = []
+    notified = threading.Event()
 
     def statement(conn, cursor, sql, parameters, context, executemany):
         seen.append("NOTIFY" if "NOTIFY" in sql else "statement")
+        if "NOTIFY" in sql:
+            notified.set()
 
     def commit(conn):
         seen.append("COMMIT")
@@ -61,6 +64,7 @@ def test_boards_are_woken_after_the_new_lead_commits_not_inside_it(app, backend)
     event.listen(db.engine, "commit", commit)
     try:
         create_lead({"title": "Ana"}, user=None, stage=stage)
+        notified.wait(5)  # sent from the announcer's thread, right after the commit
     finally:
         event.remove(db.engine, "before_cursor_execute", statement)
         event.remove(db.engine, "commit", commit)
