@@ -59,14 +59,22 @@ def lock_columns(
         if not connection.connection.driver_connection.in_transaction:
             begin_write(session, connection)
         return None
-    wanted = Stage.id.in_(stage_ids)
-    if lead_id is not None:
-        wanted = wanted | Stage.id.in_(select(Lead.stage_id).where(Lead.id == lead_id))
+    if session.autoflush:  # the session's changes first, as an ORM query would
+        session.flush()
+    locking = _column_locks(lead_id is not None, adding)
+    return set(connection.execute(locking, {"ids": stage_ids, "lead_id": lead_id}).scalars())
+
+
+@cache
+def _column_locks(with_lead: bool, adding: bool) -> Select:
+    """Taken before every write of a column's order, built once per process."""
+    wanted = Stage.id.in_(bindparam("ids", expanding=True))
+    if with_lead:
+        wanted = wanted | Stage.id.in_(
+            select(Lead.stage_id).where(Lead.id == bindparam("lead_id")))
     locking = select(Stage.id).where(wanted).order_by(Stage.id)
-    return set(db.session.scalars(
-        locking.with_for_update(read=True) if adding else
-        locking.with_for_update(key_share=True)
-    ))
+    return (locking.with_for_update(read=True) if adding else
+            locking.with_for_update(key_share=True))
 
 
 def stage_still_exists(stage_id: int, locked: set[int] | None) -> bool:

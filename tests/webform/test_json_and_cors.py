@@ -159,3 +159,26 @@ def test_a_new_lead_and_its_submission_are_one_transaction(client, quote_form):
     submission = db.session.scalars(select(Submission)).one()
     assert submission.lead_id == lead.id and submission.status == "lead"
     assert len(commits) == 1
+
+
+def test_a_form_changed_between_two_submissions_is_used_as_changed(client, quote_form,
+                                                                     pipeline):
+    client.post("/f/quote.json", json=ANA)
+    quote_form.stage = pipeline.stages[2]
+    db.session.commit()
+
+    client.post("/f/quote.json", json={**ANA, "email": "rui@example.com", "name": "Rui"})
+
+    stages = {lead.title: lead.stage_id for lead in leads()}
+    assert stages == {"Ana Silva": pipeline.stages[1].id, "Rui": pipeline.stages[2].id}
+
+
+def test_a_form_turned_off_after_a_submission_takes_no_more(client, quote_form):
+    client.post("/f/quote.json", json=ANA)
+    quote_form.enabled = False
+    db.session.commit()
+
+    response = client.post("/f/quote.json", json={**ANA, "email": "rui@example.com"})
+
+    assert response.status_code == 404
+    assert len(leads()) == 1

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import (
     Response,
     abort,
+    current_app,
     g,
     jsonify,
     redirect,
@@ -57,6 +58,7 @@ from kanban_webform.views import public_bp as bp
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 JSON_ENDPOINTS = ("webform.submit_json", "webform.token")
 META_LIMIT = 2000
+KEPT_FORMS = 64  # forms whose objects are kept between requests, per app
 
 
 def _form_key() -> str:
@@ -85,12 +87,23 @@ def limited(view):
 
 def find_form(slug: str) -> WebForm | None:
     """The form with this slug and its stage, detached: a submission commits several
-    times, and the settings are read only once."""
+    times, and the settings are read only once.
+
+    The row is read on every request; while it reads the same, the objects made from it
+    last time serve again (they are only read), so a burst of submissions builds them
+    once. Any change to the form or its stage makes new ones."""
     row = db.session.connection().execute(_form_by_slug(), {"slug": slug}).first()
     if row is None:
         return None
+    made = current_app.extensions.setdefault("kanban_webform_forms", {})
+    kept = made.get(slug)
+    if kept is not None and kept[0] == row:
+        return kept[1]
     form = from_row(WebForm, row)
     set_committed_value(form, "stage", from_row(Stage, row))
+    if len(made) >= KEPT_FORMS:
+        made.clear()
+    made[slug] = (row, form)
     return form
 
 
