@@ -6,12 +6,17 @@ channel. One listener per server process
 (a PostgreSQL connection, or a Redis subscription) wakes every stream of that process.
 Without either, and whenever the listener is down, a stream simply looks again after
 ``LIVE_POLL_SECONDS``: the outbox stays the one source, the wake-up only saves the wait.
+
+The wake-ups are sent by one thread per process and database (``Announcer``): a commit
+does not wait for them, nor for a Redis that cannot be reached, and commits that come
+while one is sent share the next.
 """
 
 from __future__ import annotations
 
 import atexit
 import logging
+import os
 import threading
 import time
 import weakref
@@ -63,9 +68,13 @@ class Announcer:
         self._due = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._pid = os.getpid()
 
     def poke(self) -> None:
         self._due.set()
+        if self._pid != os.getpid():  # a forked server process: its parent's thread is not
+            self._lock, self._thread = threading.Lock(), None  # here, nor its lock's holder
+            self._pid = os.getpid()
         with self._lock:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, daemon=True,
@@ -76,7 +85,7 @@ class Announcer:
         """Send what is due now (a process about to end)."""
         if self._due.is_set():
             self._due.clear()
-            self._send()
+            self._send_once()
 
     def _run(self) -> None:
         while True:
@@ -87,7 +96,13 @@ class Announcer:
                         return
                 continue
             self._due.clear()  # commits from here on are announced by the next round
+            self._send_once()
+
+    def _send_once(self) -> None:
+        try:
             self._send()
+        except Exception:  # open boards look again after LIVE_POLL_SECONDS
+            log.warning("Open boards were not woken", exc_info=True)
 
 
 _by_engine: WeakKeyDictionary[Engine, Announcer] = WeakKeyDictionary()
@@ -119,6 +134,14 @@ def _flush_announcers() -> None:
         announcers = [*_by_engine.values(), *_by_channel.values()]
     for announcer in announcers:
         announcer.flush()
+
+
+def _new_lock_after_fork() -> None:
+    global _announcers_lock
+    _announcers_lock = threading.Lock()  # its holder, if any, stayed in the parent
+
+
+os.register_at_fork(after_in_child=_new_lock_after_fork)
 
 
 def _notifier(engine_ref: weakref.ref[Engine]) -> Callable[[], None]:

@@ -80,3 +80,47 @@ def test_a_process_that_ends_sends_what_is_due():
     announcer.flush()
 
     assert sender.sent == 1
+
+
+def test_a_wake_up_that_fails_does_not_stop_the_next_ones(caplog):
+    sent = []
+    done = threading.Event()
+
+    def send() -> None:
+        sent.append(len(sent))
+        if len(sent) == 1:
+            raise OSError("the listener's server is restarting")
+        done.set()
+
+    announcer = Announcer(send)
+    announcer.poke()
+    deadline = time.monotonic() + 5
+    while not sent and time.monotonic() < deadline:
+        time.sleep(0.01)
+    announcer.poke()
+
+    assert done.wait(5)
+    assert "Open boards were not woken" in caplog.text
+
+
+def test_a_forked_server_process_sends_its_own_wake_ups():
+    import os
+
+    sender = Sender()
+    announcer = Announcer(sender)
+    announcer.poke()
+    sender.started.wait(5)  # the parent's thread is busy sending when the process forks
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # the new process: its parent's thread is not there
+        announcer._send = lambda: os.write(writing, b"sent")
+        announcer.poke()
+        time.sleep(1)
+        os._exit(0)
+    os.close(writing)
+    sender.go_on.set()
+    try:
+        assert os.read(reading, 4) == b"sent"
+    finally:
+        os.waitpid(child, 0)
+        os.close(reading)
