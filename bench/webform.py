@@ -1,7 +1,8 @@
 """Web-form submissions per second through the full path, beside a floor measured in this run.
 
-Both servers are gunicorn with 2 workers x 4 threads on the same database, driven by the
-same bounded pool of keep-alive HTTP clients for a fixed number of requests:
+Both servers are gunicorn with 2 workers x 4 threads on the same database, running at once
+and driven by the same bounded pool of keep-alive HTTP clients in alternate rounds (floor,
+web form, floor, ...), so that both see the same moments of a noisy machine:
 
 * floor: a bare Flask route that inserts one row and commits, with the app's own settings
   (SQLite: WAL, synchronous=NORMAL; PostgreSQL: psycopg, synchronous_commit as the server
@@ -17,6 +18,7 @@ postgresql://postgres@127.0.0.1:5432/postgres, or KANBAN_BENCH_DATABASE_URL), ag
 fresh PostgreSQL databases created and dropped here.
 
 Run: .venv/bin/python bench/webform.py [--postgres URL] [--requests 4000] [--concurrency 8]
+     [--rounds 8]
 """
 
 from __future__ import annotations
@@ -259,16 +261,30 @@ def count_rows(url: str, table: str) -> int:
         return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
-def measure(name, spec, env, chdir, path, args, tag) -> float:
-    process, port = start(spec, env, chdir)
+def measure_side_by_side(floor: tuple, form: tuple, args) -> tuple[float, float]:
+    """Run both servers at once and send their requests in alternate rounds, so that the
+    floor and the web form each see the same moments of a noisy machine; return both
+    rates (requests a second over all rounds)."""
+    servers = []
     try:
-        drive(port, path, args.warmup, args.concurrency, tag + "warm")
-        rate, codes = drive(port, path, args.requests, args.concurrency, tag)
+        for name, spec, env, chdir, path, tag in (floor, form):
+            process, port = start(spec, env, chdir)
+            servers.append((process, port, name, path, tag))
+            drive(port, path, args.warmup, args.concurrency, tag + "warm")
+        seconds = [0.0, 0.0]
+        share = args.requests // args.rounds
+        for round_number in range(args.rounds):
+            for index, (_process, port, name, path, tag) in enumerate(servers):
+                rate, codes = drive(port, path, share, args.concurrency,
+                                    f"{tag}{round_number}-")
+                if set(codes) - {201}:
+                    raise SystemExit(f"{name}: unexpected answers {dict(codes)}")
+                seconds[index] += share / rate
     finally:
-        stop(process)
-    if set(codes) - {201}:
-        raise SystemExit(f"{name}: unexpected answers {dict(codes)}")
-    return rate
+        for process, *_rest in servers:
+            stop(process)
+    total = share * args.rounds
+    return total / seconds[0], total / seconds[1]
 
 
 def run(database: str, tmp: Path, urls: list[str], args) -> bool:
@@ -277,14 +293,14 @@ def run(database: str, tmp: Path, urls: list[str], args) -> bool:
     tmp.mkdir(parents=True, exist_ok=True)
     floor_env = prepare_floor(floor_url)
     form_env = prepare_webform(tmp, form_url)
-    floor = measure("floor", "webform:floor_app()", floor_env, Path(__file__).parent,
-                    "/hit", args, "floor")
-    full = measure("web form", "kanban.app:create_app()", form_env, ROOT,
-                   "/f/bench.json", args, "visitor")
+    floor, full = measure_side_by_side(
+        ("floor", "webform:floor_app()", floor_env, Path(__file__).parent, "/hit", "floor"),
+        ("web form", "kanban.app:create_app()", form_env, ROOT, "/f/bench.json", "visitor"),
+        args)
     alone = create_lead_alone(tmp, alone_url, min(args.requests, 1000))
     stored = count_rows(form_url, "leads")
     hits = count_rows(floor_url, "hits")
-    expected = args.requests + args.warmup
+    expected = args.requests // args.rounds * args.rounds + args.warmup
     print(f"{database}: floor    (bare Flask route, one INSERT): {floor:8.0f} requests/s "
           f"({hits}/{expected} rows)")
     print(f"{database}: web form (validate, dedupe, lead + timeline + hooks): {full:8.0f} "
@@ -300,13 +316,16 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=8,
+                        help="alternate rounds of floor and web-form requests")
     parser.add_argument("--postgres", default=os.environ.get("KANBAN_BENCH_DATABASE_URL", ""),
                         help="admin URL of a PostgreSQL server; fresh databases are made there")
     parser.add_argument("--only", choices=["sqlite", "postgresql"],
                         help="run on one database only")
     args = parser.parse_args()
     print(f"gunicorn {WORKERS} workers x {THREADS} threads, {args.concurrency} keep-alive "
-          f"clients, {args.requests} requests each (after {args.warmup} warm-up); "
+          f"clients, {args.requests} requests each in {args.rounds} alternate rounds "
+          f"(after {args.warmup} warm-up); "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     complete = True
     with tempfile.TemporaryDirectory(prefix="kanban-bench-") as name:
