@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from kanban.config import DefaultConfig
+from kanban.services.sqlite_checkpoints import leave_checkpoints_to_the_thread
 
 
 def configure_engine(app: Flask) -> None:
@@ -27,7 +28,9 @@ def configure_engine(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _tune_sqlite(dbapi_connection, connection_record) -> None:
-    """WAL lets readers work while one person writes; NORMAL sync is safe with WAL."""
+    """WAL lets readers work while one person writes; NORMAL sync is safe with WAL; the
+log is copied back into the database by a thread, not by a commit (see
+``kanban.services.sqlite_checkpoints``)."""
     if type(dbapi_connection).__module__.split(".")[0] not in ("sqlite3", "pysqlite2"):
         return
     cursor = dbapi_connection.cursor()
@@ -35,6 +38,7 @@ def _tune_sqlite(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={_busy_timeout_ms()}")
+    leave_checkpoints_to_the_thread(cursor)
     cursor.close()
     dbapi_connection.create_function("local_date", 2, local_date, deterministic=True)
 

@@ -7,21 +7,18 @@ channel. One listener per server process
 Without either, and whenever the listener is down, a stream simply looks again after
 ``LIVE_POLL_SECONDS``: the outbox stays the one source, the wake-up only saves the wait.
 
-The wake-ups are sent by one thread per process and database (``Announcer``): a commit
+The wake-ups are sent by one thread per process and database (``BackgroundCall``): a commit
 does not wait for them, nor for a Redis that cannot be reached, and commits that come
 while one is sent share the next.
 """
 
 from __future__ import annotations
 
-import atexit
 import logging
-import os
 import threading
 import time
 import weakref
 from collections.abc import Callable, Iterator
-from weakref import WeakKeyDictionary
 
 from flask import current_app, has_app_context
 from sqlalchemy import event
@@ -30,10 +27,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from kanban.extensions import db
+from kanban.services.background_call import BackgroundCall, CallsBy
 from kanban.services.health import redis_url, team_redis_name
 
 CHANNEL = "kanban_lead_events"
 PENDING = "kanban_lead_events_written"  # a Session.info key: publish after the commit
+NOT_WOKEN = "Open boards were not woken"
 log = logging.getLogger(__name__)
 
 
@@ -52,96 +51,15 @@ def _publish_after_commit(session: Session) -> None:
         announcer.poke()
 
 
-class Announcer:
-    """Sends one database's wake-ups from a thread of its own, so that the commit that
-    wrote events does not wait for them, and commits close together share one wake-up
-    (a burst of web-form submissions is not one NOTIFY each).
-
-    Every commit is followed by a wake-up sent after it; the thread ends when nothing is
-    due for ``IDLE_SECONDS`` and the next commit starts another.
-    """
-
-    IDLE_SECONDS = 10.0
-
-    def __init__(self, send: Callable[[], None]) -> None:
-        self._send = send
-        self._due = threading.Event()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._pid = os.getpid()
-
-    def poke(self) -> None:
-        self._due.set()
-        if self._pid != os.getpid():  # a forked server process: its parent's thread is not
-            self._lock, self._thread = threading.Lock(), None  # here, nor its lock's holder
-            self._pid = os.getpid()
-        with self._lock:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, daemon=True,
-                                                name="kanban-live-announcer")
-                self._thread.start()
-
-    def flush(self) -> None:
-        """Send what is due now (a process about to end)."""
-        if self._due.is_set():
-            self._due.clear()
-            self._send_once()
-
-    def _run(self) -> None:
-        while True:
-            if not self._due.wait(self.IDLE_SECONDS):
-                with self._lock:
-                    if not self._due.is_set():
-                        self._thread = None
-                        return
-                continue
-            self._due.clear()  # commits from here on are announced by the next round
-            self._send_once()
-
-    def _send_once(self) -> None:
-        try:
-            self._send()
-        except Exception:  # open boards look again after LIVE_POLL_SECONDS
-            log.warning("Open boards were not woken", exc_info=True)
-
-
-_by_engine: WeakKeyDictionary[Engine, Announcer] = WeakKeyDictionary()
-_by_channel: dict[tuple[str, str], Announcer] = {}
-_announcers_lock = threading.Lock()
-
-
-def _announcer_of(engine: Engine) -> Announcer | None:
+def _announcer_of(engine: Engine) -> BackgroundCall | None:
     """The process's announcer for this database (None: nothing to wake, SQLite without
     Redis)."""
     if engine.dialect.name == "postgresql":
-        with _announcers_lock:
-            if engine not in _by_engine:
-                _by_engine[engine] = Announcer(_notifier(weakref.ref(engine)))
-            return _by_engine[engine]
+        return _notifiers.of(engine)
     url = redis_url()
     if url is None:
         return None
-    key = (url, redis_channel(current_app.config["SQLALCHEMY_DATABASE_URI"]))
-    with _announcers_lock:
-        if key not in _by_channel:
-            _by_channel[key] = Announcer(_publisher(*key))
-        return _by_channel[key]
-
-
-@atexit.register
-def _flush_announcers() -> None:
-    with _announcers_lock:
-        announcers = [*_by_engine.values(), *_by_channel.values()]
-    for announcer in announcers:
-        announcer.flush()
-
-
-def _new_lock_after_fork() -> None:
-    global _announcers_lock
-    _announcers_lock = threading.Lock()  # its holder, if any, stayed in the parent
-
-
-os.register_at_fork(after_in_child=_new_lock_after_fork)
+    return _publishers.of((url, redis_channel(current_app.config["SQLALCHEMY_DATABASE_URI"])))
 
 
 def _notifier(engine_ref: weakref.ref[Engine]) -> Callable[[], None]:
@@ -180,6 +98,10 @@ def _publisher(url: str, channel: str) -> Callable[[], None]:
             log.warning("Open boards were not woken: Redis cannot be reached", exc_info=True)
 
     return send
+
+
+_notifiers = CallsBy(lambda engine: _notifier(weakref.ref(engine)), what=NOT_WOKEN, weak=True)
+_publishers = CallsBy(lambda key: _publisher(*key), what=NOT_WOKEN)
 
 
 @event.listens_for(Session, "after_rollback")

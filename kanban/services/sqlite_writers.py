@@ -26,6 +26,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, SessionTransaction
 
+from kanban.services.sqlite_checkpoints import database_file
+
 HELD = "kanban_sqlite_write_turn"  # a Session.info key: the turn this session's transaction holds
 TURN_FILE_SUFFIX = "-writers"  # beside the database, as SQLite keeps its -wal and -shm files
 FIRST_PAUSE, LONGEST_PAUSE = 0.00005, 0.0005  # seconds between asking another process again
@@ -119,10 +121,8 @@ def begin_write(session: Session, connection: Connection) -> None:
 
 def turn_file(engine: Engine) -> str | None:
     """Return the path of the database's turn file, or None for a database in memory."""
-    database = engine.url.database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return os.path.abspath(database) + TURN_FILE_SUFFIX
+    database = database_file(engine)
+    return None if database is None else database + TURN_FILE_SUFFIX
 
 
 def _turn_of(engine: Engine) -> Turn:

@@ -1,16 +1,16 @@
-"""Wake-ups of open boards are sent from a thread of their own: every commit is followed by
-one, and commits that come while one is being sent share the next."""
+"""Work after commits (waking open boards, SQLite's checkpoints) is done by a thread of its
+own: every poke is followed by a call, and pokes that come while one runs share the next."""
 
 from __future__ import annotations
 
 import threading
 import time
 
-from kanban.services.live_wakeup import Announcer
+from kanban.services.background_call import BackgroundCall
 
 
 class Sender:
-    """Counts wake-ups; the first one waits until the test lets it go."""
+    """Counts calls; they wait until the test lets them go."""
 
     def __init__(self) -> None:
         self.sent = 0
@@ -32,57 +32,57 @@ class Sender:
         return self.sent
 
 
-def test_a_commit_is_followed_by_a_wake_up():
+def test_a_poke_is_followed_by_a_call():
     sender = Sender()
     sender.go_on.set()
 
-    Announcer(sender).poke()
+    BackgroundCall(sender, what="Open boards were not woken").poke()
 
     assert sender.wait_for(1) == 1
 
 
-def test_commits_made_while_a_wake_up_is_sent_share_the_next_one():
+def test_pokes_made_while_a_call_runs_share_the_next_one():
     sender = Sender()
-    announcer = Announcer(sender)
-    announcer.poke()
+    call = BackgroundCall(sender, what="Open boards were not woken")
+    call.poke()
     sender.started.wait(5)
 
     for _ in range(20):
-        announcer.poke()
+        call.poke()
     sender.go_on.set()
 
     assert sender.wait_for(2) == 2
 
 
-def test_an_idle_announcer_stops_its_thread_and_a_later_commit_starts_another(monkeypatch):
-    monkeypatch.setattr(Announcer, "IDLE_SECONDS", 0.05)
+def test_an_idle_call_stops_its_thread_and_a_later_commit_starts_another(monkeypatch):
+    monkeypatch.setattr(BackgroundCall, "IDLE_SECONDS", 0.05)
     sender = Sender()
     sender.go_on.set()
-    announcer = Announcer(sender)
-    announcer.poke()
+    call = BackgroundCall(sender, what="Open boards were not woken")
+    call.poke()
     sender.wait_for(1)
     deadline = time.monotonic() + 5
-    while announcer._thread is not None and time.monotonic() < deadline:
+    while call._thread is not None and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert announcer._thread is None
+    assert call._thread is None
 
-    announcer.poke()
+    call.poke()
 
     assert sender.wait_for(2) == 2
 
 
-def test_a_process_that_ends_sends_what_is_due():
+def test_a_process_that_ends_makes_the_call_still_due():
     sender = Sender()
     sender.go_on.set()
-    announcer = Announcer(sender)
-    announcer._due.set()  # a commit whose wake-up the thread has not sent yet
+    call = BackgroundCall(sender, what="Open boards were not woken")
+    call._due.set()  # a commit whose wake-up the thread has not sent yet
 
-    announcer.flush()
+    call.flush()
 
     assert sender.sent == 1
 
 
-def test_a_wake_up_that_fails_does_not_stop_the_next_ones(caplog):
+def test_a_call_that_fails_does_not_stop_the_next_ones(caplog):
     sent = []
     done = threading.Event()
 
@@ -92,29 +92,29 @@ def test_a_wake_up_that_fails_does_not_stop_the_next_ones(caplog):
             raise OSError("the listener's server is restarting")
         done.set()
 
-    announcer = Announcer(send)
-    announcer.poke()
+    call = BackgroundCall(send, what="Open boards were not woken")
+    call.poke()
     deadline = time.monotonic() + 5
     while not sent and time.monotonic() < deadline:
         time.sleep(0.01)
-    announcer.poke()
+    call.poke()
 
     assert done.wait(5)
     assert "Open boards were not woken" in caplog.text
 
 
-def test_a_forked_server_process_sends_its_own_wake_ups():
+def test_a_forked_server_process_makes_its_own_calls():
     import os
 
     sender = Sender()
-    announcer = Announcer(sender)
-    announcer.poke()
+    call = BackgroundCall(sender, what="Open boards were not woken")
+    call.poke()
     sender.started.wait(5)  # the parent's thread is busy sending when the process forks
     reading, writing = os.pipe()
     child = os.fork()
     if child == 0:  # the new process: its parent's thread is not there
-        announcer._send = lambda: os.write(writing, b"sent")
-        announcer.poke()
+        call._call = lambda: os.write(writing, b"sent")
+        call.poke()
         time.sleep(1)
         os._exit(0)
     os.close(writing)
@@ -124,3 +124,16 @@ def test_a_forked_server_process_sends_its_own_wake_ups():
     finally:
         os.waitpid(child, 0)
         os.close(reading)
+
+
+def test_pokes_during_the_pause_after_a_call_share_the_next_one():
+    sender = Sender()
+    sender.go_on.set()
+    call = BackgroundCall(sender, what="SQLite's log was not copied back", pause=0.5)
+    call.poke()
+    sender.wait_for(1)
+
+    for _ in range(5):
+        call.poke()
+
+    assert sender.wait_for(2) == 2
