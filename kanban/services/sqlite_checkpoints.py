@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
+from functools import partial
+from urllib.parse import quote
 
 from flask import has_app_context
 from sqlalchemy import event
@@ -49,16 +50,22 @@ def _checkpoint_soon(session: Session) -> None:
             _checkpoints.of(path).poke()
 
 
-def _checkpoint(path: str) -> Callable[[], None]:
-    def call() -> None:
-        connection = sqlite3.connect(path, timeout=1)
-        try:
-            connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        finally:
-            connection.close()
+def checkpoint(path: str) -> None:
+    """Copy the database's log back into its file, as far as no reader or writer waits."""
+    try:  # read-write, never create: a database moved away is not made again, empty
+        connection = sqlite3.connect(f"file:{quote(path)}?mode=rw", uri=True, timeout=1)
+    except sqlite3.OperationalError:
+        return  # the database is gone (an app that ended): nothing to copy back
+    try:
+        connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        # another process is checkpointing: it copies this log back too
+    finally:
+        connection.close()
 
-    return call
 
-
-_checkpoints = CallsBy(_checkpoint, what="SQLite's log was not copied back into the database",
+_checkpoints = CallsBy(lambda path: partial(checkpoint, path),
+                       what="SQLite's log was not copied back into the database",
                        pause=CHECKPOINT_PAUSE)

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from kanban.extensions import db
 from kanban.services.leads import create_lead
-from kanban.services.sqlite_checkpoints import database_file
+from kanban.services.sqlite_checkpoints import checkpoint, database_file
 from tests.factories import PipelineFactory
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
@@ -35,3 +35,11 @@ def test_what_writers_commit_reaches_the_database_file_soon_after(app, backend):
         time.sleep(0.05)
     assert os.path.getsize(path) > before
 
+
+
+def test_a_checkpoint_of_a_database_moved_away_makes_no_empty_one(backend, tmp_path):
+    missing = tmp_path / "moved.db"
+
+    checkpoint(str(missing))
+
+    assert not missing.exists()
