@@ -29,8 +29,8 @@ def configure_engine(app: Flask) -> None:
 @event.listens_for(Engine, "connect")
 def _tune_sqlite(dbapi_connection, connection_record) -> None:
     """WAL lets readers work while one person writes; NORMAL sync is safe with WAL; the
-log is copied back into the database by a thread, not by a commit (see
-``kanban.services.sqlite_checkpoints``)."""
+    log is copied back into the database by a thread, not by a commit (see
+    ``kanban.services.sqlite_checkpoints``)."""
     if type(dbapi_connection).__module__.split(".")[0] not in ("sqlite3", "pysqlite2"):
         return
     cursor = dbapi_connection.cursor()

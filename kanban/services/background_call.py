@@ -82,6 +82,9 @@ class CallsBy:
             WeakKeyDictionary() if weak else {})
 
     def of(self, key: Any) -> BackgroundCall:
+        call = self._calls.get(key)  # asked after every commit: the lock only to make one
+        if call is not None:
+            return call
         with _guard:
             call = self._calls.get(key)
             if call is None:
