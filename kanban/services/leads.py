@@ -7,7 +7,8 @@ such as a web form, and skips the permission check (views must check first).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -51,12 +52,14 @@ from kanban.services.ordering import (
     gap,
     lies_between,
     lock_columns,
-    rank_at_top,
+    ranks_at_top,
     rebalance,
     retrying,
     stage_still_exists,
 )
-from kanban.services.owner_rules import owner_plan, take_turn
+from kanban.services.owner_rules import OwnerPlan, owner_plan, take_turn
+from kanban.services.sqlite_writers import HELD
+from kanban.services.together import together
 from kanban.text import remove_unstorable
 
 ACTIVITY_INSERT = insert(Activity.__table__)  # a new lead's first entry, built once
@@ -139,52 +142,110 @@ def create_lead(
              "body": note or "",  # the words are written when shown, in the reader's language
              "payload": {"event": "created", "source": values["source"], "stage_id": stage.id,
                          **(payload or {})}}
-    whole_column = False
-
-    def write() -> Lead:
-        nonlocal whole_column
-        adding = not whole_column
-        locked = lock_columns([stage.id], adding=adding)
-        try:
-            rank = rank_at_top(stage.id, spread=adding and locked is not None)
-        except NeedsWholeColumn:
-            whole_column = True
-            raise
-        row = with_defaults(Lead.__table__, new_lead_row(
-            {**values, "owner_id": owner if plan is None else take_turn(plan)},
-            stage_id=stage.id, rank=rank, now=utcnow()))
-        lead = _written_lead(row, insert_rows(Lead.__table__, [row], with_ids=True)[0],
-                             tags)
-        db.session.connection().execute(ACTIVITY_INSERT, [{**entry, "lead_id": lead.id}])
-        if records is not None:
-            db.session.add_all(records(lead))
-        outbox.record(outbox.CREATED, lead, user=user, stage=stage, source=values["source"])
-        told = new_lead_rows(lead, values["source"], user,
-                             # a rule removed meanwhile: nobody owns it, the team is told
-                             readers if lead.owner_id is not None or plan is None else None)
-        if told:
-            db.session.execute(insert(Notification.__table__), told)
-        _commit_without_expiring()
-        written.append(told)
-        return lead
-
-    written: list[list[dict[str, Any]]] = []
-    lead = retrying(write)
-    send_emails_of(written[-1])
+    wish = _NewLead(values, tags, stage, owner, plan, readers, entry, records, user)
+    # On SQLite, where writers take turns anyway, the new leads of the threads waiting for
+    # a turn are written in one (``kanban.services.together``). On PostgreSQL they are
+    # written side by side, which is faster. A session holding changes of its own (or the
+    # write turn) commits them with its lead, so it writes alone.
+    session = db.session()
+    alone = (session.get_bind().dialect.name != "sqlite" or session.new or session.dirty
+             or session.deleted or session.info.get(HELD))
+    lead, told = _write_new_leads([wish])[0] if alone else together(_write_new_leads)(wish)
+    db.session.add_all([lead, *lead.tag_rows])  # as just read: nothing is read back
+    send_emails_of(told)
     fire_event("kanban_lead_created", lead=lead, source=lead.source, user=user)
     return lead
 
 
-def _written_lead(row: dict[str, Any], lead_id: int, tags: list[str]) -> Lead:
-    """The lead just written as ``row``, in the session as if read back, with its tags:
-    nothing needs reading again, and later changes are written as usual."""
-    tag_values = [{"lead_id": lead_id, "tag": name} for name in sorted(dict.fromkeys(tags))]
-    insert_rows(LeadTag.__table__, tag_values)
-    lead = as_read(Lead, {**row, "id": lead_id})
-    tag_rows = [as_read(LeadTag, values) for values in tag_values]
-    db.session.add_all([lead, *tag_rows])
-    set_committed_value(lead, "tag_rows", tag_rows)
-    return lead
+@dataclass
+class _NewLead:
+    """A new lead as ``create_lead`` prepared it, ready to write."""
+
+    values: dict[str, Any]
+    tags: list[str]
+    stage: Stage
+    owner: int | None
+    plan: OwnerPlan | None
+    readers: dict[int, User]
+    entry: dict[str, Any]  # its first timeline entry
+    records: Callable[[Lead], Iterable[Any]] | None
+    user: User | None
+
+
+def _write_new_leads(wishes: list[_NewLead]) -> list[tuple[Lead, list[dict[str, Any]]]]:
+    """Write new leads at the top of their columns, in order (the last on top), in one
+    transaction: each with its tags, first timeline entry, a source's own records, its
+    event and its notifications. Return each lead, detached, with its notifications."""
+    whole_column = False
+
+    def write() -> list[tuple[Lead, list[dict[str, Any]]]]:
+        nonlocal whole_column
+        adding = not whole_column
+        by_stage: dict[int, list[_NewLead]] = {}
+        for wish in wishes:
+            by_stage.setdefault(wish.stage.id, []).append(wish)
+        locked = lock_columns(sorted(by_stage), adding=adding)
+        ranks: dict[int, Iterator[str]] = {}
+        try:
+            for stage_id, waiting in by_stage.items():
+                ranks[stage_id] = iter(ranks_at_top(stage_id, len(waiting),
+                                                    spread=adding and locked is not None))
+        except NeedsWholeColumn:
+            whole_column = True
+            raise
+        now = utcnow()
+        rows = [with_defaults(Lead.__table__, new_lead_row(
+            {**wish.values,
+             "owner_id": wish.owner if wish.plan is None else take_turn(wish.plan)},
+            stage_id=wish.stage.id, rank=next(ranks[wish.stage.id]), now=now))
+            for wish in wishes]
+        leads = _written_leads(rows, [wish.tags for wish in wishes])
+        db.session.connection().execute(
+            ACTIVITY_INSERT, [{**wish.entry, "lead_id": lead.id}
+                              for wish, lead in zip(wishes, leads, strict=True)])
+        for wish, lead in zip(wishes, leads, strict=True):
+            if wish.records is not None:
+                db.session.add_all(wish.records(lead))
+        outbox.record_rows(
+            outbox.event_row(outbox.CREATED, lead.id, stage=wish.stage,
+                             actor_id=wish.user.id if wish.user is not None else None,
+                             source=wish.values["source"])
+            for wish, lead in zip(wishes, leads, strict=True))
+        told = [new_lead_rows(lead, wish.values["source"], wish.user,
+                              # a rule removed meanwhile: nobody owns it, the team is told
+                              wish.readers if lead.owner_id is not None or wish.plan is None
+                              else None)
+                for wish, lead in zip(wishes, leads, strict=True)]
+        if any(told):
+            db.session.execute(insert(Notification.__table__),
+                               [row for rows_of_one in told for row in rows_of_one])
+        _commit_without_expiring()
+        return list(zip(leads, told, strict=True))
+
+    return retrying(write)
+
+
+def _written_leads(rows: list[dict[str, Any]], tags: list[list[str]]) -> list[Lead]:
+    """Insert the leads and their tags; return them as if read back, detached, with their
+    tags: nothing needs reading again, and later changes are written as usual."""
+    ids = [0] * len(rows)
+    shapes: dict[frozenset[str], list[int]] = {}  # rows of the same fields go together
+    for index, row in enumerate(rows):
+        shapes.setdefault(frozenset(row), []).append(index)
+    for indexes in shapes.values():
+        written = insert_rows(Lead.__table__, [rows[index] for index in indexes],
+                              with_ids=True)
+        for index, lead_id in zip(indexes, written, strict=True):
+            ids[index] = lead_id
+    tag_values = [[{"lead_id": lead_id, "tag": name} for name in sorted(dict.fromkeys(names))]
+                  for lead_id, names in zip(ids, tags, strict=True)]
+    insert_rows(LeadTag.__table__, [values for of_one in tag_values for values in of_one])
+    leads = []
+    for row, lead_id, of_one in zip(rows, ids, tag_values, strict=True):
+        lead = as_read(Lead, {**row, "id": lead_id})
+        set_committed_value(lead, "tag_rows", [as_read(LeadTag, values) for values in of_one])
+        leads.append(lead)
+    return leads
 
 
 def update_lead(

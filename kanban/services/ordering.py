@@ -158,20 +158,31 @@ def rank_at_top(stage_id: int, *, spread: bool = False) -> str:
     With ``spread`` (writers adding cards at once under a shared lock) the key is drawn at
     random just above the top card, so that two new cards never take the same key; a
     column that needs fresh keys then raises NeedsWholeColumn."""
+    return ranks_at_top(stage_id, 1, spread=spread)[0]
+
+
+def ranks_at_top(stage_id: int, count: int, *, spread: bool = False) -> list[str]:
+    """Return the keys of ``count`` new cards at the top of the column, each above the one
+    before: the last is the new top card. ``spread`` as for ``rank_at_top``."""
     top = db.session.connection().scalar(_top_rank(), {"stage_id": stage_id})
-    try:
-        rank = rank_between(None, top)
-    except InvalidRank:
-        rank = ""
-    if not rank or needs_rebalance(rank):
+    keys: list[str] = []
+    while len(keys) < count:
+        try:
+            rank = rank_between(None, top)
+        except InvalidRank:
+            rank = ""
+        if not rank or needs_rebalance(rank):
+            if spread:
+                raise NeedsWholeColumn()
+            # Fresh keys for the cards already there; those drawn so far are drawn again.
+            keys = [rebalance(stage_id, None, None)]
+            top = keys[0]
+            continue
         if spread:
-            raise NeedsWholeColumn()
-        return rebalance(stage_id, None, None)
-    if spread:
-        spread_rank = _random_key_below(rank, top)
-        if spread_rank is not None:
-            return spread_rank
-    return rank
+            rank = _random_key_below(rank, top) or rank
+        keys.append(rank)
+        top = rank
+    return keys
 
 
 @cache
