@@ -16,6 +16,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import case, insert, literal, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -150,7 +151,8 @@ def create_lead(
     session = db.session()
     alone = (session.get_bind().dialect.name != "sqlite" or session.new or session.dirty
              or session.deleted or session.info.get(HELD))
-    lead, told = _write_new_leads([wish])[0] if alone else together(_write_new_leads)(wish)
+    lead, told = _write_new_leads([wish])[0] if alone else together(
+        _write_new_leads, shared=(OperationalError,))(wish)
     db.session.add_all([lead, *lead.tag_rows])  # as just read: nothing is read back
     send_emails_of(told)
     fire_event("kanban_lead_created", lead=lead, source=lead.source, user=user)

@@ -6,7 +6,8 @@ web-form submissions at once) the threads share one transaction: one write turn 
 SQLite, one lock of the column, one statement per table, one commit. A thread alone
 writes at once, as it would by itself. Each thread gets back its own result or its own
 error: when a shared write fails, each of its items is written again alone, so that one
-bad item never costs the others theirs.
+bad item never costs the others theirs, unless the error is the database's own (locked,
+out of reach): that one is every item's answer at once.
 """
 
 from __future__ import annotations
@@ -42,9 +43,11 @@ class Together(Generic[W, R]):
     """Calls ``write(items) -> results`` (one result per item, in order) for the items of
     the threads asking at once, in the thread whose turn it is."""
 
-    def __init__(self, write: Callable[[list[W]], list[R]], *, most: int = MOST) -> None:
+    def __init__(self, write: Callable[[list[W]], list[R]], *, most: int = MOST,
+                 shared: tuple[type[Exception], ...] = ()) -> None:
         self._write = write
         self._most = most
+        self._shared = shared  # errors of the write as a whole, never of one item
         self._lock = threading.Lock()
         self._waiting: list[_Wish[W, R]] = []
         self._busy = False  # a thread is writing: the others wait in ``_waiting``
@@ -78,8 +81,9 @@ class Together(Generic[W, R]):
             for wish, result in zip(group, results, strict=True):
                 wish.result = result
         except Exception as exc:
-            if len(group) == 1:
-                group[0].error = exc
+            if len(group) == 1 or isinstance(exc, self._shared):
+                for wish in group:
+                    wish.error = exc
             else:
                 for wish in group:
                     try:
@@ -96,12 +100,14 @@ class Together(Generic[W, R]):
                 wish.ready.set()
 
 
-def together(write: Callable[[list[W]], list[R]]) -> Together[W, R]:
+def together(write: Callable[[list[W]], list[R]],
+             shared: tuple[type[Exception], ...] = ()) -> Together[W, R]:
     """The one ``Together`` of ``write`` for the current app in this process: threads of
-    another app (tests run several) or of a forked parent never share its writes."""
+    another app (tests run several) or of a forked parent never share its writes.
+    ``shared``: as for ``Together``."""
     made: dict[Any, Together] = current_app.extensions.setdefault("kanban_together", {})
     key = (write, os.getpid())
     found = made.get(key)
     if found is None:
-        found = made.setdefault(key, Together(write))  # one, if two threads get here at once
+        found = made.setdefault(key, Together(write, shared=shared))  # one, if two at once
     return found

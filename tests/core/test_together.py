@@ -79,6 +79,15 @@ def test_a_shared_write_that_fails_is_made_again_item_by_item():
     assert sorted(map(tuple, writes.groups[2:])) == [("bea",), ("caio",), ("dora",)]
 
 
+def test_an_error_of_the_whole_write_is_every_items_answer_at_once():
+    writes = Writes(fail_on="caio")
+    writer = Together(writes, shared=(ValueError,))
+    outcomes = ask_in_threads(writer, ["ana", "bea", "caio", "dora"], writes)
+    assert outcomes.pop("ana") == "ANA"
+    assert all(isinstance(error, ValueError) for error in outcomes.values())
+    assert len(writes.groups) == 2  # nothing written again item by item
+
+
 def test_a_failing_write_of_one_item_raises_in_its_thread():
     writes = Writes(fail_on="ana")
     writes.go.set()
