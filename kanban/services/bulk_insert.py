@@ -81,6 +81,20 @@ def insert_rows(table: Table, rows: Sequence[Mapping[str, Any]], *,
     return ids
 
 
+def insert_rows_by_shape(table: Table, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Insert rows that may leave out different fields, those of the same fields together
+    (a field left out gets its default); return the new rows' ids in the rows' order."""
+    shapes: dict[frozenset[str], list[int]] = {}
+    for index, row in enumerate(rows):
+        shapes.setdefault(frozenset(row), []).append(index)
+    ids = [0] * len(rows)
+    for indexes in shapes.values():
+        written = insert_rows(table, [rows[index] for index in indexes], with_ids=True)
+        for index, row_id in zip(indexes, written, strict=True):
+            ids[index] = row_id
+    return ids
+
+
 _NONE = object()
 
 

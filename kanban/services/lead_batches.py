@@ -25,7 +25,7 @@ from kanban.permissions import require, require_give_lead_to
 from kanban.plugins import fire_events, get_plugin_manager
 from kanban.ranking import rank_between
 from kanban.services import outbox
-from kanban.services.bulk_insert import insert_rows
+from kanban.services.bulk_insert import insert_rows, insert_rows_by_shape
 from kanban.services.clients import add_folders, find_folders
 from kanban.services.ordering import lock_columns, retrying
 from kanban.services.owner_rules import owners_in_turn
@@ -114,16 +114,7 @@ def _write(rows: Sequence[Mapping[str, Any]], stage: Stage, user: User | None,
         values.setdefault("currency", currency)
         rank = rank_between(rank, None)
         lead_rows.append(new_lead_row(values, stage_id=stage.id, rank=rank, now=now))
-    # Rows of the same fields are written together (a left out field gets its default).
-    shapes: dict[frozenset[str], list[int]] = {}
-    for index, row in enumerate(lead_rows):
-        shapes.setdefault(frozenset(row), []).append(index)
-    ids = [0] * len(lead_rows)
-    for indexes in shapes.values():
-        written = insert_rows(Lead.__table__, [lead_rows[index] for index in indexes],
-                              with_ids=True)
-        for index, lead_id in zip(indexes, written, strict=True):
-            ids[index] = lead_id
+    ids = insert_rows_by_shape(Lead.__table__, lead_rows)
     tag_rows = [{"lead_id": lead_id, "tag": tag}
                 for lead_id, names in zip(ids, tags, strict=True) for tag in dict.fromkeys(names)]
     insert_rows(LeadTag.__table__, tag_rows)

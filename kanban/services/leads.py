@@ -44,7 +44,7 @@ from kanban.plugins import fire_event, get_hook
 from kanban.ranking import InvalidRank, needs_rebalance, rank_between
 from kanban.services import outbox
 from kanban.services.as_read import as_read
-from kanban.services.bulk_insert import insert_rows, with_defaults
+from kanban.services.bulk_insert import insert_rows, insert_rows_by_shape, with_defaults
 from kanban.services.lead_input import clean_lead_data, is_id
 from kanban.services.ordering import (
     ColumnChanged,
@@ -230,15 +230,7 @@ def _write_new_leads(wishes: list[_NewLead]) -> list[tuple[Lead, list[dict[str, 
 def _written_leads(rows: list[dict[str, Any]], tags: list[list[str]]) -> list[Lead]:
     """Insert the leads and their tags; return them as if read back, detached, with their
     tags: nothing needs reading again, and later changes are written as usual."""
-    ids = [0] * len(rows)
-    shapes: dict[frozenset[str], list[int]] = {}  # rows of the same fields go together
-    for index, row in enumerate(rows):
-        shapes.setdefault(frozenset(row), []).append(index)
-    for indexes in shapes.values():
-        written = insert_rows(Lead.__table__, [rows[index] for index in indexes],
-                              with_ids=True)
-        for index, lead_id in zip(indexes, written, strict=True):
-            ids[index] = lead_id
+    ids = insert_rows_by_shape(Lead.__table__, rows)
     tag_values = [[{"lead_id": lead_id, "tag": name} for name in sorted(dict.fromkeys(names))]
                   for lead_id, names in zip(ids, tags, strict=True)]
     insert_rows(LeadTag.__table__, [values for of_one in tag_values for values in of_one])

@@ -52,6 +52,12 @@ class Together(Generic[W, R]):
         self._waiting: list[_Wish[W, R]] = []
         self._busy = False  # a thread is writing: the others wait in ``_waiting``
 
+    @property
+    def waiting(self) -> int:
+        """How many threads wait for their items to be written."""
+        with self._lock:
+            return len(self._waiting)
+
     def __call__(self, item: W) -> R:
         wish: _Wish[W, R] = _Wish(item)
         with self._lock:

@@ -29,6 +29,13 @@ class Writes:
         return [item.upper() for item in items]
 
 
+def wait_until_waiting(writer: Together, count: int, seconds: float = 10) -> None:
+    """Wait (at most ``seconds``) until ``count`` threads wait for ``writer``'s turn."""
+    deadline = time.monotonic() + seconds
+    while writer.waiting < count and time.monotonic() < deadline:
+        time.sleep(0.001)
+
+
 def ask_in_threads(writer: Together, items: list[str], writes: Writes) -> dict[str, object]:
     """Ask for the first item, then for the others while the first write runs."""
     outcomes: dict[str, object] = {}
@@ -46,9 +53,7 @@ def ask_in_threads(writer: Together, items: list[str], writes: Writes) -> dict[s
     others = [threading.Thread(target=ask, args=(item,)) for item in items[1:]]
     for thread in others:
         thread.start()
-    deadline = time.monotonic() + 10
-    while len(writer._waiting) < len(others) and time.monotonic() < deadline:
-        time.sleep(0.001)
+    wait_until_waiting(writer, len(others))
     writes.go.set()
     for thread in [first, *others]:
         thread.join(5)

@@ -4,7 +4,6 @@ column without making one another wait, and each holds the column only for its w
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from sqlalchemy import event, select, text
@@ -16,6 +15,7 @@ from kanban.models import Activity, Lead, LeadEvent, Stage
 from kanban.services.leads import _write_new_leads, create_lead
 from kanban.services.ordering import column_order, lock_columns, rank_at_top
 from kanban.services.together import together
+from tests.core.test_together import wait_until_waiting
 from tests.factories import PipelineFactory
 from tests.ordering.test_move_writes import fill
 
@@ -166,10 +166,7 @@ def create_at_once(app, stage_id: int, titles: list[str], records=None) -> dict[
         others = [threading.Thread(target=one, args=(title,)) for title in titles[1:]]
         for thread in others:
             thread.start()
-        writer = together(_write_new_leads)
-        deadline = time.monotonic() + 10
-        while len(writer._waiting) < len(others) and time.monotonic() < deadline:
-            time.sleep(0.001)
+        wait_until_waiting(together(_write_new_leads), len(others))
         waits.go.set()
         for thread in [first, *others]:
             thread.join(10)
