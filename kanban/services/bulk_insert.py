@@ -12,10 +12,11 @@ PostgreSQL), the two databases Kanban runs on. A driver's error is raised as SQL
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, text
+from sqlalchemy import Column, Table, text
 from sqlalchemy.exc import DBAPIError
 
 from kanban.extensions import db
@@ -35,27 +36,18 @@ def insert_rows(table: Table, rows: Sequence[Mapping[str, Any]], *,
     connection = db.session.connection()
     dialect = connection.dialect
     returning = with_ids and len(rows) == 1  # one row: its id comes back with it
-    names = list(rows[0])
-    defaults = {column.name: _default(column) for column in table.columns
-                if column.name not in names}
-    fixed = {name: value for name, value in defaults.items() if value is not _NONE}
+    numbered = with_ids and dialect.name == "postgresql" and not returning
+    shape = _shape(table, dialect, tuple(rows[0]), numbered)
     ids: list[int] = []
-    if with_ids and dialect.name == "postgresql" and not returning:
+    if numbered:
         ids = list(connection.execute(
             text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
                  "FROM generate_series(1, :n)"), {"table": table.name, "n": len(rows)}
         ).scalars())
-        names = ["id", *names]
-    columns = [*names, *fixed]
-    converters = _converters(table, dialect, tuple(columns))
-    tail = tuple(convert(fixed[name]) if convert is not None else fixed[name]
-                 for name, convert in zip(columns[len(names):], converters[len(names):],
-                                          strict=True))
-    values = _converted(rows, names, converters[:len(names)], ids, tail)
-    quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
-    target = dialect.identifier_preparer.format_table(table)
+    tail = tuple(_converted_default(column, convert) for column, convert in shape.filled)
+    values = _converted(rows, shape.names, shape.given, ids, tail)
     if dialect.name == "postgresql" and len(rows) >= COPY_FROM:
-        statement = f"COPY {target} ({quoted}) FROM STDIN"
+        statement = shape.copy
         driver = connection.connection.driver_connection
         try:
             with driver.cursor() as cursor, cursor.copy(statement) as copy:
@@ -66,8 +58,7 @@ def insert_rows(table: Table, rows: Sequence[Mapping[str, Any]], *,
             raise DBAPIError.instance(statement, None, exc, dialect.loaded_dbapi.Error,
                                       dialect=dialect) from exc
         return ids
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    statement = f"INSERT INTO {target} ({quoted}) VALUES ({', '.join([mark] * len(columns))})"
+    statement = shape.insert
     # Through the connection, so that its events see the rows (a few: one change's event).
     if returning:
         return [connection.exec_driver_sql(f"{statement} RETURNING id",
@@ -125,11 +116,40 @@ def _default(column: Any) -> Any:
     return _NONE
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """How rows with the same fields are written to a table, worked out once."""
+
+    names: list[str]  # the rows' fields, "id" first when the ids are drawn beforehand
+    given: list[Converter | None]  # each field's conversion for the database
+    filled: list[tuple[Column, Converter | None]]  # the columns left out that get a default
+    insert: str
+    copy: str
+
+
 @lru_cache(maxsize=256)
-def _converters(table: Table, dialect: Any, columns: tuple[str, ...]) -> list[Converter | None]:
-    """Each column's conversion for the database, looked up once per table and columns."""
-    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-            for name in columns]
+def _shape(table: Table, dialect: Any, names: tuple[str, ...], numbered: bool) -> _Shape:
+    """The statements and conversions for rows of these fields, once per table and fields."""
+    fields = ["id", *names] if numbered else list(names)
+    filled = [column for column in table.columns
+              if column.name not in names and _default(column) is not _NONE]
+    columns = [*fields, *(column.name for column in filled)]
+    converters = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+                  for name in columns]
+    quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
+    target = dialect.identifier_preparer.format_table(table)
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    return _Shape(
+        names=fields, given=converters[:len(fields)],
+        filled=list(zip(filled, converters[len(fields):], strict=True)),
+        insert=f"INSERT INTO {target} ({quoted}) VALUES ({', '.join([mark] * len(columns))})",
+        copy=f"COPY {target} ({quoted}) FROM STDIN")
+
+
+def _converted_default(column: Column, convert: Converter | None) -> Any:
+    """The default of a column left out, for this call (a timestamp is taken now)."""
+    value = _default(column)
+    return convert(value) if convert is not None else value
 
 
 def _converted(rows: Sequence[Mapping[str, Any]], names: list[str],
