@@ -6,6 +6,8 @@ import codecs
 import contextlib
 import csv
 import io
+import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +17,7 @@ from flask_babel import gettext as _
 from kanban.text import has_unstorable, remove_unstorable
 
 SAMPLE_BYTES = 64 * 1024
+STRAY_BYTE = re.compile("[\udc80-\udcff]")  # a byte not in the encoding, as read
 DELIMITERS = (",", ";", "\t", "|")
 ENCODINGS = {
     "utf-8": "UTF-8",
@@ -55,29 +58,42 @@ class Table:
     preview: list[list[str]] = field(default_factory=list)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """Yield (line number, cells) for every data row, skipping blank lines."""
+        """Yield (line number, cells) for every data row, skipping blank lines; a byte that
+        is not in the file's encoding raises CsvProblem naming its line and character."""
         for line, cells in self._records():
             # Cells come from other programs: invisible characters are dropped so the
             # row is not lost over them (looked for in the whole row first: rarely there).
-            yield line, remove_unstorable(cells) if has_unstorable("".join(cells)) else cells
+            if has_unstorable(text := self.delimiter.join(cells)):
+                if (stray := STRAY_BYTE.search(text)) is not None:
+                    raise self._stray_byte(line, text, stray.start())
+                cells = remove_unstorable(cells)
+            yield line, cells
 
     def width(self) -> int:
         """The most cells a data row has (0: no rows), in a pass lighter than ``rows``."""
         return max((len(cells) for _line, cells in self._records()), default=0)
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
-        """(line number, cells as read) of every data row, or CsvProblem."""
-        with self.path.open(encoding=self.encoding, newline="", errors="strict") as stream:
+        """(line number, cells as read) of every data row, or CsvProblem. A byte that is
+        not in the encoding comes as a lone surrogate (``rows`` says where it is)."""
+        with self.path.open(encoding=self.encoding, newline="",
+                            errors="surrogateescape") as stream:
             reader = csv.reader(stream, delimiter=self.delimiter)
+            held: tuple[int, list[str]] | None = None  # the last row may hold a runaway quote
+            starts = 1  # the line the row being read starts on
             try:
                 seen_header = False
                 for cells in reader:
+                    started, starts = starts, reader.line_num + 1
                     if not any(cell.strip() for cell in cells):
                         continue
                     if not seen_header:
                         seen_header = True
                         continue
-                    yield reader.line_num, cells
+                    if held is not None:
+                        yield held
+                    held = (reader.line_num, cells)
+                    held_from = started
             except csv.Error as exc:
                 raise CsvProblem(
                     _("Line %(line)d cannot be read (%(error)s). Check the quotes on that line.",
@@ -85,6 +101,33 @@ class Table:
                 ) from None
             except UnicodeDecodeError:
                 raise undecodable(self.path, self.encoding) from None
+        if held is not None:
+            if held[0] > held_from and self._quote_left_open(held_from):
+                raise CsvProblem(_(
+                    "Line %(line)d opens a quote that is never closed: the rest of the file "
+                    "would be one cell. Check the quotes on that line.", line=held_from))
+            yield held
+
+    def _quote_left_open(self, line: int) -> bool:
+        """Tell whether the row starting on ``line`` (the last, over several lines) ends
+        inside a quote: the csv module reads such a row to the end of the file."""
+        with self.path.open(encoding=self.encoding, newline="",
+                            errors="surrogateescape") as stream:
+            rest = itertools.islice(stream, line - 1, None)
+            try:
+                for _cells in csv.reader(rest, delimiter=self.delimiter, strict=True):
+                    pass
+            except csv.Error as exc:
+                return "unexpected end of data" in str(exc)
+        return False
+
+    def _stray_byte(self, line: int, text: str, at: int) -> CsvProblem:
+        """Name where a byte that is not in the file's encoding stands in a row ending on
+        ``line`` (its cells joined as the file has them, quotes aside)."""
+        before = text[:at]
+        line -= text.count("\n", at)
+        column = at - before.rfind("\n")  # rfind is -1 on the row's first line
+        return byte_problem(line, column, ord(text[at]) - 0xDC00, self.encoding)
 
 
 def open_table(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Table:
@@ -137,7 +180,8 @@ def detect_encoding(sample: bytes) -> str:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
         return "utf-8"
     except UnicodeDecodeError:
-        pass
+        if _mostly_utf8(sample):
+            return "utf-8"  # with a stray byte or two, which reading names by line
     from charset_normalizer import from_bytes  # only a file in an unknown encoding needs it
 
     matches = from_bytes(sample, cp_isolation=LEGACY_ENCODINGS)
@@ -149,6 +193,16 @@ def detect_encoding(sample: bytes) -> str:
             "%(tried)s). Save the sheet as CSV (UTF-8) from your spreadsheet and try again.",
             tried=", ".join(tried)))
     return best.encoding.replace("_", "-")
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    """Tell whether a sample that is not all UTF-8 is UTF-8 text with a few stray bytes (a
+    cell pasted from another program): it has more UTF-8 letters than broken bytes. Text
+    in a one-byte encoding seldom forms a UTF-8 letter by chance."""
+    text = sample.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    letters = sum(1 for character in text if character > "\x7f") - broken
+    return letters > broken
 
 
 def decode_sample(sample: bytes, encoding: str, complete: bool) -> str:
@@ -185,10 +239,15 @@ def undecodable_at(data: bytes, exc: UnicodeDecodeError, encoding: str, lines: i
     before = data[:exc.start].decode(encoding, errors="replace")
     line = lines + before.count("\n")
     column = len(before[before.rfind("\n") + 1:] if "\n" in before else line_so_far + before) + 1
+    return byte_problem(line, column, data[exc.start], encoding)
+
+
+def byte_problem(line: int, column: int, byte: int, encoding: str) -> CsvProblem:
+    """Say that a byte of the file is not in its encoding, and where."""
     return CsvProblem(_(
         "Line %(line)d, character %(column)d, holds a byte (%(byte)s) that is not "
         "%(encoding)s. Choose the file's encoding and try again, or correct that line.",
-        line=line, column=column, byte=f"0x{data[exc.start]:02X}", encoding=encoding))
+        line=line, column=column, byte=f"0x{byte:02X}", encoding=encoding))
 
 
 def looks_binary(text: str) -> bool:

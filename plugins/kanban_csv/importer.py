@@ -136,6 +136,7 @@ class RowReader:
         data: dict[str, Any] = {}
         custom: dict[str, str] = {}
         names: list[str] = []
+        last_names: list[str] = []
         folder = ""
         for index, target in enumerate(self.mapping[:width]):
             value = restore(cells[index].strip()) if index < len(cells) else ""
@@ -145,6 +146,8 @@ class RowReader:
                 custom[self.header[index]] = value
             elif target in ("first_name", "last_name"):
                 names.append(value)
+                if target == "last_name":
+                    last_names.append(value)
             elif target == "value":
                 data["value"] = parse_amount(value, self.decimal_comma)
             elif target == "owner":
@@ -170,6 +173,10 @@ class RowReader:
                 data[target] = value
         if names and not data.get("contact_name"):
             data["contact_name"] = " ".join(names)
+        elif (last_names and len(names) == len(last_names)
+              and not data["contact_name"].casefold().endswith(last_names[-1].casefold())):
+            # A name column beside a last-name column alone holds the first name.
+            data["contact_name"] = " ".join([data["contact_name"], *last_names])
         if custom:
             data["custom_fields"] = custom
         data["tags"] = [*self.tags, *data.get("tags", [])]
@@ -255,10 +262,12 @@ def import_steps(
                     _in_line_order(report)
                     raise
     except CsvProblem as problem:
-        # The file broke off halfway (a wrong byte, a runaway quote): keep what was saved.
-        report.failure = problem.message + " " + _(
+        # The file breaks off (a wrong byte, a runaway quote): every row before it is done.
+        failed = "" if batch.write() else report.failure
+        report.failure = " ".join(part for part in (problem.message, _(
             "Rows before it were checked and, unless this was a check, imported in batches; "
-            "import the fixed file again and they will be reported as duplicates.")
+            "import the fixed file again and they will be reported as duplicates."), failed)
+            if part)
         return _in_line_order(report)
     batch.write()
     return _in_line_order(report)

@@ -72,4 +72,8 @@ def guess_mapping(header: list[str]) -> list[str]:
             target = IGNORE if target == "owner" else CUSTOM
         taken.add(target)
         mapping.append(target)
+    if "last_name" in taken and "first_name" not in taken and "contact_name" in taken:
+        # "Nome" beside "Cognome", "Имя" beside "Фамилия": the name column holds the first
+        # name, and the two are joined.
+        mapping[mapping.index("contact_name")] = "first_name"
     return mapping

@@ -144,6 +144,50 @@ def test_a_field_is_guessed_for_one_column_only(app):
         "email", "custom", "owner", "ignore"]
 
 
+@pytest.mark.parametrize("headers", [
+    ["Empresa", "Nome", "Apelido", "Email"],
+    ["Azienda", "Nome", "Cognome", "Email"],
+    ["Empresa", "Nombre", "Apellidos", "Email"],
+    ["Компания", "Имя", "Фамилия", "Email"],
+    ["Company", "Name", "Surname", "Email"],
+])
+def test_a_name_column_beside_a_last_name_column_is_the_first_name(app, headers):
+    assert guess_mapping(headers) == ["company", "first_name", "last_name", "email"]
+
+
+def test_a_utf8_file_with_a_stray_byte_is_read_as_utf8_naming_the_byte(app, tmp_path):
+    path = tmp_path / "list.csv"
+    rows = "".join(f"Ácme {i},Zoë {i},z{i}@acme.pt\n" for i in range(40)).encode()
+    path.write_bytes(b"Company,Name,Email\n" + rows + "Olé,Ana,a@b.es\n".encode("cp1252"))
+    with pytest.raises(CsvProblem) as problem:
+        open_table(path)
+    assert problem.value.message.startswith(
+        "Line 42, character 3, holds a byte (0xE9) that is not utf-8.")
+
+
+def test_a_file_in_a_one_byte_encoding_is_not_taken_for_utf8(tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_bytes("Empresa,Nome\nAção,João\nCafé,Zé\n".encode("cp1252"))
+    assert open_table(path).encoding == "cp1252"
+
+
+def test_a_quote_left_open_on_a_row_names_its_line(app, tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_text('Company,Name\nAcme,Ann\nBeta,"Bo\nGamma,Cy\nDelta,Di\n')
+    with pytest.raises(CsvProblem) as problem:
+        list(open_table(path).rows())
+    assert problem.value.message == (
+        "Line 3 opens a quote that is never closed: the rest of the file would be one cell. "
+        "Check the quotes on that line.")
+
+
+def test_a_last_row_over_several_lines_with_its_quote_closed_is_read(tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_text('Company,Address\nAcme,Lisboa\nBeta,"Rua 1\n1000 Lisboa"\n')
+    assert list(open_table(path).rows()) == [
+        (2, ["Acme", "Lisboa"]), (4, ["Beta", "Rua 1\n1000 Lisboa"])]
+
+
 def test_unknown_headers_become_custom_fields(app):
     assert guess_mapping(["How did you hear about us", "Nome"]) == ["custom", "contact_name"]
 
