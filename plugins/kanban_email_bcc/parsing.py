@@ -306,9 +306,11 @@ def _header(message: Message, name: str) -> str:
            if key.lower() == name.lower()):
         # The modern parser takes seconds on a header of hundreds of kilobytes.
         return _raw_header(message, name)[:LONG_HEADER]
-    if any(_has_unknown_word_charset(str(value)) for key, value in message.raw_items()
-           if key.lower() == name.lower()):
-        return _raw_header(message, name)  # a label only the table reads, such as Hebrew's
+    if any(_has_unknown_word_charset(str(value)) or _has_8bit_not_utf8(str(value))
+           for key, value in message.raw_items() if key.lower() == name.lower()):
+        # A label only the table reads (such as Hebrew's), or bytes sent raw in a code
+        # page: the modern parser would make them "�".
+        return _raw_header(message, name)
     try:
         value = message.get(name)
         return "" if value is None else _clean(str(value))
@@ -321,10 +323,21 @@ def _raw_header(message: Message, name: str) -> str:
     for key, value in message.raw_items():
         if key.lower() != name.lower():
             continue
-        text = str(value)[:LONG_HEADER]
-        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        text = decode_text(str(value)[:LONG_HEADER].encode("utf-8", "surrogateescape"))
         return _clean(decode_words(text))
     return ""
+
+
+def _has_8bit_not_utf8(text: str) -> bool:
+    """Tell whether a header as parsed holds raw bytes (kept as lone surrogates) that are
+    not UTF-8."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 _WORD_CHARSET = re.compile(r"=\?([^?*]+)(?:\*[^?]*)?\?[bBqQ]\?")

@@ -68,3 +68,17 @@ def test_a_thai_message_labelled_windows_874_reads_in_thai():
 def test_encoded_words_in_known_charsets_are_left_to_the_standard_parser():
     word = "=?utf-8?q?Proposta_para_S=C3=A3o_Paulo?="
     assert parse_message(message(word, b"ok", "utf-8")).subject == "Proposta para São Paulo"
+
+
+def raw_subject(subject: bytes) -> bytes:
+    return (b"From: cliente@example.pt\r\nTo: sam@acme.test\r\nSubject: " + subject
+            + b"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nok\r\n")
+
+
+def test_a_subject_sent_raw_in_a_code_page_reads_in_its_alphabet():
+    subject = "Formação de Verão".encode("cp1252")
+    assert parse_message(raw_subject(subject)).subject == "Formação de Verão"
+
+
+def test_a_subject_sent_raw_in_utf8_reads_as_sent():
+    assert parse_message(raw_subject("Предложение".encode())).subject == "Предложение"
