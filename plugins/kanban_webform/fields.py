@@ -66,9 +66,15 @@ def form_fields(stored: list[dict[str, Any]]) -> list[Field]:
 
 
 def field_key(label: str) -> str:
-    """Return a custom field's key made from its label ("Budget (EUR)" -> "budget_eur")."""
-    plain = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")[:60]
+    """Return a custom field's key made from its label: "Budget (EUR)" -> "budget_eur",
+    "Orçamento" -> "orcamento"; a label in another alphabet keeps its letters ("Бюджет" ->
+    "бюджет")."""
+    letters = "".join(character for character in unicodedata.normalize("NFKD", label)
+                      if not unicodedata.combining(character))
+    latin = re.sub(r"[^a-z0-9]+", "_", letters.encode("ascii", "ignore").decode().lower())
+    if latin.strip("_"):
+        return latin.strip("_")[:60]
+    return re.sub(r"[\W_]+", "_", letters.casefold()).strip("_")[:60]
 
 
 def clean_submission(

@@ -37,6 +37,23 @@ def test_manager_creates_a_form(manager_client, pipeline):
     assert form.duplicate_days == 14
 
 
+def test_extra_fields_may_be_named_in_any_alphabet(manager_client, pipeline, client):
+    response = manager_client.post("/webforms/new", data=settings(
+        pipeline, custom_fields="Бюджет *\nOrçamento\nСрок (дни)"))
+    assert response.status_code == 302
+    form = db.session.scalars(select(WebForm)).one()
+    assert [f["key"] for f in form.fields if f["custom"]] == ["бюджет", "orcamento", "срок_дни"]
+    page = client.get("/f/quote").get_data(as_text=True)
+    assert 'name="бюджет"' in page and "Бюджет" in page
+
+
+def test_an_extra_field_with_no_letters_is_refused_naming_it(manager_client, pipeline):
+    response = manager_client.post("/webforms/new", data=settings(pipeline,
+                                                                  custom_fields="(—)"))
+    assert response.status_code == 422
+    assert "“(—)” cannot be a field" in response.get_data(as_text=True)
+
+
 def test_bad_settings_are_named_and_the_input_is_kept(admin_client, pipeline):
     response = admin_client.post("/webforms/new", data=settings(
         pipeline, slug="Not a slug!", allowed_origins="javascript:alert(1)",
