@@ -142,6 +142,12 @@ def test_someone_elses_import_is_not_found(member_client, admin, pipeline, app):
     assert stranger.get(location).status_code == 404
 
 
+def test_the_separators_are_named_in_the_readers_language(member_client, pipeline):
+    page = member_client.get("/csv/import", headers={"Accept-Language": "ru"}).text
+    assert ">запятая</option>" in page and ">точка с запятой</option>" in page
+    assert ">comma</option>" not in page
+
+
 def test_navigation_links_to_the_import_page(member_client, pipeline):
     page = member_client.get("/csv/import")
     assert page.status_code == 200

@@ -233,6 +233,15 @@ def test_detail_shows_the_timeline_newest_first(member_client, pipeline):
     assert text.index("Second note") < text.index("First call")
 
 
+def test_an_email_logged_as_a_touch_reads_as_a_touch_not_as_a_received_message(
+        member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    ActivityFactory(lead=lead, body="Sent the price list", kind="email")
+    text = member_client.get(f"/leads/{lead.id}").text
+    assert "Sent the price list" in text
+    assert "(no subject)" not in text and "received" not in text
+
+
 def test_hostile_text_is_escaped_on_the_detail_page_and_timeline(member_client, pipeline):
     lead = LeadFactory(stage=pipeline.stages[0], title=HOSTILE, company=HOSTILE,
                        description=HOSTILE, tags=["<b>bold</b>"])

@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -52,7 +53,7 @@ from kanban_csv.views import bp
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 COPY_CHUNK = 1024 * 1024
-DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+DELIMITER_NAMES = {",": _l("comma"), ";": _l("semicolon"), "\t": _l("tab"), "|": _l("pipe")}
 
 
 def max_bytes() -> int:
