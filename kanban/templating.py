@@ -135,6 +135,14 @@ def day_in(value: date, skeleton: str, locale: Locale) -> str:
     return format_skeleton(skeleton, value, locale=locale)
 
 
+def one_full_stop(sentence: str) -> str:
+    """End a sentence with one full stop where a date closing it ends in its own ("3 янв.
+    2027 г." in Russian)."""
+    if sentence.endswith("..") and not sentence.endswith("..."):
+        return sentence[:-1]
+    return sentence
+
+
 def moment(value: datetime | None) -> str:
     """Format a moment: the day as ``day`` writes it and the time without seconds."""
     if not value:
@@ -163,6 +171,7 @@ def unread_notifications() -> int:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, day=day, moment=moment, clock=clock, percent=percent,
+                                 one_full_stop=one_full_stop,
                                  lost_reason=lost_reason, source=source_name,
                                  status_name=status_name, next_action_name=next_action_name,
                                  entry_kind_name=entry_kind_name)

@@ -13,6 +13,7 @@ from kanban.models import Lead
 from kanban.models.base import today
 from kanban.services.followup import ASKED_UNITS, MAX_AHEAD_DAYS, month_date, next_week
 from kanban.templating import day as format_day
+from kanban.templating import one_full_stop
 
 FOLLOW_UP_FIELDS = (
     "follow_up", "follow_up_month", "follow_up_date", "asked_amount", "asked_unit",
@@ -55,5 +56,5 @@ def touch_logged_message(lead: Lead) -> str:
     when = lead.next_action_date
     if when is None or when <= today():
         return _("Saved. %(title)s stays on today's list.", title=lead.title)
-    return _("Saved. %(title)s comes back on %(date)s.", title=lead.title,
-             date=format_day(when))
+    return one_full_stop(_("Saved. %(title)s comes back on %(date)s.", title=lead.title,
+                           date=format_day(when)))

@@ -164,6 +164,15 @@ def test_logging_a_touch_from_the_agenda_goes_back_to_it(member_client, member, 
     assert db.session.get(Lead, item.id).next_action_kind == "standby"
 
 
+def test_the_saved_message_ends_with_one_full_stop_after_a_russian_date(
+        member_client, member, pipeline):
+    item = LeadFactory(stage=pipeline.stages[0], owner=member, title="Ромашка")
+    page = member_client.post(f"/leads/{item.id}/notes", data={
+        "kind": "call", "body": "Позвонил", "follow_up": "next_week", "return_to": "/agenda",
+    }, headers={"Accept-Language": "ru"}, follow_redirects=True).text
+    assert "Ромашка вернётся" in page and "г.</p>" in page and "г..</p>" not in page
+
+
 def test_a_refused_touch_reopens_its_form_on_the_agenda_with_what_was_typed(
     member_client, member, pipeline
 ):
