@@ -13,6 +13,7 @@ from kanban.errors import ServiceError
 from kanban.services.idempotency import StoredAnswer, claim_key, release_key, store_answer
 
 KEY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"  # on an answer given again for the same key
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -66,7 +67,7 @@ def _replay(stored: StoredAnswer) -> Response:
     response = Response(stored.body, status=stored.status, content_type=stored.content_type)
     if stored.location:
         response.headers["Location"] = stored.location
-    response.headers["Idempotent-Replayed"] = "true"
+    response.headers[REPLAYED_HEADER] = "true"
     return response
 
 

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Response, request
 
+from kanban.idempotency import KEY_HEADER, REPLAYED_HEADER
 from kanban_webform.models import WebForm
 
 
@@ -58,6 +59,7 @@ def add_cors_headers(response: Response, form: WebForm) -> Response:
     origin = request_origin()
     if origin and origin != own_origin() and is_allowed_origin(form, origin):
         response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Expose-Headers"] = REPLAYED_HEADER
     return response
 
 
@@ -71,7 +73,7 @@ def preflight(form: WebForm) -> Response:
         return response
     response.headers["Access-Control-Allow-Origin"] = origin
     response.headers["Access-Control-Allow-Methods"] = "GET, POST"
-    response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+    response.headers["Access-Control-Allow-Headers"] = f"Content-Type, Accept, {KEY_HEADER}"
     response.headers["Access-Control-Max-Age"] = "600"
     return response
 

@@ -82,6 +82,20 @@ def test_preflight_from_an_allowed_origin_is_answered(client, quote_form):
     assert "Content-Type" in response.headers["Access-Control-Allow-Headers"]
 
 
+def test_an_allowed_site_may_send_an_idempotency_key_and_read_that_it_was_replayed(
+        client, quote_form):
+    preflight = client.options("/f/quote.json", headers={
+        "Origin": BAKERY, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type, idempotency-key"})
+    assert "Idempotency-Key" in preflight.headers["Access-Control-Allow-Headers"]
+    sent = {"Origin": BAKERY, "Idempotency-Key": "visit-1"}
+    client.post("/f/quote.json", json=ANA, headers=sent)
+    again = client.post("/f/quote.json", json=ANA, headers=sent)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.headers["Access-Control-Allow-Origin"] == BAKERY
+    assert again.headers["Access-Control-Expose-Headers"] == "Idempotent-Replayed"
+
+
 def test_preflight_from_another_origin_is_refused_without_cors_headers(client, quote_form):
     response = client.options("/f/quote.json", headers={
         "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
