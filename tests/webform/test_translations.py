@@ -40,6 +40,25 @@ def test_validation_messages_speak_the_forms_language(client, pipeline):
         "Isto não é um endereço de email")
 
 
+def test_a_body_too_large_is_refused_in_the_forms_language(app, client, pipeline):
+    app.config["WEBFORM_MAX_BODY_BYTES"] = 1000
+    WebFormFactory(slug="contacto", stage=pipeline.stages[0], language="pt")
+    response = client.post("/f/contacto.json", json={"message": "x" * 2000},
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 413
+    assert response.get_json()["error"]["message"].startswith("O que enviou é demasiado grande")
+
+
+def test_a_reused_idempotency_key_is_refused_in_the_forms_language(client, pipeline):
+    WebFormFactory(slug="contacto", stage=pipeline.stages[0], language="pt")
+    sent = {"Accept-Language": "en", "Idempotency-Key": "k-1"}
+    client.post("/f/contacto.json", json={"name": "Ana", "email": "ana@x.pt"}, headers=sent)
+    response = client.post("/f/contacto.json", json={"name": "Rui", "email": "rui@x.pt"},
+                           headers=sent)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["message"].startswith("Esta Idempotency-Key já foi usada")
+
+
 def test_a_new_form_offers_the_teams_language_and_keeps_the_one_chosen(
     admin_client, pipeline
 ):

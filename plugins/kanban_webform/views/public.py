@@ -117,12 +117,21 @@ def _form_by_slug() -> Select:
 
 def load_form(slug: str) -> WebForm:
     """Return the enabled form with this slug, or answer 404."""
-    form = find_form(slug)
+    form = g.pop("webform_found") if "webform_found" in g else find_form(slug)
     if form is None or not form.enabled:
         abort(404)
     g.webform = form
     speak(form.language)
     return form
+
+
+@bp.before_request
+def speak_the_forms_language():
+    """Answer in the form's language from the start, so that a refusal before the view
+    (too large, a reused Idempotency-Key) speaks it too. The view takes the form found."""
+    g.webform_found = form = find_form((request.view_args or {}).get("slug", ""))
+    if form is not None and form.enabled:
+        speak(form.language)
 
 
 @bp.before_request
