@@ -18,6 +18,7 @@ from kanban.models import Lead, User
 from kanban.models.base import utcnow
 from kanban.services.leads import add_note, create_lead, first_stage
 from kanban_email_bcc import matching
+from kanban_email_bcc import reasons as why
 from kanban_email_bcc.authentication import failed_check, our_server_id
 from kanban_email_bcc.bounces import clear_bounce, flag_bounces
 from kanban_email_bcc.dropbox import dropbox_domain, find_dropbox, team_domains
@@ -31,10 +32,9 @@ from kanban_email_bcc.parsing import (
     parse_message,
     peek,
 )
+from kanban_email_bcc.reasons import english
 
 log = logging.getLogger(__name__)
-NO_OUTSIDE_ADDRESS = ("no outside address to match: every sender and recipient is a team "
-                      "address")
 DEFAULT_MAX_MESSAGE_BYTES = 25 * 1024 * 1024
 DEFAULT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 # A claim older than this belongs to a delivery that crashed; the next one takes over.
@@ -84,7 +84,7 @@ def ingest_message(
     envelope sender ("" for a bounce).
     """
     if len(raw) > max_message_bytes():
-        return _finish(IngestResult(REJECTED, f"too large ({len(raw)} bytes)"), via)
+        return _finish(IngestResult(REJECTED, english(why.TOO_LARGE, size=len(raw))), via)
     if recipients is not None:
         duplicate = _known_duplicate(raw, recipients, via)
         if duplicate is not None:
@@ -96,14 +96,14 @@ def ingest_message(
     except UnreadableMail as exc:
         parse_error = str(exc)
     except Exception as exc:  # a parser bug must not lose the message
-        parse_error = f"The message could not be read ({type(exc).__name__}: {exc})"
+        parse_error = english(why.NOT_READ, error=f"{type(exc).__name__}: {exc}")
     try:
         return _ingest_parsed(raw, parsed, parse_error, via, recipients, mail_from)
     except Exception as exc:  # the database may be down: the sender must try again
         db.session.rollback()
         log.exception("Ingesting a message failed")
-        return _finish(IngestResult(FAILED, f"storage failed ({type(exc).__name__})"), via,
-                       parsed)
+        return _finish(IngestResult(FAILED, english(why.STORAGE_FAILED,
+                                                    error=type(exc).__name__)), via, parsed)
 
 
 def _known_duplicate(raw: bytes, recipients: Sequence[str], via: str) -> IngestResult | None:
@@ -129,7 +129,7 @@ def _ingest_parsed(raw: bytes, parsed: ParsedMail | None, parse_error: str, via:
     )
     dropbox, token = find_dropbox(addresses)
     if dropbox is None and (recipients is not None or parsed is not None):
-        reason = f"unknown dropbox ({token})" if token else "no dropbox address among recipients"
+        reason = english(why.UNKNOWN_DROPBOX, token=token) if token else why.NO_DROPBOX
         return _finish(IngestResult(REJECTED, reason), via, parsed)
     user_id = dropbox.user_id if dropbox else None
     if parsed is None:
@@ -139,16 +139,17 @@ def _ingest_parsed(raw: bytes, parsed: ParsedMail | None, parse_error: str, via:
     if failures:  # a delivery failure report, sent or forwarded to the dropbox
         lead_ids = flag_bounces(failures)
         addresses = ", ".join(address for address, _reason in failures)
-        return _finish(IngestResult(IGNORED, f"delivery failure report: {addresses} flagged as "
-                                             f"bouncing ({len(lead_ids)} lead(s))",
+        return _finish(IngestResult(IGNORED, english(why.BOUNCE_REPORT, addresses=addresses,
+                                                     count=len(lead_ids)),
                                     details={"bounced": [a for a, _r in failures],
                                              "lead_ids": lead_ids}), via, parsed, user_id)
     auto_reason = parsed.auto_reason or _envelope_reason(mail_from, parsed)
     if auto_reason:
-        return _finish(IngestResult(IGNORED, f"ignored as {auto_reason}"), via, parsed, user_id)
+        return _finish(IngestResult(IGNORED, english(why.IGNORED_AS, what=auto_reason)), via,
+                       parsed, user_id)
     user = db.session.get(User, user_id)
     if user is None or not user.active:
-        return _finish(IngestResult(REJECTED, "the dropbox's owner is not active"), via, parsed)
+        return _finish(IngestResult(REJECTED, why.OWNER_INACTIVE), via, parsed)
     try:
         result = store_message(user, parsed, raw, via)
     except StorageFailed as exc:
@@ -157,7 +158,8 @@ def _ingest_parsed(raw: bytes, parsed: ParsedMail | None, parse_error: str, via:
     except Exception as exc:
         db.session.rollback()
         log.exception("Storing a message failed")
-        return _finish(IngestResult(FAILED, f"storage failed ({type(exc).__name__})"), via,
+        return _finish(IngestResult(FAILED, english(why.STORAGE_FAILED,
+                                                    error=type(exc).__name__)), via,
                        parsed, user_id)
     if result.outcome == QUARANTINED:
         return _quarantine(raw, result.reason, via, user_id, parsed)
@@ -170,7 +172,8 @@ def store_message(user: User, parsed: ParsedMail, raw: bytes, via: str) -> Inges
     shown, direction, candidates = _perspective(parsed, team)
     thread_ids = shown.thread_ids + parsed.thread_ids
     if not candidates and not thread_ids:
-        return IngestResult(QUARANTINED, NO_OUTSIDE_ADDRESS)
+        return IngestResult(QUARANTINED, why.NO_OUTSIDE_ADDRESS if shown.sender[1]
+                            else why.NO_SENDER)
     unverified = _unverified_sender(parsed, team)
     key = dedupe_key(parsed)
     existing = _existing(key)
@@ -185,11 +188,11 @@ def store_message(user: User, parsed: ParsedMail, raw: bytes, via: str) -> Inges
         created = False
         if lead is None and not candidates:
             _release(claim_id)
-            return IngestResult(QUARANTINED, NO_OUTSIDE_ADDRESS)
+            return IngestResult(QUARANTINED, why.NO_OUTSIDE_ADDRESS)
         if lead is None and unverified:  # a forged sender must not make a lead
             _release(claim_id)
-            return IngestResult(QUARANTINED, f"unverified sender ({unverified}) and no lead "
-                                             "to put it on")
+            return IngestResult(QUARANTINED, english(why.UNVERIFIED_NO_LEAD,
+                                                     sender=unverified))
         if lead is None:
             lead = _create_lead(user, shown, candidates[0])
             created, matched_on = True, candidates[0][1]
@@ -207,11 +210,10 @@ def store_message(user: User, parsed: ParsedMail, raw: bytes, via: str) -> Inges
         .values(activity_id=inspect(activity).identity[0]),
         execution_options={"synchronize_session": False},
     )
-    reason = (f"new lead #{lead_id} created for {matched_on}" if created
-              else f"attached to lead #{lead_id} (matched on {matched_on})")
+    reason = english(why.CREATED if created else why.ATTACHED, lead=lead_id, address=matched_on)
     details: dict = {"matched_on": matched_on}
     if unverified:
-        reason += f"; unverified sender ({unverified})"
+        reason += why.JOINED + english(why.UNVERIFIED, sender=unverified)
         details["unverified"] = unverified
     return IngestResult(STORED, reason, lead_id=lead_id, stored_id=claim_id,
                         created_lead=created, details=details)
@@ -272,10 +274,10 @@ def _duplicate(existing: MailMessage) -> IngestResult:
     if existing.status != STORED:
         if existing.received_at < utcnow() - STALE_CLAIM:
             _release(existing.id)
-            raise StorageFailed("a stale delivery of this message was cleared; try again")
-        raise StorageFailed("this message is being stored by another delivery; try again")
+            raise StorageFailed(why.STALE_DELIVERY)
+        raise StorageFailed(why.BUSY_DELIVERY)
     label = existing.message_id or f"#{existing.id}"
-    return IngestResult(DUPLICATE, f"duplicate of message {label} (on lead #{existing.lead_id})",
+    return IngestResult(DUPLICATE, english(why.DUPLICATE, message=label, lead=existing.lead_id),
                         lead_id=existing.lead_id, stored_id=existing.id)
 
 
@@ -296,7 +298,7 @@ def _claim(key: str, parsed: ParsedMail, user_id: int, shown: ParsedMail,
         db.session.rollback()
         existing = _existing(key)
         if existing is None:
-            raise StorageFailed("a concurrent delivery of this message failed; try again") from exc
+            raise StorageFailed(why.FAILED_DELIVERY) from exc
         return _duplicate(existing)
     db.session.expunge(claim)
     return claim_id
@@ -380,10 +382,10 @@ def _strip_prefixes(subject: str) -> str:
 
 def _envelope_reason(mail_from: str | None, parsed: ParsedMail) -> str:
     if mail_from is not None and mail_from.strip() in ("", "<>"):
-        return "bounce (empty envelope sender)"
+        return why.EMPTY_ENVELOPE_SENDER
     domain = dropbox_domain()
     if any(domain in marker.lower() for marker in parsed.loop_markers):
-        return "mail loop (X-Loop)"
+        return why.MAIL_LOOP
     return ""
 
 
@@ -394,11 +396,10 @@ def _quarantine(raw: bytes, reason: str, via: str, user_id: int | None,
     except Exception as exc:
         db.session.rollback()
         log.exception("Could not quarantine a message")
-        result = IngestResult(FAILED, f"could not be quarantined ({type(exc).__name__}): "
-                              f"{reason}", details={"quarantine_failed": True})
+        result = IngestResult(FAILED, english(why.NOT_QUARANTINED, error=type(exc).__name__,
+                                              reason=reason), details={"quarantine_failed": True})
         return _finish(result, via, parsed, user_id)
-    result = IngestResult(QUARANTINED, f"quarantined: {reason}", details={"quarantine_id":
-                                                                          item.id})
+    result = IngestResult(QUARANTINED, reason, details={"quarantine_id": item.id})
     finished = _finish(result, via, parsed, user_id)
     tell_unfiled(reason, user_id, item.id)
     return finished

@@ -10,13 +10,14 @@ from flask_babel import lazy_gettext as _l
 from kanban.notify.store import notify
 from kanban.services.users import active_users
 from kanban.ui import NotificationKind
+from kanban_email_bcc.reasons import words
 
 UNFILED = "email_unfiled"
 
 
 def _text(payload: dict[str, Any]) -> str:
     return _("A message could not be filed and waits in the quarantine: %(reason)s",
-             reason=payload.get("reason", ""))
+             reason=words(payload.get("reason", "")))
 
 
 KINDS = [NotificationKind(UNFILED, _l("Mail I sent could not be filed"), _text)]

@@ -18,8 +18,10 @@ from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
 from kanban.text import remove_unstorable
+from kanban_email_bcc import reasons as why
 from kanban_email_bcc.charsets import codec_for
 from kanban_email_bcc.html_text import html_to_text
+from kanban_email_bcc.reasons import english
 
 MAX_DEPTH = 10
 MAX_PARTS = 200
@@ -89,13 +91,13 @@ class ParsedMail:
 def parse_message(raw: bytes) -> ParsedMail:
     """Parse raw MIME bytes into what ingestion needs; raise UnreadableMail if hopeless."""
     if not raw or not raw.strip():
-        raise UnreadableMail("The message is empty.")
+        raise UnreadableMail(why.EMPTY)
     try:
         message = BytesParser(policy=policy.default).parsebytes(raw)
     except Exception as exc:  # the parser is lenient; anything raised here is hopeless
-        raise UnreadableMail(f"The message could not be parsed: {exc}") from exc
+        raise UnreadableMail(english(why.NOT_PARSED, error=str(exc))) from exc
     if not list(message.keys()):
-        raise UnreadableMail("The message has no headers.")
+        raise UnreadableMail(why.NO_HEADERS)
     parsed = _read(message, depth=0)
     parsed.content_hash = content_hash(raw)
     parsed.auto_reason = _auto_reason(message, parsed)
@@ -279,20 +281,20 @@ def _inline_forward(text: str) -> ParsedMail | None:
 def _auto_reason(message: Message, parsed: ParsedMail) -> str:
     auto = _header(message, "Auto-Submitted").strip().lower()
     if auto and not auto.startswith("no"):
-        return f"auto-submitted ({auto})"
+        return english(why.AUTO_SUBMITTED, value=auto)
     if _header(message, "Return-Path").strip().replace(" ", "") == "<>":
-        return "bounce (empty Return-Path)"
+        return why.EMPTY_RETURN_PATH
     precedence = _header(message, "Precedence").strip().lower()
     if precedence in ("bulk", "junk", "list"):
-        return f"bulk mail (Precedence: {precedence})"
+        return english(why.BULK, value=precedence)
     if "X-Autoreply" in message or "X-Autorespond" in message:
-        return "auto-reply (X-Autoreply)"
+        return why.AUTO_REPLY
     content_type = _content_type(message)
     if content_type == "multipart/report" or content_type == "message/delivery-status":
-        return "delivery report (multipart/report)"
+        return why.DELIVERY_REPORT
     sender = parsed.sender[1]
     if sender.split("@")[0] in ("mailer-daemon", "postmaster"):
-        return f"bounce (from {sender})"
+        return english(why.BOUNCE_FROM, sender=sender)
     return ""
 
 

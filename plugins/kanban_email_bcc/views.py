@@ -26,6 +26,7 @@ from kanban.auth import csrf_exempt, public
 from kanban.extensions import db
 from kanban.services.leads import get_lead
 from kanban.text import machine_text
+from kanban_email_bcc import reasons
 from kanban_email_bcc.dropbox import rotate_token
 from kanban_email_bcc.ingest import (
     DUPLICATE,
@@ -95,7 +96,8 @@ def log():
     if not current_user.is_admin:
         query = query.where(IngestionEntry.user_id == current_user.id)
     entries = db.session.scalars(query).all()
-    return render_template("email_bcc/log.html", entries=entries, page="email_bcc_log")
+    return render_template("email_bcc/log.html", entries=entries, page="email_bcc_log",
+                           reason_words=reasons.words, outcome_words=reasons.outcome_words)
 
 
 @bp.get("/quarantine")
@@ -104,7 +106,8 @@ def quarantine():
     items = db.session.scalars(
         select(QuarantinedMessage).order_by(QuarantinedMessage.id.desc()).limit(PAGE_SIZE)
     ).all()
-    return render_template("email_bcc/quarantine.html", items=items, page="email_bcc_quarantine")
+    return render_template("email_bcc/quarantine.html", items=items, page="email_bcc_quarantine",
+                           reason_words=reasons.words)
 
 
 @bp.get("/quarantine/<int:item_id>.eml")

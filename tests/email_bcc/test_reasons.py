@@ -1,0 +1,72 @@
+"""Why a message went where it did: stored in English, read in the reader's language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask_babel import force_locale
+from kanban_email_bcc import reasons
+from kanban_email_bcc.ingest import ingest_message
+from kanban_email_bcc.reasons import REASONS, english, outcome_words, words
+
+from tests.email_bcc.conftest import build_mail
+
+
+def sample_values(message: str) -> dict[str, str]:
+    return {name: f"<{name}>" for name in re.findall(r"%\((\w+)\)s", message)}
+
+
+@pytest.mark.parametrize("message", REASONS)
+@pytest.mark.parametrize("language", ["pt", "it", "es", "ru"])
+def test_every_stored_reason_reads_in_the_readers_language(app, message, language):
+    values = sample_values(message)
+    stored = english(message, **values)
+    with app.test_request_context(), force_locale(language):
+        said = words(stored)
+    assert said != stored
+    assert all(value in said for value in values.values())
+
+
+def test_an_automatic_message_says_what_made_it_so_in_the_readers_language(app):
+    stored = english(reasons.IGNORED_AS, what=english(reasons.BULK, value="junk"))
+    with app.test_request_context(), force_locale("ru"):
+        assert words(stored) == "пропущено: массовая рассылка (Precedence: junk)"
+
+
+def test_a_stored_mail_from_an_unverified_sender_reads_both_parts(app):
+    stored = (english(reasons.ATTACHED, lead=7, address="ana@x.pt") + reasons.JOINED
+              + english(reasons.UNVERIFIED, sender="ana@x.pt"))
+    with app.test_request_context(), force_locale("pt"):
+        assert words(stored) == ("associado ao lead #7 (pelo endereço ana@x.pt); "
+                                 "remetente não verificado (ana@x.pt)")
+
+
+def test_a_reason_stored_before_with_its_outcome_in_front_reads_without_it(app):
+    with app.test_request_context(), force_locale("es"):
+        assert words("quarantined: The message has no headers.") == (
+            "El mensaje no tiene encabezados.")
+
+
+def test_a_reason_it_does_not_know_reads_as_stored(app):
+    with app.test_request_context(), force_locale("it"):
+        assert words("something a newer version wrote") == "something a newer version wrote"
+        assert outcome_words("held") == "held"
+
+
+def test_the_mail_log_speaks_the_readers_language(app, admin_client, address, sales):
+    ingest_message(build_mail(), via="pipe", recipients=["dropbox+nobody@crm.example.test"])
+    page = admin_client.get("/mail/log", headers={"Accept-Language": "ru"}).text
+    assert "<strong>отклонено</strong>: неизвестный адрес для копий (nobody)" in page
+
+
+def test_the_quarantine_speaks_the_readers_language(app, admin_client, address):
+    ingest_message(b"\r\n\r\n<b>not mail</b>", via="pipe", recipients=[address])
+    page = admin_client.get("/mail/quarantine", headers={"Accept-Language": "it"}).text
+    assert "Il messaggio non ha intestazioni." in page
+
+
+def test_a_message_without_a_sender_is_quarantined_saying_so(address, sales):
+    result = ingest_message(build_mail(sender="", to="boss@acme.test"), via="pipe",
+                            recipients=[address])
+    assert (result.outcome, result.reason) == ("quarantined", reasons.NO_SENDER)
