@@ -43,7 +43,9 @@ class JobKind:
     ``run(context)`` does the work and returns a small dict kept as the job's result;
     ``label`` names the kind in the jobs history (a lazy string, in the plugin's own
     catalogue); ``result_url(job)`` is where the finished job's outcome is read (a report,
-    a download), or None; ``listed=False`` keeps routine rounds (emails, webhooks, mail
+    a download), or None; ``describe(result)`` says a finished job's outcome in the
+    reader's words when a page shows it (without it, the result's ``message`` as the job
+    wrote it); ``listed=False`` keeps routine rounds (emails, webhooks, mail
     polling) out of the people's history while they still leave a row for admins;
     ``quick`` work (a round of emails), started while answering a request with no Redis,
     runs on that request's own thread once its answer has gone out, where long work gets a
@@ -54,6 +56,7 @@ class JobKind:
     run: Callable[[JobContext], dict[str, Any] | None]
     retry_minutes: tuple[float, ...] = ()
     result_url: Callable[[Job], str | None] | None = None
+    describe: Callable[[dict[str, Any]], str] | None = None
     listed: bool = True
     quick: bool = False
     timeout_seconds: int = 3 * 3600

@@ -296,10 +296,14 @@ def clean_header(header: list[str]) -> list[str]:
 
 
 def estimated_rows(path: Path) -> int:
-    """About how many rows a stored file has (its line breaks), for a progress bar."""
+    """About how many rows of data a stored file has (its lines but the header), for a
+    progress bar."""
+    lines, last = 0, b"\n"
     try:
         with path.open("rb") as file:
-            return max(1, sum(chunk.count(b"\n")
-                              for chunk in iter(lambda: file.read(1 << 20), b"")))
+            for chunk in iter(lambda: file.read(1 << 20), b""):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
     except OSError:
         return 1
+    return max(1, lines + (last != b"\n") - 1)

@@ -67,8 +67,17 @@ def job_view(job: Job, kinds: dict[str, jobs.JobKind]) -> dict[str, Any]:
         "total": job.total, "percent": job.percent, "count": count,
         "finished": job.finished, "cancel_requested": job.cancel_requested,
         "result_url": result_url, "error": error_text(job),
-        "message": str(job.result.get("message", "")) if job.result else "",
+        "message": result_message(job, kind),
     }
+
+
+def result_message(job: Job, kind: jobs.JobKind | None) -> str:
+    """A finished job's outcome in the reader's words."""
+    if not job.result:
+        return ""
+    if kind is not None and kind.describe is not None:
+        return kind.describe(job.result)
+    return str(job.result.get("message", ""))
 
 
 @bp.get("/jobs")

@@ -85,12 +85,22 @@ def _import(context: JobContext, record: CsvImport) -> dict[str, Any]:
         finish(record, table, report, settings.stage)
         raise
     finish(record, table, report, settings.stage)
-    return {**report.counts(), "message": _("Created: %(created)d; left out: %(left)d",
-                                            created=report.created,
-                                            left=report.duplicates + report.invalid)
-            if not report.dry_run else
-            _("Would be created: %(created)d; left out: %(left)d", created=report.created,
-              left=report.duplicates + report.invalid)}
+    counts = report.counts()
+    return {**counts, "message": describe_import(counts)}
+
+
+def describe_import(result: dict[str, Any]) -> str:
+    """What an import (or a check) made of the file, in the reader's words."""
+    left = result.get("duplicates", 0) + result.get("invalid", 0)
+    if result.get("dry_run"):
+        return _("Would be created: %(created)d; left out: %(left)d",
+                 created=result.get("created", 0), left=left)
+    return _("Created: %(created)d; left out: %(left)d", created=result.get("created", 0),
+             left=left)
+
+
+def describe_export(result: dict[str, Any]) -> str:
+    return _("Rows: %(count)d", count=result.get("rows", 0))
 
 
 def report_url(job: Job) -> str | None:
@@ -136,7 +146,7 @@ def run_export_job(context: JobContext) -> dict[str, Any]:
         raise
     name = f"leads-{today().isoformat()}.{fmt.extension}"
     return {"file": path.name, "name": name, "media_type": fmt.media_type, "rows": written,
-            "message": _("Rows: %(count)d", count=written)}
+            "message": describe_export({"rows": written})}
 
 
 def export_file_url(job: Job) -> str | None:
@@ -145,5 +155,6 @@ def export_file_url(job: Job) -> str | None:
 
 def job_kinds() -> list[JobKind]:
     return [JobKind(IMPORT, _l("Import of a prospect list"), run_import_job,
-                    result_url=report_url),
-            JobKind(EXPORT, _l("Export of leads"), run_export_job, result_url=export_file_url)]
+                    result_url=report_url, describe=describe_import),
+            JobKind(EXPORT, _l("Export of leads"), run_export_job, result_url=export_file_url,
+                    describe=describe_export)]
