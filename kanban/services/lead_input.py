@@ -9,6 +9,7 @@ from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from kanban import lead_fields
@@ -104,8 +105,10 @@ def _value(value: Any, name: str) -> Decimal | None:
         amount = Decimal(_plain_number(value) if isinstance(value, str) else str(value))
     except InvalidOperation:
         raise FieldError(_("Must be a number, such as 1500 or 1500.50.")) from None
-    if not amount.is_finite() or amount < 0 or amount > MAX_VALUE:
+    if not amount.is_finite() or amount < 0:
         raise FieldError(_("Must be a positive amount."))
+    if amount > MAX_VALUE:
+        raise FieldError(_("Too large: at most %(most)s.", most=format_decimal(MAX_VALUE)))
     return amount.quantize(Decimal("0.01"))
 
 

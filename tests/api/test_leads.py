@@ -102,6 +102,13 @@ def test_create_lead_without_title_names_the_field(api, pipeline):
     assert set(error["fields"]) == {"title"}
 
 
+def test_a_value_too_large_is_named_too_large_not_negative(api, pipeline):
+    error = assert_error(api.post("/leads", json={"title": "X", "value": 1e12}), 422)
+    assert error["fields"]["value"] == "Too large: at most 999,999,999,999.99."
+    error = assert_error(api.post("/leads", json={"title": "X", "value": -5}), 422)
+    assert error["fields"]["value"] == "Must be a positive amount."
+
+
 def test_create_lead_in_unknown_stage_is_refused(api, pipeline):
     error = assert_error(api.post("/leads", json={"title": "X", "stage_id": 9999}), 422)
     assert "stage_id" in error["fields"]
