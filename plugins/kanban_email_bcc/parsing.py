@@ -371,7 +371,8 @@ def decode_words(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    return remove_unstorable(text.replace("\r", " ").replace("\n", " ")).strip()
+    """A header's text on one line: a folded header's line breaks and tabs are one space."""
+    return " ".join(remove_unstorable(text).split())
 
 
 def _addresses(message: Message, name: str, every: bool = False) -> list[Address]:

@@ -82,3 +82,8 @@ def test_a_subject_sent_raw_in_a_code_page_reads_in_its_alphabet():
 
 def test_a_subject_sent_raw_in_utf8_reads_as_sent():
     assert parse_message(raw_subject("Предложение".encode())).subject == "Предложение"
+
+
+def test_a_folded_subject_reads_on_one_line_with_single_spaces():
+    assert parse_message(raw_subject(b"Offer for\r\n\tthe  bakery")).subject == (
+        "Offer for the bakery")
