@@ -7,6 +7,7 @@ import re
 KEY_DIGITS = 9  # "+351 912 345 678" and "912345678" are the same number
 MIN_DIGITS = 6  # fewer digits say too little to call two numbers the same
 NOT_DIGITS = re.compile(r"\D")
+PHONE_CHARACTERS = re.compile(r"[0-9+()./\-\s]*")  # what people write a phone number with
 
 
 def phone_digits(phone: str | None) -> str:
@@ -21,3 +22,10 @@ def phone_key(phone: str | None) -> str:
     """
     digits = phone_digits(phone)
     return digits[-KEY_DIGITS:] if len(digits) >= MIN_DIGITS else ""
+
+
+def looks_like_phone(text: str) -> bool:
+    """Tell whether ``text`` is written only with a phone number's characters and has
+    enough digits to be one (or to find one)."""
+    return (PHONE_CHARACTERS.fullmatch(text) is not None
+            and len(phone_digits(text)) >= MIN_DIGITS)

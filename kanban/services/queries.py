@@ -15,6 +15,7 @@ from kanban.extensions import db
 from kanban.folding import fold
 from kanban.models import Lead, LeadStatus, LeadTag, NextActionKind, Stage
 from kanban.models.base import stale_cutoff, start_of, today
+from kanban.phones import KEY_DIGITS, looks_like_phone, phone_digits
 from kanban.services.lead_input import MAX_ID, read_priority
 from kanban.services.priorities import (
     CLIENTS,
@@ -185,7 +186,7 @@ def filter_leads(
     elif filters.status != STATUS_ALL:
         conditions.append(Lead.status == filters.status)
     if filters.text:
-        conditions.append(text_condition(Lead.search_text, filters.text))
+        conditions.append(lead_text_condition(filters.text))
     if filters.created_from is not None:
         conditions.append(Lead.created_at >= start_of(filters.created_from))
     if filters.created_to is not None and filters.created_to < date.max:
@@ -197,6 +198,16 @@ def text_condition(column: ColumnElement[str], text: str) -> ColumnElement[bool]
     """SQL: the folded ``column`` (a ``search_text``) contains ``text``, whatever its case
     and accents (see kanban.folding)."""
     return column.like(contains_pattern(fold(text)), escape="\\")
+
+
+def lead_text_condition(text: str) -> ColumnElement[bool]:
+    """SQL: the lead's searched fields contain ``text``; a phone number typed with other
+    punctuation (or none) finds the lead's phone too."""
+    condition = text_condition(Lead.search_text, text)
+    if looks_like_phone(text.strip()):
+        key = phone_digits(text)[-KEY_DIGITS:]
+        condition = condition | Lead.phone_key.like(contains_pattern(key))
+    return condition
 
 
 def contact_condition(text: str) -> ColumnElement[bool]:

@@ -16,7 +16,7 @@ from kanban.extensions import db
 from kanban.folding import fold
 from kanban.models import Client, Lead, LeadStatus
 from kanban.models.lead import SEARCHED_FIELDS
-from kanban.services.queries import contact_condition, text_condition
+from kanban.services.queries import contact_condition, lead_text_condition, text_condition
 
 LIMIT = 20  # results shown per kind
 MAX_TEXT = 200
@@ -60,7 +60,7 @@ def search(text: str, limit: int = LIMIT) -> list[Found]:
 
 def find_leads(text: str, limit: int = LIMIT) -> Found:
     """Return the leads whose searched fields contain ``text``, open ones first."""
-    condition = text_condition(Lead.search_text, text)
+    condition = lead_text_condition(text)
     leads = list(db.session.scalars(
         select(Lead).where(condition)
         .options(joinedload(Lead.stage), joinedload(Lead.owner))

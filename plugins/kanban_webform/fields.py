@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from kanban.phones import PHONE_CHARACTERS
 from kanban.text import remove_unstorable
 
 # Standard fields map onto lead fields; everything else goes to the lead's custom_fields.
@@ -25,7 +26,6 @@ CUSTOM_LIMIT = 2_000
 HONEYPOT = "hp_website"
 # Names the form itself uses; a custom field may not take them.
 RESERVED = {HONEYPOT, "_ts", "_page", "_referrer", "csrf_token", *STANDARD_FIELDS}
-PHONE_CHARACTERS = re.compile(r"^[0-9+()./\-\s]*$")
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def clean_submission(
             except EmailNotValidError:
                 errors[field.key] = _("This is not an email address, such as ana@example.com.")
         elif field.key == "phone" and not field.custom and (
-            not PHONE_CHARACTERS.match(text) or sum(c.isdigit() for c in text) < 5
+            not PHONE_CHARACTERS.fullmatch(text) or sum(c.isdigit() for c in text) < 5
         ):
             errors[field.key] = _("This is not a phone number, such as +351 912 345 678.")
     return values, errors

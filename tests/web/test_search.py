@@ -63,6 +63,29 @@ def test_board_search_does_not_match_across_two_fields(member_client, pipeline):
     assert card_titles(member_client.get("/board?q=acme john").text) == []
 
 
+@pytest.mark.parametrize("typed", ["351211449404", "+351 21 144 9404", "211-449-404",
+                                   "144 9404"])
+def test_board_search_finds_a_phone_however_it_is_written(member_client, pipeline, typed):
+    LeadFactory(stage=pipeline.stages[0], title="Padaria", phone="+351 21 144 9404")
+    LeadFactory(stage=pipeline.stages[0], title="Other", phone="+351 91 000 0000")
+
+    assert card_titles(member_client.get("/board", query_string={"q": typed}).text) == [
+        "Padaria"]
+
+
+def test_a_few_digits_are_not_searched_as_a_phone(member_client, pipeline):
+    LeadFactory(stage=pipeline.stages[0], title="Padaria", phone="+351 21 144 9404")
+
+    assert card_titles(member_client.get("/board?q=21-14").text) == []
+
+
+def test_the_search_page_finds_a_lead_by_its_phones_digits(member_client, pipeline):
+    LeadFactory(stage=pipeline.stages[0], title="Padaria", phone="+351 21 144 9404")
+
+    html = member_client.get("/search?q=351211449404").text
+    assert links(group(html, "leads")) == ["Padaria"]
+
+
 def test_board_search_finds_a_lead_after_its_edit(member_client, pipeline):
     lead = LeadFactory(stage=pipeline.stages[0], title="Before")
 
