@@ -416,9 +416,11 @@
       onChoose: function (event) {
         if (!keyMove) pointerMove = remember(event.item);
       },
-      onStart: function () { showZones(true); },
+      // Column snapping would pull the board back from every step of its edge scroll.
+      onStart: function () { showZones(true); board.classList.add("is-dragging"); },
       onEnd: function () {
         showZones(false);
+        board.classList.remove("is-dragging");
         var move = pointerMove;
         pointerMove = null;
         if (move) saveMove(move);

@@ -7,7 +7,15 @@ from playwright.sync_api import expect
 from kanban import hookimpl
 from kanban.extensions import db
 from kanban.models import Lead
-from tests.browser.conftest import card, column_titles, db_order, drag_to, drag_to_zone, settled
+from tests.browser.conftest import (
+    card,
+    column_titles,
+    db_order,
+    drag_to,
+    drag_to_zone,
+    grab_point,
+    settled,
+)
 
 
 def test_card_dragged_below_another_card_in_another_column_is_saved(board_page, sales):
@@ -136,3 +144,29 @@ def test_move_lost_on_the_network_snaps_back_and_says_so(board_page, sales):
         "() => Array.from(document.querySelectorAll('.column .count'), c => c.textContent)"
         ".join() === '3,2,0'"
     )
+
+
+def test_on_a_phone_a_card_held_at_the_boards_edge_scrolls_to_the_next_column(
+        board_page, sales):
+    page = board_page
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.reload()
+    page.wait_for_function("() => document.body.dataset.boardReady === '1'")
+    board = page.locator(".board")
+    assert board.evaluate("el => el.scrollLeft") == 0
+    x, y = grab_point(card(page, "Alpha"))
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 6, y + 6, steps=3)
+    edge = board.bounding_box()
+    page.mouse.move(edge["x"] + edge["width"] - 8, y + 6, steps=8)
+    page.wait_for_function("() => document.querySelector('.board').scrollLeft > 200",
+                           timeout=5000)
+    target = page.locator(".column", has=page.locator("h2", has_text="Contacted"))
+    box = target.locator(".column-body").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] - 10, steps=8)
+    page.wait_for_timeout(200)
+    page.mouse.up()
+    settled(page)
+
+    assert "Alpha" in db_order(sales.stages[1].id)
