@@ -158,10 +158,16 @@ def test_on_a_phone_a_card_held_at_the_boards_edge_scrolls_to_the_next_column(
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x + 6, y + 6, steps=3)
+    page.locator(".board.is-dragging").wait_for()  # the drag has begun
     edge = board.bounding_box()
-    page.mouse.move(edge["x"] + edge["width"] - 8, y + 6, steps=8)
-    page.wait_for_function("() => document.querySelector('.board').scrollLeft > 200",
-                           timeout=5000)
+    right = edge["x"] + edge["width"] - 8
+    page.mouse.move(right, y + 6, steps=8)
+    for step in range(60):  # held there, as a hand holds: a pixel this way or that
+        if board.evaluate("el => el.scrollLeft") > 200:
+            break
+        page.mouse.move(right - step % 2 * 2, y + 6)
+        page.wait_for_timeout(250)
+    assert board.evaluate("el => el.scrollLeft") > 200
     target = page.locator(".column", has=page.locator("h2", has_text="Contacted"))
     box = target.locator(".column-body").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] - 10, steps=8)
