@@ -154,7 +154,7 @@ def export_file_url(job: Job) -> str | None:
 
 
 def job_kinds() -> list[JobKind]:
-    return [JobKind(IMPORT, _l("Import of a prospect list"), run_import_job,
+    return [JobKind(IMPORT, _l("Import of leads from a spreadsheet"), run_import_job,
                     result_url=report_url, describe=describe_import),
             JobKind(EXPORT, _l("Export of leads"), run_export_job, result_url=export_file_url,
                     describe=describe_export)]

@@ -33,7 +33,7 @@ def test_a_long_import_runs_in_the_background_with_its_bar_then_its_report(
     page.wait_for_url("**/csv/import/*")
     page.get_by_role("button", name="Import", exact=True).click()
     page.wait_for_url("**/jobs/*")
-    expect(page.get_by_role("heading", name="Import of a prospect list")).to_be_visible()
+    expect(page.get_by_role("heading", name="Import of leads from a spreadsheet")).to_be_visible()
     outcome = page.get_by_role("link", name="See the outcome")
     expect(outcome).to_be_visible(timeout=60_000)  # the page followed the job by itself
     assert page.evaluate("document.getElementById('job-progress').value") == 100

@@ -210,7 +210,7 @@ def test_a_long_import_runs_as_a_job_whose_page_leads_to_the_report(app, member_
     response = member_client.post(location, data={**form, "action": "import"})
     assert response.status_code == 303 and "/jobs/" in response.headers["Location"]
     job_page = member_client.get(response.headers["Location"])
-    assert "Import of a prospect list" in job_page.text and "<progress" in job_page.text
+    assert "Import of leads from a spreadsheet" in job_page.text and "<progress" in job_page.text
     job = wait_until_finished(db.session.scalars(select(Job)).one().id)
     assert (job.status, job.done, job.total) == ("done", 1600, 1600)
     view = member_client.get(f"/jobs/{job.id}?format=json").get_json()
