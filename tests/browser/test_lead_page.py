@@ -123,6 +123,17 @@ def test_on_a_phone_the_timeline_starts_within_half_the_old_height(page, seller,
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+def test_on_a_phone_each_fact_keeps_a_space_between_its_name_and_its_value(page, seller,
+                                                                           deal):
+    page.set_viewport_size(PHONE)
+    open_lead(page, seller, deal)
+
+    gaps = page.evaluate("""() => Array.from(document.querySelectorAll('.lead-facts dt'),
+        dt => dt.nextElementSibling.getBoundingClientRect().left
+              - dt.getBoundingClientRect().right)""")
+    assert gaps and min(gaps) >= 8
+
+
 @pytest.mark.parametrize("width", [1366, 375])
 def test_the_page_with_its_composer_and_lost_question_open_passes_axe(page, seller, deal,
                                                                      width):
