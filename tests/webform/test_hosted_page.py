@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote_from_bytes
+
 from sqlalchemy import select
 
 from kanban.extensions import db
@@ -9,7 +11,7 @@ from kanban.models import Activity, Lead
 from kanban.models.base import utcnow
 from tests.factories import UserFactory
 from tests.webform.factories import WebFormFactory
-from tests.webform.helpers import post_form
+from tests.webform.helpers import hosted_token, post_form
 
 ANA = {"name": "Ana Silva", "email": "ana@example.com", "company": "Padaria",
        "message": "Quote for 40 cakes", "budget": "500"}
@@ -261,3 +263,20 @@ def test_form_posted_by_a_browser_that_hides_its_origin_is_stored(client, contac
     response = post_form(client, ANA, headers={"Origin": "null"})
     assert response.status_code == 303
     assert only_lead().title == "Ana Silva · Padaria"
+
+
+def test_a_sites_own_form_in_its_code_page_is_read_as_typed(client, contact_form):
+    fields = {"_ts": hosted_token(client, "contact"), "hp_website": "",
+              "name": "José Müller", "email": "jm@example.es", "budget": "100% sure"}
+    body = "&".join(f"{key}={quote_from_bytes(value.encode('cp1252'))}"
+                    for key, value in fields.items())
+    response = client.post("/f/contact", data=body,
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 303
+    lead = only_lead()
+    assert (lead.contact_name, lead.custom_fields) == ("José Müller", {"Budget": "100% sure"})
+
+
+def test_escapes_a_visitor_typed_are_kept_as_typed(client, contact_form):
+    post_form(client, {**ANA, "message": "Code %C3%A9 and 50%"})
+    assert only_lead().description == "Code %C3%A9 and 50%"
