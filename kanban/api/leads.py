@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from kanban.api import bp
-from kanban.api.helpers import MAX_ID, created, int_field, json_body, page_args
+from kanban.api.helpers import created, int_field, json_body, page_args
 from kanban.api.serializers import activity_json, lead_json
 from kanban.errors import ValidationError
 from kanban.extensions import db
@@ -19,13 +19,6 @@ from kanban.services.followup import log_touch
 from kanban.services.queries import LeadFilter, filter_leads
 
 LEAD = "/leads/<int:lead_id>"
-
-
-def _known_id(value: object) -> object:
-    """Return the value, or None when it is a number too large to be any row's id."""
-    if isinstance(value, int) and not 1 <= value <= MAX_ID:
-        return None
-    return value
 
 
 @bp.get("/leads")
@@ -60,11 +53,8 @@ def _api_user() -> str:
 @idempotent(_api_user)
 def create_lead():
     data = json_body()
-    stage = None
-    if "stage_id" in data:
-        stage = lead_service.get_stage(_known_id(data["stage_id"]))
     lead = lead_service.create_lead(data, user=current_user, source=data.get("source") or "api",
-                                    stage=stage, assign_by="api")
+                                    assign_by="api")
     return created(lead_json(lead), url_for("api.show_lead", lead_id=lead.id))
 
 

@@ -122,9 +122,7 @@ def create_lead(
     one commit per lead, and never a lead without them."""
     if user is not None:
         require(user, "lead.create")
-    values = clean_lead_data(data)
-    if stage is None:
-        stage = get_stage(data["stage_id"]) if data.get("stage_id") is not None else first_stage()
+    values, stage = _checked_new_lead(data, stage)
     values.setdefault("source", source)
     values.setdefault("currency", current_app.config["DEFAULT_CURRENCY"])
     if user is not None and "owner_id" not in values:
@@ -157,6 +155,24 @@ def create_lead(
     send_emails_of(told)
     fire_event("kanban_lead_created", lead=lead, source=lead.source, user=user)
     return lead
+
+
+def _checked_new_lead(data: Mapping[str, Any], stage: Stage | None) -> tuple[dict[str, Any],
+                                                                           Stage]:
+    """The new lead's clean values and its stage, or a ValidationError naming every bad
+    field, the stage among them."""
+    try:
+        values = clean_lead_data(data)
+    except ValidationError as exc:
+        if stage is None and data.get("stage_id") is not None:
+            try:
+                get_stage(data["stage_id"])
+            except ValidationError as no_stage:
+                exc.fields.update(no_stage.fields)
+        raise
+    if stage is None:
+        stage = get_stage(data["stage_id"]) if data.get("stage_id") is not None else first_stage()
+    return values, stage
 
 
 @dataclass

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from kanban.extensions import db
 from kanban.models import Lead
 from tests.api.conftest import assert_error
@@ -112,6 +114,13 @@ def test_a_value_too_large_is_named_too_large_not_negative(api, pipeline):
 def test_create_lead_in_unknown_stage_is_refused(api, pipeline):
     error = assert_error(api.post("/leads", json={"title": "X", "stage_id": 9999}), 422)
     assert "stage_id" in error["fields"]
+
+
+@pytest.mark.parametrize("stage_id", [9999, 2**70, "2"])
+def test_an_unknown_stage_is_named_beside_every_other_bad_field(api, pipeline, stage_id):
+    error = assert_error(api.post("/leads", json={
+        "title": "", "value": "abc", "email": "nope", "stage_id": stage_id}), 422)
+    assert set(error["fields"]) == {"title", "value", "email", "stage_id"}
 
 
 def test_show_lead_returns_every_field(api, column):
