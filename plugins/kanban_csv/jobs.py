@@ -100,6 +100,7 @@ def describe_import(result: dict[str, Any]) -> str:
 
 
 def describe_export(result: dict[str, Any]) -> str:
+    """How many rows an export wrote, in the reader's words."""
     return _("Rows: %(count)d", count=result.get("rows", 0))
 
 
