@@ -392,11 +392,16 @@ def _parse_addresses(text: str) -> list[Address]:
         pairs = getaddresses([text])
     except Exception:
         return []
-    return [
-        (_clean(name)[:200], address.strip().strip("<>").lower())
-        for name, address in pairs
-        if "@" in address and " " not in address.strip()
-    ]
+    found = []
+    for name, address in pairs:
+        address = address.strip().strip("<>")
+        words = address.replace('"', "").split()  # the parser may quote '"Big Bug bb"@'
+        if len(words) > 1 and "@" in words[-1] and not any("@" in word for word in words[:-1]):
+            # "Big Bug bb@bug.com": a name and an address, without the angle brackets
+            name, address = name or " ".join(words[:-1]), words[-1]
+        if "@" in address and " " not in address:
+            found.append((_clean(name)[:200], address.lower()))
+    return found
 
 
 def _first_id(value: str) -> str:

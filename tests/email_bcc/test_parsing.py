@@ -91,6 +91,18 @@ def test_a_malformed_address_header_falls_back_instead_of_raising():
     assert parsed.text == "hello"
 
 
+def test_a_sender_written_without_angle_brackets_is_read():
+    raw = b"From: Big Bug bb@bug.com\r\nTo: sam@acme.test\r\nSubject: Hi\r\n\r\nhello\r\n"
+
+    assert parse_message(raw).sender == ("Big Bug", "bb@bug.com")
+
+
+def test_words_without_an_address_are_no_sender():
+    raw = b"From: Big Bug\r\nTo: sam@acme.test\r\nSubject: Hi\r\n\r\nhello\r\n"
+
+    assert parse_message(raw).sender[1] == ""
+
+
 def test_bytes_without_headers_are_unreadable():
     with pytest.raises(UnreadableMail):
         parse_message(b"\r\n\r\nno headers here")
