@@ -79,7 +79,8 @@ class Table:
         with self.path.open(encoding=self.encoding, newline="",
                             errors="surrogateescape") as stream:
             reader = csv.reader(stream, delimiter=self.delimiter)
-            held: tuple[int, list[str]] | None = None  # the last row may hold a runaway quote
+            # The row read last, with the line it starts on: it may hold a runaway quote.
+            held: tuple[int, list[str], int] | None = None
             starts = 1  # the line the row being read starts on
             try:
                 seen_header = False
@@ -91,9 +92,8 @@ class Table:
                         seen_header = True
                         continue
                     if held is not None:
-                        yield held
-                    held = (reader.line_num, cells)
-                    held_from = started
+                        yield held[:2]
+                    held = (reader.line_num, cells, started)
             except csv.Error as exc:
                 raise CsvProblem(
                     _("Line %(line)d cannot be read (%(error)s). Check the quotes on that line.",
@@ -102,11 +102,12 @@ class Table:
             except UnicodeDecodeError:
                 raise undecodable(self.path, self.encoding) from None
         if held is not None:
-            if held[0] > held_from and self._quote_left_open(held_from):
+            line, cells, started = held
+            if line > started and self._quote_left_open(started):
                 raise CsvProblem(_(
                     "Line %(line)d opens a quote that is never closed: the rest of the file "
-                    "would be one cell. Check the quotes on that line.", line=held_from))
-            yield held
+                    "would be one cell. Check the quotes on that line.", line=started))
+            yield line, cells
 
     def _quote_left_open(self, line: int) -> bool:
         """Tell whether the row starting on ``line`` (the last, over several lines) ends
@@ -124,9 +125,8 @@ class Table:
     def _stray_byte(self, line: int, text: str, at: int) -> CsvProblem:
         """Name where a byte that is not in the file's encoding stands in a row ending on
         ``line`` (its cells joined as the file has them, quotes aside)."""
-        before = text[:at]
         line -= text.count("\n", at)
-        column = at - before.rfind("\n")  # rfind is -1 on the row's first line
+        column = at - text.rfind("\n", 0, at)  # rfind is -1 on the row's first line
         return byte_problem(line, column, ord(text[at]) - 0xDC00, self.encoding)
 
 

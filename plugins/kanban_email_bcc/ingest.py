@@ -32,7 +32,6 @@ from kanban_email_bcc.parsing import (
     parse_message,
     peek,
 )
-from kanban_email_bcc.reasons import english
 
 log = logging.getLogger(__name__)
 DEFAULT_MAX_MESSAGE_BYTES = 25 * 1024 * 1024
@@ -84,7 +83,7 @@ def ingest_message(
     envelope sender ("" for a bounce).
     """
     if len(raw) > max_message_bytes():
-        return _finish(IngestResult(REJECTED, english(why.TOO_LARGE, size=len(raw))), via)
+        return _finish(IngestResult(REJECTED, why.english(why.TOO_LARGE, size=len(raw))), via)
     if recipients is not None:
         duplicate = _known_duplicate(raw, recipients, via)
         if duplicate is not None:
@@ -96,13 +95,13 @@ def ingest_message(
     except UnreadableMail as exc:
         parse_error = str(exc)
     except Exception as exc:  # a parser bug must not lose the message
-        parse_error = english(why.NOT_READ, error=f"{type(exc).__name__}: {exc}")
+        parse_error = why.english(why.NOT_READ, error=f"{type(exc).__name__}: {exc}")
     try:
         return _ingest_parsed(raw, parsed, parse_error, via, recipients, mail_from)
     except Exception as exc:  # the database may be down: the sender must try again
         db.session.rollback()
         log.exception("Ingesting a message failed")
-        return _finish(IngestResult(FAILED, english(why.STORAGE_FAILED,
+        return _finish(IngestResult(FAILED, why.english(why.STORAGE_FAILED,
                                                     error=type(exc).__name__)), via, parsed)
 
 
@@ -129,7 +128,7 @@ def _ingest_parsed(raw: bytes, parsed: ParsedMail | None, parse_error: str, via:
     )
     dropbox, token = find_dropbox(addresses)
     if dropbox is None and (recipients is not None or parsed is not None):
-        reason = english(why.UNKNOWN_DROPBOX, token=token) if token else why.NO_DROPBOX
+        reason = why.english(why.UNKNOWN_DROPBOX, token=token) if token else why.NO_DROPBOX
         return _finish(IngestResult(REJECTED, reason), via, parsed)
     user_id = dropbox.user_id if dropbox else None
     if parsed is None:
@@ -139,13 +138,13 @@ def _ingest_parsed(raw: bytes, parsed: ParsedMail | None, parse_error: str, via:
     if failures:  # a delivery failure report, sent or forwarded to the dropbox
         lead_ids = flag_bounces(failures)
         addresses = ", ".join(address for address, _reason in failures)
-        return _finish(IngestResult(IGNORED, english(why.BOUNCE_REPORT, addresses=addresses,
+        return _finish(IngestResult(IGNORED, why.english(why.BOUNCE_REPORT, addresses=addresses,
                                                      count=len(lead_ids)),
                                     details={"bounced": [a for a, _r in failures],
                                              "lead_ids": lead_ids}), via, parsed, user_id)
     auto_reason = parsed.auto_reason or _envelope_reason(mail_from, parsed)
     if auto_reason:
-        return _finish(IngestResult(IGNORED, english(why.IGNORED_AS, what=auto_reason)), via,
+        return _finish(IngestResult(IGNORED, why.english(why.IGNORED_AS, what=auto_reason)), via,
                        parsed, user_id)
     user = db.session.get(User, user_id)
     if user is None or not user.active:
@@ -158,7 +157,7 @@ def _ingest_parsed(raw: bytes, parsed: ParsedMail | None, parse_error: str, via:
     except Exception as exc:
         db.session.rollback()
         log.exception("Storing a message failed")
-        return _finish(IngestResult(FAILED, english(why.STORAGE_FAILED,
+        return _finish(IngestResult(FAILED, why.english(why.STORAGE_FAILED,
                                                     error=type(exc).__name__)), via,
                        parsed, user_id)
     if result.outcome == QUARANTINED:
@@ -191,7 +190,7 @@ def store_message(user: User, parsed: ParsedMail, raw: bytes, via: str) -> Inges
             return IngestResult(QUARANTINED, why.NO_OUTSIDE_ADDRESS)
         if lead is None and unverified:  # a forged sender must not make a lead
             _release(claim_id)
-            return IngestResult(QUARANTINED, english(why.UNVERIFIED_NO_LEAD,
+            return IngestResult(QUARANTINED, why.english(why.UNVERIFIED_NO_LEAD,
                                                      sender=unverified))
         if lead is None:
             lead = _create_lead(user, shown, candidates[0])
@@ -210,10 +209,10 @@ def store_message(user: User, parsed: ParsedMail, raw: bytes, via: str) -> Inges
         .values(activity_id=inspect(activity).identity[0]),
         execution_options={"synchronize_session": False},
     )
-    reason = english(why.CREATED if created else why.ATTACHED, lead=lead_id, address=matched_on)
+    reason = why.english(why.CREATED if created else why.ATTACHED, lead=lead_id, address=matched_on)
     details: dict = {"matched_on": matched_on}
     if unverified:
-        reason += why.JOINED + english(why.UNVERIFIED, sender=unverified)
+        reason += why.JOINED + why.english(why.UNVERIFIED, sender=unverified)
         details["unverified"] = unverified
     return IngestResult(STORED, reason, lead_id=lead_id, stored_id=claim_id,
                         created_lead=created, details=details)
@@ -277,7 +276,7 @@ def _duplicate(existing: MailMessage) -> IngestResult:
             raise StorageFailed(why.STALE_DELIVERY)
         raise StorageFailed(why.BUSY_DELIVERY)
     label = existing.message_id or f"#{existing.id}"
-    return IngestResult(DUPLICATE, english(why.DUPLICATE, message=label, lead=existing.lead_id),
+    return IngestResult(DUPLICATE, why.english(why.DUPLICATE, message=label, lead=existing.lead_id),
                         lead_id=existing.lead_id, stored_id=existing.id)
 
 
@@ -396,7 +395,7 @@ def _quarantine(raw: bytes, reason: str, via: str, user_id: int | None,
     except Exception as exc:
         db.session.rollback()
         log.exception("Could not quarantine a message")
-        result = IngestResult(FAILED, english(why.NOT_QUARANTINED, error=type(exc).__name__,
+        result = IngestResult(FAILED, why.english(why.NOT_QUARANTINED, error=type(exc).__name__,
                                               reason=reason), details={"quarantine_failed": True})
         return _finish(result, via, parsed, user_id)
     result = IngestResult(QUARANTINED, reason, details={"quarantine_id": item.id})

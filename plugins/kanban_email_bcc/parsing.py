@@ -21,7 +21,6 @@ from kanban.text import remove_unstorable
 from kanban_email_bcc import reasons as why
 from kanban_email_bcc.charsets import codec_for
 from kanban_email_bcc.html_text import html_to_text
-from kanban_email_bcc.reasons import english
 
 MAX_DEPTH = 10
 MAX_PARTS = 200
@@ -95,7 +94,7 @@ def parse_message(raw: bytes) -> ParsedMail:
     try:
         message = BytesParser(policy=policy.default).parsebytes(raw)
     except Exception as exc:  # the parser is lenient; anything raised here is hopeless
-        raise UnreadableMail(english(why.NOT_PARSED, error=str(exc))) from exc
+        raise UnreadableMail(why.english(why.NOT_PARSED, error=str(exc))) from exc
     if not list(message.keys()):
         raise UnreadableMail(why.NO_HEADERS)
     parsed = _read(message, depth=0)
@@ -281,12 +280,12 @@ def _inline_forward(text: str) -> ParsedMail | None:
 def _auto_reason(message: Message, parsed: ParsedMail) -> str:
     auto = _header(message, "Auto-Submitted").strip().lower()
     if auto and not auto.startswith("no"):
-        return english(why.AUTO_SUBMITTED, value=auto)
+        return why.english(why.AUTO_SUBMITTED, value=auto)
     if _header(message, "Return-Path").strip().replace(" ", "") == "<>":
         return why.EMPTY_RETURN_PATH
     precedence = _header(message, "Precedence").strip().lower()
     if precedence in ("bulk", "junk", "list"):
-        return english(why.BULK, value=precedence)
+        return why.english(why.BULK, value=precedence)
     if "X-Autoreply" in message or "X-Autorespond" in message:
         return why.AUTO_REPLY
     content_type = _content_type(message)
@@ -294,7 +293,7 @@ def _auto_reason(message: Message, parsed: ParsedMail) -> str:
         return why.DELIVERY_REPORT
     sender = parsed.sender[1]
     if sender.split("@")[0] in ("mailer-daemon", "postmaster"):
-        return english(why.BOUNCE_FROM, sender=sender)
+        return why.english(why.BOUNCE_FROM, sender=sender)
     return ""
 
 

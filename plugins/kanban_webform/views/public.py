@@ -149,7 +149,8 @@ def public_headers(response: Response) -> Response:
     if (form is None and request.endpoint in JSON_ENDPOINTS and request.headers.get("Origin")
             and response.status_code != 503):  # 503: the database is out of reach
         # Refused before the view ran (e.g. 429): the allowed site may still read why.
-        form = find_form((request.view_args or {}).get("slug", ""))
+        form = (g.webform_found if "webform_found" in g
+                else find_form((request.view_args or {}).get("slug", "")))
     if form is None:
         return response
     if request.endpoint in JSON_ENDPOINTS:
