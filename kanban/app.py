@@ -101,12 +101,15 @@ def proxy_hops(value: Any) -> int:
 
 
 def register_extensions(app: Flask) -> None:
-    from kanban.database import configure_engine
+    from kanban.database import check_connections_after_idle, configure_engine
     from kanban.extensions import db
     from kanban.i18n import init_i18n
 
     configure_engine(app)
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            check_connections_after_idle(engine)
     init_i18n(app)
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 
 from kanban.config import DefaultConfig
 from kanban.services.sqlite_checkpoints import leave_checkpoints_to_the_thread
@@ -21,9 +23,39 @@ def configure_engine(app: Flask) -> None:
         connect_args = options.setdefault("connect_args", {})
         connect_args.setdefault("timeout", app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000)
         connect_args.setdefault("check_same_thread", False)
-    else:
-        options.setdefault("pool_pre_ping", True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+# A database server's connection that sat unused in the pool this long is checked (one
+# round trip) before it serves a request; one used a moment ago serves at once.
+IDLE_BEFORE_CHECK_SECONDS = 1.0
+_IDLE_SINCE = "kanban_idle_since"
+
+
+def check_connections_after_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it has been idle a while.
+
+    A restarted server, or one that ended idle sessions, leaves the pool holding closed
+    connections: they are found by this check and replaced, so the next request is served.
+    Checking every connection at every request would cost each request a round trip; a
+    connection used within the last second was working then. Should one fail all the
+    same, its request answers 503 and the pool replaces every connection as old as it."""
+    if engine.dialect.name == "sqlite":
+        return
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from_now(dbapi_connection, connection_record) -> None:
+        connection_record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _check_if_idle(dbapi_connection, connection_record, connection_proxy) -> None:
+        since = connection_record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < IDLE_BEFORE_CHECK_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:  # the pool connects again
+            raise DisconnectionError("the database closed this connection") from exc
 
 
 @event.listens_for(Engine, "connect")
