@@ -27,6 +27,12 @@ def test_hosted_page_shows_the_form_fields(client, contact_form):
     assert 'name="_ts"' in html and 'name="hp_website"' in html
 
 
+def test_hosted_page_names_its_icon_so_no_browser_asks_for_a_missing_one(client, contact_form):
+    html = client.get("/f/contact").get_data(as_text=True)
+    assert '<link rel="icon" href="data:,">' in html
+    assert client.get("/favicon.ico").status_code == 404  # what a browser would meet
+
+
 def test_hosted_submission_creates_a_lead_in_the_forms_stage(client, contact_form, pipeline):
     response = post_form(client, ANA)
     assert response.status_code == 303
