@@ -68,7 +68,7 @@ def floor_seconds(engine, path: Path, stage_id: int) -> float:
             yield {"title": company, "contact": name, "company": company,
                    "email": email, "phone": phone, "value": value.replace(",", "."),
                    "stage": stage_id, "rank": f"a{n:09d}", "search": search,
-                   "key": "".join(c for c in phone if c.isdigit())[-9:]}
+                   "key": "".join(c for c in phone if c.isdigit())[-10:]}
 
     started = time.perf_counter()
     with path.open(encoding="utf-8-sig", newline="") as stream:

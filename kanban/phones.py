@@ -1,10 +1,11 @@
-"""How two phone numbers are compared: on their digits, whatever the punctuation."""
+"""How two phone numbers are compared: on their last digits, whatever the punctuation."""
 
 from __future__ import annotations
 
 import re
 
-KEY_DIGITS = 9  # "+351 912 345 678" and "912345678" are the same number
+KEY_DIGITS = 10  # "+7 912 345-67-89" and "+7 812 345-67-89" are two numbers
+NATIONAL_DIGITS = 9  # "+351 912 345 678" and "912345678" are the same number
 MIN_DIGITS = 6  # fewer digits say too little to call two numbers the same
 NOT_DIGITS = re.compile(r"\D")
 PHONE_CHARACTERS = re.compile(r"[0-9+()./\-\s]*")  # what people write a phone number with
@@ -16,12 +17,28 @@ def phone_digits(phone: str | None) -> str:
 
 
 def phone_key(phone: str | None) -> str:
-    """Return what a lead's ``phone_key`` holds: the last nine digits, or "" when too short.
+    """Return what a lead's ``phone_key`` holds: the last ten digits, or "" when too short.
 
-    ``(912) 345 678``, ``+351 912-345-678`` and ``912.345.678`` share one key.
+    ``(912) 345 678``, ``912-345-678`` and ``912.345.678`` share one key; ``8 912 345-67-89``
+    and ``+7 912 345-67-89`` another.
     """
     digits = phone_digits(phone)
     return digits[-KEY_DIGITS:] if len(digits) >= MIN_DIGITS else ""
+
+
+def same_number_keys(key: str) -> list[str]:
+    """Return the keys of the numbers that are the same as the whole number keyed ``key``
+    (nine or ten digits), ``key`` first; [] for a shorter key.
+
+    Ten digits are the same ten, or their last nine written alone: ``+351 912 345 678`` is
+    ``912 345 678``. Nine digits are themselves, or the last nine of any ten. Two numbers
+    of ten or more digits that differ in their tenth digit from the end are two numbers,
+    as Russia's ``+7 912 …`` and ``+7 812 …`` are."""
+    if len(key) == KEY_DIGITS:
+        return [key, key[-NATIONAL_DIGITS:]]
+    if len(key) == NATIONAL_DIGITS:
+        return [key, *(digit + key for digit in "0123456789")]
+    return []
 
 
 def looks_like_phone(text: str) -> bool:

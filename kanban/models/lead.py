@@ -127,7 +127,7 @@ class Lead(db.Model):
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The phone's last digits (kanban.phones.phone_key), kept by the events below: the one
     # duplicate rule compares phones on it, whatever their punctuation.
-    phone_key: Mapped[str] = mapped_column(String(9), default="", server_default="", index=True)
+    phone_key: Mapped[str] = mapped_column(String(10), default="", server_default="", index=True)
 
     stage: Mapped[Stage] = relationship()
     owner: Mapped[User | None] = relationship()

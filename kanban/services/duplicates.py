@@ -17,10 +17,10 @@ from sqlalchemy import ARRAY, ColumnElement, String, any_, bindparam, func, lite
 from kanban.duplicates import contact_condition
 from kanban.extensions import db
 from kanban.models import Lead
-from kanban.phones import KEY_DIGITS, MIN_DIGITS, phone_key
+from kanban.phones import MIN_DIGITS, NATIONAL_DIGITS, phone_key, same_number_keys
 from kanban.plugins import CORE_PLUGINS, get_plugin_manager
 
-CHUNK = 500  # values per IN (...) list
+CHUNK = 5_000  # values per query (sent as one parameter: see _one_of)
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,9 @@ class DuplicateFinder:
 
     def __init__(self) -> None:
         self._emails: dict[str, Hashable] = {}
-        self._phones: dict[int, dict[str, Hashable]] = {
-            n: {} for n in range(MIN_DIGITS, KEY_DIGITS + 1)
+        self._numbers: dict[str, Hashable] = {}  # the whole numbers met, by key
+        self._ends: dict[int, dict[str, Hashable]] = {  # for a short number met later
+            n: {} for n in range(MIN_DIGITS, NATIONAL_DIGITS)
         }
         self._other_rules = _other_plugins_rules()
 
@@ -73,22 +74,28 @@ class DuplicateFinder:
         """Forget the contacts met so far, once they are stored leads: the database finds
         them from now on, and a long file's run keeps a flat memory."""
         self._emails.clear()
-        for keys in self._phones.values():
-            keys.clear()
+        self._numbers.clear()
+        for ends in self._ends.values():
+            ends.clear()
 
     def _seen(self, email: str, key: str) -> Duplicate | None:
         if email and email in self._emails:
             return Duplicate("email", ref=self._emails[email])
-        if key and key in self._phones[len(key)]:
-            return Duplicate("phone", ref=self._phones[len(key)][key])
+        for same in same_number_keys(key):
+            if same in self._numbers:
+                return Duplicate("phone", ref=self._numbers[same])
+        if key in self._ends.get(len(key), {}):
+            return Duplicate("phone", ref=self._ends[len(key)][key])
         return None
 
     def _remember(self, email: str, key: str, ref: Hashable) -> None:
         if email:
             self._emails.setdefault(email, ref)
-        for n in self._phones:  # a shorter number met later matches this one's end
+        if same_number_keys(key):
+            self._numbers.setdefault(key, ref)
+        for n, ends in self._ends.items():  # a shorter number met later matches this one's end
             if len(key) >= n:
-                self._phones[n].setdefault(key[-n:], ref)
+                ends.setdefault(key[-n:], ref)
 
 
 def _stored_leads(keyed: Sequence[tuple[str, str]]) -> Any:
@@ -97,22 +104,25 @@ def _stored_leads(keyed: Sequence[tuple[str, str]]) -> Any:
     (the oldest lead wins)."""
     emails = sorted({email for email, _key in keyed if email})
     keys = {key for _email, key in keyed} - {""}
-    full = sorted(key for key in keys if len(key) == KEY_DIGITS)
+    whole = {key: same_number_keys(key) for key in keys if same_number_keys(key)}
+    stored = sorted({same for sames in whole.values() for same in sames})
     by_email: dict[str, int] = {}
-    by_key: dict[str, int] = {}
+    by_stored_key: dict[str, int] = {}
     for start in range(0, len(emails), CHUNK):
         for email, lead_id in db.session.execute(
             select(Lead.email, Lead.id).where(_one_of(Lead.email, emails[start:start + CHUNK]))
             .order_by(Lead.id)
         ):
             by_email.setdefault(email, lead_id)
-    for start in range(0, len(full), CHUNK):
+    for start in range(0, len(stored), CHUNK):
         for key, lead_id in db.session.execute(
             select(Lead.phone_key, Lead.id)
-            .where(_one_of(Lead.phone_key, full[start:start + CHUNK])).order_by(Lead.id)
+            .where(_one_of(Lead.phone_key, stored[start:start + CHUNK])).order_by(Lead.id)
         ):
-            by_key.setdefault(key, lead_id)
-    for key in sorted(keys - set(full)):  # short numbers (rare), as the one rule compares them
+            by_stored_key.setdefault(key, lead_id)
+    by_key = {key: min(by_stored_key[same] for same in sames if same in by_stored_key)
+              for key, sames in whole.items() if any(same in by_stored_key for same in sames)}
+    for key in sorted(keys - set(whole)):  # short numbers (rare), as the one rule compares them
         lead_id = db.session.scalar(
             select(Lead.id).where(contact_condition(None, key)).order_by(Lead.id).limit(1)
         )

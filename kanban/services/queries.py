@@ -15,7 +15,7 @@ from kanban.extensions import db
 from kanban.folding import fold
 from kanban.models import Lead, LeadStatus, LeadTag, NextActionKind, Stage
 from kanban.models.base import stale_cutoff, start_of, today
-from kanban.phones import KEY_DIGITS, looks_like_phone, phone_digits
+from kanban.phones import NATIONAL_DIGITS, looks_like_phone, phone_digits
 from kanban.services.lead_input import MAX_ID, read_priority
 from kanban.services.priorities import (
     CLIENTS,
@@ -205,7 +205,7 @@ def lead_text_condition(text: str) -> ColumnElement[bool]:
     punctuation (or none) finds the lead's phone too."""
     condition = text_condition(Lead.search_text, text)
     if looks_like_phone(text.strip()):
-        key = phone_digits(text)[-KEY_DIGITS:]
+        key = phone_digits(text)[-NATIONAL_DIGITS:]  # found with or without its country code
         condition = condition | Lead.phone_key.like(contains_pattern(key))
     return condition
 

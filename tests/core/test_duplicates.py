@@ -28,9 +28,32 @@ def test_a_phone_is_found_whatever_its_punctuation(app, written):
     assert find(phone="+351 912 345 678") == lead
 
 
-def test_a_phone_key_is_its_last_nine_digits(app):
-    assert phone_key("+351 (912) 345-678") == "912345678"
+def test_a_phone_key_is_its_last_ten_digits(app):
+    assert phone_key("+351 (912) 345-678") == "1912345678"
+    assert phone_key("912 345 678") == "912345678"
     assert phone_key("21 345 678") == "21345678"
+
+
+@pytest.mark.parametrize("written", ["+7 912 345-67-89", "8 (912) 345-67-89", "912 345 67 89"])
+def test_a_russian_number_is_found_with_its_country_code_its_trunk_zero_or_neither(
+    app, written
+):
+    lead = LeadFactory(phone=written)
+    assert find(phone="8 912 345 67 89") == lead
+
+
+def test_two_numbers_that_differ_only_in_their_tenth_digit_from_the_end_are_two(app):
+    LeadFactory(phone="+7 912 345-67-89")
+    assert find(phone="+7 812 345-67-89") is None
+
+
+@pytest.mark.parametrize("stored, asked", [
+    ("+351 912 345 678", "912 345 678"), ("912 345 678", "+351 912 345 678"),
+    ("+39 333 123 4567", "333 123 4567"), ("020 7946 0958", "+44 20 7946 0958"),
+])
+def test_a_number_is_found_with_or_without_its_country_code(app, stored, asked):
+    lead = LeadFactory(phone=stored)
+    assert find(phone=asked) == lead
 
 
 @pytest.mark.parametrize("too_short", ["", "112", "12 34 5", "no phone"])
@@ -79,6 +102,26 @@ def test_a_batch_finds_contacts_met_earlier_in_the_same_run(app):
         Contact("", "(912) 345-678", 4),
         Contact("b@x.example", "345678", 5),
     ]) == [Duplicate("email", ref=2), Duplicate("phone", ref=2), Duplicate("phone", ref=2)]
+
+
+def test_a_batch_tells_apart_numbers_that_differ_in_their_tenth_digit_from_the_end(app):
+    stored = LeadFactory(email="", phone="+7 912 345-67-89")
+    found = DuplicateFinder().check([
+        Contact("", "8 (912) 345-67-89", 2),
+        Contact("", "+7 812 345-67-89", 3),
+        Contact("", "8 812 345 67 89", 4),
+    ])
+    assert found == [Duplicate("phone", lead_id=stored.id), None, Duplicate("phone", ref=3)]
+
+
+def test_a_batch_finds_a_number_with_or_without_its_country_code(app):
+    stored = LeadFactory(email="", phone="912 345 678")
+    found = DuplicateFinder().check([
+        Contact("", "+351 912 345 678", 2),
+        Contact("", "+39 333 123 4567", 3),
+        Contact("", "333 1234567", 4),
+    ])
+    assert found == [Duplicate("phone", lead_id=stored.id), None, Duplicate("phone", ref=3)]
 
 
 def test_a_contact_without_email_or_phone_is_never_a_duplicate(app):

@@ -164,28 +164,52 @@ def test_sqlite_never_reuses_the_ids_of_idempotency_keys_and_used_form_tokens(
     engine.dispose()
 
 
-def test_upgrade_keys_the_phones_of_existing_leads(app_config, empty_database):
-    core_only = migrated_app(app_config, empty_database, [])
-    upgrade(core_only, "0007_core")
-    engine = create_engine(empty_database)
+def insert_lead_with_phone(connection, rank: str, phone: str, **columns: str) -> None:
+    """A lead as an older schema stores it (``columns``: what that schema has beside)."""
+    names = "".join(f", {name}" for name in columns)
+    values = "".join(f", :{name}" for name in columns)
+    connection.execute(text(
+        "INSERT INTO leads (title, currency, contact_name, company, email, phone, "
+        "source, priority, description, custom_fields, stage_id, rank, status, "
+        "lost_reason, next_action_kind, next_action_text, created_at, updated_at, "
+        f"touched_at, version, starred, search_text{names}) VALUES ('Lead', 'EUR', '', '', "
+        "'', :phone, 'manual', 1, '', '{}', 1, :rank, 'open', '', 'todo', '', "
+        "'2026-01-01 09:00:00+00', '2026-01-01 09:00:00+00', "
+        f"'2026-01-01 09:00:00+00', 1, false, ''{values})"),
+        {"phone": phone, "rank": rank, **columns})
+
+
+def phone_keys_after_upgrade(app_config, url: str, start: str, phones: list[str],
+                             keyed: bool = False) -> list[str]:
+    """Upgrade a database at ``start`` holding leads with these phones (``keyed``: with the
+    nine-digit keys that schema gave them); their keys after."""
+    upgrade(migrated_app(app_config, url, []), start)
+    engine = create_engine(url)
     with engine.begin() as connection:
         add_sales_pipeline(connection)
-        for rank, phone in (("a0", "(912) 345 678"), ("a1", "+351 21 000 1111"), ("a2", "112")):
-            connection.execute(text(
-                "INSERT INTO leads (title, currency, contact_name, company, email, phone, "
-                "source, priority, description, custom_fields, stage_id, rank, status, "
-                "lost_reason, next_action_kind, next_action_text, created_at, updated_at, "
-                "touched_at, version, starred, search_text) VALUES ('Lead', 'EUR', '', '', "
-                "'', :phone, 'manual', 1, '', '{}', 1, :rank, 'open', '', 'todo', '', "
-                "'2026-01-01 09:00:00+00', '2026-01-01 09:00:00+00', "
-                "'2026-01-01 09:00:00+00', 1, false, '')"),
-                {"phone": phone, "rank": rank})
-    upgrade(migrated_app(app_config, empty_database, BUILTIN_PLUGINS))
+        for rank, phone in enumerate(phones):
+            digits = "".join(c for c in phone if c.isdigit())
+            old_key = {"phone_key": digits[-9:] if len(digits) >= 6 else ""} if keyed else {}
+            insert_lead_with_phone(connection, f"a{rank}", phone, **old_key)
+    upgrade(migrated_app(app_config, url, BUILTIN_PLUGINS))
     with engine.connect() as connection:
-        keys = connection.execute(text("SELECT phone_key FROM leads ORDER BY rank")).scalars()
-        keys = list(keys)
+        keys = list(connection.execute(text("SELECT phone_key FROM leads ORDER BY rank"))
+                    .scalars())
     engine.dispose()
-    assert keys == ["912345678", "210001111", ""]
+    return keys
+
+
+def test_upgrade_keys_the_phones_of_existing_leads(app_config, empty_database):
+    keys = phone_keys_after_upgrade(app_config, empty_database, "0007_core",
+                                    ["(912) 345 678", "+351 21 000 1111", "112"])
+    assert keys == ["912345678", "1210001111", ""]
+
+
+def test_upgrade_keys_again_the_phones_of_more_than_nine_digits(app_config, empty_database):
+    keys = phone_keys_after_upgrade(
+        app_config, empty_database, "0013_core",
+        ["+7 912 345-67-89", "8 (812) 345-67-89", "912 345 678", "345 678", ""], keyed=True)
+    assert keys == ["9123456789", "8123456789", "912345678", "345678", ""]
 
 
 def test_upgrade_gives_existing_stages_a_win_probability_by_their_place(
