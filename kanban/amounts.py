@@ -9,11 +9,13 @@ currency's long name) is still formatted by Babel itself.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.numbers import (
     format_currency,
     get_currency_precision,
@@ -93,3 +95,48 @@ def format_amount(value: Decimal | int | float, currency: str, locale: Locale) -
     if writer is None:
         return format_currency(value, currency, locale=locale)
     return writer(value)
+
+
+PLAIN_AMOUNT = re.compile(r"-?[\d.,]*\d[\d.,]*")
+# Currency codes and words written beside amounts once symbols are gone ("R$" leaves "R").
+CURRENCY_WORDS = re.compile(
+    r"^(?:[A-Z]{3}|R|руб|р|kr|zł|lei|kč)\.?|(?:[A-Z]{3}|руб|р|kr|zł|lei|kč)\.?$", re.IGNORECASE
+)
+
+
+def uses_decimal_comma(locale: str | None) -> bool:
+    """Tell whether numbers are written with a decimal comma in this locale (pt, de, ru...)."""
+    try:
+        return get_decimal_symbol(Locale.parse((locale or "en").replace("-", "_"))) == ","
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
+
+
+def plain_amount(text: str, decimal_comma: bool) -> str:
+    """Read "1.500,50", "1,500.50", "€ 1 500" or "1500,5" as a plain number string.
+
+    One separator alone followed by three digits is the thousands separator of the
+    language (``decimal_comma``: "12.000" is twelve thousand in Spanish, "12,000" in
+    English). Anything else ("5k", "about 300") is handed back as it is, to be refused.
+    """
+    cleaned = text
+    if not PLAIN_AMOUNT.fullmatch(cleaned):  # most amounts: nothing to take off
+        cleaned = "".join(c for c in text
+                          if not c.isspace() and unicodedata.category(c) != "Sc")
+        cleaned = CURRENCY_WORDS.sub("", cleaned.replace("'", ""))
+        if not PLAIN_AMOUNT.fullmatch(cleaned):
+            return text
+    if "," in cleaned and "." in cleaned:
+        decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+    elif cleaned.count(",") == 1:
+        head, tail = cleaned.split(",")
+        decimal = "," if decimal_comma or len(tail) != 3 else ""
+    elif cleaned.count(".") == 1:
+        head, tail = cleaned.split(".")
+        decimal = "" if decimal_comma and len(tail) == 3 else "."
+    else:
+        decimal = ""
+    thousands = {",", "."} - {decimal}
+    for mark in thousands:
+        cleaned = cleaned.replace(mark, "")
+    return cleaned.replace(",", ".")

@@ -9,10 +9,12 @@ from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask_babel import format_decimal
+from flask import has_request_context
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 
 from kanban import lead_fields
+from kanban.amounts import plain_amount, uses_decimal_comma
 from kanban.emails import checked_email
 from kanban.errors import ValidationError
 from kanban.extensions import db
@@ -102,7 +104,8 @@ def _value(value: Any, name: str) -> Decimal | None:
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         raise FieldError(_("Must be a number."))
     try:
-        amount = Decimal(_plain_number(value) if isinstance(value, str) else str(value))
+        amount = Decimal(plain_amount(value, _readers_decimal_comma())
+                         if isinstance(value, str) else str(value))
     except InvalidOperation:
         raise FieldError(_("Must be a number, such as 1500 or 1500.50.")) from None
     if not amount.is_finite() or amount < 0:
@@ -112,19 +115,11 @@ def _value(value: Any, name: str) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
-def _plain_number(text: str) -> str:
-    """Read amounts as people type them: "1500,50", "1.500,50", "1,500.50", "1 500"."""
-    text = "".join(text.split()).replace("\u202f", "")
-    if "," not in text:
-        return text
-    if "." in text:  # the later separator is the decimal one
-        if text.rfind(",") > text.rfind("."):
-            return text.replace(".", "").replace(",", ".")
-        return text.replace(",", "")
-    whole, _sep, tail = text.rpartition(",")
-    if len(tail) == 3 and "," not in whole:
-        return whole + tail  # "1,500": a thousands separator
-    return text.replace(",", ".") if text.count(",") == 1 else text.replace(",", "")
+def _readers_decimal_comma() -> bool:
+    """Tell whether the person typing writes a decimal comma: "12.000" is then twelve
+    thousand, as in Spanish, Italian, Portuguese or Russian."""
+    locale = get_locale() if has_request_context() else None
+    return uses_decimal_comma(str(locale) if locale is not None else None)
 
 
 def _currency(value: Any, name: str) -> str:

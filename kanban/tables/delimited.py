@@ -8,10 +8,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
-from babel.core import Locale, UnknownLocaleError
-from babel.numbers import get_decimal_symbol
 from flask_babel import lazy_gettext as _l
 
+from kanban.amounts import uses_decimal_comma
 from kanban.tables.cells import FORMULA_STARTS, cell_writer
 from kanban.ui import ExportFormat
 
@@ -19,14 +18,6 @@ from kanban.ui import ExportFormat
 # small enough that memory does not depend on the export's size.
 CHUNK_ROWS = 500
 FORMULA_FIRST = frozenset(FORMULA_STARTS)
-
-
-def uses_decimal_comma(locale: str | None) -> bool:
-    """Tell whether numbers are written with a decimal comma in this locale (pt, de, ru...)."""
-    try:
-        return get_decimal_symbol(Locale.parse((locale or "en").replace("-", "_"))) == ","
-    except (UnknownLocaleError, ValueError, TypeError):
-        return False
 
 
 def write_delimited(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from itertools import cycle
@@ -13,6 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from kanban.amounts import plain_amount
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import Stage, User
@@ -27,11 +27,6 @@ from kanban.tables.reading import CsvProblem, Table
 from kanban_csv.mapping import CUSTOM, IGNORE, TARGETS
 
 BATCH_SIZE = 500
-PLAIN_AMOUNT = re.compile(r"-?[\d.,]*\d[\d.,]*")
-# Currency codes and words written beside amounts once symbols are gone ("R$" leaves "R").
-CURRENCY_WORDS = re.compile(
-    r"^(?:[A-Z]{3}|R|руб|р|kr|zł|lei|kč)\.?|(?:[A-Z]{3}|руб|р|kr|zł|lei|kč)\.?$", re.IGNORECASE
-)
 
 
 @dataclass
@@ -73,34 +68,6 @@ class ImportReport:
         return {"rows": self.rows, "created": self.created, "duplicates": self.duplicates,
                 "invalid": self.invalid, "failure": self.failure, "dry_run": self.dry_run,
                 "folders": len(self.new_folders)}
-
-
-def parse_amount(text: str, decimal_comma: bool) -> str:
-    """Read "1.500,50", "1,500.50", "€ 1 500" or "1500,5" as a plain number string.
-
-    Anything else ("5k", "about 300") is handed back as it is, for the core to refuse.
-    """
-    cleaned = text
-    if not PLAIN_AMOUNT.fullmatch(cleaned):  # most amounts: nothing to take off
-        cleaned = "".join(c for c in text
-                          if not c.isspace() and unicodedata.category(c) != "Sc")
-        cleaned = CURRENCY_WORDS.sub("", cleaned.replace("'", ""))
-        if not PLAIN_AMOUNT.fullmatch(cleaned):
-            return text
-    if "," in cleaned and "." in cleaned:
-        decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
-    elif cleaned.count(",") == 1:
-        head, tail = cleaned.split(",")
-        decimal = "," if decimal_comma or len(tail) != 3 else ""
-    elif cleaned.count(".") == 1:
-        head, tail = cleaned.split(".")
-        decimal = "" if decimal_comma and len(tail) == 3 else "."
-    else:
-        decimal = ""
-    thousands = {",", "."} - {decimal}
-    for mark in thousands:
-        cleaned = cleaned.replace(mark, "")
-    return cleaned.replace(",", ".")
 
 
 class RowReader:
@@ -149,7 +116,7 @@ class RowReader:
                 if target == "last_name":
                     last_names.append(value)
             elif target == "value":
-                data["value"] = parse_amount(value, self.decimal_comma)
+                data["value"] = plain_amount(value, self.decimal_comma)
             elif target == "owner":
                 owner_id = self.users.get(value.lower())
                 if owner_id is None:

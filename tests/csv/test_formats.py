@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from kanban.tables.delimited import render_excel, render_rfc4180, render_tsv, uses_decimal_comma
+from kanban.amounts import uses_decimal_comma
+from kanban.tables.delimited import render_excel, render_rfc4180, render_tsv
 from tests.csv.conftest import parse
 
 HEADER = ["Title", "Value"]

@@ -6,11 +6,12 @@ from decimal import Decimal
 
 import pytest
 from kanban_csv import importer
-from kanban_csv.importer import ImportSettings, parse_amount, run_import
+from kanban_csv.importer import ImportSettings, run_import
 from kanban_csv.mapping import guess_mapping
 from sqlalchemy import func, select, text
 
 from kanban import hookimpl
+from kanban.amounts import plain_amount
 from kanban.extensions import db
 from kanban.models import Activity, Client, Lead
 from kanban.tables.reading import open_table
@@ -167,7 +168,7 @@ def test_a_value_that_is_not_a_number_is_named(tmp_path, pipeline):
     ("about 300", False, "about 300"), ("1'000", False, "1000"),
 ])
 def test_amounts_are_read_as_people_write_them(raw, decimal_comma, expected):
-    assert parse_amount(raw, decimal_comma) == expected
+    assert plain_amount(raw, decimal_comma) == expected
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from kanban.extensions import db
 from kanban.models import Activity, Lead
 from kanban.services import leads as lead_service
 from kanban.services.ordering import column_order
+from tests.conftest import log_in
 from tests.factories import ActivityFactory, LeadFactory, UserFactory
 
 HOSTILE = '<script>alert("x")</script>'
@@ -77,6 +78,19 @@ def test_create_lead_saves_every_field_and_shows_the_lead(member_client, member,
     )
     assert lead.tags == ["lisbon", "referral"]
     assert lead.next_action_text == "Call Joana"
+
+
+@pytest.mark.parametrize(("language", "typed", "stored"), [
+    ("es", "12.000", "12000.00"), ("pt", "25.000", "25000.00"), ("it", "1.500", "1500.00"),
+    ("ru", "12.000", "12000.00"), ("es", "12.000,50", "12000.50"), ("es", "12.5", "12.50"),
+    ("en", "12.000", "12.00"), ("en", "12,000", "12000.00"),
+])
+def test_an_amount_is_read_in_the_language_of_the_person_typing_it(
+    app, pipeline, language, typed, stored
+):
+    client = log_in(app.test_client(), UserFactory(locale=language, role="member"))
+    assert client.post("/leads/new", data=form_for(pipeline, value=typed)).status_code == 302
+    assert str(db.session.scalars(select(Lead)).one().value) == stored
 
 
 def test_create_lead_without_title_is_refused_with_422_and_keeps_the_input(
