@@ -16,6 +16,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import cached_property
 from werkzeug.wsgi import LimitedStream, get_content_length
 
+from kanban.form_bodies import CodePageFormParser
+
 
 class _CappedStream(LimitedStream):
     """A stream of at most ``limit`` bytes that raises 413 if the sender has more."""
@@ -35,7 +37,10 @@ class _CappedStream(LimitedStream):
 
 
 class LimitedRequest(Request):
-    """Flask's request, with chunked bodies held to the size limit like any other."""
+    """Flask's request, with chunked bodies held to the size limit like any other, and
+    form bodies read in their own code page (``kanban.form_bodies``)."""
+
+    form_data_parser_class = CodePageFormParser
 
     @cached_property
     def stream(self) -> IO[bytes]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote_from_bytes
 
+import pytest
 from sqlalchemy import select
 
 from kanban.extensions import db
@@ -283,6 +284,20 @@ def test_a_sites_own_form_in_its_code_page_is_read_as_typed(client, contact_form
     assert (lead.contact_name, lead.custom_fields) == ("José Müller", {"Budget": "100% sure"})
 
 
-def test_escapes_a_visitor_typed_are_kept_as_typed(client, contact_form):
-    post_form(client, {**ANA, "message": "Code %C3%A9 and 50%"})
-    assert only_lead().description == "Code %C3%A9 and 50%"
+@pytest.mark.parametrize("typed", [
+    "Code %C3%A9 and 50%", "Precio 50%Descuento y 100%Ecológico", "100%Bespoke, 50%Cash",
+])
+def test_escapes_a_visitor_typed_are_kept_as_typed(client, contact_form, typed):
+    post_form(client, {**ANA, "message": typed})
+    assert only_lead().description == typed
+
+
+def test_a_sites_form_in_its_code_page_keeps_a_percent_sign_as_typed(client, contact_form):
+    fields = {"_ts": hosted_token(client, "contact"), "hp_website": "",
+              "name": "José Müller", "email": "jm@example.es", "message": "50%Descuento"}
+    body = "&".join(f"{key}={quote_from_bytes(value.encode('cp1252'))}"
+                    for key, value in fields.items())
+    response = client.post("/f/contact", data=body,
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 303
+    assert (only_lead().contact_name, only_lead().description) == ("José Müller", "50%Descuento")

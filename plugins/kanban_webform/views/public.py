@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from typing import Any
-from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.parse import urlsplit
 
 from flask import (
     Response,
@@ -213,7 +212,7 @@ def submit_page(slug: str):
         abort(403)
     if request.mimetype not in FORM_TYPES:
         raise UnsupportedMediaType()
-    data = {key: _in_site_charset(value) for key, value in request.form.items()}
+    data = request.form.to_dict()
     meta = _meta(data)
     token = data.get("_ts", "")
     try:
@@ -376,33 +375,6 @@ def _meta(data: dict[str, Any]) -> dict[str, Any]:
         "via": "json" if request.is_json else ("page" if origin in ("", own_origin())
                                                  else "snippet"),
     })
-
-
-_RAW_BYTES = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")
-
-
-def _in_site_charset(value: str) -> str:
-    """A field a site's own form sent in its page's code page (ISO-8859-1, Windows-1252),
-    as typed: such bytes are not UTF-8, so they come through as escapes ("Jos%E9")."""
-    if "%" not in value:
-        return value
-    charset = request.mimetype_params.get("charset", "").strip().lower()
-    if charset in ("", "utf-8", "utf8"):
-        charset = "cp1252"
-
-    def decoded(escapes: re.Match[str]) -> str:
-        raw = unquote_to_bytes(escapes.group(0))
-        try:
-            raw.decode("utf-8")
-            return escapes.group(0)  # UTF-8 would have been read: someone typed "%C3%A9"
-        except UnicodeDecodeError:
-            pass
-        try:
-            return raw.decode(charset)
-        except (LookupError, UnicodeDecodeError):
-            return escapes.group(0)
-
-    return _RAW_BYTES.sub(decoded, value)
 
 
 def _default_thanks() -> str:
