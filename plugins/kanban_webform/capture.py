@@ -27,9 +27,9 @@ LEAD_FIELDS = {"name": "contact_name", "email": "email", "phone": "phone",
 
 
 def capture(form: WebForm, values: dict[str, str], meta: dict[str, Any]) -> SubmissionStatus:
-    """Store a checked submission: on the open lead with the same email, else as a new lead.
-    Return what it became."""
-    duplicate = find_duplicate(form, values.get("email", ""))
+    """Store a checked submission: on the open lead with the same email or phone, else as a
+    new lead. Return what it became."""
+    duplicate = find_duplicate(form, values.get("email", ""), values.get("phone", ""))
     if duplicate is not None:
         lead_id = duplicate.id
         fold_into(duplicate, form, values, meta)
@@ -69,16 +69,17 @@ def promote_spam(submission: Submission, user: User) -> Lead:
     return lead
 
 
-def find_duplicate(form: WebForm, email: str) -> Lead | None:
-    """Return the open lead with this email active in the form's duplicate window."""
+def find_duplicate(form: WebForm, email: str, phone: str = "") -> Lead | None:
+    """Return the open lead with this email or phone (the core's one rule) active in the
+    form's duplicate window."""
     days = form.duplicate_days
     if days is None:
         days = setting("WEBFORM_DUPLICATE_DAYS")
-    if not email or not days:
+    if not (email or phone) or not days:
         return None
     return get_hook("kanban_lead_find_duplicate")(
-        email=email.lower(), phone=None, since=utcnow() - timedelta(days=days), open_only=True
-    )
+        email=email.lower() or None, phone=phone or None,
+        since=utcnow() - timedelta(days=days), open_only=True)
 
 
 def fold_into(lead: Lead, form: WebForm, values: dict[str, str], meta: dict[str, Any]) -> None:

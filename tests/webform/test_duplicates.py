@@ -41,6 +41,21 @@ def test_same_email_as_an_open_lead_adds_to_its_timeline(client, contact_form, p
     assert entry.payload["web_form"]["fields"]["message"]["value"] == "Second request"
 
 
+def test_same_phone_as_an_open_lead_adds_to_its_timeline(client, contact_form, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[1], email="", phone="+39 02 1234 5678")
+    post_form(client, {"name": "Mario Rossi", "email": "mario@azienda.example",
+                       "phone": "02-1234-5678", "message": "Second request"})
+    assert lead_count() == 1
+    entry = db.session.scalars(select(Activity).where(Activity.lead_id == lead.id)).one()
+    assert "Second request" in entry.body
+
+
+def test_another_phone_and_email_gets_a_new_lead(client, contact_form, pipeline):
+    LeadFactory(stage=pipeline.stages[1], email="", phone="+7 912 345-67-89")
+    post_form(client, {"name": "Ivan", "email": "ivan@example.ru", "phone": "+7 812 345-67-89"})
+    assert lead_count() == 2
+
+
 def test_a_standby_lead_comes_back_to_to_do(client, contact_form, pipeline):
     lead = existing_lead(pipeline.stages[1], next_action_kind="standby",
                          next_action_date=date.today() + timedelta(days=20))
