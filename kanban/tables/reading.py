@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 
 from kanban.text import has_unstorable, remove_unstorable
@@ -58,24 +59,26 @@ class Table:
     preview: list[list[str]] = field(default_factory=list)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """Yield (line number, cells) for every data row, skipping blank lines; a byte that
-        is not in the file's encoding raises CsvProblem naming its line and character."""
-        for line, cells in self._records():
+        """Yield (line number, cells) for every data row (the line the row starts on),
+        skipping blank lines; a byte that is not in the file's encoding raises CsvProblem
+        naming its line and character."""
+        for started, line, cells in self._records():
             # Cells come from other programs: invisible characters are dropped so the
             # row is not lost over them (looked for in the whole row first: rarely there).
             if has_unstorable(text := self.delimiter.join(cells)):
                 if (stray := STRAY_BYTE.search(text)) is not None:
                     raise self._stray_byte(line, text, stray.start())
                 cells = remove_unstorable(cells)
-            yield line, cells
+            yield started, cells
 
     def width(self) -> int:
         """The most cells a data row has (0: no rows), in a pass lighter than ``rows``."""
-        return max((len(cells) for _line, cells in self._records()), default=0)
+        return max((len(cells) for _started, _line, cells in self._records()), default=0)
 
-    def _records(self) -> Iterator[tuple[int, list[str]]]:
-        """(line number, cells as read) of every data row, or CsvProblem. A byte that is
-        not in the encoding comes as a lone surrogate (``rows`` says where it is)."""
+    def _records(self) -> Iterator[tuple[int, int, list[str]]]:
+        """(the line it starts on, the line it ends on, cells as read) of every data row,
+        or CsvProblem after the rows before it. A byte that is not in the encoding comes
+        as a lone surrogate (``rows`` says where it is)."""
         with self.path.open(encoding=self.encoding, newline="",
                             errors="surrogateescape") as stream:
             reader = csv.reader(stream, delimiter=self.delimiter)
@@ -92,22 +95,21 @@ class Table:
                         seen_header = True
                         continue
                     if held is not None:
-                        yield held[:2]
-                    held = (reader.line_num, cells, started)
+                        yield held
+                    held = (started, reader.line_num, cells)
             except csv.Error as exc:
-                raise CsvProblem(
-                    _("Line %(line)d cannot be read (%(error)s). Check the quotes on that line.",
-                      line=reader.line_num, error=str(exc))
-                ) from None
+                if held is not None:
+                    yield held
+                raise unreadable_row(exc, starts) from None
             except UnicodeDecodeError:
                 raise undecodable(self.path, self.encoding) from None
         if held is not None:
-            line, cells, started = held
+            started, line, _cells = held
             if line > started and self._quote_left_open(started):
                 raise CsvProblem(_(
                     "Line %(line)d opens a quote that is never closed: the rest of the file "
                     "would be one cell. Check the quotes on that line.", line=started))
-            yield line, cells
+            yield held
 
     def _quote_left_open(self, line: int) -> bool:
         """Tell whether the row starting on ``line`` (the last, over several lines) ends
@@ -160,7 +162,7 @@ def open_table(path: Path, encoding: str | None = None, delimiter: str | None = 
                 if len(table.preview) == 5:
                     break
     except csv.Error as exc:
-        raise CsvProblem(_("The file cannot be read as CSV: %(error)s.", error=str(exc))) from None
+        raise unreadable_row(exc, reader.line_num) from None
     except UnicodeDecodeError:
         raise undecodable(path, encoding) from None
     if header is None:
@@ -169,6 +171,18 @@ def open_table(path: Path, encoding: str | None = None, delimiter: str | None = 
     if not table.preview:
         raise CsvProblem(_("The file has a header row but no rows of data."))
     return table
+
+
+def unreadable_row(problem: csv.Error, line: int) -> CsvProblem:
+    """What to tell about a row the csv module could not read, starting on ``line``."""
+    if "field limit" in str(problem):
+        return CsvProblem(_(
+            "Line %(line)d has a cell of more than %(limit)s characters, longer than any "
+            "field of a lead: check the quotes on that line, or shorten that cell.",
+            line=line, limit=format_number(csv.field_size_limit())))
+    return CsvProblem(
+        _("Line %(line)d cannot be read (%(error)s). Check the quotes on that line.",
+          line=line, error=str(problem)))
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -197,12 +211,13 @@ def detect_encoding(sample: bytes) -> str:
 
 def _mostly_utf8(sample: bytes) -> bool:
     """Tell whether a sample that is not all UTF-8 is UTF-8 text with a few stray bytes (a
-    cell pasted from another program): it has more UTF-8 letters than broken bytes. Text
+    cell pasted from another program): it has at least as many UTF-8 letters as broken
+    bytes. Text
     in a one-byte encoding seldom forms a UTF-8 letter by chance."""
     text = sample.decode("utf-8", errors="replace")
     broken = text.count("\ufffd")
     letters = sum(1 for character in text if character > "\x7f") - broken
-    return letters > broken
+    return letters > 0 and letters >= broken
 
 
 def decode_sample(sample: bytes, encoding: str, complete: bool) -> str:

@@ -185,7 +185,38 @@ def test_a_last_row_over_several_lines_with_its_quote_closed_is_read(tmp_path):
     path = tmp_path / "list.csv"
     path.write_text('Company,Address\nAcme,Lisboa\nBeta,"Rua 1\n1000 Lisboa"\n')
     assert list(open_table(path).rows()) == [
-        (2, ["Acme", "Lisboa"]), (4, ["Beta", "Rua 1\n1000 Lisboa"])]
+        (2, ["Acme", "Lisboa"]), (3, ["Beta", "Rua 1\n1000 Lisboa"])]
+
+
+def test_a_row_over_several_lines_is_named_by_the_line_it_starts_on(tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_text('Company,Address\nBeta,"Rua 1\n1000\nLisboa"\nAcme,Porto\n')
+    assert [line for line, _cells in open_table(path).rows()] == [2, 5]
+
+
+def test_a_cell_longer_than_any_field_names_its_line_after_the_rows_before_it(app, tmp_path):
+    path = tmp_path / "list.csv"
+    rows = "".join(f"Acme {n},Ann\n" for n in range(8))
+    path.write_text(f'Company,Name\n{rows}Beta,"{"x" * 140_000}"\nGamma,Cy\n')
+    table = open_table(path)
+    read = []
+    with pytest.raises(CsvProblem) as problem:
+        read.extend(table.rows())
+    assert [cells[0] for _line, cells in read] == [f"Acme {n}" for n in range(8)]
+    assert problem.value.message == (
+        "Line 10 has a cell of more than 131,072 characters, longer than any field of a lead: "
+        "check the quotes on that line, or shorten that cell.")
+
+
+def test_a_utf8_file_with_as_many_letters_as_stray_bytes_names_the_byte(app, tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_bytes("Company,Name\nMüller GmbH,Ann\n".encode()
+                     + b"".join(b"Firma %d,Bo\n" % n for n in range(8))
+                     + "Firma Café,Cy\n".encode("cp1252"))
+    with pytest.raises(CsvProblem) as problem:
+        open_table(path)
+    assert problem.value.message.startswith(
+        "Line 11, character 10, holds a byte (0xE9) that is not utf-8.")
 
 
 def test_unknown_headers_become_custom_fields(app):
