@@ -208,6 +208,7 @@ def import_steps(
         settings=settings, user=user, report=report, dry_run=dry_run,
         finder=DuplicateFinder(),
         owners=cycle(settings.owner_ids) if settings.owner_ids else None,
+        column_of=reader.column_of,
     )
     try:
         for line, cells in table.rows():
@@ -255,6 +256,7 @@ class _Batch:
     dry_run: bool
     finder: DuplicateFinder
     owners: Any
+    column_of: dict[str, str]  # the file's column of each field
     rows: list[tuple[int, dict[str, Any], list[str]]] = field(default_factory=list)
 
     def write(self) -> bool:
@@ -300,8 +302,8 @@ class _Batch:
             if duplicate is not None:
                 self.report.duplicates += 1
                 self.report.rejected.append(
-                    Rejected(line, "duplicate", duplicate.kind, _duplicate_reason(duplicate),
-                             cells))
+                    Rejected(line, "duplicate", self.column_of.get(duplicate.kind, duplicate.kind),
+                             _duplicate_reason(duplicate), cells))
                 continue
             if self.owners is not None and "owner_id" not in values:
                 values["owner_id"] = next(self.owners)

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from flask import url_for
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -91,17 +92,19 @@ def _import(context: JobContext, record: CsvImport) -> dict[str, Any]:
 
 def describe_import(result: dict[str, Any]) -> str:
     """What an import (or a check) made of the file, in the reader's words."""
-    left = result.get("duplicates", 0) + result.get("invalid", 0)
-    if result.get("dry_run"):
-        return _("Would be created: %(created)d; left out: %(left)d",
-                 created=result.get("created", 0), left=left)
-    return _("Created: %(created)d; left out: %(left)d", created=result.get("created", 0),
-             left=left)
+    counts = {"created": format_number(result.get("created", 0)),
+              "left": format_number(result.get("duplicates", 0) + result.get("invalid", 0))}
+    said = (_("Would be created: %(created)s; left out: %(left)s", **counts)
+            if result.get("dry_run") else _("Created: %(created)s; left out: %(left)s", **counts))
+    if result.get("failure"):  # the outcome names the line it stopped at
+        return _("Stopped before the end of the file (see the outcome). %(counts)s",
+                 counts=said)
+    return said
 
 
 def describe_export(result: dict[str, Any]) -> str:
     """How many rows an export wrote, in the reader's words."""
-    return _("Rows: %(count)d", count=result.get("rows", 0))
+    return _("Rows: %(count)s", count=format_number(result.get("rows", 0)))
 
 
 def report_url(job: Job) -> str | None:

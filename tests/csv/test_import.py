@@ -52,8 +52,8 @@ def test_dry_run_reports_created_duplicates_and_invalid_rows_and_writes_nothing(
     assert reasons == {
         (4, "invalid", "E-mail"): "This is not a valid email address.",
         (4, "invalid", "Valor"): "Must be a number, such as 1500 or 1500.50.",
-        (5, "duplicate", "phone"): "Same phone number as row 2 of this file.",
-        (6, "duplicate", "email"): "Same email as row 3 of this file.",
+        (5, "duplicate", "Telefone"): "Same phone number as row 2 of this file.",
+        (6, "duplicate", "E-mail"): "Same email as row 3 of this file.",
     }
 
 

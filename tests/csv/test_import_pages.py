@@ -76,7 +76,7 @@ def test_check_then_import_then_download_the_rejected_rows(member_client, pipeli
     assert rows[0][:4] == ["Row", "Problem", "Column", "Reason"]
     assert [row[:4] for row in rows[1:]] == [
         ["3", "invalid", "Correo electrónico", "This is not a valid email address."],
-        ["4", "duplicate", "phone", "Same phone number as row 2 of this file."],
+        ["4", "duplicate", "Teléfono", "Same phone number as row 2 of this file."],
     ]
     assert rows[1][4:] == ["Lucía", "Librería Sur", "", "lucia@sur", ""]
 
@@ -215,15 +215,35 @@ def test_a_long_import_runs_as_a_job_whose_page_leads_to_the_report(app, member_
     assert (job.status, job.done, job.total) == ("done", 1600, 1600)
     view = member_client.get(f"/jobs/{job.id}?format=json").get_json()
     assert view["finished"] and view["percent"] == 100
-    assert view["message"] == "Created: 1600; left out: 0"
+    assert view["message"] == "Created: 1,600; left out: 0"
     in_spanish = member_client.get(f"/jobs/{job.id}?format=json",
                                    headers={"Accept-Language": "es"}).get_json()
-    assert in_spanish["message"] == "Creados: 1600; descartados: 0"
+    assert in_spanish["message"] == "Creados: 1.600; descartados: 0"
+    in_russian = member_client.get(f"/jobs/{job.id}?format=json",
+                                   headers={"Accept-Language": "ru"}).get_json()
+    assert in_russian["message"] == "Создано: 1\xa0600; пропущено: 0"
     report = member_client.get(view["result_url"])
     assert "Created: 1600 in New" in report.text
     assert db.session.scalar(select(func.count(Lead.id))) == 1600
     record = db.session.scalars(select(CsvImport)).one()
     assert (record.status, record.counts["created"], record.stored_name) == ("imported", 1600, "")
+
+
+def test_a_long_import_that_stops_at_a_broken_line_says_so_on_its_job(app, member_client,
+                                                                       pipeline):
+    app.config["CSV_IMPORT_INLINE_ROWS"] = 1000
+    lines = (long_list(3_000).decode().replace("Person", "Pessoa Conceição")
+             .replace("Pessoa Conceição 2500;", "Pessoa 2500 Caf\udce9;"))
+    broken = lines.encode("utf-8", "surrogateescape")  # one stray byte past the sample
+    location = upload(member_client, broken).headers["Location"]
+    form = {**mapping_form(member_client.get(location).text),
+            "stage_id": str(pipeline.stages[0].id)}
+    member_client.post(location, data={**form, "action": "import"})
+    job = wait_until_finished(db.session.scalars(select(Job)).one().id)
+    view = member_client.get(f"/jobs/{job.id}?format=json").get_json()
+    assert view["message"] == (
+        "Stopped before the end of the file (see the outcome). Created: 2,500; left out: 0")
+    assert db.session.scalar(select(func.count(Lead.id))) == 2500
 
 
 def test_a_long_check_runs_as_a_job_and_its_report_offers_the_import(app, member_client,
