@@ -113,6 +113,15 @@ def test_the_composer_opens_when_focused_and_logs_a_touch_with_a_follow_up(page,
     assert db.session.query(Activity).filter_by(lead_id=deal.id, kind="call").count() == 2
 
 
+def test_the_open_composer_names_its_time_and_next_step_fields(page, seller, deal):
+    open_lead(page, seller, deal)
+    page.get_by_label("What happened").click()
+    composer = page.locator("#log-touch")
+    for label in ("At (optional)", "Next step (optional)"):
+        box = composer.get_by_text(label, exact=True).bounding_box()
+        assert box is not None and box["width"] > 20 and box["height"] > 8, label
+
+
 def test_on_a_phone_the_timeline_starts_within_half_the_old_height(page, seller, deal):
     page.set_viewport_size(PHONE)
     open_lead(page, seller, deal)
