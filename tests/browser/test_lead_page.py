@@ -143,6 +143,32 @@ def test_on_a_phone_each_fact_keeps_a_space_between_its_name_and_its_value(page,
     assert gaps and min(gaps) >= 8
 
 
+WORDS_BROKEN_ACROSS_LINES = """() => Array.from(document.querySelectorAll('.lead-facts dd'))
+    .flatMap(dd => {
+        const broken = [], walker = document.createTreeWalker(dd, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const word of node.data.matchAll(/\\S+/g)) {
+                const range = document.createRange();
+                range.setStart(node, word.index);
+                range.setEnd(node, word.index + word[0].length);
+                if (range.getClientRects().length > 1) broken.push(word[0]);
+            }
+        }
+        return broken;
+    })"""
+
+
+def test_on_a_phone_in_russian_no_fact_breaks_a_word_in_two(page, seller, sales, deal):
+    seller.locale = "ru"
+    sales.stages[0].name = "Потенциальный клиент"
+    deal.email = "joana@loja.pt"  # an address too long for the column may break: a word not
+    db.session.commit()
+    page.set_viewport_size(PHONE)
+    open_lead(page, seller, deal)
+    expect(page.locator(".lead-facts")).to_contain_text("Потенциальный клиент")
+    assert page.evaluate(WORDS_BROKEN_ACROSS_LINES) == []
+
+
 @pytest.mark.parametrize("width", [1366, 375])
 def test_the_page_with_its_composer_and_lost_question_open_passes_axe(page, seller, deal,
                                                                      width):
