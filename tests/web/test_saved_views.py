@@ -175,6 +175,15 @@ def test_a_bad_name_is_refused_with_the_field_named(member_client, pipeline, nam
     assert count_views() == 0
 
 
+@pytest.mark.parametrize(("shared", "ticked"), [({"shared": "1"}, True), ({}, False)])
+def test_a_refused_view_keeps_its_share_with_the_team_box_as_it_was(
+    member_client, pipeline, shared, ticked
+):
+    response = save(member_client, "", f"pipeline_id={pipeline.id}", **shared)
+    box = re.search(r'<input type="checkbox" id="view-shared"[^>]*>', response.text).group(0)
+    assert ("checked" in box) is ticked
+
+
 def test_a_name_already_used_by_the_person_is_refused(member_client, pipeline):
     save(member_client, "Twice", f"pipeline_id={pipeline.id}")
 
