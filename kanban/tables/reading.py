@@ -14,19 +14,20 @@ from pathlib import Path
 
 from flask_babel import format_number
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from kanban.text import has_unstorable, remove_unstorable
 
 SAMPLE_BYTES = 64 * 1024
 STRAY_BYTE = re.compile("[\udc80-\udcff]")  # a byte not in the encoding, as read
 DELIMITERS = (",", ";", "\t", "|")
-ENCODINGS = {
+ENCODINGS = {  # the encodings a person may choose, in the reader's words
     "utf-8": "UTF-8",
     "utf-16": "UTF-16",
-    "cp1252": "Windows-1252 (Western Europe)",
+    "cp1252": _l("Windows-1252 (Western Europe)"),
     "latin-1": "Latin-1 (ISO-8859-1)",
-    "cp1251": "Windows-1251 (Cyrillic)",
-    "koi8-r": "KOI8-R (Cyrillic)",
+    "cp1251": _l("Windows-1251 (Cyrillic)"),
+    "koi8-r": _l("KOI8-R (Cyrillic)"),
 }
 # What a prospect list saved by a spreadsheet here is likely to be in, besides UTF-8/16.
 LEGACY_ENCODINGS = ["cp1252", "cp1251", "koi8_r", "iso8859_15", "latin_1"]
@@ -171,6 +172,21 @@ def open_table(path: Path, encoding: str | None = None, delimiter: str | None = 
     if not table.preview:
         raise CsvProblem(_("The file has a header row but no rows of data."))
     return table
+
+
+def encoding_label(encoding: str) -> str:
+    """The name of an encoding as the list of choices gives it ("cp1251", "windows-1251"
+    -> "Windows-1251 (Cyrillic)"), or the encoding's own name in capitals."""
+    try:
+        wanted = codecs.lookup(encoding).name
+    except LookupError:
+        return encoding.upper()
+    if wanted == "utf-8-sig":
+        wanted = "utf-8"
+    for key, label in ENCODINGS.items():
+        if codecs.lookup(key).name == wanted:
+            return str(label)
+    return wanted.upper()
 
 
 def unreadable_row(problem: csv.Error, line: int) -> CsvProblem:

@@ -195,6 +195,17 @@ def test_upload_with_control_characters_in_the_file_and_its_name_is_accepted_cle
     assert page.status_code == 200 and "Café" in page.text and "\x7f" not in page.text
 
 
+def test_the_encoding_read_is_named_once_in_the_readers_language(member_client, pipeline):
+    content = "Имя;Компания\nИван Петров;ООО Ромашка\nОльга;Берёзка\n".encode("cp1251")
+    location = upload(member_client, content).headers["Location"]
+    page = member_client.get(location, headers={"Accept-Language": "ru"}).text
+    encodings = re.search(r'<select name="encoding"[^>]*>(.*?)</select>', page, re.S).group(1)
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", encodings)
+    assert options[0] == "Windows-1251 (кириллица) (как прочитано сейчас)"
+    assert "KOI8-R (кириллица)" in options and "Windows-1252 (Западная Европа)" in options
+    assert not any("Windows-1251" in option for option in options[1:])
+
+
 def long_list(rows: int) -> bytes:
     lines = ["Name;Company;Email"] + [f"Person {i};Firm {i};p{i}@firm{i}.example"
                                       for i in range(rows)]

@@ -30,7 +30,14 @@ from kanban.instance import private_file
 from kanban.models import Pipeline, Stage, User
 from kanban.permissions import require, require_give_lead_to
 from kanban.services.leads import get_stage
-from kanban.tables.reading import DELIMITERS, ENCODINGS, CsvProblem, Table, open_table
+from kanban.tables.reading import (
+    DELIMITERS,
+    ENCODINGS,
+    CsvProblem,
+    Table,
+    encoding_label,
+    open_table,
+)
 from kanban.text import machine_text, remove_unstorable
 from kanban_csv.cleanup import remove_stale_uploads, upload_folder
 from kanban_csv.importer import ImportSettings, run_import
@@ -149,7 +156,7 @@ def form_context(record: CsvImport, table: Table, values) -> dict:
     return {
         "record": record, "table": table, "mapping": mapping, "targets": TARGETS,
         "pipelines": list(pipelines), "users": list(users), "encodings": ENCODINGS,
-        "delimiters": DELIMITER_NAMES, "earlier": earlier,
+        "encoding_label": encoding_label, "delimiters": DELIMITER_NAMES, "earlier": earlier,
         "stage_id": values.get("stage_id", type=int),
         "owner_ids": [int(v) for v in values.getlist("owner") if v.isdigit()]
         if "owner" in values or values.get("submitted") else [current_user.id],
