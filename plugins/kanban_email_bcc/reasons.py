@@ -61,6 +61,9 @@ REASONS = [TOO_LARGE, UNKNOWN_DROPBOX, NO_DROPBOX, BOUNCE_REPORT, IGNORED_AS, OW
 # What happened to a message, as the log keeps it.
 OUTCOMES = {"stored": N_("stored"), "duplicate": N_("duplicate"), "ignored": N_("ignored"),
             "quarantined": N_("quarantined"), "rejected": N_("rejected"), "failed": N_("failed")}
+# How a message came, as the log keeps it.
+VIAS = {"pipe": N_("command line"), "smtp": "SMTP", "lmtp": "LMTP", "imap": "IMAP",
+        "webhook": N_("webhook"), "reprocess": N_("tried again")}
 _VALUE = re.compile(r"%\((\w+)\)s")
 
 
@@ -72,6 +75,11 @@ def english(message: str, /, **values: Any) -> str:
 def outcome_words(outcome: str) -> str:
     """Say what happened to a message in the reader's language."""
     return _(OUTCOMES[outcome]) if outcome in OUTCOMES else outcome
+
+
+def via_words(via: str) -> str:
+    """Say how a message came in the reader's language."""
+    return _(VIAS[via]) if via in VIAS else via
 
 
 def words(stored: str) -> str:

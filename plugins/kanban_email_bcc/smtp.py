@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 class DropboxHandler:
     """aiosmtpd handler that accepts mail for known dropboxes only."""
 
-    def __init__(self, app: Flask):
+    def __init__(self, app: Flask, via: str = "smtp"):
         self.app = app
+        self.via = via  # "smtp" or "lmtp", as the log names the way the message came
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
                           address: str, rcpt_options: list[str]) -> str:
@@ -72,12 +73,12 @@ class DropboxHandler:
             dropbox, token = find_dropbox([address])
             if dropbox is None:
                 reason = f"unknown dropbox ({token})" if token else "not a dropbox address"
-                record("rejected", reason, via="smtp", details={"recipient": address[:254]})
+                record("rejected", reason, via=self.via, details={"recipient": address[:254]})
             return dropbox is not None
 
     def _ingest(self, raw: bytes, recipients: Sequence[str], mail_from: str | None):
         with self.app.app_context():
-            return ingest_message(raw, via="smtp", recipients=recipients, mail_from=mail_from)
+            return ingest_message(raw, via=self.via, recipients=recipients, mail_from=mail_from)
 
 
 class SmtpServer:
@@ -102,7 +103,7 @@ class SmtpServer:
         """Start listening; return once the port is open."""
         with self.app.app_context():
             limit = max_message_bytes()
-        handler = DropboxHandler(self.app)
+        handler = DropboxHandler(self.app, via="lmtp" if self.lmtp else "smtp")
         loop = asyncio.new_event_loop()
         self._loop = loop
 

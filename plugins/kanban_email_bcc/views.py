@@ -17,8 +17,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_number
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -97,7 +97,8 @@ def log():
         query = query.where(IngestionEntry.user_id == current_user.id)
     entries = db.session.scalars(query).all()
     return render_template("email_bcc/log.html", entries=entries, page="email_bcc_log",
-                           reason_words=reasons.words, outcome_words=reasons.outcome_words)
+                           reason_words=reasons.words, outcome_words=reasons.outcome_words,
+                           via_words=reasons.via_words)
 
 
 @bp.get("/quarantine")
@@ -107,7 +108,7 @@ def quarantine():
         select(QuarantinedMessage).order_by(QuarantinedMessage.id.desc()).limit(PAGE_SIZE)
     ).all()
     return render_template("email_bcc/quarantine.html", items=items, page="email_bcc_quarantine",
-                           reason_words=reasons.words)
+                           reason_words=reasons.words, via_words=reasons.via_words)
 
 
 @bp.get("/quarantine/<int:item_id>.eml")
@@ -136,9 +137,10 @@ def retry_all_quarantined():
 
 def _flash_retried(results: list) -> None:
     left = still_quarantined(results)
-    flash(ngettext("%(num)d message tried again: %(out)d left the quarantine, %(left)d stayed.",
-                   "%(num)d messages tried again: %(out)d left the quarantine, %(left)d stayed.",
-                   len(results), out=len(results) - left, left=left),
+    # Counts as labels: each number agrees with its own words in every language.
+    flash(_("Tried again: %(num)s. Out of the quarantine: %(out)s. Still in it: %(left)s.",
+            num=format_number(len(results)), out=format_number(len(results) - left),
+            left=format_number(left)),
           "success" if not left else "warning")
 
 

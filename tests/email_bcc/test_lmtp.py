@@ -7,6 +7,7 @@ import socket
 
 import pytest
 from kanban_email_bcc.dropbox import dropbox_address, get_dropbox
+from kanban_email_bcc.models import IngestionEntry
 from kanban_email_bcc.smtp import SmtpServer
 from sqlalchemy import func, select
 
@@ -37,6 +38,13 @@ def test_a_message_handed_over_lmtp_lands_on_a_new_lead(lmtp, address, seller):
     lead = db.session.scalars(select(Lead)).one()
     assert lead.title == "Via LMTP" and lead.owner_id == seller.id
     assert emails_on_leads() == 1
+
+
+def test_the_log_says_a_message_came_over_lmtp(lmtp, address, seller):
+    with smtplib.LMTP("127.0.0.1", lmtp.port, timeout=30) as client:
+        client.sendmail("sam@acme.test", [address], build_mail(subject="Via LMTP"))
+    db.session.expire_all()
+    assert db.session.scalars(select(IngestionEntry.via)).all() == ["lmtp"]
 
 
 def reply(stream) -> list[str]:

@@ -58,6 +58,7 @@ def test_the_mail_log_speaks_the_readers_language(app, admin_client, address, sa
     ingest_message(build_mail(), via="pipe", recipients=["dropbox+nobody@crm.example.test"])
     page = admin_client.get("/mail/log", headers={"Accept-Language": "ru"}).text
     assert "<strong>отклонено</strong>: неизвестный адрес для копий (nobody)" in page
+    assert "<td>командная строка</td>" in page
 
 
 def test_the_quarantine_speaks_the_readers_language(app, admin_client, address):

@@ -74,7 +74,7 @@ def test_an_admin_tries_one_message_again_from_the_quarantine_page(app, admin_cl
     response = admin_client.post(f"/mail/quarantine/{parser_bug.id}/retry",
                                  follow_redirects=True)
 
-    assert "1 message tried again: 1 left the quarantine, 0 stayed." in response.text
+    assert "Tried again: 1. Out of the quarantine: 1. Still in it: 0." in response.text
     assert quarantined() == []
 
 
@@ -83,7 +83,7 @@ def test_an_admin_tries_every_message_again(app, admin_client, parser_bug, addre
 
     response = admin_client.post("/mail/quarantine/retry", follow_redirects=True)
 
-    assert "2 messages tried again: 1 left the quarantine, 1 stayed." in response.text
+    assert "Tried again: 2. Out of the quarantine: 1. Still in it: 1." in response.text
     assert len(quarantined()) == 1
 
 
