@@ -10,10 +10,12 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Request, current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from kanban.config import N_
 from kanban.extensions import db
 from kanban.models.base import utcnow
 from kanban.plugins import get_hook
@@ -31,6 +33,24 @@ class TokenExpired(Exception):
 
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
+
+
+# Why a submission was kept as spam: stored in English, shown in the reader's words.
+SPAM_REASONS = {
+    "honeypot": N_("the hidden field was filled in"),
+    "no fill-time token": N_("sent without the form's page"),
+    "forged fill-time token": N_("sent with a forged page token"),
+    "token of another form": N_("sent with another form's page token"),
+    "no honeypot": N_("sent without the form's hidden field"),
+    "filled too fast": N_("filled in faster than a person can"),
+    "captcha": N_("the CAPTCHA was not passed"),
+}
+
+
+def spam_reason_words(reason: str) -> str:
+    """Say why a submission was kept as spam, in the reader's language (one this version
+    does not know, as stored)."""
+    return _(SPAM_REASONS[reason]) if reason in SPAM_REASONS else reason
 
 
 def fill_token(form: WebForm) -> str:

@@ -162,7 +162,13 @@ def caught(client) -> Submission:
 def test_admin_sees_the_spam_list_escaped(client, admin_client, contact_form):
     post_form(client, {**ANA, "name": "<b>Bot</b>", "hp_website": "x"})
     html = admin_client.get("/webforms/spam").get_data(as_text=True)
-    assert "&lt;b&gt;Bot&lt;/b&gt;" in html and "honeypot" in html
+    assert "&lt;b&gt;Bot&lt;/b&gt;" in html and "the hidden field was filled in" in html
+
+
+def test_the_spam_list_says_why_in_the_readers_language(client, admin_client, contact_form):
+    post_form(client, {**ANA, "hp_website": "x"})
+    html = admin_client.get("/webforms/spam", headers={"Accept-Language": "es"}).text
+    assert "<td>se rellenó el campo oculto</td>" in html
 
 
 def test_admin_turns_spam_into_a_lead(client, admin_client, contact_form):

@@ -18,6 +18,7 @@ from kanban_webform.embed import iframe_html, json_example, public_base_url, sni
 from kanban_webform.fields import STANDARD_FIELDS, form_fields
 from kanban_webform.forms_admin import form_statistics, require_form_manager, save_form
 from kanban_webform.models import Submission, SubmissionStatus, WebForm
+from kanban_webform.spam import spam_reason_words
 from kanban_webform.views import admin_bp as bp
 
 NEW_FORM_DEFAULTS = MultiDict({
@@ -72,6 +73,7 @@ def detail(form_id: int):
         snippet=snippet_html(form, base),
         iframe=iframe_html(form, base),
         json_example=json_example(form, base),
+        spam_reason_words=spam_reason_words,
         page="webforms",
     )
 
@@ -82,7 +84,8 @@ def spam():
         select(Submission).where(Submission.status == SubmissionStatus.SPAM)
         .order_by(Submission.created_at.desc(), Submission.id.desc()).limit(200)
     ).all()
-    return render_template("webform/admin/spam.html", rows=rows, page="webforms")
+    return render_template("webform/admin/spam.html", rows=rows, page="webforms",
+                           spam_reason_words=spam_reason_words)
 
 
 @bp.post("/spam/<int:submission_id>/lead")
