@@ -391,7 +391,7 @@ def _envelope_reason(mail_from: str | None, parsed: ParsedMail) -> str:
 def _quarantine(raw: bytes, reason: str, via: str, user_id: int | None,
                 parsed: ParsedMail | None = None) -> IngestResult:
     try:
-        item = quarantine(raw, reason, via=via, user_id=user_id)
+        item, new = quarantine(raw, reason, via=via, user_id=user_id)
     except Exception as exc:
         db.session.rollback()
         log.exception("Could not quarantine a message")
@@ -400,7 +400,8 @@ def _quarantine(raw: bytes, reason: str, via: str, user_id: int | None,
         return _finish(result, via, parsed, user_id)
     result = IngestResult(QUARANTINED, reason, details={"quarantine_id": item.id})
     finished = _finish(result, via, parsed, user_id)
-    tell_unfiled(reason, user_id, item.id)
+    if new:  # the same message again was told about the first time
+        tell_unfiled(reason, user_id, item.id)
     return finished
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from sqlalchemy import select
+
 from kanban.extensions import db
 from kanban_email_bcc.models import IngestionEntry, QuarantinedMessage
 
@@ -38,10 +40,19 @@ def record(
     return entry
 
 
-def quarantine(raw: bytes, reason: str, *, via: str, user_id: int | None) -> QuarantinedMessage:
-    """Keep a message that could not be understood, whole, for an admin to look at."""
+def quarantine(raw: bytes, reason: str, *, via: str,
+               user_id: int | None) -> tuple[QuarantinedMessage, bool]:
+    """Keep a message that could not be understood, whole, for an admin to look at; return
+    it and whether it is new. The same message delivered again (a mail server trying again)
+    is kept once."""
+    kept = db.session.scalars(
+        select(QuarantinedMessage)
+        .where(QuarantinedMessage.size == len(raw), QuarantinedMessage.raw == raw).limit(1)
+    ).first()
+    if kept is not None:
+        return kept, False
     item = QuarantinedMessage(raw=raw, size=len(raw), reason=reason[:2000], via=via,
                               user_id=user_id)
     db.session.add(item)
     db.session.commit()
-    return item
+    return item, True

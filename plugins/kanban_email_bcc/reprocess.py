@@ -26,11 +26,11 @@ def reprocess(item: QuarantinedMessage) -> IngestResult:
         return result
     again = result.details.get("quarantine_id")
     quarantine = QuarantinedMessage.__table__
-    if again is not None:
-        reason = db.session.scalar(select(quarantine.c.reason).where(quarantine.c.id == again))
-        db.session.execute(delete(quarantine).where(quarantine.c.id == again))
+    if again is not None:  # still not understood: kept once, with today's reason
+        if again != item_id:  # another copy of the same message
+            db.session.execute(delete(quarantine).where(quarantine.c.id == again))
         db.session.execute(quarantine.update().where(quarantine.c.id == item_id)
-                           .values(reason=reason))
+                           .values(reason=result.reason[:2000]))
         result.details["quarantine_id"] = item_id
     else:
         db.session.execute(delete(quarantine).where(quarantine.c.id == item_id))

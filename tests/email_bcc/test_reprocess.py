@@ -57,6 +57,28 @@ def test_a_message_still_not_understood_stays_once_with_the_new_reason(address, 
     assert kept.id == item.id and "no headers" in kept.reason
 
 
+def test_the_same_message_delivered_again_is_quarantined_once(address):
+    for via in ("pipe", "pipe", "smtp"):
+        result = ingest_message(b"\r\n\r\n<b>not mail</b>", via=via, recipients=[address])
+        assert result.outcome == "quarantined"
+    assert len(quarantined()) == 1
+    outcomes = db.session.scalars(select(IngestionEntry.outcome)).all()
+    assert outcomes == ["quarantined"] * 3  # the log still shows every delivery
+
+
+def test_a_message_quarantined_twice_before_stays_once_after_a_retry(address):
+    raw = b"\r\n\r\n<b>not mail</b>"
+    for _copy in range(2):  # as kept before copies were told apart
+        db.session.add(QuarantinedMessage(raw=raw, size=len(raw), reason="old", via="pipe"))
+    db.session.commit()
+    first, second = quarantined()
+
+    assert reprocess(second).outcome == "quarantined"
+
+    [kept] = quarantined()
+    assert kept.id == second.id and kept.raw == raw and "no headers" in kept.reason
+
+
 def test_a_storage_failure_leaves_the_message_where_it_was(parser_bug, monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
