@@ -12,9 +12,11 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from kanban import lead_fields
 from kanban.amounts import plain_amount
 from kanban.errors import ValidationError
 from kanban.extensions import db
+from kanban.i18n import team_or_default_language
 from kanban.models import Stage, User
 from kanban.permissions import can_give_lead_to, require, require_give_lead_to
 from kanban.services.clients import clean_folder_name, find_folders
@@ -24,9 +26,12 @@ from kanban.services.lead_input import clean_lead_data
 from kanban.services.sources import read_source, source_keys_by_name
 from kanban.tables.cells import restore
 from kanban.tables.reading import CsvProblem, Table
+from kanban.typed_dates import plain_date, writes_day_first
 from kanban_csv.mapping import CUSTOM, IGNORE, TARGETS
 
 BATCH_SIZE = 500
+DATE_FIELDS = frozenset(field.name for field in lead_fields.FIELDS
+                        if field.kind == lead_fields.DATE)
 
 
 @dataclass
@@ -78,6 +83,9 @@ class RowReader:
         self.header = table.header
         self.mapping = settings.mapping
         self.decimal_comma = table.delimiter == ";"
+        # Dates as the importing person's spreadsheet writes them ("05.12.2026").
+        self.day_first = writes_day_first(
+            user.locale if user is not None and user.locale else team_or_default_language())
         self.tags = settings.tags
         self.source = settings.source
         self.source_keys = source_keys_by_name()
@@ -117,6 +125,8 @@ class RowReader:
                     last_names.append(value)
             elif target == "value":
                 data["value"] = plain_amount(value, self.decimal_comma)
+            elif target in DATE_FIELDS:
+                data[target] = plain_date(value, self.day_first)
             elif target == "owner":
                 owner_id = self.users.get(value.lower())
                 if owner_id is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -72,6 +73,32 @@ def test_real_run_creates_the_good_rows_with_their_fields(tmp_path, pipeline, me
     assert all(lead.owner_id == member.id for lead in leads)
     assert all(lead.tags == ["fair 2026"] for lead in leads)
     assert db.session.scalar(select(func.count(Activity.id))) == 3
+
+
+@pytest.mark.parametrize(("language", "written", "meant"), [
+    ("ru", "05.12.2026", date(2026, 12, 5)), ("es", "5/12/2026", date(2026, 12, 5)),
+    ("pt", "05-12-26", date(2026, 12, 5)), ("it", "2026-12-05", date(2026, 12, 5)),
+    ("en", "12/5/2026", date(2026, 12, 5)), ("ru", "2026-12-05 00:00:00", date(2026, 12, 5)),
+])
+def test_a_date_is_read_as_the_importing_persons_spreadsheet_writes_it(
+    tmp_path, pipeline, language, written, meant
+):
+    table = table_of(tmp_path, f"Company;Next action;Next action date\nAcme;Call;{written}\n")
+    settings = ImportSettings(mapping=["title", "next_action_text", "next_action_date"],
+                              stage=pipeline.stages[0])
+    person = UserFactory(locale=language, role="member")
+    report = run_import(table, settings, user=person, dry_run=False)
+    assert (report.created, report.invalid) == (1, 0)
+    assert db.session.scalars(select(Lead)).one().next_action_date == meant
+
+
+@pytest.mark.parametrize("written", ["31.02.2026", "5/12", "soon", "05.12.202"])
+def test_a_date_that_is_no_day_names_its_column(tmp_path, pipeline, written):
+    table = table_of(tmp_path, f"Company;Next action date\nAcme;{written}\n")
+    settings = ImportSettings(mapping=["title", "next_action_date"], stage=pipeline.stages[0])
+    report = run_import(table, settings, user=UserFactory(locale="ru"), dry_run=True)
+    assert [(r.column, r.reason) for r in report.rejected] == [
+        ("Next action date", "Use a date such as 2026-03-31.")]
 
 
 def test_rerunning_the_same_file_creates_nothing_more(tmp_path, pipeline):
