@@ -35,7 +35,8 @@ class ProfileForm(FlaskForm):
 class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=8, max=200)]
+        _l("New password"), validators=[
+            DataRequired(), Length(min=8, max=200, message=_l("Use 8 to 200 characters."))]
     )
 
 

@@ -99,15 +99,18 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-def _profile_form() -> ProfileForm:
-    form = ProfileForm(obj=current_user)
+def _profile_form(*, posted: bool = True) -> ProfileForm:
+    """The profile form; ``posted=False``: as stored, whatever this request posted."""
+    form = ProfileForm(obj=current_user) if posted else ProfileForm(formdata=None,
+                                                                    obj=current_user)
     form.locale.choices = [("", _("Browser language"))] + [
         (code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]
     ]
     return form
 
 
-def _render_profile(form: ProfileForm, new_token: str | None = None):
+def _render_profile(form: ProfileForm, new_token: str | None = None,
+                    password_form: PasswordForm | None = None):
     tokens = db.session.scalars(
         select(ApiToken)
         .where(ApiToken.user_id == current_user.id, ApiToken.revoked_at.is_(None))
@@ -116,7 +119,7 @@ def _render_profile(form: ProfileForm, new_token: str | None = None):
     return render_template(
         "auth/profile.html",
         form=form,
-        password_form=PasswordForm(formdata=None),
+        password_form=password_form or PasswordForm(formdata=None),
         token_form=TokenForm(formdata=None),
         tokens=tokens,
         new_token=new_token,
@@ -151,16 +154,18 @@ def profile():
 @bp.route("/profile/password", methods=["POST"])
 def change_password():
     form = PasswordForm()
-    if form.validate_on_submit() and current_user.check_password(form.current_password.data):
-        current_user.set_password(form.new_password.data)
-        _end_other_sessions()
-        flash(_("Your password is changed. Other devices need to log in again."), "success")
-    else:
-        flash(
-            _("The password was not changed: check the current one and use 8 characters or more."),
-            "error",
-        )
-    return redirect(url_for("auth.profile"))
+    if form.validate_on_submit():
+        if current_user.check_password(form.current_password.data):
+            current_user.set_password(form.new_password.data)
+            _end_other_sessions()
+            flash(_("Your password is changed. Other devices need to log in again."), "success")
+            return redirect(url_for("auth.profile"))
+        form.current_password.errors.append(_("This is not your current password."))
+    flash(_("Your password is not changed: see the field marked below."), "error")
+    profile = _profile_form(posted=False)
+    profile.locale.data = current_user.locale or ""
+    profile.first_on_agenda.data = "prospects" if current_user.prospects_first else "clients"
+    return _render_profile(profile, password_form=form), 422
 
 
 @bp.route("/profile/sessions/end", methods=["POST"])

@@ -270,6 +270,29 @@ def test_changing_the_password_needs_the_current_one(member_client, member):
     assert member.check_password("a new long password")
 
 
+def test_a_wrong_current_password_is_named_on_its_field(member_client, member):
+    response = member_client.post("/profile/password", data={
+        "current_password": "wrong", "new_password": "a new long password"})
+    assert response.status_code == 422
+    assert re.search(r'id="current_password-error"[^>]*>This is not your current password',
+                     response.text)
+    assert 'id="new_password-error"' not in response.text
+    assert 'value="Member Person"' in response.text  # the profile as stored
+
+
+def test_a_short_new_password_is_named_on_its_field_in_the_persons_language(app, member):
+    member.locale = "es"
+    db.session.commit()
+    client = log_in(app.test_client(), member)
+    response = client.post("/profile/password", data={
+        "current_password": PASSWORD, "new_password": "short"})
+    assert response.status_code == 422
+    assert re.search(r'id="new_password-error"[^>]*>Usa de 8 a 200 caracteres', response.text)
+    assert 'id="current_password-error"' not in response.text
+    db.session.refresh(member)
+    assert member.check_password(PASSWORD)
+
+
 def test_pages_for_a_logged_in_person_are_not_kept_by_any_cache(member_client, pipeline):
     assert member_client.get("/profile").headers["Cache-Control"] == "no-store"
     assert member_client.get("/agenda").headers["Cache-Control"] == "no-store"
