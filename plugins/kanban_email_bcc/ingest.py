@@ -171,8 +171,7 @@ def store_message(user: User, parsed: ParsedMail, raw: bytes, via: str) -> Inges
     shown, direction, candidates = _perspective(parsed, team)
     thread_ids = shown.thread_ids + parsed.thread_ids
     if not candidates and not thread_ids:
-        return IngestResult(QUARANTINED, why.NO_OUTSIDE_ADDRESS if shown.sender[1]
-                            else why.NO_SENDER)
+        return IngestResult(QUARANTINED, _nobody_to_match(shown, direction, team))
     unverified = _unverified_sender(parsed, team)
     key = dedupe_key(parsed)
     existing = _existing(key)
@@ -187,7 +186,7 @@ def store_message(user: User, parsed: ParsedMail, raw: bytes, via: str) -> Inges
         created = False
         if lead is None and not candidates:
             _release(claim_id)
-            return IngestResult(QUARANTINED, why.NO_OUTSIDE_ADDRESS)
+            return IngestResult(QUARANTINED, _nobody_to_match(shown, direction, team))
         if lead is None and unverified:  # a forged sender must not make a lead
             _release(claim_id)
             return IngestResult(QUARANTINED, why.english(why.UNVERIFIED_NO_LEAD,
@@ -263,6 +262,17 @@ def _perspective(parsed: ParsedMail, team: set[str]) -> tuple[ParsedMail, str, l
     if sender_is_team:
         return parsed, "outbound", matching.prospects(parsed.to + parsed.cc, team)
     return parsed, "inbound", matching.prospects([parsed.sender], team)
+
+
+def _nobody_to_match(shown: ParsedMail, direction: str, team: set[str]) -> str:
+    """Why a message has no outside address to put it on a lead by."""
+    if not shown.sender[1]:
+        return why.NO_SENDER
+    looked_at = [shown.sender] if direction == "inbound" else shown.to + shown.cc
+    invalid = matching.unwritable(looked_at, team)
+    if invalid:
+        return why.english(why.NO_VALID_ADDRESS, addresses=", ".join(invalid[:3]))
+    return why.NO_OUTSIDE_ADDRESS
 
 
 def _existing(key: str) -> MailMessage | None:

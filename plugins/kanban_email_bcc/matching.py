@@ -43,6 +43,18 @@ def prospects(addresses: list[Address], team: set[str]) -> list[Address]:
     return found
 
 
+def unwritable(addresses: list[Address], team: set[str]) -> list[str]:
+    """Return the outside addresses ``prospects`` leaves out as not valid, in order, each
+    once (a reserved domain such as .test, a domain without a dot)."""
+    domains = team_domains()
+    found: list[str] = []
+    for _name, address in addresses:
+        if (address and not is_team(address, team, domains) and not is_email(address)
+                and address not in found):
+            found.append(address)
+    return found
+
+
 def lead_in_thread(message_ids: list[str]) -> Lead | None:
     """Return the lead an earlier message of the same thread is on."""
     if not message_ids:

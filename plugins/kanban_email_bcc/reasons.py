@@ -26,6 +26,7 @@ OWNER_INACTIVE = N_("the dropbox's owner is not active")
 STORAGE_FAILED = N_("storage failed (%(error)s)")
 NO_OUTSIDE_ADDRESS = N_("no outside address to match: every sender and recipient is a team "
                         "address")
+NO_VALID_ADDRESS = N_("no outside address to match: %(addresses)s is not a valid address")
 NO_SENDER = N_("no sender address could be read, and no lead to put it on")
 UNVERIFIED_NO_LEAD = N_("unverified sender (%(sender)s) and no lead to put it on")
 CREATED = N_("new lead #%(lead)s created for %(address)s")
@@ -53,7 +54,8 @@ JOINED = "; "  # a stored reason and what it adds (an unverified sender)
 OLD_PREFIX = "quarantined: "  # stored before each quarantined message's reason until 2026-12
 
 REASONS = [TOO_LARGE, UNKNOWN_DROPBOX, NO_DROPBOX, BOUNCE_REPORT, IGNORED_AS, OWNER_INACTIVE,
-           STORAGE_FAILED, NO_OUTSIDE_ADDRESS, NO_SENDER, UNVERIFIED_NO_LEAD, CREATED,
+           STORAGE_FAILED, NO_OUTSIDE_ADDRESS, NO_VALID_ADDRESS, NO_SENDER, UNVERIFIED_NO_LEAD,
+           CREATED,
            ATTACHED, UNVERIFIED, DUPLICATE, NOT_QUARANTINED, EMPTY, NOT_PARSED, NO_HEADERS,
            NOT_READ, STALE_DELIVERY, BUSY_DELIVERY, FAILED_DELIVERY, AUTO_SUBMITTED,
            EMPTY_RETURN_PATH, BULK, AUTO_REPLY, DELIVERY_REPORT, BOUNCE_FROM,

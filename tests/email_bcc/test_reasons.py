@@ -71,3 +71,14 @@ def test_a_message_without_a_sender_is_quarantined_saying_so(address, sales):
     result = ingest_message(build_mail(sender="", to="boss@acme.test"), via="pipe",
                             recipients=[address])
     assert (result.outcome, result.reason) == ("quarantined", reasons.NO_SENDER)
+
+
+@pytest.mark.parametrize("sender", ["Pete <pete@silly.test>", "someone <xxxxx@xxxxx>"])
+def test_a_message_from_an_address_that_is_not_valid_is_quarantined_naming_it(address, sales,
+                                                                             sender):
+    written = sender.split("<")[1].rstrip(">")
+    result = ingest_message(build_mail(sender=sender, to="sam@acme.test"), via="pipe",
+                            recipients=[address])
+    assert (result.outcome, result.reason) == (
+        "quarantined",
+        f"no outside address to match: {written} is not a valid address")
