@@ -112,6 +112,15 @@ def uses_decimal_comma(locale: str | None) -> bool:
         return False
 
 
+def typed_amount(value: Decimal | None, decimal_comma: bool) -> str:
+    """Write a stored amount as a person types it back into a form: "1234.50", or
+    "1234,50" with a decimal comma; "" for none."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.replace(".", ",") if decimal_comma else text
+
+
 def plain_amount(text: str, decimal_comma: bool) -> str:
     """Read "1.500,50", "1,500.50", "€ 1 500" or "1500,5" as a plain number string.
 

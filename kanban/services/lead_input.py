@@ -104,7 +104,7 @@ def _value(value: Any, name: str) -> Decimal | None:
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         raise FieldError(_("Must be a number."))
     try:
-        amount = Decimal(plain_amount(value, _readers_decimal_comma())
+        amount = Decimal(plain_amount(value, readers_decimal_comma())
                          if isinstance(value, str) else str(value))
     except InvalidOperation:
         raise FieldError(_("Must be a number, such as 1500 or 1500.50.")) from None
@@ -115,7 +115,7 @@ def _value(value: Any, name: str) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
-def _readers_decimal_comma() -> bool:
+def readers_decimal_comma() -> bool:
     """Tell whether the person typing writes a decimal comma: "12.000" is then twelve
     thousand, as in Spanish, Italian, Portuguese or Russian."""
     locale = get_locale() if has_request_context() else None

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kanban import lead_fields
+from kanban.amounts import typed_amount
 from kanban.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from kanban.extensions import db
 from kanban.models import Activity, Lead, NextActionKind, User
@@ -23,7 +24,7 @@ from kanban.services import assignment
 from kanban.services import clients as client_service
 from kanban.services import leads as lead_service
 from kanban.services.followup import log_touch
-from kanban.services.lead_input import MAX_ID, clean_lead_data
+from kanban.services.lead_input import MAX_ID, clean_lead_data, readers_decimal_comma
 from kanban.services.pipelines import list_pipelines
 from kanban.services.priorities import priority_mark
 from kanban.services.users import active_users
@@ -120,7 +121,7 @@ def _render_edit(form: LeadEditForm, lead: Lead, *, conflict: str = "", typed=No
 
 def _edit_form(lead: Lead) -> LeadEditForm:
     form = LeadEditForm(formdata=None, obj=lead)
-    form.value.data = "" if lead.value is None else str(lead.value)
+    form.value.data = typed_amount(lead.value, readers_decimal_comma())
     form.owner_id.data = str(lead.owner_id or "")
     form.priority.data = str(lead.priority)
     form.client_id.data = str(lead.client_id or "")
@@ -217,7 +218,7 @@ def render_lead_page(lead: Lead, *, status: int = 200, close_form=None, move_for
     if duplicate_form is None:
         duplicate_form = DuplicateForm(
             formdata=None, title=_("Renewal: %(title)s", title=lead.title)[:200],
-            value="" if lead.value is None else str(lead.value),
+            value=typed_amount(lead.value, readers_decimal_comma()),
             standby_until=client_service.renewal_date(lead, day).isoformat(),
         )
     with_ids(duplicate_form, "duplicate")

@@ -93,6 +93,18 @@ def test_an_amount_is_read_in_the_language_of_the_person_typing_it(
     assert str(db.session.scalars(select(Lead)).one().value) == stored
 
 
+@pytest.mark.parametrize(("language", "shown"), [("es", 'value="12000,50"'),
+                                               ("en", 'value="12000.50"')])
+def test_the_edit_form_writes_the_amount_as_the_person_types_it(
+    app, pipeline, language, shown
+):
+    person = UserFactory(locale=language, role="member")
+    lead = LeadFactory(stage=pipeline.stages[0], owner=person, value=12000.5)
+    client = log_in(app.test_client(), person)
+    page = client.get(f"/leads/{lead.id}/edit").text
+    assert shown in page
+
+
 def test_create_lead_without_title_is_refused_with_422_and_keeps_the_input(
     member_client, pipeline
 ):
