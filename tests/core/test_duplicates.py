@@ -104,24 +104,17 @@ def test_a_batch_finds_contacts_met_earlier_in_the_same_run(app):
     ]) == [Duplicate("email", ref=2), Duplicate("phone", ref=2), Duplicate("phone", ref=2)]
 
 
-def test_a_batch_tells_apart_numbers_that_differ_in_their_tenth_digit_from_the_end(app):
-    stored = LeadFactory(email="", phone="+7 912 345-67-89")
+@pytest.mark.parametrize(("stored", "first", "other", "other_again"), [
+    ("+7 912 345-67-89", "8 (912) 345-67-89", "+7 812 345-67-89", "8 812 345 67 89"),
+    ("912 345 678", "+351 912 345 678", "+39 333 123 4567", "333 1234567"),
+], ids=["tenth digit from the end", "country code"])
+def test_a_batch_compares_numbers_on_their_last_ten_digits_or_nine_written_alone(
+    app, stored, first, other, other_again
+):
+    lead = LeadFactory(email="", phone=stored)
     found = DuplicateFinder().check([
-        Contact("", "8 (912) 345-67-89", 2),
-        Contact("", "+7 812 345-67-89", 3),
-        Contact("", "8 812 345 67 89", 4),
-    ])
-    assert found == [Duplicate("phone", lead_id=stored.id), None, Duplicate("phone", ref=3)]
-
-
-def test_a_batch_finds_a_number_with_or_without_its_country_code(app):
-    stored = LeadFactory(email="", phone="912 345 678")
-    found = DuplicateFinder().check([
-        Contact("", "+351 912 345 678", 2),
-        Contact("", "+39 333 123 4567", 3),
-        Contact("", "333 1234567", 4),
-    ])
-    assert found == [Duplicate("phone", lead_id=stored.id), None, Duplicate("phone", ref=3)]
+        Contact("", first, 2), Contact("", other, 3), Contact("", other_again, 4)])
+    assert found == [Duplicate("phone", lead_id=lead.id), None, Duplicate("phone", ref=3)]
 
 
 def test_a_contact_without_email_or_phone_is_never_a_duplicate(app):
