@@ -117,6 +117,21 @@ def test_catalogue_holds_every_message_the_sources_use(path):
     assert missing == {}, "run pybabel extract and update (see the Makefile), then translate"
 
 
+@pytest.mark.parametrize("language", ["pt", "it", "es", "ru"])
+def test_a_message_in_two_catalogues_reads_the_same_in_both(language):
+    """The app merges the core's and every plugin's catalogue into one, so a message two of
+    them hold has one translation on every page: they must agree (or say it otherwise)."""
+    said: dict[str, dict[str, str]] = {}
+    catalogues = [CATALOGUES, *sorted((ROOT / "plugins").glob("*/translations"))]
+    for directory in catalogues:
+        with open(directory / language / "LC_MESSAGES" / "messages.po", "rb") as stream:
+            for message in read_po(stream):
+                if message.id and isinstance(message.id, str) and message.string:
+                    said.setdefault(message.id, {})[directory.parent.name] = message.string
+    disagree = {msgid: by for msgid, by in said.items() if len(set(by.values())) > 1}
+    assert disagree == {}
+
+
 def test_the_makefiles_compile_command_builds_the_catalogues(tmp_path):
     makefile = (ROOT / "Makefile").read_text()
     arguments = re.search(r'\$\(BIN\)/pybabel ([^"]*)"\$\$dir"', makefile).group(1).split()
