@@ -49,6 +49,15 @@ def test_results_fit_a_phone(results_page):
     assert len(widths) >= 6 and all(0 < width <= 375 for width in widths)
 
 
+def test_on_a_phone_a_table_wider_than_the_screen_shows_it_goes_on(results_page):
+    page = results_page
+    page.set_viewport_size({"width": 375, "height": 740})
+    cues = page.eval_on_selector_all(".table-scroll", """boxes => boxes
+        .filter(box => box.scrollWidth > box.clientWidth)
+        .map(box => getComputedStyle(box).backgroundImage)""")
+    assert cues and all(cue.count("radial-gradient") == 2 for cue in cues)
+
+
 def test_on_a_wide_screen_blocks_sit_two_by_two_with_charts_as_wide_as_their_cards(
         results_page):
     page = results_page
