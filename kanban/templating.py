@@ -16,6 +16,7 @@ from flask import Flask, current_app
 from flask_babel import (
     format_currency,
     format_date,
+    format_number,
     format_percent,
     format_time,
     get_locale,
@@ -171,6 +172,7 @@ def unread_notifications() -> int:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, day=day, moment=moment, clock=clock, percent=percent,
+                                 number=format_number,
                                  one_full_stop=one_full_stop,
                                  lost_reason=lost_reason, source=source_name,
                                  status_name=status_name, next_action_name=next_action_name,

@@ -41,7 +41,7 @@ def test_a_long_import_runs_in_the_background_with_its_bar_then_its_report(
     expect(page.locator("#job-cancel")).to_have_count(0)
     assert axe_violations(page) == []
     outcome.click()
-    expect(page.get_by_text(f"Created: {rows} in")).to_be_visible()
+    expect(page.get_by_text(f"Created: {rows:,} in")).to_be_visible()
     assert db.session.scalar(select(func.count(Lead.id))) == rows
     assert axe_violations(page) == []
 

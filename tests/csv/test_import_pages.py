@@ -234,7 +234,9 @@ def test_a_long_import_runs_as_a_job_whose_page_leads_to_the_report(app, member_
                                    headers={"Accept-Language": "ru"}).get_json()
     assert in_russian["message"] == "Создано: 1\xa0600; пропущено: 0"
     report = member_client.get(view["result_url"])
-    assert "Created: 1600 in New" in report.text
+    assert "Created: 1,600 in New" in report.text
+    in_russian = member_client.get(view["result_url"], headers={"Accept-Language": "ru"}).text
+    assert "Прочитано строк: 1\xa0600" in in_russian
     assert db.session.scalar(select(func.count(Lead.id))) == 1600
     record = db.session.scalars(select(CsvImport)).one()
     assert (record.status, record.counts["created"], record.stored_name) == ("imported", 1600, "")
