@@ -67,7 +67,9 @@
       var radio = choice.querySelector('[type="radio"]');
       choice.querySelectorAll("select, input:not([type='radio'])").forEach(function (input) {
         function pick() { radio.checked = true; }
-        input.addEventListener("focus", pick);
+        // A click or a tap into the field picks its choice; focus passing through it on
+        // the way to Save (the Tab key) does not.
+        input.addEventListener("pointerdown", pick);
         input.addEventListener("input", pick);
         input.addEventListener("change", pick);
       });

@@ -113,6 +113,33 @@ def test_the_composer_opens_when_focused_and_logs_a_touch_with_a_follow_up(page,
     assert db.session.query(Activity).filter_by(lead_id=deal.id, kind="call").count() == 2
 
 
+def test_tabbing_past_the_follow_up_fields_keeps_the_choice_made(page, seller, deal):
+    open_lead(page, seller, deal)
+    page.get_by_label("What happened").fill("Called: the quote goes out tomorrow.")
+    page.get_by_label("Tomorrow").check()
+    fields = page.locator("#log-touch .follow-up .with-input").locator(
+        "select, input:not([type=radio])")
+    assert fields.count() >= 3
+    for field in fields.all():
+        field.focus()  # as the Tab key passes it
+    expect(page.get_by_label("Tomorrow")).to_be_checked()
+    page.locator("#log-touch").get_by_role("button", name="Save").press("Enter")
+
+    expect(page.locator(".timeline .entry").first).to_contain_text("Called: the quote")
+    lead = fresh(deal)
+    assert (lead.next_action_kind, lead.next_action_date) == (
+        "standby", today() + timedelta(days=1))
+
+
+def test_a_click_into_a_follow_up_field_picks_its_choice(page, seller, deal):
+    open_lead(page, seller, deal)
+    page.get_by_label("What happened").click()
+    choice = page.locator("#log-touch .follow-up .with-input").filter(
+        has=page.locator("input[type=date]"))
+    choice.locator("input[type=date]").click()
+    expect(choice.locator("input[type=radio]")).to_be_checked()
+
+
 def test_the_open_composer_names_its_time_and_next_step_fields(page, seller, deal):
     open_lead(page, seller, deal)
     page.get_by_label("What happened").click()
