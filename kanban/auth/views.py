@@ -143,6 +143,7 @@ def profile():
         current_user.locale = form.locale.data or None
         current_user.prospects_first = form.first_on_agenda.data == "prospects"
         db.session.commit()
+        refresh()  # said in the language just chosen
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("auth.profile"))
     if request.method == "POST":
