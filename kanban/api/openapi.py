@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify
+from flask import current_app, has_request_context, jsonify, request
 
 from kanban.api import bp
 from kanban.api.helpers import MAX_ID, MAX_PAGE
@@ -127,6 +127,10 @@ STARRED_FILTER = query("starred", {"type": "string", "enum": ["1", "0"]}, "1: on
 def build_document() -> dict[str, Any]:
     """Return the OpenAPI document of the API as it is configured in this app."""
     document = _core_document()
+    # The API's address as this request reached it: under the path the app is mounted at.
+    document["servers"] = [{"url": f"{request.script_root}/api/v1",
+                            "description": "This Kanban server."}] if has_request_context() \
+        else document["servers"]
     for found in get_hook("kanban_openapi_paths")():
         document["paths"].update(found or {})
     for found in get_hook("kanban_openapi_schemas")():

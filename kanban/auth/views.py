@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from flask_login.config import COOKIE_NAME

@@ -41,7 +41,8 @@ def first_run() -> None:
         create_demo_data(60, owner=admin)
         create_demo_history(40)
     click.echo("")
-    click.echo("  Kanban is ready. Log in at http://127.0.0.1:5000 with")
+    address = current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"
+    click.echo(f"  Kanban is ready. Log in at {address} with")
     click.echo(f"    email:    {admin.email}")
     click.echo(f"    password: {password}")
     click.echo("  (change the password on your profile page)")

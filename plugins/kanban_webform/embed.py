@@ -12,8 +12,9 @@ from kanban_webform.settings import setting
 
 
 def public_base_url() -> str:
-    """Return the address visitors reach the app at (configured, else this request's)."""
-    return (setting("WEBFORM_PUBLIC_URL") or request.host_url).rstrip("/")
+    """Return the address visitors reach the app at (configured, else this request's, with
+    the path the app is mounted under)."""
+    return (setting("WEBFORM_PUBLIC_URL") or request.url_root).rstrip("/")
 
 
 def snippet_html(form: WebForm, base_url: str | None = None) -> str:

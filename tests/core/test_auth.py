@@ -249,6 +249,14 @@ def test_a_hunter_chooses_prospects_first_on_the_profile(member_client, member):
     assert re.search(r'<input checked [^>]*value="prospects"', member_client.get("/profile").text)
 
 
+def test_choosing_a_language_says_the_profile_is_saved_in_that_language(member_client,
+                                                                      member):
+    page = member_client.post("/profile", data={
+        "name": member.name, "locale": "it", "first_on_agenda": "clients"},
+        follow_redirects=True).text
+    assert "Il tuo profilo è stato salvato." in page
+
+
 def test_an_unknown_agenda_order_is_refused_and_nothing_changes(member_client, member):
     response = member_client.post("/profile", data={"name": "New name", "locale": "",
                                                     "first_on_agenda": "everyone"})

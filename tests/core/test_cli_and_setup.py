@@ -24,6 +24,12 @@ def test_first_run_creates_an_admin_prints_the_login_and_fills_a_demo_board(runn
     assert db.session.scalar(select(func.count(Pipeline.id))) == 1
 
 
+def test_first_run_names_the_address_the_team_opens_the_app_at(app, runner):
+    app.config["PUBLIC_URL"] = "https://crm.example.com"
+    result = runner.invoke(args=["first-run"])
+    assert "Log in at https://crm.example.com with" in result.output
+
+
 def test_first_run_on_a_set_up_installation_changes_nothing(runner, admin):
     result = runner.invoke(args=["first-run"])
     assert "already set up" in result.output

@@ -107,3 +107,8 @@ def test_a_proxy_names_the_prefix_with_x_forwarded_prefix(app_config):
 def test_without_proxy_settings_the_prefix_header_is_ignored(app):
     page = app.test_client().get("/login", headers={"X-Forwarded-Prefix": "/crm"}).text
     assert "/crm/" not in page
+
+
+def test_the_api_document_names_the_api_under_the_prefix(mounted):
+    document = mounted.test_client().get("/crm/api/v1/openapi.json").get_json()
+    assert document["servers"][0]["url"] == "/crm/api/v1"

@@ -15,7 +15,7 @@ from kanban.plugins import collect
 from kanban.services.queries import LeadFilter, filter_leads
 from kanban.ui import ExportFormat
 from tests.csv.conftest import parse
-from tests.factories import ActivityFactory
+from tests.factories import ActivityFactory, LeadFactory
 
 
 def download(client, **args):
@@ -290,3 +290,10 @@ def test_the_excel_preset_of_each_language_reads_back_with_its_separator_and_dec
                         columns=["title", "value"])
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=delimiter))
     assert rows[1] == ["Padaria São João", f"1500{decimal}50"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "excel", "tsv"])
+def test_a_download_names_its_charset_once(member_client, pipeline, fmt):
+    LeadFactory(stage=pipeline.stages[0])
+    content_type = download(member_client, format=fmt).headers["Content-Type"]
+    assert content_type.count("charset") == 1

@@ -6,6 +6,7 @@ from kanban_webform.models import WebForm
 from sqlalchemy import select
 
 from kanban.extensions import db
+from tests.conftest import log_in
 from tests.factories import UserFactory
 from tests.webform.factories import WebFormFactory
 from tests.webform.helpers import post_form
@@ -152,3 +153,13 @@ def test_an_inactive_fixed_owner_leaves_the_lead_unassigned(client, pipeline):
     WebFormFactory(slug="quote", stage=pipeline.stages[0], owner_rule="fixed", owner=owner)
     post_form(client, {"name": "Ana", "email": "ana@example.com"}, slug="quote")
     assert db.session.scalars(select(Lead)).one().owner_id is None
+
+
+def test_under_a_url_prefix_the_code_for_websites_posts_under_it(app, admin, contact_form):
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+    from werkzeug.wrappers import Response
+
+    app.wsgi_app = DispatcherMiddleware(Response("not here", 404), {"/crm": app.wsgi_app})
+    page = log_in(app.test_client(), admin).get(f"/crm/webforms/{contact_form.id}").text
+    assert "http://localhost/crm/f/contact" in page
+    assert "http://localhost/f/contact" not in page

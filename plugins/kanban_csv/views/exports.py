@@ -111,8 +111,11 @@ def export_file(job_id: int):
         flash(_("This export's file is no longer kept (files are removed after a day): "
                 "prepare it again."), "error")
         return redirect(url_for("csv.export_page", **job.params.get("filters", {})), 303)
-    return send_file(path, mimetype=job.result.get("media_type"), as_attachment=True,
-                     download_name=job.result.get("name") or path.name, max_age=0)
+    response = send_file(path, as_attachment=True,
+                         download_name=job.result.get("name") or path.name, max_age=0)
+    if job.result.get("media_type"):  # with its charset, named once
+        response.headers["Content-Type"] = job.result["media_type"]
+    return response
 
 
 @bp.get("/export/download")
@@ -133,7 +136,7 @@ def export_download():
     name = f"leads-{today().isoformat()}.{fmt.extension}"
     # stream_with_context keeps the request (and so the database session) open
     # while the rows are read batch by batch.
-    response = Response(stream_with_context(encode(chunks)), mimetype=fmt.media_type)
+    response = Response(stream_with_context(encode(chunks)), content_type=fmt.media_type)
     response.headers["Content-Disposition"] = f"attachment; filename=\"{name}\""
     response.headers["Cache-Control"] = "no-store"
     return response
