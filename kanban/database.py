@@ -23,6 +23,14 @@ def configure_engine(app: Flask) -> None:
         connect_args = options.setdefault("connect_args", {})
         connect_args.setdefault("timeout", app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000)
         connect_args.setdefault("check_same_thread", False)
+    elif url.startswith("postgresql"):
+        # A write (or a read) waits for another's lock as long as on SQLite, then answers
+        # 503 "try again": never until the proxy gives up and the change lands unseen.
+        connect_args = options.setdefault("connect_args", {})
+        given = connect_args.get("options", "")
+        if "lock_timeout" not in given:
+            connect_args["options"] = (
+                f"{given} -c lock_timeout={int(app.config['SQLITE_BUSY_TIMEOUT_MS'])}".strip())
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select, text
 
 from kanban.app import create_app
@@ -142,3 +143,11 @@ def test_demo_deals_in_progress_sit_in_their_companys_client_folder(runner):
                                                       Lead.company.in_(list(folders)))).all()
     assert open_ones
     assert all(lead.client_id == folders[lead.company] for lead in open_ones)
+
+
+def test_on_postgresql_a_lock_is_waited_for_as_long_as_the_setting_says(app, backend):
+    if backend != "postgresql":
+        pytest.skip("SQLite's wait is its busy timeout (tests/outages)")
+    waited = db.session.scalar(text(
+        "SELECT EXTRACT(EPOCH FROM current_setting('lock_timeout')::interval) * 1000"))
+    assert waited == app.config["SQLITE_BUSY_TIMEOUT_MS"] == 5000
