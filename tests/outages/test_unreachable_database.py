@@ -74,6 +74,7 @@ def test_the_hosted_form_page_answers_503_when_the_form_cannot_be_looked_up(unre
     response = unreachable_app.test_client().get("/f/contact")
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
+    assert "This form cannot be shown just now." in response.text
 
 
 def test_the_hosted_form_answers_503_when_sent(unreachable_app):
@@ -83,6 +84,31 @@ def test_the_hosted_form_answers_503_when_sent(unreachable_app):
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
     assert "Send it again in a few seconds" in response.get_data(as_text=True)
+
+
+def test_the_hosted_form_sent_while_unreachable_gives_the_visitor_their_words_back(
+    unreachable_app
+):
+    response = unreachable_app.test_client().post("/f/contact", data={
+        "name": "Ana", "email": "ana@example.com", "message": "Please call me back",
+        "_ts": "token", "hp_website": ""})
+    assert response.status_code == 503
+    typed = response.text.split("<textarea", 1)[1]
+    assert "Please call me back" in typed and "ana@example.com" in typed
+    assert "token" not in typed
+
+
+def test_a_form_read_before_the_database_fell_comes_back_filled_in(unreachable_app):
+    from kanban_webform.models import WebForm
+
+    read_earlier = WebForm(id=1, name="Contact", slug="contact", enabled=True, language="en",
+                           fields=[{"key": "name", "label": "Name", "required": True},
+                                   {"key": "message", "label": "Message", "required": False}])
+    unreachable_app.extensions["kanban_webform_forms"] = {"contact": (None, read_earlier)}
+    response = unreachable_app.test_client().post("/f/contact", data={
+        "name": "Ana", "message": "Please call me back", "hp_website": ""})
+    assert response.status_code == 503
+    assert 'value="Ana"' in response.text and "Please call me back</textarea>" in response.text
 
 
 def test_the_forms_json_address_answers_503_in_its_json_shape(unreachable_app):

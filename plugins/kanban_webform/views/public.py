@@ -42,7 +42,13 @@ from kanban_webform.cors import (
     own_origin,
     preflight,
 )
-from kanban_webform.fields import HONEYPOT, clean_submission, form_fields
+from kanban_webform.fields import (
+    HONEYPOT,
+    RESERVED,
+    STANDARD_FIELDS,
+    clean_submission,
+    form_fields,
+)
 from kanban_webform.models import WebForm
 from kanban_webform.settings import setting
 from kanban_webform.spam import (
@@ -115,6 +121,13 @@ def _form_by_slug() -> Select:
             .where(WebForm.slug == bindparam("slug")))
 
 
+def form_seen_before(slug: str) -> WebForm | None:
+    """The form with this slug as this process last read it (None: not read yet): enough
+    to give a visitor their message back while the database cannot answer."""
+    kept = current_app.extensions.get("kanban_webform_forms", {}).get(slug)
+    return kept[1] if kept is not None else None
+
+
 def load_form(slug: str) -> WebForm:
     """Return the enabled form with this slug, or answer 404."""
     form = g.pop("webform_found") if "webform_found" in g else find_form(slug)
@@ -175,6 +188,8 @@ def public_error(exc: HTTPException):
     if request.endpoint in JSON_ENDPOINTS:
         return _json_error(exc.code or 500, _http_code(exc.code), _http_message(exc.code))
     form = g.get("webform")
+    if exc.code == 503 and form is None:  # the database failed before the form was read
+        form = form_seen_before((request.view_args or {}).get("slug", ""))
     if exc.code == 503 and form is not None and request.endpoint == "webform.submit_page":
         # Nothing was saved: give the visitor their message back, ready to send again.
         # A fresh token: the one sent may still count as used if the database fell mid-way.
@@ -182,9 +197,15 @@ def public_error(exc: HTTPException):
         return _render_form(form, data, token=fill_token(form), status=503,
                             message=_("We could not save your message just now. "
                                       "Please send it again."))
+    if exc.code == 503 and request.method == "GET":
+        message = _("This form cannot be shown just now. Try again in a few seconds.")
+    else:
+        message = _http_message(exc.code)
+    typed = ({key: value for key, value in request.form.items()
+              if key not in RESERVED or key in STANDARD_FIELDS}
+             if exc.code == 503 and request.endpoint == "webform.submit_page" else {})
     return render_template(
-        "webform/message.html", form=g.get("webform"), status=exc.code,
-        message=_http_message(exc.code),
+        "webform/message.html", form=form, status=exc.code, message=message, typed=typed,
     ), exc.code
 
 
