@@ -395,7 +395,17 @@ def move_lead(
 
     def write() -> Lead:
         moved.clear()
-        stage = get_stage(stage_id)
+        try:
+            stage = get_stage(stage_id)
+        except ValidationError:
+            if not is_id(stage_id):
+                raise
+            # Deleted since the board was drawn: a conflict, so the board reloads its columns.
+            raise Conflict(
+                _("This stage no longer exists (it may have been deleted). Reload the board "
+                  "and move the card to another stage."),
+                fields={"stage_id": _("Choose another stage.")},
+            ) from None
         locked = lock_columns([stage.id], lead_id=lead_id)
         if not stage_still_exists(stage.id, locked):
             raise Conflict(

@@ -78,8 +78,13 @@ def test_move_next_to_a_card_in_another_stage_is_refused_with_409(api, column, p
     assert error["order"] == [lead.id for lead in column]
 
 
-def test_move_to_unknown_stage_is_refused_with_422(api, column):
-    error = assert_error(move(api, column[0], stage_id=9999), 422, "invalid")
+def test_move_to_a_stage_that_no_longer_exists_is_a_409_so_the_board_reloads(api, column):
+    error = assert_error(move(api, column[0], stage_id=9999), 409, "conflict")
+    assert "stage_id" in error["fields"] and "no longer exists" in error["message"]
+
+
+def test_move_to_a_stage_id_that_is_not_an_id_is_refused_with_422(api, column):
+    error = assert_error(move(api, column[0], stage_id="seven"), 422, "invalid")
     assert "stage_id" in error["fields"]
 
 
