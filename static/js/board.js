@@ -132,6 +132,14 @@
     return { card: card, list: card.parentElement, next: card.nextElementSibling };
   }
 
+  function neighbourOf(move) {
+    var next = move.next && move.next.parentElement === move.list ? move.next : null;
+    var left = cardsIn(move.list).filter(function (other) { return other !== move.card; });
+    var column = move.list.closest && move.list.closest(".column");
+    return next || left[left.length - 1] ||
+      (column ? column.querySelector("a[href], button") : null);
+  }
+
   function putBack(move) {
     var next = move.next && move.next.parentElement === move.list ? move.next : null;
     move.list.insertBefore(move.card, next);
@@ -370,7 +378,13 @@
         version: Number(card.getAttribute("data-version"))
       }).then(function (response) {
         if (response.ok) {
+          var near = neighbourOf(move);
           card.remove();
+          // Focus lost with the card (the keyboard, or the lost reason's dialog) goes to
+          // its neighbour in the column, not back to the top of the page.
+          if (near && (!document.activeElement || document.activeElement === document.body)) {
+            near.focus();
+          }
           toast(fmt(status === "won" ? S.closed_won : S.closed_lost, { title: titleOf(card) }));
           return;
         }

@@ -61,9 +61,28 @@ def test_keyboard_can_close_a_lead_as_lost_with_a_reason(board_page, sales):
 
     page.locator("#board-toast").get_by_text("Bravo is marked as lost.").wait_for()
     assert column_titles(page, "New") == ["Alpha", "Charlie"]
+    assert page.evaluate("document.activeElement.dataset.id") == card(
+        page, "Charlie").get_attribute("data-id")
     db.session.expire_all()
     bravo = db.session.query(Lead).filter_by(title="Bravo").one()
     assert (bravo.status, bravo.lost_reason) == ("lost", "Timing: Budget comes back in spring")
+
+
+@pytest.mark.parametrize(("closed", "focused"), [("Bravo", "Charlie"), ("Charlie", "Bravo")])
+def test_a_card_closed_with_the_keyboard_hands_the_focus_to_its_neighbour(
+    board_page, sales, closed, focused
+):
+    page = board_page
+    card(page, closed).focus()
+    page.keyboard.press("Space")
+    for _stage in ("Contacted", "Proposal", "Won"):
+        page.keyboard.press("ArrowRight")
+    page.locator("#board-live").get_by_text("Won: press Enter to close the lead.").wait_for()
+    page.keyboard.press("Enter")
+
+    page.locator("#board-toast").get_by_text(f"{closed} is won. Well done!").wait_for()
+    assert page.evaluate("document.activeElement.dataset.id") == card(
+        page, focused).get_attribute("data-id")
 
 
 @pytest.fixture
