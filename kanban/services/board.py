@@ -12,11 +12,11 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, select, union_all
+from sqlalchemy import Select, case, func, select, union_all
 from sqlalchemy.orm import selectinload
 
 from kanban.extensions import db
-from kanban.models import Lead, LeadTag, Pipeline, Stage, User
+from kanban.models import Lead, LeadStatus, LeadTag, Pipeline, Stage, User
 from kanban.services.lead_views import (
     LeadView,
     lead_rows_statement,
@@ -91,7 +91,11 @@ def column_totals(filters: LeadFilter) -> dict[int, StageTotals]:
             Lead.currency,
             func.count(Lead.id),
             func.coalesce(func.sum(Lead.value), 0),
-            func.coalesce(func.sum(Lead.value * Stage.win_probability), 0),
+            # A won lead counts whole, a lost or cancelled one not at all; an open one at
+            # its stage's win probability.
+            func.coalesce(func.sum(Lead.value * case(
+                (Lead.status == LeadStatus.OPEN, Stage.win_probability),
+                (Lead.status == LeadStatus.WON, 100), else_=0)), 0),
         ).join(Stage, Stage.id == Lead.stage_id),
     ).group_by(Lead.stage_id, Lead.currency))
     rows = db.session.connection().execute(statement).all()

@@ -52,6 +52,16 @@ def test_weighted_value_is_summed_per_currency(app, pipeline):
     assert totals.totals == {"EUR": Decimal("100"), "USD": Decimal("41")}
 
 
+def test_a_closed_lead_weighs_its_whole_value_if_won_and_nothing_if_lost(app, pipeline):
+    stage = pipeline.stages[2]  # 50 %
+    for status, value in (("won", "1000"), ("lost", "300"), ("cancelled", "200")):
+        LeadFactory(stage=stage, value=Decimal(value), status=status)
+
+    totals = column_totals(LeadFilter(pipeline_id=pipeline.id, status="closed"))[stage.id]
+
+    assert totals.weighted == {"EUR": Decimal("1000.00")}
+
+
 def test_weighted_value_follows_the_filters(app, pipeline):
     LeadFactory(stage=pipeline.stages[0], value=Decimal("500"), title="Kept")
     LeadFactory(stage=pipeline.stages[0], value=Decimal("900"), title="Other")
