@@ -222,19 +222,23 @@ def delete_stage(stage_id: int):
                    _("The stage is deleted."))
 
 
-def apply_change(action, message: str):
-    """Run one pipeline change; on refusal show the page again with the reason."""
+def apply_change(action, message: str, *, stage_id: int | None = None):
+    """Run one pipeline change; on refusal show the page again with the reason (and, for a
+    stage's form, ``stage_id``: that form open, as typed, its bad fields named)."""
     try:
         action()
     except ValidationError as exc:
         db.session.rollback()
+        refused = ({"stage_id": stage_id, "values": request.form.to_dict(),
+                    "fields": exc.fields} if stage_id is not None else None)
         return _render_pipelines(PipelineForm(formdata=None), problem=exc.message,
-                                 status=exc.status)
+                                 status=exc.status, refused=refused)
     flash(message, "success")
     return redirect(url_for("admin.pipelines"))
 
 
-def _render_pipelines(form: PipelineForm, *, problem: str = "", status: int = 200):
+def _render_pipelines(form: PipelineForm, *, problem: str = "", status: int = 200,
+                      refused: dict | None = None):
     counts = dict(db.session.execute(
         select(Lead.stage_id, func.count(Lead.id)).group_by(Lead.stage_id)
     ).all())
@@ -243,7 +247,7 @@ def _render_pipelines(form: PipelineForm, *, problem: str = "", status: int = 20
     return render_template(
         "admin/pipelines.html", form=form, pipelines=pipelines, counts=counts,
         pipeline_counts=pipeline_counts, problem=problem, page="admin",
-        people=user_service.active_users(),
+        people=user_service.active_users(), refused=refused,
     ), status
 
 

@@ -28,7 +28,8 @@ def set_win_probability(stage_id: int):
 def set_stage_rules(stage_id: int):
     stage = pipeline_service.find_stage(stage_id)
     return apply_change(lambda: stage_rules.set_stage_rules(stage, request.form, user=current_user),
-                        _("The rules of %(stage)s are saved.", stage=stage.name))
+                        _("The rules of %(stage)s are saved.", stage=stage.name),
+                        stage_id=stage.id)
 
 
 @bp.post("/pipelines/<int:pipeline_id>/stage-order")

@@ -3,6 +3,7 @@ person told; the timeline says so. Admins set them; bad input names the field.""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -136,6 +137,19 @@ def test_a_refused_rule_is_said_on_the_page(admin_client, pipeline):
                                  data={"follow_up_days": "999"})
     assert response.status_code == 422
     assert "The rules of this stage are not saved" in response.text
+
+
+def test_a_refused_rule_opens_its_form_as_typed_with_the_bad_field_named(admin_client,
+                                                                         pipeline):
+    stage = pipeline.stages[1]
+    response = admin_client.post(f"/admin/stages/{stage.id}/rules",
+                                 data={"follow_up_days": "abc", "tag": "hot"})
+    assert response.status_code == 422
+    page = response.text
+    assert re.search(rf'id="stage-{stage.id}-rule-days-error"[^>]*>[^<]+', page)
+    assert re.search(rf'id="stage-{stage.id}-rule-tag" [^>]*value="hot"', page)
+    assert '<details class="stage-rules" open>' in page
+    assert page.count('<details class="stage-rules" open>') == 1
 
 
 def test_members_cannot_set_rules(member_client, pipeline):
