@@ -104,6 +104,7 @@ CURRENCY_WORDS = re.compile(
 )
 
 
+@lru_cache(maxsize=64)
 def uses_decimal_comma(locale: str | None) -> bool:
     """Tell whether numbers are written with a decimal comma in this locale (pt, de, ru...)."""
     try:
