@@ -59,6 +59,29 @@ def redis_problems() -> list[Problem]:
     return []
 
 
+def worker_problems() -> list[Problem]:
+    """With Redis, background jobs wait in its queue for a ``kanban worker``: say when none
+    is listening (the jobs' pages would say "Waiting to start" for ever)."""
+    from kanban.jobs.queue import rq_queue, use_rq
+
+    if not use_rq() or redis_problem():
+        return []
+    import redis
+    from rq import Worker
+
+    try:
+        queue = rq_queue()
+        listening = [worker for worker in Worker.all(connection=queue.connection)
+                     if queue.name in worker.queue_names()]
+    except redis.RedisError:
+        return []
+    if listening:
+        return []
+    return [Problem(WARNING, "No `kanban worker` is running for this team's queue: imports, "
+                             "exports and e-mails run as background jobs wait in Redis until "
+                             "one starts (see the worker service in the README).")]
+
+
 def mail_domain_problems(app: Flask) -> list[Problem]:
     if get_plugin_manager(app).get_plugin("email_bcc") is None:
         return []
@@ -137,6 +160,7 @@ def configuration_problems(app: Flask) -> list[Problem]:
         *secret_key_problems(app),
         *database_problems(),
         *redis_problems(),
+        *worker_problems(),
         *mail_domain_problems(app),
         *outgoing_mail_problems(app),
         *timezone_problems(app),

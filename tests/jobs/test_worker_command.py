@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -57,3 +58,30 @@ def test_the_worker_without_redis_says_jobs_need_none(runner, app):
     result = runner.invoke(args=["worker", "--burst"])
     assert result.exit_code == 1
     assert "jobs run in threads of the app itself" in result.output
+
+
+def check_output(app) -> str:
+    from kanban.migrating import schema_commands
+
+    schema_commands().stamp(revision="heads")
+    app.config["SECRET_KEY"] = "k" * 48
+    return app.test_cli_runner().invoke(args=["check"]).output
+
+
+def test_the_check_warns_when_no_worker_takes_the_teams_jobs(app):
+    assert "WARNING: No `kanban worker` is running" in check_output(app)
+
+
+def test_the_check_is_content_while_a_worker_listens(app):
+    kanban = os.path.join(os.path.dirname(sys.executable), "kanban")
+    worker = subprocess.Popen([kanban, "worker"], env=worker_env(app),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while "No `kanban worker`" in (output := check_output(app)):
+            assert time.monotonic() < deadline, "the worker did not start"
+            time.sleep(0.2)
+        assert "kanban worker" not in output
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
