@@ -127,10 +127,8 @@ STARRED_FILTER = query("starred", {"type": "string", "enum": ["1", "0"]}, "1: on
 def build_document() -> dict[str, Any]:
     """Return the OpenAPI document of the API as it is configured in this app."""
     document = _core_document()
-    # The API's address as this request reached it: under the path the app is mounted at.
-    document["servers"] = [{"url": f"{request.script_root}/api/v1",
-                            "description": "This Kanban server."}] if has_request_context() \
-        else document["servers"]
+    if has_request_context():  # the API as this request reached it, under any mount path
+        document["servers"][0]["url"] = f"{request.script_root}/api/v1"
     for found in get_hook("kanban_openapi_paths")():
         document["paths"].update(found or {})
     for found in get_hook("kanban_openapi_schemas")():

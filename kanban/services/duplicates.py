@@ -104,7 +104,7 @@ def _stored_leads(keyed: Sequence[tuple[str, str]]) -> Any:
     (the oldest lead wins)."""
     emails = sorted({email for email, _key in keyed if email})
     keys = {key for _email, key in keyed} - {""}
-    whole = {key: same_number_keys(key) for key in keys if same_number_keys(key)}
+    whole = {key: sames for key in keys if (sames := same_number_keys(key))}
     stored = sorted({same for sames in whole.values() for same in sames})
     by_email: dict[str, int] = {}
     by_stored_key: dict[str, int] = {}
@@ -120,8 +120,8 @@ def _stored_leads(keyed: Sequence[tuple[str, str]]) -> Any:
             .where(_one_of(Lead.phone_key, stored[start:start + CHUNK])).order_by(Lead.id)
         ):
             by_stored_key.setdefault(key, lead_id)
-    by_key = {key: min(by_stored_key[same] for same in sames if same in by_stored_key)
-              for key, sames in whole.items() if any(same in by_stored_key for same in sames)}
+    by_key = {key: min(found) for key, sames in whole.items()
+              if (found := [by_stored_key[same] for same in sames if same in by_stored_key])}
     for key in sorted(keys - set(whole)):  # short numbers (rare), as the one rule compares them
         lead_id = db.session.scalar(
             select(Lead.id).where(contact_condition(None, key)).order_by(Lead.id).limit(1)
