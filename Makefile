@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 
 run: $(VENV)/.installed translations
 	$(BIN)/kanban db upgrade
-	$(BIN)/kanban first-run
+	$(BIN)/kanban first-run --address http://$(HOST):$(PORT)
 	$(BIN)/kanban run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test translations test-assets

@@ -28,8 +28,10 @@ def demo(count: int) -> None:
 
 
 @click.command("first-run")
+@click.option("--address", default="http://127.0.0.1:5000", show_default=True,
+              help="Where the app is served, for the login line (KANBAN_PUBLIC_URL wins).")
 @with_appcontext
-def first_run() -> None:
+def first_run(address: str) -> None:
     """On an empty installation, create an admin (and print the login) and demo data."""
     if db.session.scalar(select(func.count(User.id))):
         click.echo("Kanban is already set up.")
@@ -41,7 +43,7 @@ def first_run() -> None:
         create_demo_data(60, owner=admin)
         create_demo_history(40)
     click.echo("")
-    address = current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"
+    address = current_app.config.get("PUBLIC_URL") or address
     click.echo(f"  Kanban is ready. Log in at {address} with")
     click.echo(f"    email:    {admin.email}")
     click.echo(f"    password: {password}")

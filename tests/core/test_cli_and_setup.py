@@ -31,6 +31,11 @@ def test_first_run_names_the_address_the_team_opens_the_app_at(app, runner):
     assert "Log in at https://crm.example.com with" in result.output
 
 
+def test_first_run_names_the_port_the_app_is_started_on(runner):
+    result = runner.invoke(args=["first-run", "--address", "http://127.0.0.1:5077"])
+    assert "Log in at http://127.0.0.1:5077 with" in result.output
+
+
 def test_first_run_on_a_set_up_installation_changes_nothing(runner, admin):
     result = runner.invoke(args=["first-run"])
     assert "already set up" in result.output
