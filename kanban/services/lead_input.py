@@ -9,7 +9,7 @@ from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import has_request_context
+from flask import has_request_context, request
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 
@@ -117,8 +117,11 @@ def _value(value: Any, name: str) -> Decimal | None:
 
 def readers_decimal_comma() -> bool:
     """Tell whether the person typing writes a decimal comma: "12.000" is then twelve
-    thousand, as in Spanish, Italian, Portuguese or Russian."""
-    locale = get_locale() if has_request_context() else None
+    thousand, as in Spanish, Italian, Portuguese or Russian. The API reads amounts as it
+    writes them ("12000.50"), whatever the language of the program's user."""
+    if not has_request_context() or request.blueprint == "api":
+        return False
+    locale = get_locale()
     return uses_decimal_comma(str(locale) if locale is not None else None)
 
 

@@ -104,6 +104,17 @@ def test_create_lead_without_title_names_the_field(api, pipeline):
     assert set(error["fields"]) == {"title"}
 
 
+@pytest.mark.parametrize("language", ["en", "es", "ru"])
+def test_an_amount_as_text_reads_as_the_api_writes_it_whatever_the_users_language(
+        api, pipeline, member, language):
+    member.locale = language
+    db.session.commit()
+    for typed, stored in (("12.000", "12.00"), ("12,000", "12000.00"), ("1500.50", "1500.50")):
+        response = api.post("/leads", json={"title": "Padaria", "value": typed},
+                            headers={"Accept-Language": language})
+        assert response.get_json()["value"] == stored
+
+
 def test_a_value_too_large_is_named_too_large_not_negative(api, pipeline):
     error = assert_error(api.post("/leads", json={"title": "X", "value": 1e12}), 422)
     assert error["fields"]["value"] == "Too large: at most 999,999,999,999.99."
