@@ -1,8 +1,9 @@
 """Try quarantined messages again, after a fix (a new release, a person's dropbox back).
 
 Each try goes through ``ingest_message`` like any delivery, so the mail log records its
-outcome (via "reprocess"). A message understood now leaves the quarantine; one still not
-understood stays there once, with today's reason; a storage failure leaves it untouched.
+outcome (via "reprocess"). A message filed (or known, or rightly ignored) now leaves the
+quarantine; one still not understood, or refused (its owner no longer active, its dropbox
+gone), stays there once, with today's reason; a storage failure leaves it untouched.
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from sqlalchemy import delete, select
 from kanban.extensions import db
 from kanban.models import User
 from kanban_email_bcc.dropbox import dropbox_address, get_dropbox
-from kanban_email_bcc.ingest import FAILED, QUARANTINED, IngestResult, ingest_message
+from kanban_email_bcc.ingest import (
+    FAILED,
+    QUARANTINED,
+    REJECTED,
+    IngestResult,
+    ingest_message,
+)
 from kanban_email_bcc.models import QuarantinedMessage
 
 
@@ -26,8 +33,8 @@ def reprocess(item: QuarantinedMessage) -> IngestResult:
         return result
     again = result.details.get("quarantine_id")
     quarantine = QuarantinedMessage.__table__
-    if again is not None:  # still not understood: kept once, with today's reason
-        if again != item_id:  # another copy of the same message
+    if again is not None or result.outcome == REJECTED:  # kept once, with today's reason
+        if again is not None and again != item_id:  # another copy of the same message
             db.session.execute(delete(quarantine).where(quarantine.c.id == again))
         db.session.execute(quarantine.update().where(quarantine.c.id == item_id)
                            .values(reason=result.reason[:2000]))
@@ -50,5 +57,6 @@ def reprocess_all() -> list[tuple[int, IngestResult]]:
 
 
 def still_quarantined(results: list[IngestResult]) -> int:
-    """How many of the tried messages stayed in the quarantine (not understood, or failed)."""
-    return sum(1 for result in results if result.outcome in (QUARANTINED, FAILED))
+    """How many of the tried messages stayed in the quarantine (not understood, refused or
+    failed)."""
+    return sum(1 for result in results if result.outcome in (QUARANTINED, REJECTED, FAILED))

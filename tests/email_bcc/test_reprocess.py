@@ -6,7 +6,7 @@ import kanban_email_bcc.ingest as ingest_module
 import pytest
 from kanban_email_bcc.ingest import ingest_message
 from kanban_email_bcc.models import IngestionEntry, QuarantinedMessage
-from kanban_email_bcc.reprocess import reprocess
+from kanban_email_bcc.reprocess import reprocess, still_quarantined
 from sqlalchemy import func, select
 
 from kanban.extensions import db
@@ -55,6 +55,19 @@ def test_a_message_still_not_understood_stays_once_with_the_new_reason(address, 
     assert result.outcome == "quarantined"
     [kept] = quarantined()
     assert kept.id == item.id and "no headers" in kept.reason
+
+
+def test_a_message_refused_on_a_retry_stays_with_the_reason(parser_bug, seller):
+    seller.active = False  # the dropbox's owner left the team meanwhile
+    db.session.commit()
+
+    result = reprocess(parser_bug)
+
+    assert result.outcome == "rejected"
+    [kept] = quarantined()
+    assert kept.id == parser_bug.id and kept.raw == parser_bug.raw
+    assert kept.reason == result.reason
+    assert still_quarantined([result]) == 1
 
 
 def test_the_same_message_delivered_again_is_quarantined_once(address):
