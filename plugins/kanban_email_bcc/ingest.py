@@ -379,11 +379,17 @@ def _format(address: Address) -> str:
     return f"{name} <{email}>" if name else email
 
 
+# "Re:" and "Fwd:" as mail programs write them in the team's languages (Italian R:, I:,
+# RIF:; Portuguese RES:, ENC:; Spanish RV:; Russian Отв:, Пересл:) and a few others.
+REPLY_PREFIXES = frozenset({"re", "fw", "fwd", "aw", "wg", "tr", "sv", "vs", "r", "i", "rif",
+                            "res", "enc", "rv", "отв", "пересл", "ответ"})
+
+
 def _strip_prefixes(subject: str) -> str:
     text = subject.strip()
     while True:
         head, sep, rest = text.partition(":")
-        if sep and head.strip().lower() in ("re", "fw", "fwd", "aw", "wg", "tr", "sv", "vs"):
+        if sep and head.strip().lower() in REPLY_PREFIXES:
             text = rest.strip()
         else:
             return text

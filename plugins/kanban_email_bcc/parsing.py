@@ -34,12 +34,29 @@ _TRACE_HEADERS = {
     "x-received", "dkim-signature", "arc-seal", "arc-message-signature",
     "arc-authentication-results", "authentication-results", "x-loop",
 }
+# The line a mail program writes above a forwarded message, in the team's languages:
+# Gmail and Thunderbird ("Forwarded message"), Outlook ("Original Message"), Apple Mail.
 _FORWARD_MARKER = re.compile(
-    r"^[ >]*(?:-{2,}\s*Forwarded message\s*-{2,}|Begin forwarded message:"
-    r"|-{2,}\s*Original Message\s*-{2,})\s*$",
+    r"^[ >]*(?:-{2,}\s*(?:Forwarded message|Messaggio inoltrato|Mensagem encaminhada"
+    r"|Mensaje reenviado|Пересылаемое сообщение|Original Message|Messaggio originale"
+    r"|Mensagem original|Mensaje original|Исходное сообщение)\s*-{2,}"
+    r"|(?:Begin forwarded message|Inizio messaggio inoltrato|Início da mensagem reencaminhada"
+    r"|Inicio del mensaje reenviado|Начало переадресованного сообщения):)\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
-_QUOTED_HEADER = re.compile(r"^[ >*]*(From|To|Cc|Date|Sent|Subject)\*?:\*?\s*(.*)$", re.IGNORECASE)
+# The header names of that block, as those programs write them in each language.
+_QUOTED_NAMES = {
+    "from": ("From", "Da", "Mittente", "De", "От"),
+    "to": ("To", "A", "Per", "Para", "Кому"),
+    "cc": ("Cc", "Копия"),
+    "date": ("Date", "Sent", "Data", "Inviato", "Fecha", "Enviado el", "Enviado",
+             "Enviada em", "Дата", "Отправлено"),
+    "subject": ("Subject", "Oggetto", "Asunto", "Assunto", "Тема"),
+}
+_NAME_OF = {word.lower(): name for name, words in _QUOTED_NAMES.items() for word in words}
+_QUOTED_HEADER = re.compile(
+    r"^[ >*]*(" + "|".join(sorted(map(re.escape, _NAME_OF), key=len, reverse=True))
+    + r")\*?:\*?\s*(.*)$", re.IGNORECASE)
 _MAILTO = re.compile(r"\[mailto:([^\]]+)\]", re.IGNORECASE)
 
 
@@ -256,7 +273,7 @@ def _inline_forward(text: str) -> ParsedMail | None:
     for index, line in enumerate(lines):  # noqa: B007  (index is used after the loop)
         header = _QUOTED_HEADER.match(line)
         if header:
-            headers.setdefault(header.group(1).lower(), header.group(2).strip())
+            headers.setdefault(_NAME_OF[header.group(1).lower()], header.group(2).strip())
         elif not line.strip() and headers:
             break
         elif headers and line.startswith((" ", "\t")) or not line.strip():
@@ -272,7 +289,7 @@ def _inline_forward(text: str) -> ParsedMail | None:
         sender=senders[0],
         to=_parse_addresses(_MAILTO.sub(lambda m: f"<{m.group(1)}>", headers.get("to", ""))),
         cc=_parse_addresses(_MAILTO.sub(lambda m: f"<{m.group(1)}>", headers.get("cc", ""))),
-        date=_date(headers.get("date") or headers.get("sent") or ""),
+        date=_date(headers.get("date", "")),
         text="\n".join(line.lstrip("> ") for line in lines[index + 1:]).strip(),
     )
 

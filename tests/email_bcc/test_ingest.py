@@ -6,6 +6,7 @@ import threading
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
+import pytest
 from kanban_email_bcc.ingest import ingest_message
 from kanban_email_bcc.models import IngestionEntry, MailMessage, QuarantinedMessage
 from sqlalchemy import func, select, update
@@ -131,6 +132,55 @@ def test_outlook_original_message_forward_is_matched_on_original_sender(address,
                             recipients=[address])
 
     assert db.session.get(Lead, result.lead_id).email == "olga@client.example"
+
+
+FORWARDS_IN_THE_TEAMS_LANGUAGES = {
+    "gmail-it": ("I: Richiesta", "---------- Messaggio inoltrato ---------\n"
+                 "Da: Carla Rosa <carla@hotel-rosa.example>\nDate: lun 1 dic 2026 alle ore 10:00"
+                 "\nSubject: Richiesta poltrone\nTo: <sam@acme.test>\n\nCi servono 20 poltrone."),
+    "outlook-it": ("I: Richiesta", "-----Messaggio originale-----\n"
+                   "Da: Carla Rosa <carla@hotel-rosa.example>\nInviato: lunedì 1 dicembre 2026"
+                   "\nA: Sam <sam@acme.test>\nOggetto: Richiesta poltrone\n\nCi servono 20."),
+    "gmail-pt": ("ENC: Pedido", "---------- Mensagem encaminhada ---------\n"
+                 "De: Carla Rosa <carla@hotel-rosa.example>\nDate: segunda, 1/12/2026\n"
+                 "Subject: Richiesta poltrone\nTo: <sam@acme.test>\n\nQueremos 6 mesas."),
+    "outlook-es": ("RV: Pedido", "-----Mensaje original-----\n"
+                   "De: Carla Rosa <carla@hotel-rosa.example>\nEnviado el: lunes, 1 de diciembre"
+                   "\nPara: Sam <sam@acme.test>\nAsunto: Richiesta poltrone\n\nHola."),
+    "outlook-ru": ("Пересл: Запрос", "-----Исходное сообщение-----\n"
+                   "От: Carla Rosa <carla@hotel-rosa.example>\nОтправлено: 1 декабря 2026 г."
+                   "\nКому: Sam <sam@acme.test>\nТема: Richiesta poltrone\n\nДобрый день."),
+    "thunderbird-ru": ("Fwd: Запрос", "-------- Пересылаемое сообщение --------\n"
+                       "Тема: Richiesta poltrone\nДата: Mon, 1 Dec 2026 10:00:00 +0300\n"
+                       "От: Carla Rosa <carla@hotel-rosa.example>\nКому: sam@acme.test\n\nДа."),
+    "apple-es": ("Fwd: Pedido", "Inicio del mensaje reenviado:\n\n"
+                 "De: Carla Rosa <carla@hotel-rosa.example>\nAsunto: Richiesta poltrone\n"
+                 "Fecha: 1 de diciembre de 2026\nPara: sam@acme.test\n\nHola."),
+}
+
+
+@pytest.mark.parametrize("program", FORWARDS_IN_THE_TEAMS_LANGUAGES)
+def test_a_forward_written_in_the_teams_languages_is_matched_on_its_sender(
+        address, sales, program):
+    subject, forwarded = FORWARDS_IN_THE_TEAMS_LANGUAGES[program]
+    raw = build_mail(to=address, subject=subject, body="Da gestire\n\n" + forwarded)
+
+    result = ingest_message(raw, via="pipe", recipients=[address])
+
+    assert result.outcome == "stored", result.reason
+    lead = db.session.get(Lead, result.lead_id)
+    assert (lead.email, lead.contact_name, lead.title) == (
+        "carla@hotel-rosa.example", "Carla Rosa", "Richiesta poltrone")
+
+
+@pytest.mark.parametrize("subject", ["R: Offerta", "I: Offerta", "RIF: Offerta", "RES: Offerta",
+                                     "ENC: Offerta", "RV: Offerta", "Отв: Offerta",
+                                     "Пересл: Fwd: Offerta"])
+def test_a_new_leads_title_drops_the_reply_and_forward_marks_of_every_language(
+        address, sales, subject):
+    result = ingest_message(build_mail(subject=subject), via="pipe", recipients=[address])
+
+    assert db.session.get(Lead, result.lead_id).title == "Offerta"
 
 
 def test_reply_in_same_thread_joins_the_same_lead(address, sales):
