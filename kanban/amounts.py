@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -120,6 +120,15 @@ def typed_amount(value: Decimal | None, decimal_comma: bool) -> str:
         return ""
     text = f"{value:f}"
     return text.replace(".", ",") if decimal_comma else text
+
+
+def read_amount(text: str, decimal_comma: bool) -> Decimal | str:
+    """The amount ``text`` stands for, read as ``plain_amount`` does; the text itself when
+    it is no number, so that the refusal can quote it."""
+    try:
+        return Decimal(plain_amount(text, decimal_comma))
+    except InvalidOperation:
+        return text
 
 
 def plain_amount(text: str, decimal_comma: bool) -> str:

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from kanban import lead_fields
-from kanban.amounts import plain_amount
+from kanban.amounts import read_amount, uses_decimal_comma
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.i18n import team_or_default_language
@@ -82,10 +82,12 @@ class RowReader:
         self.user = user  # the person importing: may they give leads to others?
         self.header = table.header
         self.mapping = settings.mapping
-        self.decimal_comma = table.delimiter == ";"
-        # Dates as the importing person's spreadsheet writes them ("05.12.2026").
-        self.day_first = writes_day_first(
-            user.locale if user is not None and user.locale else team_or_default_language())
+        language = user.locale if user is not None and user.locale else team_or_default_language()
+        # Dates and amounts as the importing person's spreadsheet writes them ("05.12.2026",
+        # "12.000" for twelve thousand); a file separated by semicolons comes from a
+        # spreadsheet that writes decimal commas, whatever the person's language.
+        self.day_first = writes_day_first(language)
+        self.decimal_comma = table.delimiter == ";" or uses_decimal_comma(language)
         self.tags = settings.tags
         self.source = settings.source
         self.source_keys = source_keys_by_name()
@@ -124,7 +126,7 @@ class RowReader:
                 if target == "last_name":
                     last_names.append(value)
             elif target == "value":
-                data["value"] = plain_amount(value, self.decimal_comma)
+                data["value"] = read_amount(value, self.decimal_comma)
             elif target in DATE_FIELDS:
                 data[target] = plain_date(value, self.day_first)
             elif target == "owner":

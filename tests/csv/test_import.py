@@ -92,6 +92,30 @@ def test_a_date_is_read_as_the_importing_persons_spreadsheet_writes_it(
     assert db.session.scalars(select(Lead)).one().next_action_date == meant
 
 
+@pytest.mark.parametrize(("language", "written", "meant"), [
+    ("es", "12.000", Decimal("12000")), ("ru", "12.000", Decimal("12000")),
+    ("pt", "1.500,50", Decimal("1500.50")), ("it", "1.500", Decimal("1500")),
+    ("en", "12.000", Decimal("12")), ("en", "12,000", Decimal("12000")),
+])
+def test_an_amount_in_a_comma_separated_file_is_read_as_the_importing_person_writes_it(
+    tmp_path, pipeline, language, written, meant
+):
+    table = table_of(tmp_path, f'Company,Value\nAcme,"{written}"\n')
+    settings = ImportSettings(mapping=["title", "value"], stage=pipeline.stages[0])
+    report = run_import(table, settings, user=UserFactory(locale=language), dry_run=False)
+    assert (report.created, report.invalid) == (1, 0)
+    assert db.session.scalars(select(Lead)).one().value == meant
+
+
+def test_an_amount_imported_by_nobody_in_particular_is_read_in_the_teams_language(
+        app, tmp_path, pipeline):
+    app.config["LANGUAGE"] = "es"  # the command line, with the team in Spanish
+    table = table_of(tmp_path, "Company,Value\nAcme,12.000\n")
+    settings = ImportSettings(mapping=["title", "value"], stage=pipeline.stages[0])
+    run_import(table, settings, user=None, dry_run=False)
+    assert db.session.scalars(select(Lead)).one().value == Decimal("12000")
+
+
 @pytest.mark.parametrize("written", ["31.02.2026", "5/12", "soon", "05.12.202"])
 def test_a_date_that_is_no_day_names_its_column(tmp_path, pipeline, written):
     table = table_of(tmp_path, f"Company;Next action date\nAcme;{written}\n")
