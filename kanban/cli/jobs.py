@@ -130,7 +130,9 @@ def watch(job_id: int) -> None:
 @with_appcontext
 def cancel(job_id: int) -> None:
     """Ask a job to stop at its next step."""
-    if jobs.request_cancel(_job(job_id)):
-        click.echo(f"Job {job_id} stops at its next step.")
+    job = _job(job_id)
+    if jobs.request_cancel(job):
+        click.echo(f"Job {job_id} was cancelled before it started." if job.finished
+                   else f"Job {job_id} stops at its next step.")
     else:
         click.echo(f"Job {job_id} had already finished.")

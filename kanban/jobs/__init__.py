@@ -26,7 +26,7 @@ from sqlalchemy import delete, func, select, update
 from kanban.extensions import db
 from kanban.models import User
 from kanban.models.base import utcnow
-from kanban.models.job import FAILED, FINISHED, QUEUED, RETRYING, RUNNING, Job
+from kanban.models.job import CANCELLED, FAILED, FINISHED, QUEUED, RETRYING, RUNNING, Job
 from kanban.plugins import collect
 
 ABANDONED = "abandoned"  # a job's error when its process stopped while it ran
@@ -49,7 +49,8 @@ class JobKind:
     polling) out of the people's history while they still leave a row for admins;
     ``quick`` work (a round of emails), started while answering a request with no Redis,
     runs on that request's own thread once its answer has gone out, where long work gets a
-    thread of its own."""
+    thread of its own. ``cancelled_before_start(job)`` undoes what starting the job set
+    aside (an upload marked as being imported) when it is cancelled before it ran."""
 
     name: str
     label: str
@@ -60,6 +61,7 @@ class JobKind:
     listed: bool = True
     quick: bool = False
     timeout_seconds: int = 3 * 3600
+    cancelled_before_start: Callable[[Job], None] | None = None
 
 
 class JobContext:
@@ -145,14 +147,29 @@ def run_here(kind: str, params: dict[str, Any] | None = None, *, user: User | No
 
 
 def request_cancel(job: Job) -> bool:
-    """Ask a job to stop; False when it had already finished. A job still waiting stops
-    before it starts; a running one at its next progress step."""
+    """Ask a job to stop; False when it had already finished. A job still waiting is
+    cancelled at once (one conditional UPDATE: a runner claiming it meanwhile wins, and
+    stops at its first progress step); a running one stops at its next progress step."""
     if job.status in FINISHED:
         return False
-    db.session.execute(update(Job).where(Job.id == job.id).values(cancel_requested=True))
+    waiting = db.session.execute(
+        update(Job).where(Job.id == job.id, Job.status.in_((QUEUED, RETRYING)))
+        .values(status=CANCELLED, cancel_requested=True, finished_at=utcnow())
+    ).rowcount
+    if not waiting:
+        db.session.execute(update(Job).where(Job.id == job.id).values(cancel_requested=True))
     db.session.commit()
     db.session.refresh(job)
+    if waiting:
+        stopped_before_start(job)
     return True
+
+
+def stopped_before_start(job: Job) -> None:
+    """Let the job's kind undo what starting it set aside: it will never run."""
+    kind = kinds().get(job.kind)
+    if kind is not None and kind.cancelled_before_start is not None:
+        kind.cancelled_before_start(job)
 
 
 def forget_old(keep_days: int) -> int:

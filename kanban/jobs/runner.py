@@ -10,7 +10,7 @@ from sqlalchemy import func, update
 
 from kanban.extensions import db
 from kanban.i18n import in_language_of
-from kanban.jobs import JobCancelled, JobContext, kinds
+from kanban.jobs import JobCancelled, JobContext, kinds, stopped_before_start
 from kanban.models.base import utcnow
 from kanban.models.job import CANCELLED, DONE, FAILED, QUEUED, RETRYING, RUNNING, Job
 
@@ -74,6 +74,8 @@ def _claim(job_id: int) -> bool:
                 started_at=func.coalesce(Job.started_at, now))
     ).rowcount
     db.session.commit()
+    if cancelled:
+        stopped_before_start(db.session.get(Job, job_id))
     return bool(claimed) and not cancelled
 
 

@@ -110,5 +110,8 @@ def cancel_job(job_id: int):
     if not jobs.request_cancel(job):
         flash(_("This job had already finished: there was nothing to stop."), "info")
         return redirect(url_for("web.show_job", job_id=job.id), 303)
-    flash(_("The job stops at its next step; what it already saved stays."), "success")
+    if job.finished:
+        flash(_("The job was cancelled before it started: nothing was done."), "success")
+    else:
+        flash(_("The job stops at its next step; what it already saved stays."), "success")
     return redirect(url_for("web.show_job", job_id=job.id), 303)

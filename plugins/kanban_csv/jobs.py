@@ -60,6 +60,13 @@ def run_import_job(context: JobContext) -> dict[str, Any]:
         raise
 
 
+def release_cancelled_import(job: Job) -> None:
+    """An import cancelled before it started: its upload may be imported again."""
+    record = db.session.get(CsvImport, job.params.get("import_id"))
+    if record is not None and not job.params.get("dry_run"):
+        release(record)
+
+
 def _import(context: JobContext, record: CsvImport) -> dict[str, Any]:
     params = context.params
     table = open_record(record, params)
@@ -159,6 +166,7 @@ def export_file_url(job: Job) -> str | None:
 
 def job_kinds() -> list[JobKind]:
     return [JobKind(IMPORT, _l("Import of leads from a spreadsheet"), run_import_job,
-                    result_url=report_url, describe=describe_import),
+                    result_url=report_url, describe=describe_import,
+                    cancelled_before_start=release_cancelled_import),
             JobKind(EXPORT, _l("Export of leads"), run_export_job, result_url=export_file_url,
                     describe=describe_export)]

@@ -48,3 +48,23 @@ def test_a_file_that_could_not_be_imported_can_be_tried_again(member_client, pip
     refused = member_client.post(location, data=form)
     assert refused.status_code == 422
     assert db.session.scalars(select(CsvImport)).one().status == "uploaded"
+
+
+def test_an_import_cancelled_before_it_started_lets_the_file_be_imported(member_client,
+                                                                        pipeline, member):
+    location = upload(member_client, PROSPECTS.encode()).headers["Location"]
+    form = import_form(member_client, location, pipeline)
+    record = db.session.scalars(select(CsvImport)).one()
+    assert claim_for_import(record)  # the import was started: its job waits for a worker
+    job = Job(kind="csv.import", user_id=member.id, status="queued",
+              params={"import_id": record.id, "dry_run": False})
+    db.session.add(job)
+    db.session.commit()
+
+    member_client.post(f"/jobs/{job.id}/cancel")
+
+    db.session.refresh(job)
+    assert job.status == "cancelled"
+    assert db.session.get(CsvImport, record.id).status == "uploaded"
+    assert member_client.post(location, data=form).status_code == 200  # imported here
+    assert db.session.scalar(select(func.count(Lead.id))) > 0

@@ -37,6 +37,15 @@ def test_cancelling_a_running_job_asks_it_to_stop(counting, member, member_clien
     assert job.cancel_requested
 
 
+def test_cancelling_a_waiting_job_cancels_it_at_once(counting, member, member_client):
+    job = job_of(member, status="queued")
+    response = member_client.post(f"/jobs/{job.id}/cancel", follow_redirects=True)
+    assert "cancelled before it started" in response.text
+    db.session.refresh(job)
+    assert job.status == "cancelled" and job.finished_at is not None
+    assert f'action="/jobs/{job.id}/cancel"' not in response.text
+
+
 def test_cancelling_a_finished_job_says_there_was_nothing_to_stop(counting, member,
                                                                   member_client):
     job = job_of(member, status="done")
