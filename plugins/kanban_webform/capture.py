@@ -60,13 +60,22 @@ def record_spam(
     return submission
 
 
-def promote_spam(submission: Submission, user: User) -> Lead:
-    """Turn a kept spam submission into a lead (an admin decided it is a person)."""
-    lead = create_from(submission.form, submission.values, submission.meta, user=user)
-    submission.status = SubmissionStatus.LEAD.value
+def promote_spam(submission: Submission, user: User) -> tuple[Lead, SubmissionStatus]:
+    """Bring a kept spam submission in as a person's (an admin decided it is one): on the
+    open lead with the same email or phone, else as a new lead owned as the form's rule
+    says, as if it had never been held. Return the lead and what the submission became."""
+    form, values, meta = submission.form, submission.values, submission.meta
+    duplicate = find_duplicate(form, values.get("email", ""), values.get("phone", ""))
+    if duplicate is not None:
+        fold_into(duplicate, form, values, meta)
+        lead, status = duplicate, SubmissionStatus.DUPLICATE
+    else:
+        lead = create_from(form, values, meta, user=user, owner_by_rule=True)
+        status = SubmissionStatus.LEAD
+    submission.status = status.value
     submission.lead_id = lead.id
     db.session.commit()
-    return lead
+    return lead, status
 
 
 def find_duplicate(form: WebForm, email: str, phone: str = "") -> Lead | None:
@@ -98,10 +107,13 @@ def fold_into(lead: Lead, form: WebForm, values: dict[str, str], meta: dict[str,
 
 def create_from(
     form: WebForm, values: dict[str, Any], meta: dict[str, Any], *, user: User | None,
-    records: Callable[[Lead], list[Any]] | None = None,
+    records: Callable[[Lead], list[Any]] | None = None, owner_by_rule: bool = False,
 ) -> Lead:
-    """Create the lead a submission asks for, in the form's stage, with its owner."""
+    """Create the lead a submission asks for, in the form's stage, with its owner: the
+    form's owner rule's (``owner_by_rule``, or with no ``user``), else the user."""
     data: dict[str, Any] = {"title": lead_title(values), "tags": list(form.tags or [])}
+    if owner_by_rule:
+        data["owner_id"] = None  # the rule gives it, whoever let it in
     fields = form_fields(form.fields)
     for field in fields:
         value = values.get(field.key, "")

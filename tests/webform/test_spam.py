@@ -182,6 +182,39 @@ def test_admin_turns_spam_into_a_lead(client, admin_client, contact_form):
     assert spam() == []
 
 
+def test_spam_let_in_goes_to_the_owner_the_forms_rule_names(client, admin_client, pipeline,
+                                                            member):
+    WebFormFactory(name="Contact", slug="contact", stage=pipeline.stages[0],
+                   owner_rule="fixed", owner=member)
+    kept = caught(client)
+    admin_client.post(f"/webforms/spam/{kept.id}/lead")
+    [lead] = leads()
+    assert lead.owner_id == member.id  # not the admin who let it in
+
+
+def test_spam_let_in_with_no_rule_waits_for_an_owner(client, admin_client, contact_form):
+    kept = caught(client)
+    admin_client.post(f"/webforms/spam/{kept.id}/lead")
+    [lead] = leads()
+    assert lead.owner_id is None
+
+
+def test_spam_from_a_person_already_on_an_open_lead_goes_on_that_lead(client, admin_client,
+                                                                      contact_form):
+    post_form(client, ANA)
+    [lead] = leads()
+    kept = caught(client)
+
+    response = admin_client.post(f"/webforms/spam/{kept.id}/lead", follow_redirects=True)
+
+    assert leads() == [lead]
+    assert f"Added to lead #{lead.id}" in response.text
+    db.session.expire_all()
+    assert (db.session.get(Submission, kept.id).status, db.session.get(Submission, kept.id)
+            .lead_id) == ("duplicate", lead.id)
+    assert "Quote please" in " ".join(entry.body for entry in lead.activities)
+
+
 def test_admin_deletes_spam(client, admin_client, contact_form):
     kept = caught(client)
     assert admin_client.post(f"/webforms/spam/{kept.id}/delete").status_code == 302

@@ -92,14 +92,18 @@ def spam():
 def make_lead(submission_id: int):
     submission = _get_spam(submission_id)
     try:
-        lead = promote_spam(submission, current_user)
+        lead, became = promote_spam(submission, current_user)
     except ValidationError as exc:
         details = "; ".join(exc.fields.values())
         flash(_("This submission cannot become a lead: %(why)s", why=details or exc.message),
               "error")
         return redirect(url_for("webform_admin.spam"))
-    flash(_("Lead #%(id)s “%(title)s” is on the board.", id=lead.id, title=lead.title),
-          "success")
+    if became == SubmissionStatus.DUPLICATE:
+        flash(_("Added to lead #%(id)s “%(title)s”, which has the same email or phone.",
+                id=lead.id, title=lead.title), "success")
+    else:
+        flash(_("Lead #%(id)s “%(title)s” is on the board.", id=lead.id, title=lead.title),
+              "success")
     return redirect(url_for("webform_admin.spam"))
 
 
