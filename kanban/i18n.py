@@ -160,11 +160,19 @@ def speak(language: str | None) -> None:
 
 
 @contextmanager
+def in_language(language: str | None) -> Iterator[None]:
+    """Write in ``language`` (None: the team's), whoever asked: what a web form shows its
+    visitors, say, while its admin reads the app in another language."""
+    language = language or team_or_default_language()
+    with force_locale(REGIONAL_LOCALES.get(language, language)):
+        yield
+
+
+@contextmanager
 def in_team_language() -> Iterator[None]:
     """Write what the app itself writes for the whole team (demo data, a new web form) in the
     team's language (``KANBAN_LANGUAGE``, else the default)."""
-    language = team_or_default_language()
-    with force_locale(REGIONAL_LOCALES.get(language, language)):
+    with in_language(None):
         yield
 
 
@@ -177,6 +185,5 @@ def language_of(user: Any) -> str:
 @contextmanager
 def in_language_of(user: Any) -> Iterator[None]:
     """Write for one person (an email, their calendar) in their language, whoever runs it."""
-    language = language_of(user)
-    with force_locale(REGIONAL_LOCALES.get(language, language)):
+    with in_language(language_of(user)):
         yield

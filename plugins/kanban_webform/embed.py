@@ -4,30 +4,34 @@ from __future__ import annotations
 
 import json
 
-from flask import render_template, request
+from flask import render_template
 
+from kanban.i18n import in_language
+from kanban.notify.links import public_url
 from kanban_webform.fields import HONEYPOT, form_fields
 from kanban_webform.models import WebForm
 from kanban_webform.settings import setting
 
 
 def public_base_url() -> str:
-    """Return the address visitors reach the app at (configured, else this request's, with
-    the path the app is mounted under)."""
-    return (setting("WEBFORM_PUBLIC_URL") or request.url_root).rstrip("/")
+    """Return the address visitors reach the app at: the web forms' own, else the team's
+    (``KANBAN_PUBLIC_URL``), else this request's, with the path the app is mounted under."""
+    return (setting("WEBFORM_PUBLIC_URL") or public_url()).rstrip("/")
 
 
 def snippet_html(form: WebForm, base_url: str | None = None) -> str:
-    """Return a plain HTML form that posts to the hosted endpoint, with a tiny script."""
+    """Return a plain HTML form that posts to the hosted endpoint, with a tiny script, in
+    the language the form speaks to its visitors."""
     base = base_url or public_base_url()
-    return render_template(
-        "webform/snippet.html",
-        form=form,
-        fields=form_fields(form.fields),
-        honeypot=HONEYPOT,
-        action=f"{base}/f/{form.slug}",
-        token_url=f"{base}/f/{form.slug}/token",
-    ).strip() + "\n"
+    with in_language(form.language):
+        return render_template(
+            "webform/snippet.html",
+            form=form,
+            fields=form_fields(form.fields),
+            honeypot=HONEYPOT,
+            action=f"{base}/f/{form.slug}",
+            token_url=f"{base}/f/{form.slug}/token",
+        ).strip() + "\n"
 
 
 def iframe_html(form: WebForm, base_url: str | None = None) -> str:

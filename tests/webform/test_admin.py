@@ -118,6 +118,23 @@ def test_form_page_shows_embed_code_and_numbers(client, admin_client, contact_fo
     assert "curl -X POST http://localhost/f/contact.json" in html
 
 
+def test_the_forms_html_code_speaks_the_forms_language_not_the_admins(admin, admin_client,
+                                                                     pipeline):
+    form = WebFormFactory(slug="zakaz", stage=pipeline.stages[0], language="ru")
+    admin.locale = "es"
+    db.session.commit()
+    html = admin_client.get(f"/webforms/{form.id}").text
+    assert "Отправить" in html  # the snippet's button, as visitors will read it
+    assert '<html lang="es">' in html  # the page itself, as the admin reads it
+
+
+def test_the_embed_code_points_at_the_teams_public_address(app, admin_client, contact_form):
+    app.config["PUBLIC_URL"] = "https://crm.example.com/crm"
+    html = admin_client.get(f"/webforms/{contact_form.id}").text
+    assert "&lt;form action=&#34;https://crm.example.com/crm/f/contact&#34;" in html
+    assert "localhost/f/contact" not in html
+
+
 def test_forms_list_shows_every_forms_numbers(client, admin_client, contact_form, pipeline):
     WebFormFactory(name="Quiet form", slug="quiet", stage=pipeline.stages[0])
     post_form(client, {"name": "Ana", "email": "ana@example.com"})
