@@ -65,6 +65,11 @@ def form_fields(stored: list[dict[str, Any]]) -> list[Field]:
     return fields
 
 
+def field_labels(stored: list[dict[str, Any]]) -> dict[str, str]:
+    """Return each field's label by its key, to show what a submission holds."""
+    return {field.key: field.label for field in form_fields(stored)}
+
+
 def field_key(label: str) -> str:
     """Return a custom field's key made from its label: "Budget (EUR)" -> "budget_eur",
     "Orçamento" -> "orcamento"; a label in another alphabet keeps its letters ("Бюджет" ->

@@ -6,6 +6,7 @@ from kanban_webform.models import WebForm
 from sqlalchemy import select
 
 from kanban.extensions import db
+from kanban.models import Lead
 from tests.conftest import log_in
 from tests.factories import UserFactory
 from tests.webform.factories import WebFormFactory
@@ -133,6 +134,15 @@ def test_the_embed_code_points_at_the_teams_public_address(app, admin_client, co
     html = admin_client.get(f"/webforms/{contact_form.id}").text
     assert "&lt;form action=&#34;https://crm.example.com/crm/f/contact&#34;" in html
     assert "localhost/f/contact" not in html
+
+
+def test_the_forms_latest_submissions_link_to_their_leads_under_a_url_prefix(
+        app, client, admin_client, contact_form):
+    post_form(client, {"name": "Ana", "email": "ana@example.com"})
+    lead_id = db.session.scalars(select(Lead.id)).one()
+    html = admin_client.get(f"/webforms/{contact_form.id}",
+                            environ_overrides={"SCRIPT_NAME": "/crm"}).text
+    assert f'href="/crm/leads/{lead_id}"' in html
 
 
 def test_forms_list_shows_every_forms_numbers(client, admin_client, contact_form, pipeline):

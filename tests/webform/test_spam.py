@@ -165,6 +165,15 @@ def test_admin_sees_the_spam_list_escaped(client, admin_client, contact_form):
     assert "&lt;b&gt;Bot&lt;/b&gt;" in html and "the hidden field was filled in" in html
 
 
+def test_the_spam_list_names_each_field_by_its_label_and_skips_empty_ones(
+        client, admin_client, contact_form):
+    post_form(client, {**ANA, "hp_website": "x"})
+    html = admin_client.get("/webforms/spam", headers={"Accept-Language": "es"}).text
+    assert "<strong>Nombre:</strong> Ana Silva" in html
+    assert "<strong>name:</strong>" not in html
+    assert "<strong>Teléfono:</strong>" not in html  # sent empty
+
+
 def test_the_spam_list_says_why_in_the_readers_language(client, admin_client, contact_form):
     post_form(client, {**ANA, "hp_website": "x"})
     html = admin_client.get("/webforms/spam", headers={"Accept-Language": "es"}).text

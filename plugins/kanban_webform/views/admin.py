@@ -15,7 +15,7 @@ from kanban.models import Pipeline, User
 from kanban.services.owner_rules import Rule, rule_form_values
 from kanban_webform.capture import promote_spam
 from kanban_webform.embed import iframe_html, json_example, public_base_url, snippet_html
-from kanban_webform.fields import STANDARD_FIELDS, form_fields
+from kanban_webform.fields import STANDARD_FIELDS, field_labels, form_fields
 from kanban_webform.forms_admin import form_statistics, require_form_manager, save_form
 from kanban_webform.models import Submission, SubmissionStatus, WebForm
 from kanban_webform.spam import spam_reason_words
@@ -85,7 +85,7 @@ def spam():
         .order_by(Submission.created_at.desc(), Submission.id.desc()).limit(200)
     ).all()
     return render_template("webform/admin/spam.html", rows=rows, page="webforms",
-                           spam_reason_words=spam_reason_words)
+                           spam_reason_words=spam_reason_words, field_labels=field_labels)
 
 
 @bp.post("/spam/<int:submission_id>/lead")
