@@ -103,7 +103,8 @@ def kanban_register_translations() -> str | None:
 
 @hookspec
 def kanban_register_lead_sources() -> Sequence[LeadSource] | None:
-    """Return the lead sources a plugin produces (``LeadSource(key, label)``).
+    """Return the lead sources a plugin produces (``LeadSource(key, label)``, with the
+    ``entry_kind`` of the timeline entries it adds to existing leads, if any).
 
     Called when the core lists sources, for example in filters and on the lead
     form. Returns a list; all plugins' lists are joined.

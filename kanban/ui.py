@@ -117,10 +117,12 @@ class Asset:
 
 @dataclass(frozen=True)
 class LeadSource:
-    """A kind of source a plugin creates leads from."""
+    """A kind of source a plugin creates leads from. ``entry_kind``: the kind of timeline
+    entry it writes on a lead it adds to (a web form's "web_form"), named by ``label``."""
 
     key: str
     label: str
+    entry_kind: str = ""
 
 
 @dataclass(frozen=True)

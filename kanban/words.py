@@ -16,7 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from kanban.services.sources import source_name
+from kanban.services.sources import lead_sources, source_name
 
 STATUS_NAMES = {
     "open": _l("Open"),
@@ -52,8 +52,12 @@ def next_action_name(kind: str | None) -> str:
 
 
 def entry_kind_name(kind: str | None) -> str:
-    """Name a kind of timeline entry (note, call...); a plugin's own kind shows as stored."""
-    return _named(ENTRY_KIND_NAMES, kind)
+    """Name a kind of timeline entry (note, call...); a lead source's own kind by the
+    source's name; any other as stored."""
+    if kind in ENTRY_KIND_NAMES:
+        return str(ENTRY_KIND_NAMES[kind])
+    return next((str(source.label) for source in lead_sources()
+                 if kind and source.entry_kind == kind), kind or "")
 
 
 def purpose_name(purpose: str | None) -> str:

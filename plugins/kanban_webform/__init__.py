@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).resolve().parent
 SOURCE_PREFIX = "web form: "
+NOTE_KIND = "web_form"  # the timeline entry of a submission added to an existing lead
 
 
 @hookimpl
@@ -69,7 +70,7 @@ def kanban_register_notification_kinds() -> Sequence[NotificationKind]:
 
 @hookimpl
 def kanban_register_lead_sources() -> Sequence[LeadSource]:
-    return [LeadSource("web form", _l("Web form"))]
+    return [LeadSource("web form", _l("Web form"), entry_kind=NOTE_KIND)]
 
 
 @hookimpl

@@ -16,12 +16,12 @@ from kanban.plugins import get_hook
 from kanban.services.bulk_insert import insert_rows
 from kanban.services.leads import add_note, create_lead, first_stage, get_lead, update_lead
 from kanban.text import remove_unstorable
+from kanban_webform import NOTE_KIND
 from kanban_webform.fields import Field, form_fields
 from kanban_webform.models import Submission, SubmissionStatus, WebForm
 from kanban_webform.notifications import tell_spam_held
 from kanban_webform.settings import setting
 
-NOTE_KIND = "web_form"
 LEAD_FIELDS = {"name": "contact_name", "email": "email", "phone": "phone",
                "company": "company", "message": "description"}
 

@@ -41,6 +41,15 @@ def test_same_email_as_an_open_lead_adds_to_its_timeline(client, contact_form, p
     assert entry.payload["web_form"]["fields"]["message"]["value"] == "Second request"
 
 
+def test_the_entry_on_the_existing_lead_is_named_web_form_in_the_readers_language(
+        client, contact_form, pipeline, member_client):
+    lead = existing_lead(pipeline.stages[1])
+    post_form(client, ANA)
+    page = member_client.get(f"/leads/{lead.id}", headers={"Accept-Language": "pt"}).text
+    assert '<span class="entry-kind">Formulário web</span>' in page
+    assert ">web_form<" not in page
+
+
 def test_same_phone_as_an_open_lead_adds_to_its_timeline(client, contact_form, pipeline):
     lead = LeadFactory(stage=pipeline.stages[1], email="", phone="+39 02 1234 5678")
     post_form(client, {"name": "Mario Rossi", "email": "mario@azienda.example",
