@@ -208,7 +208,11 @@ def store_message(user: User, parsed: ParsedMail, raw: bytes, via: str) -> Inges
         .values(activity_id=inspect(activity).identity[0]),
         execution_options={"synchronize_session": False},
     )
-    reason = why.english(why.CREATED if created else why.ATTACHED, lead=lead_id, address=matched_on)
+    if matched_on == THREAD:
+        reason = why.english(why.IN_THREAD, lead=lead_id)
+    else:
+        reason = why.english(why.CREATED if created else why.ATTACHED, lead=lead_id,
+                             address=matched_on)
     details: dict = {"matched_on": matched_on}
     if unverified:
         reason += why.JOINED + why.english(why.UNVERIFIED, sender=unverified)
@@ -229,11 +233,14 @@ def _unverified_sender(parsed: ParsedMail, team: set[str]) -> str:
     return ""
 
 
+THREAD = "thread"  # a message matched by the thread it answers, not by an address
+
+
 def _match(thread_ids: list[str], candidates: list[Address]) -> tuple[Lead | None, str]:
     """Return the lead of the message's thread, else of the first prospect with a lead."""
     lead = matching.lead_in_thread(thread_ids)
     if lead is not None:
-        return lead, "thread"
+        return lead, THREAD
     for _name, address in candidates:
         lead = matching.lead_for_address(address)
         if lead is not None:

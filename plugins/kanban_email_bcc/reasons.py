@@ -31,6 +31,7 @@ NO_SENDER = N_("no sender address could be read, and no lead to put it on")
 UNVERIFIED_NO_LEAD = N_("unverified sender (%(sender)s) and no lead to put it on")
 CREATED = N_("new lead #%(lead)s created for %(address)s")
 ATTACHED = N_("attached to lead #%(lead)s (matched on %(address)s)")
+IN_THREAD = N_("attached to lead #%(lead)s (a reply in its thread)")
 UNVERIFIED = N_("unverified sender (%(sender)s)")
 DUPLICATE = N_("duplicate of message %(message)s (on lead #%(lead)s)")
 NOT_QUARANTINED = N_("could not be quarantined (%(error)s): %(reason)s")
@@ -55,8 +56,8 @@ OLD_PREFIX = "quarantined: "  # stored before each quarantined message's reason 
 
 REASONS = [TOO_LARGE, UNKNOWN_DROPBOX, NO_DROPBOX, BOUNCE_REPORT, IGNORED_AS, OWNER_INACTIVE,
            STORAGE_FAILED, NO_OUTSIDE_ADDRESS, NO_VALID_ADDRESS, NO_SENDER, UNVERIFIED_NO_LEAD,
-           CREATED,
-           ATTACHED, UNVERIFIED, DUPLICATE, NOT_QUARANTINED, EMPTY, NOT_PARSED, NO_HEADERS,
+           CREATED, ATTACHED, IN_THREAD, UNVERIFIED, DUPLICATE, NOT_QUARANTINED, EMPTY,
+           NOT_PARSED, NO_HEADERS,
            NOT_READ, STALE_DELIVERY, BUSY_DELIVERY, FAILED_DELIVERY, AUTO_SUBMITTED,
            EMPTY_RETURN_PATH, BULK, AUTO_REPLY, DELIVERY_REPORT, BOUNCE_FROM,
            EMPTY_ENVELOPE_SENDER, MAIL_LOOP]

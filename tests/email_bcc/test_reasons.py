@@ -42,6 +42,16 @@ def test_a_stored_mail_from_an_unverified_sender_reads_both_parts(app):
                                  "remetente não verificado (ana@x.pt)")
 
 
+def test_a_reply_filed_by_its_thread_says_so_not_an_address(app, address, sales):
+    first = ingest_message(build_mail(message_id="<start@acme.test>"), via="pipe",
+                           recipients=[address])
+    reply = build_mail(sender="Paula <paula.private@home.example>", to="sam@acme.test",
+                       subject="Re: Our offer", headers={"In-Reply-To": "<start@acme.test>"})
+    stored = ingest_message(reply, via="pipe", recipients=[address]).reason
+    with app.test_request_context(), force_locale("ru"):
+        assert words(stored) == f"прикреплено к лиду #{first.lead_id} (ответ в его переписке)"
+
+
 def test_a_reason_stored_before_with_its_outcome_in_front_reads_without_it(app):
     with app.test_request_context(), force_locale("es"):
         assert words("quarantined: The message has no headers.") == (
