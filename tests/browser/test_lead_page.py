@@ -113,6 +113,29 @@ def test_the_composer_opens_when_focused_and_logs_a_touch_with_a_follow_up(page,
     assert db.session.query(Activity).filter_by(lead_id=deal.id, kind="call").count() == 2
 
 
+def test_a_double_click_on_save_over_a_slow_connection_logs_the_touch_once(page, seller, deal):
+    open_lead(page, seller, deal)
+    sent = []
+
+    def slowly(route):
+        sent.append(route.request.url)
+        page.wait_for_timeout(800)  # a phone's connection: the first answer takes a while
+        route.continue_()
+
+    page.route(re.compile(r".*/leads/\d+/notes$"), slowly)
+    page.get_by_label("What happened").click()
+    page.get_by_label("What happened").fill("Called: the quote goes out tomorrow.")
+    page.get_by_label("Tomorrow").check()
+    save = page.locator("#log-touch").get_by_role("button", name="Save")
+    save.evaluate("(button) => { button.click(); setTimeout(() => button.click(), 250); }")
+
+    expect(page.locator(".timeline .entry").first).to_contain_text(
+        "Called: the quote goes out tomorrow.")
+    assert len(sent) == 1
+    assert db.session.query(Activity).filter_by(
+        lead_id=deal.id, body="Called: the quote goes out tomorrow.").count() == 1
+
+
 def test_tabbing_past_the_follow_up_fields_keeps_the_choice_made(page, seller, deal):
     open_lead(page, seller, deal)
     page.get_by_label("What happened").fill("Called: the quote goes out tomorrow.")
