@@ -12,6 +12,8 @@
   var pending = {}; // stage id -> true: columns to show again
   var timer = null;
   var POLL_MS = 5000;
+  var RETRY_MS = [2000, 5000, 15000, 30000]; // a refused stream tried again, slower each time
+  var refusals = 0;
 
   function note(event) {
     after = String(event.id);
@@ -48,7 +50,19 @@
       "&after=" + encodeURIComponent(after);
     // The browser reconnects by itself and says the last event it had (Last-Event-ID).
     var source = new EventSource(url, { withCredentials: true });
+    source.onopen = function () {
+      refusals = 0;
+      document.body.setAttribute("data-live", "stream");
+    };
     source.onmessage = function (message) { note(JSON.parse(message.data)); };
+    source.onerror = function () {
+      if (source.readyState !== EventSource.CLOSED) return; // the browser tries again itself
+      // An answer other than a stream (the database out of reach: 503) ends it for good in
+      // the browser: open a new one a little later, from the last event this page had.
+      source.close();
+      document.body.setAttribute("data-live", "waiting");
+      window.setTimeout(listen, RETRY_MS[Math.min(refusals++, RETRY_MS.length - 1)]);
+    };
     document.body.setAttribute("data-live", "stream");
   }
 

@@ -59,6 +59,24 @@ def test_a_move_on_one_board_shows_on_the_other(two_boards):
     expect(column(rita, "New").locator(".count")).to_have_text("2")
 
 
+def test_the_board_comes_back_to_life_after_its_stream_was_refused(two_boards, sales, carla):
+    rita, _other = two_boards
+    refused = []
+
+    def out_of_reach(route):  # as while the database cannot be reached
+        refused.append(route.request.url)
+        route.fulfill(status=503, body="The database is out of reach.")
+
+    rita.route("**/board/events?*", out_of_reach)
+    rita.wait_for_function("() => document.body.dataset.live === 'waiting'", timeout=15000)
+    rita.unroute("**/board/events?*")
+    lead_service.create_lead({"title": "Zulu Bakery"}, user=carla, stage=sales.stages[2])
+
+    expect(column(rita, "Proposal").locator(".card", has_text="Zulu Bakery")).to_be_visible(
+        timeout=15000)
+    assert refused
+
+
 def test_a_new_lead_appears_with_the_column_count(two_boards, sales, carla):
     rita, _other = two_boards
     lead_service.create_lead({"title": "Zulu Bakery"}, user=carla, stage=sales.stages[2])
