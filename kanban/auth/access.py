@@ -3,14 +3,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import TypeVar
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, jsonify, redirect, request, url_for
+from flask import Flask, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from kanban.auth.tokens import user_from_bearer
 from kanban.extensions import csrf, db, login_manager
 from kanban.models import User
+from kanban.security import local_path
 from kanban.services.lead_input import MAX_ID
 
 F = TypeVar("F", bound=Callable)
@@ -79,7 +81,17 @@ def _require_login_and_csrf():
         if request.headers.get("Authorization"):
             return _unauthorized(_("This API token is not valid (it may have been revoked)."))
         if wants_json():
+            if request.headers.get("Sec-Fetch-Site"):  # a page of the app, in a browser
+                return _unauthorized(_("You are no longer logged in. Reload the page to log "
+                                       "in again; nothing was changed."))
             return _unauthorized(_("Log in or send an API token."))
+        if request.method in UNSAFE_METHODS:
+            # A form sent after the session ended: after logging in, back to the page it was
+            # on (its own address only answers posts), told to send it again.
+            flash(_("You were logged out, so what you sent was not saved. Log in, then send "
+                    "it again."), "error")
+            return redirect(url_for("auth.login", next=_page_sent_from() or request.script_root
+                                    + "/"))
         # The address as the browser sees it, with the prefix the app is mounted under.
         return redirect(url_for("auth.login",
                                 next=request.script_root + request.full_path.rstrip("?")))
@@ -89,6 +101,14 @@ def _require_login_and_csrf():
         if not g.get("authenticated_by_token") and current_app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect(apply_exemptions=True)
     return None
+
+
+def _page_sent_from() -> str | None:
+    """The page of this site a form was sent from (its Referer), as a path, if any."""
+    parts = urlsplit(request.referrer or "")
+    if parts.netloc != request.host:
+        return None
+    return local_path(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 def _unauthorized(message: str):

@@ -67,6 +67,38 @@ def test_api_without_login_answers_401_json(client, pipeline):
     assert response.json["error"]["code"] == "unauthorized"
 
 
+def test_the_boards_request_after_the_session_ended_says_to_log_in_again(client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    response = client.post(f"/api/v1/leads/{lead.id}/move", json={"stage_id": 1},
+                           headers={"Sec-Fetch-Site": "same-origin", "Accept-Language": "it"})
+    assert response.status_code == 401
+    message = response.json["error"]["message"]
+    assert "Ricarica la pagina" in message and "token" not in message
+
+
+def test_a_form_sent_after_the_session_ended_comes_back_to_its_page_after_login(
+        client, member, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], owner=member)
+    page = f"http://localhost/leads/{lead.id}"
+    sent = client.post(f"/leads/{lead.id}/notes", data={"body": "Called"},
+                       headers={"Referer": page})
+    assert sent.status_code == 302
+    assert "next=/leads/" in sent.headers["Location"] and "notes" not in sent.headers["Location"]
+    assert "what you sent was not saved" in client.get(sent.headers["Location"]).text
+    logged_in = client.post(sent.headers["Location"],
+                            data={"email": member.email, "password": PASSWORD})
+    assert logged_in.headers["Location"].endswith(f"/leads/{lead.id}")
+    assert client.get(f"/leads/{lead.id}").status_code == 200
+
+
+def test_a_form_sent_after_the_session_ended_from_another_site_goes_home_after_login(
+        client, pipeline):
+    sent = client.post("/leads/new", data={"title": "X"},
+                       headers={"Referer": "https://evil.example/leads/1"})
+    assert "next=/&" in sent.headers["Location"] + "&" or sent.headers["Location"].endswith(
+        "next=%2F")
+
+
 @pytest.fixture
 def throttled_app(app_config):
     application = create_app({**app_config, "RATELIMIT_ENABLED": True,
