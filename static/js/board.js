@@ -302,9 +302,11 @@
         }
         return readError(response).then(function (error) {
           putBack(move);
-          if (response.status === 409) {
-            toast(S.conflict, "error");
-            reloadColumn(list);
+          if (response.status === 409) { // the server says what changed: the board shows it
+            toast(error.message || S.conflict, "error");
+            var gone = error.fields && error.fields.stage_id && list.closest(".column");
+            if (gone && move.list !== list) gone.remove(); // its stage was deleted meanwhile
+            else reloadColumn(list);
             if (move.list !== list) reloadColumn(move.list);
           } else {
             toast(fmt(S.refused, { message: error.message }), "error");

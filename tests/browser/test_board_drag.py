@@ -80,10 +80,33 @@ def test_stale_card_snaps_back_and_its_column_shows_the_latest_state(board_page,
 
     drag_to(page, card(page, "Bravo"), card(page, "Delta"), "below")
 
-    page.locator("#board-toast").get_by_text("Someone else changed this column").wait_for()
+    page.locator("#board-toast").get_by_text("Someone else changed this lead").wait_for()
     page.get_by_text("Bravo (renamed by a colleague)").wait_for()
     assert column_titles(page, "New") == ["Alpha", "Bravo (renamed by a colleague)", "Charlie"]
     assert db_order(sales.stages[1].id) == ["Delta", "Echo"]
+
+
+def test_a_card_dropped_into_a_stage_deleted_meanwhile_goes_back_and_the_column_goes(
+        board_page, sales):
+    page = board_page
+    from kanban.services.pipelines import delete_stage
+
+    delete_stage(sales.stages[2])  # an admin deletes the empty Proposal stage
+
+    sx, sy = grab_point(card(page, "Bravo"))
+    page.mouse.move(sx, sy)
+    page.mouse.down()
+    page.mouse.move(sx + 6, sy + 6, steps=3)
+    box = page.locator(".column", has_text="Proposal").locator(".cards").bounding_box()
+    for attempt in range(3):
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 20 + attempt * 3, steps=8)
+        page.wait_for_timeout(150)
+    page.mouse.up()
+
+    page.locator("#board-toast").get_by_text("no longer exists").wait_for()
+    expect(page.locator(".column", has_text="Proposal")).to_have_count(0)
+    assert column_titles(page, "New") == ["Alpha", "Bravo", "Charlie"]
+    assert db_order(sales.stages[0].id) == ["Alpha", "Bravo", "Charlie"]
 
 
 def test_dropping_on_lost_asks_why_and_cancelling_puts_the_card_back(board_page, sales):
