@@ -179,6 +179,10 @@
   function addCards(list, html, replace) {
     var template = document.createElement("template");
     template.innerHTML = html;
+    // A column shown again (a colleague's change) keeps the keyboard's place in it.
+    var focused = document.activeElement && document.activeElement.closest &&
+      document.activeElement.closest(".card");
+    var focusedId = focused && list.contains(focused) ? focused.getAttribute("data-id") : null;
     if (replace) list.textContent = "";
     Array.prototype.forEach.call(template.content.querySelectorAll(".card"), function (card) {
       // A card moved here after the page loaded may come again in a later page.
@@ -187,6 +191,8 @@
       if (existing) existing.remove();
       list.appendChild(card);
     });
+    var again = focusedId && list.querySelector('.card[data-id="' + focusedId + '"]');
+    if (again) again.focus();
   }
 
   function setNext(column, after) {

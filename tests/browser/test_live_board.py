@@ -85,6 +85,18 @@ def test_a_new_lead_appears_with_the_column_count(two_boards, sales, carla):
     expect(column(rita, "Proposal").locator(".count")).to_have_text("1")
 
 
+def test_a_colleagues_change_keeps_the_keyboards_place_in_the_column(two_boards, sales,
+                                                                    carla):
+    rita, _other = two_boards
+    bravo = card(rita, "Bravo")
+    bravo.focus()
+
+    lead_service.create_lead({"title": "Zulu Bakery"}, user=carla, stage=sales.stages[0])
+
+    expect(column(rita, "New").locator(".card", has_text="Zulu Bakery")).to_be_visible()
+    assert rita.evaluate("document.activeElement.dataset.id") == bravo.get_attribute("data-id")
+
+
 def test_a_closed_lead_leaves_the_other_board(two_boards, sales, carla):
     rita, _other = two_boards
     lead = db.session.scalars(select(Lead).where(Lead.title == "Bravo")).one()
