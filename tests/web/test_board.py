@@ -310,6 +310,14 @@ def test_bad_filter_value_gets_a_clear_message(member_client, pipeline, query, m
     assert 'class="card' not in response.text
 
 
+@pytest.mark.parametrize(("query", "label"), [("tag=%00", "Etichetta"), ("q=%00", "Cerca")])
+def test_a_bad_tag_or_search_is_named_in_the_readers_language(member_client, pipeline, query,
+                                                              label):
+    response = member_client.get(f"/board?{query}", headers={"Accept-Language": "it"})
+    assert response.status_code == 400
+    assert f"<li>{label}: " in response.text
+
+
 def test_toolbar_buttons_from_plugins_carry_the_filters(member_client, pipeline, register_plugin):
     seen = {}
 
