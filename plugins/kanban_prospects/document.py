@@ -76,7 +76,8 @@ def paths() -> dict[str, Any]:
     change = {"type": "object", "properties": {
         "cells": {"type": "array", "items": {"type": "string"},
                   "description": "Corrected cells, in the list's column order."},
-        "status": {"type": "string", "enum": [s for s in RowStatus.ALL if s != RowStatus.LEAD]},
+        "status": {"type": "string",
+                   "enum": [s for s in RowStatus.ALL if s not in RowStatus.ON_A_LEAD]},
         "call_back_on": {"type": "string", "format": "date",
                          "description": "Required with call_back: today or later."},
         "reason": {"type": "string", "maxLength": 200,

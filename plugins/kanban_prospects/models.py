@@ -16,9 +16,11 @@ class RowStatus:
     TO_CONTACT = "to_contact"
     CALL_BACK = "call_back"
     NOT_INTERESTED = "not_interested"
-    LEAD = "lead"
+    LEAD = "lead"  # made a lead of its own
+    NOTED = "noted"  # its person was on an open lead already: a note went there instead
 
-    ALL = (TO_CONTACT, CALL_BACK, NOT_INTERESTED, LEAD)
+    ALL = (TO_CONTACT, CALL_BACK, NOT_INTERESTED, LEAD, NOTED)
+    ON_A_LEAD = (LEAD, NOTED)  # done with: the row points at its lead
 
 
 class ProspectList(db.Model):

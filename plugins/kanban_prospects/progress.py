@@ -56,7 +56,8 @@ def progress_of(list_ids: list[int]) -> dict[int, Progress]:
     for list_id, currency, count, value in db.session.execute(
         select(ProspectRow.list_id, Lead.currency, func.count(), func.sum(Lead.value))
         .join(Lead, Lead.id == ProspectRow.lead_id)
-        .where(ProspectRow.list_id.in_(list_ids), Lead.status == LeadStatus.WON)
+        .where(ProspectRow.list_id.in_(list_ids), ProspectRow.status == RowStatus.LEAD,
+               Lead.status == LeadStatus.WON)
         .group_by(ProspectRow.list_id, Lead.currency)
     ):
         found[list_id].won += count
@@ -71,7 +72,8 @@ def won_by_list(start: datetime, end: datetime) -> list[tuple[str, str, Decimal]
         select(ProspectList.name, Lead.currency, func.sum(Lead.value))
         .join(ProspectRow, ProspectRow.list_id == ProspectList.id)
         .join(Lead, Lead.id == ProspectRow.lead_id)
-        .where(Lead.status == LeadStatus.WON, Lead.closed_at >= start, Lead.closed_at < end)
+        .where(ProspectRow.status == RowStatus.LEAD, Lead.status == LeadStatus.WON,
+               Lead.closed_at >= start, Lead.closed_at < end)
         .group_by(ProspectList.id, ProspectList.name, Lead.currency)
         .order_by(func.sum(Lead.value).desc())
     )

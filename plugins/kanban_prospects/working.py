@@ -30,7 +30,8 @@ TOUCH_KINDS = {ActivityKind.CALL: _l("Call"), ActivityKind.EMAIL: _l("Email"),
                ActivityKind.NOTE: _l("Note")}
 STATUS_NAMES = {RowStatus.TO_CONTACT: _l("To contact"), RowStatus.CALL_BACK: _l("Call back later"),
                 RowStatus.NOT_INTERESTED: _l("Not interested"),
-                RowStatus.LEAD: _l("Became a lead")}
+                RowStatus.LEAD: _l("Became a lead"),
+                RowStatus.NOTED: _l("Added to an open lead")}
 # Offered when a prospect says no; any other reason may be typed.
 REASONS = (_l("No budget"), _l("Already has a supplier"), _l("No need"),
            _l("Not the right person"), _l("Wrong number"))
@@ -45,8 +46,7 @@ def set_status(row: ProspectRow, status: str, *, user: User, call_back_on: date 
     """Say where a row stands. Calling back needs a date (today or later); not interested
     needs a reason. A row that became a lead stays one."""
     require(user, "lead.note")
-    if row.status == RowStatus.LEAD:
-        raise Conflict(_("This row already became a lead."))
+    _refuse_if_on_a_lead(row)
     if status not in (RowStatus.TO_CONTACT, RowStatus.CALL_BACK, RowStatus.NOT_INTERESTED):
         raise _invalid("status", _("Choose a status from the list."))
     reason = remove_unstorable(reason or "").strip()
@@ -110,7 +110,7 @@ def assign(rows: Sequence[ProspectRow] | ProspectList, assignee_id: int | None, 
     else:
         condition = ProspectRow.id.in_([row.id for row in rows])
     result = db.session.execute(
-        update(ProspectRow).where(condition, ProspectRow.status != RowStatus.LEAD)
+        update(ProspectRow).where(condition, ProspectRow.status.not_in(RowStatus.ON_A_LEAD))
         .values(assignee_id=assignee_id, updated_at=utcnow()),
         execution_options={"synchronize_session": False})
     db.session.commit()
@@ -170,8 +170,7 @@ def make_lead(row: ProspectRow, stage: Stage, *, user: User) -> Lead:
     naming the list and row, the touches logged on it; the row then points at the lead.
     A second click finds the row already taken and is told so (409)."""
     require(user, "lead.create")
-    if row.status == RowStatus.LEAD:
-        raise Conflict(_("This row already became a lead."), lead_id=row.lead_id)
+    _refuse_if_on_a_lead(row)
     plist = db.session.get(ProspectList, row.list_id)
     data = lead_data(plist, row)
     if row.assignee_id is not None:
@@ -180,7 +179,7 @@ def make_lead(row: ProspectRow, stage: Stage, *, user: User) -> Lead:
     def claim(lead: Lead) -> list[Any]:
         taken = db.session.execute(
             update(ProspectRow).where(ProspectRow.id == row.id,
-                                      ProspectRow.status != RowStatus.LEAD)
+                                      ProspectRow.status.not_in(RowStatus.ON_A_LEAD))
             .values(status=RowStatus.LEAD, lead_id=lead.id, call_back_on=None,
                     contacted_at=row.contacted_at or utcnow(), updated_at=utcnow()),
             execution_options={"synchronize_session": False})
@@ -203,18 +202,25 @@ def note_on_lead(row: ProspectRow, lead_id: int | None, *, user: User) -> Lead:
     lead = db.session.get(Lead, lead_id) if lead_id is not None else None
     if lead is None or not lead.is_open:
         raise _invalid("existing_lead_id", _("That lead is closed now: make a new one."))
-    if row.status == RowStatus.LEAD:
-        raise Conflict(_("This row already became a lead."), lead_id=row.lead_id)
+    _refuse_if_on_a_lead(row)
     plist = db.session.get(ProspectList, row.list_id)
     # Written when shown, in the reader's language (kanban.words).
     add_note(lead, "", user=user, kind=ActivityKind.SYSTEM,
              payload={"event": "origin", "origin": {"name": plist.name, "row": row.position}})
-    row.status, row.lead_id, row.call_back_on = RowStatus.LEAD, lead.id, None
+    row.status, row.lead_id, row.call_back_on = RowStatus.NOTED, lead.id, None
     row.contacted_at = row.contacted_at or utcnow()
     row.updated_at = utcnow()
     db.session.commit()
     _carry_touches(row, lead)
     return lead
+
+
+def _refuse_if_on_a_lead(row: ProspectRow) -> None:
+    """A row done with (made a lead, or noted on one) stays so: say which (409)."""
+    if row.status == RowStatus.LEAD:
+        raise Conflict(_("This row already became a lead."), lead_id=row.lead_id)
+    if row.status == RowStatus.NOTED:
+        raise Conflict(_("This row is already on an open lead."), lead_id=row.lead_id)
 
 
 def _carry_touches(row: ProspectRow, lead: Lead) -> None:

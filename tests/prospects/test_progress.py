@@ -44,6 +44,24 @@ def test_progress_counts_rows_contacted_leads_won_and_reasons(make_list, member,
     assert progress.not_interested == {"No budget": 2, "No need": 1}
 
 
+def test_a_row_noted_on_an_existing_lead_is_no_lead_made_nor_won_by_the_list(
+        make_list, member, pipeline):
+    from kanban_prospects.working import note_on_lead
+
+    from tests.factories import LeadFactory
+
+    known = LeadFactory(stage=pipeline.stages[0], email="p1@example.com",
+                        value=Decimal("900.00"))
+    plist = make_list([["Company 1", "Person 1", "", "p1@example.com", "", ""]])
+    note_on_lead(find_rows(plist, RowQuery()).rows[0], known.id, user=member)
+    known.status, known.closed_at = "won", utcnow()
+    db.session.commit()
+
+    progress = progress_of([plist.id])[plist.id]
+    assert (progress.contacted, progress.leads, progress.won) == (1, 0, 0)
+    assert progress.won_value == {}
+
+
 def test_an_empty_list_has_nothing_to_show(make_list):
     plist = make_list()
     assert progress_of([plist.id])[plist.id].rows == 0

@@ -60,4 +60,5 @@ def test_a_trade_fair_list_from_import_to_results(member_client, member, pipelin
     assert "Feira 2026" in index
     counts = {status: db.session.query(ProspectRow).filter_by(status=status).count()
               for status in RowStatus.ALL}
-    assert counts == {"to_contact": 494, "call_back": 1, "not_interested": 2, "lead": 3}
+    assert counts == {"to_contact": 494, "call_back": 1, "not_interested": 2, "lead": 3,
+                      "noted": 0}

@@ -136,10 +136,21 @@ def test_a_note_on_the_open_lead_links_the_row_to_it(make_list, fair_rows, pipel
     row = first_row(make_list(fair_rows))
     log_touch(row, "note", "Met at the stand.", user=member)
     note_on_lead(row, known.id, user=member)
-    assert (row.status, row.lead_id) == (RowStatus.LEAD, known.id)
+    assert (row.status, row.lead_id) == (RowStatus.NOTED, known.id)
     texts = [timeline_text(a.kind, a.body, a.payload)
              for a in db.session.query(Activity).filter_by(lead_id=known.id)]
     assert "Also on row 1 of Trade fair 2026" in texts and "Met at the stand." in texts
+    assert db.session.query(Lead).count() == 1
+
+
+def test_a_row_noted_on_a_lead_cannot_become_a_lead_of_its_own(make_list, fair_rows, pipeline,
+                                                                member):
+    known = LeadFactory(stage=pipeline.stages[2], email="ana@padaria.example")
+    row = first_row(make_list(fair_rows))
+    note_on_lead(row, known.id, user=member)
+    with pytest.raises(Conflict) as refused:
+        make_lead(row, pipeline.stages[0], user=member)
+    assert refused.value.message == "This row is already on an open lead."
     assert db.session.query(Lead).count() == 1
 
 
