@@ -52,6 +52,15 @@ def test_upload_shows_a_preview_and_guessed_columns(member_client, pipeline):
     assert form["delimiter"] == ";"
 
 
+def test_the_recent_imports_say_a_check_would_create_not_created(member_client, pipeline):
+    location = upload(member_client, PROSPECTS.encode("utf-8-sig")).headers["Location"]
+    form = {**mapping_form(member_client.get(location).text),
+            "stage_id": str(pipeline.stages[1].id)}
+    member_client.post(location, data={**form, "action": "check"})
+    page = member_client.get("/csv/import", headers={"Accept-Language": "es"}).text
+    assert re.search(r"comprobado\s+\(Se crearían: 1; descartados: 2\)", page)
+
+
 def test_check_then_import_then_download_the_rejected_rows(member_client, pipeline, member):
     location = upload(member_client, PROSPECTS.encode("utf-8-sig")).headers["Location"]
     form = {**mapping_form(member_client.get(location).text), "owner": str(member.id),

@@ -41,7 +41,7 @@ from kanban.tables.reading import (
 from kanban.text import machine_text, remove_unstorable
 from kanban_csv.cleanup import remove_stale_uploads, upload_folder
 from kanban_csv.importer import ImportSettings, run_import
-from kanban_csv.jobs import IMPORT, running_import
+from kanban_csv.jobs import IMPORT, describe_import, running_import
 from kanban_csv.mapping import TARGETS, guess_mapping
 from kanban_csv.models import CsvImport
 from kanban_csv.uploads import (
@@ -77,7 +77,7 @@ def start_page(message: str = "", status: int = 200):
     recent = latest_imports(current_user.id)
     return render_template(
         "csv/import.html", message=message, encodings=ENCODINGS, delimiters=DELIMITER_NAMES,
-        recent=recent, page="csv_import",
+        recent=recent, page="csv_import", describe_import=describe_import,
     ), status
 
 
