@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import io
 from pathlib import Path
 
 from flask import (
@@ -15,6 +16,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import format_number
@@ -162,11 +164,11 @@ def attachment(attachment_id: int):
     if item.content is None:
         abort(404)
     # Always a download, never rendered: an attached HTML file must not run on our origin.
-    name = item.filename.replace('"', "").replace("\\", "") or "attachment"
-    return Response(item.content, mimetype="application/octet-stream", headers={
-        "Content-Disposition": f'attachment; filename="{name.encode("ascii", "replace").decode()}"',
-        "X-Content-Type-Options": "nosniff",
-    })
+    # Its name as sent ("Orçamento.pdf", "Счёт.pdf"), for browsers that read RFC 5987.
+    response = send_file(io.BytesIO(item.content), mimetype="application/octet-stream",
+                         as_attachment=True, download_name=item.filename or "attachment")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.post("/dropbox/rotate")

@@ -118,6 +118,27 @@ def test_attachments_download_and_are_never_rendered(seller_client, address, sal
     assert response.headers["Content-Disposition"].startswith("attachment")
 
 
+@pytest.mark.parametrize(("name", "sent_as"), [
+    ("Orçamento.pdf", "Or%C3%A7amento.pdf"), ("Счёт №5.pdf", "%D0%A1%D1%87%D1%91%D1%82"),
+    ('a"b.txt', "a"),
+])
+def test_an_attachment_downloads_with_its_name_as_sent(seller_client, address, sales, name,
+                                                       sent_as):
+    message = EmailMessage()
+    message["From"] = "sam@acme.test"
+    message["To"] = "paula@prospect.example"
+    message["Subject"] = "Quote"
+    message.set_content("see file")
+    message.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf", filename=name)
+    ingest_message(bytes(message), via="pipe", recipients=[address])
+
+    disposition = seller_client.get("/mail/attachments/1").headers["Content-Disposition"]
+
+    assert disposition.startswith("attachment;")
+    assert f"filename*=UTF-8''{sent_as}" in disposition or f'filename="{sent_as}' in disposition
+    assert "?" not in disposition
+
+
 def test_card_badges_count_emails_with_one_query(app, seller, address, sales):
     with_mail = ingest_message(build_mail(), via="pipe", recipients=[address]).lead_id
     ingest_message(build_mail(subject="Again"), via="pipe", recipients=[address])
