@@ -15,9 +15,14 @@
       event.preventDefault();
       return;
     }
-    form.dataset.sending = "1";
-    form.setAttribute("aria-busy", "true");
-    setTimeout(() => ready(form), AGAIN_AFTER_MS);
+    // Marked once every listener has had its say: a page script may still stop this
+    // sending (a question answered No), and then the form is free.
+    setTimeout(() => {
+      if (event.defaultPrevented) return;
+      form.dataset.sending = "1";
+      form.setAttribute("aria-busy", "true");
+      setTimeout(() => ready(form), AGAIN_AFTER_MS);
+    }, 0);
   });
   window.addEventListener("pageshow", () => {
     for (const form of document.querySelectorAll("form[data-sending]")) ready(form);
