@@ -73,6 +73,8 @@ def kanban_ui_assets(page: str):
 
     if page == "profile":
         return [Asset("js", url_for("email_bcc.static", filename="dropbox.js"))]
+    if page in ("lead", "email_bcc_thread", "email_bcc_log", "email_bcc_quarantine"):
+        return [Asset("css", url_for("email_bcc.static", filename="mail.css"))]
     return []
 
 

@@ -188,6 +188,23 @@ def test_timeline_entry_shows_direction_subject_from_to_and_body(seller_client, 
 
 
 @pytest.mark.browser
+def test_on_a_phone_a_long_message_and_its_addresses_fit_the_screen(page, address, sales):
+    from tests.live import log_in as log_in_through_the_form
+
+    colleague = UserFactory(email="rita@example.com")
+    long_line = "Preventivo per 40 sedie, consegna a Milano entro marzo; " * 12
+    result = ingest_message(
+        build_mail(body=long_line + "\n" + "https://example.com/" + "x" * 300,
+                   cc=f"{address}, responsabile.acquisti.ristorante.milano@example.com"),
+        via="pipe", recipients=[address])
+    page.set_viewport_size({"width": 375, "height": 740})
+    log_in_through_the_form(page, colleague.email)
+    for path in (f"/mail/leads/{result.lead_id}", f"/leads/{result.lead_id}"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+
+
+@pytest.mark.browser
 def test_on_a_phone_the_profile_fits_and_a_new_address_is_asked_for_first(page):
     from tests.live import log_in as log_in_through_the_form
 
