@@ -9,11 +9,21 @@ NATIONAL_DIGITS = 9  # "+351 912 345 678" and "912345678" are the same number
 MIN_DIGITS = 6  # fewer digits say too little to call two numbers the same
 NOT_DIGITS = re.compile(r"\D")
 PHONE_CHARACTERS = re.compile(r"[0-9+()./\-\s]*")  # what people write a phone number with
+# An extension written after the number: "ext. 5", "x 12", "доб. 5", "int. 12", "ramal 3".
+EXTENSION = re.compile(
+    r"[\s,;]*(?:ext|extn|extension|extensión|x|int|interno|ramal|доб|добавочный)\.?\s*#?"
+    r"\d{1,6}\s*$", re.IGNORECASE)
+
+
+def without_extension(phone: str) -> str:
+    """Return the number itself, without an extension written after it."""
+    return EXTENSION.sub("", phone)
 
 
 def phone_digits(phone: str | None) -> str:
-    """Return the digits of a phone number, for comparing numbers written differently."""
-    return NOT_DIGITS.sub("", phone or "")
+    """Return the digits of a phone number (not of its extension), for comparing numbers
+    written differently."""
+    return NOT_DIGITS.sub("", without_extension(phone or ""))
 
 
 def phone_key(phone: str | None) -> str:
@@ -44,5 +54,5 @@ def same_number_keys(key: str) -> list[str]:
 def looks_like_phone(text: str) -> bool:
     """Tell whether ``text`` is written only with a phone number's characters and has
     enough digits to be one (or to find one)."""
-    return (PHONE_CHARACTERS.fullmatch(text) is not None
+    return (PHONE_CHARACTERS.fullmatch(without_extension(text)) is not None
             and len(phone_digits(text)) >= MIN_DIGITS)

@@ -11,7 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from kanban.phones import PHONE_CHARACTERS
+from kanban.phones import PHONE_CHARACTERS, phone_digits, without_extension
 from kanban.text import remove_unstorable
 
 # Standard fields map onto lead fields; everything else goes to the lead's custom_fields.
@@ -115,7 +115,8 @@ def clean_submission(
             except EmailNotValidError:
                 errors[field.key] = _("This is not an email address, such as ana@example.com.")
         elif field.key == "phone" and not field.custom and (
-            not PHONE_CHARACTERS.fullmatch(text) or sum(c.isdigit() for c in text) < 5
+            not PHONE_CHARACTERS.fullmatch(without_extension(text))
+            or len(phone_digits(text)) < 5
         ):
             errors[field.key] = _("This is not a phone number, such as +351 912 345 678.")
     return values, errors

@@ -28,6 +28,16 @@ def test_a_phone_is_found_whatever_its_punctuation(app, written):
     assert find(phone="+351 912 345 678") == lead
 
 
+@pytest.mark.parametrize("written", [
+    "+351 912 345 678 ext. 12", "912 345 678 x5", "912-345-678 доб. 5", "912345678 int. 23",
+    "(912) 345 678 ramal 3",
+])
+def test_a_phone_with_an_extension_is_found_by_its_number(app, written):
+    lead = LeadFactory(phone=written)
+    assert lead.phone_key.endswith("912345678")
+    assert find(phone="+351 912 345 678") == lead
+
+
 def test_a_phone_key_is_its_last_ten_digits(app):
     assert phone_key("+351 (912) 345-678") == "1912345678"
     assert phone_key("912 345 678") == "912345678"

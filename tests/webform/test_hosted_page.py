@@ -161,6 +161,14 @@ def test_invalid_phone_is_named(client, contact_form):
     assert 'data-field="phone"' in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("phone", ["+7-903-111-22-33 доб. 5", "+351 912 345 678 ext. 12",
+                                   "02 1234567 int. 23"])
+def test_a_phone_with_an_extension_is_taken(client, contact_form, phone):
+    response = post_form(client, {**ANA, "phone": phone})
+    assert response.status_code == 303
+    assert db.session.scalars(select(Lead)).one().phone == phone
+
+
 def test_resent_form_after_an_error_keeps_the_fill_time_token(client, contact_form, app):
     from tests.webform.helpers import hosted_token
 
