@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote_from_bytes
 
 import pytest
@@ -146,6 +147,15 @@ def test_missing_required_field_shows_the_form_again_with_input_kept(client, con
     assert 'data-field="email"' in html and "Fill in Email." in html
     assert 'value="Ana Silva"' in html and "Quote for 40 cakes" in html
     assert db.session.scalars(select(Lead)).all() == []
+
+
+def test_the_new_leads_first_entry_keeps_the_submissions_lines(client, contact_form,
+                                                              member_client):
+    post_form(client, ANA)
+    lead = db.session.scalars(select(Lead)).one()
+    page = member_client.get(f"/leads/{lead.id}").text
+    entry = page[page.index('<p class="entry-body">'):]
+    assert re.match(r'<p class="entry-body">[^<]*Web form “Contact”:\nName: Ana Silva\n', entry)
 
 
 def test_invalid_email_is_named_and_nothing_is_stored(client, contact_form):
