@@ -424,7 +424,7 @@ def _quarantine(raw: bytes, reason: str, via: str, user_id: int | None,
     result = IngestResult(QUARANTINED, reason, details={"quarantine_id": item.id})
     finished = _finish(result, via, parsed, user_id)
     if new:  # the same message again was told about the first time
-        tell_unfiled(reason, user_id, item.id)
+        tell_unfiled(reason, user_id, item.id, parsed.subject if parsed else "")
     return finished
 
 

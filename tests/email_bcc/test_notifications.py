@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import force_locale
 from kanban_email_bcc.ingest import ingest_message
 
 from kanban.notify.store import latest, text_of
@@ -15,7 +16,18 @@ def test_quarantined_mail_tells_the_teammate_who_sent_it(app, address, seller):
     assert ingest_message(raw, via="pipe", recipients=[address]).outcome == "quarantined"
     [told] = latest(seller)
     assert told.kind == "email_unfiled"
-    assert text_of(told).startswith("A message could not be filed and waits in the quarantine:")
+    assert text_of(told).startswith(
+        "The message “Our offer” could not be filed and waits in the quarantine:")
+
+
+def test_the_notice_names_the_message_by_its_subject_in_the_readers_language(app, address,
+                                                                            seller):
+    raw = build_mail(sender="Sam Seller <sam@acme.test>", to="Giulia <giulia@acme.test>",
+                     subject="Preventivo sedie")
+    assert ingest_message(raw, via="pipe", recipients=[address]).outcome == "quarantined"
+    [told] = latest(seller)
+    with app.test_request_context(), force_locale("it"):
+        assert text_of(told).startswith("Il messaggio «Preventivo sedie» non è stato archiviato")
 
 
 def test_filed_mail_tells_nobody(app, address, seller):
