@@ -8,7 +8,7 @@ from flask import Flask, Response, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
-from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.exceptions import Forbidden, HTTPException, ServiceUnavailable
 
 from kanban.auth.access import wants_json
 from kanban.errors import ServiceError
@@ -92,6 +92,8 @@ def _describe_unavailable() -> str:
 
 
 def _describe(exc: HTTPException) -> str:
+    if exc.code == 403 and exc.description != Forbidden.description:
+        return str(exc.description)  # who may, said by the page that refused
     return {
         400: _("The request could not be understood."),
         403: _("Your role does not allow this. Ask an admin or a manager."),

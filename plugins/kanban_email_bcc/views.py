@@ -180,4 +180,5 @@ def rotate():
 
 def _require_admin() -> None:
     if not current_user.is_admin:
-        abort(403)
+        abort(403, description=_("Only an admin can see the quarantine and try its messages "
+                                 "again."))

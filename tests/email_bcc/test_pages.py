@@ -69,6 +69,12 @@ def test_an_admin_sees_every_log_entry(app, admin_client, address, sales):
     assert "Mine" in page and "unknown dropbox (nobody)" in page
 
 
+def test_a_manager_is_told_only_an_admin_sees_the_quarantine(app, address, manager_client):
+    response = manager_client.get("/mail/quarantine", headers={"Accept-Language": "pt"})
+    assert response.status_code == 403
+    assert "Só um administrador" in response.text and "gestor" not in response.text
+
+
 def test_quarantine_is_for_admins_only(app, seller_client, admin_client, address):
     ingest_message(b"\r\n\r\n<b>not mail</b>", via="pipe", recipients=[address])
 
