@@ -127,6 +127,11 @@ def test_blank_and_repeated_header_names_are_told_apart(tmp_path):
      ["contact_name", "company", "phone", "email", "value"]),
     (["Имя", "Компания", "Телефон", "Почта", "Сумма"],
      ["contact_name", "company", "phone", "email", "value"]),
+    # What a Spanish or Russian spreadsheet also calls a company, an amount, a follow-up.
+    (["Razón social", "Importe del negocio", "Fecha próximo seguimiento"],
+     ["company", "value", "next_action_date"]),
+    (["Фамилия", "Сумма сделки", "Дата следующего контакта"],
+     ["last_name", "value", "next_action_date"]),
     (["Name", "Company", "Phone", "Email", "Value", "Budget"],
      ["contact_name", "company", "phone", "email", "value", "custom"]),
     (["First name", "Last name", "COMPANY ", "Mobile", "Tags", "Lead id", "Stage"],
