@@ -87,9 +87,9 @@ def _import(context: JobContext, record: CsvImport) -> dict[str, Any]:
     except JobCancelled:
         steps.close()  # the rows read before the stop are written
         report.failure = _(
-            "Stopped at your request after row %(row)d. The rows before it were checked "
+            "Stopped at your request after row %(row)s. The rows before it were checked "
             "and, unless this was a check, imported; import the file again to finish: they "
-            "will be reported as duplicates.", row=report.rows)
+            "will be reported as duplicates.", row=format_number(report.rows))
         finish(record, table, report, settings.stage)
         raise
     finish(record, table, report, settings.stage)
