@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, inspect, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from kanban.extensions import db
 from kanban.models import Lead, User
@@ -418,8 +418,12 @@ def _quarantine(raw: bytes, reason: str, via: str, user_id: int | None,
     except Exception as exc:
         db.session.rollback()
         log.exception("Could not quarantine a message")
+        # The database out of reach: the sender tries again later. Anything else would
+        # fail the same way every time.
+        out_of_reach = isinstance(exc, OperationalError | InterfaceError)
         result = IngestResult(FAILED, why.english(why.NOT_QUARANTINED, error=type(exc).__name__,
-                                              reason=reason), details={"quarantine_failed": True})
+                                              reason=reason),
+                              details={} if out_of_reach else {"quarantine_failed": True})
         return _finish(result, via, parsed, user_id)
     result = IngestResult(QUARANTINED, reason, details={"quarantine_id": item.id})
     finished = _finish(result, via, parsed, user_id)

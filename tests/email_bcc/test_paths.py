@@ -146,6 +146,32 @@ def test_pipe_storage_failure_exits_75(runner, address, monkeypatch):
     assert result.exit_code == 75
 
 
+def test_a_message_not_understood_while_the_database_is_out_of_reach_exits_75(
+        runner, address, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    def out_of_reach(*args, **kwargs):
+        raise OperationalError("INSERT", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(ingest_module, "quarantine", out_of_reach)
+
+    result = runner.invoke(args=["mail", "ingest"], input=b"\r\n\r\n<b>not mail</b>")
+
+    assert result.exit_code == 75  # the mail server keeps it and tries again
+
+
+def test_a_message_that_cannot_be_quarantined_for_another_reason_exits_65(
+        runner, address, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(ingest_module, "quarantine", broken)
+
+    result = runner.invoke(args=["mail", "ingest"], input=b"\r\n\r\n<b>not mail</b>")
+
+    assert result.exit_code == 65
+
+
 def test_pipe_auto_reply_is_ignored_with_exit_0(runner, address):
     raw = build_mail(headers={"Auto-Submitted": "auto-replied"})
 
