@@ -217,9 +217,15 @@ def contact_condition(text: str) -> ColumnElement[bool]:
     return Lead.search_text.like(pattern, escape="\\")
 
 
+def like_literal(text: str) -> str:
+    """Return ``text`` as a part of a LIKE pattern (escape character \\) standing for
+    itself: its % and _ are no wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def contains_pattern(text: str) -> str:
     """Return a LIKE pattern (escape character \\) matching values that contain ``text``."""
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return "%" + like_literal(text) + "%"
 
 
 def in_standby(day: date) -> ColumnElement[bool]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 
 from kanban.extensions import db
 from kanban.models import Lead
 from kanban.models.base import utcnow
+from kanban.services.queries import like_literal
 from kanban_email_bcc.matching import base_address
 from kanban_email_bcc.models import BouncingAddress
 
@@ -25,9 +26,17 @@ def flag_bounces(failures: Sequence[tuple[str, str]]) -> list[int]:
         else:
             flag.reason, flag.bounced_at = reason, utcnow()
         lead_ids += db.session.scalars(
-            select(Lead.id).where(func.lower(Lead.email) == base).order_by(Lead.id))
+            select(Lead.id).where(_same_mailbox(base)).order_by(Lead.id))
     db.session.commit()
     return lead_ids
+
+
+def _same_mailbox(base: str) -> ColumnElement[bool]:
+    """Leads whose email is this mailbox, with or without a +tag (a+offers@x is a@x)."""
+    local, _, domain = base.rpartition("@")
+    email = func.lower(Lead.email)
+    return or_(email == base,
+               email.like(f"{like_literal(local)}+%@{like_literal(domain)}", escape="\\"))
 
 
 def clear_bounce(address: str) -> None:

@@ -49,6 +49,17 @@ def test_a_failure_report_flags_the_contact_on_the_lead_and_card(app, address, s
     assert "bounces" in client.get("/board").text
 
 
+def test_a_failure_report_counts_the_lead_whose_address_has_a_tag(app, address, sales):
+    tagged = LeadFactory(email="mario.verdi+preventivi@prospect.example", stage=sales.stages[0])
+    LeadFactory(email="mario.verdi.jr@prospect.example", stage=sales.stages[0])
+
+    result = ingest_message(delivery_report("mario.verdi@prospect.example"), via="pipe",
+                            recipients=[address])
+
+    assert result.details["lead_ids"] == [tagged.id]
+    assert "(1 lead(s))" in result.reason
+
+
 def test_a_forwarded_failure_report_flags_the_contact_too(app, address, paula):
     forward = (
         "From: Sam Seller <sam@acme.test>\r\n"
