@@ -218,6 +218,13 @@ def test_disabled_form_is_404(client, pipeline):
     assert db.session.scalars(select(Lead)).all() == []
 
 
+def test_a_switched_off_form_says_so_in_its_own_language(client, pipeline):
+    WebFormFactory(slug="staryj", stage=pipeline.stages[0], enabled=False, language="ru")
+    response = client.get("/f/staryj", headers={"Accept-Language": "es"})
+    assert response.status_code == 404
+    assert "Эта форма не существует или выключена." in response.text
+
+
 def test_json_posted_to_the_hosted_page_is_415(client, contact_form):
     response = client.post("/f/contact", json=ANA)
     assert response.status_code == 415

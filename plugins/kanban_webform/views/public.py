@@ -143,7 +143,7 @@ def speak_the_forms_language():
     """Answer in the form's language from the start, so that a refusal before the view
     (too large, a reused Idempotency-Key) speaks it too. The view takes the form found."""
     g.webform_found = form = find_form((request.view_args or {}).get("slug", ""))
-    if form is not None and form.enabled:
+    if form is not None:  # switched off too: its visitors are told so in its language
         speak(form.language)
 
 
