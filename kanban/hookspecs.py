@@ -367,6 +367,16 @@ def kanban_lead_move_veto(lead: Lead, to_stage: Stage, user: User | None) -> str
 
 
 @hookspec(firstresult=True)
+def kanban_stage_delete_veto(stage: Stage) -> str | None:
+    """Refuse to delete a stage something of the plugin's still sends leads to.
+
+    Called before an empty stage is deleted. Return a sentence for the person ("The web
+    form Contact puts its leads here: choose another stage for it first") to refuse
+    (the page and the API answer 422 with it), or None to allow it.
+    """
+
+
+@hookspec(firstresult=True)
 def kanban_lead_find_duplicate(
     email: str | None, phone: str | None, since: datetime | None, open_only: bool
 ) -> Lead | None:

@@ -14,6 +14,7 @@ from kanban.errors import Conflict, NotFound, ServiceError, ValidationError
 from kanban.extensions import db
 from kanban.models import Lead, Pipeline, Stage, User
 from kanban.permissions import require
+from kanban.plugins import get_hook
 from kanban.text import has_unstorable, unstorable_message
 
 NAME_LIMIT = 120
@@ -236,6 +237,9 @@ def delete_stage(stage: Stage, *, user: User | None = None) -> None:
             _("A pipeline needs at least one stage. Add another before deleting this one."),
             fields={"stage": _("Last stage.")},
         )
+    veto = get_hook("kanban_stage_delete_veto")(stage=stage)
+    if veto:
+        raise ValidationError(str(veto), fields={"stage": str(veto)})
     name = stage.name
     pipeline.stages.remove(stage)
     for position, item in enumerate(sorted(pipeline.stages, key=lambda s: (s.position, s.id))):

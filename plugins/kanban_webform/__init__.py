@@ -23,7 +23,7 @@ from kanban.services.sources import source_name
 from kanban.ui import Badge, Chart, LeadSource, NavItem, Notice, NotificationKind
 
 if TYPE_CHECKING:
-    from kanban.models import Lead, User
+    from kanban.models import Lead, Stage, User
 
 HERE = Path(__file__).resolve().parent
 SOURCE_PREFIX = "web form: "
@@ -71,6 +71,25 @@ def kanban_register_notification_kinds() -> Sequence[NotificationKind]:
 @hookimpl
 def kanban_register_lead_sources() -> Sequence[LeadSource]:
     return [LeadSource("web form", _l("Web form"), entry_kind=NOTE_KIND)]
+
+
+@hookimpl
+def kanban_stage_delete_veto(stage: Stage) -> str | None:
+    """A stage a form puts its new leads in stays until the form is given another one."""
+    from flask_babel import ngettext
+    from sqlalchemy import select
+
+    from kanban.extensions import db
+    from kanban_webform.models import WebForm
+
+    names = db.session.scalars(select(WebForm.name).where(WebForm.stage_id == stage.id)
+                               .order_by(WebForm.name)).all()
+    if not names:
+        return None
+    return ngettext("The web form %(names)s puts its new leads in this stage: give it another "
+                    "stage first.",
+                    "The web forms %(names)s put their new leads in this stage: give them "
+                    "another stage first.", len(names), names=", ".join(names))
 
 
 @hookimpl

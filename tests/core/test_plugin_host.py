@@ -254,6 +254,24 @@ def test_move_veto_refuses_with_the_plugins_words(register_plugin, member_client
     assert db.session.get(Lead, lead.id).stage_id == pipeline.stages[0].id
 
 
+class KeepsProposal:
+    @hookimpl
+    def kanban_stage_delete_veto(self, stage):
+        return "Proposals are counted from this stage." if stage.is_proposal else None
+
+
+def test_a_plugin_can_keep_a_stage_from_being_deleted(register_plugin, pipeline):
+    from kanban.errors import ValidationError
+    from kanban.services.pipelines import delete_stage
+
+    register_plugin(KeepsProposal())
+    proposal = next(stage for stage in pipeline.stages if stage.is_proposal)
+    with pytest.raises(ValidationError) as refused:
+        delete_stage(proposal)
+    assert refused.value.message == "Proposals are counted from this stage."
+    assert db.session.get(type(proposal), proposal.id) is not None
+
+
 def test_core_finds_a_duplicate_by_email_or_phone_digits(pipeline):
     by_email = LeadFactory(stage=pipeline.stages[0], email="maria@padaria.example")
     by_phone = LeadFactory(stage=pipeline.stages[0], email="", phone="+351 912 345 678")

@@ -145,6 +145,27 @@ def test_the_forms_latest_submissions_link_to_their_leads_under_a_url_prefix(
     assert f'href="/crm/leads/{lead_id}"' in html
 
 
+def test_the_stage_a_form_puts_its_leads_in_is_not_deleted_before_the_form_moves(
+        admin, admin_client, pipeline, contact_form):
+    from kanban.models import Stage
+
+    admin.locale = "es"
+    db.session.commit()
+    response = admin_client.post(f"/admin/stages/{pipeline.stages[0].id}/delete")
+    assert response.status_code == 422
+    assert ("El formulario web Contact pone sus nuevos leads en esta etapa: dale otra etapa "
+            "primero.") in response.text
+    assert db.session.get(Stage, pipeline.stages[0].id) is not None
+
+
+def test_a_stage_no_form_uses_is_deleted(admin_client, pipeline, contact_form):
+    from kanban.models import Stage
+
+    stage_id = pipeline.stages[-1].id
+    assert admin_client.post(f"/admin/stages/{stage_id}/delete").status_code == 302
+    assert db.session.get(Stage, stage_id) is None
+
+
 def test_forms_list_shows_every_forms_numbers(client, admin_client, contact_form, pipeline):
     WebFormFactory(name="Quiet form", slug="quiet", stage=pipeline.stages[0])
     post_form(client, {"name": "Ana", "email": "ana@example.com"})
