@@ -132,6 +132,27 @@ def test_a_message_in_two_catalogues_reads_the_same_in_both(language):
     assert disagree == {}
 
 
+# Words that would call a lead something else than the rest of the app does.
+NOT_A_LEAD = {"pt": "prospecto", "es": "prospecto"}
+
+
+@pytest.mark.parametrize("language", sorted(NOT_A_LEAD))
+def test_every_catalogue_calls_a_lead_by_the_same_word(language):
+    odd = []
+    for directory in [CATALOGUES, *sorted((ROOT / "plugins").glob("*/translations"))]:
+        with open(directory / language / "LC_MESSAGES" / "messages.po", "rb") as stream:
+            for message in read_po(stream):
+                ids = message.id if isinstance(message.id, tuple) else (message.id,)
+                strings = (message.string if isinstance(message.string, tuple)
+                           else (message.string,))
+                if (any(re.search(r"\blead\b", text or "", re.I)
+                        and "prospect" not in (text or "") for text in ids)
+                        and any(NOT_A_LEAD[language] in (text or "").lower()
+                                for text in strings)):
+                    odd.append((directory.parent.name, ids[0]))
+    assert odd == []
+
+
 def test_the_makefiles_compile_command_builds_the_catalogues(tmp_path):
     makefile = (ROOT / "Makefile").read_text()
     arguments = re.search(r'\$\(BIN\)/pybabel ([^"]*)"\$\$dir"', makefile).group(1).split()
