@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 from flask import render_template
 
@@ -35,9 +36,11 @@ def snippet_html(form: WebForm, base_url: str | None = None) -> str:
 
 
 def iframe_html(form: WebForm, base_url: str | None = None) -> str:
-    """Return an iframe showing the hosted page (needs the site among allowed origins)."""
+    """Return an iframe showing the hosted page (needs the site among allowed origins),
+    with a line of script that makes it as tall as the form."""
     base = base_url or public_base_url()
-    return render_template("webform/iframe.html", form=form,
+    parts = urlsplit(base)
+    return render_template("webform/iframe.html", form=form, origin=f"{parts.scheme}://{parts.netloc}",
                            src=f"{base}/f/{form.slug}?embed=1").strip() + "\n"
 
 

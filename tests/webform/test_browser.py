@@ -138,6 +138,28 @@ def test_frame_pasted_into_another_website_creates_the_lead(
     assert stored_lead("Rosa Framed").source == "web form: Padaria frame"
 
 
+def test_a_framed_form_grows_to_its_height_so_that_a_phone_reaches_send(
+    app, page, live_server, customer_site, pipeline
+):
+    fields = [{"key": key, "label": key.title(), "required": False, "custom": True}
+              for key in ("budget", "city", "how_did_you_hear", "guests", "date", "venue",
+                          "menu", "allergies", "time", "parking")]
+    form = WebFormFactory(name="Padaria frame", slug="frame", stage=pipeline.stages[0],
+                          allowed_origins=[customer_site.url],
+                          fields=[{"key": "name", "label": "Name", "required": True,
+                                   "custom": False}, *fields])
+    with app.test_request_context():
+        customer_site.html = customer_page(iframe_html(form, live_server.url))
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(customer_site.url + "/")
+    inner = page.frame_locator("iframe").locator("html")
+    inner.wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('iframe').getBoundingClientRect().height > 700")
+    height = page.locator("iframe").bounding_box()["height"]
+    assert height >= inner.evaluate("(html) => html.scrollHeight")
+
+
 def test_admin_creates_a_form_pastes_its_snippet_elsewhere_and_sees_the_lead(
     page, live_server, customer_site, pipeline, admin
 ):
