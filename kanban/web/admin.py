@@ -187,9 +187,11 @@ def rename_stage(stage_id: int):
 @bp.post("/stages/<int:stage_id>/move")
 def move_stage(stage_id: int):
     stage = pipeline_service.find_stage(stage_id)
-    return apply_change(lambda: pipeline_service.move_stage(
-        stage, request.form.get("direction", ""), user=current_user
-    ), _("The stage has moved."))
+    direction = request.form.get("direction", "")
+    # Back on the page, the keyboard is where it was: on the moved stage's button.
+    return apply_change(lambda: pipeline_service.move_stage(stage, direction, user=current_user),
+                        _("The stage has moved."),
+                        then=url_for("admin.pipelines", moved=stage.id, direction=direction))
 
 
 @bp.post("/stages/<int:stage_id>/proposal")
@@ -222,7 +224,8 @@ def delete_stage(stage_id: int):
                    _("The stage is deleted."))
 
 
-def apply_change(action, message: str, *, stage_id: int | None = None):
+def apply_change(action, message: str, *, stage_id: int | None = None,
+                 then: str | None = None):
     """Run one pipeline change; on refusal show the page again with the reason (and, for a
     stage's form, ``stage_id``: that form open, as typed, its bad fields named)."""
     try:
@@ -234,7 +237,7 @@ def apply_change(action, message: str, *, stage_id: int | None = None):
         return _render_pipelines(PipelineForm(formdata=None), problem=exc.message,
                                  status=exc.status, refused=refused)
     flash(message, "success")
-    return redirect(url_for("admin.pipelines"))
+    return redirect(then or url_for("admin.pipelines"))
 
 
 def _render_pipelines(form: PipelineForm, *, problem: str = "", status: int = 200,
@@ -248,6 +251,7 @@ def _render_pipelines(form: PipelineForm, *, problem: str = "", status: int = 20
         "admin/pipelines.html", form=form, pipelines=pipelines, counts=counts,
         pipeline_counts=pipeline_counts, problem=problem, page="admin",
         people=user_service.active_users(), refused=refused,
+        moved=(request.args.get("moved", type=int), request.args.get("direction")),
     ), status
 
 

@@ -206,6 +206,21 @@ def test_moving_a_stage_down(admin_client, pipeline):
     assert stage_names(pipeline.id) == ["Contacted", "New", "Proposal", "Negotiation"]
 
 
+@pytest.mark.parametrize(("position", "direction", "focused"), [
+    (0, "down", "Move New right"), (2, "up", "Move Proposal left"),
+    (1, "up", "Move Contacted right"),  # now first: the way back is the one left
+    (2, "down", "Move Proposal left"),  # now last
+])
+def test_after_moving_a_stage_the_keyboard_is_on_its_button_again(
+        admin_client, pipeline, position, direction, focused):
+    stage = pipeline.stages[position]
+    response = admin_client.post(f"/admin/stages/{stage.id}/move", data={"direction": direction},
+                                 follow_redirects=True)
+    assert "The stage has moved." in response.text
+    assert re.findall(r"<button type=\"submit\" autofocus>([^<]*)</button>", response.text) == [
+        focused]
+
+
 def test_marking_a_stage_as_proposal(admin_client, pipeline):
     stage_id = pipeline.stages[3].id
     admin_client.post(f"/admin/stages/{stage_id}/proposal", data={"is_proposal": "1"})
