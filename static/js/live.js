@@ -50,10 +50,7 @@
       "&after=" + encodeURIComponent(after);
     // The browser reconnects by itself and says the last event it had (Last-Event-ID).
     var source = new EventSource(url, { withCredentials: true });
-    source.onopen = function () {
-      refusals = 0;
-      document.body.setAttribute("data-live", "stream");
-    };
+    source.onopen = function () { refusals = 0; };
     source.onmessage = function (message) { note(JSON.parse(message.data)); };
     source.onerror = function () {
       if (source.readyState !== EventSource.CLOSED) return; // the browser tries again itself
