@@ -371,6 +371,8 @@ def _add_email(lead: Lead, lead_id: int, claim_id: int, shown: ParsedMail, parse
             for a in attachments
         ],
     }
+    if shown is not parsed and shown.text and parsed.forward_note:
+        payload["note"] = parsed.forward_note  # the forwarder's own words above it
     if unverified:  # shown so, and not a touch from the contact
         payload["unverified"] = unverified
     elif direction == "inbound":

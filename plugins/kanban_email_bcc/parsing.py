@@ -96,6 +96,7 @@ class ParsedMail:
     attachments: list[Attachment] = field(default_factory=list)
     auto_reason: str = ""
     forwarded: ParsedMail | None = None
+    forward_note: str = ""  # what the person forwarding wrote above the forwarded message
     header_recipients: list[str] = field(default_factory=list)
     loop_markers: list[str] = field(default_factory=list)
     content_hash: str = ""
@@ -208,8 +209,11 @@ def _read(message: Message, depth: int) -> ParsedMail:
     parsed.text = remove_unstorable(text).strip()[:MAX_TEXT]
     if forwarded_part is not None and depth < 2:
         parsed.forwarded = _read(forwarded_part, depth + 1)
+        parsed.forward_note = parsed.text
     elif depth == 0:
         parsed.forwarded = _inline_forward(parsed.text)
+        if parsed.forwarded is not None:
+            parsed.forward_note = _words_above_marker(parsed.text)
     return parsed
 
 
@@ -292,6 +296,17 @@ def _inline_forward(text: str) -> ParsedMail | None:
         date=_date(headers.get("date", "")),
         text="\n".join(line.lstrip("> ") for line in lines[index + 1:]).strip(),
     )
+
+
+def _words_above_marker(text: str) -> str:
+    """What a forward's text says above its "Forwarded message" line, without the rule of
+    dashes or underscores some mail programs draw before that line."""
+    match = _FORWARD_MARKER.search(text)
+    above = text[:match.start()] if match is not None else ""
+    return _RULE_BELOW.sub("", above).strip()
+
+
+_RULE_BELOW = re.compile(r"(?:\n[ \t>]*[-_=]{3,}[ \t]*)+\s*$")
 
 
 def _auto_reason(message: Message, parsed: ParsedMail) -> str:

@@ -123,6 +123,51 @@ def test_inline_forward_is_matched_on_original_sender(address, sales):
                                                            "Pricing")
 
 
+def test_what_the_salesperson_wrote_above_an_inline_forward_is_kept(address, sales):
+    body = (
+        "Olga wants 10 seats by Friday, call her.\n\nSam\n\n"
+        "---------- Forwarded message ---------\n"
+        "From: Olga Client <olga@client.example>\nSubject: Pricing\nTo: Sam <sam@acme.test>\n"
+        "\nHow much for 10 seats?\n"
+    )
+    result = ingest_message(build_mail(to=address, subject="Fwd: Pricing", body=body),
+                            via="pipe", recipients=[address])
+
+    [email] = emails_on(db.session.get(Lead, result.lead_id))
+    assert email.payload["note"] == "Olga wants 10 seats by Friday, call her.\n\nSam"
+    assert email.body == "How much for 10 seats?"
+
+
+def test_what_the_salesperson_wrote_above_an_attached_forward_is_kept(address, sales):
+    original = EmailMessage()
+    original["From"] = "Olga Client <olga@client.example>"
+    original["To"] = "sam@acme.test"
+    original["Subject"] = "Question about pricing"
+    original.set_content("How much for 10 seats?")
+    forward = EmailMessage()
+    forward["From"] = "sam@acme.test"
+    forward["To"] = address
+    forward["Subject"] = "Fwd: Question about pricing"
+    forward.set_content("Hot one: she decides this week.")
+    forward.add_attachment(original)
+
+    result = ingest_message(bytes(forward), via="pipe", recipients=[address])
+
+    [email] = emails_on(db.session.get(Lead, result.lead_id))
+    assert email.payload["note"] == "Hot one: she decides this week."
+    assert "How much for 10 seats?" in email.body
+
+
+def test_a_forward_with_nothing_written_above_it_has_no_note(address, sales):
+    body = ("---------- Forwarded message ---------\nFrom: Olga Client <olga@client.example>\n"
+            "Subject: Pricing\n\nHow much for 10 seats?\n")
+    result = ingest_message(build_mail(to=address, body=body), via="pipe",
+                            recipients=[address])
+
+    [email] = emails_on(db.session.get(Lead, result.lead_id))
+    assert "note" not in email.payload
+
+
 def test_outlook_original_message_forward_is_matched_on_original_sender(address, sales):
     body = (
         "-----Original Message-----\nFrom: Olga Client [mailto:olga@client.example]\n"

@@ -97,6 +97,19 @@ def test_lead_page_shows_the_email_thread_panel(seller_client, address, sales):
     assert f"/mail/leads/{result.lead_id}" in page
 
 
+def test_the_lead_and_thread_pages_show_what_was_written_above_a_forward(
+        seller_client, address, sales):
+    body = ("Call her <today>.\n\n---------- Forwarded message ---------\n"
+            "From: Olga Client <olga@client.example>\nSubject: Pricing\n\nHow much?\n")
+    result = ingest_message(build_mail(to=address, body=body), via="pipe",
+                            recipients=[address])
+
+    for url in (f"/leads/{result.lead_id}", f"/mail/leads/{result.lead_id}"):
+        page = seller_client.get(url).get_data(as_text=True)
+        assert "Written above the forwarded message:" in page
+        assert "Call her &lt;today&gt;." in page
+
+
 def test_thread_page_shows_every_email_with_its_body(seller_client, address, sales):
     first = ingest_message(build_mail(message_id="<t1@acme.test>", body="First <script>"),
                            via="pipe", recipients=[address])
