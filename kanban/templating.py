@@ -12,6 +12,7 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_skeleton, get_datetime_format
 from babel.dates import format_time as format_clock
+from babel.units import format_unit
 from flask import Flask, current_app
 from flask_babel import (
     format_currency,
@@ -159,6 +160,16 @@ def clock(value: time | None) -> str:
     return format_clock(value, "short", locale=get_locale()) if value else ""
 
 
+def file_size(size: int | None) -> str:
+    """A file's size as the reader writes it: 512 B, 1,2 kB, 12,4 МБ (1 kB = 1,000 bytes)."""
+    size = size or 0
+    for unit, step in (("digital-megabyte", 1_000_000), ("digital-kilobyte", 1_000)):
+        if size >= step:
+            return format_unit(size / step, unit, "short", format="#,##0.#",
+                               locale=get_locale())
+    return format_unit(size, "digital-byte", "short", locale=get_locale())
+
+
 def unread_notifications() -> int:
     """The bell's count for the person reading; 0 when the database cannot answer (an
     error page must still render)."""
@@ -172,7 +183,7 @@ def unread_notifications() -> int:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, day=day, moment=moment, clock=clock, percent=percent,
-                                 number=format_number,
+                                 number=format_number, file_size=file_size,
                                  one_full_stop=one_full_stop,
                                  lost_reason=lost_reason, source=source_name,
                                  status_name=status_name, next_action_name=next_action_name,

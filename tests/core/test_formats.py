@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from flask_babel import force_locale
 
-from kanban.templating import day, moment
+from kanban.templating import day, file_size, moment
 from tests.conftest import log_in
 from tests.factories import LeadFactory, UserFactory
 
@@ -49,3 +49,17 @@ def test_money_follows_the_readers_country(app, pipeline):
     LeadFactory(stage=pipeline.stages[0], title="Padaria", value=1500.5)
     russian = log_in(app.test_client(), UserFactory(locale="ru"))
     assert "1\xa0500,50\xa0€" in russian.get("/board").text
+
+
+def test_a_file_size_is_written_in_the_readers_units(app):
+    with force_locale("en"):
+        assert [file_size(n) for n in (512, 1_200, 12_400_000)] == ["512 byte", "1.2 kB",
+                                                                     "12.4 MB"]
+    with force_locale("ru"):
+        assert [file_size(n) for n in (512, 1_200, 12_400_000)] == ["512 Б", "1,2 кБ",
+                                                                     "12,4 МБ"]
+
+
+def test_an_empty_file_has_a_size_of_nothing(app):
+    with force_locale("pt"):
+        assert file_size(0) == "0 bytes"

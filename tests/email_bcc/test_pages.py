@@ -137,6 +137,21 @@ def test_attachments_download_and_are_never_rendered(seller_client, address, sal
     assert response.headers["Content-Disposition"].startswith("attachment")
 
 
+def test_an_attachments_size_is_shown_in_the_readers_units(seller_client, address, sales):
+    message = EmailMessage()
+    message["From"] = "sam@acme.test"
+    message["To"] = "paula@prospect.example"
+    message["Subject"] = "Price list"
+    message.set_content("attached")
+    message.add_attachment(b"%PDF" + b"0" * 24_996, maintype="application", subtype="pdf",
+                           filename="prices.pdf")
+    result = ingest_message(bytes(message), via="pipe", recipients=[address])
+
+    page = seller_client.get(f"/mail/leads/{result.lead_id}").get_data(as_text=True)
+
+    assert "application/pdf, 25 kB" in page
+
+
 @pytest.mark.parametrize(("name", "sent_as"), [
     ("Orçamento.pdf", "Or%C3%A7amento.pdf"), ("Счёт №5.pdf", "%D0%A1%D1%87%D1%91%D1%82"),
     ('a"b.txt', "a"),
