@@ -130,16 +130,21 @@ def parse_message(raw: bytes) -> ParsedMail:
 
 
 def peek(raw: bytes) -> ParsedMail:
-    """Read only the Message-ID and Subject, without parsing the body (for a duplicate)."""
+    """Read only the Message-ID, Subject and sender, without parsing the body (for a
+    duplicate, or a line of the quarantine)."""
     end = _HEAD_END.search(raw)
     head = raw[:end.end()] if end else raw
+    sender: Address = ("", "")
     try:
         headers = BytesHeaderParser(policy=policy.compat32).parsebytes(head)
         message_id = _first_id(_raw_header(headers, "Message-ID"))
         subject = _raw_header(headers, "Subject")[:255]
+        senders = _parse_addresses(_raw_header(headers, "From"))
+        sender = senders[0] if senders else sender
     except Exception:
         message_id = subject = ""
-    return ParsedMail(message_id=message_id, subject=subject, content_hash=content_hash(raw))
+    return ParsedMail(message_id=message_id, subject=subject, sender=sender,
+                      content_hash=content_hash(raw))
 
 
 def content_hash(raw: bytes) -> str:

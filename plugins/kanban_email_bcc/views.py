@@ -42,6 +42,7 @@ from kanban_email_bcc.ingest import (
 )
 from kanban_email_bcc.lead_panel import activities_of
 from kanban_email_bcc.models import IngestionEntry, MailAttachment, MailMessage, QuarantinedMessage
+from kanban_email_bcc.parsing import peek
 from kanban_email_bcc.reprocess import reprocess, reprocess_all, still_quarantined
 
 bp = Blueprint("email_bcc", __name__, url_prefix="/mail",
@@ -109,7 +110,8 @@ def quarantine():
     items = db.session.scalars(
         select(QuarantinedMessage).order_by(QuarantinedMessage.id.desc()).limit(PAGE_SIZE)
     ).all()
-    return render_template("email_bcc/quarantine.html", items=items, page="email_bcc_quarantine",
+    return render_template("email_bcc/quarantine.html", page="email_bcc_quarantine",
+                           items=[(item, peek(item.raw)) for item in items],
                            reason_words=reasons.words, via_words=reasons.via_words)
 
 

@@ -86,6 +86,26 @@ def test_quarantine_is_for_admins_only(app, seller_client, admin_client, address
         "Content-Disposition"]
 
 
+def test_the_quarantine_names_each_message_by_its_sender_and_subject(app, admin_client,
+                                                                       address):
+    ingest_message(build_mail(sender="Анна Смирнова <anna@acme.test>", to="boss@acme.test",
+                              subject="Счёт №5 <срочно>"), via="pipe", recipients=[address])
+
+    page = admin_client.get("/mail/quarantine").get_data(as_text=True)
+
+    assert "Анна Смирнова <small>anna@acme.test</small>" in page
+    assert "Счёт №5 &lt;срочно&gt;" in page
+
+
+def test_a_quarantined_message_without_headers_is_named_as_having_no_subject(
+        app, admin_client, address):
+    ingest_message(b"\r\n\r\n<b>not mail</b>", via="pipe", recipients=[address])
+
+    page = admin_client.get("/mail/quarantine", headers={"Accept-Language": "es"}).text
+
+    assert "(sin asunto)" in page
+
+
 def test_lead_page_shows_the_email_thread_panel(seller_client, address, sales):
     result = ingest_message(build_mail(subject="Offer <b>bold</b>"), via="pipe",
                             recipients=[address])
