@@ -157,7 +157,7 @@ def rename_pipeline(pipeline_id: int):
     pipeline = pipeline_service.get_pipeline(pipeline_id)
     return apply_change(lambda: pipeline_service.rename_pipeline(
         pipeline, request.form.get("name", ""), user=current_user
-    ), _("The pipeline is renamed."))
+    ), _("The pipeline is renamed."), typed_in=f"pipeline-{pipeline.id}-name")
 
 
 @bp.post("/pipelines/<int:pipeline_id>/delete")
@@ -173,7 +173,7 @@ def add_stage(pipeline_id: int):
     return apply_change(lambda: pipeline_service.add_stage(
         pipeline, request.form.get("name", ""), is_proposal=bool(request.form.get("is_proposal")),
         user=current_user,
-    ), _("The stage is added at the end."))
+    ), _("The stage is added at the end."), typed_in=f"pipeline-{pipeline.id}-new-stage")
 
 
 @bp.post("/stages/<int:stage_id>/rename")
@@ -181,7 +181,7 @@ def rename_stage(stage_id: int):
     stage = pipeline_service.find_stage(stage_id)
     return apply_change(lambda: pipeline_service.rename_stage(
         stage, request.form.get("name", ""), user=current_user
-    ), _("The stage is renamed."))
+    ), _("The stage is renamed."), typed_in=f"stage-{stage.id}-name")
 
 
 @bp.post("/stages/<int:stage_id>/move")
@@ -214,7 +214,7 @@ def set_stale_days(stage_id: int):
                else _("Leads in %(stage)s never go stale.", stage=stage.name))
     return apply_change(lambda: pipeline_service.set_stage_stale_days(
         stage, days or None, user=current_user
-    ), message)
+    ), message, typed_in=f"stage-{stage.id}-stale")
 
 
 @bp.post("/stages/<int:stage_id>/delete")
@@ -225,15 +225,17 @@ def delete_stage(stage_id: int):
 
 
 def apply_change(action, message: str, *, stage_id: int | None = None,
-                 then: str | None = None):
-    """Run one pipeline change; on refusal show the page again with the reason (and, for a
-    stage's form, ``stage_id``: that form open, as typed, its bad fields named)."""
+                 typed_in: str | None = None, then: str | None = None):
+    """Run one pipeline change; on refusal show the page again with the reason, and the
+    form it came from as typed, its bad fields named: a stage's rules (``stage_id``, that
+    form open) or the field whose id is ``typed_in`` (a name, a number)."""
     try:
         action()
     except ValidationError as exc:
         db.session.rollback()
-        refused = ({"stage_id": stage_id, "values": request.form.to_dict(),
-                    "fields": exc.fields} if stage_id is not None else None)
+        refused = ({"stage_id": stage_id, "form": typed_in, "values": request.form.to_dict(),
+                    "fields": exc.fields}
+                   if stage_id is not None or typed_in is not None else None)
         return _render_pipelines(PipelineForm(formdata=None), problem=exc.message,
                                  status=exc.status, refused=refused)
     flash(message, "success")
@@ -251,6 +253,7 @@ def _render_pipelines(form: PipelineForm, *, problem: str = "", status: int = 20
         "admin/pipelines.html", form=form, pipelines=pipelines, counts=counts,
         pipeline_counts=pipeline_counts, problem=problem, page="admin",
         people=user_service.active_users(), refused=refused,
+        typed=lambda field_id: refused if refused and refused["form"] == field_id else None,
         moved=(request.args.get("moved", type=int), request.args.get("direction")),
     ), status
 

@@ -21,7 +21,7 @@ def set_win_probability(stage_id: int):
     return apply_change(lambda: pipeline_service.set_stage_win_probability(
         stage, typed, user=current_user
     ), _("A lead in %(stage)s now counts as %(percent)s likely to be won.",
-         stage=stage.name, percent=shown))
+         stage=stage.name, percent=shown), typed_in=f"stage-{stage.id}-probability")
 
 
 @bp.post("/stages/<int:stage_id>/rules")

@@ -201,6 +201,44 @@ def test_renaming_a_stage_to_a_name_in_use_is_refused(admin_client, pipeline):
     assert stage_names(pipeline.id)[0] == "New"
 
 
+def test_a_refused_stage_name_stays_in_its_field_named_and_focused(admin_client, pipeline):
+    stage = pipeline.stages[0]
+    page = admin_client.post(f"/admin/stages/{stage.id}/rename",
+                             data={"name": "proposal"}).text
+
+    field = re.search(rf'<input id="stage-{stage.id}-name"[^>]*>', page).group(0)
+    assert 'value="proposal"' in field
+    assert 'aria-invalid="true"' in field and "autofocus" in field
+    assert f'id="stage-{stage.id}-name-error"' in page and "Choose another name." in page
+
+
+def test_only_the_refused_field_keeps_what_was_typed(admin_client, pipeline):
+    page = admin_client.post(f"/admin/stages/{pipeline.stages[0].id}/rename",
+                             data={"name": "Proposal"}).text
+
+    other = re.search(rf'<input id="stage-{pipeline.stages[1].id}-name"[^>]*>', page).group(0)
+    assert 'value="Contacted"' in other and "aria-invalid" not in other
+    assert page.count("autofocus") == 1
+
+
+def test_a_refused_new_stage_keeps_its_typed_name(admin_client, pipeline):
+    page = admin_client.post(f"/admin/pipelines/{pipeline.id}/stages",
+                             data={"name": "Negotiation"}).text
+
+    field = re.search(rf'<input id="pipeline-{pipeline.id}-new-stage"[^>]*>', page).group(0)
+    assert 'value="Negotiation"' in field and 'aria-invalid="true"' in field
+
+
+def test_a_refused_win_probability_keeps_what_was_typed(admin_client, pipeline):
+    stage = pipeline.stages[1]
+    page = admin_client.post(f"/admin/stages/{stage.id}/probability",
+                             data={"win_probability": "150"}).text
+
+    field = re.search(rf'<input id="stage-{stage.id}-probability"[^>]*>', page).group(0)
+    assert 'value="150"' in field and 'aria-invalid="true"' in field
+    assert "From 0 to 100." in page
+
+
 def test_moving_a_stage_down(admin_client, pipeline):
     admin_client.post(f"/admin/stages/{pipeline.stages[0].id}/move", data={"direction": "down"})
     assert stage_names(pipeline.id) == ["Contacted", "New", "Proposal", "Negotiation"]
