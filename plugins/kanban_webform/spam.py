@@ -53,9 +53,13 @@ def spam_reason_words(reason: str) -> str:
     return _(SPAM_REASONS[reason]) if reason in SPAM_REASONS else reason
 
 
-def fill_token(form: WebForm) -> str:
-    """Return a signed token that records when the form was shown (each page view its own)."""
-    return _serializer().dumps([form.id, secrets.token_urlsafe(8)])
+def fill_token(form: WebForm, *, filled: bool = False) -> str:
+    """Return a signed token that records when the form was shown (each page view its own).
+
+    ``filled``: the form comes back already filled in (its page stayed open too long, or
+    the message could not be saved), so the visitor may send it again at once: no fill
+    time is asked of it."""
+    return _serializer().dumps([form.id, secrets.token_urlsafe(8), *([1] if filled else [])])
 
 
 def spam_reason(
@@ -88,7 +92,8 @@ def spam_reason(
         return "token of another form"
     if from_page and HONEYPOT not in data:
         return "no honeypot"
-    if (utcnow() - shown_at).total_seconds() < setting("WEBFORM_MIN_FILL_SECONDS"):
+    filled = isinstance(signed, list) and signed[2:] == [1]
+    if not filled and (utcnow() - shown_at).total_seconds() < setting("WEBFORM_MIN_FILL_SECONDS"):
         return "filled too fast"
     return ""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from kanban_webform import capture
 from sqlalchemy import func, select
@@ -51,4 +53,16 @@ def test_json_answers_503_then_succeeds_on_retry(client, contact_form, database_
     assert failed.get_json()["error"]["code"] == "unavailable"
     assert lead_count() == 0
     assert client.post("/f/contact.json", json=ANA).status_code == 201
+    assert lead_count() == 1
+
+
+def test_a_form_given_back_after_a_failure_may_be_sent_again_at_once(
+    app, client, contact_form, database_fails_once
+):
+    html = post_form(client, ANA).get_data(as_text=True)
+    app.config["WEBFORM_MIN_FILL_SECONDS"] = 60
+    token = re.search(r'name="_ts" value="([^"]+)"', html).group(1)
+
+    assert post_form(client, ANA, token=token).status_code == 303
+
     assert lead_count() == 1

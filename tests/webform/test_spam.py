@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -97,6 +98,19 @@ def test_expired_token_shows_the_form_again_with_input_kept(client, contact_form
     html = response.get_data(as_text=True)
     assert "open for a long time" in html and 'value="Ana Silva"' in html
     assert leads() == [] and spam() == []
+
+
+def test_a_form_shown_again_after_its_token_expired_may_be_sent_at_once(client, contact_form,
+                                                                       app):
+    token = hosted_token(client)
+    app.config["WEBFORM_TOKEN_MAX_AGE"] = -1
+    again = post_form(client, ANA, token=token).get_data(as_text=True)
+    app.config.update(WEBFORM_TOKEN_MAX_AGE=3600, WEBFORM_MIN_FILL_SECONDS=60)
+    fresh = re.search(r'name="_ts" value="([^"]+)"', again).group(1)
+
+    assert post_form(client, ANA, token=fresh).status_code == 303
+
+    assert len(leads()) == 1 and spam() == []
 
 
 # ---------------------------------------------------------------------------

@@ -194,7 +194,7 @@ def public_error(exc: HTTPException):
         # Nothing was saved: give the visitor their message back, ready to send again.
         # A fresh token: the one sent may still count as used if the database fell mid-way.
         data = request.form.to_dict()
-        return _render_form(form, data, token=fill_token(form), status=503,
+        return _render_form(form, data, token=fill_token(form, filled=True), status=503,
                             message=_("We could not save your message just now. "
                                       "Please send it again."))
     if exc.code == 503 and request.method == "GET":
@@ -240,7 +240,8 @@ def submit_page(slug: str):
         reason = spam_reason(form, data, check_time=True, from_page=True)
     except TokenExpired:
         message = _("This page was open for a long time. Check your details and send them again.")
-        return _render_form(form, data, token=fill_token(form), message=message, status=422)
+        return _render_form(form, data, token=fill_token(form, filled=True), message=message,
+                            status=422)
     if reason:
         record_spam(form, data, meta, reason)
         return _thanks_response(form)
