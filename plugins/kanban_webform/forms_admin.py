@@ -54,6 +54,9 @@ def clean_form_settings(data: MultiDict, form: WebForm | None = None) -> dict[st
     values["name"] = (data.get("name") or "").strip()
     if not values["name"] or len(values["name"]) > 100:
         errors["name"] = _("Give the form a name of at most 100 characters.")
+    values["heading"] = (data.get("heading") or "").strip()
+    if len(values["heading"]) > 200:
+        errors["heading"] = _("At most 200 characters.")
     values["slug"] = (data.get("slug") or "").strip().lower()
     if not SLUG.match(values["slug"]):
         errors["slug"] = _("Use lowercase letters, digits and dashes, such as contact-us.")

@@ -27,7 +27,9 @@ class WebForm(db.Model):
     __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(100))  # the team's name for it
+    # The title visitors see above the form and in their browser's tab; "": the name.
+    heading: Mapped[str] = mapped_column(String(200), default="", server_default="")
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     enabled: Mapped[bool] = mapped_column(default=True)
     # [{"key": "name", "label": "Name", "required": true, "custom": false}, ...]
@@ -45,6 +47,11 @@ class WebForm(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     stage: Mapped[Stage | None] = relationship()
+
+    @property
+    def title(self) -> str:
+        """What visitors see the form called."""
+        return self.heading or self.name
 
     @property
     def source(self) -> str:

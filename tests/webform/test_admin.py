@@ -39,6 +39,30 @@ def test_manager_creates_a_form(manager_client, pipeline):
     assert form.duplicate_days == 14
 
 
+def test_visitors_see_the_forms_title_and_the_team_its_name(manager_client, pipeline, client):
+    manager_client.post("/webforms/new", data=settings(
+        pipeline, name="Site — quote v2 (May)", heading="Ask us for a quote"))
+
+    page = client.get("/f/quote").text
+    assert "<title>Ask us for a quote</title>" in page and "<h1>Ask us for a quote</h1>" in page
+    assert "quote v2" not in page
+    lead_source = post_form(client, {"name": "Ana", "email": "ana@example.com",
+                                     "deadline": "May"}, slug="quote")
+    assert lead_source.status_code == 303
+    assert db.session.scalars(select(Lead)).one().source == "web form: Site — quote v2 (May)"
+
+
+def test_a_form_without_a_title_shows_visitors_its_name(client, contact_form):
+    assert f"<h1>{contact_form.name}</h1>" in client.get("/f/contact").text
+
+
+def test_a_title_longer_than_200_characters_is_refused_naming_it(admin_client, pipeline):
+    response = admin_client.post("/webforms/new", data=settings(pipeline, heading="x" * 201))
+
+    assert response.status_code == 422 and 'data-field="heading"' in response.text
+    assert db.session.scalars(select(WebForm)).all() == []
+
+
 def test_extra_fields_may_be_named_in_any_alphabet(manager_client, pipeline, client):
     response = manager_client.post("/webforms/new", data=settings(
         pipeline, custom_fields="Бюджет *\nOrçamento\nСрок (дни)"))

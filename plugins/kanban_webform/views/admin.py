@@ -144,7 +144,8 @@ def _settings_page(form: WebForm | None):
 
 def _settings_of(form: WebForm) -> MultiDict:
     data = MultiDict({
-        "name": form.name, "slug": form.slug, "enabled": "on" if form.enabled else "",
+        "name": form.name, "heading": form.heading, "slug": form.slug,
+        "enabled": "on" if form.enabled else "",
         "stage_id": str(form.stage_id or ""), "tags": ", ".join(form.tags or []),
         "thank_you_message": form.thank_you_message, "redirect_url": form.redirect_url,
         "allowed_origins": "\n".join(form.allowed_origins or []),
