@@ -17,6 +17,7 @@ from kanban.app import create_app
 from kanban.extensions import db
 from kanban.jobs.queue import forget_waiting_threads
 from kanban.models import Role, User
+from tests.compiled_once import TEMPLATE_CODE, SharedBuilderRule
 from tests.factories import PipelineFactory, UserFactory
 
 pytest_plugins = ["tests.live", "tests.smtp_server"]
@@ -115,6 +116,8 @@ def app(app_config, backend, tmp_path) -> Iterator[Flask]:
     os.environ["KANBAN_INSTANCE_PATH"] = str(tmp_path / "instance")
     application = create_app(app_config)
     application.test_client_class = RequestClient
+    application.url_rule_class = SharedBuilderRule  # the web side's rules are added later
+    application.jinja_env.bytecode_cache = TEMPLATE_CODE
     with application.app_context():
         db.create_all()
         yield application
