@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from kanban import jobs
-from kanban.notify.delivery import deliver_pending
+from kanban.notify.delivery import deliver_pending, sent_by_caller
 from kanban.notify.digest import send_digests
 from kanban.notify.mailer import read_smtp_url
 from kanban.notify.overdue import tell_overdue
@@ -41,7 +41,8 @@ def run() -> None:
     """Tell owners about follow-ups gone overdue, send the emails waiting and forget old read
     notifications and lead events (every few minutes from cron)."""
     _require_mail()
-    told = tell_overdue()
+    with sent_by_caller():
+        told = tell_overdue()
     done = deliver_pending()
     forgotten = forget_old(current_app.config["NOTIFICATIONS_KEEP_DAYS"])
     events = outbox.forget_old(current_app.config["OUTBOX_KEEP_DAYS"])

@@ -30,6 +30,9 @@ from kanban.models.job import CANCELLED, FAILED, FINISHED, QUEUED, RETRYING, RUN
 from kanban.plugins import collect
 
 ABANDONED = "abandoned"  # a job's error when its process stopped while it ran
+# A routine round waiting this long past its time never started: the thread that was to
+# run it went with a restart. A new round does its work (one runner claims each item).
+ROUND_LOST_AFTER = timedelta(minutes=1)
 
 
 class JobCancelled(Exception):
@@ -122,9 +125,11 @@ def start_round(kind: str, params: dict[str, Any] | None = None, *,
                 at: datetime | None = None) -> Job | None:
     """Start a routine round (send what waits, fetch what is new) now, or ``at`` a later
     moment (the first retry due), unless one of the same kind already waits to start then,
-    which will do this round's work too."""
+    which will do this round's work too (unless it waits long past its time: lost)."""
     delay_seconds = max(1.0, (at - utcnow()).total_seconds()) if at is not None else 0
-    waiting = select(Job.id).where(Job.kind == kind, Job.status == QUEUED)
+    waiting = select(Job.id).where(
+        Job.kind == kind, Job.status == QUEUED,
+        func.coalesce(Job.not_before, Job.created_at) > utcnow() - ROUND_LOST_AFTER)
     if delay_seconds:
         waiting = waiting.where(Job.not_before.is_not(None))
     else:

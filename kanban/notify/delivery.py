@@ -9,11 +9,13 @@ minutes) and is given up after the last try, with the error kept on the row.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from flask import has_request_context, render_template
+from flask import g, has_request_context, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -53,6 +55,8 @@ def deliver_soon() -> None:
     from kanban.extensions import db
     from kanban.notify.links import public_url
 
+    if g.get("kanban_emails_sent_by_caller"):
+        return
     if not has_request_context():
         _deliver_quietly()
         return
@@ -61,6 +65,17 @@ def deliver_soon() -> None:
     except Exception:  # the action is done; cron's `kanban notify send` tries again
         db.session.rollback()
         log.exception("Could not start sending the notification emails")
+
+
+@contextmanager
+def sent_by_caller() -> Iterator[None]:
+    """Within it, new notifications' emails wait for the caller, who sends (and counts)
+    every waiting email at its end: ``kanban notify run``."""
+    g.kanban_emails_sent_by_caller = True
+    try:
+        yield
+    finally:
+        g.pop("kanban_emails_sent_by_caller", None)
 
 
 def _deliver_quietly(base_url: str | None = None) -> None:

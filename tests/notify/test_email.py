@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from kanban.extensions import db
 from kanban.models import Notification
 from kanban.models.base import utcnow
+from kanban.models.job import Job
 from kanban.notify.delivery import deliver_pending
 from kanban.notify.mailer import read_smtp_url
 from kanban.notify.store import notify
@@ -65,6 +66,45 @@ def test_a_web_form_lead_sent_through_the_app_is_emailed_after_the_answer(
     response.close()  # what a WSGI server does once the answer has gone out
     assert [m["Subject"] for m in mail.to("eva@team.example")] == [
         "New lead waiting for an owner: “From the API”."]
+
+
+def test_a_round_lost_with_a_restart_does_not_hold_back_later_emails(
+        app, mail, pipeline, manager):
+    lost = Job(kind="notify.send", status="queued", params={},
+               created_at=utcnow() - timedelta(minutes=2))  # its thread went with a restart
+    db.session.add(lost)
+    db.session.commit()
+    UserFactory(email="eva@team.example")
+    client = log_in(app.test_client(), manager)
+
+    client.post("/api/v1/leads", json={"title": "After the restart", "owner_id": None}).close()
+
+    assert [m["Subject"] for m in mail.to("eva@team.example")] == [
+        "New lead waiting for an owner: “After the restart”."]
+
+
+def test_a_round_just_started_is_not_started_twice(app, mail, pipeline, manager):
+    waiting = Job(kind="notify.send", status="queued", params={}, created_at=utcnow())
+    db.session.add(waiting)
+    db.session.commit()
+    UserFactory(email="eva@team.example")
+    client = log_in(app.test_client(), manager)
+
+    client.post("/api/v1/leads", json={"title": "Meanwhile", "owner_id": None}).close()
+
+    assert db.session.scalars(select(Job).where(Job.kind == "notify.send")).all() == [waiting]
+
+
+def test_notify_run_counts_the_overdue_emails_it_sends(app, mail, pipeline, runner):
+    member = UserFactory(email="rui@team.example",
+                         notification_settings={"follow_up_overdue": {"email": True}})
+    LeadFactory(stage=pipeline.stages[0], owner=member, title="Acme",
+                next_action_date=utcnow().date() - timedelta(days=1))
+
+    result = runner.invoke(args=["notify", "run"])
+
+    assert "1 overdue follow-up(s) told; 1 email(s) sent, 0 to retry" in result.output
+    assert len(mail.to("rui@team.example")) == 1
 
 
 def test_starttls_and_login(app, tls_inbox, pipeline, manager):
