@@ -8,6 +8,7 @@ meanwhile)."""
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ from flask_babel import gettext as _
 from kanban_webhooks.settings import allow_private
 
 MAX_URL = 2000
+_LABEL = re.compile(r"[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\Z", re.IGNORECASE)
 
 
 class AddressRefused(ValueError):
@@ -34,6 +36,9 @@ def check_address(url: str) -> str:
         raise AddressRefused(_("Use an address that starts with https:// (or http://)."))
     if parts.username or parts.password:
         raise AddressRefused(_("Leave the user name and password out of the address."))
+    if not _well_formed(parts.hostname) or not _port_is_a_port(parts):
+        raise AddressRefused(_("This is not a web address: check the server name and port "
+                               "(no spaces)."))
     if not allow_private():
         for address in _addresses(parts.hostname, parts.port):
             if not address.is_global:
@@ -41,6 +46,28 @@ def check_address(url: str) -> str:
                     "This address is on a private or local network (%(address)s); webhooks "
                     "only call public addresses.", address=str(address)))
     return url
+
+
+def _well_formed(host: str) -> bool:
+    """A server name (in any alphabet) or an IP address, as a request can carry it."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        ascii_name = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    return all(_LABEL.match(label) for label in ascii_name.rstrip(".").split("."))
+
+
+def _port_is_a_port(parts) -> bool:  # noqa: ANN001  (a SplitResult)
+    try:
+        parts.port  # noqa: B018  (reading it checks it)
+    except ValueError:
+        return False
+    return True
 
 
 def _addresses(host: str, port: int | None) -> set[ipaddress.IPv4Address | ipaddress.IPv6Address]:

@@ -232,7 +232,7 @@ def _post(subscription: Subscription, delivery: Delivery, body: bytes) -> tuple[
             return answer.status, ""
     except urllib.error.HTTPError as exc:
         return exc.code, f"HTTP {exc.code} {exc.reason}"
-    except (urllib.error.URLError, OSError) as exc:
+    except (urllib.error.URLError, OSError, ValueError) as exc:  # ValueError: a bad URL
         reason = getattr(exc, "reason", exc)
         return None, f"{type(reason).__name__}: {reason}"
 

@@ -170,11 +170,29 @@ def test_private_and_local_addresses_are_refused(app, admin, url):
 @pytest.mark.parametrize("url, words", [
     ("", "Give the address"), ("ftp://example.com/x", "https://"),
     ("https://user:secret@example.com/x", "user name and password"),
+    ("http://exa mple.com/hook", "not a web address"),
+    ("https://example.com:99999/hook", "not a web address"),
 ])
 def test_malformed_addresses_are_named(admin, url, words):
     with pytest.raises(ValidationError) as refused:
         delivery.subscribe(url, ["won"], user=admin)
     assert words in refused.value.fields["url"]
+
+
+def test_an_address_saved_before_it_was_checked_fails_alone(hook, receiver, lead, member,
+                                                             admin):
+    broken = Subscription(url="http://exa mple.com/hook", events=["won"], secret="s",
+                          last_event_id=hook.last_event_id, created_by=admin.id)
+    db.session.add(broken)
+    db.session.commit()
+    lead_service.close_lead(lead, "won", user=member)
+
+    done = delivery.deliver_due()
+
+    assert (done.sent, done.retrying) == (1, 1)
+    assert len(receiver.wait_for(1)) == 1
+    failed = next(item for item in deliveries() if item.subscription_id == broken.id)
+    assert failed.state == "pending" and "not a web address" in failed.error
 
 
 def test_a_subscription_needs_an_event(receiver, admin):
