@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ def configure_engine(app: Flask) -> None:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if url.startswith("sqlite"):
+        _create_owner_only(url)
         connect_args = options.setdefault("connect_args", {})
         connect_args.setdefault("timeout", app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000)
         connect_args.setdefault("check_same_thread", False)
@@ -32,6 +34,20 @@ def configure_engine(app: Flask) -> None:
             connect_args["options"] = (
                 f"{given} -c lock_timeout={int(app.config['SQLITE_BUSY_TIMEOUT_MS'])}".strip())
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _create_owner_only(url: str) -> None:
+    """Create the database file owner-only before SQLite creates it (its journal files
+    take its permissions), wherever the address puts it."""
+    from sqlalchemy.engine import make_url
+
+    from kanban.instance import private_file
+
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    with suppress(FileNotFoundError):  # no such folder: SQLite says so when it connects
+        private_file(Path(database))
 
 
 # A database server's connection that sat unused in the pool this long is checked (one
