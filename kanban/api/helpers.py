@@ -37,6 +37,21 @@ def json_body() -> dict[str, Any]:
     return data
 
 
+def refuse_unknown_fields(data: dict[str, Any], schema: dict[str, Any]) -> None:
+    """Raise ValidationError naming every field the request's schema does not have: a
+    misspelt field would otherwise be dropped without a word."""
+    unknown = [name for name in data if name not in schema["properties"]]
+    if not unknown:
+        return
+    elsewhere = {
+        "stage_id": _("Move a lead with its move request (POST /leads/<id>/move)."),
+        "status": _("Close or reopen a lead with its close or reopen request."),
+    }
+    raise ValidationError(
+        _("Nothing was saved: some fields are not fields of a lead."),
+        fields={name: elsewhere.get(name, _("There is no such field.")) for name in unknown})
+
+
 def _refuse_constant(name: str) -> Any:
     raise ValueError(name)
 

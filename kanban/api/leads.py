@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from kanban.api import bp
-from kanban.api.helpers import created, int_field, json_body, page_args
+from kanban.api.helpers import created, int_field, json_body, page_args, refuse_unknown_fields
+from kanban.api.schemas import LEAD_CREATE, LEAD_UPDATE
 from kanban.api.serializers import activity_json, lead_json
 from kanban.errors import ValidationError
 from kanban.extensions import db
@@ -53,6 +54,7 @@ def _api_user() -> str:
 @idempotent(_api_user)
 def create_lead():
     data = json_body()
+    refuse_unknown_fields(data, LEAD_CREATE)
     lead = lead_service.create_lead(data, user=current_user, source=data.get("source") or "api",
                                     assign_by="api")
     return created(lead_json(lead), url_for("api.show_lead", lead_id=lead.id))
@@ -67,6 +69,7 @@ def show_lead(lead_id: int):
 def update_lead(lead_id: int):
     data = json_body()
     lead = lead_service.get_lead(lead_id)
+    refuse_unknown_fields(data, LEAD_UPDATE)
     version = int_field(data, "version")
     fields = {key: value for key, value in data.items() if key != "version"}
     lead = lead_service.update_lead(lead, fields, user=current_user, version=version)

@@ -155,6 +155,28 @@ def test_update_lead_changes_only_the_fields_sent(api, column):
     assert (body["company"], body["title"], body["version"]) == ("Acme", "Alpha", 2)
 
 
+def test_a_misspelt_field_is_named_and_nothing_is_saved(api, column):
+    lead = column[0]
+    error = assert_error(api.patch(f"/leads/{lead.id}", json={"titel": "x", "company": "Acme"}),
+                         422)
+    assert error["fields"] == {"titel": "There is no such field."}
+    db.session.expire_all()
+    assert db.session.get(Lead, lead.id).company != "Acme"
+
+
+def test_a_stage_or_status_sent_to_an_edit_points_at_the_move_and_close_requests(api, column):
+    error = assert_error(api.patch(f"/leads/{column[0].id}",
+                                   json={"stage_id": 4, "status": "won"}), 422)
+    assert "move request" in error["fields"]["stage_id"]
+    assert "close or reopen request" in error["fields"]["status"]
+
+
+def test_a_new_lead_with_a_misspelt_field_is_not_created(api, column):
+    error = assert_error(api.post("/leads", json={"title": "Typo", "emial": "x@y.com"}), 422)
+    assert set(error["fields"]) == {"emial"}
+    assert db.session.query(Lead).filter_by(title="Typo").count() == 0
+
+
 def test_update_lead_records_the_change_on_the_timeline(api, column):
     api.patch(f"/leads/{column[0].id}", json={"title": "Alpha 2"})
     activities = api.get(f"/leads/{column[0].id}/activities").get_json()["activities"]
