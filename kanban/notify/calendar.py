@@ -9,7 +9,7 @@ in standby shows as an all-day event on the day it comes back.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from flask import url_for
@@ -98,7 +98,8 @@ def lead_event(lead: Lead) -> Event:
         event.add("dtend", start + timedelta(minutes=EVENT_MINUTES))
     else:
         event.add("dtstart", day)
-        event.add("dtend", day + timedelta(days=1))
+        if day < date.max:  # a date saved before they were checked may be the last there is
+            event.add("dtend", day + timedelta(days=1))
         event.add("transp", "TRANSPARENT")  # an all-day reminder does not block the day
     link = url_for("web.show_lead", lead_id=lead.id, _external=True)
     event.add("url", link)

@@ -24,7 +24,7 @@ from kanban.permissions import require
 from kanban.plugins import fire_event
 from kanban.services import leads as lead_service
 from kanban.services import outbox
-from kanban.services.lead_input import TEXT_LIMITS, read_time_of_day
+from kanban.services.lead_input import TEXT_LIMITS, not_before_today, read_time_of_day
 from kanban.services.periods import add_months
 
 KEEP, TODAY, TOMORROW, NEXT_WEEK, MONTH, DATE, ASKED = (
@@ -141,7 +141,7 @@ def _day_of(choice: str, data: Mapping[str, Any], today: date, errors: dict[str,
         if day is None:
             errors["follow_up_date"] = _("Use a date such as 2026-03-31.")
         elif day < today:
-            errors["follow_up_date"] = _("Pick today or a later date.")
+            errors["follow_up_date"] = not_before_today()
         elif day > today + timedelta(days=MAX_AHEAD_DAYS):
             errors["follow_up_date"] = _too_far(today)
         return day or today

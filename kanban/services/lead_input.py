@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,6 +19,7 @@ from kanban.emails import checked_email
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import Client, NextActionKind, Priority, User
+from kanban.models.base import today
 from kanban.text import has_unstorable, unstorable_message
 
 TEXT_LIMITS = lead_fields.LIMITS
@@ -29,6 +30,8 @@ MAX_TAGS = 20
 TAG_LIMIT = 64  # characters in one tag
 MAX_VALUE = Decimal("999999999999.99")
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+# A date stored further ahead is a mistyped year (a renewal may well be years away).
+FURTHEST_DAYS = 3653
 
 
 def is_id(value: Any) -> bool:
@@ -58,6 +61,9 @@ def clean_lead_data(data: Mapping[str, Any], *, partial: bool = False) -> dict[s
     if "title" in clean and not clean["title"]:
         errors.setdefault("title", _("A lead needs a title."))
     kind = clean.get("next_action_kind")
+    if (not partial and kind == NextActionKind.STANDBY and clean.get("next_action_date")
+            and clean["next_action_date"] < today()):
+        errors.setdefault("next_action_date", not_before_today())
     if kind == NextActionKind.STANDBY and not clean.get("next_action_date") and (
         not partial or "next_action_date" in data
     ):
@@ -240,17 +246,27 @@ def _next_action_kind(value: Any, name: str) -> str:
     raise FieldError(_("Use todo or standby."))
 
 
+def not_before_today() -> str:
+    """Why a follow-up date, or the end of a standby, before today is refused."""
+    return _("Pick today or a later date.")
+
+
 def _date(value: Any, name: str) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
+        day = value
+    elif not isinstance(value, str):
         raise FieldError(_("Use a date such as 2026-03-31."))
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise FieldError(_("Use a date such as 2026-03-31.")) from None
+    else:
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError:
+            raise FieldError(_("Use a date such as 2026-03-31.")) from None
+    if day > today() + timedelta(days=FURTHEST_DAYS):
+        raise FieldError(_("Pick a date within ten years, by %(last)s.",
+                           last=(today() + timedelta(days=FURTHEST_DAYS)).isoformat()))
+    return day
 
 
 def _time(value: Any, name: str) -> time | None:

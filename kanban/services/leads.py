@@ -36,7 +36,7 @@ from kanban.models import (
     User,
     new_lead_row,
 )
-from kanban.models.base import utcnow
+from kanban.models.base import today, utcnow
 from kanban.notify.events import new_lead_readers, new_lead_rows
 from kanban.notify.store import send_emails_of
 from kanban.permissions import require, require_give_lead_to
@@ -45,7 +45,7 @@ from kanban.ranking import InvalidRank, needs_rebalance, rank_between
 from kanban.services import outbox
 from kanban.services.as_read import as_read
 from kanban.services.bulk_insert import insert_rows, insert_rows_by_shape, with_defaults
-from kanban.services.lead_input import clean_lead_data, is_id
+from kanban.services.lead_input import clean_lead_data, is_id, not_before_today
 from kanban.services.ordering import (
     ColumnChanged,
     NeedsWholeColumn,
@@ -270,10 +270,14 @@ def update_lead(
         if lead.owner_id is not None:  # taking a lead from its owner is a reassignment too
             require(user, "lead.reassign")
     _check_version(lead, version)
-    if (
-        values.get("next_action_kind", lead.next_action_kind) == NextActionKind.STANDBY
-        and not values.get("next_action_date", lead.next_action_date)
-    ):
+    kind = values.get("next_action_kind", lead.next_action_kind)
+    day = values.get("next_action_date", lead.next_action_date)
+    if (kind == NextActionKind.STANDBY and day is not None and day < today()
+            and (day, kind) != (lead.next_action_date, lead.next_action_kind)):
+        # A standby set now ends on a day to come; one already past stays as it is.
+        raise ValidationError(_("Some fields need your attention."),
+                              fields={"next_action_date": not_before_today()})
+    if kind == NextActionKind.STANDBY and not day:
         raise ValidationError(
             _("Some fields need your attention."),
             fields={

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 import schemathesis
 from schemathesis.core.failures import FailureGroup
@@ -28,7 +30,8 @@ def full_lead(api, pipeline, member):
         "contact_name": "Ana", "company": "Acme", "email": "Ana@Example.com",
         "phone": "+351 1", "owner_id": member.id, "priority": "low", "tags": "a, b",
         "description": "Long story", "custom_fields": {"size": 12, "vip": True, "note": None},
-        "next_action_kind": "standby", "next_action_date": "9999-12-31",
+        "next_action_kind": "standby",
+        "next_action_date": (date.today() + timedelta(days=30)).isoformat(),
         "next_action_text": "Call", "stage_id": pipeline.stages[1].id,
     }).get_json()
 

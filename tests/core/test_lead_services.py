@@ -12,6 +12,7 @@ from kanban import hookimpl
 from kanban.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from kanban.extensions import db
 from kanban.models import Activity, Lead, LeadStatus
+from kanban.models.base import today
 from kanban.services import leads as service
 from kanban.services.ordering import column_order
 from tests.factories import LeadFactory
@@ -133,6 +134,56 @@ def test_standby_without_a_date_is_refused(pipeline, member):
     with pytest.raises(ValidationError) as caught:
         service.create_lead({"title": "Ok", "next_action_kind": "standby"}, user=member)
     assert "next_action_date" in caught.value.fields
+
+
+def test_a_new_lead_in_standby_until_a_day_gone_by_is_refused(pipeline, member):
+    with pytest.raises(ValidationError) as caught:
+        service.create_lead({"title": "Ok", "next_action_kind": "standby",
+                             "next_action_date": today() - timedelta(days=1)}, user=member)
+    assert caught.value.fields == {"next_action_date": "Pick today or a later date."}
+
+
+def test_a_new_lead_in_standby_until_today_is_kept(pipeline, member):
+    lead = service.create_lead({"title": "Ok", "next_action_kind": "standby",
+                                "next_action_date": today()}, user=member)
+    assert lead.next_action_date == today()
+
+
+def test_putting_a_lead_in_standby_until_a_day_gone_by_is_refused(pipeline, member):
+    lead = LeadFactory(stage=pipeline.stages[0], owner=member)
+    with pytest.raises(ValidationError) as caught:
+        service.update_lead(lead, {"next_action_kind": "standby",
+                                   "next_action_date": today() - timedelta(days=2)},
+                            user=member)
+    assert set(caught.value.fields) == {"next_action_date"}
+
+
+def test_a_standby_already_past_does_not_stop_other_edits(pipeline, member):
+    lead = LeadFactory(stage=pipeline.stages[0], owner=member, next_action_kind="standby",
+                       next_action_date=today() - timedelta(days=2))
+    service.update_lead(lead, {"title": "Renamed", "next_action_kind": "standby",
+                               "next_action_date": (today() - timedelta(days=2)).isoformat()},
+                        user=member)
+    assert lead.title == "Renamed"
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "2099-01-01"])
+def test_a_follow_up_date_with_a_mistyped_year_is_refused(pipeline, member, day):
+    with pytest.raises(ValidationError) as caught:
+        service.create_lead({"title": "Ok", "next_action_date": day}, user=member)
+    assert caught.value.fields["next_action_date"].startswith("Pick a date within ten years")
+
+
+def test_a_renewal_three_years_away_is_kept(pipeline, member):
+    day = today() + timedelta(days=3 * 365)
+    lead = service.create_lead({"title": "Renewal", "next_action_kind": "standby",
+                                "next_action_date": day.isoformat()}, user=member)
+    assert lead.next_action_date == day
+
+
+def test_a_follow_up_date_gone_by_is_kept_as_overdue(pipeline, member):
+    lead = service.create_lead({"title": "Ok", "next_action_date": "2020-01-31"}, user=member)
+    assert lead.is_overdue(today())
 
 
 def test_standby_lead_comes_back_to_todo_when_its_date_arrives(pipeline):

@@ -62,6 +62,15 @@ def test_a_standby_lead_shows_the_day_it_comes_back(app, pipeline, member):
     assert found["Comes back: Gamma"].decoded("dtstart") == back
 
 
+def test_a_follow_up_on_the_last_day_there_is_still_makes_a_calendar_file(app, pipeline,
+                                                                           member):
+    lead = LeadFactory(title="Typo", stage=pipeline.stages[0], owner=member,
+                       next_action_date=date.max)  # saved before dates were checked
+    response = log_in(app.test_client(), member).get(f"/leads/{lead.id}/next-action.ics")
+    assert response.status_code == 200
+    assert events(response.data)["Follow up: Typo"].decoded("dtstart") == date.max
+
+
 def test_closed_leads_are_left_out(app, pipeline, member):
     LeadFactory(stage=pipeline.stages[0], owner=member, status="won", next_action_date=TODAY)
     assert events(app.test_client().get(subscribe(app, member)).data) == {}
