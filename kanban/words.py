@@ -73,6 +73,24 @@ def lost_reason(text: str | None) -> str:
     return text or ""
 
 
+def lost_reason_as_stored(text: str) -> str:
+    """A lost reason as it is kept: one of the configured reasons written in any of the
+    team's languages ("Ha scelto un concorrente", from an integration) is kept as that
+    reason, so that it reads in each reader's words and counts under it in the results."""
+    from kanban.i18n import in_language
+
+    chosen, separator, written = text.partition(": ")
+    wanted = chosen.strip().casefold()
+    for reason in current_app.config["LOST_REASONS"]:
+        if reason.casefold() == wanted:
+            return reason + separator + written
+        for language in current_app.config["LANGUAGES"]:
+            with in_language(language):
+                if _(reason).casefold() == wanted:
+                    return reason + separator + written
+    return text
+
+
 def timeline_text(kind: str, body: str, payload: dict[str, Any] | None) -> str:
     """Return the words of a timeline entry: the system's own lines are written from their
     stored event in the reader's language; every other entry is its body, as written."""

@@ -284,6 +284,19 @@ def test_lost_lead_keeps_its_reason_and_fires_closed(pipeline, member, recorder)
     assert recorder.events == [("closed", lead.id, "lost")]
 
 
+@pytest.mark.parametrize(("written", "kept"), [
+    ("Ha scelto un concorrente", "Chose a competitor"),
+    ("сделка: нет бюджета", "сделка: нет бюджета"),  # not a reason's name: as written
+    ("Preço: o concorrente fez 10% menos", "Price: o concorrente fez 10% menos"),
+    ("chose a competitor", "Chose a competitor"),
+])
+def test_a_lost_reason_written_in_a_teams_language_is_kept_as_that_reason(pipeline, member,
+                                                                          written, kept):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    service.close_lead(lead, "lost", user=member, lost_reason=written)
+    assert lead.lost_reason == kept
+
+
 def test_unknown_closing_status_is_refused(pipeline, member):
     lead = LeadFactory(stage=pipeline.stages[0])
     with pytest.raises(ValidationError):
