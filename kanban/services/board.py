@@ -16,7 +16,7 @@ from sqlalchemy import Select, case, func, select, union_all
 from sqlalchemy.orm import selectinload
 
 from kanban.extensions import db
-from kanban.models import Lead, LeadStatus, LeadTag, Pipeline, Stage, User
+from kanban.models import Lead, LeadStatus, LeadTag, Pipeline, Stage
 from kanban.services.lead_views import (
     LeadView,
     lead_rows_statement,
@@ -193,16 +193,6 @@ def load_column_page(
     if not (more and leads):
         return ColumnPage(leads, "")
     return ColumnPage(leads, str(start + page_size) if sort else leads[-1].rank)
-
-
-def list_owners() -> list[User]:
-    """Return the people a board can be filtered by."""
-    return list(db.session.scalars(_owners()))
-
-
-@cache
-def _owners() -> Select:
-    return select(User).where(User.active).order_by(User.name)
 
 
 def list_tags(limit: int = 300) -> list[str]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from kanban.errors import NotFound, ValidationError
 from kanban.extensions import db
-from kanban.models import Role, User
+from kanban.models import Lead, LeadStatus, Role, User
 from kanban.permissions import require
 
 MIN_PASSWORD_LENGTH = 8
@@ -26,6 +26,16 @@ def list_users() -> list[User]:
 def active_users() -> list[User]:
     """Return the people who can log in and own leads, by name."""
     return list(db.session.scalars(select(User).where(User.active).order_by(User.name, User.id)))
+
+
+def people_with_leads(*, open_only: bool = False) -> list[User]:
+    """Return the people leads can be filtered by, by name: the team, and whoever left it
+    but still owns leads (``open_only``: open ones), whose leads someone must find."""
+    owns = select(Lead.id).where(Lead.owner_id == User.id)
+    if open_only:
+        owns = owns.where(Lead.status == LeadStatus.OPEN)
+    return list(db.session.scalars(
+        select(User).where(User.active | exists(owns)).order_by(User.name, User.id)))
 
 
 def get_user(user_id: int) -> User:

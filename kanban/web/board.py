@@ -20,6 +20,7 @@ from kanban.services.lead_views import view_marks
 from kanban.services.pipelines import find_stage
 from kanban.services.queries import LeadFilter, read_sort
 from kanban.services.saved_views import list_saved_views
+from kanban.services.users import people_with_leads
 from kanban.templating import (
     card_badges,
     money_totals,
@@ -151,7 +152,7 @@ def render_board(
         movable=active.status in (LeadStatus.OPEN, "all"),
         toolbar=slot("board_toolbar", pipeline=pipeline, user=current_user,
                      filters=args),
-        owners=board_service.list_owners(),
+        owners=people_with_leads(open_only=True),
         tags=board_service.list_tags(),
         total_text=total_text,
         strings=board_strings(),

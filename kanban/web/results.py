@@ -22,7 +22,7 @@ from kanban.services import results as service
 from kanban.services.lead_input import MAX_ID
 from kanban.services.periods import PERIODS, WEEK, Period, read_period
 from kanban.services.sources import source_name
-from kanban.services.users import active_users
+from kanban.services.users import people_with_leads
 from kanban.templating import day, lost_reason, money, money_totals, slot, user_currency
 from kanban.ui import Bar, Chart
 from kanban.web import bp
@@ -172,9 +172,7 @@ def render_results(period: Period | None, owner_id: int | None,
                                user=current_user),
         )
     owner = db.session.get(User, owner_id) if owner_id else None
-    people = active_users()
-    if owner is not None and owner not in people:  # a former colleague's results
-        people.append(owner)
+    people = people_with_leads()
     return render_template(
         "web/results.html",
         page="results",

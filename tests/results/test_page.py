@@ -132,6 +132,15 @@ def test_owner_filter_narrows_the_page(member_client, month, people):
     assert f'<option value="{people.bruno.id}" selected>Bruno</option>' in text
 
 
+def test_the_results_of_someone_who_left_can_still_be_chosen(member_client, month, people):
+    people.bruno.active = False
+    db.session.commit()
+
+    text = member_client.get(NOVEMBER).text
+
+    assert f'<option value="{people.bruno.id}">Bruno (left the team)</option>' in text
+
+
 def test_other_currencies_are_written_beside_the_won_chart(member_client, month):
     html = figure(member_client.get(NOVEMBER).text, "chart-won")
 
@@ -144,7 +153,8 @@ def test_a_former_colleague_can_still_be_chosen(member_client, month, people):
 
     text = member_client.get(f"{NOVEMBER}&owner_id={people.bruno.id}").text
 
-    assert f'<option value="{people.bruno.id}" selected>Bruno</option>' in text
+    assert (f'<option value="{people.bruno.id}" selected>Bruno (left the team)</option>'
+            in text)
     assert "Only the leads of Bruno." in text
 
 

@@ -263,6 +263,19 @@ def test_owner_filter_selects_that_persons_leads(member_client, mixed):
     assert '<span class="count" title="Leads">1</span>' in html
 
 
+def test_someone_who_left_with_open_leads_can_still_be_filtered_on(member_client, pipeline):
+    gone = UserFactory(name="Pablo Ruiz", active=False)
+    LeadFactory(stage=pipeline.stages[0], owner=gone, title="Pablo's lead")
+    UserFactory(name="Quiet Quentin", active=False)  # left with nothing open
+
+    html = member_client.get("/board").text
+
+    assert f'<option value="{gone.id}">Pablo Ruiz (left the team)</option>' in html
+    assert "Quiet Quentin" not in html
+    assert card_titles(member_client.get(f"/board?owner_id={gone.id}").text) == [
+        "Pablo's lead"]
+
+
 def test_closed_leads_are_shown_but_not_movable(member_client, mixed):
     html = member_client.get("/board?status=won").text
 
