@@ -104,7 +104,11 @@ def _profile_form(*, posted: bool = True) -> ProfileForm:
     """The profile form; ``posted=False``: as stored, whatever this request posted."""
     form = ProfileForm(obj=current_user) if posted else ProfileForm(formdata=None,
                                                                     obj=current_user)
-    form.locale.choices = [("", _("Browser language"))] + [
+    team = current_app.config["LANGUAGE"]
+    # No choice of one's own: the team's language where it is set (pages and emails alike).
+    unchosen = (_("The team's language (%(language)s)", language=LANGUAGE_NAMES.get(team, team))
+                if team else _("Browser language"))
+    form.locale.choices = [("", unchosen)] + [
         (code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]
     ]
     return form

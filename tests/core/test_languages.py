@@ -70,6 +70,18 @@ def test_the_profile_offers_every_language_in_its_own_name(member_client):
         assert f'<option value="{code}">{name}</option>' in page
 
 
+def test_with_a_team_language_the_profile_offers_it_where_nothing_is_chosen(
+        team_in_portuguese):
+    client = log_in(team_in_portuguese.test_client(), UserFactory(locale=None))
+    page = client.get("/profile", headers={"Accept-Language": "es-ES"}).text
+    assert '<option selected value="">O idioma da equipa (Português)</option>' in page
+
+
+def test_without_a_team_language_the_profile_offers_the_browsers(member_client):
+    page = member_client.get("/profile", headers=ENGLISH_BROWSER).text
+    assert '<option selected value="">Browser language</option>' in page
+
+
 def test_a_team_language_the_app_does_not_speak_stops_it_in_plain_words(app_config):
     with pytest.raises(ValueError, match="KANBAN_LANGUAGE must be one of en, pt, it, es, ru"):
         create_app({**app_config, "LANGUAGE": "de"})
