@@ -89,6 +89,16 @@ def test_the_digest_speaks_the_persons_language(app, mail, day_of_ana):
     assert "Propuestas en curso" in text
 
 
+def test_a_russian_days_sentence_ends_in_one_full_stop_in_both_parts(app, mail, day_of_ana):
+    day_of_ana.locale = "ru"
+    db.session.commit()
+    send_digests()
+    message = mail.messages[0]
+    for part in ("plain", "html"):
+        text = message.get_body((part,)).get_content()
+        assert "г.." not in text and "г." in text
+
+
 def test_nobody_who_turned_it_off_gets_it(app, mail, day_of_ana):
     day_of_ana.notification_settings = {"digest": False}
     db.session.commit()
