@@ -104,6 +104,13 @@
     });
     button.replaceWith(panel);
     wire(form);
+    // Escape puts the form away, unsaved, and the keyboard back on "Log a touch".
+    panel.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || event.defaultPrevented) return;
+      event.preventDefault();
+      panel.replaceWith(button);
+      button.focus();
+    });
     panel.querySelector("textarea").focus();
   }
 

@@ -228,6 +228,20 @@ def test_log_a_touch_opened_with_the_keyboard_puts_the_focus_in_what_happened(
     assert page.locator(f"#touch-{late.id}-body").count() == 1  # the copy has ids of its own
 
 
+def test_escape_puts_the_touch_form_away_unsaved_and_the_keyboard_back(page, seller, late):
+    log_in_to_agenda(page, seller.email)
+    link = row(page, late).locator("a.log-touch")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.type("Half a thought")
+
+    page.keyboard.press("Escape")
+
+    expect(row(page, late).get_by_label("What happened")).to_have_count(0)
+    expect(row(page, late).locator("a.log-touch")).to_be_focused()
+    assert touches(late, "call") == []
+
+
 def test_keeping_the_current_next_action_is_only_for_a_note(page, seller, late):
     log_in_to_agenda(page, seller.email)
     form = open_touch_form(page, late)
