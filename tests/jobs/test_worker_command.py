@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -75,7 +76,8 @@ def test_the_check_warns_when_no_worker_takes_the_teams_jobs(app):
 def test_the_check_is_content_while_a_worker_listens(app):
     kanban = os.path.join(os.path.dirname(sys.executable), "kanban")
     worker = subprocess.Popen([kanban, "worker"], env=worker_env(app),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)  # its group: the work horses with it
     try:
         deadline = time.monotonic() + 30
         while "No `kanban worker`" in (output := check_output(app)):
@@ -83,5 +85,5 @@ def test_the_check_is_content_while_a_worker_listens(app):
             time.sleep(0.2)
         assert "kanban worker" not in output
     finally:  # killed: an idle worker may wait on Redis a while before a polite stop
-        worker.kill()
+        os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
