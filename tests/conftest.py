@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, text
 
 from kanban.app import create_app
 from kanban.extensions import db
@@ -126,16 +126,28 @@ def app(app_config, backend, tmp_path) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+# Every row deleted and every id counter reset, in one round trip. A test leaves a few rows
+# in a few tables: deleting them takes milliseconds, where TRUNCATE of every table makes
+# new files for each and takes a third of a second. Foreign keys are not checked meanwhile
+# (every table is emptied), which needs the superuser the tests' server gives.
+EMPTY_EVERY_TABLE = text("""DO $$ DECLARE found record; BEGIN
+    SET LOCAL session_replication_role = replica;
+    SET LOCAL lock_timeout = '10s';
+    FOR found IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP
+        EXECUTE format('DELETE FROM %I', found.tablename);
+    END LOOP;
+    FOR found IN SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema() LOOP
+        EXECUTE format('ALTER SEQUENCE %I RESTART', found.sequencename);
+    END LOOP;
+END $$""")
+
+
 def empty_postgres_database(url: str) -> None:
     """Remove every row (and reset ids) in the test run's PostgreSQL database."""
     engine = create_engine(url)
     try:
-        tables = inspect(engine).get_table_names()
-        if tables:
-            with engine.begin() as connection:
-                connection.execute(text("SET LOCAL lock_timeout = '10s'"))
-                names = ", ".join(f'"{name}"' for name in tables)
-                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        with engine.begin() as connection:
+            connection.execute(EMPTY_EVERY_TABLE)
     finally:
         engine.dispose()
 

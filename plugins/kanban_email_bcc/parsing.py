@@ -44,6 +44,8 @@ _FORWARD_MARKER = re.compile(
     r"|Inicio del mensaje reenviado|Начало переадресованного сообщения):)\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
+# A rule of dashes or underscores some mail programs draw above that line.
+_RULE_BELOW = re.compile(r"(?:\n[ \t>]*[-_=]{3,}[ \t]*)+\s*$")
 # The header names of that block, as those programs write them in each language.
 _QUOTED_NAMES = {
     "from": ("From", "Da", "Mittente", "De", "От"),
@@ -309,9 +311,6 @@ def _words_above_marker(text: str) -> str:
     match = _FORWARD_MARKER.search(text)
     above = text[:match.start()] if match is not None else ""
     return _RULE_BELOW.sub("", above).strip()
-
-
-_RULE_BELOW = re.compile(r"(?:\n[ \t>]*[-_=]{3,}[ \t]*)+\s*$")
 
 
 def _auto_reason(message: Message, parsed: ParsedMail) -> str:

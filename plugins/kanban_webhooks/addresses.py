@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from flask_babel import gettext as _
 
@@ -62,7 +62,7 @@ def _well_formed(host: str) -> bool:
     return all(_LABEL.match(label) for label in ascii_name.rstrip(".").split("."))
 
 
-def _port_is_a_port(parts) -> bool:  # noqa: ANN001  (a SplitResult)
+def _port_is_a_port(parts: SplitResult) -> bool:
     try:
         parts.port  # noqa: B018  (reading it checks it)
     except ValueError:
