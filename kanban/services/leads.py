@@ -62,6 +62,7 @@ from kanban.services.owner_rules import OwnerPlan, owner_plan, take_turn
 from kanban.services.sqlite_writers import HELD
 from kanban.services.together import together
 from kanban.text import remove_unstorable
+from kanban.words import lost_reason_as_stored
 
 ACTIVITY_INSERT = insert(Activity.__table__)  # a new lead's first entry, built once
 
@@ -553,8 +554,6 @@ def close_lead(
              "next_action_date": _jsonable(lead.next_action_date),
              "next_action_text": lead.next_action_text}
     lead.status = status
-    from kanban.words import lost_reason_as_stored  # the readers' words: only when closing
-
     lead.lost_reason = lost_reason_as_stored(reason) if status == LeadStatus.LOST else ""
     lead.closed_at = lead.updated_at = utcnow()
     # A closed lead has nothing left to do: its next action ends with it.
