@@ -224,18 +224,17 @@ def delete_stage(stage_id: int):
                    _("The stage is deleted."))
 
 
-def apply_change(action, message: str, *, stage_id: int | None = None,
-                 typed_in: str | None = None, then: str | None = None):
+def apply_change(action, message: str, *, typed_in: str | None = None,
+                 then: str | None = None):
     """Run one pipeline change; on refusal show the page again with the reason, and the
-    form it came from as typed, its bad fields named: a stage's rules (``stage_id``, that
-    form open) or the field whose id is ``typed_in`` (a name, a number)."""
+    form it came from (``typed_in``: a field's id, or a stage's rules) as typed, its bad
+    fields named."""
     try:
         action()
     except ValidationError as exc:
         db.session.rollback()
-        refused = ({"stage_id": stage_id, "form": typed_in, "values": request.form.to_dict(),
-                    "fields": exc.fields}
-                   if stage_id is not None or typed_in is not None else None)
+        refused = ({"form": typed_in, "values": request.form.to_dict(), "fields": exc.fields}
+                   if typed_in is not None else None)
         return _render_pipelines(PipelineForm(formdata=None), problem=exc.message,
                                  status=exc.status, refused=refused)
     flash(message, "success")

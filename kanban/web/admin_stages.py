@@ -29,7 +29,7 @@ def set_stage_rules(stage_id: int):
     stage = pipeline_service.find_stage(stage_id)
     return apply_change(lambda: stage_rules.set_stage_rules(stage, request.form, user=current_user),
                         _("The rules of %(stage)s are saved.", stage=stage.name),
-                        stage_id=stage.id)
+                        typed_in=f"stage-{stage.id}-rules")
 
 
 @bp.post("/pipelines/<int:pipeline_id>/stage-order")

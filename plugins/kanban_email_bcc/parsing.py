@@ -218,9 +218,7 @@ def _read(message: Message, depth: int) -> ParsedMail:
         parsed.forwarded = _read(forwarded_part, depth + 1)
         parsed.forward_note = parsed.text
     elif depth == 0:
-        parsed.forwarded = _inline_forward(parsed.text)
-        if parsed.forwarded is not None:
-            parsed.forward_note = _words_above_marker(parsed.text)
+        parsed.forwarded, parsed.forward_note = _inline_forward(parsed.text)
     return parsed
 
 
@@ -273,11 +271,13 @@ def _inner_message(part: Message) -> Message | None:
     return None
 
 
-def _inline_forward(text: str) -> ParsedMail | None:
-    """Read the header block after a "Forwarded message" line in a forward's text."""
+def _inline_forward(text: str) -> tuple[ParsedMail | None, str]:
+    """Read the header block after a "Forwarded message" line in a forward's text; return
+    the forwarded message and what the forwarder wrote above that line (without the rule
+    of dashes or underscores some mail programs draw before it)."""
     match = _FORWARD_MARKER.search(text)
     if match is None:
-        return None
+        return None, ""
     headers: dict[str, str] = {}
     lines = text[match.end():].lstrip("\n").split("\n")
     index = 0
@@ -294,7 +294,7 @@ def _inline_forward(text: str) -> ParsedMail | None:
     sender_text = _MAILTO.sub(lambda m: f"<{m.group(1)}>", headers.get("from", ""))
     senders = _parse_addresses(sender_text)
     if not senders:
-        return None
+        return None, ""
     return ParsedMail(
         subject=headers.get("subject", "")[:255],
         sender=senders[0],
@@ -302,15 +302,7 @@ def _inline_forward(text: str) -> ParsedMail | None:
         cc=_parse_addresses(_MAILTO.sub(lambda m: f"<{m.group(1)}>", headers.get("cc", ""))),
         date=_date(headers.get("date", "")),
         text="\n".join(line.lstrip("> ") for line in lines[index + 1:]).strip(),
-    )
-
-
-def _words_above_marker(text: str) -> str:
-    """What a forward's text says above its "Forwarded message" line, without the rule of
-    dashes or underscores some mail programs draw before that line."""
-    match = _FORWARD_MARKER.search(text)
-    above = text[:match.start()] if match is not None else ""
-    return _RULE_BELOW.sub("", above).strip()
+    ), _RULE_BELOW.sub("", text[:match.start()]).strip()
 
 
 def _auto_reason(message: Message, parsed: ParsedMail) -> str:
