@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from kanban.extensions import db
-from kanban.services.backup import BackupError, back_up, pg_dump_command, restore, sqlite_file
+from kanban.services.backup import BackupError, back_up, pg_dump_to, restore, sqlite_file
 from kanban.services.setup_check import ERROR, configuration_problems
 
 
@@ -37,19 +37,21 @@ def live_sqlite_file() -> Path | None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup(path: Path) -> None:
-    """Copy the SQLite database to PATH while Kanban keeps running."""
+    """Copy the database to PATH while Kanban keeps running (on PostgreSQL, with pg_dump)."""
     live = live_sqlite_file()
-    if live is None:
-        click.echo("This database is PostgreSQL: back it up with pg_dump, for example")
-        click.echo(f"  {pg_dump_command(current_app.config['SQLALCHEMY_DATABASE_URI'], path)}")
-        click.echo("(give the password through PGPASSWORD or ~/.pgpass).")
-        sys.exit(2)
     try:
-        back_up(live, path)
+        if live is None:
+            pg_dump_to(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+        else:
+            back_up(live, path)
     except BackupError as error:
         click.echo(str(error), err=True)
         sys.exit(1)
-    click.echo(f"Backed up {live} to {path} (integrity check passed).")
+    if live is None:
+        click.echo(f"Backed up the PostgreSQL database to {path} (pg_restore reads it back; "
+                   "restore it with pg_restore --clean).")
+    else:
+        click.echo(f"Backed up {live} to {path} (integrity check passed).")
 
 
 @click.command("restore")

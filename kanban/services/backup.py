@@ -1,19 +1,24 @@
-"""Copies of a SQLite database taken while the app keeps writing, and putting one back.
+"""Copies of the database taken while the app keeps writing, and putting a SQLite one back.
 
-Both directions go through SQLite's backup API, so a copy is one consistent moment and a
-restore reaches every open connection (WAL included) as an ordinary write."""
+On SQLite both directions go through SQLite's backup API, so a copy is one consistent
+moment and a restore reaches every open connection (WAL included) as an ordinary write.
+On PostgreSQL the copy is pg_dump's, in its custom format, checked by pg_restore."""
 
 from __future__ import annotations
 
 import os
+import re
 import shlex
+import shutil
 import sqlite3
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
 KANBAN_TABLES = {"users", "pipelines", "stages", "leads"}
+LEADS_DATA = re.compile(r" TABLE DATA \S+ leads ")  # the leads' rows, in pg_restore --list
 
 
 class BackupError(RuntimeError):
@@ -28,7 +33,7 @@ def sqlite_file(database_url: str) -> Path | None:
     return Path(url.database)
 
 
-def pg_dump_command(database_url: str, target: Path) -> str:
+def pg_dump_command(database_url: str, target: Path) -> list[str]:
     """The pg_dump command that backs up this PostgreSQL database (without its password)."""
     url = make_url(database_url)
     parts = ["pg_dump", "--format=custom", f"--file={target}"]
@@ -39,7 +44,38 @@ def pg_dump_command(database_url: str, target: Path) -> str:
     if url.username:
         parts.append(f"--username={url.username}")
     parts.append(url.database or "")
-    return shlex.join(parts)
+    return parts
+
+
+def pg_dump_to(database_url: str, target: Path) -> None:
+    """Dump the PostgreSQL database into the new file ``target`` (owner-only) and check
+    that pg_restore reads its leads back. The password goes to pg_dump in its environment,
+    never on its command line."""
+    if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
+        raise BackupError(
+            "pg_dump is not installed here (Debian: apt install postgresql-client). "
+            f"Run this where it is: {shlex.join(pg_dump_command(database_url, target))}")
+    _check_target(target)
+    url = make_url(database_url)
+    environment = dict(os.environ)
+    if url.password:
+        environment["PGPASSWORD"] = str(url.password)
+    create_private_file(target)
+    dump = subprocess.run(pg_dump_command(database_url, target), env=environment,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    listing = subprocess.run(["pg_restore", "--list", str(target)], capture_output=True,
+                             text=True) if dump.returncode == 0 else None
+    if listing is None or listing.returncode != 0 or not LEADS_DATA.search(listing.stdout):
+        target.unlink(missing_ok=True)
+        said = (dump.stderr if listing is None else listing.stderr).strip()
+        raise BackupError(f"The copy failed ({said or 'it holds no leads'}); nothing was kept.")
+
+
+def _check_target(target: Path) -> None:
+    if target.exists():
+        raise BackupError(f"{target} already exists: choose a new file name.")
+    if not target.parent.is_dir():
+        raise BackupError(f"The folder {target.parent} does not exist: create it first.")
 
 
 def create_private_file(path: Path) -> None:
@@ -102,10 +138,7 @@ def back_up(source: Path, target: Path) -> None:
     """Take a verified copy of the live SQLite database."""
     if not source.is_file():
         raise BackupError(f"There is no database at {source} to back up.")
-    if target.exists():
-        raise BackupError(f"{target} already exists: choose a new file name.")
-    if not target.parent.is_dir():
-        raise BackupError(f"The folder {target.parent} does not exist: create it first.")
+    _check_target(target)
     copy_database(source, target)
     problem = integrity_problem(target)
     if problem:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+import subprocess
 import threading
 from pathlib import Path
 
@@ -91,13 +92,62 @@ def test_backup_never_overwrites_a_file(sqlite_app, tmp_path):
     assert (tmp_path / "copy.db").read_text() == "something else"
 
 
-def test_postgresql_backup_prints_the_pg_dump_command_without_the_password(app_config):
+@pytest.fixture
+def postgres_app(app, backend):
+    if backend != "postgresql":
+        pytest.skip("pg_dump backs up PostgreSQL databases")
+    return app
+
+
+def dumped_rows(dump: Path) -> str:
+    """The leads' rows in a pg_dump file, as pg_restore reads them."""
+    return subprocess.run(["pg_restore", "--data-only", "--table=leads", "--file=-", str(dump)],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_postgresql_backup_is_a_pg_dump_holding_the_leads(postgres_app, tmp_path):
+    LeadFactory(title="Kept in the dump")
+
+    result = cli(postgres_app, "backup", str(tmp_path / "crm.dump"))
+
+    assert result.exit_code == 0, result.output
+    assert "Kept in the dump" in dumped_rows(tmp_path / "crm.dump")
+    assert stat.S_IMODE((tmp_path / "crm.dump").stat().st_mode) == 0o600
+
+
+def test_postgresql_backup_never_overwrites_a_file(postgres_app, tmp_path):
+    (tmp_path / "crm.dump").write_text("something else")
+
+    result = cli(postgres_app, "backup", str(tmp_path / "crm.dump"))
+
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+    assert (tmp_path / "crm.dump").read_text() == "something else"
+
+
+def test_postgresql_backup_that_cannot_connect_keeps_no_file_and_hides_the_password(
+        app_config, tmp_path):
+    url = "postgresql+psycopg://kanban:s3cret@127.0.0.1:1/crm"
+    application = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": url})
+
+    result = cli(application, "backup", str(tmp_path / "crm.dump"))
+
+    assert result.exit_code == 1
+    assert "The copy failed" in result.output
+    assert "s3cret" not in result.output
+    assert not (tmp_path / "crm.dump").exists()
+
+
+def test_postgresql_backup_without_pg_dump_prints_its_command_without_the_password(
+        app_config, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no pg_dump on it
     url = "postgresql+psycopg://kanban:s3cret@db.internal:5433/crm"
     application = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": url})
 
     result = cli(application, "backup", "/backups/crm.dump")
 
-    assert result.exit_code != 0
+    assert result.exit_code == 1
+    assert "pg_dump is not installed here" in result.output
     assert ("pg_dump --format=custom --file=/backups/crm.dump --host=db.internal "
             "--port=5433 --username=kanban crm") in result.output
     assert "s3cret" not in result.output
