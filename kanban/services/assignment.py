@@ -42,9 +42,10 @@ def take_lead(lead_id: int, user: User) -> Lead:
         if lead.owner_id == user.id:
             return lead  # a double click: it is already theirs
         if lead.owner is not None:
-            raise AlreadyTaken(_("%(name)s took this lead first.", name=lead.owner.name),
+            raise AlreadyTaken(_("%(name)s took “%(title)s” first.", name=lead.owner.name,
+                                 title=lead.title),
                                owner_id=lead.owner_id, owner_name=lead.owner.name)
-        raise Conflict(_("This lead is closed: there is nothing to take."))
+        raise Conflict(_("“%(title)s” is closed: there is nothing to take.", title=lead.title))
     changes = {"owner_id": [None, user.id]}
     db.session.add(Activity(lead_id=lead.id, author_id=user.id, kind=ActivityKind.EDIT,
                             payload={"changes": changes}, created_at=now))

@@ -86,7 +86,7 @@ def test_the_second_person_is_told_who_was_first(app, pipeline, member):
     take_lead(lead.id, rui)
     with pytest.raises(AlreadyTaken) as refused:
         take_lead(lead.id, member)
-    assert refused.value.message == "Rui Costa took this lead first."
+    assert refused.value.message == "Rui Costa took “Visitor” first."
     assert refused.value.status == 409
 
 
@@ -99,8 +99,9 @@ def test_a_double_click_is_not_an_error(app, pipeline, member):
 
 def test_a_closed_lead_cannot_be_taken(app, pipeline, member):
     lead = waiting(pipeline.stages[0], "Visitor", 1, status="lost")
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refused:
         take_lead(lead.id, member)
+    assert refused.value.message == "“Visitor” is closed: there is nothing to take."
 
 
 def test_two_people_taking_at_once_one_wins(app, pipeline):

@@ -61,7 +61,8 @@ def test_two_people_take_the_same_lead_one_wins(page, second_page, rita, rui, pi
     expect(page.locator(".flash-success")).to_contain_text("“Quote request” is yours now.")
     expect(page.locator(".is-unassigned .agenda-item")).to_have_count(0)
     second_page.locator(".is-unassigned button.take-lead").click()
-    expect(second_page.locator(".flash-error")).to_contain_text("Rita Seller took this lead first.")
+    expect(second_page.locator(".flash-error")).to_contain_text(
+        "Rita Seller took “Quote request” first.")
     db.session.expire_all()
     assert db.session.get(Lead, lead.id).owner_id == rita.id
     assert second_page.evaluate("document.documentElement.scrollWidth") <= 376
