@@ -45,6 +45,7 @@ from kanban.ranking import InvalidRank, needs_rebalance, rank_between
 from kanban.services import outbox
 from kanban.services.as_read import as_read
 from kanban.services.bulk_insert import insert_rows, insert_rows_by_shape, with_defaults
+from kanban.services.issued_ids import was_ever_issued
 from kanban.services.lead_input import clean_lead_data, is_id, not_before_today
 from kanban.services.ordering import (
     ColumnChanged,
@@ -403,7 +404,7 @@ def move_lead(
         try:
             stage = get_stage(stage_id)
         except ValidationError:
-            if not is_id(stage_id):
+            if not is_id(stage_id) or not was_ever_issued(Stage.__tablename__, stage_id):
                 raise
             # Deleted since the board was drawn: a conflict, so the board reloads its columns.
             raise Conflict(

@@ -6,7 +6,7 @@ from kanban.extensions import db
 from kanban.models import Lead
 from kanban.services.ordering import column_order
 from tests.api.conftest import assert_error
-from tests.factories import LeadFactory, PipelineFactory
+from tests.factories import LeadFactory, PipelineFactory, StageFactory
 
 
 def move(api, lead, **body):
@@ -78,9 +78,20 @@ def test_move_next_to_a_card_in_another_stage_is_refused_with_409(api, column, p
     assert error["order"] == [lead.id for lead in column]
 
 
-def test_move_to_a_stage_that_no_longer_exists_is_a_409_so_the_board_reloads(api, column):
-    error = assert_error(move(api, column[0], stage_id=9999), 409, "conflict")
+def test_move_to_a_stage_that_no_longer_exists_is_a_409_so_the_board_reloads(api, column,
+                                                                             pipeline):
+    gone = StageFactory(pipeline=pipeline, name="Deleted since")
+    gone_id = gone.id
+    db.session.delete(gone)
+    db.session.commit()
+    error = assert_error(move(api, column[0], stage_id=gone_id), 409, "conflict")
     assert "stage_id" in error["fields"] and "no longer exists" in error["message"]
+
+
+def test_move_to_a_stage_that_never_existed_is_refused_with_422(api, column):
+    error = assert_error(move(api, column[0], stage_id=9999), 422, "invalid")
+    assert error["message"] == "There is no such stage."
+    assert "stage_id" in error["fields"]
 
 
 def test_move_to_a_stage_id_that_is_not_an_id_is_refused_with_422(api, column):
