@@ -9,11 +9,11 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import UnsupportedMediaType
 
+from kanban import lead_fields
 from kanban.errors import ServiceError, ValidationError
+from kanban.services.lead_input import MAX_ID
 from kanban.text import refuse_unstorable
 
-# Ids are 32-bit integers on PostgreSQL; a larger number can never name a row.
-MAX_ID = 2**31 - 1
 MAX_PAGE = 1_000_000
 
 
@@ -50,6 +50,28 @@ def refuse_unknown_fields(data: dict[str, Any], schema: dict[str, Any]) -> None:
     raise ValidationError(
         _("Nothing was saved: some fields are not fields of a lead."),
         fields={name: elsewhere.get(name, _("There is no such field.")) for name in unknown})
+
+
+# The JSON types a lead field of each kind is sent as, where the pages' and the imports'
+# looser reading would take another: a form posts every field as text, JSON need not.
+# Null is read as "empty" by every kind.
+_JSON_TYPES = {lead_fields.TEXT: (str,), lead_fields.EMAIL: (str,), lead_fields.CURRENCY: (str,),
+               lead_fields.FLAG: (bool,), lead_fields.USER: (int,), lead_fields.CLIENT: (int,)}
+
+
+def refuse_wrong_types(data: dict[str, Any]) -> None:
+    """Raise ValidationError naming every lead field sent as the wrong JSON type: 5 for a
+    title, "yes" for starred, "4" for an owner id (a page would take each of these)."""
+    wrong = {}
+    for name, value in data.items():
+        field = lead_fields.BY_NAME.get(name)
+        types = _JSON_TYPES.get(field.kind) if field is not None else None
+        if types is None or value is None or type(value) in types:
+            continue
+        wrong[name] = (_("Use true or false.") if bool in types else
+                       _("Must be a whole number.") if int in types else _("Must be text."))
+    if wrong:
+        raise ValidationError(_("Some fields need your attention."), fields=wrong)
 
 
 def _refuse_constant(name: str) -> Any:

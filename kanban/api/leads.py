@@ -7,7 +7,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from kanban.api import bp
-from kanban.api.helpers import created, int_field, json_body, page_args, refuse_unknown_fields
+from kanban.api.helpers import (
+    created,
+    int_field,
+    json_body,
+    page_args,
+    refuse_unknown_fields,
+    refuse_wrong_types,
+)
 from kanban.api.schemas import LEAD_CREATE, LEAD_UPDATE
 from kanban.api.serializers import activity_json, lead_json
 from kanban.errors import ValidationError
@@ -55,6 +62,7 @@ def _api_user() -> str:
 def create_lead():
     data = json_body()
     refuse_unknown_fields(data, LEAD_CREATE)
+    refuse_wrong_types(data)
     lead = lead_service.create_lead(data, user=current_user, source=data.get("source") or "api",
                                     assign_by="api")
     return created(lead_json(lead), url_for("api.show_lead", lead_id=lead.id))
@@ -70,6 +78,7 @@ def update_lead(lead_id: int):
     data = json_body()
     lead = lead_service.get_lead(lead_id)
     refuse_unknown_fields(data, LEAD_UPDATE)
+    refuse_wrong_types(data)
     version = int_field(data, "version")
     fields = {key: value for key, value in data.items() if key != "version"}
     lead = lead_service.update_lead(lead, fields, user=current_user, version=version)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from kanban.extensions import db
 from kanban.models import Lead
 from tests.api.conftest import assert_error
+from tests.factories import LeadFactory
 
 HUGE = 10**30
 
@@ -106,6 +107,36 @@ def test_create_lead_with_a_wrong_value_names_the_field(api, pipeline, field, va
     error = assert_error(response, 422, "invalid")
     assert field in error["fields"]
     assert db.session.query(Lead).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("title", 5, "Must be text."),
+        ("phone", 912345678, "Must be text."),
+        ("email", 1.5, "Must be text."),
+        ("currency", 978, "Must be text."),
+        ("starred", "yes", "Use true or false."),
+        ("starred", 1, "Use true or false."),
+        ("owner_id", "1", "Must be a whole number."),
+        ("client_id", "1", "Must be a whole number."),
+    ],
+)
+def test_create_lead_with_a_value_of_another_json_type_names_the_type(api, pipeline, field,
+                                                                        value, said):
+    response = api.post("/leads", json={"title": "A", field: value})
+    error = assert_error(response, 422, "invalid")
+    assert error["fields"] == {field: said}
+    assert db.session.query(Lead).count() == 0
+
+
+def test_edit_with_a_value_of_another_json_type_changes_nothing(api, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], title="Kept", starred=False)
+    response = api.patch(f"/leads/{lead.id}", json={"title": 7, "starred": "yes"})
+    error = assert_error(response, 422, "invalid")
+    assert error["fields"] == {"title": "Must be text.", "starred": "Use true or false."}
+    db.session.expire_all()
+    assert (lead.title, lead.starred) == ("Kept", False)
 
 
 def test_api_keeps_tabs_and_newlines(api, pipeline):
