@@ -10,13 +10,14 @@ from flask_babel import lazy_gettext as _l
 from kanban.notify.store import notify
 from kanban.services.users import active_users
 from kanban.ui import NotificationKind
+from kanban_webhooks.reasons import in_words
 
 PAUSED = "webhook_paused"
 
 
 def _text(payload: dict[str, Any]) -> str:
     return _("The webhook to %(url)s kept failing and is paused: %(reason)s",
-             url=payload.get("url", ""), reason=payload.get("reason", ""))
+             url=payload.get("url", ""), reason=in_words(payload.get("reason", "")))
 
 
 KINDS = [NotificationKind(PAUSED, _l("A webhook keeps failing and is paused"), _text)]

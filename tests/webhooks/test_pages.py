@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from kanban_webhooks.models import Subscription
 from sqlalchemy import select
@@ -58,7 +60,31 @@ def test_send_a_test_says_whether_it_was_received(admin_client, saved, receiver)
 def test_a_test_to_an_address_that_fails_says_why(admin_client, saved, receiver):
     receiver.answers = [500]
     page = admin_client.post(f"/webhooks/{saved.id}/test", follow_redirects=True).text
-    assert "The test was not received: HTTP 500" in page
+    assert ("The test was not received: The receiver had an error of its own (HTTP 500)."
+            in page)
+
+
+def test_a_test_to_an_address_where_nothing_listens_says_so_in_plain_words(admin_client, app):
+    with socket.socket() as probe:  # a port nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    admin_client.post("/webhooks", data={"url": f"http://127.0.0.1:{port}/hook",
+                                         "events": ["won"]})
+    (saved,) = subscriptions()
+    page = admin_client.post(f"/webhooks/{saved.id}/test", follow_redirects=True).text
+    assert "Nothing answers at this address and port" in page
+    assert "ConnectionRefusedError" in subscriptions()[0].deliveries[0].error  # kept as sent
+
+
+def test_the_log_says_a_failure_in_the_readers_language_and_keeps_it_as_sent(
+        admin_client, admin, saved, receiver):
+    receiver.answers = [503]
+    admin_client.post(f"/webhooks/{saved.id}/test")
+    admin.locale = "it"
+    db.session.commit()
+    page = admin_client.get(f"/webhooks/{saved.id}").text
+    assert "Il ricevente ha avuto un errore suo (HTTP 503)." in page
+    assert 'title="HTTP 503 Service Unavailable"' in page
 
 
 def test_pause_and_resume(admin_client, saved):

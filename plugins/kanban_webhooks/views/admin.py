@@ -13,6 +13,7 @@ from kanban.extensions import db
 from kanban.services.pipelines import list_pipelines
 from kanban_webhooks import delivery
 from kanban_webhooks.models import Delivery, Subscription
+from kanban_webhooks.reasons import in_words
 from kanban_webhooks.views import bp
 
 LOG_SIZE = 50
@@ -84,6 +85,7 @@ def detail(subscription_id: int):
     ).all()
     return render_template("webhooks/detail.html", page="webhook", subscription=subscription,
                            log=log, event_names=EVENT_NAMES, log_size=LOG_SIZE,
+                           failure_words=in_words,
                            stage_name=dict(stage_choices()).get(subscription.stage_id))
 
 
@@ -93,7 +95,7 @@ def test(subscription_id: int):
     if sent.state == "sent":
         flash(_("The test was received (HTTP %(status)s).", status=sent.status_code), "success")
     else:
-        reason = sent.error or f"HTTP {sent.status_code}"
+        reason = in_words(sent.error or f"HTTP {sent.status_code}")
         flash(_("The test was not received: %(reason)s", reason=reason), "error")
     return redirect(url_for("webhooks.detail", subscription_id=subscription_id))
 
