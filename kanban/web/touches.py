@@ -9,7 +9,7 @@ from flask import request
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from kanban.models import Lead
+from kanban.models import Lead, NextActionKind
 from kanban.models.base import today
 from kanban.services.followup import ASKED_UNITS, MAX_AHEAD_DAYS, month_date, next_week
 from kanban.templating import day as format_day
@@ -56,5 +56,8 @@ def touch_logged_message(lead: Lead) -> str:
     when = lead.next_action_date
     if when is None or when <= today():
         return _("Saved. %(title)s stays on today's list.", title=lead.title)
+    if lead.next_action_kind == NextActionKind.TODO.value:  # due then, not away till then
+        return one_full_stop(_("Saved. %(title)s is due on %(date)s.", title=lead.title,
+                               date=format_day(when)))
     return one_full_stop(_("Saved. %(title)s comes back on %(date)s.", title=lead.title,
                            date=format_day(when)))

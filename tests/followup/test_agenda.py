@@ -173,6 +173,15 @@ def test_the_saved_message_ends_with_one_full_stop_after_a_russian_date(
     assert "Ромашка вернётся" in page and "г.</p>" in page and "г..</p>" not in page
 
 
+def test_a_note_on_a_lead_due_later_says_when_it_is_due(member_client, member, pipeline):
+    item = LeadFactory(stage=pipeline.stages[0], owner=member, title="Lemonade",
+                       next_action_kind="todo", next_action_date=date.today() + timedelta(days=5))
+    page = member_client.post(f"/leads/{item.id}/notes", data={
+        "kind": "note", "body": "Their buyer is away", "return_to": "/agenda",
+    }, follow_redirects=True).text
+    assert "Saved. Lemonade is due on" in page and "comes back" not in page
+
+
 def test_a_refused_touch_reopens_its_form_on_the_agenda_with_what_was_typed(
     member_client, member, pipeline
 ):
