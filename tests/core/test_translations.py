@@ -153,6 +153,20 @@ def test_every_catalogue_calls_a_lead_by_the_same_word(language):
     assert odd == []
 
 
+# Russian calls a lead "лид" (masculine): a lead's status agrees with it wherever it shows
+# alone, as a badge, a filter or a choice.
+RUSSIAN_STATUS = {"Won": "Выигран", "Lost": "Проигран", "Cancelled": "Отменён"}
+
+
+def test_russian_status_words_agree_with_the_word_for_a_lead():
+    with open(CATALOGUES / "ru" / "LC_MESSAGES" / "messages.po", "rb") as stream:
+        said = {message.id: message.string for message in read_po(stream)}
+    assert {status: said[status] for status in RUSSIAN_STATUS} == RUSSIAN_STATUS
+    feminine = [said[msgid] for msgid in said if isinstance(said[msgid], str)
+                and re.search(r"«(Выиграна|Проиграна|Отменена)»", said[msgid])]
+    assert feminine == []
+
+
 def test_the_makefiles_compile_command_builds_the_catalogues(tmp_path):
     makefile = (ROOT / "Makefile").read_text()
     arguments = re.search(r'\$\(BIN\)/pybabel ([^"]*)"\$\$dir"', makefile).group(1).split()
