@@ -79,6 +79,9 @@ def register_proxy(app: Flask) -> None:
     """
     from werkzeug.middleware.proxy_fix import ProxyFix
 
+    from kanban.security import CookiesUnderPrefix
+
+    app.wsgi_app = CookiesUnderPrefix(app.wsgi_app)  # inside ProxyFix: it sees the prefix
     hops = proxy_hops(app.config.get("PROXY_FIX_HOPS"))
     app.config["PROXY_FIX_HOPS"] = hops
     if hops:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from flask import Flask, request
@@ -32,6 +34,34 @@ def register_security_headers(app: Flask) -> None:
         if _is_private(app):
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+class CookiesUnderPrefix:
+    """Scope the cookies set for the whole site (the session, the remember-me login, the
+    language) to the app's prefix, so that under /crm another app of the same host never
+    gets them. Flask and Flask-Login set one fixed path; the prefix is known per request
+    (SCRIPT_NAME, or X-Forwarded-Prefix through ProxyFix, which wraps this)."""
+
+    def __init__(self, wsgi_app: Callable) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        prefix = environ.get("SCRIPT_NAME", "").rstrip("/")
+        if not prefix:
+            return self.wsgi_app(environ, start_response)
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            headers = [(name, cookie_under(prefix, value) if name.lower() == "set-cookie"
+                        else value) for name, value in headers]
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start)
+
+
+def cookie_under(prefix: str, cookie: str) -> str:
+    """The Set-Cookie value with the site-wide path ``/`` narrowed to ``prefix``."""
+    parts = cookie.split("; ")
+    return "; ".join(f"Path={prefix}" if part == "Path=/" else part for part in parts)
 
 
 def _is_private(app: Flask) -> bool:

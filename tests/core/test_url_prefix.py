@@ -88,6 +88,29 @@ def test_a_visitor_is_sent_to_login_and_back_under_the_prefix(mounted):
     assert back.status_code == 302 and back.headers["Location"] == "/crm/agenda"
 
 
+def test_the_login_cookies_are_kept_to_the_prefix(mounted):
+    user = UserFactory(email="ana@team.pt")
+    logged_in = mounted.test_client().post(
+        "/crm/login", data={"email": user.email, "password": PASSWORD, "remember": "y"})
+    cookies = logged_in.headers.getlist("Set-Cookie")
+    assert {cookie.split("=", 1)[0] for cookie in cookies} >= {"session", "remember_token"}
+    assert all("; Path=/crm" in cookie and "Path=/;" not in cookie for cookie in cookies)
+
+
+def test_the_language_cookie_is_kept_to_the_prefix(mounted):
+    chosen = mounted.test_client().get("/crm/language/pt?next=/crm/login")
+    [cookie] = chosen.headers.getlist("Set-Cookie")
+    assert cookie.startswith("kanban_language=pt;") and "; Path=/crm" in cookie
+
+
+def test_without_a_prefix_the_cookies_are_for_the_whole_site(app):
+    user = UserFactory(email="ana@team.pt")
+    logged_in = app.test_client().post("/login", data={"email": user.email,
+                                                       "password": PASSWORD})
+    [cookie] = logged_in.headers.getlist("Set-Cookie")
+    assert "; Path=/" in cookie
+
+
 def test_the_login_pages_language_links_come_back_under_the_prefix(mounted):
     page = mounted.test_client().get("/crm/login").text
     assert 'href="/crm/language/pt?next=/crm/login"' in page
@@ -102,6 +125,18 @@ def test_a_proxy_names_the_prefix_with_x_forwarded_prefix(app_config):
         environ_base={"REMOTE_ADDR": "127.0.0.1"}).text
     assert 'action="/crm/login' in page or 'href="/crm/static/' in page
     assert 'href="/crm/static/' in page
+
+
+def test_a_prefix_named_by_the_proxy_keeps_the_cookies_to_it(app_config):
+    application = create_app({**app_config, "PROXY_FIX_HOPS": 1})
+    with application.app_context():
+        db.create_all()
+        user = UserFactory(email="ana@team.pt")
+        logged_in = application.test_client().post(
+            "/login", data={"email": user.email, "password": PASSWORD},
+            headers={"X-Forwarded-Prefix": "/crm"}, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    [cookie] = logged_in.headers.getlist("Set-Cookie")
+    assert cookie.startswith("session=") and "; Path=/crm" in cookie
 
 
 def test_without_proxy_settings_the_prefix_header_is_ignored(app):
