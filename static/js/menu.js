@@ -14,3 +14,15 @@
     for (const menu of openMenus()) if (menu !== inside) menu.open = false;
   });
 })();
+
+// On a phone the pages slide sideways in one row: the page shown is brought into view, so
+// "Admin" or a plugin's page is not hidden past the edge.
+(() => {
+  const strip = document.querySelector(".nav-links");
+  const current = strip && strip.querySelector('[aria-current="page"]');
+  if (!current || strip.scrollWidth <= strip.clientWidth) return;
+  const shown = strip.getBoundingClientRect(), link = current.getBoundingClientRect();
+  if (link.right > shown.right || link.left < shown.left) {
+    strip.scrollLeft += link.left - shown.left - (shown.width - link.width) / 2;
+  }
+})();

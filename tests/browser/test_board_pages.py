@@ -122,3 +122,29 @@ def test_on_a_phone_the_menu_keeps_to_two_rows_its_pages_sliding_sideways(page, 
     last.focus()  # as the Tab key does: the strip slides until the focused page shows
     box, shown = last.bounding_box(), strip.bounding_box()
     assert shown["x"] <= box["x"] < shown["x"] + shown["width"] - 8
+
+
+def test_on_a_phone_the_menu_shows_that_more_pages_hide_past_its_edge(page, admin):
+    page.set_viewport_size({"width": 375, "height": 740})
+    log_in(page, admin.email)
+    strip = page.locator(".nav-links")
+
+    layers = strip.evaluate("el => getComputedStyle(el).backgroundImage")
+
+    assert layers.count("radial-gradient") == 2  # the shadows at the edges
+    assert strip.evaluate("el => getComputedStyle(el).backgroundAttachment") == (
+        "local, local, scroll, scroll")  # the covers move with the links, the shadows stay
+
+
+def test_on_a_phone_the_page_shown_is_in_view_in_the_menu(page, admin):
+    page.set_viewport_size({"width": 375, "height": 740})
+    log_in(page, admin.email)
+    page.goto("/admin")
+    strip = page.locator(".nav-links")
+    current = strip.locator('[aria-current="page"]')
+
+    box, shown = current.bounding_box(), strip.bounding_box()
+
+    assert strip.evaluate("el => el.scrollLeft") > 0
+    assert shown["x"] <= box["x"] and box["x"] + box["width"] <= shown["x"] + shown["width"]
+
