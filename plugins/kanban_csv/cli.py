@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from kanban.errors import ServiceError
@@ -27,8 +29,10 @@ from kanban_csv.export import (
     iter_rows,
     resolve_columns,
 )
-from kanban_csv.importer import ImportSettings, iter_report_rows, run_import
+from kanban_csv.importer import ImportReport, ImportSettings, iter_report_rows, run_import
 from kanban_csv.mapping import TARGETS, guess_mapping
+
+SHOWN_REJECTED = 20  # rejected rows printed; the report file holds them all
 
 
 def find_user(value: str) -> User:
@@ -177,24 +181,40 @@ def import_command(source, stage, pipeline, owners, tags, encoding, delimiter, m
             report = run_import(table, settings, user=None, dry_run=dry_run, progress=bar.update)
         except CsvProblem as problem:
             raise click.ClickException(problem.message) from None
-    verb = "Would create" if dry_run else "Created"
-    click.echo(f"Rows: {report.rows}. {verb}: {report.created}. "
-               f"Duplicates: {report.duplicates}. Invalid: {report.invalid}."
-               + (f" New client folders: {len(report.new_folders)}." if report.new_folders
-                  else ""))
-    for item in report.rejected[:20]:
-        click.echo(f"  row {item.line} ({item.problem}) {item.column}: {item.reason}")
-    if len(report.rejected) > 20:
-        click.echo(f"  ... and {len(report.rejected) - 20} more.")
+    for line in summary_lines(report, settings.stage):
+        click.echo(line)
     if report_path is not None:
         header = ["Row", "Problem", "Column", "Reason", *table.header]
         with report_path.open("w", encoding="utf-8", newline="") as stream:
             for chunk in write_delimited(header, iter_report_rows(report), bom=True):
                 stream.write(chunk)
-        click.echo(f"Rejected rows written to {report_path}.")
+        click.echo(_("Rejected rows written to %(path)s.", path=report_path))
     if report.failure:
         raise click.ClickException(report.failure)
     current_app.logger.info("Imported %s: %s", source, report.counts())
+
+
+def summary_lines(report: ImportReport, stage: Stage) -> list[str]:
+    """What the import did, in the team's language and the import page's words."""
+    lines = [
+        _("Rows read: %(count)s", count=format_decimal(report.rows)),
+        _("Would be created: %(count)s", count=format_decimal(report.created))
+        if report.dry_run else _("Created: %(count)s in %(stage)s",
+                                 count=format_decimal(report.created), stage=stage.name),
+    ]
+    if report.new_folders:
+        folders = format_decimal(len(report.new_folders))
+        lines.append(_("New client folders to make: %(count)s", count=folders)
+                     if report.dry_run else _("New client folders: %(count)s", count=folders))
+    lines += [_("Duplicates (left out): %(count)s", count=format_decimal(report.duplicates)),
+              _("Invalid rows (left out): %(count)s", count=format_decimal(report.invalid))]
+    for item in report.rejected[:SHOWN_REJECTED]:
+        problem = _("duplicate") if item.problem == "duplicate" else _("invalid")
+        lines.append(f"  {_('Row')} {item.line} ({problem}) {item.column}: {item.reason}")
+    if len(report.rejected) > SHOWN_REJECTED:
+        lines.append("  " + _("… and %(count)s more.",
+                              count=format_decimal(len(report.rejected) - SHOWN_REJECTED)))
+    return lines
 
 
 @click.command("csv-cleanup")

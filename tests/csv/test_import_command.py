@@ -24,14 +24,27 @@ def test_dry_run_reports_and_writes_the_rejected_rows(runner, pipeline, tmp_path
     result = runner.invoke(args=["import", str(source), "--stage", "New", "--pipeline", "Sales",
                                  "--dry-run", "--report", str(report)])
     assert result.exit_code == 0, result.output
-    assert "Rows: 2. Would create: 1. Duplicates: 0. Invalid: 1." in result.output
-    assert "row 3 (invalid) Почта: This is not a valid email address." in result.output
+    assert ("Rows read: 2\nWould be created: 1\nDuplicates (left out): 0\n"
+            "Invalid rows (left out): 1\n") in result.output
+    assert "Row 3 (invalid) Почта: This is not a valid email address." in result.output
     assert count() == 0
     rows = parse(report.read_bytes())
     assert [row[:4] for row in rows[1:]] == [
         ["3", "invalid", "Почта", "This is not a valid email address."],
         ["3", "invalid", "Сумма", "Must be a number, such as 1500 or 1500.50."],
     ]
+
+
+def test_the_summary_is_in_the_teams_language_as_its_reasons_are(app, runner, pipeline,
+                                                                    tmp_path):
+    app.config["LANGUAGE"] = "it"
+    source = write_file(tmp_path / "list.csv", LIST)
+    result = runner.invoke(args=["import", str(source), "--stage", "New", "--pipeline", "Sales",
+                                 "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Righe lette: 2\n" in result.output
+    assert "Riga 3 (non valida) Почта: Questo non è un indirizzo email valido." in (
+        result.output)
 
 
 def test_import_with_a_corrected_column_owners_and_tags(runner, pipeline, tmp_path):

@@ -46,7 +46,8 @@ def test_exported_leads_import_back_as_the_same_leads(manager_client, runner, le
     result = runner.invoke(args=["import", str(path), "--stage", str(pipeline.stages[0].id)])
 
     assert result.exit_code == 0, result.output
-    assert "Created: 6. Duplicates: 0. Invalid: 0." in result.output
+    assert "Created: 6 in New\nDuplicates (left out): 0\nInvalid rows (left out): 0" in (
+        result.output)
     assert snapshot() == before
 
 
