@@ -21,7 +21,7 @@ from kanban_email_bcc import matching
 from kanban_email_bcc import reasons as why
 from kanban_email_bcc.authentication import failed_check, our_server_id
 from kanban_email_bcc.bounces import clear_bounce, flag_bounces
-from kanban_email_bcc.dropbox import dropbox_domain, find_dropbox, team_domains
+from kanban_email_bcc.dropbox import dropbox_domain, find_dropbox, team_domains, token_from_address
 from kanban_email_bcc.ingestion_log import quarantine, record
 from kanban_email_bcc.models import MailAttachment, MailMessage
 from kanban_email_bcc.notifications import tell_unfiled
@@ -361,8 +361,9 @@ def _add_email(lead: Lead, lead_id: int, claim_id: int, shown: ParsedMail, parse
     payload = {
         "direction": direction,
         "from": _format(shown.sender),
-        "to": [_format(a) for a in shown.to],
-        "cc": [_format(a) for a in shown.cc],
+        # The team's dropbox, put in To or Cc instead of Bcc, is not one of the people written to.
+        "to": [_format(a) for a in shown.to if token_from_address(a[1]) is None],
+        "cc": [_format(a) for a in shown.cc if token_from_address(a[1]) is None],
         "subject": shown.subject,
         "date": when.isoformat() if when else None,
         "message_id": parsed.message_id,

@@ -41,6 +41,24 @@ def test_bcc_to_unknown_prospect_creates_lead_in_first_stage_owned_by_sender(add
     assert email.payload["subject"] == "Our offer"
 
 
+def test_the_dropbox_put_in_cc_is_not_shown_among_the_people_written_to(address, sales):
+    result = ingest_message(
+        build_mail(cc=f"Team CRM <{address}>, Pia Partner <pia@partner.example>"),
+        via="pipe", recipients=[address])
+
+    [email] = emails_on(db.session.get(Lead, result.lead_id))
+    assert email.payload["cc"] == ["Pia Partner <pia@partner.example>"]
+
+
+def test_the_dropbox_put_in_to_is_not_shown_among_the_people_written_to(address, sales):
+    result = ingest_message(
+        build_mail(to=f"Paula Prospect <paula@prospect.example>, {address.upper()}"),
+        via="pipe", recipients=[address])
+
+    [email] = emails_on(db.session.get(Lead, result.lead_id))
+    assert email.payload["to"] == ["Paula Prospect <paula@prospect.example>"]
+
+
 def test_bcc_attaches_to_lead_whose_contact_matches_ignoring_case_and_plus_tag(address, sales):
     lead = LeadFactory(stage=sales.stages[1], email="paula@prospect.example")
 
