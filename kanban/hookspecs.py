@@ -169,6 +169,17 @@ def kanban_ui_lead_panels(lead: Lead, user: User) -> Sequence[Markup] | None:
     """
 
 
+@hookspec(firstresult=True)
+def kanban_ui_timeline_text(kind: str, body: str, payload: dict[str, Any]) -> str | None:
+    """Return the words of a timeline entry the plugin wrote, in the reader's language.
+
+    Called for each entry shown (the lead page, the API's ``text``). A plugin that stores
+    what happened in the entry's ``payload`` says it here, so every reader reads it in their
+    own words; the ``body`` it stored is what shows where the plugin is not installed.
+    Return None for an entry that is not the plugin's. The first plugin that answers wins.
+    """
+
+
 @hookspec
 def kanban_ui_profile_panels(user: User) -> Sequence[Markup] | None:
     """Return HTML panels for the user's own profile page.

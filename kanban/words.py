@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from kanban.plugins import get_hook
 from kanban.services.sources import lead_sources, source_name
 
 STATUS_NAMES = {
@@ -120,6 +121,10 @@ def timeline_text(kind: str, body: str, payload: dict[str, Any] | None) -> str:
                  name=origin.get("name", ""))
     if event == "created" and not body:
         return _("Lead created (%(source)s)", source=source_name(payload.get("source")))
+    if payload:  # a plugin's entry, said by the plugin in the reader's words
+        said = get_hook("kanban_ui_timeline_text")(kind=kind, body=body, payload=payload)
+        if said is not None:
+            return said
     return body
 
 

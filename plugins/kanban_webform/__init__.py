@@ -74,6 +74,17 @@ def kanban_register_lead_sources() -> Sequence[LeadSource]:
 
 
 @hookimpl
+def kanban_ui_timeline_text(payload: dict) -> str | None:
+    """A submission on a lead's timeline, in the reader's words."""
+    submission = payload.get("web_form")
+    if not isinstance(submission, dict):
+        return None
+    from kanban_webform.capture import submission_words
+
+    return submission_words(submission)
+
+
+@hookimpl
 def kanban_stage_delete_veto(stage: Stage) -> str | None:
     """A stage a form puts its new leads in stays until the form is given another one."""
     from flask_babel import ngettext

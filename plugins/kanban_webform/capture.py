@@ -17,7 +17,7 @@ from kanban.services.bulk_insert import insert_rows
 from kanban.services.leads import add_note, create_lead, first_stage, get_lead, update_lead
 from kanban.text import remove_unstorable
 from kanban_webform import NOTE_KIND
-from kanban_webform.fields import Field, form_fields
+from kanban_webform.fields import STANDARD_FIELDS, Field, form_fields
 from kanban_webform.models import Submission, SubmissionStatus, WebForm
 from kanban_webform.notifications import tell_spam_held
 from kanban_webform.settings import setting
@@ -93,9 +93,9 @@ def find_duplicate(form: WebForm, email: str, phone: str = "") -> Lead | None:
 
 def fold_into(lead: Lead, form: WebForm, values: dict[str, str], meta: dict[str, Any]) -> None:
     """Add the submission to the lead's timeline and bring the lead back to *to do*."""
-    fields = form_fields(form.fields)
-    add_note(lead, timeline_text(form, values, meta, fields), user=None, kind=NOTE_KIND,
-             payload={"web_form": timeline_payload(form, values, meta, fields)})
+    submission = timeline_payload(form, values, meta, form_fields(form.fields))
+    add_note(lead, submission_words(submission), user=None, kind=NOTE_KIND,
+             payload={"web_form": submission})
     for _attempt in range(3):
         try:
             update_lead(lead, {"next_action_kind": NextActionKind.TODO.value}, user=None)
@@ -123,13 +123,14 @@ def create_from(
         elif field.key in LEAD_FIELDS:
             data[LEAD_FIELDS[field.key]] = value
     stage = form.stage if form.stage_id else None
+    submission = timeline_payload(form, values, meta, fields)
     return create_lead(
         data,
         user=user,
         source=form.source,
         stage=stage or first_stage(),
-        note=timeline_text(form, values, meta, fields),
-        payload={"web_form": timeline_payload(form, values, meta, fields)},
+        note=submission_words(submission),
+        payload={"web_form": submission},
         records=records,
         assign_by=form.owner_source,
     )
@@ -142,16 +143,19 @@ def lead_title(values: dict[str, Any]) -> str:
     return (title or values.get("email") or values.get("phone") or _("Web form submission"))[:200]
 
 
-def timeline_text(
-    form: WebForm, values: dict[str, Any], meta: dict[str, Any], fields: list[Field]
-) -> str:
-    """Write the submission as the plain text of a timeline entry."""
-    lines = [_("Web form “%(name)s”:", name=form.name)]
-    for field in fields:
-        if values.get(field.key):
-            lines.append(f"{field.label}: {values[field.key]}")
-    if meta.get("page_url"):
-        lines.append(_("Page: %(url)s", url=meta["page_url"]))
+def submission_words(submission: dict[str, Any]) -> str:
+    """A submission's timeline entry (its ``timeline_payload``) in the reader's words: the
+    standard fields by their names in the reader's language, an extra field by the label
+    the form gave it. Stored as the entry's body when written, and said again to each
+    reader (``kanban_ui_timeline_text``)."""
+    lines = [_("Web form “%(name)s”:", name=submission.get("form_name", ""))]
+    for key, field in (submission.get("fields") or {}).items():
+        if isinstance(field, dict) and field.get("value"):
+            label = (str(STANDARD_FIELDS[key][0]) if key in STANDARD_FIELDS
+                     else field.get("label") or key)
+            lines.append(f"{label}: {field['value']}")
+    if submission.get("page_url"):
+        lines.append(_("Page: %(url)s", url=submission["page_url"]))
     return "\n".join(lines)
 
 

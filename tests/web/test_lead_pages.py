@@ -304,6 +304,36 @@ def test_detail_renders_plugin_lead_panels(member_client, pipeline, register_plu
     assert f"<div class='from-plugin'>Panel for #{lead.id}</div>" in text
 
 
+class CallLog:
+    """A plugin that logs phone calls and says them from what it stored."""
+
+    from kanban import hookimpl
+
+    @hookimpl
+    def kanban_ui_timeline_text(self, kind, body, payload):
+        call = payload.get("call_log")
+        return f"Call of {call['minutes']} minutes (said now)" if call else None
+
+
+def test_a_plugins_timeline_entry_is_said_by_the_plugin(member_client, pipeline,
+                                                         register_plugin):
+    register_plugin(CallLog())
+    lead = LeadFactory(stage=pipeline.stages[0])
+    ActivityFactory(lead=lead, kind="call", body="Call of 12 minutes (stored)",
+                    payload={"call_log": {"minutes": 12}})
+    ActivityFactory(lead=lead, kind="note", body="Their own words", payload={"x": 1})
+    text = member_client.get(f"/leads/{lead.id}").text
+    assert "Call of 12 minutes (said now)" in text and "(stored)" not in text
+    assert "Their own words" in text  # an entry no plugin says shows as written
+
+
+def test_without_the_plugin_its_entry_shows_as_stored(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    ActivityFactory(lead=lead, kind="call", body="Call of 12 minutes (stored)",
+                    payload={"call_log": {"minutes": 12}})
+    assert "Call of 12 minutes (stored)" in member_client.get(f"/leads/{lead.id}").text
+
+
 # ---------------------------------------------------------------------------
 # Notes and next action
 # ---------------------------------------------------------------------------

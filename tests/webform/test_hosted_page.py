@@ -158,6 +158,30 @@ def test_the_new_leads_first_entry_keeps_the_submissions_lines(client, contact_f
     assert re.match(r'<p class="entry-body">[^<]*Web form “Contact”:\nName: Ana Silva\n', entry)
 
 
+def test_a_submission_on_the_timeline_reads_in_the_readers_language(client, pipeline,
+                                                                      member, member_client):
+    WebFormFactory(name="Contatti", slug="contatti", language="it", stage=pipeline.stages[0])
+    post_form(client, ANA, slug="contatti")
+    member.locale = "pt"
+    db.session.commit()
+    page = member_client.get(f"/leads/{only_lead().id}").text
+    entry = page[page.index('<p class="entry-body">'):]
+    assert re.match(r'<p class="entry-body">[^<]*Formulário web “Contatti”:\nNome: Ana Silva\n',
+                    entry)
+    assert "Budget: 500" in entry  # an extra field keeps the label the form gave it
+
+
+def test_a_submission_on_an_open_lead_reads_in_the_readers_language(client, pipeline,
+                                                                     member, member_client):
+    WebFormFactory(name="Contatti", slug="contatti", language="it", stage=pipeline.stages[0])
+    post_form(client, ANA, slug="contatti")
+    post_form(client, {**ANA, "message": "Also 10 pies"}, slug="contatti")  # the same person
+    member.locale = "es"
+    db.session.commit()
+    page = member_client.get(f"/leads/{only_lead().id}").text
+    assert page.count("Formulario web «Contatti»:") == 2 and "Modulo web" not in page
+
+
 def test_invalid_email_is_named_and_nothing_is_stored(client, contact_form):
     response = post_form(client, {**ANA, "email": "ana@"})
     assert response.status_code == 422
