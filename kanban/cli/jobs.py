@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 @with_appcontext
 def worker(burst: bool) -> None:
     """Run background jobs (imports, exports, emails, webhooks) from the team's Redis queue."""
-    from kanban.jobs.queue import queue_name, rq_queue, use_rq
+    from kanban.jobs.queue import queue_name, rq_queue, team_worker, use_rq
 
     if redis_url() is None:
         raise click.ClickException(
@@ -37,13 +37,9 @@ def worker(burst: bool) -> None:
     problem = redis_problem()
     if problem:
         raise click.ClickException(problem)
-    from rq import SimpleWorker
-
-    queue = rq_queue(worker=True)
-    # Jobs run in this process (no fork per job), inside the app's context; the scheduler
-    # puts retried jobs back on the queue when their wait is over.
+    # The scheduler puts retried jobs back on the queue when their wait is over.
     click.echo(f"Working on queue {queue_name()}.", err=True)
-    SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+    team_worker(rq_queue(worker=True)).work(burst=burst, with_scheduler=True)
 
 
 def advance(bar: tqdm, done: int, total: int) -> None:

@@ -41,22 +41,16 @@ def test_bcc_to_unknown_prospect_creates_lead_in_first_stage_owned_by_sender(add
     assert email.payload["subject"] == "Our offer"
 
 
-def test_the_dropbox_put_in_cc_is_not_shown_among_the_people_written_to(address, sales):
-    result = ingest_message(
-        build_mail(cc=f"Team CRM <{address}>, Pia Partner <pia@partner.example>"),
-        via="pipe", recipients=[address])
+@pytest.mark.parametrize("header", ["to", "cc"])
+def test_the_dropbox_put_in_to_or_cc_is_not_shown_among_the_people_written_to(address, sales,
+                                                                             header):
+    people = {"to": "Paula Prospect <paula@prospect.example>",
+              "cc": "Pia Partner <pia@partner.example>"}
+    listed = {**people, header: f"{people[header]}, Team CRM <{address.upper()}>"}
+    result = ingest_message(build_mail(**listed), via="pipe", recipients=[address])
 
     [email] = emails_on(db.session.get(Lead, result.lead_id))
-    assert email.payload["cc"] == ["Pia Partner <pia@partner.example>"]
-
-
-def test_the_dropbox_put_in_to_is_not_shown_among_the_people_written_to(address, sales):
-    result = ingest_message(
-        build_mail(to=f"Paula Prospect <paula@prospect.example>, {address.upper()}"),
-        via="pipe", recipients=[address])
-
-    [email] = emails_on(db.session.get(Lead, result.lead_id))
-    assert email.payload["to"] == ["Paula Prospect <paula@prospect.example>"]
+    assert (email.payload["to"], email.payload["cc"]) == ([people["to"]], [people["cc"]])
 
 
 def test_bcc_attaches_to_lead_whose_contact_matches_ignoring_case_and_plus_tag(address, sales):

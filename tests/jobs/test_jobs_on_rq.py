@@ -5,10 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from rq import SimpleWorker
 
 from kanban import jobs
-from kanban.jobs.queue import queue_name, rq_queue
+from kanban.jobs.queue import LISTEN_SECONDS, queue_name, rq_queue, team_worker
 from tests.jobs.conftest import wait_until_finished
 
 
@@ -19,8 +18,18 @@ def app_config(app_config, redis_jobs_url):
 
 def work_once(app) -> None:
     """A real RQ worker, in this process, until the queue is empty (as `kanban worker`)."""
-    queue = rq_queue(worker=True)
-    SimpleWorker([queue], connection=queue.connection).work(burst=True, with_scheduler=True)
+    team_worker(rq_queue(worker=True)).work(burst=True, with_scheduler=True)
+
+
+def test_the_workers_listening_thread_lets_it_stop_within_a_second(app):
+    worker = team_worker(rq_queue(worker=True))
+    worker.subscribe()
+    try:
+        # The thread waits this long for a message at a time; stopping waits for it.
+        assert worker.pubsub_thread.sleep_time == LISTEN_SECONDS <= 1
+    finally:
+        worker.unsubscribe()
+    assert not worker.pubsub_thread.is_alive()
 
 
 def test_a_job_waits_on_the_queue_until_a_worker_takes_it(app, counting, member):
