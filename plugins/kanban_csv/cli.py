@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_babel import format_decimal
+from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -29,10 +29,16 @@ from kanban_csv.export import (
     iter_rows,
     resolve_columns,
 )
-from kanban_csv.importer import ImportReport, ImportSettings, iter_report_rows, run_import
+from kanban_csv.importer import (
+    ImportReport,
+    ImportSettings,
+    count_lines,
+    iter_report_rows,
+    run_import,
+)
 from kanban_csv.mapping import TARGETS, guess_mapping
 
-SHOWN_REJECTED = 20  # rejected rows printed; the report file holds them all
+PRINTED_REJECTED = 20  # rejected rows printed; the report file holds them all
 
 
 def find_user(value: str) -> User:
@@ -196,24 +202,13 @@ def import_command(source, stage, pipeline, owners, tags, encoding, delimiter, m
 
 def summary_lines(report: ImportReport, stage: Stage) -> list[str]:
     """What the import did, in the team's language and the import page's words."""
-    lines = [
-        _("Rows read: %(count)s", count=format_decimal(report.rows)),
-        _("Would be created: %(count)s", count=format_decimal(report.created))
-        if report.dry_run else _("Created: %(count)s in %(stage)s",
-                                 count=format_decimal(report.created), stage=stage.name),
-    ]
-    if report.new_folders:
-        folders = format_decimal(len(report.new_folders))
-        lines.append(_("New client folders to make: %(count)s", count=folders)
-                     if report.dry_run else _("New client folders: %(count)s", count=folders))
-    lines += [_("Duplicates (left out): %(count)s", count=format_decimal(report.duplicates)),
-              _("Invalid rows (left out): %(count)s", count=format_decimal(report.invalid))]
-    for item in report.rejected[:SHOWN_REJECTED]:
+    lines = count_lines(report, stage)
+    for item in report.rejected[:PRINTED_REJECTED]:
         problem = _("duplicate") if item.problem == "duplicate" else _("invalid")
         lines.append(f"  {_('Row')} {item.line} ({problem}) {item.column}: {item.reason}")
-    if len(report.rejected) > SHOWN_REJECTED:
+    if len(report.rejected) > PRINTED_REJECTED:
         lines.append("  " + _("… and %(count)s more.",
-                              count=format_decimal(len(report.rejected) - SHOWN_REJECTED)))
+                              count=format_number(len(report.rejected) - PRINTED_REJECTED)))
     return lines
 
 

@@ -9,6 +9,7 @@ from itertools import cycle
 from typing import Any
 
 from flask import current_app
+from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -73,6 +74,23 @@ class ImportReport:
         return {"rows": self.rows, "created": self.created, "duplicates": self.duplicates,
                 "invalid": self.invalid, "failure": self.failure, "dry_run": self.dry_run,
                 "folders": len(self.new_folders)}
+
+
+def count_lines(report: Any, stage: Stage | None) -> list[str]:
+    """What an import (or its check) did, a line a count, as its page and ``kanban import``
+    say it. ``report`` is an ``ImportReport`` or a report read back from its record."""
+    created = (_("Would be created: %(count)s", count=format_number(report.created))
+               if report.dry_run else
+               _("Created: %(count)s in %(stage)s", count=format_number(report.created),
+                 stage=stage.name if stage is not None else ""))
+    lines = [_("Rows read: %(count)s", count=format_number(report.rows)), created]
+    if report.folder_count:
+        folders = format_number(report.folder_count)
+        lines.append(_("New client folders to make: %(count)s", count=folders)
+                     if report.dry_run else _("New client folders: %(count)s", count=folders))
+    return [*lines,
+            _("Duplicates (left out): %(count)s", count=format_number(report.duplicates)),
+            _("Invalid rows (left out): %(count)s", count=format_number(report.invalid))]
 
 
 class RowReader:

@@ -82,10 +82,10 @@ def test_backup_is_readable_by_its_owner_only(sqlite_app, tmp_path):
     assert titles_in(tmp_path / "copy.db") == {"Kept"}
 
 
-def test_backup_never_overwrites_a_file(sqlite_app, tmp_path):
+def test_backup_never_overwrites_a_file(app, tmp_path):  # SQLite's copy, or pg_dump's
     (tmp_path / "copy.db").write_text("something else")
 
-    result = cli(sqlite_app, "backup", str(tmp_path / "copy.db"))
+    result = cli(app, "backup", str(tmp_path / "copy.db"))
 
     assert result.exit_code == 1
     assert "already exists" in result.output
@@ -113,16 +113,6 @@ def test_postgresql_backup_is_a_pg_dump_holding_the_leads(postgres_app, tmp_path
     assert result.exit_code == 0, result.output
     assert "Kept in the dump" in dumped_rows(tmp_path / "crm.dump")
     assert stat.S_IMODE((tmp_path / "crm.dump").stat().st_mode) == 0o600
-
-
-def test_postgresql_backup_never_overwrites_a_file(postgres_app, tmp_path):
-    (tmp_path / "crm.dump").write_text("something else")
-
-    result = cli(postgres_app, "backup", str(tmp_path / "crm.dump"))
-
-    assert result.exit_code == 1
-    assert "already exists" in result.output
-    assert (tmp_path / "crm.dump").read_text() == "something else"
 
 
 def test_postgresql_backup_that_cannot_connect_keeps_no_file_and_hides_the_password(

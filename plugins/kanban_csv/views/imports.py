@@ -40,7 +40,7 @@ from kanban.tables.reading import (
 )
 from kanban.text import machine_text, remove_unstorable
 from kanban_csv.cleanup import remove_stale_uploads, upload_folder
-from kanban_csv.importer import ImportSettings, run_import
+from kanban_csv.importer import ImportSettings, count_lines, run_import
 from kanban_csv.jobs import IMPORT, describe_import, running_import
 from kanban_csv.mapping import TARGETS, guess_mapping
 from kanban_csv.models import CsvImport
@@ -216,7 +216,8 @@ def import_run(import_id: int):
         release(record)
         raise
     finish(record, table, report, stage)
-    return render_template("csv/import_report.html", report=report, stage=stage, **context)
+    return render_template("csv/import_report.html", report=report, stage=stage,
+                           counts=count_lines(report, stage), **context)
 
 
 @bp.get("/import/<int:import_id>/report")
@@ -232,7 +233,8 @@ def import_report(import_id: int):
         # A file gone (after a day) leaves the check's report, with nothing to import.
         with contextlib.suppress(CsvProblem):
             context = form_context(record, open_record(record, request.args), request.args)
-    return render_template("csv/import_report.html", report=report, stage=stage, **context)
+    return render_template("csv/import_report.html", report=report, stage=stage,
+                           counts=count_lines(report, stage), **context)
 
 
 @bp.get("/import/<int:import_id>/rejected.csv")
