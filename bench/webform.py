@@ -10,6 +10,8 @@ web form, floor, ...), so that both see the same moments of a noisy machine:
 * the app's floor: the same INSERT in a route of the app itself (public, no CSRF token),
   so through everything the app does for any request: its engine settings and SQLite's
   write turns, sessions, language, security headers, rate-limit and outage rules;
+* the form's floor: the app with the web form plugin, in a route that looks the form up,
+  checks the fields and stores the submission row, without a lead;
 * web form: POST /f/<slug>.json — validation, duplicate lookup, lead + timeline entry,
   submission record and lifecycle hooks (time trap and rate limits off).
 
@@ -103,6 +105,39 @@ def app_floor():
     def hit():
         body = request.get_json()
         db.session.execute(statement, {"email": body["email"], "body": json.dumps(body)})
+        db.session.commit()
+        return {"status": "received"}, 201
+
+    return app
+
+
+def form_floor():
+    """The app with the web form plugin, and one more public route that runs the form's
+    own checks (its lookup, the fields' validation) and stores the submission row alone:
+    everything a submission costs but its lead."""
+    from flask import abort, request
+    from kanban_webform.fields import clean_submission, form_fields
+    from kanban_webform.models import Submission, SubmissionStatus
+    from kanban_webform.views.public import find_form
+
+    from kanban.app import create_app
+    from kanban.auth import csrf_exempt, public
+    from kanban.extensions import db
+    from kanban.services.bulk_insert import insert_rows
+
+    app = create_app()
+
+    @app.post("/checked/<slug>")
+    @public
+    @csrf_exempt
+    def checked(slug: str):
+        form = find_form(slug)
+        values, errors = clean_submission(form_fields(form.fields), request.get_json())
+        if errors:
+            abort(422)
+        insert_rows(Submission.__table__, [{
+            "form_id": form.id, "status": SubmissionStatus.LEAD.value, "lead_id": None,
+            "spam_reason": "", "values": values, "meta": {}}])
         db.session.commit()
         return {"status": "received"}, 201
 
@@ -330,34 +365,42 @@ def measure_side_by_side(*specs: tuple, args) -> list[float]:
 
 def run(database: str, tmp: Path, urls: list[str], args) -> bool:
     """Measure the floors, the web form and create_lead alone on one database; print them."""
-    floor_url, app_floor_url, form_url, alone_url = urls
+    floor_url, app_floor_url, form_floor_url, form_url, alone_url = urls
     tmp.mkdir(parents=True, exist_ok=True)
     floor_env = prepare_floor(floor_url)
     app_floor_env = prepare_app_floor(tmp, app_floor_url)
     form_env = prepare_webform(tmp, form_url)
+    form_floor_env = prepare_webform(tmp / "form-floor", form_floor_url)
     here = Path(__file__).parent
-    floor, in_app, full = measure_side_by_side(
+    floor, in_app, checked, full = measure_side_by_side(
         ("floor", "webform:floor_app()", floor_env, here, "/hit", "floor"),
         ("app's floor", "webform:app_floor()", {**app_floor_env, "PYTHONPATH": str(ROOT)},
          here, "/hit", "app"),
+        ("form's floor", "webform:form_floor()", {**form_floor_env, "PYTHONPATH": str(ROOT)},
+         here, "/checked/bench", "checked"),
         ("web form", "kanban.app:create_app()", form_env, ROOT, "/f/bench.json", "visitor"),
         args=args)
     alone = create_lead_alone(tmp, alone_url, min(args.requests, 1000))
     stored = count_rows(form_url, "leads")
     hits = count_rows(floor_url, "hits")
     app_hits = count_rows(app_floor_url, "hits")
+    checked_rows = count_rows(form_floor_url, "webform_submissions")
     expected = args.requests // args.rounds * args.rounds + args.warmup
     print(f"{database}: floor    (bare Flask route, one INSERT): {floor:8.0f} requests/s "
           f"({hits}/{expected} rows)")
     print(f"{database}: the app's floor (one INSERT in a route of the app): {in_app:8.0f} "
           f"requests/s ({app_hits}/{expected} rows) = {in_app / floor:.2f} of the floor")
+    print(f"{database}: the form's floor (its checks and submission row, no lead): "
+          f"{checked:8.0f} requests/s ({checked_rows}/{expected} rows) = "
+          f"{checked / floor:.2f} of the floor")
     print(f"{database}: web form (validate, dedupe, lead + timeline + hooks): {full:8.0f} "
           f"submissions/s ({stored}/{expected} leads)")
     print(f"{database}: ratio: {full / floor:.2f} of the floor (target: at least 0.50); "
           f"{full / in_app:.2f} of the app's floor")
     print(f"{database}: for reference, the core's create_lead alone (one process, no HTTP): "
           f"{alone:8.0f} leads/s = {alone / floor:.2f} of the floor")
-    return stored == expected and hits == expected and app_hits == expected
+    return (stored == expected and hits == expected and app_hits == expected
+            and checked_rows == expected)
 
 
 def main() -> int:
@@ -382,13 +425,14 @@ def main() -> int:
         if args.only != "postgresql":
             complete &= run("SQLite", tmp / "sqlite", [
                 str(tmp / "floor.db"), f"sqlite:///{tmp / 'app-floor.db'}",
-                f"sqlite:///{tmp / 'kanban.db'}",
+                f"sqlite:///{tmp / 'form-floor.db'}", f"sqlite:///{tmp / 'kanban.db'}",
                 f"sqlite:///{tmp / 'alone.db'}"], args)
         if args.postgres and args.only != "sqlite":
-            with databases(args.postgres, 4) as (floor_url, app_floor_url, form_url, alone_url):
+            with databases(args.postgres, 5) as (floor_url, app_floor_url, form_floor_url,
+                                                 form_url, alone_url):
                 complete &= run("PostgreSQL", tmp / "postgresql",
-                                [floor_url, app_url(app_floor_url), app_url(form_url),
-                                 app_url(alone_url)], args)
+                                [floor_url, app_url(app_floor_url), app_url(form_floor_url),
+                                 app_url(form_url), app_url(alone_url)], args)
         elif args.only == "postgresql":
             parser.error("--only postgresql needs --postgres URL")
     return 0 if complete else 1
