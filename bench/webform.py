@@ -1,8 +1,9 @@
 """Web-form submissions per second through the full path, beside a floor measured in this run.
 
-Both servers are gunicorn with 2 workers x 4 threads on the same database, running at once
-and driven by the same bounded pool of keep-alive HTTP clients in alternate rounds (floor,
-web form, floor, ...), so that both see the same moments of a noisy machine:
+Every server is gunicorn with 2 workers x 4 threads (the app built as ``wsgi.py`` builds
+it), running at once and driven by the same bounded pool of keep-alive HTTP clients in
+alternate rounds (floor, web form, floor, ...), so that all see the same moments of a
+noisy machine:
 
 * floor: a bare Flask route that inserts one row and commits, with the app's own settings
   (SQLite: WAL, synchronous=NORMAL; PostgreSQL: psycopg, synchronous_commit as the server
@@ -108,6 +109,7 @@ def app_floor():
         db.session.commit()
         return {"status": "received"}, 201
 
+    app.load_web()  # as wsgi.py does
     return app
 
 
@@ -141,6 +143,7 @@ def form_floor():
         db.session.commit()
         return {"status": "received"}, 201
 
+    app.load_web()  # as wsgi.py does
     return app
 
 
@@ -378,7 +381,7 @@ def run(database: str, tmp: Path, urls: list[str], args) -> bool:
          here, "/hit", "app"),
         ("form's floor", "webform:form_floor()", {**form_floor_env, "PYTHONPATH": str(ROOT)},
          here, "/checked/bench", "checked"),
-        ("web form", "kanban.app:create_app()", form_env, ROOT, "/f/bench.json", "visitor"),
+        ("web form", "wsgi:app", form_env, ROOT, "/f/bench.json", "visitor"),
         args=args)
     alone = create_lead_alone(tmp, alone_url, min(args.requests, 1000))
     stored = count_rows(form_url, "leads")
