@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from copy import copy
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
@@ -106,6 +107,15 @@ def money_totals(totals: Mapping[str, Decimal], currency: str) -> str:
 def percent(value: int | None) -> str:
     """Format a whole percentage in the reader's locale: 30 %, 30%."""
     return "" if value is None else format_percent(value / 100)
+
+
+def percent_tenths(share: float) -> str:
+    """Format a share (0.333) as a percentage with one decimal, spaced as the reader's
+    locale spaces it: 33.3%, 33,3 %."""
+    locale = get_locale()
+    pattern = copy(locale.percent_formats[None])
+    pattern.frac_prec = (1, 1)
+    return pattern.apply(share, locale)
 
 
 def initials(name: str | None) -> str:

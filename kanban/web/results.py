@@ -10,7 +10,7 @@ from typing import Any
 
 from babel.dates import format_skeleton
 from flask import current_app, render_template, request
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,7 +23,15 @@ from kanban.services.lead_input import MAX_ID
 from kanban.services.periods import PERIODS, WEEK, Period, read_period
 from kanban.services.sources import source_name
 from kanban.services.users import people_with_leads
-from kanban.templating import day, lost_reason, money, money_totals, slot, user_currency
+from kanban.templating import (
+    day,
+    lost_reason,
+    money,
+    money_totals,
+    percent_tenths,
+    slot,
+    user_currency,
+)
 from kanban.ui import Bar, Chart
 from kanban.web import bp
 from kanban.web.charts import chart_svg
@@ -31,7 +39,7 @@ from kanban.web.charts import chart_svg
 
 def percent(rate: float | None) -> str:
     """Format a share with one decimal ("66.7%"), or a dash when there is nothing to divide."""
-    return "—" if rate is None else format_percent(rate, "#,##0.0%")
+    return "—" if rate is None else percent_tenths(rate)
 
 
 def days_text(days: float | None) -> str:

@@ -86,6 +86,17 @@ def test_page_shows_proposals_and_their_success_rate(member_client, month):
     ]
 
 
+@pytest.mark.parametrize(("locale", "rate"), [("ru", "33,3\u00a0%"), ("es", "33,3\u00a0%"),
+                                              ("pt", "33,3%")])
+def test_shares_are_spaced_as_the_readers_language_spaces_them(member_client, month, member,
+                                                               locale, rate):
+    member.locale = locale
+    db.session.commit()
+    text = member_client.get(NOVEMBER).text
+
+    assert re.search(rf"<dd>{rate}</dd>", text)
+
+
 def test_page_shows_open_pipeline_by_stage(member_client, month):
     html = figure(member_client.get(NOVEMBER).text, "chart-pipeline")
 
