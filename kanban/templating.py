@@ -30,6 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kanban import lead_fields
 from kanban.amounts import format_amount
+from kanban.filter_words import filter_words
 from kanban.i18n import LANGUAGE_NAMES, page_gettext
 from kanban.models.base import today
 from kanban.outages import UNAVAILABLE_ERRORS
@@ -201,7 +202,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(slot=slot, can=can, card_badges=card_badges,
                                  unread_notifications=unread_notifications,
                                  lead_field_limits=lead_fields.LIMITS,
-                                 timeline_text=timeline_text)
+                                 timeline_text=timeline_text, filter_words=filter_words)
 
     @app.context_processor
     def inject_common() -> dict[str, Any]:

@@ -259,8 +259,22 @@ def test_export_page_names_the_filters_in_words(manager_client, leads, pipeline,
     page = manager_client.get("/csv/export", query_string={
         "pipeline_id": pipeline.id, "stage_id": pipeline.stages[1].id, "owner_id": member.id,
         "tag": "fair"}).text
-    for badge in ("pipeline: Sales", "stage: Contacted", f"owner: {member.name}", "tag: fair"):
+    for badge in ("Pipeline: Sales", "Stage: Contacted", f"Owner: {member.name}", "Tag: fair"):
         assert f'<span class="badge">{badge}</span>' in page
+
+
+def test_export_page_says_the_filters_in_the_readers_language(app, leads, pipeline):
+    from tests.conftest import log_in
+    from tests.factories import UserFactory
+
+    russian = log_in(app.test_client(), UserFactory(locale="ru", role="manager"))
+    page = russian.get("/csv/export", query_string={
+        "pipeline_id": pipeline.id, "owner_id": "none", "status": "all", "attention": "overdue",
+        "priority": "prospects", "starred": "1", "created_from": "2026-03-01"}).text
+    badges = re.findall(r'<span class="badge">([^<]*)</span>', page)
+    assert badges == ["Воронка: Sales", "Ответственный: Никто", "Приоритет: Все потенциальные клиенты",
+                      "Только со звёздочкой: Да", "Требует внимания: Просроченные", "Статус: Все",
+                      "Создан с: 1 мар. 2026\u202fг."]
 
 
 def test_statuses_and_sources_are_written_in_the_readers_words(app, leads):

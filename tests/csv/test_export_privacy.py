@@ -108,6 +108,13 @@ def test_the_admin_page_lists_exports_newest_first(admin_client, manager):
     assert "The server's command line" in page
 
 
+def test_the_admin_page_names_people_and_stages_not_their_ids(admin_client, manager, pipeline):
+    record_export(user=manager, filters={"owner_id": str(manager.id), "status": "closed",
+                                         "stage_id": "999999"}, row_count=3, format="excel")
+    page = admin_client.get("/admin/exports").text
+    assert f"Owner: {manager.name}; Status: All closed; Stage: #999999" in page
+
+
 def test_the_admin_page_is_paged(app, admin_client, manager):
     app.config["EXPORT_RECORDS_PAGE_SIZE"] = 2
     for rows in (1, 2, 3):

@@ -22,7 +22,7 @@ from flask_login import current_user
 
 from kanban import jobs
 from kanban.extensions import db
-from kanban.models import Job, Pipeline, Stage, User
+from kanban.models import Job
 from kanban.models.base import today
 from kanban.permissions import require_export
 from kanban.services.exports import record_export
@@ -54,7 +54,6 @@ def encode(chunks: Iterator[str | bytes]) -> Iterator[bytes]:
 def export_page():
     require_export(current_user)
     filters = LeadFilter.from_args(request.args)
-    pipeline = db.session.get(Pipeline, filters.pipeline_id) if filters.pipeline_id else None
     custom_keys = custom_field_keys(filters)
     chosen = request.args.getlist("columns") or [
         *DEFAULT_COLUMNS, *(CUSTOM_PREFIX + key for key in custom_keys)
@@ -63,9 +62,6 @@ def export_page():
         "csv/export.html",
         filters=filters,
         filter_args=filters.to_args(),
-        pipeline=pipeline,
-        owner=db.session.get(User, filters.owner_id) if filters.owner_id else None,
-        stage=db.session.get(Stage, filters.stage_id) if filters.stage_id else None,
         columns=LEAD_COLUMNS,
         custom_keys=custom_keys,
         custom_prefix=CUSTOM_PREFIX,
