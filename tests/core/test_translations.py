@@ -167,6 +167,33 @@ def test_russian_status_words_agree_with_the_word_for_a_lead():
     assert feminine == []
 
 
+def translations_in(language: str) -> list[str]:
+    """Every translated text of a language, the core's and every plugin's."""
+    texts = []
+    for directory in [CATALOGUES, *sorted((ROOT / "plugins").glob("*/translations"))]:
+        with open(directory / language / "LC_MESSAGES" / "messages.po", "rb") as stream:
+            for message in read_po(stream):
+                if message.id:
+                    strings = message.string if isinstance(message.string, tuple) else (
+                        message.string,)
+                    texts.extend(text for text in strings if text)
+    return texts
+
+
+@pytest.mark.parametrize("language", ["es", "ru"])
+def test_spanish_and_russian_quote_with_angle_quotes(language):
+    assert [text for text in translations_in(language) if re.search("[“”]", text)] == []
+
+
+# Spanish speaks to the reader as "tú", as Italian does with "tu": never "usted".
+USTED = re.compile(r"\b(usted|[Aa]rrastre|[Rr]ecárguela|[Ii]nténtelo|[Cc]ompruebe|[Pp]onga|"
+                   r"[Ee]nvíe|[Ee]lija|[Ee]scriba|[Pp]ulse|[Ii]ntroduzca|[Ss]eleccione)\b")
+
+
+def test_spanish_speaks_to_the_reader_as_tu():
+    assert [text for text in translations_in("es") if USTED.search(text)] == []
+
+
 def test_the_makefiles_compile_command_builds_the_catalogues(tmp_path):
     makefile = (ROOT / "Makefile").read_text()
     arguments = re.search(r'\$\(BIN\)/pybabel ([^"]*)"\$\$dir"', makefile).group(1).split()
