@@ -32,7 +32,7 @@ ENTRY_KIND_NAMES = {
     "email": _l("Email"),
     "meeting": _l("Meeting"),
     "stage_change": _l("Stage"),
-    "edit": _l("Edit"),
+    "edit": _l("Changes"),
     "system": _l("System"),
 }
 PURPOSE_NAMES = {"renewal": _l("renewal"), "upsell": _l("upsell")}

@@ -268,6 +268,17 @@ def test_an_email_logged_as_a_touch_reads_as_a_touch_not_as_a_received_message(
     assert "(no subject)" not in text and "received" not in text
 
 
+@pytest.mark.parametrize(("language", "named"), [("en", "Changes"), ("es", "Cambios"),
+                                               ("ru", "Изменения")])
+def test_the_timeline_names_an_edit_with_a_noun_not_the_button_verb(app, pipeline, language,
+                                                                    named):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    ActivityFactory(lead=lead, kind="edit", body="", payload={"changes": {"title": ["a", "b"]}})
+    client = log_in(app.test_client(), UserFactory(locale=language, role="member"))
+    page = client.get(f"/leads/{lead.id}").text
+    assert f'<span class="entry-kind">{named}</span>' in page
+
+
 def test_hostile_text_is_escaped_on_the_detail_page_and_timeline(member_client, pipeline):
     lead = LeadFactory(stage=pipeline.stages[0], title=HOSTILE, company=HOSTILE,
                        description=HOSTILE, tags=["<b>bold</b>"])
