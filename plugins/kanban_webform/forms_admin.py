@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,6 +48,18 @@ def save_form(form: WebForm | None, data: MultiDict) -> WebForm:
     return form
 
 
+def slug_from(name: str, form: WebForm | None = None) -> str:
+    """An address for a form left without one, made from its name ("Contattaci!" gives
+    contattaci; a name with no Latin letters gives form), not yet used by another form."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    base = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:50].strip("-") or "form"
+    taken = set(db.session.scalars(
+        select(WebForm.slug).where(WebForm.slug.startswith(base),
+                                   WebForm.id != (form.id if form else 0))))
+    return next(slug for number in range(1, len(taken) + 2)
+                if (slug := base if number == 1 else f"{base}-{number}") not in taken)
+
+
 def clean_form_settings(data: MultiDict, form: WebForm | None = None) -> dict[str, Any]:
     """Check a form's settings; return them, or raise ValidationError naming every problem."""
     errors: dict[str, str] = {}
@@ -57,7 +70,7 @@ def clean_form_settings(data: MultiDict, form: WebForm | None = None) -> dict[st
     values["heading"] = (data.get("heading") or "").strip()
     if len(values["heading"]) > 200:
         errors["heading"] = _("At most 200 characters.")
-    values["slug"] = (data.get("slug") or "").strip().lower()
+    values["slug"] = (data.get("slug") or "").strip().lower() or slug_from(values["name"], form)
     if not SLUG.match(values["slug"]):
         errors["slug"] = _("Use lowercase letters, digits and dashes, such as contact-us.")
     else:

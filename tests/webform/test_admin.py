@@ -104,6 +104,33 @@ def test_two_forms_cannot_share_an_address(admin_client, contact_form, pipeline)
     assert "Another form already uses this address." in response.get_data(as_text=True)
 
 
+def test_a_form_left_without_an_address_gets_one_from_its_name(admin_client, pipeline):
+    response = admin_client.post("/webforms/new",
+                                 data=settings(pipeline, name="Pedido de orçamento!", slug=""))
+    assert response.status_code == 302
+    assert db.session.scalars(select(WebForm.slug)).one() == "pedido-de-orcamento"
+
+
+def test_an_address_made_from_a_name_is_never_one_already_taken(admin_client, contact_form,
+                                                               pipeline):
+    WebFormFactory(slug="contact-2", stage=pipeline.stages[0])
+    admin_client.post("/webforms/new", data=settings(pipeline, name="Contact", slug=""))
+    slugs = set(db.session.scalars(select(WebForm.slug)))
+    assert slugs == {"contact", "contact-2", "contact-3"}
+
+
+def test_a_name_without_latin_letters_gives_the_address_form(admin_client, pipeline):
+    admin_client.post("/webforms/new", data=settings(pipeline, name="Заявка", slug=""))
+    assert db.session.scalars(select(WebForm.slug)).one() == "form"
+
+
+def test_the_address_field_says_what_it_takes(admin_client):
+    page = admin_client.get("/webforms/new").text
+    rule = "Lowercase letters, digits and dashes, such as contact-us. Empty: made from the name."
+    assert f'title="{rule}"' in page
+    assert 'required pattern' not in page
+
+
 def test_editing_a_form_switches_it_off(admin_client, contact_form, pipeline, client):
     page = admin_client.get(f"/webforms/{contact_form.id}/edit").get_data(as_text=True)
     assert 'value="contact"' in page
