@@ -46,9 +46,11 @@ NAMED = {"pipeline_id": Pipeline, "stage_id": Stage, "owner_id": User, "client_i
 
 def filter_words(args: Mapping[str, str]) -> list[tuple[str, str]]:
     """Each filter set in ``args`` (as ``LeadFilter.to_args`` writes them) as its label
-    and its value in words; a value no longer known (a deleted stage) as it was given."""
-    return [(str(LABELS.get(name, name)), _value_words(name, str(value)))
-            for name, value in args.items()]
+    and its value in words, in the board's order of filters; a value no longer known (a
+    deleted stage) as it was given."""
+    order = {name: index for index, name in enumerate(LABELS)}
+    return [(str(LABELS.get(name, name)), _value_words(name, str(args[name])))
+            for name in sorted(args, key=lambda name: (order.get(name, len(order)), name))]
 
 
 def _value_words(name: str, value: str) -> str:

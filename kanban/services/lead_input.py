@@ -9,6 +9,7 @@ from datetime import date, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from babel.numbers import list_currencies
 from flask import has_request_context, request
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
@@ -30,6 +31,7 @@ MAX_TAGS = 20
 TAG_LIMIT = 64  # characters in one tag
 MAX_VALUE = Decimal("999999999999.99")
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+CURRENCIES = frozenset(list_currencies())  # ISO 4217, as the formats know them
 # A date stored further ahead is a mistyped year (a renewal may well be years away).
 FURTHEST_DAYS = 3653
 
@@ -135,6 +137,9 @@ def _currency(value: Any, name: str) -> str:
     text = _text(value, name).upper()
     if len(text) != 3 or not text.isalpha() or not text.isascii():
         raise FieldError(_("Use a three-letter currency code such as EUR."))
+    if text not in CURRENCIES:
+        raise FieldError(_("%(code)s is not a currency code: use one such as EUR, USD or BRL.",
+                           code=text))
     return text
 
 

@@ -115,6 +115,7 @@ def test_lead_without_title_is_refused_naming_the_field(pipeline, member):
         ("value", -5),
         ("email", "not-an-email"),
         ("currency", "euro"),
+        ("currency", "XYZ"),
         ("priority", "urgent"),
         ("owner_id", 999),
         ("tags", {"a": 1}),
@@ -128,6 +129,15 @@ def test_bad_field_is_named_in_the_error(pipeline, member, field, value):
     with pytest.raises(ValidationError) as caught:
         service.create_lead({"title": "Ok", field: value}, user=member)
     assert field in caught.value.fields
+
+
+def test_a_currency_is_one_the_world_uses(pipeline, member):
+    lead = service.create_lead({"title": "Ok", "currency": "rub"}, user=member)
+    assert lead.currency == "RUB"
+    with pytest.raises(ValidationError) as caught:
+        service.create_lead({"title": "Ok", "currency": "ABC"}, user=member)
+    assert caught.value.fields["currency"] == (
+        "ABC is not a currency code: use one such as EUR, USD or BRL.")
 
 
 def test_standby_without_a_date_is_refused(pipeline, member):

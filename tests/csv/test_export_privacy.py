@@ -112,7 +112,7 @@ def test_the_admin_page_names_people_and_stages_not_their_ids(admin_client, mana
     record_export(user=manager, filters={"owner_id": str(manager.id), "status": "closed",
                                          "stage_id": "999999"}, row_count=3, format="excel")
     page = admin_client.get("/admin/exports").text
-    assert f"Owner: {manager.name}; Status: All closed; Stage: #999999" in page
+    assert f"Stage: #999999; Owner: {manager.name}; Status: All closed" in page
 
 
 def test_the_admin_page_is_paged(app, admin_client, manager):
