@@ -22,6 +22,7 @@ from babel.numbers import (
     get_currency_symbol,
     get_decimal_symbol,
     get_group_symbol,
+    list_currencies,
 )
 
 
@@ -98,10 +99,12 @@ def format_amount(value: Decimal | int | float, currency: str, locale: Locale) -
 
 
 PLAIN_AMOUNT = re.compile(r"-?[\d.,]*\d[\d.,]*")
-# Currency codes and words written beside amounts once symbols are gone ("R$" leaves "R").
-CURRENCY_WORDS = re.compile(
-    r"^(?:[A-Z]{3}|R|руб|р|kr|zł|lei|kč)\.?|(?:[A-Z]{3}|руб|р|kr|zł|lei|kč)\.?$", re.IGNORECASE
-)
+CURRENCIES = frozenset(list_currencies())  # ISO 4217 codes, as Babel's formats know them
+# Words written beside amounts once symbols are gone ("R$" leaves "R"), besides the codes.
+CURRENCY_WORDS = frozenset({"r", "руб", "р", "kr", "zł", "lei", "kč"})
+WORD_AT_AN_END = re.compile(r"^([^\W\d_]+)\.?|([^\W\d_]+)\.?$")
+# Digits in thousands: 1 to 3, then groups of exactly 3 ("1.234.567", never "1.2.3").
+THOUSANDS = re.compile(r"-?\d{1,3}(?:[.,]\d{3})+")
 
 
 @lru_cache(maxsize=64)
@@ -142,7 +145,7 @@ def plain_amount(text: str, decimal_comma: bool) -> str:
     if not PLAIN_AMOUNT.fullmatch(cleaned):  # most amounts: nothing to take off
         cleaned = "".join(c for c in text
                           if not c.isspace() and unicodedata.category(c) != "Sc")
-        cleaned = CURRENCY_WORDS.sub("", cleaned.replace("'", ""))
+        cleaned = WORD_AT_AN_END.sub(_currency_dropped, cleaned.replace("'", ""))
         if not PLAIN_AMOUNT.fullmatch(cleaned):
             return text
     if "," in cleaned and "." in cleaned:
@@ -155,7 +158,19 @@ def plain_amount(text: str, decimal_comma: bool) -> str:
         decimal = "" if decimal_comma and len(tail) == 3 else "."
     else:
         decimal = ""
+    whole = cleaned.rpartition(decimal)[0] if decimal else cleaned
+    if whole.strip("-").strip("0123456789") and not THOUSANDS.fullmatch(whole):
+        return text  # "1.2.3", "12,34,5": no way of writing thousands
     thousands = {",", "."} - {decimal}
     for mark in thousands:
         cleaned = cleaned.replace(mark, "")
     return cleaned.replace(",", ".")
+
+
+def _currency_dropped(found: re.Match[str]) -> str:
+    """A currency code or word at either end of an amount, dropped; any other word
+    ("12 mil", "2 mln") kept, so that the amount is refused rather than misread."""
+    word = found.group(1) or found.group(2)
+    if word.upper() in CURRENCIES or word.lower() in CURRENCY_WORDS:
+        return ""
+    return found.group(0)

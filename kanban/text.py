@@ -88,12 +88,14 @@ def unstorable_fields(fields: Iterable[tuple[Any, Any]]) -> dict[str, str]:
 def refuse_unstorable(fields: Iterable[tuple[Any, Any]]) -> None:
     """Raise a 422 ValidationError naming every field that holds an unstorable character."""
     errors = unstorable_fields(fields)
-    if errors:
+    if errors and set(errors.values()) == {unstorable_message()}:
         raise ValidationError(
             _("These fields hold a character that cannot be stored: %(names)s. "
               "Retype them and send again.", names=", ".join(errors)),
             fields=errors,
         )
+    if errors:  # a number too large for any number type (1e400), say
+        raise ValidationError(_("Some fields need your attention."), fields=errors)
 
 
 def machine_text(view: F) -> F:

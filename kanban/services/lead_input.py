@@ -9,13 +9,12 @@ from datetime import date, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from babel.numbers import list_currencies
 from flask import has_request_context, request
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 
 from kanban import lead_fields
-from kanban.amounts import plain_amount, uses_decimal_comma
+from kanban.amounts import CURRENCIES, plain_amount, uses_decimal_comma
 from kanban.emails import checked_email
 from kanban.errors import ValidationError
 from kanban.extensions import db
@@ -31,7 +30,6 @@ MAX_TAGS = 20
 TAG_LIMIT = 64  # characters in one tag
 MAX_VALUE = Decimal("999999999999.99")
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
-CURRENCIES = frozenset(list_currencies())  # ISO 4217, as the formats know them
 # A date stored further ahead is a mistyped year (a renewal may well be years away).
 FURTHEST_DAYS = 3653
 

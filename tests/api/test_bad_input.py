@@ -38,6 +38,14 @@ def test_json_number_constants_are_400(api, pipeline, number):
     assert_error(response, 400, "bad_json")
 
 
+def test_a_number_too_large_for_any_number_type_is_named_in_plain_words(api, pipeline):
+    response = api.post("/leads", data='{"title": "A", "value": 1e400}',
+                        content_type="application/json")
+    error = assert_error(response, 422)
+    assert error["fields"] == {"value": "Must be a finite number."}
+    assert error["message"] == "Some fields need your attention."
+
+
 def test_deeply_nested_json_is_400(api, pipeline):
     body = '{"title": "A", "custom_fields": ' + "[" * 100_000 + "]" * 100_000 + "}"
     assert_error(api.post("/leads", data=body, content_type="application/json"), 400)
@@ -78,6 +86,8 @@ def test_body_that_is_not_an_object_is_422(api, pipeline, body):
         ("priority", "²"),
         ("priority", HUGE),
         ("value", "lots"),
+        ("value", "12 mil"),
+        ("value", "1.2.3"),
         ("value", -5),
         ("value", 10**15),
         ("value", [1]),

@@ -217,9 +217,16 @@ def test_a_value_that_is_not_a_number_is_named(tmp_path, pipeline):
     ("R$ 2.000", True, "2000"), ("2.5", False, "2.5"), ("abc", False, "abc"),
     ("5k", False, "5k"), ("EUR 300", False, "300"), ("300 руб.", True, "300"),
     ("about 300", False, "about 300"), ("1'000", False, "1000"),
+    ("1.234.567,89", True, "1234567.89"), ("300 brl", False, "300"),
 ])
 def test_amounts_are_read_as_people_write_them(raw, decimal_comma, expected):
     assert plain_amount(raw, decimal_comma) == expected
+
+
+@pytest.mark.parametrize("raw", ["12 mil", "2 mln", "3 bln", "1.2.3", "12,34,5", "1.500,5,0"])
+def test_an_amount_with_a_word_or_grouping_it_cannot_read_is_refused_not_misread(raw):
+    assert plain_amount(raw, decimal_comma=True) == raw
+    assert plain_amount(raw, decimal_comma=False) == raw
 
 
 @pytest.fixture
