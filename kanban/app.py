@@ -91,12 +91,14 @@ def register_proxy(app: Flask) -> None:
 
 def proxy_hops(value: Any) -> int:
     """Read the number of trusted proxies: a whole number from 0 (no proxy) up."""
+    from kanban.instance import BadSetting
+
     try:
         hops = int(value or 0)
     except (TypeError, ValueError):
         hops = -1
     if hops < 0 or str(value or 0).strip() != str(hops):
-        raise ValueError(
+        raise BadSetting(
             f"KANBAN_PROXY_FIX_HOPS must be the number of proxies in front of the app "
             f"(0, 1, 2...), not {value!r}"
         )

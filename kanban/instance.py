@@ -44,6 +44,10 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+class BadSetting(RuntimeError, ValueError):
+    """A setting the application cannot start with; its message names the setting."""
+
+
 def team_timezone(name: str | None) -> str:
     """Return the zone the team works in: the one set, or else the server's own."""
     if not name:
@@ -56,7 +60,7 @@ def team_timezone(name: str | None) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise RuntimeError(
+        raise BadSetting(
             f"KANBAN_TIMEZONE={name!r} is not a time zone; use a name such as Europe/Lisbon."
         ) from error
     return name

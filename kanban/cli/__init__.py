@@ -80,6 +80,23 @@ class KanbanGroup(FlaskGroup):
         gc.disable()  # until the application is built: see create_command_app
         return super().__call__(*args, **kwargs)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a setting the app cannot start with, or a database out of reach,
+        is said in one sentence (a command run by cron mails what it prints), not as a
+        traceback."""
+        from kanban.instance import BadSetting
+
+        try:
+            return super().invoke(ctx)
+        except BadSetting as exc:
+            raise click.ClickException(str(exc)) from None
+        except Exception as exc:
+            from kanban.outages import is_unavailable
+
+            if not is_unavailable(exc):
+                raise
+            raise click.ClickException(unreachable_database(exc)) from None
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         """Find a command, loading installed Flask extensions' commands (``flask.commands``
         entry points, such as Flask-Limiter's ``limiter``) only when one of them is asked
@@ -97,6 +114,14 @@ class KanbanGroup(FlaskGroup):
             return super().get_command(ctx, name)
         finally:
             self._loaded_plugin_commands = loaded
+
+
+def unreachable_database(exc: BaseException) -> str:
+    """Say that the database did not answer, with the driver's own first line of why."""
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return (f"The database did not answer ({reason[0] if reason else type(exc).__name__}). "
+            "Check KANBAN_DATABASE_URL and that the database server is running, then run "
+            "the command again.")
 
 
 def _extension_command_names() -> set[str]:

@@ -143,6 +143,14 @@ def proxy_problems(app: Flask) -> list[Problem]:
     return []
 
 
+def public_url_problems(app: Flask) -> list[Problem]:
+    url = app.config.get("PUBLIC_URL")
+    if url and not str(url).lower().startswith(("https://", "http://")):
+        return [Problem(ERROR, f"PUBLIC_URL={url!r} must start with https:// (or http://): "
+                               "the links in emails and calendar feeds would not open.")]
+    return []
+
+
 def cookie_problems(app: Flask) -> list[Problem]:
     if app.config.get("SESSION_COOKIE_SECURE"):
         return []
@@ -165,6 +173,7 @@ def configuration_problems(app: Flask) -> list[Problem]:
         *outgoing_mail_problems(app),
         *timezone_problems(app),
         *proxy_problems(app),
+        *public_url_problems(app),
         *cookie_problems(app),
     ]
     return sorted(problems, key=lambda problem: problem.level != ERROR)

@@ -112,7 +112,9 @@ def export_command(output, format_key, locale, columns, pipeline, stage, owner, 
     try:
         filters = LeadFilter.from_args({k: str(v) for k, v in args.items() if v is not None})
     except ServiceError as exc:
-        raise click.UsageError(f"{exc.message} {exc.fields}") from None
+        said = "; ".join(f"--{name.removesuffix('_id').replace('_', '-')}: {message}"
+                         for name, message in exc.fields.items())
+        raise click.UsageError(said or exc.message) from None
     chosen = resolve_columns([c.strip() for c in columns.split(",") if c.strip()])
     if not chosen:
         raise click.BadParameter("Choose at least one known column.", param_hint="--columns")

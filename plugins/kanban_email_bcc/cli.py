@@ -117,6 +117,8 @@ def reprocess_command(ids: tuple[int, ...], every: bool) -> None:
 @click.pass_context
 def fetch(ctx: click.Context, host, port, user, password, ssl, mailbox, move_to) -> None:
     """Fetch new messages from an IMAP mailbox and store them."""
+    import imaplib
+
     from kanban_email_bcc.imap import fetch_mailbox, settings_from_config
 
     settings = settings_from_config(host=host, port=port, user=user, password=password,
@@ -124,7 +126,13 @@ def fetch(ctx: click.Context, host, port, user, password, ssl, mailbox, move_to)
     if not settings.host or not settings.user:
         raise click.UsageError("Give the IMAP server and login (--host, --user) or set "
                                "EMAIL_BCC_IMAP_HOST and EMAIL_BCC_IMAP_USER.")
-    report = fetch_mailbox(settings)
+    try:
+        report = fetch_mailbox(settings)
+    except (OSError, imaplib.IMAP4.error) as exc:
+        click.echo(f"The IMAP server {settings.host}:{settings.port} did not let us in "
+                   f"({exc or type(exc).__name__}); nothing was fetched, the next run tries "
+                   "again.", err=True)
+        ctx.exit(EX_TEMPFAIL)
     summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(report.outcomes.items()))
     click.echo(f"Fetched up to UID {report.last_uid}: {summary or 'nothing new'}")
     if report.stopped_on_failure:

@@ -86,6 +86,15 @@ def test_invalid_time_zone_is_an_error(ready):
     assert "ERROR: TIMEZONE='Mars/Olympus' is not a time zone" in result.output
 
 
+def test_a_public_address_without_its_scheme_is_an_error(ready):
+    ready.config["PUBLIC_URL"] = "localhost:8643/crm"
+
+    result = run_check(ready)
+
+    assert result.exit_code == 1
+    assert "ERROR: PUBLIC_URL='localhost:8643/crm' must start with https://" in result.output
+
+
 @pytest.mark.parametrize("hops", [-1, "two", 1.5])
 def test_proxy_hops_must_be_a_whole_number_of_at_least_zero(ready, hops):
     ready.config["SESSION_COOKIE_SECURE"] = True

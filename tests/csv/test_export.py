@@ -207,6 +207,15 @@ def test_command_exports_with_the_boards_filters(runner, leads, pipeline, tmp_pa
     assert titles == ["Padaria São João", "Компания Ромашка", "Lost deal"]
 
 
+def test_command_names_a_bad_filter_by_its_option(runner, leads, tmp_path):
+    result = runner.invoke(args=["export", str(tmp_path / "x.csv"), "--status", "bogus",
+                                 "--created-from", "soon"])
+    assert result.exit_code == 2
+    assert ("--status: Use open, won, lost, cancelled, closed or all.; "
+            "--created-from: Use a date such as 2026-03-31.") in result.output
+    assert "{" not in result.output
+
+
 def exported_titles_from(body: bytes) -> list[str]:
     rows = parse(body)
     return [row[rows[0].index("Title")] for row in rows[1:]]

@@ -236,6 +236,26 @@ def test_storage_failure_stops_polling_and_the_next_run_retries(settings, addres
     assert emails() == 2
 
 
+def test_an_imap_server_out_of_reach_is_said_in_one_sentence(runner):
+    from tests.smtp_server import free_port
+
+    result = runner.invoke(args=["mail", "fetch", "--host", "127.0.0.1", "--port",
+                                 str(free_port()), "--user", "crm", "--password", "x",
+                                 "--no-ssl"])
+    assert result.exit_code == 75  # EX_TEMPFAIL: cron's next run tries again
+    assert "did not let us in" in result.output
+    assert "nothing was fetched, the next run tries again." in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_wrong_imap_password_is_said_in_one_sentence(settings, runner):
+    result = runner.invoke(args=["mail", "fetch", "--host", "127.0.0.1", "--port",
+                                 str(settings.port), "--user", "crm", "--password", "wrong",
+                                 "--no-ssl"])
+    assert result.exit_code == 75
+    assert "did not let us in" in result.output
+
+
 def test_new_uidvalidity_starts_over_and_dedupe_keeps_it_harmless(settings, address):
     deliver(settings, addressed(address, 1))
     fetch_mailbox(settings)
