@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 
 from flask import Response, current_app, request, stream_with_context
 
 from kanban.api.helpers import MAX_ID, whole_number
 from kanban.extensions import db
+from kanban.outages import is_unavailable
 from kanban.services import outbox
 from kanban.services.health import redis_url
 from kanban.services.live_wakeup import Waker, waker_for
@@ -49,8 +51,15 @@ def _stream(after: int, pipeline_id: int | None, poll: float, seconds: float,
     started = last_sent = time.monotonic()
     generation = 0
     while time.monotonic() - started < seconds:
-        found = outbox.events_after(after)
-        db.session.rollback()
+        try:
+            found = outbox.events_after(after)
+            db.session.rollback()
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            with suppress(Exception):  # the connection may be gone with the database
+                db.session.rollback()
+            return  # the browser reconnects in a second and reads on from ``after``
         for event in found:
             after = event.id
             if pipeline_id is None or event.pipeline_id == pipeline_id:

@@ -50,6 +50,20 @@ def test_the_stream_sends_the_boards_events_after_the_one_given(member_client, m
     assert ids[-1] == outbox.last_event_id()  # the other pipeline's event is read past
 
 
+def test_a_stream_whose_database_stops_answering_ends_quietly(member_client, pipeline,
+                                                              monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    def unreachable(after):
+        raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(outbox, "events_after", unreachable)
+    response = member_client.get(f"/board/events?pipeline={pipeline.id}&after=0")
+
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "retry: 1000\n\n"  # it reconnects in a second
+
+
 def test_a_reconnecting_board_resumes_after_its_last_event_id(member_client, member, pipeline):
     lead = LeadFactory(stage=pipeline.stages[0])
     lead_service.add_note(lead, "one", user=member)
