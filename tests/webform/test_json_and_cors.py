@@ -196,3 +196,53 @@ def test_a_form_turned_off_after_a_submission_takes_no_more(client, quote_form):
 
     assert response.status_code == 404
     assert len(leads()) == 1
+
+
+@pytest.fixture
+def database_gone(monkeypatch):
+    """From now on the form cannot be read: the database is out of reach."""
+    import kanban_webform.views.public as public
+    from sqlalchemy.exc import OperationalError
+
+    def unreachable(slug):
+        raise OperationalError("SELECT", {}, Exception("connection refused"))
+
+    return lambda: monkeypatch.setattr(public, "find_form", unreachable)
+
+
+def test_with_the_database_gone_an_allowed_site_still_reads_the_503(client, quote_form,
+                                                                    database_gone):
+    client.post("/f/quote.json", json=ANA, headers={"Origin": BAKERY})  # the form, read
+    database_gone()
+    preflight = client.options("/f/quote.json", headers={
+        "Origin": BAKERY, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    response = client.post("/f/quote.json", json=ANA, headers={"Origin": BAKERY})
+
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == BAKERY
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "unavailable"
+    assert response.headers["Access-Control-Allow-Origin"] == BAKERY
+
+
+def test_with_the_database_gone_another_site_is_still_refused(client, quote_form,
+                                                              database_gone):
+    client.post("/f/quote.json", json=ANA, headers={"Origin": BAKERY})
+    database_gone()
+    headers = {"Origin": "https://evil.example"}
+    preflight = client.options("/f/quote.json", headers={
+        **headers, "Access-Control-Request-Method": "POST"})
+    response = client.post("/f/quote.json", json=ANA, headers=headers)
+
+    assert preflight.status_code == 403
+    assert response.status_code == 503
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_a_form_never_read_before_the_database_went_answers_503(client, quote_form,
+                                                                 database_gone):
+    database_gone()
+    response = client.options("/f/quote.json", headers={
+        "Origin": BAKERY, "Access-Control-Request-Method": "POST"})
+    assert response.status_code == 503

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,6 +32,7 @@ from kanban.i18n import speak
 from kanban.idempotency import idempotent
 from kanban.models import Stage
 from kanban.models.base import utcnow
+from kanban.outages import is_unavailable
 from kanban.plugins import get_hook
 from kanban.services.as_read import from_row, read_columns
 from kanban.text import machine_text, remove_unstorable
@@ -142,7 +144,18 @@ def load_form(slug: str) -> WebForm:
 def speak_the_forms_language():
     """Answer in the form's language from the start, so that a refusal before the view
     (too large, a reused Idempotency-Key) speaks it too. The view takes the form found."""
-    g.webform_found = form = find_form((request.view_args or {}).get("slug", ""))
+    slug = (request.view_args or {}).get("slug", "")
+    try:
+        g.webform_found = form = find_form(slug)
+    except Exception as exc:
+        # A browser asks before it posts from another site: answered from the form as this
+        # process last read it, the post itself then gets its 503 with the site's headers.
+        form = form_seen_before(slug)
+        if request.method != "OPTIONS" or form is None or not is_unavailable(exc):
+            raise
+        with suppress(Exception):  # the connection may be gone with the database
+            db.session.rollback()
+        g.webform_found = form
     if form is not None:  # switched off too: its visitors are told so in its language
         speak(form.language)
 
@@ -158,11 +171,13 @@ def limit_body_size():
 @bp.after_request
 def public_headers(response: Response) -> Response:
     form = g.get("webform")
-    if (form is None and request.endpoint in JSON_ENDPOINTS and request.headers.get("Origin")
-            and response.status_code != 503):  # 503: the database is out of reach
-        # Refused before the view ran (e.g. 429): the allowed site may still read why.
+    if form is None and request.endpoint in JSON_ENDPOINTS and request.headers.get("Origin"):
+        # Refused before the view ran (e.g. 429, or 503 with the database out of reach):
+        # the allowed site may still read why.
+        slug = (request.view_args or {}).get("slug", "")
         form = (g.webform_found if "webform_found" in g
-                else find_form((request.view_args or {}).get("slug", "")))
+                else form_seen_before(slug) if response.status_code == 503
+                else find_form(slug))
     if form is None:
         return response
     if request.endpoint in JSON_ENDPOINTS:
