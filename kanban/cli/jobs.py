@@ -67,9 +67,14 @@ def start(kind: str) -> None:
         raise click.BadParameter(f"Use one of: {', '.join(sorted(known))}.",
                                  param_hint="KIND")
     if use_rq():
-        job = jobs.start(kind, user=None)
-        click.echo(f"Job {job.id} ({kind}) is queued for the worker.")
-        return
+        from kanban.services.health import redis_problem
+
+        problem = redis_problem()
+        if problem is None:
+            job = jobs.start(kind, user=None)
+            click.echo(f"Job {job.id} ({kind}) is queued for the worker.")
+            return
+        click.echo(f"{problem}: the job runs here instead, as without a worker.", err=True)
     from tqdm import tqdm  # only the commands with a progress bar wait for its import
 
     with tqdm(unit=" rows", disable=None, file=sys.stderr) as bar:

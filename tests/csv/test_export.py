@@ -281,8 +281,9 @@ def test_export_page_says_the_filters_in_the_readers_language(app, leads, pipeli
         "pipeline_id": pipeline.id, "owner_id": "none", "status": "all", "attention": "overdue",
         "priority": "prospects", "starred": "1", "created_from": "2026-03-01"}).text
     badges = re.findall(r'<span class="badge">([^<]*)</span>', page)
-    assert badges == ["Воронка: Sales", "Ответственный: Никто", "Приоритет: Все потенциальные клиенты",
-                      "Только со звёздочкой: Да", "Требует внимания: Просроченные", "Статус: Все",
+    assert badges == ["Воронка: Sales", "Ответственный: Никто",
+                      "Приоритет: Все потенциальные клиенты", "Только со звёздочкой: Да",
+                      "Требует внимания: Просроченные", "Статус: Все",
                       "Создан с: 1 мар. 2026\u202fг."]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from kanban import jobs
 from kanban.extensions import db
@@ -139,3 +139,16 @@ def test_a_job_left_waiting_by_a_restart_is_run_by_the_next_round(app, counting,
     db.session.refresh(lost)
     db.session.refresh(fresh)
     assert (lost.status, fresh.status) == ("done", "queued")
+
+
+def test_a_job_started_from_cron_while_redis_is_down_runs_there_and_then(app, counting,
+                                                                        runner):
+    from tests.smtp_server import free_port
+
+    app.config["RATELIMIT_STORAGE_URI"] = f"redis://127.0.0.1:{free_port()}/0"
+    result = runner.invoke(args=["jobs", "start", "test.count"])
+
+    assert result.exit_code == 0, result.output
+    assert "Redis cannot be reached (ConnectionError): the job runs here instead" in result.output
+    assert "is queued for the worker" not in result.output
+    assert db.session.scalars(select(Job.status)).all() == ["done"]
