@@ -5,9 +5,10 @@ Each check returns None when all is well, or a short sentence saying what is wro
 from __future__ import annotations
 
 import hashlib
+import os
 
 from flask import current_app
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from kanban.extensions import db
 from kanban.migrating import migrations
@@ -81,7 +82,26 @@ def redis_url() -> str | None:
 def team_redis_name(kind: str, database_url: str) -> str:
     """A Redis name (channel, queue) of this team's: several Kanban servers may share one
     Redis, each keeps to the names of its own database."""
-    return f"kanban:{kind}:{hashlib.sha256(database_url.encode()).hexdigest()[:16]}"
+    identity = database_identity(database_url)
+    return f"kanban:{kind}:{hashlib.sha256(identity.encode()).hexdigest()[:16]}"
+
+
+LOOPBACK = {"", "localhost", "127.0.0.1", "::1", "[::1]"}
+DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306}
+
+
+def database_identity(database_url: str) -> str:
+    """The database a URL reaches, however it is spelled: the same for the app and a
+    worker whose URLs differ in driver, login, options, an omitted default port or
+    ``localhost`` for ``127.0.0.1`` (a worker on another machine must still name the
+    database's host as the app does)."""
+    url = make_url(database_url)
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return f"sqlite:{os.path.realpath(url.database)}" if url.database else "sqlite:"
+    host = (url.host or "").lower()
+    host = "127.0.0.1" if host in LOOPBACK else host
+    return f"{backend}://{host}:{url.port or DEFAULT_PORTS.get(backend, '')}/{url.database}"
 
 
 def redis_problem() -> str | None:

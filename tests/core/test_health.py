@@ -8,6 +8,7 @@ import pytest
 
 from kanban.app import create_app
 from kanban.migrating import schema_commands
+from kanban.services.health import team_redis_name
 
 REDIS_URL = os.environ.get("KANBAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 CLOSED_PORT_REDIS = "redis://127.0.0.1:1/0"
@@ -108,3 +109,29 @@ def test_readyz_checks_redis_when_one_is_configured(migrated, client):
 
     assert response.status_code == 200
     assert response.json["checks"]["redis"] == "ok"
+
+
+@pytest.mark.parametrize("spelling", [
+    "postgresql+psycopg://kanban:secret@localhost/crm",
+    "postgresql://kanban@127.0.0.1:5432/crm",
+    "postgresql+psycopg://other:pw@LOCALHOST:5432/crm?sslmode=disable",
+])
+def test_the_app_and_a_worker_share_a_queue_however_the_database_url_is_spelled(spelling):
+    app = "postgresql+psycopg://kanban:secret@127.0.0.1:5432/crm"
+    assert team_redis_name("jobs", spelling) == team_redis_name("jobs", app)
+
+
+@pytest.mark.parametrize("other", [
+    "postgresql+psycopg://kanban@127.0.0.1:5432/another_team",
+    "postgresql+psycopg://kanban@db.example:5432/crm",
+    "postgresql+psycopg://kanban@127.0.0.1:5433/crm",
+])
+def test_another_database_has_a_queue_of_its_own(other):
+    app = "postgresql+psycopg://kanban@127.0.0.1:5432/crm"
+    assert team_redis_name("jobs", other) != team_redis_name("jobs", app)
+
+
+def test_a_sqlite_file_is_known_by_where_it_is_whatever_the_path_said(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert (team_redis_name("live", "sqlite:///kanban.db")
+            == team_redis_name("live", f"sqlite:///{tmp_path}/./kanban.db"))
