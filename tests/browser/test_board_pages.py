@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
+from kanban.extensions import db
 from tests.browser.conftest import ARTIFACTS, card, column_titles
-from tests.factories import LeadFactory
+from tests.factories import LeadFactory, UserFactory
 from tests.live import axe_violations, log_in
 
 
@@ -148,3 +149,23 @@ def test_on_a_phone_the_page_shown_is_in_view_in_the_menu(page, admin):
     assert strip.evaluate("el => el.scrollLeft") > 0
     assert shown["x"] <= box["x"] and box["x"] + box["width"] <= shown["x"] + shown["width"]
 
+
+
+def test_a_long_unbroken_title_never_widens_a_phone_page(page, seller, sales):
+    from kanban.models import Stage
+    from kanban.services import leads as lead_service
+
+    title = "https://www.example.com/" + "verylongaddress" * 10
+    stage = db.session.get(Stage, sales.stages[0].id)
+    colleague = UserFactory(name="Otto Other", email="otto@example.com", role="manager")
+    lead_service.create_lead({"title": title, "owner_id": seller.id}, user=colleague,
+                             stage=stage)
+    page.set_viewport_size({"width": 375, "height": 740})
+    log_in(page, seller.email)
+
+    page.goto("/notifications")
+    assert page.get_by_role("button", name=re.compile("verylongaddress")).is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.goto("/board")
+    page.wait_for_function("() => document.body.dataset.boardReady === '1'")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
