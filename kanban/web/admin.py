@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from kanban.errors import ValidationError
 from kanban.extensions import db
-from kanban.models import Lead, Role
+from kanban.models import Lead, LeadStatus, Role
 from kanban.permissions import can
 from kanban.services import pipelines as pipeline_service
 from kanban.services import users as user_service
@@ -243,13 +243,18 @@ def apply_change(action, message: str, *, typed_in: str | None = None,
 
 def _render_pipelines(form: PipelineForm, *, problem: str = "", status: int = 200,
                       refused: dict | None = None):
-    counts = dict(db.session.execute(
-        select(Lead.stage_id, func.count(Lead.id)).group_by(Lead.stage_id)
-    ).all())
+    rows = db.session.execute(
+        select(Lead.stage_id, func.count(Lead.id),
+               func.count(Lead.id).filter(Lead.status == LeadStatus.OPEN))
+        .group_by(Lead.stage_id)
+    ).all()
+    counts = {stage_id: total for stage_id, total, _open in rows}  # closed ones too
+    open_counts = {stage_id: open_leads for stage_id, _total, open_leads in rows}
     pipelines = pipeline_service.list_pipelines()
     pipeline_counts = {p.id: sum(counts.get(s.id, 0) for s in p.stages) for p in pipelines}
     return render_template(
         "admin/pipelines.html", form=form, pipelines=pipelines, counts=counts,
+        open_counts=open_counts,
         pipeline_counts=pipeline_counts, problem=problem, page="admin",
         people=user_service.active_users(), refused=refused,
         typed=lambda field_id: refused if refused and refused["form"] == field_id else None,

@@ -284,6 +284,15 @@ def test_a_stage_with_leads_cannot_be_deleted_and_the_page_says_so(admin_client,
     assert reload(Stage, stage.id) is not None
 
 
+def test_a_stage_counts_its_open_leads_as_the_board_does_and_the_closed_apart(admin_client,
+                                                                              pipeline):
+    stage = pipeline.stages[1]
+    LeadFactory.create_batch(2, stage=stage)
+    LeadFactory(stage=stage, status="won")
+    page = admin_client.get("/admin/pipelines").text
+    assert "2 open leads (1 closed)" in page
+
+
 def test_a_pipeline_with_leads_cannot_be_deleted(admin_client, pipeline):
     LeadFactory(stage=pipeline.stages[0])
     response = admin_client.post(f"/admin/pipelines/{pipeline.id}/delete")
