@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import timedelta
 
 from sqlalchemy import func, update
@@ -13,8 +15,10 @@ from kanban.i18n import in_language_of
 from kanban.jobs import JobCancelled, JobContext, kinds, stopped_before_start
 from kanban.models.base import utcnow
 from kanban.models.job import CANCELLED, DONE, FAILED, QUEUED, RETRYING, RUNNING, Job
+from kanban.outages import is_unavailable
 
 log = logging.getLogger(__name__)
+OUTCOME_WAITS = (1, 2, 4, 8, 15, 30, 60)  # seconds between tries of writing an outcome
 
 
 def perform(job_id: int, *, on_progress: Callable[[int, int], None] | None = None,
@@ -35,28 +39,55 @@ def perform(job_id: int, *, on_progress: Callable[[int, int], None] | None = Non
         with in_language_of(job.user):
             result = kind.run(context)
     except JobCancelled:
-        db.session.rollback()
-        _finish(db.session.get(Job, job_id), CANCELLED)
+        recorded(lambda: _finish(db.session.get(Job, job_id), CANCELLED), afresh=True)
     except Exception as exc:
-        db.session.rollback()
         log.exception("Job %s (%s) failed", job_id, kind.name)
-        job = db.session.get(Job, job_id)
         error = f"{type(exc).__name__}: {exc}"[:2000]
-        if retry and job.attempts <= len(kind.retry_minutes):
-            wait = kind.retry_minutes[job.attempts - 1] * 60
-            job.status, job.error = RETRYING, error
-            job.not_before = utcnow() + timedelta(seconds=wait)
-            db.session.commit()
-            from kanban.jobs.queue import dispatch
-
-            dispatch(job_id, delay_seconds=wait)
-        else:
-            _finish(job, FAILED, error=error)
+        recorded(lambda: _record_failure(job_id, kind, error, retry=retry), afresh=True)
     else:
-        job = db.session.get(Job, job_id)
-        db.session.refresh(job)
-        job.done = max(job.done, job.total)
-        _finish(job, DONE, result=result or {})
+        recorded(lambda: _record_success(job_id, result))
+
+
+def recorded(write: Callable[[], None], *, afresh: bool = False) -> None:
+    """Write a job's outcome (``afresh``: after dropping what the job left unsaved). A job
+    often fails because the database stopped answering, and then so does this write: it
+    is tried again for about two minutes, so that a short outage ends with the job
+    retrying or failed, never left "running"."""
+    for wait in (*OUTCOME_WAITS, None):
+        if afresh:
+            with suppress(Exception):  # the connection may be gone with the database
+                db.session.rollback()
+        afresh = True
+        try:
+            write()
+            return
+        except Exception as exc:
+            if wait is None or not is_unavailable(exc):
+                raise
+            log.warning("The database did not answer; the job's outcome is written again "
+                        "in %s s", wait)
+            time.sleep(wait)
+
+
+def _record_failure(job_id: int, kind, error: str, *, retry: bool) -> None:
+    job = db.session.get(Job, job_id)
+    if retry and job.attempts <= len(kind.retry_minutes):
+        wait = kind.retry_minutes[job.attempts - 1] * 60
+        job.status, job.error = RETRYING, error
+        job.not_before = utcnow() + timedelta(seconds=wait)
+        db.session.commit()
+        from kanban.jobs.queue import dispatch
+
+        dispatch(job_id, delay_seconds=wait)
+    else:
+        _finish(job, FAILED, error=error)
+
+
+def _record_success(job_id: int, result: dict | None) -> None:
+    job = db.session.get(Job, job_id)
+    db.session.refresh(job)
+    job.done = max(job.done, job.total)
+    _finish(job, DONE, result=result or {})
 
 
 def _claim(job_id: int) -> bool:

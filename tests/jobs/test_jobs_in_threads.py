@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from sqlalchemy import select, update
 
@@ -152,3 +154,32 @@ def test_a_job_started_from_cron_while_redis_is_down_runs_there_and_then(app, co
     assert "Redis cannot be reached (ConnectionError): the job runs here instead" in result.output
     assert "is queued for the worker" not in result.output
     assert db.session.scalars(select(Job.status)).all() == ["done"]
+
+
+@pytest.fixture
+def database_back_after_two_tries(monkeypatch):
+    """The job's outcome cannot be written twice (the database is out of reach), then
+    can; the waits between tries are counted, not slept."""
+    from sqlalchemy.exc import OperationalError
+
+    import kanban.jobs.runner as runner
+
+    waits: list[float] = []
+    real = runner._record_failure
+
+    def flaky(*args, **kwargs):
+        if len(waits) < 2:
+            raise OperationalError("UPDATE jobs", {}, Exception("server closed the connection"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "_record_failure", flaky)
+    monkeypatch.setattr(runner, "time", SimpleNamespace(sleep=waits.append))
+    return waits
+
+
+def test_a_job_failing_in_an_outage_is_marked_failed_once_the_database_is_back(
+        app, counting, member, database_back_after_two_tries):
+    job = jobs.run_here("test.count", {"to": 10, "fail": 9}, user=member)
+
+    assert database_back_after_two_tries == [1, 2]
+    assert (job.status, job.error) == ("failed", "RuntimeError: attempt 1 fails")
