@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, current_app, flash, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
@@ -40,6 +40,11 @@ def register_error_pages(app: Flask) -> None:
         message = _("The page expired or the security token is missing. Reload and retry.")
         if wants_json():
             return error_response(400, "csrf", message)
+        if request.endpoint == "auth.login":  # the form again, its email kept: one more try
+            from kanban.auth.forms import LoginForm
+
+            flash(_("The page had expired. Log in again."), "error")
+            return render_template("auth/login.html", form=LoginForm(), page="login"), 400
         return render_template("error.html", status=400, message=message), 400
 
     @app.errorhandler(ServiceError)

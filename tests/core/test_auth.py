@@ -32,6 +32,21 @@ def test_wrong_password_is_refused_in_plain_words(client, member):
     assert client.get("/board").status_code == 302
 
 
+def test_a_login_form_sent_after_it_expired_is_shown_again_with_the_email_kept(app, client,
+                                                                                member):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/login", data={"email": member.email, "password": PASSWORD,
+                                           "csrf_token": "expired"})
+    assert response.status_code == 400
+    assert "The page had expired. Log in again." in response.text
+    assert f'value="{member.email}"' in response.text
+    assert PASSWORD not in response.text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.text)[1]
+    again = client.post("/login", data={"email": member.email, "password": PASSWORD,
+                                        "csrf_token": token})
+    assert again.status_code == 302
+
+
 def test_deactivated_person_cannot_log_in(client, app):
     user = UserFactory(active=False)
     assert login(client, user.email).status_code == 401
