@@ -150,16 +150,15 @@ def _stage_id(data: MultiDict, errors: dict[str, str]) -> int | None:
 
 def _origins(data: MultiDict, errors: dict[str, str]) -> list[str]:
     origins = []
-    for line in re.split(r"[\s,]+", data.get("allowed_origins") or ""):
-        if not line:
-            continue
-        origin = normalize_origin(line)
-        if origin is None:
-            errors["allowed_origins"] = _(
+    for line in re.split(r"[\n,]+", data.get("allowed_origins") or ""):
+        words = line.split()  # several addresses on a line, or one sentence?
+        found = [normalize_origin(word) for word in words]
+        if None in found:
+            errors.setdefault("allowed_origins", _(
                 "“%(text)s” is not a website address, such as https://www.example.com.",
-                text=line[:100])
+                text=" ".join(words)[:100]))
             continue
-        origins.append(origin)
+        origins.extend(found)
     return list(dict.fromkeys(origins))[:50]
 
 

@@ -92,6 +92,20 @@ def test_bad_settings_are_named_and_the_input_is_kept(admin_client, pipeline):
     assert db.session.scalars(select(WebForm)).all() == []
 
 
+def test_a_line_of_allowed_sites_that_is_no_address_is_named_whole(admin_client, pipeline):
+    response = admin_client.post("/webforms/new", data=settings(
+        pipeline, allowed_origins="https://bakery.example\nnot an origin\nworse one"))
+    assert response.status_code == 422
+    assert "“not an origin” is not a website address" in response.text
+
+
+def test_several_allowed_sites_may_share_a_line(admin_client, pipeline):
+    admin_client.post("/webforms/new", data=settings(
+        pipeline, allowed_origins="https://a.example https://b.example, https://c.example"))
+    assert db.session.scalars(select(WebForm)).one().allowed_origins == [
+        "https://a.example", "https://b.example", "https://c.example"]
+
+
 def test_a_form_must_ask_for_a_way_to_answer(admin_client, pipeline):
     response = admin_client.post("/webforms/new", data=settings(pipeline, ask_email=""))
     assert response.status_code == 422
