@@ -99,12 +99,18 @@ def format_amount(value: Decimal | int | float, currency: str, locale: Locale) -
 
 
 PLAIN_AMOUNT = re.compile(r"-?[\d.,]*\d[\d.,]*")
-CURRENCIES = frozenset(list_currencies())  # ISO 4217 codes, as Babel's formats know them
 # Words written beside amounts once symbols are gone ("R$" leaves "R"), besides the codes.
 CURRENCY_WORDS = frozenset({"r", "руб", "р", "kr", "zł", "lei", "kč"})
 WORD_AT_AN_END = re.compile(r"^([^\W\d_]+)\.?|([^\W\d_]+)\.?$")
 # Digits in thousands: 1 to 3, then groups of exactly 3 ("1.234.567", never "1.2.3").
 THOUSANDS = re.compile(r"-?\d{1,3}(?:[.,]\d{3})+")
+
+
+@lru_cache(maxsize=1)
+def currency_codes() -> frozenset[str]:
+    """The ISO 4217 codes, as Babel's formats know them (read when first needed: a command
+    that never reads an amount does not wait for them)."""
+    return frozenset(list_currencies())
 
 
 @lru_cache(maxsize=64)
@@ -171,6 +177,6 @@ def _currency_dropped(found: re.Match[str]) -> str:
     """A currency code or word at either end of an amount, dropped; any other word
     ("12 mil", "2 mln") kept, so that the amount is refused rather than misread."""
     word = found.group(1) or found.group(2)
-    if word.upper() in CURRENCIES or word.lower() in CURRENCY_WORDS:
+    if word.upper() in currency_codes() or word.lower() in CURRENCY_WORDS:
         return ""
     return found.group(0)

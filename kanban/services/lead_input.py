@@ -14,7 +14,7 @@ from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 
 from kanban import lead_fields
-from kanban.amounts import CURRENCIES, plain_amount, uses_decimal_comma
+from kanban.amounts import currency_codes, plain_amount, uses_decimal_comma
 from kanban.emails import checked_email
 from kanban.errors import ValidationError
 from kanban.extensions import db
@@ -135,7 +135,7 @@ def _currency(value: Any, name: str) -> str:
     text = _text(value, name).upper()
     if len(text) != 3 or not text.isalpha() or not text.isascii():
         raise FieldError(_("Use a three-letter currency code such as EUR."))
-    if text not in CURRENCIES:
+    if text not in currency_codes():
         raise FieldError(_("%(code)s is not a currency code: use one such as EUR, USD or BRL.",
                            code=text))
     return text
