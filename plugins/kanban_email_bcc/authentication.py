@@ -10,14 +10,16 @@ import re
 
 from flask import current_app
 
+from kanban_email_bcc.dropbox import dropbox_domain
+
 _RESULT = re.compile(r"\b(dmarc|dkim|spf)\s*=\s*([a-z]+)", re.IGNORECASE)
 FAILING = ("fail", "softfail", "permerror")
 
 
 def our_server_id() -> str:
     """The authserv-id our mail server writes (EMAIL_BCC_AUTHSERV_ID, else the dropbox domain)."""
-    return (current_app.config.get("EMAIL_BCC_AUTHSERV_ID")
-            or current_app.config.get("EMAIL_BCC_DOMAIN") or "").strip().lower()
+    return (current_app.config.get("EMAIL_BCC_AUTHSERV_ID") or "").strip().lower() or \
+        dropbox_domain()
 
 
 def failed_check(headers: list[str], server_id: str) -> str:

@@ -98,3 +98,18 @@ def test_a_stranger_failing_the_check_is_handled_as_any_new_prospect(app, addres
     result = ingest_message(raw, via="pipe", recipients=[address])
 
     assert result.outcome == "stored" and result.created_lead
+
+
+def test_with_the_dropbox_domain_left_unset_its_default_is_our_servers_id(app, seller,
+                                                                         sales):
+    from kanban_email_bcc.dropbox import DEFAULT_DOMAIN, dropbox_address, get_dropbox
+
+    app.config.pop("EMAIL_BCC_DOMAIN", None)
+    address = dropbox_address(get_dropbox(seller))
+    raw = with_results(f"{DEFAULT_DOMAIN}; spf=fail smtp.mailfrom=acme.test; dkim=none",
+                       to="Nobody Yet <new@prospect.example>")
+
+    result = ingest_message(raw, via="pipe", recipients=[address])
+
+    assert result.outcome == "quarantined"
+    assert db.session.scalar(select(Lead.id)) is None
