@@ -2,8 +2,8 @@
 
 Google, Outlook and Apple calendars subscribe to the feed's secret address; renewing
 the secret makes the old address answer 404. A follow-up with a time is a half-hour
-event at that time in the team's time zone; without one it is an all-day event. A lead
-in standby shows as an all-day event on the day it comes back.
+event at that time in the team's time zone, in standby too (it comes back then); without
+one it is an all-day event on its day.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def lead_event(lead: Lead) -> Event:
                else _("Follow up: %(title)s", title=lead.title))
     event.add("summary", summary)
     day = lead.next_action_date
-    if lead.next_action_time is not None and not standby:
+    if lead.next_action_time is not None:  # a standby "until the 20th at 14:30" too
         start = datetime.combine(day, lead.next_action_time, tzinfo=team_zone())
         event.add("dtstart", start)
         event.add("dtend", start + timedelta(minutes=EVENT_MINUTES))

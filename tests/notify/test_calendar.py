@@ -62,6 +62,16 @@ def test_a_standby_lead_shows_the_day_it_comes_back(app, pipeline, member):
     assert found["Comes back: Gamma"].decoded("dtstart") == back
 
 
+def test_a_standby_lead_coming_back_at_a_time_is_an_event_at_that_time(app, pipeline,
+                                                                        member):
+    back = TODAY + timedelta(days=13)
+    LeadFactory(title="Delta", stage=pipeline.stages[0], owner=member, next_action_date=back,
+                next_action_time=time(14, 30), next_action_kind="standby")
+    found = events(app.test_client().get(subscribe(app, member)).data)
+    assert found["Comes back: Delta"].decoded("dtstart") == datetime.combine(
+        back, time(14, 30), ZoneInfo("Europe/Lisbon"))
+
+
 def test_a_follow_up_on_the_last_day_there_is_still_makes_a_calendar_file(app, pipeline,
                                                                            member):
     lead = LeadFactory(title="Typo", stage=pipeline.stages[0], owner=member,
