@@ -22,6 +22,7 @@ from kanban.permissions import require
 from kanban.services.bulk_insert import insert_rows
 from kanban.services.lead_input import is_id
 from kanban.services.queries import contains_pattern, text_condition
+from kanban.tables.cells import restore
 from kanban.tables.headers import normalise, synonym_target
 from kanban.tables.reading import Table
 from kanban.text import has_unstorable, remove_unstorable
@@ -241,7 +242,8 @@ def import_table(plist: ProspectList, table: Table, fields: Sequence[str], *,
             for index in range(len(fields), widest))][:MAX_COLUMNS]
         kept = kept[:len(plist.columns)]
         db.session.commit()
-    return add_rows(plist, ([cells[i] if i < len(cells) else "" for i in kept]
+    # A cell our own export kept from running as a formula ("'+39 011…") reads as it was.
+    return add_rows(plist, ([restore(cells[i]) if i < len(cells) else "" for i in kept]
                             for _line, cells in table.rows()), user=user, on_batch=on_batch)
 
 

@@ -37,6 +37,14 @@ def test_a_messy_excel_file_is_imported_into_a_list(member_client):
     assert rows[1].phone == "+351 913\n000 000"[:50]
 
 
+def test_a_phone_exported_with_its_formula_guard_is_read_back_as_it_was(member_client):
+    answer = upload(member_client, "Company,Phone\r\nAgape,'+39 06 1234567\r\n".encode())
+    member_client.post(answer.headers["Location"], data={
+        "name": "Again", "column-0": "company", "column-1": "phone"})
+    row = find_rows(db.session.query(ProspectList).one(), RowQuery()).rows[0]
+    assert row.phone == "+39 06 1234567"
+
+
 def test_a_file_in_windows_1252_is_read(member_client):
     answer = upload(member_client, "Company,City\r\nCafé Ñandú,Málaga\r\n".encode("cp1252"))
     member_client.post(answer.headers["Location"], data={
