@@ -118,7 +118,10 @@ def _value(value: Any, name: str) -> Decimal | None:
         raise FieldError(_("Must be a positive amount."))
     if amount > MAX_VALUE:
         raise FieldError(_("Too large: at most %(most)s.", most=format_decimal(MAX_VALUE)))
-    return amount.quantize(Decimal("0.01"))
+    cents = amount.quantize(Decimal("0.01"))
+    if cents != amount:  # "12.345": never rounded away without a word
+        raise FieldError(_("Use at most two decimals, such as 1500.50."))
+    return cents
 
 
 def readers_decimal_comma() -> bool:

@@ -87,6 +87,8 @@ def test_body_that_is_not_an_object_is_422(api, pipeline, body):
         ("priority", HUGE),
         ("value", "lots"),
         ("value", "12 mil"),
+        ("value", "12.345"),
+        ("value", 1500.555),
         ("value", "1.2.3"),
         ("value", -5),
         ("value", 10**15),
