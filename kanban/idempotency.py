@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
+from contextlib import suppress
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -58,9 +60,20 @@ def idempotent(scope: Callable[[], str]) -> Callable[[F], F]:
 
 def _fingerprint() -> str:
     digest = hashlib.sha256()
-    for part in (request.method.encode(), request.path.encode(), request.get_data(cache=True)):
+    for part in (request.method.encode(), request.path.encode(), _body()):
         digest.update(len(part).to_bytes(8, "big") + part)
     return digest.hexdigest()
+
+
+def _body() -> bytes:
+    """The request's body as its meaning: a JSON object sent again with its keys in
+    another order or other spacing is the same request."""
+    body = request.get_data(cache=True)
+    if request.is_json:
+        with suppress(ValueError, RecursionError):
+            return json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"),
+                              ensure_ascii=False).encode()
+    return body
 
 
 def _replay(stored: StoredAnswer) -> Response:

@@ -32,6 +32,17 @@ def test_replay_with_the_same_key_returns_the_first_answer_and_creates_nothing(a
     assert lead_count() == 1
 
 
+def test_the_same_object_with_its_keys_in_another_order_is_a_replay(api, pipeline):
+    headers = {"Idempotency-Key": "order-43", "Content-Type": "application/json"}
+    first = api.post("/leads", data='{"title": "Printers", "email": "it@acme.example.com"}',
+                     headers=headers)
+    again = api.post("/leads", data='{ "email":"it@acme.example.com","title":"Printers" }',
+                     headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert lead_count() == 1
+
+
 def test_different_keys_make_different_leads(api, pipeline):
     api.post("/leads", json={"title": "Printers"}, headers={"Idempotency-Key": "a"})
     api.post("/leads", json={"title": "Printers"}, headers={"Idempotency-Key": "b"})
