@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from kanban.errors import ServiceError
 from kanban.extensions import db
+from kanban.i18n import team_or_default_language
 from kanban.models import Pipeline, Stage, User
 from kanban.permissions import can_export
 from kanban.services.exports import record_export
@@ -77,8 +78,8 @@ def find_pipeline(value: str | None) -> int | None:
 @click.argument("output", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "format_key", default="excel", show_default=True,
               help="excel, csv, tsv, or a format another plugin adds.")
-@click.option("--locale", default="en", show_default=True,
-              help="Language of the numbers for the Excel preset (pt, it, es, ru, de, fr use ;).")
+@click.option("--locale", help="Language of the numbers for the Excel preset (pt, it, es, ru, "
+                               "de, fr use ;); the team's (KANBAN_LANGUAGE) if not given.")
 @click.option("--columns", default=",".join(DEFAULT_COLUMNS), show_default=True,
               help="Comma-separated columns; custom fields as custom:<name>.")
 @click.option("--pipeline", help="Pipeline id or name.")
@@ -127,7 +128,8 @@ def export_command(output, format_key, locale, columns, pipeline, stage, owner, 
     # tqdm hides itself when stderr is not a terminal (disable=None).
     with tqdm(total=total, unit=" leads", disable=None, file=sys.stderr) as bar:
         rows = bar_rows(iter_rows(filters, chosen), bar)
-        chunks = fmt.render(header_of(chosen), rows, {"locale": locale})
+        chunks = fmt.render(header_of(chosen), rows,
+                            {"locale": locale or team_or_default_language()})
         with click.open_file(output, "wb") as stream:
             for chunk in chunks:
                 stream.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)

@@ -207,6 +207,17 @@ def test_command_exports_with_the_boards_filters(runner, leads, pipeline, tmp_pa
     assert titles == ["Padaria São João", "Компания Ромашка", "Lost deal"]
 
 
+def test_command_writes_numbers_as_the_teams_language_does_by_default(app, runner, leads,
+                                                                       tmp_path):
+    app.config["LANGUAGE"] = "es"
+    out = tmp_path / "leads.csv"
+    result = runner.invoke(args=["export", str(out), "--columns", "title,value"])
+    assert result.exit_code == 0, result.output
+    text = out.read_bytes().decode("utf-8-sig")
+    assert text.splitlines()[0] == "Título;Valor"
+    assert "1500,50" in text
+
+
 def test_command_names_a_bad_filter_by_its_option(runner, leads, tmp_path):
     result = runner.invoke(args=["export", str(tmp_path / "x.csv"), "--status", "bogus",
                                  "--created-from", "soon"])
