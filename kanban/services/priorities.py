@@ -1,8 +1,8 @@
 """Priorities: prospects are 1, 2 or 3; clients (a contact with a won lead) are A to D.
 
-A lead belongs to a client when a won lead shares its client folder or its email
-address. The client's class (A-D) is kept on the client folder; a client without a
-folder, or with an unrated one, shows as "client" until someone rates it.
+A lead belongs to a client when it was won, or when a won lead shares its client folder
+or its email address. The client's class (A-D) is kept on the client folder; a client
+without a folder, or with an unrated one, shows as "client" until someone rates it.
 """
 
 from __future__ import annotations
@@ -75,13 +75,15 @@ WON_LEAD = aliased(Lead)
 # building one costs more than running it on a page's leads.
 @cache
 def is_client_lead() -> ColumnElement[bool]:
-    """SQL: the lead (the outer ``Lead``) belongs to a client."""
+    """SQL: the lead (the outer ``Lead``) belongs to a client: it was won itself, or a won
+    lead shares its client folder or its email address."""
     won = WON_LEAD
     same_folder = exists().where(
         won.client_id == Lead.client_id, won.status == LeadStatus.WON
     )
     same_email = exists().where(won.email == Lead.email, won.status == LeadStatus.WON)
     return or_(
+        Lead.status == LeadStatus.WON,  # a client's even with neither (a phone, say)
         and_(Lead.client_id.is_not(None), same_folder),
         and_(Lead.email != "", same_email),
     )

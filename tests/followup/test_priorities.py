@@ -54,6 +54,13 @@ def test_leads_without_email_are_not_matched_with_each_other(pipeline):
     assert not priority_mark(LeadFactory(stage=pipeline.stages[0], email="")).is_client
 
 
+def test_a_won_lead_is_a_clients_even_with_only_a_phone(pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], status="won", email="", phone="+39 06 1234",
+                       priority=2)
+    mark = priority_mark(lead)
+    assert (mark.is_client, mark.label) == (True, "Client")
+
+
 def test_marks_for_many_leads_take_one_query(pipeline, app):
     from tests.web.test_board import CountStatements
 
