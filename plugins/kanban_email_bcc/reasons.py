@@ -95,6 +95,16 @@ def words(stored: str) -> str:
     return stored if said is None else said
 
 
+def log_words(outcome: str, stored: str) -> str:
+    """Say a log line's reason beside its outcome: an ignored message's reason without
+    "ignored as" again ("ignored: bulk mail (Precedence: junk)")."""
+    if outcome == "ignored":
+        prefix = IGNORED_AS.split("%(", 1)[0]
+        if stored.startswith(prefix) and stored != prefix:
+            return words(stored.removeprefix(prefix))
+    return words(stored)
+
+
 def _said(stored: str) -> str | None:
     for message_id, pattern in _patterns():
         found = pattern.fullmatch(stored)

@@ -100,7 +100,7 @@ def log():
         query = query.where(IngestionEntry.user_id == current_user.id)
     entries = db.session.scalars(query).all()
     return render_template("email_bcc/log.html", entries=entries, page="email_bcc_log",
-                           reason_words=reasons.words, outcome_words=reasons.outcome_words,
+                           log_words=reasons.log_words, outcome_words=reasons.outcome_words,
                            via_words=reasons.via_words)
 
 

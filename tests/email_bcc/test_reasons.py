@@ -71,6 +71,16 @@ def test_the_mail_log_speaks_the_readers_language(app, admin_client, address, sa
     assert "<td>командная строка</td>" in page
 
 
+@pytest.mark.parametrize(("language", "line"), [
+    ("en", "<strong>ignored</strong>: bulk mail (Precedence: junk)"),
+    ("it", "<strong>ignorato</strong>: posta massiva (Precedence: junk)"),
+])
+def test_the_mail_log_says_ignored_once(app, admin_client, address, sales, language, line):
+    ingest_message(build_mail(headers={"Precedence": "junk"}), via="pipe", recipients=[address])
+    page = admin_client.get("/mail/log", headers={"Accept-Language": language}).text
+    assert line in page
+
+
 def test_the_quarantine_speaks_the_readers_language(app, admin_client, address):
     ingest_message(b"\r\n\r\n<b>not mail</b>", via="pipe", recipients=[address])
     page = admin_client.get("/mail/quarantine", headers={"Accept-Language": "it"}).text
