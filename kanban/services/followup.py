@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date, time, timedelta
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from kanban.errors import ValidationError
@@ -172,7 +173,7 @@ def _day_of(choice: str, data: Mapping[str, Any], today: date, errors: dict[str,
 def _too_far(today: date) -> str:
     # A mistyped year would hide the lead for good.
     return _("Pick a date within two years, by %(last)s.",
-             last=(today + timedelta(days=MAX_AHEAD_DAYS)).isoformat())
+             last=format_date(today + timedelta(days=MAX_AHEAD_DAYS)))
 
 
 def _unit_name(unit: str) -> str:

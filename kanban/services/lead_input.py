@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import has_request_context, request
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 
 from kanban import lead_fields
@@ -271,7 +271,7 @@ def _date(value: Any, name: str) -> date | None:
             raise FieldError(_("Use a date such as 2026-03-31.")) from None
     if day > today() + timedelta(days=FURTHEST_DAYS):
         raise FieldError(_("Pick a date within ten years, by %(last)s.",
-                           last=(today() + timedelta(days=FURTHEST_DAYS)).isoformat()))
+                           last=format_date(today() + timedelta(days=FURTHEST_DAYS))))
     return day
 
 

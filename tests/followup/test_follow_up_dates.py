@@ -120,9 +120,9 @@ def test_the_next_step_text_comes_along():
     ({"follow_up": "date", "follow_up_date": "2026-11-29"}, "follow_up_date",
      "Pick today or a later date."),
     ({"follow_up": "date", "follow_up_date": "9999-12-31"}, "follow_up_date",
-     "Pick a date within two years, by 2028-11-29."),
+     "Pick a date within two years, by Nov 29, 2028."),
     ({"follow_up": "asked", "asked_date": "2099-01-01"}, "asked_date",
-     "Pick a date within two years, by 2028-11-29."),
+     "Pick a date within two years, by Nov 29, 2028."),
     ({"follow_up": "date", "follow_up_date": "soon"}, "follow_up_date",
      "Use a date such as 2026-03-31."),
     ({"follow_up": "asked", "asked_amount": "0"}, "asked_amount",
@@ -136,7 +136,7 @@ def test_the_next_step_text_comes_along():
     ({"follow_up": "today", "next_action_text": "x" * 256}, "next_action_text",
      "Too long: at most 255 characters."),
 ])
-def test_a_bad_choice_is_named_in_plain_words(fields, field, message):
+def test_a_bad_choice_is_named_in_plain_words(app, fields, field, message):
     with pytest.raises(ValidationError) as caught:
         read_follow_up(fields, MONDAY, required=True)
     assert caught.value.fields[field] == message
