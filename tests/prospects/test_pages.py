@@ -180,6 +180,14 @@ def test_the_excel_export_starts_with_a_bom_for_excel(manager_client, make_list,
     assert body.startswith("\ufeff".encode())
 
 
+def test_the_export_names_its_charset_once_and_refuses_an_unknown_format(manager_client,
+                                                                          make_list, fair_rows):
+    plist = make_list(fair_rows)
+    answer = manager_client.get(f"/prospects/{plist.id}/export?format=csv")
+    assert answer.headers["Content-Type"].count("charset") == 1
+    assert manager_client.get(f"/prospects/{plist.id}/export?format=zzz").status_code == 404
+
+
 def test_people_whose_role_may_not_export_are_refused(member_client, make_list):
     assert member_client.get(f"/prospects/{make_list().id}/export").status_code == 403
 

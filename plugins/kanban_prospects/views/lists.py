@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import (
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -228,13 +229,15 @@ def export(list_id: int):
     require_export(current_user)
     plist = get_list(list_id)
     formats = {fmt.key: fmt for fmt in builtin_formats()}
-    fmt = formats.get(request.args.get("format", "excel"), formats["excel"])
+    fmt = formats.get(request.args.get("format") or "excel")
+    if fmt is None:  # as the leads' export answers: no such file to give
+        abort(404)
     header = [column["name"] for column in plist.columns] + [
         _("Status"), _("Call back on"), _("Reason"), _("Lead")]
     record_export(user=current_user, filters={"prospect_list": plist.id},
                   row_count=row_count(plist), format=fmt.key)
     body = fmt.render(header, export_rows(plist), {"locale": str(get_locale() or "en")})
     filename = f"prospects-{plist.id}.{fmt.extension}"
-    return Response(stream_with_context(body), mimetype=fmt.media_type, headers={
+    return Response(stream_with_context(body), content_type=fmt.media_type, headers={
         "Content-Disposition": f'attachment; filename="{filename}"'})
 
