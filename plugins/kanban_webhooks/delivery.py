@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 # The lead events an address can ask for, as the outbox names them.
 EVENTS = outbox.KINDS
 RETRY_MINUTES = (1, 2, 4, 8, 16, 32, 64, 128)  # after each failed attempt; then it fails
-PAUSE_AFTER = 10  # failed attempts in a row before the subscription is paused
 SEND_AT_ONCE = 50
 
 
@@ -201,7 +200,10 @@ def send(delivery_id: int) -> str | None:
         delivery.state = "pending"
         delivery.next_at = utcnow() + timedelta(minutes=RETRY_MINUTES[delivery.attempts - 1])
     db.session.commit()
-    if subscription.active and subscription.failures_in_a_row >= PAUSE_AFTER:
+    # Paused once a delivery failed through all its retries (about four hours) and nothing
+    # was received meanwhile: an address down that long, not a passing hiccup.
+    if (subscription.active and outcome == "failed"
+            and subscription.failures_in_a_row >= delivery.attempts):
         pause(subscription, error or f"HTTP {status}")
         tell_paused(subscription)
     return outcome

@@ -48,7 +48,8 @@ def webhooks_document() -> dict[str, Any]:
                 "description": (
                     "Sent as soon as the change is committed. Answer 2xx within 10 seconds; "
                     "anything else is retried after 1, 2, 4, ... 128 minutes, and an address "
-                    "that fails 10 times in a row is paused until an admin resumes it. "
+                    "that fails through all of them, receiving nothing meanwhile, is paused "
+                    "until an admin resumes it. "
                     "Redirects are not followed."),
                 "parameters": HEADERS,
                 "requestBody": {"required": True,

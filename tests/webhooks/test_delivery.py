@@ -108,20 +108,37 @@ def test_a_retry_waits_twice_as_long_as_the_one_before(hook, receiver, lead, mem
     assert round(waits[1] / waits[0]) == 2
 
 
-def test_an_address_that_keeps_failing_is_paused_and_admins_are_told(hook, receiver, admin,
-                                                                    pipeline, member):
-    receiver.answers = [500] * delivery.PAUSE_AFTER
-    for number in range(delivery.PAUSE_AFTER):
+def test_an_address_failing_through_every_retry_is_paused_and_admins_are_told(
+        hook, receiver, admin, lead, member):
+    receiver.answers = [500] * (len(delivery.RETRY_MINUTES) + 1)
+    lead_service.close_lead(lead, "won", user=member)
+    delivery.deliver_due()
+    for _retry in delivery.RETRY_MINUTES:
+        item = deliveries()[0]
+        item.next_at = utcnow()
+        db.session.commit()
+        delivery.deliver_due()
+
+    db.session.expire_all()
+    assert deliveries()[0].state == "failed"
+    paused = db.session.get(Subscription, hook.id)
+    assert not paused.active and "HTTP 500" in paused.paused_reason
+    told = db.session.scalars(select(Notification).where(Notification.user_id == admin.id))
+    assert [n.kind for n in told] == ["webhook_paused"]
+
+
+def test_many_events_failing_once_each_do_not_pause_an_address(hook, receiver, pipeline,
+                                                               member):
+    receiver.answers = [500] * 12
+    for number in range(12):
         lead = LeadFactory(stage=pipeline.stages[0], title=f"Lead {number}")
         db.session.commit()
         lead_service.close_lead(lead, "won", user=member)
     delivery.deliver_due()
 
     db.session.expire_all()
-    paused = db.session.get(Subscription, hook.id)
-    assert not paused.active and "HTTP 500" in paused.paused_reason
-    told = db.session.scalars(select(Notification).where(Notification.user_id == admin.id))
-    assert [n.kind for n in told] == ["webhook_paused"]
+    assert db.session.get(Subscription, hook.id).active  # each still has its retries to come
+    assert {item.state for item in deliveries()} == {"pending"}
 
 
 def test_a_paused_address_gets_nothing_until_resumed(hook, receiver, lead, member):

@@ -87,6 +87,17 @@ def test_the_log_says_a_failure_in_the_readers_language_and_keeps_it_as_sent(
     assert 'title="HTTP 503 Service Unavailable"' in page
 
 
+def test_a_paused_webhooks_log_shows_its_deliveries_held_not_a_retry_time(
+        admin_client, saved, receiver):
+    receiver.answers = [503]
+    admin_client.post(f"/webhooks/{saved.id}/test")
+    assert "Tried again at" in admin_client.get(f"/webhooks/{saved.id}").text
+    admin_client.post(f"/webhooks/{saved.id}/pause")
+    page = admin_client.get(f"/webhooks/{saved.id}").text
+    assert "Held until the webhook is resumed" in page
+    assert "Tried again at" not in page
+
+
 def test_pause_and_resume(admin_client, saved):
     admin_client.post(f"/webhooks/{saved.id}/pause")
     assert not subscriptions()[0].active
