@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from flask import render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -83,7 +83,10 @@ def kanban_ui_profile_panels(user) -> Sequence[Markup]:
     from kanban_email_bcc.dropbox import dropbox_address, get_dropbox
 
     address = dropbox_address(get_dropbox(user))
-    return [Markup(render_template("email_bcc/profile_panel.html", address=address))]
+    # Left at its default domain, no mail server can deliver to the address yet.
+    unset = not current_app.config.get("EMAIL_BCC_DOMAIN")
+    return [Markup(render_template("email_bcc/profile_panel.html", address=address,
+                                   domain_unset=unset, is_admin=user.is_admin))]
 
 
 @hookimpl

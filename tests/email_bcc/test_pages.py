@@ -30,6 +30,19 @@ def test_profile_shows_the_dropbox_address_with_a_copy_button(seller_client, add
     assert "/mail/static/dropbox.js" in page
 
 
+def test_a_dropbox_under_the_default_domain_says_it_cannot_receive_mail_yet(app, seller,
+                                                                             admin):
+    app.config.pop("EMAIL_BCC_DOMAIN", None)
+    member_page = log_in(app.test_client(), seller).get("/profile").text
+    admin_page = log_in(app.test_client(), admin).get("/profile").text
+    assert "an admin has to set up the team's mail first." in member_page
+    assert "set KANBAN_EMAIL_BCC_DOMAIN to the domain" in admin_page
+
+
+def test_a_dropbox_under_the_teams_domain_says_nothing_more(seller_client):
+    assert "cannot receive mail yet" not in seller_client.get("/profile").text
+
+
 def test_rotating_the_token_retires_the_old_address(seller_client, seller, address, sales):
     response = seller_client.post("/mail/dropbox/rotate")
 
