@@ -52,6 +52,32 @@ def refuse_unknown_fields(data: dict[str, Any], schema: dict[str, Any]) -> None:
         fields={name: elsewhere.get(name, _("There is no such field.")) for name in unknown})
 
 
+def refuse_off_schema(data: dict[str, Any], schema: dict[str, Any]) -> None:
+    """Raise ValidationError naming every field ``schema`` does not have, and every one
+    sent as another JSON type than it gives ("50" for a whole number): nothing is dropped
+    or read loosely without a word. For the requests whose schema says it all (pipelines,
+    stages); a lead's fields are checked by ``refuse_unknown_fields`` and
+    ``refuse_wrong_types``."""
+    problems = {}
+    for name, value in data.items():
+        spec = schema["properties"].get(name)
+        if spec is None:
+            problems[name] = _("There is no such field.")
+            continue
+        types = spec.get("type")
+        types = set(types) if isinstance(types, list) else {types}
+        if value is None and "null" in types:
+            continue
+        if "integer" in types and (type(value) is not int):
+            problems[name] = _("Must be a whole number.")
+        elif "boolean" in types and type(value) is not bool:
+            problems[name] = _("Use true or false.")
+        elif "string" in types and type(value) is not str:
+            problems[name] = _("Must be text.")
+    if problems:
+        raise ValidationError(_("Some fields need your attention."), fields=problems)
+
+
 # The JSON types a lead field of each kind is sent as, where the pages' and the imports'
 # looser reading would take another: a form posts every field as text, JSON need not.
 # Null is read as "empty" by every kind.

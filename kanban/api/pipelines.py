@@ -10,15 +10,20 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from kanban.api import bp
-from kanban.api.helpers import created, json_body
+from kanban.api.helpers import created, json_body, refuse_off_schema
+from kanban.api.schemas import (
+    MAX_STAGES,
+    PIPELINE_CREATE,
+    PIPELINE_UPDATE,
+    STAGE_CREATE,
+    STAGE_UPDATE,
+)
 from kanban.api.serializers import pipeline_json, stage_json
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import Pipeline
 from kanban.permissions import require
 from kanban.services import pipelines as pipeline_service
-
-MAX_STAGES = 50
 
 
 @bp.get("/pipelines")
@@ -41,6 +46,7 @@ def show_stage(stage_id: int):
 def create_pipeline():
     require(current_user, "pipeline.manage")
     data = json_body()
+    refuse_off_schema(data, PIPELINE_CREATE)
     pipeline = pipeline_service.create_pipeline(
         data.get("name"), _stage_list(data.get("stages")), user=current_user
     )
@@ -52,6 +58,7 @@ def create_pipeline():
 def rename_pipeline(pipeline_id: int):
     require(current_user, "pipeline.manage")
     data = json_body()
+    refuse_off_schema(data, PIPELINE_UPDATE)
     pipeline = pipeline_service.get_pipeline(pipeline_id)
     pipeline_service.rename_pipeline(pipeline, data.get("name"), user=current_user)
     return jsonify(pipeline_json(pipeline))
@@ -68,6 +75,7 @@ def delete_pipeline(pipeline_id: int):
 def add_stage(pipeline_id: int):
     require(current_user, "pipeline.manage")
     data = json_body()
+    refuse_off_schema(data, STAGE_CREATE)
     pipeline = pipeline_service.get_pipeline(pipeline_id)
     stage = pipeline_service.add_stage(
         pipeline, data.get("name"), is_proposal=_flag(data, "is_proposal"), user=current_user
@@ -79,6 +87,7 @@ def add_stage(pipeline_id: int):
 def update_stage(stage_id: int):
     require(current_user, "pipeline.manage")
     data = json_body()
+    refuse_off_schema(data, STAGE_UPDATE)
     stage = pipeline_service.find_stage(stage_id)
     is_proposal = _flag(data, "is_proposal") if "is_proposal" in data else None
     direction = data.get("move")

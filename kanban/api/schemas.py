@@ -6,7 +6,6 @@ from typing import Any
 
 from kanban import lead_fields
 from kanban.api.helpers import MAX_ID
-from kanban.api.pipelines import MAX_STAGES
 from kanban.lead_fields import LeadField
 from kanban.services.lead_input import MAX_TAGS, TEXT_LIMITS
 from kanban.services.pipelines import NAME_LIMIT
@@ -22,6 +21,7 @@ def text(name: str) -> dict[str, Any]:
     return {"type": "string", "maxLength": TEXT_LIMITS.get(name, 255)}
 
 
+MAX_STAGES = 50  # in a pipeline created through the API
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 NULLABLE_ID = {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID}
 TIMESTAMP = {"type": "string", "format": "date-time"}

@@ -166,3 +166,42 @@ def test_win_probability_out_of_range_is_refused_naming_the_field(admin_api, pip
     response = admin_api.patch(f"/stages/{stage.id}", json={"win_probability": percent})
     assert "win_probability" in assert_error(response, 422)["fields"]
     assert admin_api.get(f"/stages/{stage.id}").get_json()["win_probability"] == 30
+
+
+@pytest.mark.parametrize(("path", "body", "field", "said"), [
+    ("/pipelines/{pipeline}/stages", {"name": "Y", "bogus": 1}, "bogus",
+     "There is no such field."),
+    ("/pipelines/{pipeline}/stages", {"name": "Y", "win_probability": 5}, "win_probability",
+     "There is no such field."),
+    ("/pipelines", {"name": "X", "stages": ["A"], "colour": "red"}, "colour",
+     "There is no such field."),
+])
+def test_a_field_the_request_does_not_take_is_named_not_dropped(admin_api, pipeline, path,
+                                                                body, field, said):
+    response = admin_api.post(path.format(pipeline=pipeline.id), json=body)
+    error = assert_error(response, 422)
+    assert error["fields"] == {field: said}
+
+
+@pytest.mark.parametrize(("body", "field", "said"), [
+    ({"win_probability": "50"}, "win_probability", "Must be a whole number."),
+    ({"stale_days": True}, "stale_days", "Must be a whole number."),
+    ({"is_proposal": "yes"}, "is_proposal", "Use true or false."),
+    ({"name": 5}, "name", "Must be text."),
+    ({"win_probability": 10, "foo": 1}, "foo", "There is no such field."),
+])
+def test_a_stage_field_of_another_json_type_is_named(admin_api, pipeline, body, field, said):
+    stage = pipeline.stages[0]
+    response = admin_api.patch(f"/stages/{stage.id}", json=body)
+    error = assert_error(response, 422)
+    assert error["fields"] == {field: said}
+
+
+def test_a_pipeline_rename_with_an_unknown_field_names_it(admin_api, pipeline):
+    response = admin_api.patch(f"/pipelines/{pipeline.id}", json={"foo": 1})
+    assert assert_error(response, 422)["fields"] == {"foo": "There is no such field."}
+
+
+def test_clearing_a_stages_stale_days_with_null_is_taken(admin_api, pipeline):
+    response = admin_api.patch(f"/stages/{pipeline.stages[0].id}", json={"stale_days": None})
+    assert response.status_code == 200
