@@ -19,7 +19,6 @@ from kanban.models import Pipeline, Stage, User
 from kanban.permissions import can_export
 from kanban.services.exports import record_export
 from kanban.services.queries import LeadFilter
-from kanban.tables.delimited import write_delimited
 from kanban.tables.reading import CsvProblem, open_table
 from kanban_csv.cleanup import remove_stale_exports, remove_stale_uploads
 from kanban_csv.export import (
@@ -34,7 +33,7 @@ from kanban_csv.importer import (
     ImportReport,
     ImportSettings,
     count_lines,
-    iter_report_rows,
+    rejected_csv,
     run_import,
 )
 from kanban_csv.mapping import TARGETS, guess_mapping
@@ -175,8 +174,8 @@ def import_command(source, stage, pipeline, owners, tags, encoding, delimiter, m
             raise click.BadParameter(f"{item!r}: use COLUMN=FIELD with a column of the file "
                                      f"and one of {', '.join(TARGETS)}.", param_hint="--map")
         mapping[lowered.index(column.lower())] = target
-    click.echo("Columns: " + ", ".join(f"{n} -> {t}" for n, t in zip(table.header, mapping,
-                                                                         strict=True)))
+    click.echo(_("Columns") + " (--map): " + ", ".join(
+        f"{n} -> {t}" for n, t in zip(table.header, mapping, strict=True)))
     settings = ImportSettings(
         mapping=mapping,
         stage=find_stage(stage, find_pipeline(pipeline)),
@@ -194,9 +193,8 @@ def import_command(source, stage, pipeline, owners, tags, encoding, delimiter, m
     for line in summary_lines(report, settings.stage):
         click.echo(line)
     if report_path is not None:
-        header = ["Row", "Problem", "Column", "Reason", *table.header]
         with report_path.open("w", encoding="utf-8", newline="") as stream:
-            for chunk in write_delimited(header, iter_report_rows(report), bom=True):
+            for chunk in rejected_csv(report, table.header):
                 stream.write(chunk)
         click.echo(_("Rejected rows written to %(path)s.", path=report_path))
     if report.failure:
@@ -209,7 +207,8 @@ def summary_lines(report: ImportReport, stage: Stage) -> list[str]:
     lines = count_lines(report, stage)
     for item in report.rejected[:PRINTED_REJECTED]:
         problem = _("duplicate") if item.problem == "duplicate" else _("invalid")
-        lines.append(f"  {_('Row')} {item.line} ({problem}) {item.column}: {item.reason}")
+        column = f" {item.column}" if item.column else ""
+        lines.append(f"  {_('Row')} {item.line} ({problem}){column}: {item.reason}")
     if len(report.rejected) > PRINTED_REJECTED:
         lines.append("  " + _("… and %(count)s more.",
                               count=format_number(len(report.rejected) - PRINTED_REJECTED)))

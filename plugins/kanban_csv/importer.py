@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import cycle
 from typing import Any
 
 from flask import current_app
-from flask_babel import format_number
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -26,6 +26,7 @@ from kanban.services.lead_batches import CLIENT_FOLDER, create_leads, folder_nam
 from kanban.services.lead_input import clean_lead_data
 from kanban.services.sources import read_source, source_keys_by_name
 from kanban.tables.cells import restore
+from kanban.tables.delimited import render_excel
 from kanban.tables.reading import CsvProblem, Table
 from kanban.typed_dates import plain_date, writes_day_first
 from kanban_csv.mapping import CUSTOM, IGNORE, TARGETS
@@ -353,6 +354,12 @@ def _duplicate_reason(duplicate: Duplicate) -> str:
     return _("Same phone number as row %(line)d of this file.", line=duplicate.ref)
 
 
-def iter_report_rows(report: ImportReport) -> Iterator[list[Any]]:
-    for item in report.rejected:
-        yield [item.line, item.problem, item.column, item.reason, *item.cells]
+def rejected_csv(report: ImportReport, header: Sequence[str]) -> Iterator[str]:
+    """The rejected rows as a file for the reader's spreadsheet: headed and said in their
+    language, with its separator (";" where numbers take a decimal comma), each row with
+    the file's own cells after why it was left out."""
+    problems = {"duplicate": _("duplicate"), "invalid": _("invalid")}
+    rows = ([item.line, problems.get(item.problem, item.problem), item.column, item.reason,
+             *item.cells] for item in report.rejected)
+    return render_excel([_("Row"), _("Problem"), _("Column"), _("Reason"), *header], rows,
+                        {"locale": str(get_locale() or "en")})

@@ -16,11 +16,10 @@ from sqlalchemy import select, update
 from kanban.extensions import db
 from kanban.models import Stage
 from kanban.models.base import utcnow
-from kanban.tables.delimited import write_delimited
 from kanban.tables.reading import DELIMITERS, CsvProblem, Table, open_table
 from kanban.tables.reading import estimated_rows as count_rows
 from kanban_csv.cleanup import upload_folder
-from kanban_csv.importer import ImportReport, ImportSettings, Rejected, iter_report_rows
+from kanban_csv.importer import ImportReport, ImportSettings, Rejected, rejected_csv
 from kanban_csv.models import CsvImport
 
 SHOWN_REJECTED = 100  # rows of a report shown on its page; the download has them all
@@ -81,8 +80,7 @@ def settings_from(params: dict[str, Any]) -> ImportSettings:
 
 def finish(record: CsvImport, table: Table, report: ImportReport, stage: Stage) -> ImportReport:
     """Keep the report; after a real import the uploaded file is no longer needed."""
-    header = [_("Row"), _("Problem"), _("Column"), _("Reason"), *table.header]
-    record.rejected_csv = "".join(write_delimited(header, iter_report_rows(report), bom=True))
+    record.rejected_csv = "".join(rejected_csv(report, table.header))
     record.counts = {**report.counts(), "stage_id": stage.id}
     record.status = "checked" if report.dry_run else "imported"
     record.finished_at = utcnow()

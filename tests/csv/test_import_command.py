@@ -47,6 +47,25 @@ def test_the_summary_is_in_the_teams_language_as_its_reasons_are(app, runner, pi
         result.output)
 
 
+def test_the_rejected_rows_file_is_for_the_teams_spreadsheet(app, runner, pipeline, tmp_path):
+    app.config["LANGUAGE"] = "es"
+    source = write_file(tmp_path / "list.csv", LIST)
+    report = tmp_path / "rechazadas.csv"
+    runner.invoke(args=["import", str(source), "--stage", "New", "--pipeline", "Sales",
+                        "--dry-run", "--report", str(report)])
+    lines = report.read_bytes().decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Fila;Problema;Columna;Motivo;Имя;")
+    assert lines[1].startswith("3;no válida;Почта;")
+
+
+def test_a_rejected_row_without_a_column_is_said_without_a_stray_space(runner, pipeline,
+                                                                       tmp_path):
+    source = write_file(tmp_path / "list.csv", "Отрасль,Имя\nRetail,\n")
+    result = runner.invoke(args=["import", str(source), "--stage", "New", "--pipeline", "Sales",
+                                 "--dry-run"])
+    assert "Row 2 (invalid): A lead needs a title." in result.output
+
+
 def test_import_with_a_corrected_column_owners_and_tags(runner, pipeline, tmp_path):
     ana, rui = UserFactory(email="ana@team.pt"), UserFactory(email="rui@team.pt")
     source = write_file(tmp_path / "list.csv", LIST.replace("petr@", "petr@lutik.ru")
