@@ -233,7 +233,7 @@ def duplicate_lead(
     if when is None:
         errors["standby_until"] = _("Use a date such as 2026-03-31.")
     elif when <= day:
-        errors["standby_until"] = _("Standby lasts until a day after today.")
+        errors["standby_until"] = _("Choose a day after today: the new lead waits until then.")
     default_title = (_("Upsell: %(title)s", title=lead.title) if purpose == "upsell"
                      else _("Renewal: %(title)s", title=lead.title))
     data = {

@@ -87,7 +87,8 @@ class DuplicateForm(FlaskForm):
         choices=[SelectChoice("renewal", _l("Renewal")), SelectChoice("upsell", _l("Upsell"))],
         validate_choice=False,
     )
-    title = StringField(_l("Title"))
+    title = StringField(_l("Title"), description=_l(
+        "Empty: this lead's title after “Renewal:” or “Upsell:”, as chosen above."))
     value = StringField(_l("Value"))
     standby_until = StringField(_l("In standby until"), widget=DateInput(),
                                 description=_l("The lead comes back to to do on this day."))

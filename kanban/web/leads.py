@@ -217,7 +217,7 @@ def render_lead_page(lead: Lead, *, status: int = 200, close_form=None, move_for
     day = today()
     if duplicate_form is None:
         duplicate_form = DuplicateForm(
-            formdata=None, title=_("Renewal: %(title)s", title=lead.title)[:200],
+            formdata=None,  # the title left empty: named after the purpose chosen
             value=typed_amount(lead.value, readers_decimal_comma()),
             standby_until=client_service.renewal_date(lead, day).isoformat(),
         )

@@ -91,8 +91,8 @@ def test_duplicate_leaves_a_line_on_both_timelines(won, member):
 
 
 @pytest.mark.parametrize(("when", "message"), [
-    ("2026-11-30", "Standby lasts until a day after today."),
-    ("2026-11-01", "Standby lasts until a day after today."),
+    ("2026-11-30", "Choose a day after today: the new lead waits until then."),
+    ("2026-11-01", "Choose a day after today: the new lead waits until then."),
     ("next spring", "Use a date such as 2026-03-31."),
 ])
 def test_duplicate_needs_a_day_after_today_and_creates_nothing(won, member, when, message):
@@ -124,6 +124,18 @@ def test_duplicate_page_flow_opens_the_new_lead(member_client, won):
     copy = db.session.scalars(select(Lead).where(Lead.id != won.id)).one()
     assert response.headers["Location"].endswith(f"/leads/{copy.id}")
     assert copy.value == Decimal("3900.00")
+
+
+def test_an_upsell_from_the_page_is_named_as_one_when_its_title_is_left_as_offered(
+        member_client, won):
+    page = member_client.get(f"/leads/{won.id}").text
+    assert 'id="duplicate-title" maxlength="200" name="title" type="text" value=""' in page
+    assert "Empty: this lead's title after “Renewal:” or “Upsell:”" in page
+    member_client.post(f"/leads/{won.id}/duplicate", data={
+        "purpose": "upsell", "standby_until": (date.today() + timedelta(days=30)).isoformat(),
+        "title": "", "value": ""})
+    copy = db.session.scalars(select(Lead).where(Lead.id != won.id)).one()
+    assert copy.title == f"Upsell: {won.title}"
 
 
 def test_duplicate_page_with_a_past_day_says_so_next_to_the_field(member_client, won):
