@@ -1,17 +1,21 @@
-// Row menus (<details class="menu">, kit.html's row_menu): Escape closes the open one and
-// gives the focus back to its button; opening one, or clicking elsewhere, closes the others.
+// Row menus (<details class="menu">, kit.html's row_menu) and the panels that open over the
+// page (the board's "More filters" and saved views, a lead's "Lost"): Escape closes the
+// open one and gives the focus back to its button; opening one, or clicking elsewhere,
+// closes the others.
 (() => {
-  const openMenus = () => document.querySelectorAll("details.menu[open]");
+  const POPOVERS = "details.menu, details.more-filters, details.view-manage, details.stage-lost";
+  const openOnes = () => document.querySelectorAll(
+    POPOVERS.split(", ").map((selector) => `${selector}[open]`).join(", "));
   document.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape") return;
-    const menu = event.target.closest && event.target.closest("details.menu[open]");
-    if (!menu) return;
-    menu.open = false;
-    menu.querySelector("summary").focus();
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    const open = event.target.closest && event.target.closest(POPOVERS);
+    if (!open || !open.open) return;
+    open.open = false;
+    open.querySelector("summary").focus();
   });
   document.addEventListener("click", (event) => {
-    const inside = event.target.closest && event.target.closest("details.menu");
-    for (const menu of openMenus()) if (menu !== inside) menu.open = false;
+    const inside = event.target.closest && event.target.closest(POPOVERS);
+    for (const open of openOnes()) if (!open.contains(inside || null)) open.open = false;
   });
 })();
 

@@ -169,3 +169,19 @@ def test_a_long_unbroken_title_never_widens_a_phone_page(page, seller, sales):
     page.goto("/board")
     page.wait_for_function("() => document.body.dataset.boardReady === '1'")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_escape_closes_a_panel_open_over_the_board_and_opening_one_closes_the_other(
+        board_page):
+    page = board_page
+    more = page.locator("details.more-filters")
+    views = page.locator("details.view-manage")
+    more.locator("summary").click()
+    page.get_by_label("Tag").focus()
+    page.keyboard.press("Escape")
+
+    assert not more.evaluate("el => el.open")
+    assert more.locator("summary").evaluate("el => el === document.activeElement")
+    more.locator("summary").click()
+    views.locator("summary").click()
+    assert views.evaluate("el => el.open") and not more.evaluate("el => el.open")
