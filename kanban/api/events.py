@@ -23,9 +23,12 @@ def events():
     if errors:
         raise ValidationError(_("Some parameters are not valid."), fields=errors)
     found = outbox.events_after(after, limit=limit)
+    newest = outbox.last_event_id()
     return jsonify({
         "events": [outbox.event_json(event) for event in found],
-        "last_id": found[-1].id if found else max(after, 0),
-        "newest_id": outbox.last_event_id(),
+        # A reader ahead of the newest event (a database restored from a backup, a typo)
+        # reads on from the newest: it would otherwise miss every event until ids catch up.
+        "last_id": found[-1].id if found else min(after, newest),
+        "newest_id": newest,
     })
 

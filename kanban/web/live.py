@@ -32,8 +32,10 @@ def board_events() -> Response:
     pipeline_id = whole_number(request.args.get("pipeline"), 0, MAX_ID)
     after = whole_number(request.headers.get("Last-Event-ID") or request.args.get("after"), 0,
                          MAX_ID)
-    if after is None:
-        after = outbox.last_event_id()
+    newest = outbox.last_event_id()
+    # A board ahead of the newest event (a database restored from a backup) reads on from
+    # the newest, or it would miss every change until ids catch up.
+    after = newest if after is None else min(after, newest)
     poll, seconds = (current_app.config[name] for name in ("LIVE_POLL_SECONDS",
                                                           "LIVE_STREAM_SECONDS"))
     waker = waker_for(current_app.config["SQLALCHEMY_DATABASE_URI"], redis_url())

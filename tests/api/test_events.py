@@ -32,6 +32,17 @@ def test_nothing_new_answers_an_empty_list_and_the_same_place(api, column):
     assert body == {"events": [], "last_id": 0, "newest_id": 0}
 
 
+def test_a_reader_ahead_of_the_newest_event_reads_on_from_the_newest(api, column, member):
+    lead_service.add_note(column[0], "Called.", user=member, kind="call")
+    ahead = api.get("/events?after=999999").get_json()
+    assert ahead["events"] == [] and ahead["last_id"] == ahead["newest_id"]
+    lead_service.add_note(column[0], "Called again.", user=member, kind="call")
+
+    body = api.get(f"/events?after={ahead['last_id']}").get_json()
+
+    assert [e["kind"] for e in body["events"]] == ["noted"]
+
+
 def test_a_bad_after_or_limit_is_named(api):
     error = assert_error(api.get("/events?after=yesterday&limit=0"), 422)
     assert set(error["fields"]) == {"after", "limit"}

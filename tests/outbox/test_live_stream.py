@@ -50,6 +50,27 @@ def test_the_stream_sends_the_boards_events_after_the_one_given(member_client, m
     assert ids[-1] == outbox.last_event_id()  # the other pipeline's event is read past
 
 
+def test_a_board_ahead_of_the_newest_event_hears_the_next_change(member_client, member,
+                                                                  pipeline, monkeypatch):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    lead_service.add_note(lead, "Before the board opened.", user=member)
+    real = outbox.events_after
+    calls: list[int] = []
+
+    def a_change_while_it_listens(after, **kwargs):
+        if not calls:  # someone logs a call just after the board started listening
+            lead_service.add_note(lead, "Called.", user=member, kind="call")
+        calls.append(after)
+        return real(after, **kwargs)
+
+    monkeypatch.setattr(outbox, "events_after", a_change_while_it_listens)
+    response = member_client.get(f"/board/events?pipeline={pipeline.id}",
+                                 headers={"Last-Event-ID": "999999"})  # a restored database
+
+    events, _ids = sent(response)
+    assert [e["kind"] for e in events] == ["noted"]
+
+
 def test_a_stream_whose_database_stops_answering_ends_quietly(member_client, pipeline,
                                                               monkeypatch):
     from sqlalchemy.exc import OperationalError
