@@ -335,10 +335,7 @@ def _header(message: Message, name: str) -> str:
            if key.lower() == name.lower()):
         # The modern parser takes seconds on a header of hundreds of kilobytes.
         return _raw_header(message, name)[:LONG_HEADER]
-    if any(_has_unknown_word_charset(str(value)) or _has_8bit_not_utf8(str(value))
-           for key, value in message.raw_items() if key.lower() == name.lower()):
-        # A label only the table reads (such as Hebrew's), or bytes sent raw in a code
-        # page: the modern parser would make them "�".
+    if _sent_raw(message, name):  # such as Hebrew's label, or a name in a code page
         return _raw_header(message, name)
     try:
         value = message.get(name)
@@ -348,13 +345,37 @@ def _header(message: Message, name: str) -> str:
 
 
 def _raw_header(message: Message, name: str) -> str:
-    """Decode a header the compat32 way when the modern parser chokes on it."""
+    """Decode a header the compat32 way when the modern parser chokes on it. Bytes sent
+    raw are read as UTF-8, else in the charset the message's text declares (a sender's
+    mail program writes both in its own code page), else in the one they look like."""
     for key, value in message.raw_items():
         if key.lower() != name.lower():
             continue
-        text = decode_text(str(value)[:LONG_HEADER].encode("utf-8", "surrogateescape"))
+        data = str(value)[:LONG_HEADER].encode("utf-8", "surrogateescape")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = decode_text(data, _text_charset(message))
         return _clean(decode_words(text))
     return ""
+
+
+def _text_charset(message: Message) -> str:
+    """The charset the message's first text part declares ("" when none does)."""
+    try:
+        for part in message.walk():
+            if part.get_content_maintype() == "text" and part.get_content_charset():
+                return part.get_content_charset()
+    except Exception:  # a message broken enough to fail here gives no hint
+        return ""
+    return ""
+
+
+def _sent_raw(message: Message, name: str) -> bool:
+    """Tell whether a header holds bytes the modern parser would make "�" (raw bytes in
+    a code page) or a charset label only the table reads."""
+    return any(_has_unknown_word_charset(str(value)) or _has_8bit_not_utf8(str(value))
+               for key, value in message.raw_items() if key.lower() == name.lower())
 
 
 def _has_8bit_not_utf8(text: str) -> bool:
@@ -404,6 +425,8 @@ def _clean(text: str) -> str:
 
 def _addresses(message: Message, name: str, every: bool = False) -> list[Address]:
     values: list[str] = []
+    if _sent_raw(message, name):  # a name written in the sender's code page
+        return _parse_addresses(_raw_header(message, name))
     try:
         found = message.get_all(name) or []
         values = [_clean(str(value)) for value in (found if every else found[:1])]

@@ -84,6 +84,27 @@ def test_a_subject_sent_raw_in_utf8_reads_as_sent():
     assert parse_message(raw_subject("Предложение".encode())).subject == "Предложение"
 
 
+def raw_sender(name: bytes, subject: bytes, charset: str) -> bytes:
+    return (b'From: "' + name + b'" <sender@firma.example>\r\nTo: sam@acme.test\r\n'
+            b"Subject: " + subject + b"\r\nContent-Type: text/plain; charset="
+            + charset.encode() + b"\r\nContent-Transfer-Encoding: 8bit\r\n\r\nok\r\n")
+
+
+@pytest.mark.parametrize(("name", "codec", "charset"), [
+    ("José Núñez", "cp1252", "windows-1252"),
+    ("Иван Петров", "cp1251", "windows-1251"),
+])
+def test_a_senders_name_sent_raw_in_a_code_page_reads_in_its_alphabet(name, codec, charset):
+    parsed = parse_message(raw_sender(name.encode(codec), b"Offer", charset))
+    assert parsed.sender == (name, "sender@firma.example")
+
+
+def test_a_short_subject_sent_raw_reads_in_the_charset_its_text_declares():
+    parsed = parse_message(raw_sender(b"Ivan", "Привет мир".encode("cp1251"),
+                                      "windows-1251"))
+    assert parsed.subject == "Привет мир"
+
+
 def test_a_folded_subject_reads_on_one_line_with_single_spaces():
     assert parse_message(raw_subject(b"Offer for\r\n\tthe  bakery")).subject == (
         "Offer for the bakery")
