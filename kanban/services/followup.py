@@ -144,7 +144,7 @@ def _day_of(choice: str, data: Mapping[str, Any], today: date, errors: dict[str,
         elif day < today:
             errors["follow_up_date"] = not_before_today()
         elif day > today + timedelta(days=MAX_AHEAD_DAYS):
-            errors["follow_up_date"] = _too_far(today)
+            errors["follow_up_date"] = too_far(today)
         return day or today
     asked_date = _text(data.get("asked_date"))
     if asked_date:
@@ -154,7 +154,7 @@ def _day_of(choice: str, data: Mapping[str, Any], today: date, errors: dict[str,
         elif until <= today:
             errors["asked_date"] = _("The date the client named must be after today.")
         elif until > today + timedelta(days=MAX_AHEAD_DAYS):
-            errors["asked_date"] = _too_far(today)
+            errors["asked_date"] = too_far(today)
         else:
             return two_thirds_date(today, until=until)
         return today
@@ -170,8 +170,9 @@ def _day_of(choice: str, data: Mapping[str, Any], today: date, errors: dict[str,
     return two_thirds_date(today, amount=amount, unit=unit)
 
 
-def _too_far(today: date) -> str:
-    # A mistyped year would hide the lead for good.
+def too_far(today: date) -> str:
+    """Say that a follow-up day is past the furthest one allowed: a mistyped year would
+    hide a lead (or a prospect to call back) for good."""
     return _("Pick a date within two years, by %(last)s.",
              last=format_date(today + timedelta(days=MAX_AHEAD_DAYS)))
 

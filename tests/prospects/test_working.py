@@ -44,6 +44,14 @@ def test_call_back_needs_a_date_not_in_the_past(make_list, fair_rows, member):
     assert "call_back_on" in no_date.value.fields and "call_back_on" in past.value.fields
 
 
+def test_a_call_back_day_years_away_is_refused_as_a_follow_up_is(app, make_list, fair_rows,
+                                                                 member):
+    row = first_row(make_list(fair_rows))
+    with pytest.raises(ValidationError) as caught:
+        set_status(row, RowStatus.CALL_BACK, user=member, call_back_on=date(2099, 12, 31))
+    assert caught.value.fields["call_back_on"].startswith("Pick a date within two years, by ")
+
+
 def test_not_interested_needs_a_reason(make_list, fair_rows, member):
     row = first_row(make_list(fair_rows))
     with pytest.raises(ValidationError) as refused:
