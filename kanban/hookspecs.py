@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         AgendaSection,
         Asset,
         Badge,
+        CalendarItem,
         Chart,
         ExportFormat,
         LeadSource,
@@ -208,6 +209,16 @@ def kanban_ui_agenda_sections(user: User, owner_id: int | None) -> Sequence[Agen
     (``owner_id``; None for the whole team). A section lists what that person has to do
     today from the plugin's own records (prospects to call back, for example). Returns a
     list.
+    """
+
+
+@hookspec
+def kanban_calendar_items(user: User, first: date, last: date) -> Sequence[CalendarItem] | None:
+    """Return days (``CalendarItem``) to put in ``user``'s private calendar feed beside their
+    leads' follow-ups, from the plugin's own records, between ``first`` and ``last``.
+
+    Called once each time a calendar fetches the feed (every few hours). Returns a list;
+    the core writes each as an all-day event, after the leads' follow-ups.
     """
 
 

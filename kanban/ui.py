@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -55,6 +56,18 @@ class AgendaItem:
     url: str
     detail: str = ""
     overdue: bool = False
+
+
+@dataclass(frozen=True)
+class CalendarItem:
+    """A day in a person's calendar feed from a plugin's own records (a prospect to call
+    back): an all-day event, named ``uid`` for good so calendars update it in place."""
+
+    uid: str
+    summary: str
+    day: date
+    url: str = ""
+    description: str = ""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ from kanban.extensions import db
 from kanban.models import Lead, LeadStatus, User
 from kanban.models.base import team_zone, today, utcnow
 from kanban.notify.links import at_public_url
+from kanban.plugins import collect
+from kanban.ui import CalendarItem
 
 if TYPE_CHECKING:
     from icalendar import Calendar, Event
@@ -66,8 +68,31 @@ def follow_up_feed(user: User) -> bytes:
     calendar = _calendar(_("Kanban follow-ups"))
     for lead in leads:
         calendar.add_component(lead_event(lead))
+    for item in collect("kanban_calendar_items", user=user,
+                        first=day - timedelta(days=PAST_DAYS),
+                        last=day + timedelta(days=AHEAD_DAYS))[:MAX_EVENTS]:
+        calendar.add_component(item_event(item))
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def item_event(item: CalendarItem) -> Event:
+    """A plugin's day (``kanban_calendar_items``) as an all-day event."""
+    from icalendar import Event
+
+    event = Event()
+    event.add("uid", item.uid)
+    event.add("dtstamp", utcnow())
+    event.add("summary", item.summary)
+    event.add("dtstart", item.day)
+    if item.day < date.max:
+        event.add("dtend", item.day + timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    if item.url:
+        event.add("url", item.url)
+    if item.description:
+        event.add("description", item.description)
+    return event
 
 
 def lead_calendar(lead: Lead) -> bytes:

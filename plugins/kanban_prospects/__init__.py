@@ -65,6 +65,13 @@ def kanban_ui_agenda_sections(user, owner_id):
 
 
 @hookimpl
+def kanban_calendar_items(user, first, last):
+    from kanban_prospects.agenda import calendar_items
+
+    return calendar_items(user.id, first, last)
+
+
+@hookimpl
 def kanban_ui_results_charts(start, end, user):
     from kanban_prospects.agenda import won_chart
 

@@ -11,11 +11,12 @@ from kanban.extensions import db
 from kanban.models.base import start_of, today
 from kanban.templating import day as day_text
 from kanban.templating import money
-from kanban.ui import AgendaItem, AgendaSection, Bar, Chart
+from kanban.ui import AgendaItem, AgendaSection, Bar, CalendarItem, Chart
 from kanban_prospects.models import ProspectList
 from kanban_prospects.progress import call_backs, won_by_list
 
 SHOWN = 20
+CALENDAR_MOST = 500  # prospects to call back in one calendar feed, at the most
 
 
 def call_back_section(owner_id: int | None) -> AgendaSection:
@@ -40,6 +41,24 @@ def call_back_section(owner_id: int | None) -> AgendaSection:
         key="call-backs", title=_("Prospects to call back"), items=items, total=total,
         hint=_("From your prospect lists: they asked to be called again by today."),
         more_url=url_for("prospects.index"))
+
+
+def calendar_items(user_id: int, first: date, last: date) -> list[CalendarItem]:
+    """A person's prospects to call back between ``first`` and ``last``, for their
+    calendar feed."""
+    rows, _total = call_backs(user_id, last, CALENDAR_MOST, first=first)
+    return [
+        CalendarItem(
+            uid=f"prospect-row-{row.id}-call-back@kanban",
+            summary=_("Call back: %(name)s",
+                      name=row.company or row.contact_name or _("Row %(row)d", row=row.position)),
+            day=row.call_back_on,
+            url=url_for("prospects.row", row_id=row.id, _external=True),
+            description="\n".join(part for part in (row.contact_name, row.phone, row.email)
+                                   if part),
+        )
+        for row in rows
+    ]
 
 
 def won_chart(start: date, end: date) -> Chart:

@@ -80,10 +80,14 @@ def won_by_list(start: datetime, end: datetime) -> list[tuple[str, str, Decimal]
     return [(name, currency, Decimal(value or 0)) for name, currency, value in rows]
 
 
-def call_backs(owner_id: int | None, day: date, limit: int) -> tuple[list[ProspectRow], int]:
-    """The rows to call back by ``day`` for one person (their rows, and the rows nobody
-    was given on their lists), the earliest first; and how many there are in all."""
+def call_backs(owner_id: int | None, day: date, limit: int, *,
+               first: date | None = None) -> tuple[list[ProspectRow], int]:
+    """The rows to call back by ``day`` (and from ``first``) for one person (their rows,
+    and the rows nobody was given on their lists), the earliest first; and how many there
+    are in all."""
     conditions = [ProspectRow.status == RowStatus.CALL_BACK, ProspectRow.call_back_on <= day]
+    if first is not None:
+        conditions.append(ProspectRow.call_back_on >= first)
     if owner_id is not None:
         conditions.append(or_(
             ProspectRow.assignee_id == owner_id,

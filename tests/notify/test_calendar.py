@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from kanban import hookimpl
 from kanban.extensions import db
+from kanban.ui import CalendarItem
 from tests.conftest import log_in
 from tests.factories import LeadFactory, UserFactory
 
@@ -136,3 +138,26 @@ def test_a_closed_lead_has_no_calendar_file(app, pipeline, member):
                        next_action_date=TODAY)
     client = log_in(app.test_client(), member)
     assert client.get(f"/leads/{lead.id}/next-action.ics").status_code == 404
+
+
+class TrainingDays:
+    """A plugin with days of its own for the feed."""
+
+    def __init__(self):
+        self.asked = []
+
+    @hookimpl
+    def kanban_calendar_items(self, user, first, last):
+        self.asked.append((user.id, first, last))
+        return [CalendarItem(uid="training-1@kanban", summary="Sales training",
+                             day=TODAY + timedelta(days=2), url="https://example.com/t")]
+
+
+def test_a_plugins_days_join_the_feed_as_all_day_events(app, register_plugin, member):
+    plugin = register_plugin(TrainingDays(), name="training")
+    found = events(app.test_client().get(subscribe(app, member)).data)
+
+    assert found["Sales training"].decoded("dtstart") == TODAY + timedelta(days=2)
+    assert str(found["Sales training"]["url"]) == "https://example.com/t"
+    (user_id, first, last), = plugin.asked
+    assert user_id == member.id and first < TODAY < last
