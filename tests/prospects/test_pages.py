@@ -38,7 +38,7 @@ def test_a_messy_excel_file_is_imported_into_a_list(member_client):
 
 
 def test_a_phone_exported_with_its_formula_guard_is_read_back_as_it_was(member_client):
-    answer = upload(member_client, "Company,Phone\r\nAgape,'+39 06 1234567\r\n".encode())
+    answer = upload(member_client, b"Company,Phone\r\nAgape,'+39 06 1234567\r\n")
     member_client.post(answer.headers["Location"], data={
         "name": "Again", "column-0": "company", "column-1": "phone"})
     row = find_rows(db.session.query(ProspectList).one(), RowQuery()).rows[0]
