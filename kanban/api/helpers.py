@@ -47,9 +47,10 @@ def refuse_unknown_fields(data: dict[str, Any], schema: dict[str, Any]) -> None:
         "stage_id": _("Move a lead with its move request (POST /leads/<id>/move)."),
         "status": _("Close or reopen a lead with its close or reopen request."),
     }
-    raise ValidationError(
+    raise ValidationError(  # with the known fields sent wrong, all named at once
         _("Nothing was saved: some fields are not fields of a lead."),
-        fields={name: elsewhere.get(name, _("There is no such field.")) for name in unknown})
+        fields={**_wrong_types(data),
+                **{name: elsewhere.get(name, _("There is no such field.")) for name in unknown}})
 
 
 def refuse_off_schema(data: dict[str, Any], schema: dict[str, Any]) -> None:
@@ -88,6 +89,12 @@ _JSON_TYPES = {lead_fields.TEXT: (str,), lead_fields.EMAIL: (str,), lead_fields.
 def refuse_wrong_types(data: dict[str, Any]) -> None:
     """Raise ValidationError naming every lead field sent as the wrong JSON type: 5 for a
     title, "yes" for starred, "4" for an owner id (a page would take each of these)."""
+    wrong = _wrong_types(data)
+    if wrong:
+        raise ValidationError(_("Some fields need your attention."), fields=wrong)
+
+
+def _wrong_types(data: dict[str, Any]) -> dict[str, str]:
     wrong = {}
     for name, value in data.items():
         field = lead_fields.BY_NAME.get(name)
@@ -96,8 +103,7 @@ def refuse_wrong_types(data: dict[str, Any]) -> None:
             continue
         wrong[name] = (_("Use true or false.") if bool in types else
                        _("Must be a whole number.") if int in types else _("Must be text."))
-    if wrong:
-        raise ValidationError(_("Some fields need your attention."), fields=wrong)
+    return wrong
 
 
 def _refuse_constant(name: str) -> Any:

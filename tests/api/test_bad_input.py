@@ -142,6 +142,16 @@ def test_create_lead_with_a_value_of_another_json_type_names_the_type(api, pipel
     assert db.session.query(Lead).count() == 0
 
 
+def test_an_edit_with_an_unknown_field_and_wrong_types_names_them_all(api, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    response = api.patch(f"/leads/{lead.id}", json={"starred": "yes", "owner_id": "7",
+                                                   "bogus": 1})
+    error = assert_error(response, 422, "invalid")
+    assert error["fields"] == {"starred": "Use true or false.",
+                               "owner_id": "Must be a whole number.",
+                               "bogus": "There is no such field."}
+
+
 def test_edit_with_a_value_of_another_json_type_changes_nothing(api, pipeline):
     lead = LeadFactory(stage=pipeline.stages[0], title="Kept", starred=False)
     response = api.patch(f"/leads/{lead.id}", json={"title": 7, "starred": "yes"})
