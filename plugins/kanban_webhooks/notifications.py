@@ -20,7 +20,9 @@ def _text(payload: dict[str, Any]) -> str:
              url=payload.get("url", ""), reason=in_words(payload.get("reason", "")))
 
 
-KINDS = [NotificationKind(PAUSED, _l("A webhook keeps failing and is paused"), _text)]
+# Only admins are told (webhooks are theirs): a member is not offered it on the profile.
+KINDS = [NotificationKind(PAUSED, _l("A webhook keeps failing and is paused"), _text,
+                         managers_only=True)]
 
 
 def tell_paused(subscription: Any) -> None:

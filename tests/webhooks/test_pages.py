@@ -129,3 +129,8 @@ def test_an_admin_gives_a_stage_its_own_webhook(admin_client, receiver, pipeline
     (found,) = subscriptions()
     assert found.stage_id == stage.id
     assert stage.name in admin_client.get(f"/webhooks/{found.id}").text
+
+
+def test_a_member_is_not_offered_the_notice_of_a_paused_webhook(member_client, admin_client):
+    assert "A webhook keeps failing and is paused" not in member_client.get("/profile").text
+    assert "A webhook keeps failing and is paused" in admin_client.get("/profile").text
