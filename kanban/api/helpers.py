@@ -65,16 +65,11 @@ def refuse_off_schema(data: dict[str, Any], schema: dict[str, Any]) -> None:
         if spec is None:
             problems[name] = _("There is no such field.")
             continue
-        types = spec.get("type")
-        types = set(types) if isinstance(types, list) else {types}
-        if value is None and "null" in types:
-            continue
-        if "integer" in types and (type(value) is not int):
-            problems[name] = _("Must be a whole number.")
-        elif "boolean" in types and type(value) is not bool:
-            problems[name] = _("Use true or false.")
-        elif "string" in types and type(value) is not str:
-            problems[name] = _("Must be text.")
+        kinds = spec.get("type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        types = tuple(_SCHEMA_TYPES[kind] for kind in kinds if kind in _SCHEMA_TYPES)
+        if types and not (value is None and "null" in kinds) and type(value) not in types:
+            problems[name] = _type_words(types)
     if problems:
         raise ValidationError(_("Some fields need your attention."), fields=problems)
 
@@ -101,9 +96,19 @@ def _wrong_types(data: dict[str, Any]) -> dict[str, str]:
         types = _JSON_TYPES.get(field.kind) if field is not None else None
         if types is None or value is None or type(value) in types:
             continue
-        wrong[name] = (_("Use true or false.") if bool in types else
-                       _("Must be a whole number.") if int in types else _("Must be text."))
+        wrong[name] = _type_words(types)
     return wrong
+
+
+# The JSON types a schema names that a request is checked against; the others (arrays,
+# objects) are read by the request's own code.
+_SCHEMA_TYPES = {"integer": int, "boolean": bool, "string": str}
+
+
+def _type_words(types: tuple[type, ...]) -> str:
+    """Say which JSON type a field takes."""
+    return (_("Use true or false.") if bool in types else
+            _("Must be a whole number.") if int in types else _("Must be text."))
 
 
 def _refuse_constant(name: str) -> Any:

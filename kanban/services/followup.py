@@ -143,7 +143,7 @@ def _day_of(choice: str, data: Mapping[str, Any], today: date, errors: dict[str,
             errors["follow_up_date"] = _("Use a date such as 2026-03-31.")
         elif day < today:
             errors["follow_up_date"] = not_before_today()
-        elif day > today + timedelta(days=MAX_AHEAD_DAYS):
+        elif day > furthest_day(today):
             errors["follow_up_date"] = too_far(today)
         return day or today
     asked_date = _text(data.get("asked_date"))
@@ -153,7 +153,7 @@ def _day_of(choice: str, data: Mapping[str, Any], today: date, errors: dict[str,
             errors["asked_date"] = _("Use a date such as 2026-03-31.")
         elif until <= today:
             errors["asked_date"] = _("The date the client named must be after today.")
-        elif until > today + timedelta(days=MAX_AHEAD_DAYS):
+        elif until > furthest_day(today):
             errors["asked_date"] = too_far(today)
         else:
             return two_thirds_date(today, until=until)
@@ -170,11 +170,15 @@ def _day_of(choice: str, data: Mapping[str, Any], today: date, errors: dict[str,
     return two_thirds_date(today, amount=amount, unit=unit)
 
 
+def furthest_day(today: date) -> date:
+    """The furthest day a follow-up (or a prospect's call-back) may be set for: a mistyped
+    year would hide it for good."""
+    return today + timedelta(days=MAX_AHEAD_DAYS)
+
+
 def too_far(today: date) -> str:
-    """Say that a follow-up day is past the furthest one allowed: a mistyped year would
-    hide a lead (or a prospect to call back) for good."""
-    return _("Pick a date within two years, by %(last)s.",
-             last=format_date(today + timedelta(days=MAX_AHEAD_DAYS)))
+    """Say that a follow-up day is past ``furthest_day``."""
+    return _("Pick a date within two years, by %(last)s.", last=format_date(furthest_day(today)))
 
 
 def _unit_name(unit: str) -> str:

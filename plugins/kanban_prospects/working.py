@@ -4,7 +4,7 @@ the touches logged on it, who works it, and turning it into a lead in one step."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -17,7 +17,7 @@ from kanban.models import ActivityKind, Lead, Stage, User
 from kanban.models.base import today, utcnow
 from kanban.permissions import require
 from kanban.services.duplicates import Contact, DuplicateFinder
-from kanban.services.followup import MAX_AHEAD_DAYS, too_far
+from kanban.services.followup import furthest_day, too_far
 from kanban.services.leads import add_note, create_lead
 from kanban.services.users import get_user
 from kanban.text import remove_unstorable
@@ -56,7 +56,7 @@ def set_status(row: ProspectRow, status: str, *, user: User, call_back_on: date 
             raise _invalid("call_back_on", _("Say when to call back."))
         if call_back_on < today():
             raise _invalid("call_back_on", _("Choose today or a later day."))
-        if call_back_on > today() + timedelta(days=MAX_AHEAD_DAYS):
+        if call_back_on > furthest_day(today()):
             raise _invalid("call_back_on", too_far(today()))
     if status == RowStatus.NOT_INTERESTED and not reason:
         raise _invalid("reason", _("Say why, so the list's progress shows it."))
