@@ -36,6 +36,7 @@ from kanban.models.base import today
 from kanban.outages import UNAVAILABLE_ERRORS
 from kanban.permissions import can
 from kanban.plugins import collect, get_hook
+from kanban.services.queries import MAX_TEXT
 from kanban.services.sources import source_name
 from kanban.words import (
     entry_kind_name,
@@ -202,7 +203,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(slot=slot, can=can, card_badges=card_badges,
                                  unread_notifications=unread_notifications,
                                  lead_field_limits=lead_fields.LIMITS,
-                                 timeline_text=timeline_text, filter_words=filter_words)
+                                 timeline_text=timeline_text, filter_words=filter_words,
+                                 search_limit=MAX_TEXT)
 
     @app.context_processor
     def inject_common() -> dict[str, Any]:

@@ -138,12 +138,19 @@ def take_lead(lead_id: int):
 @bp.get(LEAD + "/activities")
 def list_activities(lead_id: int):
     lead = lead_service.get_lead(lead_id)
+    page, per_page = page_args(
+        current_app.config["API_PAGE_SIZE"], current_app.config["API_MAX_PAGE_SIZE"]
+    )
+    total = db.session.scalar(select(func.count(Activity.id)).where(Activity.lead_id == lead.id))
     activities = db.session.scalars(
         select(Activity)
         .where(Activity.lead_id == lead.id)
         .order_by(Activity.created_at.desc(), Activity.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
-    return jsonify({"activities": [activity_json(a) for a in activities]})
+    return jsonify({"activities": [activity_json(a) for a in activities],
+                    "page": page, "per_page": per_page, "total": total})
 
 
 @bp.post(LEAD + "/notes")

@@ -262,6 +262,17 @@ def pipeline_paths() -> dict[str, Any]:
     }
 
 
+def paging(per_page: str) -> list[dict[str, Any]]:
+    """The page and page-size parameters of a list, a page at a time."""
+    return [
+        query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+              "The page, from 1."),
+        query("per_page", {"type": "integer", "minimum": 1,
+                           "maximum": current_app.config["API_MAX_PAGE_SIZE"],
+                           "default": current_app.config["API_PAGE_SIZE"]}, per_page),
+    ]
+
+
 def lead_paths() -> dict[str, Any]:
     """Describe listing, reading and changing leads and their timelines."""
     max_page_size = current_app.config["API_MAX_PAGE_SIZE"]
@@ -285,22 +296,22 @@ def lead_paths() -> dict[str, Any]:
               "Text in the title, company, contact name, email or phone."),
         query("created_from", {"type": "string", "format": "date"}, "Created on or after."),
         query("created_to", {"type": "string", "format": "date"}, "Created on or before."),
-        query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
-              "The page, from 1."),
-        query("per_page", {"type": "integer", "minimum": 1, "maximum": max_page_size,
-                           "default": current_app.config["API_PAGE_SIZE"]},
-              "Leads per page."),
+        *paging("Leads per page."),
     ]
-    lead_page = {
-        "type": "object",
-        "required": ["leads", "page", "per_page", "total"],
-        "properties": {
-            "leads": {"type": "array", "items": ref("Lead")},
-            "page": {"type": "integer", "minimum": 1},
-            "per_page": {"type": "integer", "minimum": 1, "maximum": max_page_size},
-            "total": {"type": "integer", "minimum": 0},
-        },
-    }
+
+    def one_page(key: str, item: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": [key, "page", "per_page", "total"],
+            "properties": {
+                key: {"type": "array", "items": ref(item)},
+                "page": {"type": "integer", "minimum": 1},
+                "per_page": {"type": "integer", "minimum": 1, "maximum": max_page_size},
+                "total": {"type": "integer", "minimum": 0},
+            },
+        }
+
+    lead_page = one_page("leads", "Lead")
     created = with_location(ok("The new lead.", ref("Lead")))
     return {
     "/leads": {
@@ -358,11 +369,8 @@ def lead_paths() -> dict[str, Any]:
         "parameters": [LEAD_ID],
         "get": operation(
             "list_activities", "List a lead's timeline, newest first.",
-            {200: ok("The timeline.", {
-                "type": "object", "required": ["activities"],
-                "properties": {"activities": {"type": "array", "items": ref("Activity")}},
-            })},
-            (401, 404),
+            {200: ok("One page of the timeline.", one_page("activities", "Activity"))},
+            (401, 404, 422), parameters=paging("Entries per page."),
         ),
     },
     "/leads/{lead_id}/notes": {

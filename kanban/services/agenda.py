@@ -54,6 +54,8 @@ class AgendaFilter:
             errors = dict(exc.fields)
         else:
             errors = {}
+            if leads.owner_id is not None and db.session.get(User, leads.owner_id) is None:
+                errors["owner_id"] = _("This person is not on the team.")
         sort = (args.get("sort") or "priority").strip().lower()
         if sort not in AGENDA_SORTS:
             errors["sort"] = _("Sort by priority or by date.")

@@ -37,6 +37,8 @@ ATTENTION = (OVERDUE, STALE, TO_DO, PROPOSALS)
 # Orders a list of leads can take besides the board's own (the order people dragged).
 SORTS = ("priority", "next_action", "value", "created")
 
+MAX_TEXT = 200  # characters of a search; what a visitor types beyond them is left out
+
 
 @dataclass
 class LeadFilter:
@@ -105,7 +107,7 @@ class LeadFilter:
             else:
                 errors["status"] = _("Use open, won, lost, cancelled, closed or all.")
         if text := (args.get("q") or args.get("text") or "").strip():
-            values["text"] = text[:200]
+            values["text"] = text[:MAX_TEXT]
             if has_unstorable(text):
                 errors["q"] = unstorable_message()
         for name in ("created_from", "created_to"):

@@ -16,10 +16,14 @@ from kanban.extensions import db
 from kanban.folding import fold
 from kanban.models import Client, Lead, LeadStatus
 from kanban.models.lead import SEARCHED_FIELDS
-from kanban.services.queries import contact_condition, lead_text_condition, text_condition
+from kanban.services.queries import (
+    MAX_TEXT,
+    contact_condition,
+    lead_text_condition,
+    text_condition,
+)
 
 LIMIT = 20  # results shown per kind
-MAX_TEXT = 200
 KINDS = ("leads", "folders", "contacts")
 
 

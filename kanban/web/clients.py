@@ -12,6 +12,7 @@ from kanban.models.base import today
 from kanban.services import clients as client_service
 from kanban.services import leads as lead_service
 from kanban.services.priorities import priority_marks
+from kanban.services.queries import MAX_TEXT
 from kanban.templating import day
 from kanban.web import bp
 from kanban.web.forms import ClientForm, DuplicateForm, show_errors
@@ -20,7 +21,7 @@ from kanban.web.leads import render_lead_page
 
 @bp.get("/clients")
 def clients():
-    text = (request.args.get("q") or "").strip()[:200]
+    text = (request.args.get("q") or "").strip()[:MAX_TEXT]
     return _render_list(ClientForm(formdata=None), text)
 
 

@@ -21,7 +21,7 @@ from kanban.models.base import utcnow
 from kanban.permissions import require
 from kanban.services.bulk_insert import insert_rows
 from kanban.services.lead_input import is_id
-from kanban.services.queries import contains_pattern, text_condition
+from kanban.services.queries import MAX_TEXT, contains_pattern, text_condition
 from kanban.tables.cells import restore
 from kanban.tables.headers import normalise, synonym_target
 from kanban.tables.reading import Table
@@ -281,7 +281,7 @@ class RowQuery:
         if status and status not in RowStatus.ALL:
             raise ValidationError(_("Some filters are not valid."),
                                   fields={"status": _("Choose a status from the list.")})
-        return cls(text=str(args.get("q") or "").strip()[:200], status=status,
+        return cls(text=str(args.get("q") or "").strip()[:MAX_TEXT], status=status,
                    column=index("column"), column_text=str(args.get("value") or "")[:200],
                    sort=index("sort"), descending=args.get("order") == "desc",
                    assignee_id=whole_number(args.get("assignee_id"), 1, MAX_ID),

@@ -89,5 +89,13 @@ def test_a_bad_filter_is_refused_with_the_field_named(api):
     assert set(response.get_json()["error"]["fields"]) == {"sort", "priority"}
 
 
+def test_an_owner_who_is_not_on_the_team_is_refused_by_name(api):
+    response = api.get("/agenda?owner_id=999999")
+
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {
+        "owner_id": "This person is not on the team."}
+
+
 def test_the_agenda_needs_a_login(client):
     assert client.get("/api/v1/agenda").status_code == 401

@@ -187,6 +187,25 @@ def test_activities_are_listed_newest_first(api, column):
     assert bodies == ["Then a note", "First call"]
 
 
+def test_activities_come_a_page_at_a_time_with_their_total(api, column):
+    lead = column[0]
+    for n in range(5):
+        api.post(f"/leads/{lead.id}/notes", json={"body": f"Note {n}"})
+    total = api.get(f"/leads/{lead.id}/activities").get_json()["total"]
+
+    second = api.get(f"/leads/{lead.id}/activities?per_page=2&page=2").get_json()
+
+    assert [a["body"] for a in second["activities"]] == ["Note 2", "Note 1"]
+    assert (second["page"], second["per_page"], second["total"]) == (2, 2, total)
+
+
+def test_a_bad_activities_page_is_refused_naming_it(api, column):
+    response = api.get(f"/leads/{column[0].id}/activities?page=0&per_page=x")
+
+    assert_error(response, 422)
+    assert set(response.get_json()["error"]["fields"]) == {"page", "per_page"}
+
+
 def test_activities_of_an_unknown_lead_is_404(api, pipeline):
     assert_error(api.get("/leads/9999/activities"), 404)
 

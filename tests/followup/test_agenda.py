@@ -246,6 +246,7 @@ def test_star_goes_back_to_the_page_it_was_posted_from(member_client, member, pi
 
 @pytest.mark.parametrize(("query", "message"), [
     ("owner_id=ana", "Must be a number."),
+    ("owner_id=999999", "This person is not on the team."),
     ("priority=Z", "Use 1, 2 or 3 for prospects, A, B, C or D for clients."),
     ("sort=colour", "Sort by priority or by date."),
 ])

@@ -9,6 +9,7 @@ from html import unescape
 import pytest
 
 from kanban.extensions import db
+from kanban.services.queries import MAX_TEXT
 from tests.core.test_search_text import SPELLINGS
 from tests.factories import ClientFactory, LeadFactory
 from tests.web.test_board import CountStatements, card_titles
@@ -256,3 +257,11 @@ def test_search_page_runs_as_many_queries_for_40_matches_as_for_3(member_client,
 
     assert big == small
     assert small <= 12
+
+
+@pytest.mark.parametrize("path", ["/board", "/clients"])
+def test_every_search_box_stops_at_the_searched_length(member_client, pipeline, path):
+    html = member_client.get(path).get_data(as_text=True)
+
+    boxes = re.findall(r'<input type="search"[^>]*name="q"[^>]*>', html)
+    assert boxes and all(f'maxlength="{MAX_TEXT}"' in box for box in boxes)
