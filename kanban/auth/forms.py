@@ -10,6 +10,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 
@@ -25,8 +26,8 @@ class ProfileForm(FlaskForm):
     first_on_agenda = RadioField(
         _l("First on your agenda and on the board sorted by priority"),
         choices=[
-            ("clients", _l("My clients: I look after accounts (farmer)")),
-            ("prospects", _l("My prospects: I find new business (hunter)")),
+            SelectChoice("clients", _l("My clients: I look after accounts (farmer)")),
+            SelectChoice("prospects", _l("My prospects: I find new business (hunter)")),
         ],
         default="clients",
     )

@@ -19,6 +19,7 @@ from flask_login import current_user, login_user, logout_user
 from flask_login.config import COOKIE_NAME
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
+from wtforms.fields.choices import SelectChoice
 
 from kanban.auth.access import public
 from kanban.auth.forms import LoginForm, PasswordForm, ProfileForm, TokenForm
@@ -108,8 +109,9 @@ def _profile_form(*, posted: bool = True) -> ProfileForm:
     # No choice of one's own: the team's language where it is set (pages and emails alike).
     unchosen = (_("The team's language (%(language)s)", language=LANGUAGE_NAMES.get(team, team))
                 if team else _("Browser language"))
-    form.locale.choices = [("", unchosen)] + [
-        (code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]
+    form.locale.choices = [SelectChoice("", unchosen)] + [
+        SelectChoice(code, LANGUAGE_NAMES.get(code, code))
+        for code in current_app.config["LANGUAGES"]
     ]
     return form
 
