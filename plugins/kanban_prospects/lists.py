@@ -84,6 +84,7 @@ def clean_columns(columns: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     if not columns or len(columns) > MAX_COLUMNS:
         raise ValidationError(_("Some fields need your attention."), fields={
             "columns": _("A list has 1 to %(num)d columns.", num=MAX_COLUMNS)})
+    names: set[str] = set()
     for column in columns:
         name = remove_unstorable(str(column.get("name") or "")).strip()[:NAME_LIMIT]
         field = str(column.get("field") or EXTRA)
@@ -91,9 +92,19 @@ def clean_columns(columns: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
             raise ValidationError(_("Some fields need your attention."), fields={
                 "columns": _("Name every column, and give each lead field to one column "
                              "at most.")})
+        if _same_name(name) in names:  # which of the two would a search or a sort mean?
+            raise ValidationError(_("Some fields need your attention."), fields={
+                "columns": _("Give each column a name of its own: %(name)s is there twice.",
+                             name=name)})
         used.add(field)
+        names.add(_same_name(name))
         cleaned.append({"name": name, "field": field})
     return cleaned
+
+
+def _same_name(name: str) -> str:
+    """A column's name as compared with the others: "E-mail" is "email"."""
+    return normalise(name) or name
 
 
 def create_list(name: Any, columns: Sequence[Mapping[str, Any]], *, user: User,
@@ -248,9 +259,19 @@ def import_table(plist: ProspectList, table: Table, fields: Sequence[str], *,
 
 
 def columns_from(header: Sequence[str], fields: Sequence[str]) -> list[dict[str, str]]:
-    """The list's columns for a file with this header and these targets."""
-    return [{"name": name, "field": field}
-            for name, field in zip(header, fields, strict=True) if field != IGNORE]
+    """The list's columns for a file with this header and these targets. A name the file
+    repeats is numbered ("Phone", "Phone (2)"): every column can still be told apart."""
+    columns, seen = [], set()
+    for name, field in zip(header, fields, strict=True):
+        if field == IGNORE:
+            continue
+        named, number = name.strip(), 1
+        while _same_name(named) in seen:
+            number += 1
+            named = f"{name.strip()[:NAME_LIMIT - 8]} ({number})"
+        seen.add(_same_name(named))
+        columns.append({"name": named, "field": field})
+    return columns
 
 
 @dataclass(frozen=True)

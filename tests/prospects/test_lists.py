@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from kanban_prospects.lists import (
     EXTRA,
+    IGNORE,
     RowQuery,
     add_rows,
+    columns_from,
     create_list,
     find_rows,
     guess_fields,
@@ -53,6 +55,21 @@ def test_a_lead_field_is_given_to_one_column_at_most(app, member):
         create_list("Fair", [{"name": "A", "field": "phone"}, {"name": "B", "field": "phone"}],
                     user=member)
     assert "columns" in refused.value.fields
+
+
+def test_two_columns_of_one_name_are_refused_naming_it(app, member):
+    with pytest.raises(ValidationError) as refused:
+        create_list("Fair", [{"name": "E-mail", "field": "email"},
+                             {"name": "email", "field": ""}], user=member)
+    assert refused.value.fields == {
+        "columns": "Give each column a name of its own: email is there twice."}
+
+
+def test_a_name_a_file_repeats_is_numbered():
+    columns = columns_from(["Phone", "Notes", "phone", "Notes", "Skip"],
+                           ["phone", "", "", "", IGNORE])
+
+    assert [column["name"] for column in columns] == ["Phone", "Notes", "phone (2)", "Notes (2)"]
 
 
 def test_search_finds_text_in_any_column_whatever_its_case_and_accents(make_list, fair_rows):
