@@ -194,7 +194,7 @@ def import_command(source, stage, pipeline, owners, tags, encoding, delimiter, m
         click.echo(line)
     if report_path is not None:
         with report_path.open("w", encoding="utf-8", newline="") as stream:
-            for chunk in rejected_csv(report, table.header):
+            for chunk in rejected_csv(report.rejected, table.header):
                 stream.write(chunk)
         click.echo(_("Rejected rows written to %(path)s.", path=report_path))
     if report.failure:

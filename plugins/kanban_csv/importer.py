@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import cycle
 from typing import Any
@@ -26,7 +28,7 @@ from kanban.services.lead_batches import CLIENT_FOLDER, create_leads, folder_nam
 from kanban.services.lead_input import clean_lead_data
 from kanban.services.sources import read_source, source_keys_by_name
 from kanban.tables.cells import restore
-from kanban.tables.delimited import render_excel
+from kanban.tables.delimited import render_excel, write_delimited
 from kanban.tables.reading import CsvProblem, Table
 from kanban.typed_dates import plain_date, writes_day_first
 from kanban_csv.mapping import CUSTOM, IGNORE, TARGETS
@@ -354,12 +356,43 @@ def _duplicate_reason(duplicate: Duplicate) -> str:
     return _("Same phone number as row %(line)d of this file.", line=duplicate.ref)
 
 
-def rejected_csv(report: ImportReport, header: Sequence[str]) -> Iterator[str]:
+def rejected_csv(rejected: Iterable[Rejected], header: Sequence[str]) -> Iterator[str]:
     """The rejected rows as a file for the reader's spreadsheet: headed and said in their
     language, with its separator (";" where numbers take a decimal comma), each row with
     the file's own cells after why it was left out."""
     problems = {"duplicate": _("duplicate"), "invalid": _("invalid")}
     rows = ([item.line, problems.get(item.problem, item.problem), item.column, item.reason,
-             *item.cells] for item in report.rejected)
+             *item.cells] for item in rejected)
     return render_excel([_("Row"), _("Problem"), _("Column"), _("Reason"), *header], rows,
                         {"locale": str(get_locale() or "en")})
+
+
+def kept_rejected(rejected: Iterable[Rejected], header: Sequence[str]) -> str:
+    """The rejected rows as an import's record keeps them, the same in every language (its
+    report is read back, and given as a file in the reader's language: ``read_rejected``)."""
+    rows = ([item.line, item.problem, item.column, item.reason, *item.cells]
+            for item in rejected)
+    return "".join(write_delimited([*KEPT_HEADER, *header], rows))
+
+
+KEPT_HEADER = ("line", "problem", "column", "reason")
+
+
+def read_rejected(kept: str) -> tuple[list[str], Iterator[Rejected]]:
+    """The file's header and the rejected rows of ``kept_rejected``. A record an earlier
+    version wrote in the reader's words and separator (";" or ",") reads too."""
+    kept = kept.lstrip("\ufeff")
+    first = kept.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    lines = csv.reader(io.StringIO(kept), delimiter=delimiter)
+    header = next(lines, None) or []
+    duplicate = _("duplicate")
+
+    def rows() -> Iterator[Rejected]:
+        for row in lines:
+            if len(row) >= 4 and row[0].isdigit():
+                problem = row[1] if row[1] in ("duplicate", "invalid") else (
+                    "duplicate" if row[1] == duplicate else "invalid")
+                yield Rejected(int(row[0]), problem, row[2], row[3], row[4:])
+
+    return header[len(KEPT_HEADER):], rows()

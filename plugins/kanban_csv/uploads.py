@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -19,7 +17,13 @@ from kanban.models.base import utcnow
 from kanban.tables.reading import DELIMITERS, CsvProblem, Table, open_table
 from kanban.tables.reading import estimated_rows as count_rows
 from kanban_csv.cleanup import upload_folder
-from kanban_csv.importer import ImportReport, ImportSettings, Rejected, rejected_csv
+from kanban_csv.importer import (
+    ImportReport,
+    ImportSettings,
+    Rejected,
+    kept_rejected,
+    read_rejected,
+)
 from kanban_csv.models import CsvImport
 
 SHOWN_REJECTED = 100  # rows of a report shown on its page; the download has them all
@@ -80,7 +84,7 @@ def settings_from(params: dict[str, Any]) -> ImportSettings:
 
 def finish(record: CsvImport, table: Table, report: ImportReport, stage: Stage) -> ImportReport:
     """Keep the report; after a real import the uploaded file is no longer needed."""
-    record.rejected_csv = "".join(rejected_csv(report, table.header))
+    record.rejected_csv = kept_rejected(report.rejected, table.header)
     record.counts = {**report.counts(), "stage_id": stage.id}
     record.status = "checked" if report.dry_run else "imported"
     record.finished_at = utcnow()
@@ -107,10 +111,8 @@ class StoredReport:
     @classmethod
     def of(cls, record: CsvImport) -> StoredReport:
         counts = record.counts or {}
-        lines = csv.reader(io.StringIO(record.rejected_csv.lstrip("\ufeff")))
-        next(lines, None)  # the header
-        rejected = [Rejected(int(row[0]), row[1], row[2], row[3], row[4:])
-                    for row in islice(lines, SHOWN_REJECTED + 1) if len(row) >= 4]
+        _header, rows = read_rejected(record.rejected_csv)
+        rejected = list(islice(rows, SHOWN_REJECTED + 1))
         return cls(dry_run=bool(counts.get("dry_run")), rows=counts.get("rows", 0),
                    created=counts.get("created", 0), duplicates=counts.get("duplicates", 0),
                    invalid=counts.get("invalid", 0), failure=counts.get("failure", ""),

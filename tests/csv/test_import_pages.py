@@ -326,3 +326,52 @@ def test_a_checks_report_whose_file_is_gone_stays_a_check_without_the_import_for
     page = member_client.get(f"/csv/import/{record.id}/report").text
     assert "Check of prospects.csv" in page and "Would be created: 3" in page
     assert 'value="import"' not in page
+
+
+def test_a_report_checked_in_russian_is_shown_again_with_its_rejected_rows(member_client,
+                                                                             pipeline):
+    russian = {"Accept-Language": "ru"}
+    location = upload(member_client, PROSPECTS.encode("utf-8-sig")).headers["Location"]
+    form = {**mapping_form(member_client.get(location, headers=russian).text),
+            "stage_id": str(pipeline.stages[0].id)}
+    member_client.post(location, data={**form, "action": "check"}, headers=russian)
+    record = db.session.scalars(select(CsvImport)).one()
+
+    page = member_client.get(f"/csv/import/{record.id}/report", headers=russian)
+
+    assert page.status_code == 200
+    assert re.search(r"<td class=\"num\">3</td><td>ошибка</td>", page.text)
+    assert re.search(r"<td class=\"num\">4</td><td>дубликат</td>", page.text)
+
+
+def test_the_rejected_rows_download_in_the_readers_language_and_separator(member_client,
+                                                                           pipeline):
+    location = upload(member_client, PROSPECTS.encode("utf-8-sig")).headers["Location"]
+    form = {**mapping_form(member_client.get(location).text),
+            "stage_id": str(pipeline.stages[0].id)}
+    member_client.post(location, data={**form, "action": "check"})
+    record = db.session.scalars(select(CsvImport)).one()
+
+    rejected = member_client.get(f"/csv/import/{record.id}/rejected.csv",
+                                 headers={"Accept-Language": "es"})
+
+    first, second = rejected.data.decode("utf-8-sig").splitlines()[:2]
+    assert first.startswith("Fila;Problema;Columna;Motivo;Nombre;")
+    assert second.startswith("3;no válida;")
+
+
+def test_a_report_an_earlier_version_kept_in_its_readers_words_still_reads(
+        member_client, pipeline):
+    location = upload(member_client, PROSPECTS.encode("utf-8-sig")).headers["Location"]
+    form = {**mapping_form(member_client.get(location).text),
+            "stage_id": str(pipeline.stages[0].id)}
+    member_client.post(location, data={**form, "action": "check"})
+    record = db.session.scalars(select(CsvImport)).one()
+    record.rejected_csv = ("\ufeffFila;Problema;Columna;Motivo;Nombre\r\n"
+                           "3;no válida;Correo;No es válido.;Lucía\r\n")
+    db.session.commit()
+
+    page = member_client.get(f"/csv/import/{record.id}/report")
+
+    assert page.status_code == 200
+    assert re.search(r"<td class=\"num\">3</td><td>invalid</td><td>Correo</td>", page.text)

@@ -14,6 +14,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -40,7 +41,13 @@ from kanban.tables.reading import (
 )
 from kanban.text import machine_text, remove_unstorable
 from kanban_csv.cleanup import remove_stale_uploads, upload_folder
-from kanban_csv.importer import ImportSettings, count_lines, run_import
+from kanban_csv.importer import (
+    ImportSettings,
+    count_lines,
+    read_rejected,
+    rejected_csv,
+    run_import,
+)
 from kanban_csv.jobs import IMPORT, describe_import, running_import
 from kanban_csv.mapping import TARGETS, guess_mapping
 from kanban_csv.models import CsvImport
@@ -241,7 +248,8 @@ def import_report(import_id: int):
 def import_rejected(import_id: int):
     record = get_import(import_id)
     name = f"rejected-{Path(record.filename).stem}.csv".encode("ascii", "replace").decode()
+    header, rows = read_rejected(record.rejected_csv)
     return Response(
-        record.rejected_csv, mimetype="text/csv",
+        stream_with_context(rejected_csv(rows, header)), mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name.replace(chr(34), "")}"'},
     )
