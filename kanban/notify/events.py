@@ -137,7 +137,9 @@ def kanban_lead_moved(lead: Lead, from_stage: Stage, to_stage: Stage, user: User
     from kanban.notify.kinds import MOVED
     from kanban.notify.store import notify
 
-    if user is not None and lead.owner_id not in (None, user.id):
+    # A card put higher or lower in its own column has not moved on: nothing to tell.
+    if (user is not None and lead.owner_id not in (None, user.id)
+            and from_stage.id != to_stage.id):
         notify(MOVED, [lead.owner_id], lead=lead, actor=user, payload={"stage": to_stage.name})
 
 

@@ -72,6 +72,14 @@ def test_a_move_by_someone_else_tells_the_owner(app, pipeline, manager, member):
         ("lead_moved", f"{manager.name} moved your lead “Acme” to Proposal.")]
 
 
+def test_a_card_put_higher_in_its_own_column_tells_nobody(app, pipeline, manager, member):
+    above = LeadFactory(stage=pipeline.stages[0], owner=manager)
+    lead = LeadFactory(stage=pipeline.stages[0], owner=member)
+    move_lead(lead.id, stage_id=pipeline.stages[0].id, version=lead.version, user=manager,
+              before_id=above.id)
+    assert kinds(member) == []
+
+
 def test_the_owners_own_move_tells_nobody(app, pipeline, member):
     lead = LeadFactory(stage=pipeline.stages[0], owner=member)
     move_lead(lead.id, stage_id=pipeline.stages[1].id, version=lead.version, user=member)
