@@ -122,12 +122,14 @@ def tell_leads_created(ids: list[int], owners: list[int | None], user: User | No
 
 @hookimpl
 def kanban_lead_updated(lead: Lead, changes: dict[str, Any], user: User | None) -> None:
-    from kanban.notify.kinds import ASSIGNED
-    from kanban.notify.store import notify
+    from kanban.notify.kinds import ASSIGNED, UNASSIGNED
+    from kanban.notify.store import notify, settle
 
     if "owner_id" not in changes:
         return
-    new_owner = changes["owner_id"][1]
+    old_owner, new_owner = changes["owner_id"]
+    if old_owner is None and new_owner is not None:  # it waits for an owner no more
+        settle(UNASSIGNED, lead)
     if new_owner is not None and new_owner != _actor_id(user):
         notify(ASSIGNED, [new_owner], lead=lead, actor=user)
 
@@ -145,8 +147,9 @@ def kanban_lead_moved(lead: Lead, from_stage: Stage, to_stage: Stage, user: User
 
 @hookimpl
 def kanban_lead_closed(lead: Lead, status: str, user: User | None) -> None:
-    from kanban.notify.kinds import CLOSED
-    from kanban.notify.store import notify
+    from kanban.notify.kinds import CLOSED, UNASSIGNED
+    from kanban.notify.store import notify, settle
 
+    settle(UNASSIGNED, lead)  # closed: nobody need take it now
     if user is not None and lead.owner_id not in (None, user.id):
         notify(CLOSED, [lead.owner_id], lead=lead, actor=user, payload={"status": status})

@@ -203,6 +203,24 @@ def mark_read(user: User, notification_id: int | None = None) -> Notification | 
         Notification.id == notification_id, Notification.user_id == user.id))
 
 
+def settle(kind: str, lead: Lead) -> None:
+    """Mark everyone's unread notifications of ``kind`` about ``lead`` read: what they asked
+    for is done (the lead that waited for an owner has one). Commits; as ``notify``, a
+    failure is logged and never undoes the action that settled them."""
+    try:
+        db.session.execute(
+            update(Notification)
+            .where(Notification.kind == kind, Notification.lead_id == lead.id,
+                   Notification.read_at.is_(None))
+            .values(read_at=utcnow()), execution_options={"synchronize_session": False})
+        db.session.commit()
+    except Exception:
+        if current_app.config["PLUGINS_STRICT"]:
+            raise
+        db.session.rollback()
+        log.exception("Could not mark the %s notifications of lead %s read", kind, lead.id)
+
+
 def forget_old(days: int) -> int:
     """Delete notifications read (and emailed, or given up) more than ``days`` days ago."""
     cutoff = utcnow() - timedelta(days=days)

@@ -11,6 +11,7 @@ from kanban.extensions import db
 from kanban.models import Notification
 from kanban.notify.overdue import tell_overdue
 from kanban.notify.store import latest, notify, text_of, unread_count
+from kanban.services.assignment import take_lead
 from kanban.services.lead_batches import create_leads
 from kanban.services.leads import close_lead, create_lead, move_lead, update_lead
 from kanban.services.owner_rules import set_rule
@@ -35,6 +36,36 @@ def test_a_new_lead_nobody_owns_tells_the_whole_team_once(app, pipeline):
         assert told(person) == [
             ("lead_unassigned", "New lead waiting for an owner: “Visitor from the site”.")]
     assert db.session.scalar(select(func.count(Notification.id))) == 2
+
+
+def test_a_lead_taken_is_no_longer_unread_as_waiting_for_an_owner(app, pipeline):
+    ana, rui = UserFactory(), UserFactory()
+    lead = create_lead({"title": "Visitor from the site"}, user=None, source="web form: Contact")
+
+    take_lead(lead.id, rui)
+
+    assert unread_count(ana) == 0 and unread_count(rui) == 0
+    assert kinds(ana) == ["lead_unassigned"]  # still listed, as read
+
+
+def test_a_lead_closed_unowned_is_no_longer_unread_as_waiting_for_an_owner(app, pipeline,
+                                                                            manager):
+    ana = UserFactory()
+    lead = create_lead({"title": "Visitor from the site"}, user=None, source="web form: Contact")
+
+    close_lead(lead, "cancelled", user=manager)
+
+    assert unread_count(ana) == 0
+
+
+def test_a_lead_given_to_someone_leaves_other_notifications_unread(app, pipeline, manager,
+                                                                    member):
+    lead = LeadFactory(stage=pipeline.stages[0], owner=member)
+    notify("lead_moved", [member.id], lead=lead, actor=manager, payload={"stage": "New"})
+
+    update_lead(lead, {"owner_id": manager.id}, user=manager)
+
+    assert unread_count(member) == 1
 
 
 def test_the_person_who_typed_an_unowned_lead_is_not_told(app, pipeline, manager):
