@@ -217,7 +217,8 @@ def duplicate_lead(
     value: Any = None,
     today: date | None = None,
 ) -> Lead:
-    """Copy a lead into a renewal or upsell lead in its client's folder, in standby.
+    """Copy a lead into a renewal or upsell lead in its client's folder (made if needed,
+    when the lead names a company or a contact), in standby.
 
     The copy keeps the contact, owner (when the person may give it to them; else it is
     theirs), priority, tags and custom fields, starts in the first stage of the pipeline
@@ -255,7 +256,9 @@ def duplicate_lead(
         errors.update(exc.fields)
     if errors:
         raise ValidationError(_("Some fields need your attention."), fields=errors)
-    data["client_id"] = folder_for(lead, user=user).id
+    # A folder is a client's: named after its company or contact, never after a deal.
+    if lead.client is not None or lead.company or lead.contact_name:
+        data["client_id"] = folder_for(lead, user=user).id
     copy = lead_service.create_lead(
         data, user=user, source=purpose, stage=_first_stage_of(lead.stage.pipeline),
         payload={"duplicated_from": lead.id, "purpose": purpose},

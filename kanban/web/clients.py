@@ -126,6 +126,10 @@ def duplicate_lead(lead_id: int):
         show_errors(form, exc.fields)
         return render_lead_page(lead_service.get_lead(lead_id), status=exc.status,
                                 problem=exc.message, duplicate_form=form)
-    flash(_("The new lead is in standby until %(date)s, in the client folder %(name)s.",
-            date=day(copy.next_action_date), name=copy.client.name), "success")
+    if copy.client is None:
+        flash(_("The new lead is in standby until %(date)s.", date=day(copy.next_action_date)),
+              "success")
+    else:
+        flash(_("The new lead is in standby until %(date)s, in the client folder %(name)s.",
+                date=day(copy.next_action_date), name=copy.client.name), "success")
     return redirect(url_for("web.show_lead", lead_id=copy.id))

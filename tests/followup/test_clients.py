@@ -3,6 +3,7 @@ a won lead is duplicated into a renewal or upsell lead, in standby until a chose
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -56,6 +57,27 @@ def test_duplicate_puts_both_leads_in_a_new_client_folder(won, member):
     assert won.client_id == copy.client_id is not None
     assert won.client.name == "Padaria Lisboeta"
     assert copy.title == "Upsell: Printer fleet"
+
+
+def test_duplicate_of_a_lead_naming_no_company_or_contact_makes_no_folder(won, member):
+    won.company, won.contact_name = "", ""
+    db.session.commit()
+
+    copy = client_service.duplicate_lead(won, purpose="renewal", standby_until="2027-01-05",
+                                         user=member, today=DAY)
+
+    assert copy.client_id is None and reload(won).client_id is None
+    assert db.session.scalar(select(func.count(Client.id))) == 0
+
+
+def test_duplicate_of_a_lead_naming_only_its_contact_files_it_under_the_contact(won, member):
+    won.company = ""
+    db.session.commit()
+
+    copy = client_service.duplicate_lead(won, purpose="renewal", standby_until="2027-01-05",
+                                         user=member, today=DAY)
+
+    assert copy.client.name == "Joana"
 
 
 def test_duplicate_keeps_an_existing_folder(won, member):
@@ -124,6 +146,19 @@ def test_duplicate_page_flow_opens_the_new_lead(member_client, won):
     copy = db.session.scalars(select(Lead).where(Lead.id != won.id)).one()
     assert response.headers["Location"].endswith(f"/leads/{copy.id}")
     assert copy.value == Decimal("3900.00")
+
+
+def test_duplicate_page_names_no_folder_when_none_was_made(member_client, won):
+    won.company, won.contact_name = "", ""
+    db.session.commit()
+    member_client.post(f"/leads/{won.id}/duplicate", data={
+        "purpose": "renewal", "standby_until": "2099-01-05", "title": "", "value": ""},
+        follow_redirects=False)
+
+    page = member_client.get("/board").text
+
+    said = re.search(r"The new lead is in standby until ([^<]*)<", page)
+    assert said and "folder" not in said.group(1)
 
 
 def test_an_upsell_from_the_page_is_named_as_one_when_its_title_is_left_as_offered(
