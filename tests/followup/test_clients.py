@@ -152,7 +152,8 @@ def test_duplicate_page_names_no_folder_when_none_was_made(member_client, won):
     won.company, won.contact_name = "", ""
     db.session.commit()
     member_client.post(f"/leads/{won.id}/duplicate", data={
-        "purpose": "renewal", "standby_until": "2099-01-05", "title": "", "value": ""},
+        "purpose": "renewal", "standby_until": (date.today() + timedelta(days=30)).isoformat(),
+        "title": "", "value": ""},
         follow_redirects=False)
 
     page = member_client.get("/board").text
