@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_babel import format_number
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from kanban.errors import ServiceError
 from kanban.extensions import db
+from kanban.folding import fold
 from kanban.i18n import team_or_default_language
 from kanban.models import Pipeline, Stage, User
 from kanban.permissions import can_export
@@ -45,7 +48,8 @@ def find_user(value: str) -> User:
     user = (db.session.get(User, int(value)) if value.isdigit() else
             db.session.scalar(select(User).where(func.lower(User.email) == value.lower())))
     if user is None:
-        raise click.BadParameter(f"There is no user {value!r} (give an id or an email).")
+        raise click.BadParameter(
+            _("There is no user %(value)s (give an id or an email).", value=repr(value)))
     return user
 
 
@@ -53,12 +57,14 @@ def find_stage(value: str, pipeline_id: int | None) -> Stage:
     if value.isdigit():
         stage = db.session.get(Stage, int(value))
     else:
-        statement = select(Stage).where(func.lower(Stage.name) == value.lower())
+        statement = select(Stage)
         if pipeline_id is not None:
             statement = statement.where(Stage.pipeline_id == pipeline_id)
-        stage = db.session.scalars(statement.order_by(Stage.pipeline_id, Stage.position)).first()
+        stage = _named(db.session.scalars(
+            statement.order_by(Stage.pipeline_id, Stage.position)), value)
     if stage is None:
-        raise click.BadParameter(f"There is no stage {value!r} (give an id or a name).")
+        raise click.BadParameter(
+            _("There is no stage %(value)s (give an id or a name).", value=repr(value)))
     return stage
 
 
@@ -66,11 +72,18 @@ def find_pipeline(value: str | None) -> int | None:
     if not value:
         return None
     pipeline = (db.session.get(Pipeline, int(value)) if value.isdigit() else
-                db.session.scalar(select(Pipeline).where(func.lower(Pipeline.name)
-                                                         == value.lower())))
+                _named(db.session.scalars(select(Pipeline).order_by(Pipeline.position)), value))
     if pipeline is None:
-        raise click.BadParameter(f"There is no pipeline {value!r} (give an id or a name).")
+        raise click.BadParameter(
+            _("There is no pipeline %(value)s (give an id or a name).", value=repr(value)))
     return pipeline.id
+
+
+def _named(candidates: Iterable[Any], name: str) -> Any:
+    """The first of ``candidates`` with this name, whatever its case and accents, in any
+    alphabet ("новые" is the stage "Новые"): the database's lower() folds ASCII only."""
+    wanted = fold(name)
+    return next((item for item in candidates if fold(item.name) == wanted), None)
 
 
 @click.command("export")
@@ -132,7 +145,8 @@ def export_command(output, format_key, locale, columns, pipeline, stage, owner, 
         with click.open_file(output, "wb") as stream:
             for chunk in chunks:
                 stream.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
-    click.echo(f"Exported {total} leads to {output}.", err=output == "-")
+    click.echo(ngettext("Exported %(num)d lead to %(path)s.", "Exported %(num)d leads to %(path)s.",
+                        total, path=output), err=output == "-")
 
 
 def bar_rows(rows, bar):

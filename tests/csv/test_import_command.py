@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from kanban.extensions import db
 from kanban.models import Lead
 from tests.csv.conftest import parse, write_file
-from tests.factories import UserFactory
+from tests.factories import PipelineFactory, UserFactory
 
 LIST = "Имя,Компания,Телефон,Почта,Сумма,Отрасль\n" \
        "Иван Петров,ООО Ромашка,+7 495 123 45 67,ivan@romashka.ru,2000,Retail\n" \
@@ -92,3 +92,26 @@ def test_bad_mapping_names_the_fields_to_use(runner, pipeline, tmp_path):
     result = runner.invoke(args=["import", str(source), "--stage", "New", "--map", "Имя=nick"])
     assert result.exit_code == 2
     assert "use COLUMN=FIELD" in result.output
+
+
+def test_a_stage_and_pipeline_are_found_by_name_in_any_alphabet_and_case(runner, app,
+                                                                          tmp_path):
+    pipeline = PipelineFactory(name="Продажи", stages=["Новые", "В работе"])
+    source = write_file(tmp_path / "list.csv", LIST)
+
+    result = runner.invoke(args=["import", str(source), "--stage", "в работе",
+                                 "--pipeline", "ПРОДАЖИ"])
+
+    assert result.exit_code == 0, result.output
+    lead = db.session.scalars(select(Lead)).one()
+    assert lead.stage_id == pipeline.stages[1].id
+
+
+def test_an_unknown_stage_is_refused_in_the_teams_language(runner, app, pipeline, tmp_path):
+    app.config["LANGUAGE"] = "ru"
+    source = write_file(tmp_path / "list.csv", LIST)
+
+    result = runner.invoke(args=["import", str(source), "--stage", "Нигде"])
+
+    assert result.exit_code == 2
+    assert "Этапа 'Нигде' нет (укажите id или название)." in result.output
