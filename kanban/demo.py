@@ -71,7 +71,9 @@ WHAT = [N_("Website redesign"), N_("Annual maintenance"), N_("CRM onboarding"),
         N_("Point-of-sale terminals"), N_("Cloud backup"), N_("Marketing package")]
 TAGS = [N_("referral"), N_("trade fair"), N_("renewal"), N_("urgent"), N_("web"),
         N_("cold call")]
-SOURCES = ["manual", "api", "web form: Contact", "email", "import: trade-fair.csv"]
+WEB_FORM = "web form"
+SOURCES = ["manual", "api", WEB_FORM, "email", "import: trade-fair.csv"]
+CONTACT_FORM = N_("Contact")  # the demo's web form, named in the team's language
 NEXT_ACTIONS = [N_("Call back"), N_("Send proposal"), N_("Send samples"), N_("Visit the shop"),
                 N_("Follow-up email")]
 
@@ -101,6 +103,11 @@ def demo_pipeline() -> Pipeline:
             stage.stale_days = stale_days
         db.session.commit()
     return pipeline
+
+
+def _source(rng: random.Random) -> str:
+    source = rng.choice(SOURCES)
+    return f"{WEB_FORM}: {_(CONTACT_FORM)}" if source == WEB_FORM else source
 
 
 def _title(rng: random.Random, company: str) -> str:
@@ -135,7 +142,7 @@ def _create_demo_data(count: int, *, owner: User | None, seed: int, stage: Stage
             "company": company,
             "email": f"contact{index}@{company.split()[0].lower().strip('«»')}.example",
             "phone": f"+351 21 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
-            "source": rng.choice(SOURCES),
+            "source": _source(rng),
             "owner_id": rng.choice(owners).id,
             "priority": rng.choice([1, 2, 2, 3]),
             "description": _("%(contact)s (%(city)s) asked about: %(what)s.", contact=contact,
@@ -200,7 +207,7 @@ def _create_demo_history(count: int, *, months: int, seed: int) -> int:
             title=_title(rng, company), value=Decimal(rng.randrange(500, 40000, 50)),
             currency="EUR", contact_name=contact, company=company,
             email=f"{contact.split()[0].lower()}@{company.split()[0].lower().strip('«»')}.example",
-            source=rng.choice(SOURCES), owner_id=rng.choice(owners).id,
+            source=_source(rng), owner_id=rng.choice(owners).id,
             priority=rng.choice([1, 2, 2, 3]), stage_id=last.id,
             rank=(key := rank_between(key, None)),
             status=status, lost_reason=rng.choice(reasons) if status == "lost" else "",

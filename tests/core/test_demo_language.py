@@ -23,7 +23,8 @@ def demo_in(app_config, language: str | None):
             ["call", "email"]))))
         steps = set(db.session.scalars(select(Lead.next_action_text)))
         lost = set(db.session.scalars(select(Lead.lost_reason).where(Lead.status == "lost")))
-        yield pipeline.name, stages, notes, steps, lost
+        sources = set(db.session.scalars(select(Lead.source)))
+        yield pipeline.name, stages, notes, steps, lost, sources
 
 
 @pytest.fixture
@@ -37,14 +38,14 @@ def english_demo(app_config):
 
 
 def test_without_a_team_language_the_demo_is_in_english(english_demo):
-    name, stages, notes, _steps, _lost = english_demo
+    name, stages, notes, _steps, _lost, _sources = english_demo
     assert name == "Sales"
     assert stages == [stage for stage, _proposal in STAGES]
     assert notes <= set(NOTES)
 
 
 def test_a_portuguese_teams_demo_is_in_portuguese(portuguese_demo):
-    name, stages, notes, steps, _lost = portuguese_demo
+    name, stages, notes, steps, _lost, _sources = portuguese_demo
     assert name == "Vendas"
     assert stages[0] == "Novo" and "Proposta" in stages
     assert notes and notes.isdisjoint(NOTES)
@@ -52,5 +53,10 @@ def test_a_portuguese_teams_demo_is_in_portuguese(portuguese_demo):
 
 
 def test_lost_reasons_stay_keys_that_each_reader_reads_in_their_words(portuguese_demo):
-    *_rest, lost = portuguese_demo
+    *_rest, lost, _sources = portuguese_demo
     assert lost and lost <= {"Price", "Chose a competitor", "No budget", "No answer", "Timing"}
+
+
+def test_a_portuguese_teams_demo_web_form_has_a_portuguese_name(portuguese_demo):
+    *_rest, sources = portuguese_demo
+    assert "web form: Contacto" in sources and "web form: Contact" not in sources

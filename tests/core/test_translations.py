@@ -180,8 +180,8 @@ def translations_in(language: str) -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize("language", ["es", "ru"])
-def test_spanish_and_russian_quote_with_angle_quotes(language):
+@pytest.mark.parametrize("language", ["es", "pt", "ru"])
+def test_spanish_portuguese_and_russian_quote_with_angle_quotes(language):
     assert [text for text in translations_in(language) if re.search("[“”]", text)] == []
 
 
@@ -192,6 +192,15 @@ USTED = re.compile(r"\b(usted|[Aa]rrastre|[Rr]ecárguela|[Ii]nténtelo|[Cc]ompru
 
 def test_spanish_speaks_to_the_reader_as_tu():
     assert [text for text in translations_in("es") if USTED.search(text)] == []
+
+
+# Portuguese is Portugal's: the words of Brazil, and its "você", are not ours.
+BRAZILIAN = re.compile(r"\b(você|vocês|tela|cadastro|cadastrar|celular|arquivo|usuário|"
+                       r"usuários|equipe|contato|registrar)\b", re.IGNORECASE)
+
+
+def test_portuguese_is_european_portuguese():
+    assert [text for text in translations_in("pt") if BRAZILIAN.search(text)] == []
 
 
 def test_the_makefiles_compile_command_builds_the_catalogues(tmp_path):

@@ -204,7 +204,7 @@ def test_the_list_shows_each_notification_in_the_readers_language(app, pipeline)
     notify("lead_unassigned", [reader.id], lead=LeadFactory(stage=pipeline.stages[0],
                                                             title="Acme"))
     page = log_in(app.test_client(), reader).get("/notifications").get_data(as_text=True)
-    assert "Novo lead à espera de responsável: “Acme”." in page
+    assert "Novo lead à espera de responsável: «Acme»." in page
 
 
 def test_choices_saved_on_the_profile_are_kept(app, member):

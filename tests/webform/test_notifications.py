@@ -43,5 +43,5 @@ def test_a_submission_reaches_its_owner_by_email(app, client, contact_form, inbo
     response = post_form(client, ANA)
     response.close()  # the WSGI server closes the answer: then the email leaves
     [message] = box.to("rui@team.example")
-    assert message["Subject"] == "“Ana Silva” é seu: um novo lead."
+    assert message["Subject"] == "«Ana Silva» é seu: um novo lead."
     assert "https://crm.example.com/leads/" in message.get_body(("plain",)).get_content()
