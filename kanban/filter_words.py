@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -71,7 +70,9 @@ def _value_words(name: str, value: str) -> str:
         return _("Yes")
     if name in ("created_from", "created_to"):
         try:
-            return format_date(date.fromisoformat(value))
+            from kanban.templating import day  # the app's one way of writing a day
+
+            return day(date.fromisoformat(value))
         except ValueError:
             return value
     return value

@@ -42,3 +42,21 @@ def plain_date(text: str, day_first: bool) -> str:
         return date(int(year), int(month), int(day)).isoformat()
     except ValueError:
         return text
+
+
+EXAMPLE_DAY = date(2026, 3, 31)
+
+
+@lru_cache(maxsize=32)
+def typed_example(locale: str | None) -> str:
+    """The example day as a spreadsheet in this language types it ("31.03.2026" in Russian,
+    "31/03/2026" in Portuguese, "03/31/2026" in American English): what a refusal of a typed
+    date shows."""
+    try:
+        pattern = get_date_format("short", locale=Locale.parse((locale or "en").replace("-", "_")))
+        separator = next((c for c in pattern.pattern if c in "./-"), "/")
+    except (UnknownLocaleError, ValueError, TypeError):
+        separator = "/"
+    day, month = f"{EXAMPLE_DAY.day:02d}", f"{EXAMPLE_DAY.month:02d}"
+    first, second = (day, month) if writes_day_first(locale) else (month, day)
+    return separator.join((first, second, str(EXAMPLE_DAY.year)))

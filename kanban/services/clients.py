@@ -33,7 +33,7 @@ from kanban.models.base import local_day
 from kanban.models.base import today as today_
 from kanban.permissions import can_give_lead_to, require
 from kanban.services import leads as lead_service
-from kanban.services.followup import iso_day
+from kanban.services.followup import iso_day, no_day
 from kanban.services.lead_input import MAX_ID, TEXT_LIMITS, clean_lead_data
 from kanban.services.periods import add_months
 from kanban.services.priorities import RATINGS
@@ -232,7 +232,7 @@ def duplicate_lead(
         errors["purpose"] = _("Choose renewal or upsell.")
     when = iso_day(standby_until)
     if when is None:
-        errors["standby_until"] = _("Use a date such as 2026-03-31.")
+        errors["standby_until"] = no_day(standby_until)
     elif when <= day:
         errors["standby_until"] = _("Choose a day after today: the new lead waits until then.")
     default_title = (_("Upsell: %(title)s", title=lead.title) if purpose == "upsell"

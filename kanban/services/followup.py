@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from datetime import date, time, timedelta
 from typing import Any
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from kanban.errors import ValidationError
@@ -140,7 +139,7 @@ def _day_of(choice: str, data: Mapping[str, Any], today: date, errors: dict[str,
     if choice == DATE:
         day = iso_day(data.get("follow_up_date"))
         if day is None:
-            errors["follow_up_date"] = _("Use a date such as 2026-03-31.")
+            errors["follow_up_date"] = no_day(data.get("follow_up_date"))
         elif day < today:
             errors["follow_up_date"] = not_before_today()
         elif day > furthest_day(today):
@@ -178,7 +177,9 @@ def furthest_day(today: date) -> date:
 
 def too_far(today: date) -> str:
     """Say that a follow-up day is past ``furthest_day``."""
-    return _("Pick a date within two years, by %(last)s.", last=format_date(furthest_day(today)))
+    from kanban.templating import day  # the app's one way of writing a day
+
+    return _("Pick a date within two years, by %(last)s.", last=day(furthest_day(today)))
 
 
 def _unit_name(unit: str) -> str:
@@ -194,6 +195,14 @@ def _whole(value: Any) -> int | None:
         return value
     text = _text(value)
     return int(text) if text.isascii() and text.isdigit() and len(text) < 6 else None
+
+
+def no_day(value: Any) -> str:
+    """Why a day that ``iso_day`` cannot read is refused: none was chosen, or the text is
+    not a date (the browser's date picker always sends one)."""
+    if value is None or not str(value).strip():
+        return _("Choose a date.")
+    return _("Use a date such as 2026-03-31.")
 
 
 def iso_day(value: Any) -> date | None:

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import has_request_context, request
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 
 from kanban import lead_fields
@@ -270,8 +270,10 @@ def _date(value: Any, name: str) -> date | None:
         except ValueError:
             raise FieldError(_("Use a date such as 2026-03-31.")) from None
     if day > today() + timedelta(days=FURTHEST_DAYS):
+        from kanban.templating import day as written  # the app's one way of writing a day
+
         raise FieldError(_("Pick a date within ten years, by %(last)s.",
-                           last=format_date(today() + timedelta(days=FURTHEST_DAYS))))
+                           last=written(today() + timedelta(days=FURTHEST_DAYS))))
     return day
 
 

@@ -30,10 +30,11 @@ from kanban.services.sources import read_source, source_keys_by_name
 from kanban.tables.cells import restore
 from kanban.tables.delimited import render_excel, write_delimited
 from kanban.tables.reading import CsvProblem, Table
-from kanban.typed_dates import plain_date, writes_day_first
+from kanban.typed_dates import plain_date, typed_example, writes_day_first
 from kanban_csv.mapping import CUSTOM, IGNORE, TARGETS
 
 BATCH_SIZE = 500
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # what plain_date gives for a day it could read
 DATE_FIELDS = frozenset(field.name for field in lead_fields.FIELDS
                         if field.kind == lead_fields.DATE)
 
@@ -107,6 +108,7 @@ class RowReader:
         # Dates and amounts as the importing person's spreadsheet writes them ("05.12.2026",
         # "12.000" for twelve thousand); a file separated by semicolons comes from a
         # spreadsheet that writes decimal commas, whatever the person's language.
+        self.language = language
         self.day_first = writes_day_first(language)
         self.decimal_comma = table.delimiter == ";" or uses_decimal_comma(language)
         self.tags = settings.tags
@@ -150,6 +152,10 @@ class RowReader:
                 data["value"] = read_amount(value, self.decimal_comma)
             elif target in DATE_FIELDS:
                 data[target] = plain_date(value, self.day_first)
+                if not ISO_DAY.fullmatch(data[target]):  # as this team's spreadsheets write
+                    return {}, {self.header[index]: _(
+                        "Use a date such as %(example)s.",
+                        example=typed_example(self.language))}
             elif target == "owner":
                 owner_id = self.users.get(value.lower())
                 if owner_id is None:

@@ -122,7 +122,17 @@ def test_a_date_that_is_no_day_names_its_column(tmp_path, pipeline, written):
     settings = ImportSettings(mapping=["title", "next_action_date"], stage=pipeline.stages[0])
     report = run_import(table, settings, user=UserFactory(locale="ru"), dry_run=True)
     assert [(r.column, r.reason) for r in report.rejected] == [
-        ("Next action date", "Use a date such as 2026-03-31.")]
+        ("Next action date", "Use a date such as 31.03.2026.")]
+
+
+@pytest.mark.parametrize(("language", "example"), [
+    ("ru", "31.03.2026"), ("es", "31/03/2026"), ("en", "03/31/2026")])
+def test_a_date_refused_is_shown_as_the_importing_persons_spreadsheet_writes_one(
+        tmp_path, pipeline, language, example):
+    table = table_of(tmp_path, "Company;Next action date\nAcme;5 декабря 2026\n")
+    settings = ImportSettings(mapping=["title", "next_action_date"], stage=pipeline.stages[0])
+    report = run_import(table, settings, user=UserFactory(locale=language), dry_run=True)
+    assert [r.reason for r in report.rejected] == [f"Use a date such as {example}."]
 
 
 def test_rerunning_the_same_file_creates_nothing_more(tmp_path, pipeline):

@@ -116,6 +116,7 @@ def test_duplicate_leaves_a_line_on_both_timelines(won, member):
     ("2026-11-30", "Choose a day after today: the new lead waits until then."),
     ("2026-11-01", "Choose a day after today: the new lead waits until then."),
     ("next spring", "Use a date such as 2026-03-31."),
+    ("", "Choose a date."),
 ])
 def test_duplicate_needs_a_day_after_today_and_creates_nothing(won, member, when, message):
     with pytest.raises(ValidationError) as caught:

@@ -125,6 +125,8 @@ def test_the_next_step_text_comes_along():
      "Pick a date within two years, by Nov 29, 2028."),
     ({"follow_up": "date", "follow_up_date": "soon"}, "follow_up_date",
      "Use a date such as 2026-03-31."),
+    ({"follow_up": "date", "follow_up_date": " "}, "follow_up_date", "Choose a date."),
+    ({"follow_up": "date"}, "follow_up_date", "Choose a date."),
     ({"follow_up": "asked", "asked_amount": "0"}, "asked_amount",
      "Say in how many weeks the client asked to be called."),
     ({"follow_up": "asked", "asked_amount": "999", "asked_unit": "weeks"}, "asked_amount",
