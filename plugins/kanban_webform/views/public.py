@@ -41,6 +41,7 @@ from kanban_webform.cors import (
     add_cors_headers,
     frame_policy,
     is_foreign_post,
+    is_from_allowed_site,
     own_origin,
     preflight,
 )
@@ -252,7 +253,8 @@ def submit_page(slug: str):
     meta = _meta(data)
     token = data.get("_ts", "")
     try:
-        reason = spam_reason(form, data, check_time=True, from_page=True)
+        reason = spam_reason(form, data, check_time=True, from_page=True,
+                             from_site=is_from_allowed_site(form))
     except TokenExpired:
         message = _("This page was open for a long time. Check your details and send them again.")
         return _render_form(form, data, token=fill_token(form, filled=True), message=message,
@@ -268,12 +270,13 @@ def submit_page(slug: str):
     if problem:
         record_spam(form, data, meta, "captcha")
         return _render_form(form, data, token=token, message=problem, status=422)
-    if not use_fill_token(form, token):
+    if token and not use_fill_token(form, token):
         return _thanks_response(form)  # the same filled form sent twice: one lead is enough
     try:
         capture(form, values, meta)
     except DBAPIError:
-        release_fill_token(token)  # nothing was stored: the same filled form may come again
+        if token:
+            release_fill_token(token)  # nothing was stored: the same filled form may come again
         raise
     return _thanks_response(form)
 
