@@ -131,10 +131,11 @@ def form_seen_before(slug: str) -> WebForm | None:
     return kept[1] if kept is not None else None
 
 
-def load_form(slug: str) -> WebForm:
-    """Return the enabled form with this slug, or answer 404."""
+def load_form(slug: str, *, switched_off: bool = False) -> WebForm:
+    """Return the enabled form with this slug (``switched_off``: or the disabled one), or
+    answer 404."""
     form = g.pop("webform_found") if "webform_found" in g else find_form(slug)
-    if form is None or not form.enabled:
+    if form is None or not (form.enabled or switched_off):
         abort(404)
     g.webform = form
     speak(form.language)
@@ -301,9 +302,10 @@ def thanks(slug: str):
 @limited
 @idempotent(_form_key)
 def submit_json(slug: str):
-    form = load_form(slug)
     if request.method == "OPTIONS":
-        return preflight(form)
+        # A switched-off form's site may still ask, so that it can read the 404 that says so.
+        return preflight(load_form(slug, switched_off=True))
+    form = load_form(slug)
     if is_foreign_post(form):
         return _json_error(403, "forbidden", _("This website may not send this form."))
     if not request.is_json:
@@ -343,9 +345,9 @@ def submit_json(slug: str):
 @bp.route("/f/<slug>/token", methods=["GET", "OPTIONS"])
 @public
 def token(slug: str):
-    form = load_form(slug)
     if request.method == "OPTIONS":
-        return preflight(form)
+        return preflight(load_form(slug, switched_off=True))
+    form = load_form(slug)
     return jsonify({"token": fill_token(form)})
 
 
