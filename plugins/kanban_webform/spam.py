@@ -12,7 +12,7 @@ from typing import Any
 from flask import Request, current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from kanban.config import N_
@@ -116,6 +116,12 @@ def use_fill_token(form: WebForm, token: str) -> bool:
         db.session.rollback()
         return False
     return True
+
+
+def is_used_token(token: str) -> bool:
+    """Tell whether this token already brought a submission in."""
+    return db.session.scalar(
+        select(UsedToken.id).where(UsedToken.token_hash == _token_hash(token))) is not None
 
 
 def release_fill_token(token: str) -> None:

@@ -36,7 +36,7 @@ from kanban.outages import is_unavailable
 from kanban.plugins import get_hook
 from kanban.services.as_read import from_row, read_columns
 from kanban.text import machine_text, remove_unstorable
-from kanban_webform.capture import capture, record_spam
+from kanban_webform.capture import capture, record_spam, was_received
 from kanban_webform.cors import (
     add_cors_headers,
     frame_policy,
@@ -58,6 +58,7 @@ from kanban_webform.spam import (
     TokenExpired,
     captcha_problem,
     fill_token,
+    is_used_token,
     release_fill_token,
     spam_reason,
     use_fill_token,
@@ -253,6 +254,8 @@ def submit_page(slug: str):
     data = request.form.to_dict()
     meta = _meta(data)
     token = data.get("_ts", "")
+    if token and is_used_token(token):
+        return _thanks_response(form)  # the same filled form sent twice: one lead is enough
     try:
         reason = spam_reason(form, data, check_time=True, from_page=True,
                              from_site=is_from_allowed_site(form))
@@ -260,6 +263,8 @@ def submit_page(slug: str):
         message = _("This page was open for a long time. Check your details and send them again.")
         return _render_form(form, data, token=fill_token(form, filled=True), message=message,
                             status=422)
+    if is_sent_again(form, data, reason):
+        return _thanks_response(form)
     if reason:
         record_spam(form, data, meta, reason)
         return _thanks_response(form)
@@ -314,12 +319,17 @@ def submit_json(slug: str):
     if not isinstance(data, dict):
         return _json_error(400, "bad_json", _("Send the fields as a JSON object."))
     meta = _meta(data)
+    token = data.get("_ts")
+    if isinstance(token, str) and token and is_used_token(token):
+        return _json_received(form)  # the same filled form sent twice: one lead is enough
     try:
         # Programs have no page to time; a token sent along is still checked.
         reason = spam_reason(form, data, check_time="_ts" in data)
     except TokenExpired:
         return _json_error(422, "expired", _("The form token expired. Fetch a new one."),
                            {"_ts": _("Expired.")})
+    if is_sent_again(form, data, reason):
+        return _json_received(form)
     if reason:
         record_spam(form, data, meta, reason)
         return _json_received(form)
@@ -330,7 +340,6 @@ def submit_json(slug: str):
     if problem:
         record_spam(form, data, meta, "captcha")
         return _json_error(422, "captcha", problem)
-    token = data.get("_ts")
     if isinstance(token, str) and not use_fill_token(form, token):
         return _json_received(form)  # the same filled form sent twice: one lead is enough
     try:
@@ -354,6 +363,16 @@ def token(slug: str):
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
+
+
+def is_sent_again(form: WebForm, data: dict[str, Any], reason: str) -> bool:
+    """Tell whether a form held for coming too fast is one already taken in, sent again:
+    Back in the browser shows the form with what was typed but a new token."""
+    if reason != "filled too fast":
+        return False
+    values, errors = clean_submission(form_fields(form.fields), data)
+    return not errors and was_received(form, values)
+
 
 
 def _render_form(
