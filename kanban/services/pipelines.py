@@ -95,6 +95,12 @@ def delete_pipeline(pipeline: Pipeline, *, user: User | None = None) -> None:
             ),
             fields={"pipeline": _("Not empty.")},
         )
+    for stage in sorted(pipeline.stages, key=lambda s: (s.position, s.id)):
+        veto = stage_delete_veto(stage)
+        if veto:
+            message = _("The stage %(name)s cannot be deleted. %(reason)s",
+                        name=stage.name, reason=veto)
+            raise ValidationError(message, fields={"pipeline": veto})
     db.session.delete(pipeline)
     db.session.commit()
 
@@ -237,9 +243,9 @@ def delete_stage(stage: Stage, *, user: User | None = None) -> None:
             _("A pipeline needs at least one stage. Add another before deleting this one."),
             fields={"stage": _("Last stage.")},
         )
-    veto = get_hook("kanban_stage_delete_veto")(stage=stage)
+    veto = stage_delete_veto(stage)
     if veto:
-        raise ValidationError(str(veto), fields={"stage": str(veto)})
+        raise ValidationError(veto, fields={"stage": veto})
     name = stage.name
     pipeline.stages.remove(stage)
     for position, item in enumerate(sorted(pipeline.stages, key=lambda s: (s.position, s.id))):
@@ -254,6 +260,13 @@ def delete_stage(stage: Stage, *, user: User | None = None) -> None:
               "then delete the stage.", name=name),
             fields={"stage": _("Not empty.")},
         ) from None
+
+
+def stage_delete_veto(stage: Stage) -> str | None:
+    """Ask the plugins whether a stage may go, alone or with its pipeline; return their
+    refusal."""
+    veto = get_hook("kanban_stage_delete_veto")(stage=stage)
+    return str(veto) if veto else None
 
 
 def _stage_pair(stage: Any) -> tuple[str, bool] | None:

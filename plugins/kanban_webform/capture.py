@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from kanban.errors import Conflict
 from kanban.extensions import db
@@ -22,6 +23,8 @@ from kanban_webform.models import Submission, SubmissionStatus, WebForm
 from kanban_webform.notifications import tell_spam_held
 from kanban_webform.settings import setting
 
+# A visitor going Back to the form and sending it again does so within this time.
+SENT_AGAIN_WITHIN = timedelta(hours=1)
 LEAD_FIELDS = {"name": "contact_name", "email": "email", "phone": "phone",
                "company": "company", "message": "description"}
 
@@ -44,6 +47,18 @@ def capture(form: WebForm, values: dict[str, str], meta: dict[str, Any]) -> Subm
 
     create_from(form, values, meta, user=None, records=submission)
     return SubmissionStatus.LEAD
+
+
+def was_received(form: WebForm, values: dict[str, str]) -> bool:
+    """Tell whether the form took these very values in lately (a lead or a note on one)."""
+    since = utcnow() - SENT_AGAIN_WITHIN
+    kept = db.session.scalars(
+        select(Submission.values)
+        .where(Submission.form_id == form.id, Submission.created_at >= since,
+               Submission.status.in_([SubmissionStatus.LEAD.value,
+                                      SubmissionStatus.DUPLICATE.value]))
+        .order_by(Submission.id.desc()).limit(100))
+    return any(earlier == values for earlier in kept)
 
 
 def record_spam(

@@ -53,12 +53,18 @@ def is_foreign_post(form: WebForm) -> bool:
     return origin not in ("", "null") and not is_allowed_origin(form, origin)
 
 
+def is_from_allowed_site(form: WebForm) -> bool:
+    """Tell whether a browser on one of the form's websites (not the app's own pages) sent
+    this request."""
+    origin = request_origin()
+    return origin != own_origin() and is_allowed_origin(form, origin)
+
+
 def add_cors_headers(response: Response, form: WebForm) -> Response:
     """Let the requesting site read the answer when it is one of the form's origins."""
     response.vary.add("Origin")
-    origin = request_origin()
-    if origin and origin != own_origin() and is_allowed_origin(form, origin):
-        response.headers["Access-Control-Allow-Origin"] = origin
+    if is_from_allowed_site(form):
+        response.headers["Access-Control-Allow-Origin"] = request_origin()
         response.headers["Access-Control-Expose-Headers"] = REPLAYED_HEADER
     return response
 

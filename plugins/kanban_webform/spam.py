@@ -12,7 +12,7 @@ from typing import Any
 from flask import Request, current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from kanban.config import N_
@@ -63,13 +63,16 @@ def fill_token(form: WebForm, *, filled: bool = False) -> str:
 
 
 def spam_reason(
-    form: WebForm, data: Mapping[str, Any], *, check_time: bool, from_page: bool = False
+    form: WebForm, data: Mapping[str, Any], *, check_time: bool, from_page: bool = False,
+    from_site: bool = False,
 ) -> str:
     """Return why the submission looks automated ("" when it looks human).
 
     A form posted from a page (``from_page``) always carries the honeypot field, empty;
-    a post without it was not sent from the page. Raises TokenExpired for a form that
-    stayed open longer than the token lives.
+    a post without it was not sent from the page. A form pasted into one of the form's
+    websites (``from_site``) fetches its token, which fails while the app is out of reach:
+    sent without one, its fill time is unknown and the honeypot decides. Raises
+    TokenExpired for a form that stayed open longer than the token lives.
     """
     if str(data.get(HONEYPOT) or "").strip():
         return "honeypot"
@@ -77,7 +80,7 @@ def spam_reason(
         return ""
     token = data.get("_ts")
     if not isinstance(token, str) or not token:
-        return "no fill-time token"
+        return "" if from_site and HONEYPOT in data else "no fill-time token"
     try:
         signed, shown_at = _serializer().loads(
             token, max_age=setting("WEBFORM_TOKEN_MAX_AGE"), return_timestamp=True
@@ -113,6 +116,12 @@ def use_fill_token(form: WebForm, token: str) -> bool:
         db.session.rollback()
         return False
     return True
+
+
+def is_used_token(token: str) -> bool:
+    """Tell whether this token already brought a submission in."""
+    return db.session.scalar(
+        select(UsedToken.id).where(UsedToken.token_hash == _token_hash(token))) is not None
 
 
 def release_fill_token(token: str) -> None:

@@ -19,7 +19,7 @@ from kanban.plugins import PluginError, collect, get_hook, plugin_report
 from kanban.services import leads as service
 from kanban.services.sources import lead_sources
 from kanban.ui import Badge, LeadSource
-from tests.factories import LeadFactory
+from tests.factories import LeadFactory, PipelineFactory
 
 THIRD_PARTY_PLUGIN = '''
 import click
@@ -270,6 +270,29 @@ def test_a_plugin_can_keep_a_stage_from_being_deleted(register_plugin, pipeline)
         delete_stage(proposal)
     assert refused.value.message == "Proposals are counted from this stage."
     assert db.session.get(type(proposal), proposal.id) is not None
+
+
+def test_a_plugin_that_keeps_a_stage_keeps_its_pipeline_too(register_plugin, pipeline):
+    from kanban.errors import ValidationError
+    from kanban.models import Pipeline
+    from kanban.services.pipelines import delete_pipeline
+
+    register_plugin(KeepsProposal())
+    with pytest.raises(ValidationError) as refused:
+        delete_pipeline(pipeline)
+    assert refused.value.message == ("The stage Proposal cannot be deleted. "
+                                     "Proposals are counted from this stage.")
+    assert db.session.get(Pipeline, pipeline.id) is not None
+
+
+def test_a_pipeline_whose_stages_no_plugin_keeps_is_deleted(register_plugin):
+    from kanban.models import Pipeline
+    from kanban.services.pipelines import delete_pipeline
+
+    register_plugin(KeepsProposal())
+    plain = PipelineFactory(name="Support", stages=["Open", "Answered"])
+    delete_pipeline(plain)
+    assert db.session.get(Pipeline, plain.id) is None
 
 
 def test_core_finds_a_duplicate_by_email_or_phone_digits(pipeline):

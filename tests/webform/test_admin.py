@@ -231,6 +231,36 @@ def test_a_stage_no_form_uses_is_deleted(admin_client, pipeline, contact_form):
     assert db.session.get(Stage, stage_id) is None
 
 
+def test_the_pipeline_of_a_forms_stage_is_not_deleted_before_the_form_moves(
+        admin, admin_client, pipeline, contact_form):
+    from kanban.models import Pipeline
+
+    admin.locale = "it"
+    db.session.commit()
+    response = admin_client.post(f"/admin/pipelines/{pipeline.id}/delete")
+    assert response.status_code == 422
+    assert "La fase New non può essere eliminata." in response.text
+    assert db.session.get(Pipeline, pipeline.id) is not None
+    db.session.expire_all()
+    assert db.session.get(WebForm, contact_form.id).stage_id == pipeline.stages[0].id
+
+
+def test_the_pipeline_of_a_forms_stage_is_refused_in_the_api(admin_client, pipeline,
+                                                             contact_form):
+    response = admin_client.delete(f"/api/v1/pipelines/{pipeline.id}")
+    assert response.status_code == 422
+    assert "The web form Contact puts its new leads" in response.get_json()["error"]["message"]
+
+
+def test_a_pipeline_no_form_uses_is_deleted(admin_client, pipeline, contact_form):
+    from kanban.models import Pipeline
+    from tests.factories import PipelineFactory
+
+    other = PipelineFactory(name="Support", stages=["Open"])
+    assert admin_client.post(f"/admin/pipelines/{other.id}/delete").status_code == 302
+    assert db.session.get(Pipeline, other.id) is None
+
+
 def test_forms_list_shows_every_forms_numbers(client, admin_client, contact_form, pipeline):
     WebFormFactory(name="Quiet form", slug="quiet", stage=pipeline.stages[0])
     post_form(client, {"name": "Ana", "email": "ana@example.com"})

@@ -124,6 +124,50 @@ def test_snippet_pasted_into_another_website_creates_the_lead(
     assert page.get_by_text("Luís Padeiro").first.is_visible()
 
 
+def test_snippet_whose_token_could_not_be_fetched_asks_again_when_the_visitor_fills_it(
+    app, page, live_server, customer_site, pipeline
+):
+    form = WebFormFactory(name="Padaria site", slug="padaria", stage=pipeline.stages[0],
+                          allowed_origins=[customer_site.url])
+    with app.test_request_context():
+        customer_site.html = customer_page(snippet_html(form, live_server.url))
+    app.config["WEBFORM_MIN_FILL_SECONDS"] = 1
+    failed = []
+    page.route("**/f/padaria/token", lambda route: (
+        failed.append(route.request.url), route.abort()) if not failed else route.continue_())
+    page.goto(customer_site.url + "/contact.html")
+    page.wait_for_function("() => document.readyState === 'complete'")
+    assert failed and page.input_value("input[name=_ts]") == ""
+    page.get_by_label("Name").fill("Luís Padeiro")
+    page.wait_for_function("() => document.querySelector('input[name=_ts]').value !== ''")
+    page.wait_for_timeout(1100)
+    fill_and_send(page, "Luís Padeiro", "luis@padaria.example", "Bolo de aniversário")
+    page.wait_for_url(f"{live_server.url}/f/padaria/thanks")
+    assert stored_lead("Luís Padeiro").source == "web form: Padaria site"
+    assert db.session.scalars(select(Submission)).one().status == "lead"
+
+
+def test_snippet_sent_again_after_back_makes_one_lead_and_no_spam(
+    app, page, live_server, customer_site, pipeline
+):
+    form = WebFormFactory(name="Padaria site", slug="padaria", stage=pipeline.stages[0],
+                          allowed_origins=[customer_site.url])
+    with app.test_request_context():
+        customer_site.html = customer_page(snippet_html(form, live_server.url))
+    app.config["WEBFORM_MIN_FILL_SECONDS"] = 2
+    page.goto(customer_site.url + "/contact.html")
+    page.wait_for_function("() => document.querySelector('input[name=_ts]').value !== ''")
+    page.wait_for_timeout(2100)
+    fill_and_send(page, "Luís Padeiro", "luis@padaria.example", "Bolo de aniversário")
+    page.wait_for_url(f"{live_server.url}/f/padaria/thanks")
+    page.go_back()
+    assert page.get_by_label("Name").input_value() == "Luís Padeiro"
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url(f"{live_server.url}/f/padaria/thanks")
+    db.session.expire_all()
+    assert [s.status for s in db.session.scalars(select(Submission))] == ["lead"]
+
+
 def test_frame_pasted_into_another_website_creates_the_lead(
     app, page, live_server, customer_site, pipeline
 ):

@@ -82,6 +82,47 @@ def test_preflight_from_an_allowed_origin_is_answered(client, quote_form):
     assert "Content-Type" in response.headers["Access-Control-Allow-Headers"]
 
 
+def switch_off(form) -> None:
+    form.enabled = False
+    db.session.commit()
+
+
+def test_preflight_of_a_switched_off_form_from_an_allowed_origin_is_answered(client,
+                                                                             quote_form):
+    switch_off(quote_form)
+    response = client.options("/f/quote.json", headers={
+        "Origin": BAKERY, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert response.status_code == 204
+    assert response.headers["Access-Control-Allow-Origin"] == BAKERY
+    assert "Content-Type" in response.headers["Access-Control-Allow-Headers"]
+
+
+def test_an_allowed_site_reads_that_the_form_is_switched_off(client, quote_form):
+    switch_off(quote_form)
+    response = client.post("/f/quote.json", json=ANA, headers={"Origin": BAKERY})
+    assert response.status_code == 404
+    assert response.headers["Access-Control-Allow-Origin"] == BAKERY
+    assert response.get_json()["error"]["message"] == (
+        "This form does not exist or is switched off.")
+    assert leads() == []
+
+
+def test_preflight_of_a_switched_off_form_from_another_origin_is_refused(client, quote_form):
+    switch_off(quote_form)
+    response = client.options("/f/quote.json", headers={
+        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    assert response.status_code == 403
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_preflight_of_an_unknown_form_is_404_without_cors_headers(client, quote_form):
+    response = client.options("/f/nope.json", headers={
+        "Origin": BAKERY, "Access-Control-Request-Method": "POST"})
+    assert response.status_code == 404
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
 def test_an_allowed_site_may_send_an_idempotency_key_and_read_that_it_was_replayed(
         client, quote_form):
     preflight = client.options("/f/quote.json", headers={

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from urllib.request import urlopen
 
 import pytest
-from kanban_webform.models import UsedToken
+from kanban_webform.models import Submission, UsedToken
 from sqlalchemy import func, select
 
 from kanban.extensions import db
@@ -49,6 +49,47 @@ def test_a_form_refused_for_a_missing_field_can_be_corrected_and_sent(client, co
     assert post_form(client, {**ANA, "name": ""}, token=token).status_code == 422
     assert post_form(client, ANA, token=token).status_code == 303
     assert lead_count() == 1
+
+
+def spam_count() -> int:
+    return db.session.scalar(select(func.count(Submission.id))
+                             .where(Submission.status == "spam"))
+
+
+def test_a_form_sent_again_after_back_with_a_new_token_is_received_without_spam(
+        client, contact_form, app):
+    """Back in the browser shows what was typed with a token just handed out."""
+    post_form(client, ANA)
+    app.config["WEBFORM_MIN_FILL_SECONDS"] = 60
+    again = post_form(client, ANA)
+    assert again.status_code == 303 and again.headers["Location"].endswith("/f/contact/thanks")
+    assert lead_count() == 1 and spam_count() == 0
+
+
+def test_another_form_sent_too_fast_is_still_kept_as_spam(client, contact_form, app):
+    post_form(client, ANA)
+    app.config["WEBFORM_MIN_FILL_SECONDS"] = 60
+    post_form(client, {**ANA, "message": "Buy cheap watches"})
+    assert lead_count() == 1 and spam_count() == 1
+
+
+def test_a_token_that_brought_its_form_in_is_answered_before_the_spam_checks(
+        client, contact_form, app):
+    token = hosted_token(client)
+    post_form(client, ANA, token=token)
+    app.config["WEBFORM_MIN_FILL_SECONDS"] = 60
+    again = post_form(client, {**ANA, "message": "Quote please, for two"}, token=token)
+    assert again.status_code == 303
+    assert lead_count() == 1 and spam_count() == 0
+
+
+def test_json_sent_again_with_a_new_token_is_received_without_spam(client, contact_form, app):
+    client.post("/f/contact.json", json=ANA)
+    app.config["WEBFORM_MIN_FILL_SECONDS"] = 60
+    token = client.get("/f/contact/token").get_json()["token"]
+    again = client.post("/f/contact.json", json={**ANA, "_ts": token})
+    assert again.status_code == 201 and again.get_json()["status"] == "received"
+    assert lead_count() == 1 and spam_count() == 0
 
 
 def test_json_with_a_used_token_is_received_without_a_second_lead(client, contact_form):

@@ -79,6 +79,57 @@ def test_form_without_a_fill_time_token_is_kept_as_spam(client, contact_form):
     assert leads() == [] and [s.spam_reason for s in spam()] == ["no fill-time token"]
 
 
+SHOP = "https://shop.example"
+
+
+def test_form_pasted_into_an_allowed_site_sent_without_its_token_is_a_lead(client, pipeline):
+    """Its script could not fetch the token (the app was restarting): still a person's."""
+    WebFormFactory(slug="shop", stage=pipeline.stages[0], allowed_origins=[SHOP])
+    response = client.post("/f/shop", data={**ANA, "_ts": "", "hp_website": ""},
+                           headers={"Origin": SHOP})
+    assert response.status_code == 303
+    assert len(leads()) == 1 and spam() == []
+
+
+def test_two_forms_sent_without_their_tokens_from_an_allowed_site_make_two_leads(client,
+                                                                                  pipeline):
+    WebFormFactory(slug="shop", stage=pipeline.stages[0], allowed_origins=[SHOP])
+    for email in ("ana@example.com", "rui@example.com"):
+        client.post("/f/shop", data={**ANA, "email": email, "_ts": "", "hp_website": ""},
+                    headers={"Origin": SHOP})
+    assert len(leads()) == 2
+
+
+def test_form_from_an_allowed_site_without_its_token_and_the_hidden_field_filled_is_spam(
+        client, pipeline):
+    WebFormFactory(slug="shop", stage=pipeline.stages[0], allowed_origins=[SHOP])
+    client.post("/f/shop", data={**ANA, "_ts": "", "hp_website": "http://spam.example"},
+                headers={"Origin": SHOP})
+    assert leads() == [] and [s.spam_reason for s in spam()] == ["honeypot"]
+
+
+def test_form_from_an_allowed_site_without_its_token_nor_its_hidden_field_is_spam(client,
+                                                                                   pipeline):
+    WebFormFactory(slug="shop", stage=pipeline.stages[0], allowed_origins=[SHOP])
+    client.post("/f/shop", data={**ANA, "_ts": ""}, headers={"Origin": SHOP})
+    assert leads() == [] and [s.spam_reason for s in spam()] == ["no fill-time token"]
+
+
+def test_form_from_an_allowed_site_with_a_token_too_young_is_spam(client, pipeline, app):
+    app.config["WEBFORM_MIN_FILL_SECONDS"] = 60
+    WebFormFactory(slug="shop", stage=pipeline.stages[0], allowed_origins=[SHOP])
+    token = client.get("/f/shop/token", headers={"Origin": SHOP}).get_json()["token"]
+    client.post("/f/shop", data={**ANA, "_ts": token, "hp_website": ""},
+                headers={"Origin": SHOP})
+    assert leads() == [] and [s.spam_reason for s in spam()] == ["filled too fast"]
+
+
+def test_hosted_page_sent_without_its_token_is_kept_as_spam(client, contact_form):
+    """The app's own page always carries its token."""
+    client.post("/f/contact", data={**ANA, "_ts": "", "hp_website": ""})
+    assert leads() == [] and [s.spam_reason for s in spam()] == ["no fill-time token"]
+
+
 def test_forged_fill_time_token_is_kept_as_spam(client, contact_form):
     post_form(client, ANA, token="eyJmb3JnZWQiOjF9.forged.signature")
     assert leads() == [] and [s.spam_reason for s in spam()] == ["forged fill-time token"]

@@ -36,11 +36,12 @@ from kanban.outages import is_unavailable
 from kanban.plugins import get_hook
 from kanban.services.as_read import from_row, read_columns
 from kanban.text import machine_text, remove_unstorable
-from kanban_webform.capture import capture, record_spam
+from kanban_webform.capture import capture, record_spam, was_received
 from kanban_webform.cors import (
     add_cors_headers,
     frame_policy,
     is_foreign_post,
+    is_from_allowed_site,
     own_origin,
     preflight,
 )
@@ -57,6 +58,7 @@ from kanban_webform.spam import (
     TokenExpired,
     captcha_problem,
     fill_token,
+    is_used_token,
     release_fill_token,
     spam_reason,
     use_fill_token,
@@ -130,10 +132,11 @@ def form_seen_before(slug: str) -> WebForm | None:
     return kept[1] if kept is not None else None
 
 
-def load_form(slug: str) -> WebForm:
-    """Return the enabled form with this slug, or answer 404."""
+def load_form(slug: str, *, switched_off: bool = False) -> WebForm:
+    """Return the enabled form with this slug (``switched_off``: or the disabled one), or
+    answer 404."""
     form = g.pop("webform_found") if "webform_found" in g else find_form(slug)
-    if form is None or not form.enabled:
+    if form is None or not (form.enabled or switched_off):
         abort(404)
     g.webform = form
     speak(form.language)
@@ -251,12 +254,17 @@ def submit_page(slug: str):
     data = request.form.to_dict()
     meta = _meta(data)
     token = data.get("_ts", "")
+    if token and is_used_token(token):
+        return _thanks_response(form)  # the same filled form sent twice: one lead is enough
     try:
-        reason = spam_reason(form, data, check_time=True, from_page=True)
+        reason = spam_reason(form, data, check_time=True, from_page=True,
+                             from_site=is_from_allowed_site(form))
     except TokenExpired:
         message = _("This page was open for a long time. Check your details and send them again.")
         return _render_form(form, data, token=fill_token(form, filled=True), message=message,
                             status=422)
+    if is_sent_again(form, data, reason):
+        return _thanks_response(form)
     if reason:
         record_spam(form, data, meta, reason)
         return _thanks_response(form)
@@ -268,12 +276,13 @@ def submit_page(slug: str):
     if problem:
         record_spam(form, data, meta, "captcha")
         return _render_form(form, data, token=token, message=problem, status=422)
-    if not use_fill_token(form, token):
+    if token and not use_fill_token(form, token):
         return _thanks_response(form)  # the same filled form sent twice: one lead is enough
     try:
         capture(form, values, meta)
     except DBAPIError:
-        release_fill_token(token)  # nothing was stored: the same filled form may come again
+        if token:
+            release_fill_token(token)  # nothing was stored: the same filled form may come again
         raise
     return _thanks_response(form)
 
@@ -298,9 +307,10 @@ def thanks(slug: str):
 @limited
 @idempotent(_form_key)
 def submit_json(slug: str):
-    form = load_form(slug)
     if request.method == "OPTIONS":
-        return preflight(form)
+        # A switched-off form's site may still ask, so that it can read the 404 that says so.
+        return preflight(load_form(slug, switched_off=True))
+    form = load_form(slug)
     if is_foreign_post(form):
         return _json_error(403, "forbidden", _("This website may not send this form."))
     if not request.is_json:
@@ -309,12 +319,17 @@ def submit_json(slug: str):
     if not isinstance(data, dict):
         return _json_error(400, "bad_json", _("Send the fields as a JSON object."))
     meta = _meta(data)
+    token = data.get("_ts")
+    if isinstance(token, str) and token and is_used_token(token):
+        return _json_received(form)  # the same filled form sent twice: one lead is enough
     try:
         # Programs have no page to time; a token sent along is still checked.
         reason = spam_reason(form, data, check_time="_ts" in data)
     except TokenExpired:
         return _json_error(422, "expired", _("The form token expired. Fetch a new one."),
                            {"_ts": _("Expired.")})
+    if is_sent_again(form, data, reason):
+        return _json_received(form)
     if reason:
         record_spam(form, data, meta, reason)
         return _json_received(form)
@@ -325,7 +340,6 @@ def submit_json(slug: str):
     if problem:
         record_spam(form, data, meta, "captcha")
         return _json_error(422, "captcha", problem)
-    token = data.get("_ts")
     if isinstance(token, str) and not use_fill_token(form, token):
         return _json_received(form)  # the same filled form sent twice: one lead is enough
     try:
@@ -340,15 +354,25 @@ def submit_json(slug: str):
 @bp.route("/f/<slug>/token", methods=["GET", "OPTIONS"])
 @public
 def token(slug: str):
-    form = load_form(slug)
     if request.method == "OPTIONS":
-        return preflight(form)
+        return preflight(load_form(slug, switched_off=True))
+    form = load_form(slug)
     return jsonify({"token": fill_token(form)})
 
 
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
+
+
+def is_sent_again(form: WebForm, data: dict[str, Any], reason: str) -> bool:
+    """Tell whether a form held for coming too fast is one already taken in, sent again:
+    Back in the browser shows the form with what was typed but a new token."""
+    if reason != "filled too fast":
+        return False
+    values, errors = clean_submission(form_fields(form.fields), data)
+    return not errors and was_received(form, values)
+
 
 
 def _render_form(
