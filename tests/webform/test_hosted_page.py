@@ -166,7 +166,7 @@ def test_a_submission_on_the_timeline_reads_in_the_readers_language(client, pipe
     db.session.commit()
     page = member_client.get(f"/leads/{only_lead().id}").text
     entry = page[page.index('<p class="entry-body">'):]
-    assert re.match(r'<p class="entry-body">[^<]*Formulário web “Contatti”:\nNome: Ana Silva\n',
+    assert re.match(r'<p class="entry-body">[^<]*Formulário web «Contatti»:\nNome: Ana Silva\n',
                     entry)
     assert "Budget: 500" in entry  # an extra field keeps the label the form gave it
 
