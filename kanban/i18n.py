@@ -11,6 +11,7 @@ from flask_babel import (
     Domain,
     _get_current_context,  # the request's Babel state, as Domain reads it
     force_locale,
+    format_number,
     get_domain,
     get_locale,
     refresh,
@@ -37,6 +38,7 @@ LANGUAGE_NAMES = {
 REGIONAL_LOCALES = {"pt": "pt_PT", "it": "it_IT", "es": "es_ES", "ru": "ru_RU"}
 # The language a person chose on the login page, before they have a profile to keep it.
 LANGUAGE_COOKIE = "kanban_language"
+GROUPED = 1000  # counts from here on are written with their digits grouped
 
 
 def select_locale() -> str | None:
@@ -127,8 +129,12 @@ def page_gettext() -> dict[str, Any]:
     @pass_context
     def ngettext(__context: Context, __singular: str, __plural: str, __num: int,
                  **variables: Any) -> str:
-        variables.setdefault("num", __num)
         words = __context.call(plural, __singular, __plural, __num)
+        if "num" not in variables and isinstance(__num, int) and abs(__num) >= GROUPED:
+            # "14 038 leads", grouped as the reader's language groups digits
+            words = words.replace("%(num)d", "%(num)s")
+            variables["num"] = format_number(__num)
+        variables.setdefault("num", __num)
         if __context.eval_ctx.autoescape:
             words = Markup(words)
         return words % variables

@@ -151,11 +151,19 @@
 
   /* ---- Column counts and totals -------------------------------------------------- */
 
+  // A column's count, written with its digits grouped as the page's language groups them.
+  var counting = new Intl.NumberFormat(document.documentElement.lang || undefined);
+
+  function setCount(count, value) {
+    count.setAttribute("data-count", String(value));
+    count.textContent = counting.format(value);
+  }
+
   function bumpCount(list, delta) {
     var column = list.closest && list.closest(".column");
     if (!column) return;
     var count = column.querySelector(".count");
-    count.textContent = String(Math.max(0, (parseInt(count.textContent, 10) || 0) + delta));
+    setCount(count, Math.max(0, (parseInt(count.getAttribute("data-count"), 10) || 0) + delta));
   }
 
   function refreshTotals() {
@@ -165,7 +173,7 @@
         if (!data) return;
         board.querySelectorAll(".column").forEach(function (column) {
           var stats = data.columns[column.getAttribute("data-stage-id")];
-          column.querySelector(".count").textContent = String(stats ? stats.count : 0);
+          setCount(column.querySelector(".count"), stats ? stats.count : 0);
           column.querySelector(".sum").textContent = stats ? stats.total : data.empty_total;
           var weighted = column.querySelector(".weighted-sum");
           if (weighted) weighted.textContent = stats ? stats.weighted : data.empty_total;

@@ -40,3 +40,23 @@ def test_a_plugins_api_paths_and_schemas_join_the_document(client, register_plug
     assert document["paths"]["/visits"]["get"]["operationId"] == "listVisits"
     assert "Visit" in document["components"]["schemas"]
     assert "Lead" in document["components"]["schemas"]
+
+
+class ManyCallBacks:
+    @hookimpl
+    def kanban_ui_agenda_sections(self, user, owner_id):
+        return [AgendaSection(
+            key="visits", title="Visits to plan", total=14039, more_url="/visits",
+            items=[AgendaItem("Bakery on Rua Augusta", "/visits/1")])]
+
+
+def test_a_large_count_is_written_with_its_digits_grouped_in_the_readers_language(
+        member_client, register_plugin):
+    register_plugin(ManyCallBacks())
+
+    english = member_client.get("/agenda").get_data(as_text=True)
+    russian = member_client.get("/agenda", headers={"Accept-Language": "ru"}).get_data(
+        as_text=True)
+
+    assert "14,038 more are not shown here." in english
+    assert "Ещё 14\u00a0038 лидов здесь не показано." in russian

@@ -14,6 +14,7 @@ from sqlalchemy import event
 
 from kanban import hookimpl
 from kanban.extensions import db
+from kanban.services.lead_batches import create_leads
 from kanban.ui import Badge, ToolbarItem
 from tests.factories import LeadFactory, PipelineFactory, UserFactory
 
@@ -66,16 +67,17 @@ def test_column_header_shows_count_and_total_value_of_open_leads(member_client, 
 
     html = member_client.get("/board").text
 
-    assert '<span class="count" title="Leads">3</span>' in column(html, new.id)
+    assert '<span class="count" data-count="3" title="Leads">3</span>' in column(html, new.id)
     assert "€2,000.50" in column(html, new.id)
-    assert '<span class="count" title="Leads">1</span>' in column(html, contacted.id)
+    assert '<span class="count" data-count="1" title="Leads">1</span>' in column(html, contacted.id)
     assert "€10.00" in column(html, contacted.id)
 
 
 def test_empty_column_shows_zero_in_the_users_currency(member_client, pipeline):
     html = member_client.get("/board").text
 
-    assert '<span class="count" title="Leads">0</span>' in column(html, pipeline.stages[3].id)
+    assert ('<span class="count" data-count="0" title="Leads">0</span>'
+            in column(html, pipeline.stages[3].id))
     assert "€0.00" in column(html, pipeline.stages[3].id)
 
 
@@ -260,7 +262,7 @@ def test_owner_filter_selects_that_persons_leads(member_client, mixed):
     html = member_client.get(f"/board?owner_id={mixed.id}").text
 
     assert card_titles(html) == ["Ana's lead"]
-    assert '<span class="count" title="Leads">1</span>' in html
+    assert '<span class="count" data-count="1" title="Leads">1</span>' in html
 
 
 def test_someone_who_left_with_open_leads_can_still_be_filtered_on(member_client, pipeline):
@@ -398,7 +400,7 @@ def test_column_renders_its_first_page_and_counts_everything(member_client, long
     html = column(member_client.get("/board").text, stage.id)
 
     assert card_titles(html) == ["Lead 00", "Lead 01", "Lead 02"]
-    assert '<span class="count" title="Leads">7</span>' in html
+    assert '<span class="count" data-count="7" title="Leads">7</span>' in html
     assert "€7,000.00" in html
     assert f'class="load-more" data-after="{leads[2].rank}"' in html
 
@@ -627,3 +629,14 @@ def test_board_of_all_leads_lets_open_cards_move_and_marks_closed_ones(member_cl
     assert html.count('<li class="card is-closed"') == 1
     assert '<span class="badge badge-status">Lost</span>' in html
     assert "data-movable" in html
+
+
+def test_a_columns_count_is_written_with_its_digits_grouped(app, member_client, pipeline):
+    stage = pipeline.stages[0]
+    create_leads([{"title": f"Lead {n}"} for n in range(1001)], stage=stage, user=None,
+                 tell_people=False)
+
+    html = column(member_client.get("/board", headers={"Accept-Language": "ru"}).text,
+                  stage.id)
+
+    assert '<span class="count" data-count="1001" title="Лиды">1\u00a0001</span>' in html
