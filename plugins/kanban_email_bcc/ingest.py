@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from kanban.extensions import db
 from kanban.models import Lead, User
 from kanban.models.base import utcnow
+from kanban.services.followup import client_wrote
 from kanban.services.leads import add_note, create_lead, first_stage
 from kanban_email_bcc import matching
 from kanban_email_bcc import reasons as why
@@ -201,6 +202,8 @@ def store_message(user: User, parsed: ParsedMail, raw: bytes, via: str) -> Inges
         db.session.rollback()
         _release(claim_id)
         raise
+    if direction == "inbound" and not unverified and matching.is_contact(lead, shown.sender[1]):
+        client_wrote(lead)  # the client waits for an answer now, as after a web form
     # Written with the log entry's commit: the email itself is already safely stored.
     # The identity key gives the new entry's id without reloading it.
     db.session.execute(
