@@ -10,10 +10,12 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from kanban.extensions import db
+from kanban.i18n import in_language, language_of
 from kanban.models import Lead, User
 from kanban.models.base import utcnow
 from kanban.services.followup import client_wrote
@@ -334,13 +336,20 @@ def _release(claim_id: int) -> None:
 
 def _create_lead(user: User, shown: ParsedMail, prospect: Address) -> Lead:
     name, address = prospect
-    title = _strip_prefixes(shown.subject) or f"Email with {name or address}"
+    title = _strip_prefixes(shown.subject) or _untitled(user, name or address)
     return create_lead(
         {"title": title[:200], "contact_name": name[:200], "email": address,
          "owner_id": user.id, "source": "email"},
         user=user, source="email", stage=first_stage(),
         payload={"email_subject": shown.subject[:255]},
     )
+
+
+def _untitled(owner: User, who: str) -> str:
+    """Title a lead whose first email has no subject, in the words the whole team reads:
+    the team's language, else its owner's."""
+    with in_language(current_app.config.get("LANGUAGE") or language_of(owner)):
+        return _("Email with %(who)s", who=who)
 
 
 def _add_email(lead: Lead, lead_id: int, claim_id: int, shown: ParsedMail, parsed: ParsedMail,
