@@ -203,6 +203,18 @@ def mark_read(user: User, notification_id: int | None = None) -> Notification | 
         Notification.id == notification_id, Notification.user_id == user.id))
 
 
+def settle(once_key: str) -> int:
+    """Mark read, for everyone told, what was said under ``once_key``: what it told of is
+    settled now (a message filed after all). Return how many were marked."""
+    marked = db.session.execute(
+        update(Notification)
+        .where(Notification.once_key == once_key, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    ).rowcount
+    db.session.commit()
+    return marked or 0
+
+
 def forget_old(days: int) -> int:
     """Delete notifications read (and emailed, or given up) more than ``days`` days ago."""
     cutoff = utcnow() - timedelta(days=days)
