@@ -25,7 +25,7 @@ from kanban_email_bcc import reasons as why
 from kanban_email_bcc.authentication import failed_check, our_server_id
 from kanban_email_bcc.bounces import clear_bounce, flag_bounces
 from kanban_email_bcc.dropbox import dropbox_domain, find_dropbox, team_domains, token_from_address
-from kanban_email_bcc.ingestion_log import quarantine, record
+from kanban_email_bcc.ingestion_log import quarantine, record, record_too_large
 from kanban_email_bcc.models import MailAttachment, MailMessage
 from kanban_email_bcc.notifications import tell_unfiled
 from kanban_email_bcc.parsing import (
@@ -86,7 +86,9 @@ def ingest_message(
     envelope sender ("" for a bounce).
     """
     if len(raw) > max_message_bytes():
-        return _finish(IngestResult(REJECTED, why.english(why.TOO_LARGE, size=len(raw))), via)
+        return IngestResult(REJECTED, record_too_large(len(raw), via=via,
+                                                       recipients=recipients or (),
+                                                       sender=mail_from))
     if recipients is not None:
         duplicate = _known_duplicate(raw, recipients, via)
         if duplicate is not None:
