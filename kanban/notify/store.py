@@ -203,22 +203,31 @@ def mark_read(user: User, notification_id: int | None = None) -> Notification | 
         Notification.id == notification_id, Notification.user_id == user.id))
 
 
-def settle(kind: str, lead: Lead) -> None:
-    """Mark everyone's unread notifications of ``kind`` about ``lead`` read: what they asked
-    for is done (the lead that waited for an owner has one). Commits; as ``notify``, a
-    failure is logged and never undoes the action that settled them."""
+def settle(kind: str | None = None, lead: Lead | None = None, *,
+           once_key: str | None = None) -> int:
+    """Mark read, for everyone told, what is settled now: the notifications of ``kind``
+    about ``lead`` (the lead that waited for an owner has one), or those said under
+    ``once_key`` (a message filed after all). Return how many were marked. Commits; as
+    ``notify``, a failure is logged and never undoes the action that settled them."""
+    if once_key is not None:
+        which = [Notification.once_key == once_key]
+    elif kind is not None and lead is not None:
+        which = [Notification.kind == kind, Notification.lead_id == lead.id]
+    else:
+        raise TypeError("settle() needs a kind and a lead, or a once_key")
     try:
-        db.session.execute(
-            update(Notification)
-            .where(Notification.kind == kind, Notification.lead_id == lead.id,
-                   Notification.read_at.is_(None))
-            .values(read_at=utcnow()), execution_options={"synchronize_session": False})
+        marked = db.session.execute(
+            update(Notification).where(*which, Notification.read_at.is_(None))
+            .values(read_at=utcnow()), execution_options={"synchronize_session": False},
+        ).rowcount
         db.session.commit()
     except Exception:
         if current_app.config["PLUGINS_STRICT"]:
             raise
         db.session.rollback()
-        log.exception("Could not mark the %s notifications of lead %s read", kind, lead.id)
+        log.exception("Could not mark settled notifications read")
+        return 0
+    return marked or 0
 
 
 def forget_old(days: int) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from kanban.errors import ValidationError
+from kanban.errors import Conflict, ValidationError
 from kanban.extensions import db
 from kanban.models import TOUCH_KINDS, Activity, ActivityKind, Lead, NextActionKind, User
 from kanban.models.base import today as today_
@@ -218,6 +218,28 @@ def iso_day(value: Any) -> date | None:
 def _refuse(errors: dict[str, str]) -> None:
     if errors:
         raise ValidationError(_("Some fields need your attention."), fields=errors)
+
+
+# ---------------------------------------------------------------------------
+# The client wrote
+# ---------------------------------------------------------------------------
+
+ATTEMPTS = 3  # a card moved or edited meanwhile is read again, a few times at most
+
+
+def client_wrote(lead: Lead) -> Lead:
+    """Bring a lead in standby back to *to do*: its client wrote (a web form, an email), so
+    the owner has something to answer now, whatever date the standby was for."""
+    for _attempt in range(ATTEMPTS):
+        if not lead.is_open or lead.next_action_kind != NextActionKind.STANDBY:
+            return lead
+        try:
+            return lead_service.update_lead(
+                lead, {"next_action_kind": NextActionKind.TODO.value}, user=None)
+        except Conflict:  # someone moved or edited the card meanwhile: read it again
+            db.session.expire_all()
+            lead = lead_service.get_lead(lead.id)
+    return lead
 
 
 # ---------------------------------------------------------------------------

@@ -10,19 +10,22 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from kanban.extensions import db
+from kanban.i18n import in_language, language_of
 from kanban.models import Lead, User
 from kanban.models.base import utcnow
+from kanban.services.followup import client_wrote
 from kanban.services.leads import add_note, create_lead, first_stage
 from kanban_email_bcc import matching
 from kanban_email_bcc import reasons as why
 from kanban_email_bcc.authentication import failed_check, our_server_id
 from kanban_email_bcc.bounces import clear_bounce, flag_bounces
 from kanban_email_bcc.dropbox import dropbox_domain, find_dropbox, team_domains, token_from_address
-from kanban_email_bcc.ingestion_log import quarantine, record
+from kanban_email_bcc.ingestion_log import quarantine, record, record_too_large
 from kanban_email_bcc.models import MailAttachment, MailMessage
 from kanban_email_bcc.notifications import tell_unfiled
 from kanban_email_bcc.parsing import (
@@ -83,7 +86,9 @@ def ingest_message(
     envelope sender ("" for a bounce).
     """
     if len(raw) > max_message_bytes():
-        return _finish(IngestResult(REJECTED, why.english(why.TOO_LARGE, size=len(raw))), via)
+        return IngestResult(REJECTED, record_too_large(len(raw), via=via,
+                                                       recipients=recipients or (),
+                                                       sender=mail_from))
     if recipients is not None:
         duplicate = _known_duplicate(raw, recipients, via)
         if duplicate is not None:
@@ -201,6 +206,8 @@ def store_message(user: User, parsed: ParsedMail, raw: bytes, via: str) -> Inges
         db.session.rollback()
         _release(claim_id)
         raise
+    if direction == "inbound" and not unverified and matching.is_contact(lead, shown.sender[1]):
+        client_wrote(lead)  # the client waits for an answer now, as after a web form
     # Written with the log entry's commit: the email itself is already safely stored.
     # The identity key gives the new entry's id without reloading it.
     db.session.execute(
@@ -331,13 +338,20 @@ def _release(claim_id: int) -> None:
 
 def _create_lead(user: User, shown: ParsedMail, prospect: Address) -> Lead:
     name, address = prospect
-    title = _strip_prefixes(shown.subject) or f"Email with {name or address}"
+    title = _strip_prefixes(shown.subject) or _untitled(user, name or address)
     return create_lead(
         {"title": title[:200], "contact_name": name[:200], "email": address,
          "owner_id": user.id, "source": "email"},
         user=user, source="email", stage=first_stage(),
         payload={"email_subject": shown.subject[:255]},
     )
+
+
+def _untitled(owner: User, who: str) -> str:
+    """Title a lead whose first email has no subject, in the words the whole team reads:
+    the team's language, else its owner's."""
+    with in_language(current_app.config.get("LANGUAGE") or language_of(owner)):
+        return _("Email with %(who)s", who=who)
 
 
 def _add_email(lead: Lead, lead_id: int, claim_id: int, shown: ParsedMail, parsed: ParsedMail,

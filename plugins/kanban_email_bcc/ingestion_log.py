@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
 
 from kanban.extensions import db
+from kanban.models import User
+from kanban_email_bcc import reasons as why
+from kanban_email_bcc.dropbox import find_dropbox
 from kanban_email_bcc.models import IngestionEntry, QuarantinedMessage
 
 log = logging.getLogger(__name__)
@@ -38,6 +42,39 @@ def record(
         log.exception("Could not write the ingestion log entry: %s %s", outcome, reason)
         return None
     return entry
+
+
+def record_too_large(size: int, *, via: str, recipients: Sequence[str] = (),
+                     sender: str | None = None, announced: bool = False) -> str:
+    """Log a message refused for its size (``announced`` by the sending server before
+    sending it) with who sent it and whose dropbox it was for, in the log its owner and
+    the admins read; return the reason."""
+    owner = _owner_of(recipients)
+    if sender is not None:  # as the envelope says it: <> for a bounce
+        sender = sender.strip()[:254] or "<>"
+    if announced and sender is not None:
+        reason = why.english(why.TOO_LARGE_ANNOUNCED, size=size, sender=sender)
+    elif owner is not None and sender is not None:
+        reason = why.english(why.TOO_LARGE_FOR, size=size, sender=sender, owner=owner.name)
+    else:
+        reason = why.english(why.TOO_LARGE, size=size)
+    record("rejected", reason, via=via, user_id=owner.id if owner else None,
+           details={"size": size, "sender": sender or "",
+                    "recipients": [address[:254] for address in recipients[:10]]})
+    return reason
+
+
+def _owner_of(recipients: Sequence[str]) -> User | None:
+    """The owner of the first known dropbox among the recipients, when it can be found."""
+    if not recipients:
+        return None
+    try:
+        dropbox, _token = find_dropbox(list(recipients))
+        return db.session.get(User, dropbox.user_id) if dropbox is not None else None
+    except Exception:  # the refusal still gets its log line, with no owner
+        db.session.rollback()
+        log.exception("Could not find the dropbox of a message too large")
+        return None
 
 
 def quarantine(raw: bytes, reason: str, *, via: str,

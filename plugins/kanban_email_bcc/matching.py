@@ -18,6 +18,11 @@ def base_address(address: str) -> str:
     return f"{local.split('+', 1)[0]}@{domain}"
 
 
+def is_contact(lead: Lead, address: str) -> bool:
+    """Tell whether an address is the lead's contact's (whatever the case and +tags)."""
+    return bool(lead.email and address) and base_address(lead.email) == base_address(address)
+
+
 def team_addresses() -> set[str]:
     """Return every team member's address (without +tags)."""
     return {base_address(email) for email in db.session.scalars(select(User.email)) if email}

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from kanban.notify.store import notify
+from kanban.notify.store import notify, settle
 from kanban.services.users import active_users
 from kanban.ui import NotificationKind
 from kanban_email_bcc.reasons import words
@@ -34,4 +34,13 @@ def tell_unfiled(reason: str, user_id: int | None, quarantine_id: int,
               else [person.id for person in active_users() if person.is_manager])
     notify(UNFILED, people, payload={"reason": reason[:200], "quarantine_id": quarantine_id,
                                      "subject": subject[:200]},
-           once_key=f"email-quarantine:{quarantine_id}")
+           once_key=_once_key(quarantine_id))
+
+
+def settle_unfiled(quarantine_id: int) -> None:
+    """The message left the quarantine, filed: what said it waits there is read."""
+    settle(once_key=_once_key(quarantine_id))
+
+
+def _once_key(quarantine_id: int) -> str:
+    return f"email-quarantine:{quarantine_id}"

@@ -17,6 +17,8 @@ from flask_babel import gettext as _
 from kanban.config import N_
 
 TOO_LARGE = N_("too large (%(size)s bytes)")
+TOO_LARGE_FOR = N_("too large (%(size)s bytes), from %(sender)s to the dropbox of %(owner)s")
+TOO_LARGE_ANNOUNCED = N_("too large (%(size)s bytes announced), from %(sender)s")
 UNKNOWN_DROPBOX = N_("unknown dropbox (%(token)s)")
 NO_DROPBOX = N_("no dropbox address among recipients")
 BOUNCE_REPORT = N_("delivery failure report: %(addresses)s flagged as bouncing "
@@ -54,7 +56,8 @@ MAIL_LOOP = N_("mail loop (X-Loop)")
 JOINED = "; "  # a stored reason and what it adds (an unverified sender)
 OLD_PREFIX = "quarantined: "  # stored before each quarantined message's reason until 2026-12
 
-REASONS = [TOO_LARGE, UNKNOWN_DROPBOX, NO_DROPBOX, BOUNCE_REPORT, IGNORED_AS, OWNER_INACTIVE,
+REASONS = [TOO_LARGE, TOO_LARGE_FOR, TOO_LARGE_ANNOUNCED, UNKNOWN_DROPBOX, NO_DROPBOX,
+           BOUNCE_REPORT, IGNORED_AS, OWNER_INACTIVE,
            STORAGE_FAILED, NO_OUTSIDE_ADDRESS, NO_VALID_ADDRESS, NO_SENDER, UNVERIFIED_NO_LEAD,
            CREATED, ATTACHED, IN_THREAD, UNVERIFIED, DUPLICATE, NOT_QUARANTINED, EMPTY,
            NOT_PARSED, NO_HEADERS,

@@ -21,6 +21,7 @@ from kanban_email_bcc.ingest import (
     ingest_message,
 )
 from kanban_email_bcc.models import QuarantinedMessage
+from kanban_email_bcc.notifications import settle_unfiled
 
 
 def reprocess(item: QuarantinedMessage) -> IngestResult:
@@ -39,9 +40,11 @@ def reprocess(item: QuarantinedMessage) -> IngestResult:
         db.session.execute(quarantine.update().where(quarantine.c.id == item_id)
                            .values(reason=result.reason[:2000]))
         result.details["quarantine_id"] = item_id
-    else:
-        db.session.execute(delete(quarantine).where(quarantine.c.id == item_id))
+        db.session.commit()
+        return result
+    db.session.execute(delete(quarantine).where(quarantine.c.id == item_id))
     db.session.commit()
+    settle_unfiled(item_id)
     return result
 
 

@@ -5,6 +5,10 @@ DATA is answered 250 only once the message is stored (or knowingly ignored or
 quarantined); a storage failure answers 451 so that the sending server retries. Over
 LMTP (RFC 2033), the protocol an MTA uses to hand mail to a local store, DATA gets one
 answer per accepted recipient, as the protocol wants; the message is stored once.
+
+A message above the size limit is refused by aiosmtpd itself (at MAIL when the sender
+announces its size, else at the end of DATA), in words of its own and without calling the
+handler: the server's protocol says it as the dropbox does and has it logged.
 """
 
 from __future__ import annotations
@@ -12,8 +16,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import threading
 from collections.abc import Sequence
+from functools import wraps
+from typing import Any
 
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -21,9 +28,24 @@ from flask import Flask
 
 from kanban_email_bcc.dropbox import find_dropbox
 from kanban_email_bcc.ingest import REJECTED, ingest_message, max_message_bytes
-from kanban_email_bcc.ingestion_log import record
+from kanban_email_bcc.ingestion_log import record, record_too_large
 
 log = logging.getLogger(__name__)
+
+
+TOO_BIG = "552 5.3.4 Message too big for the dropbox"
+# aiosmtpd's own answers for a message above its data_size_limit.
+ANNOUNCED_TOO_BIG = "552 Error: message size exceeds fixed maximum message size"
+FOUND_TOO_BIG = "552 Error: Too much mail data"
+END_OF_DATA = b".\r\n"
+ANNOUNCED_SIZE = re.compile(r"\bSIZE=(\d+)", re.IGNORECASE)
+
+
+def per_recipient(server: SMTP, status: str, recipients: int) -> str:
+    """An answer to DATA: over LMTP one per recipient, each a whole reply line."""
+    if isinstance(server, LMTP):
+        return "\r\n".join([status] * max(1, recipients))
+    return status
 
 
 class DropboxHandler:
@@ -48,9 +70,18 @@ class DropboxHandler:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         status = await self._store(envelope)
-        if isinstance(server, LMTP):  # one answer per recipient, each a whole reply line
-            return "\r\n".join([status] * max(1, len(envelope.rcpt_tos)))
-        return status
+        return per_recipient(server, status, len(envelope.rcpt_tos))
+
+    async def refuse_too_big(self, size: int, sender: str | None, recipients: list[str], *,
+                             announced: bool = False) -> str:
+        """Log a message refused for its size; return what to answer."""
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(None, self._record_too_big, size, sender, recipients,
+                                       announced)
+        except Exception:  # the sender is told all the same
+            log.exception("Logging a message too big failed")
+        return TOO_BIG
 
     async def _store(self, envelope: Envelope) -> str:
         raw = envelope.original_content or envelope.content or b""
@@ -64,7 +95,7 @@ class DropboxHandler:
             return "451 4.3.0 The message could not be stored now; please try again later"
         if result.outcome == REJECTED:
             if result.reason.startswith("too large"):
-                return "552 5.3.4 Message too big for the dropbox"
+                return TOO_BIG
             return "550 5.1.1 " + result.reason
         return f"250 2.0.0 {result.outcome}: {result.reason}"[:500]
 
@@ -79,6 +110,85 @@ class DropboxHandler:
     def _ingest(self, raw: bytes, recipients: Sequence[str], mail_from: str | None):
         with self.app.app_context():
             return ingest_message(raw, via=self.via, recipients=recipients, mail_from=mail_from)
+
+    def _record_too_big(self, size: int, sender: str | None, recipients: list[str],
+                        announced: bool) -> None:
+        with self.app.app_context():
+            record_too_large(size, via=self.via, recipients=recipients, sender=sender,
+                             announced=announced)
+
+
+class _CountingReader:
+    """The connection's reader, counting what DATA reads: aiosmtpd keeps its count to
+    itself."""
+
+    def __init__(self, reader: asyncio.StreamReader):
+        self.reader = reader
+        self.count = 0
+
+    async def readuntil(self, separator: bytes = b"\n") -> bytes:
+        line = await self.reader.readuntil(separator)
+        self.count += len(line)
+        return line
+
+    async def read(self, n: int = -1) -> bytes:
+        data = await self.reader.read(n)
+        self.count += len(data)
+        return data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.reader, name)
+
+
+class DropboxSMTP(SMTP):
+    """aiosmtpd's SMTP server, saying its refusals of a message above the size limit as
+    the dropbox does (one answer per recipient over LMTP), and having the handler log
+    them."""
+
+    event_handler: DropboxHandler
+    _mail_arg = ""
+
+    @wraps(SMTP.smtp_MAIL)  # its syntax too, for HELP
+    async def smtp_MAIL(self, arg: str | None) -> None:
+        self._mail_arg = arg or ""  # the announced size and the sender, for a refusal
+        await super().smtp_MAIL(arg)
+
+    @wraps(SMTP.smtp_DATA)
+    async def smtp_DATA(self, arg: str) -> None:
+        reader = self._reader
+        self._reader = _CountingReader(reader)  # type: ignore[assignment]
+        try:
+            await super().smtp_DATA(arg)
+        finally:
+            self._reader = reader
+
+    async def push(self, status: Any) -> None:
+        if status == FOUND_TOO_BIG and self.envelope is not None:
+            status = await self._found_too_big(self.envelope)
+        elif status == ANNOUNCED_TOO_BIG:
+            announced = ANNOUNCED_SIZE.search(self._mail_arg)
+            status = await self.event_handler.refuse_too_big(
+                int(announced.group(1)) if announced else 0, _sender_in(self._mail_arg), [],
+                announced=True)
+        await super().push(status)
+
+    async def _found_too_big(self, envelope: Envelope) -> str:
+        """Log a message found too big at the end of DATA; return the answer to DATA."""
+        recipients = list(envelope.rcpt_tos)
+        size = getattr(self._reader, "count", 0) - len(END_OF_DATA)
+        status = await self.event_handler.refuse_too_big(size, envelope.mail_from, recipients)
+        return per_recipient(self, status, len(recipients))
+
+
+class DropboxLMTP(DropboxSMTP, LMTP):
+    """aiosmtpd's LMTP server, saying its refusals of a message too big as the dropbox
+    does."""
+
+
+def _sender_in(mail_arg: str) -> str:
+    """The sender's address in a MAIL command's argument ("FROM:<a@b.example> SIZE=9")."""
+    found = re.match(r"\s*FROM:\s*<?([^<>\s]*)>?", mail_arg, re.IGNORECASE)
+    return found.group(1) if found else ""
 
 
 class SmtpServer:
@@ -107,7 +217,7 @@ class SmtpServer:
         loop = asyncio.new_event_loop()
         self._loop = loop
 
-        protocol = LMTP if self.lmtp else SMTP
+        protocol = DropboxLMTP if self.lmtp else DropboxSMTP
 
         def factory() -> SMTP:
             return protocol(handler, data_size_limit=limit, enable_SMTPUTF8=True,

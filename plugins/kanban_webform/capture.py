@@ -9,13 +9,13 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from kanban.errors import Conflict
 from kanban.extensions import db
-from kanban.models import Lead, NextActionKind, User
+from kanban.models import Lead, User
 from kanban.models.base import utcnow
 from kanban.plugins import get_hook
 from kanban.services.bulk_insert import insert_rows
-from kanban.services.leads import add_note, create_lead, first_stage, get_lead, update_lead
+from kanban.services.followup import client_wrote
+from kanban.services.leads import add_note, create_lead, first_stage
 from kanban.text import remove_unstorable
 from kanban_webform import NOTE_KIND
 from kanban_webform.fields import STANDARD_FIELDS, Field, form_fields
@@ -111,13 +111,7 @@ def fold_into(lead: Lead, form: WebForm, values: dict[str, str], meta: dict[str,
     submission = timeline_payload(form, values, meta, form_fields(form.fields))
     add_note(lead, submission_words(submission), user=None, kind=NOTE_KIND,
              payload={"web_form": submission})
-    for _attempt in range(3):
-        try:
-            update_lead(lead, {"next_action_kind": NextActionKind.TODO.value}, user=None)
-            return
-        except Conflict:  # someone moved or edited the card meanwhile: read it again
-            db.session.expire_all()
-            lead = get_lead(lead.id)
+    client_wrote(lead)
 
 
 def create_from(

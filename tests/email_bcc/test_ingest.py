@@ -240,6 +240,40 @@ def test_a_new_leads_title_drops_the_reply_and_forward_marks_of_every_language(
     assert db.session.get(Lead, result.lead_id).title == "Offerta"
 
 
+FROM_FRANCO = {"sender": "Franco Neri <franco@neri.example>", "to": "Sam Seller <sam@acme.test>",
+               "subject": ""}
+
+
+def test_a_lead_from_an_email_without_subject_is_titled_in_the_teams_language(app, address,
+                                                                             seller, sales):
+    app.config["LANGUAGE"] = "it"
+    seller.locale = "ru"  # the team's language first: every colleague reads the card
+    db.session.commit()
+
+    result = ingest_message(build_mail(**FROM_FRANCO), via="smtp", recipients=[address])
+
+    assert db.session.get(Lead, result.lead_id).title == "Email con Franco Neri"
+
+
+def test_without_a_team_language_it_is_titled_in_its_owners_language(app, address, seller,
+                                                                       sales):
+    app.config["LANGUAGE"] = None
+    seller.locale = "pt"
+    db.session.commit()
+
+    result = ingest_message(build_mail(**FROM_FRANCO), via="smtp", recipients=[address])
+
+    assert db.session.get(Lead, result.lead_id).title == "Email com Franco Neri"
+
+
+def test_with_no_language_chosen_anywhere_it_is_titled_in_english(app, address, sales):
+    app.config["LANGUAGE"] = None
+
+    result = ingest_message(build_mail(**FROM_FRANCO), via="smtp", recipients=[address])
+
+    assert db.session.get(Lead, result.lead_id).title == "Email with Franco Neri"
+
+
 def test_reply_in_same_thread_joins_the_same_lead(address, sales):
     first = ingest_message(build_mail(message_id="<start@acme.test>"), via="pipe",
                            recipients=[address])

@@ -83,6 +83,37 @@ def test_data_is_answered_once_per_recipient_and_the_message_stored_once(lmtp, a
     assert emails_on_leads() == 1
 
 
+def test_a_message_too_big_is_refused_once_per_recipient_as_the_dropbox_says(app, address,
+                                                                            seller):
+    app.config["EMAIL_BCC_MAX_MESSAGE_BYTES"] = 2000
+    server = SmtpServer(app, "127.0.0.1", 0, lmtp=True).start()
+    other = dropbox_address(get_dropbox(UserFactory(email="rita@acme.test", name="Rita")))
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as connection:
+            stream = connection.makefile("rwb")
+            reply(stream)
+            for line in (b"LHLO mta.acme.test", b"MAIL FROM:<franco@neri.example>",
+                         f"RCPT TO:<{address}>".encode(), f"RCPT TO:<{other}>".encode(),
+                         b"DATA"):
+                stream.write(line + b"\r\n")
+                stream.flush()
+                reply(stream)
+            stream.write(build_mail(body="a line of text\n" * 400) + b".\r\n")
+            stream.flush()
+            answers = [reply(stream)[0], reply(stream)[0]]
+            stream.write(b"QUIT\r\n")
+            stream.flush()
+            reply(stream)
+    finally:
+        server.stop()
+
+    assert answers == ["552 5.3.4 Message too big for the dropbox\r\n"] * 2
+    db.session.expire_all()
+    entry = db.session.scalars(select(IngestionEntry)).one()
+    assert (entry.outcome, entry.via, entry.user_id) == ("rejected", "lmtp", seller.id)
+    assert "from franco@neri.example" in entry.reason
+
+
 def test_lmtp_refuses_ehlo(lmtp):
     with socket.create_connection(("127.0.0.1", lmtp.port), timeout=30) as connection:
         stream = connection.makefile("rwb")

@@ -6,6 +6,7 @@ import smtplib
 
 import kanban_email_bcc.ingest as ingest_module
 import pytest
+from kanban_email_bcc.models import IngestionEntry
 from kanban_email_bcc.smtp import SmtpServer
 from sqlalchemy import func, select
 
@@ -75,6 +76,55 @@ def test_smtp_oversized_message_is_refused_with_552_after_data(small_smtp, addre
 
     assert code == 552
     assert email_count() == 0
+
+
+BIG = build_mail(sender="Franco Neri <franco@neri.example>", to="Sam Seller <sam@acme.test>",
+                body="a line of text\n" * 400)
+
+
+def data_without_size(server: SmtpServer, address: str, raw: bytes) -> tuple[int, bytes]:
+    """Send a message without announcing its size: the server finds out at DATA."""
+    with smtplib.SMTP("127.0.0.1", server.port, timeout=30) as client:
+        client.ehlo()
+        assert client.mail("franco@neri.example")[0] == 250
+        assert client.rcpt(address)[0] == 250
+        return client.data(raw)
+
+
+def last_log_entry() -> IngestionEntry:
+    db.session.expire_all()
+    return db.session.scalars(select(IngestionEntry).order_by(IngestionEntry.id.desc())).first()
+
+
+def test_smtp_a_message_found_too_big_at_data_gets_the_dropboxs_answer(small_smtp, address):
+    assert data_without_size(small_smtp, address, BIG) == (
+        552, b"5.3.4 Message too big for the dropbox")
+
+
+def test_smtp_a_message_found_too_big_is_in_its_owners_mail_log(small_smtp, address, seller):
+    data_without_size(small_smtp, address, BIG)
+
+    entry = last_log_entry()
+    assert (entry.outcome, entry.via, entry.user_id) == ("rejected", "smtp", seller.id)
+    assert entry.reason == (f"too large ({len(BIG)} bytes), from franco@neri.example "
+                            "to the dropbox of Sam Seller")
+
+
+def test_smtp_a_message_within_the_limit_leaves_no_size_refusal(small_smtp, address, seller):
+    assert data_without_size(small_smtp, address, build_mail())[0] == 250
+    assert last_log_entry().outcome == "stored"
+
+
+def test_smtp_a_message_announced_too_big_gets_the_dropboxs_answer_and_is_logged(small_smtp,
+                                                                                 address):
+    with smtplib.SMTP("127.0.0.1", small_smtp.port, timeout=30) as client:
+        client.ehlo()
+        answer = client.mail("franco@neri.example", options=["SIZE=28206694"])
+
+    assert answer == (552, b"5.3.4 Message too big for the dropbox")
+    entry = last_log_entry()
+    assert (entry.outcome, entry.via, entry.user_id) == ("rejected", "smtp", None)
+    assert entry.reason == "too large (28206694 bytes announced), from franco@neri.example"
 
 
 def test_smtp_storage_failure_answers_451_and_the_retry_stores(smtp, address, monkeypatch):
@@ -307,3 +357,15 @@ def test_pipe_refuses_an_oversized_message_with_exit_65(app, runner, address):
                            input=build_mail(body="a line of text\n" * 400))
 
     assert result.exit_code == 65 and "too large" in result.output
+
+
+def test_pipe_logs_an_oversized_message_for_its_dropboxs_owner(app, runner, address, seller):
+    app.config["EMAIL_BCC_MAX_MESSAGE_BYTES"] = 2000
+
+    runner.invoke(args=["mail", "ingest", "--recipient", address,
+                        "--sender", "franco@neri.example"], input=BIG)
+
+    entry = last_log_entry()
+    assert (entry.outcome, entry.via, entry.user_id) == ("rejected", "pipe", seller.id)
+    assert entry.reason == ("too large (2001 bytes), from franco@neri.example "
+                            "to the dropbox of Sam Seller")

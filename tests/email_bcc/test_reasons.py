@@ -71,6 +71,16 @@ def test_the_mail_log_speaks_the_readers_language(app, admin_client, address, sa
     assert "<td>командная строка</td>" in page
 
 
+def test_the_mail_log_says_who_sent_a_message_too_large_and_for_whom(app, admin_client,
+                                                                     address, seller):
+    app.config["EMAIL_BCC_MAX_MESSAGE_BYTES"] = 2000
+    raw = build_mail(body="a line of text\n" * 400)
+    ingest_message(raw, via="smtp", recipients=[address], mail_from="franco@neri.example")
+    page = admin_client.get("/mail/log", headers={"Accept-Language": "it"}).text
+    assert (f"<strong>rifiutato</strong>: troppo grande ({len(raw)} byte), da "
+            "franco@neri.example alla casella di raccolta di Sam Seller") in page
+
+
 @pytest.mark.parametrize(("language", "line"), [
     ("en", "<strong>ignored</strong>: bulk mail (Precedence: junk)"),
     ("it", "<strong>ignorato</strong>: posta massiva (Precedence: junk)"),

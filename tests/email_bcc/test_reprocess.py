@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from kanban.extensions import db
 from kanban.models import Lead
+from kanban.notify.store import latest
 from tests.conftest import log_in
 from tests.email_bcc.conftest import build_mail
 
@@ -42,6 +43,26 @@ def test_a_message_understood_now_lands_on_a_lead_and_leaves_the_quarantine(pars
     assert lead.title == "Kept safe" and lead.owner_id == seller.id
     entry = db.session.scalars(select(IngestionEntry).order_by(IngestionEntry.id.desc())).first()
     assert (entry.via, entry.outcome) == ("reprocess", "stored")
+
+
+def test_the_owners_notice_that_it_waits_in_the_quarantine_is_read_once_it_is_filed(
+        parser_bug, seller):
+    [notice] = latest(seller)
+    assert notice.kind == "email_unfiled" and not notice.is_read
+
+    reprocess(parser_bug)
+
+    db.session.expire_all()
+    assert [(item.kind, item.is_read) for item in latest(seller)] == [("email_unfiled", True)]
+
+
+def test_the_notice_of_a_message_still_in_the_quarantine_stays_unread(address, seller):
+    ingest_message(b"\r\n\r\n<b>not mail</b>", via="pipe", recipients=[address])
+
+    reprocess(quarantined()[0])
+
+    db.session.expire_all()
+    assert [(item.kind, item.is_read) for item in latest(seller)] == [("email_unfiled", False)]
 
 
 def test_a_message_still_not_understood_stays_once_with_the_new_reason(address, monkeypatch):

@@ -13,7 +13,7 @@ from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import Activity, Lead
 from kanban.services import leads as lead_service
-from kanban.services.followup import log_touch
+from kanban.services.followup import client_wrote, log_touch
 from kanban.services.queries import TO_DO, LeadFilter, filter_leads
 from tests.factories import LeadFactory
 
@@ -80,6 +80,34 @@ def test_a_reopened_lead_is_to_do_again(pipeline, member):
     lead = LeadFactory(stage=pipeline.stages[0], status="won")
     lead_service.reopen_lead(lead, user=member)
     assert reload(lead).is_to_do(DAY)
+
+
+# The client wrote ----------------------------------------------------------------------------
+
+
+def test_the_client_writing_brings_a_standby_lead_back_to_to_do(pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], next_action_kind="standby",
+                       next_action_date=date.today() + timedelta(days=1))
+    client_wrote(lead)
+    lead = reload(lead)
+    assert lead.next_action_kind == "todo" and lead.is_to_do(date.today())
+    [entry] = lead.activities
+    assert entry.payload["changes"]["next_action_kind"] == ["standby", "todo"]
+
+
+def test_the_client_writing_to_a_lead_already_to_do_changes_nothing(pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    version = lead.version
+    client_wrote(lead)
+    lead = reload(lead)
+    assert (lead.next_action_kind, lead.version, lead.activities) == ("todo", version, [])
+
+
+def test_the_client_writing_about_a_closed_lead_leaves_it_closed(pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], status="lost", next_action_kind="standby",
+                       next_action_date=date.today() + timedelta(days=1))
+    client_wrote(lead)
+    assert reload(lead).next_action_kind == "standby"
 
 
 # Logging a touch ----------------------------------------------------------------------------

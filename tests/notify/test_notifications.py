@@ -10,7 +10,7 @@ from kanban import hookimpl
 from kanban.extensions import db
 from kanban.models import Notification
 from kanban.notify.overdue import tell_overdue
-from kanban.notify.store import latest, notify, text_of, unread_count
+from kanban.notify.store import latest, notify, settle, text_of, unread_count
 from kanban.services.assignment import take_lead
 from kanban.services.lead_batches import create_leads
 from kanban.services.leads import close_lead, create_lead, move_lead, update_lead
@@ -197,6 +197,24 @@ def test_mark_all_as_read(app, pipeline, member):
     assert client.post("/notifications/read").status_code == 303
     assert unread_count(member) == 0
     assert "Mark all as read" not in client.get("/notifications").get_data(as_text=True)
+
+
+def test_what_is_settled_is_read_by_everyone_told_of_it(app, pipeline, member, manager):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    notify("lead_unassigned", [member.id, manager.id], lead=lead, once_key="waiting:1")
+
+    assert settle(once_key="waiting:1") == 2
+    assert (unread_count(member), unread_count(manager)) == (0, 0)
+
+
+def test_settling_one_thing_leaves_the_others_unread(app, pipeline, member):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    notify("lead_unassigned", [member.id], lead=lead, once_key="waiting:1")
+    notify("lead_unassigned", [member.id], lead=lead, once_key="waiting:2")
+
+    assert settle(once_key="waiting:3") == 0
+    settle(once_key="waiting:1")
+    assert [item.once_key for item in latest(member) if not item.is_read] == ["waiting:2"]
 
 
 def test_the_list_shows_each_notification_in_the_readers_language(app, pipeline):
