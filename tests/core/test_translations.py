@@ -305,3 +305,11 @@ def test_a_lost_leads_chosen_reason_reads_in_portuguese_and_the_written_one_as_t
     own_page = pt_client.get(f"/leads/{own.id}").text
     assert chosen_page.count("Preço: 20% too dear") == 2  # the status line and the timeline
     assert own_page.count("Price war: &lt;b&gt;gone&lt;/b&gt;") == 2
+
+
+@pytest.mark.parametrize("catalogue", sorted(
+    str(path.relative_to(ROOT)) for path in [*ROOT.glob("kanban/translations/**/*.po*"),
+                                             *ROOT.glob("plugins/*/translations/**/*.po*")]))
+def test_every_catalogue_reads_whole(catalogue):
+    with open(ROOT / catalogue, "rb") as stream:
+        read_po(stream, abort_invalid=True)  # a message cut short fails its whole language
