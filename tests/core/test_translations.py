@@ -313,3 +313,13 @@ def test_a_lost_leads_chosen_reason_reads_in_portuguese_and_the_written_one_as_t
 def test_every_catalogue_reads_whole(catalogue):
     with open(ROOT / catalogue, "rb") as stream:
         read_po(stream, abort_invalid=True)  # a message cut short fails its whole language
+
+
+# Italian elides an article before a day said with a vowel ("l'8", "dall'1"): a day put in a
+# sentence comes after "giorno" ("dal giorno 1 dic"), never straight after an article.
+ARTICLE_BEFORE_A_DAY = re.compile(
+    r"\b(il|al|dal|del|nel|sul|all'|dall')\s*%\((date|day|first|last|when|until|since)\)s", re.I)
+
+
+def test_italian_puts_no_article_straight_before_a_day():
+    assert [text for text in translations_in("it") if ARTICLE_BEFORE_A_DAY.search(text)] == []
