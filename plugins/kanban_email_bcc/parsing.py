@@ -16,7 +16,11 @@ from email.header import decode_header
 from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
+from functools import lru_cache
 
+from babel.dates import get_month_names
+
+from kanban.models.base import team_zone
 from kanban.text import remove_unstorable
 from kanban_email_bcc import reasons as why
 from kanban_email_bcc.charsets import codec_for
@@ -465,10 +469,70 @@ def _date(value: str) -> datetime | None:
     try:
         parsed = parsedate_to_datetime(value)
     except Exception:
-        return None
+        return _written_date(value)
     if parsed is None:
-        return None
+        return _written_date(value)
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+_DAY_MONTH = re.compile(r"\b(\d{1,2})\.?\s+(?:de\s+)?([^\W\d_]{3,})", re.IGNORECASE)
+_MONTH_DAY = re.compile(r"\b([^\W\d_]{3,})\.?\s+(\d{1,2})\b", re.IGNORECASE)
+_DIGITS_DAY = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
+_YEAR = re.compile(r"\b(\d{4})\b")
+_CLOCK = re.compile(r"\b(\d{1,2})[:.](\d{2})(?:[:.]\d{2})?\s*([ap])?\.?\s?m?\b", re.IGNORECASE)
+WRITTEN_DATE_LANGUAGES = ("en", "pt", "it", "es", "ru", "de", "fr")
+
+
+@lru_cache(maxsize=1)
+def _month_words() -> dict[str, int]:
+    """Month names and their short forms in the languages mail programs write a forwarded
+    message's date in ("dic", "dicembre", "декабря", "Dec"), by month number."""
+    words: dict[str, int] = {}
+    for language in WRITTEN_DATE_LANGUAGES:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, language).items():
+                    words.setdefault(name.lower().rstrip("."), number)
+    return words
+
+
+def _written_date(value: str) -> datetime | None:
+    """Read a date as a mail program writes it in its reader's language above a forwarded
+    message ("gio 3 dic 2026 alle ore 10:15", "1 декабря 2026 г.", "Thu, Dec 3, 2026 at
+    10:15 PM", "segunda, 1/12/2026"), in the team's time zone; None when it names no day."""
+    months = _month_words()
+    numeric = _DIGITS_DAY.search(value)
+    day = month = None
+    if numeric:
+        day, month = int(numeric.group(1)), int(numeric.group(2))
+    else:
+        for found in _DAY_MONTH.finditer(value):
+            if found.group(2).lower() in months:
+                day, month = int(found.group(1)), months[found.group(2).lower()]
+                break
+        else:
+            for found in _MONTH_DAY.finditer(value):
+                if found.group(1).lower() in months:
+                    month, day = months[found.group(1).lower()], int(found.group(2))
+                    break
+    if numeric:
+        year, rest = numeric.group(3), value[numeric.end():]
+    else:
+        found_year = _YEAR.search(value)
+        year, rest = (found_year.group(1) if found_year else None), value
+    if day is None or month is None or year is None:
+        return None
+    hour = minute = 0
+    clock = _CLOCK.search(rest)
+    if clock:
+        hour, minute = int(clock.group(1)), int(clock.group(2))
+        if clock.group(3):
+            hour = hour % 12 + (12 if clock.group(3).lower() == "p" else 0)
+    try:
+        written = datetime(int(year), month, day, hour, minute, tzinfo=team_zone())
+    except ValueError:
+        return None
+    return written.astimezone(UTC)
 
 
 def _content_type(part: Message) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from email.message import EmailMessage
+from zoneinfo import ZoneInfo
 
 import pytest
 from kanban_email_bcc.html_text import html_to_text
@@ -120,3 +122,32 @@ def test_begin_forwarded_message_block_gives_the_original_sender():
 
     assert forwarded.sender == ("Olga Client", "olga@client.example")
     assert forwarded.subject == "Visit" and forwarded.text == "Can you visit on Friday?"
+
+
+@pytest.mark.parametrize(("written", "meant"), [
+    ("gio 3 dic 2026 alle ore 10:15", datetime(2026, 12, 3, 10, 15)),
+    ("mar 1 dic 2026 alle ore 9:05", datetime(2026, 12, 1, 9, 5)),  # Tuesday, not March
+    ("Thu, Dec 3, 2026 at 10:15 PM", datetime(2026, 12, 3, 22, 15)),
+    ("1 декабря 2026 г. в 10:15", datetime(2026, 12, 1, 10, 15)),
+    ("lunes, 1 de diciembre de 2026, 10:30", datetime(2026, 12, 1, 10, 30)),
+    ("segunda, 1/12/2026", datetime(2026, 12, 1)),
+])
+def test_a_forwards_date_written_in_its_readers_language_is_read_in_the_teams_zone(
+        app, written, meant):
+    app.config["TIMEZONE"] = "Europe/Rome"
+    raw = (b"From: Sam <sam@acme.test>\r\nTo: x@y.test\r\nSubject: I: Visita\r\n\r\n"
+           b"---------- Messaggio inoltrato ---------\r\nDa: Olga <olga@client.example>\r\n"
+           + f"Date: {written}\r\n".encode() + b"Subject: Visita\r\n\r\nVenerdi?\r\n")
+
+    forwarded = parse_message(raw).forwarded
+
+    assert forwarded.date == meant.replace(tzinfo=ZoneInfo("Europe/Rome")).astimezone(UTC)
+
+
+@pytest.mark.parametrize("written", ["soon", "31/02/2026", "3 dic"])
+def test_a_forwards_date_that_names_no_day_is_left_unknown(app, written):
+    raw = (b"From: Sam <sam@acme.test>\r\nTo: x@y.test\r\nSubject: I: Visita\r\n\r\n"
+           b"---------- Messaggio inoltrato ---------\r\nDa: Olga <olga@client.example>\r\n"
+           + f"Date: {written}\r\n".encode() + b"Subject: Visita\r\n\r\nVenerdi?\r\n")
+
+    assert parse_message(raw).forwarded.date is None
