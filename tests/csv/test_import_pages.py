@@ -108,6 +108,13 @@ def test_a_file_over_the_size_limit_gets_a_clear_413(app, member_client, pipelin
     assert not list((Path(app.instance_path) / "csv-imports").glob("*"))
 
 
+def test_the_size_limit_is_written_in_the_teams_language(app, member_client, pipeline):
+    app.config.update(CSV_IMPORT_MAX_BYTES=1024 * 1024, LANGUAGE="ru")
+    response = upload(member_client, b"Company\n" + b"Acme\n" * 300_000)
+    assert response.status_code == 413
+    assert "Файл больше 1 МБ" in response.text
+
+
 def test_a_file_larger_than_the_apps_general_limit_is_accepted_for_import(app, member_client,
                                                                          pipeline):
     content = b"Company,Email\n" + b"".join(b"Shop %d,s%d@x.pt\n" % (i, i)
