@@ -16,6 +16,7 @@ from tests.conftest import log_in
 from tests.csv.conftest import parse
 from tests.factories import UserFactory
 from tests.jobs.conftest import wait_until_finished
+from tests.spreadsheets import xls_file, xlsx_file
 
 PROSPECTS = (
     "Nombre;Compañía;Teléfono;Correo electrónico;Importe\n"
@@ -382,3 +383,11 @@ def test_a_report_an_earlier_version_kept_in_its_readers_words_still_reads(
 
     assert page.status_code == 200
     assert re.search(r"<td class=\"num\">3</td><td>invalid</td><td>Correo</td>", page.text)
+
+
+@pytest.mark.parametrize("content", [xlsx_file(), xls_file()], ids=["xlsx", "xls"])
+def test_an_excel_workbook_renamed_csv_is_told_to_be_saved_as_csv(member_client, pipeline,
+                                                                  content):
+    response = upload(member_client, content)
+    assert response.status_code == 422
+    assert "holds binary data. Save the sheet as CSV" in response.text

@@ -10,6 +10,7 @@ from kanban_prospects.models import ProspectList, RowStatus
 
 from kanban.extensions import db
 from kanban.models import Lead
+from tests.spreadsheets import xlsx_file
 
 MESSY = ("\ufeffEmpresa;Nome;Telemóvel;E-mail;Cidade\r\n"
          "Padaria Lisboa;Ana Sousa;912 345 678;ana@padaria.example;Lisboa\r\n"
@@ -58,6 +59,12 @@ def test_a_binary_file_is_refused_in_plain_words(member_client):
     answer = upload(member_client, b"PK\x03\x04" + bytes(range(256)) * 40, name="list.xlsx")
     assert answer.status_code == 422
     assert "Save the sheet as CSV" in answer.get_data(as_text=True)
+
+
+def test_an_excel_workbook_renamed_csv_is_told_to_be_saved_as_csv(member_client):
+    answer = upload(member_client, xlsx_file(), name="list.csv")
+    assert answer.status_code == 422
+    assert "holds binary data. Save the sheet as CSV" in answer.get_data(as_text=True)
 
 
 def test_no_file_names_the_field(member_client):
