@@ -17,6 +17,7 @@ from kanban.extensions import db
 from kanban.jobs.words import error_text, result_message, status_text
 from kanban.models.job import Job
 from kanban.services.health import redis_problem, redis_url
+from kanban.templating import moment
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -100,7 +101,7 @@ def list_jobs(limit: int) -> None:
         who = job.user.email if job.user else _("server")
         size = f"{job.done}/{job.total}" if job.total else str(job.done)
         click.echo(f"{job.id}\t{job.kind}\t{status_text(job)}\t{size}\t{who}\t"
-                   f"{job.created_at:%Y-%m-%d %H:%M}\t{error_text(job)[:80]}")
+                   f"{moment(job.created_at)}\t{error_text(job)[:80]}")
 
 
 def _job(job_id: int) -> Job:
