@@ -9,12 +9,15 @@ from typing import TYPE_CHECKING
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from kanban import jobs
 from kanban.extensions import db
+from kanban.jobs.words import error_text, result_message, status_text
 from kanban.models.job import Job
 from kanban.services.health import redis_problem, redis_url
+from kanban.templating import moment
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -72,16 +75,19 @@ def start(kind: str) -> None:
         problem = redis_problem()
         if problem is None:
             job = jobs.start(kind, user=None)
-            click.echo(f"Job {job.id} ({kind}) is queued for the worker.")
+            click.echo(_("Job %(id)d (%(kind)s) is queued for the worker.", id=job.id,
+                         kind=kind))
             return
-        click.echo(f"{problem}: the job runs here instead, as without a worker.", err=True)
-    from tqdm import tqdm  # only the commands with a progress bar wait for its import
+        click.echo(_("%(problem)s: the job runs here instead, as without a worker.",
+                     problem=problem), err=True)
+    from kanban.cli.progress import ProgressBar  # only a command with a bar waits for tqdm
 
-    with tqdm(unit=" rows", disable=None, file=sys.stderr) as bar:
+    with ProgressBar(known[kind].label) as bar:
         job = jobs.run_here(kind, user=None,
                             on_progress=lambda done, total: advance(bar, done, total))
-    click.echo(f"Job {job.id} ({kind}): {job.status}. "
-               f"{job.result.get('message', '') if job.result else ''} {job.error}".strip())
+    outcome = (result_message(job, known[kind]), error_text(job))
+    click.echo(" ".join([_("Job %(id)d (%(kind)s): %(status)s.", id=job.id, kind=kind,
+                           status=status_text(job)), *filter(None, outcome)]))
     if job.status != "done":
         sys.exit(1)
 
@@ -92,16 +98,16 @@ def start(kind: str) -> None:
 def list_jobs(limit: int) -> None:
     """The latest jobs, newest first."""
     for job in db.session.scalars(select(Job).order_by(Job.id.desc()).limit(limit)):
-        who = job.user.email if job.user else "server"
+        who = job.user.email if job.user else _("server")
         size = f"{job.done}/{job.total}" if job.total else str(job.done)
-        click.echo(f"{job.id}\t{job.kind}\t{job.status}\t{size}\t{who}\t"
-                   f"{job.created_at:%Y-%m-%d %H:%M}\t{job.error[:80]}")
+        click.echo(f"{job.id}\t{job.kind}\t{status_text(job)}\t{size}\t{who}\t"
+                   f"{moment(job.created_at)}\t{error_text(job)[:80]}")
 
 
 def _job(job_id: int) -> Job:
     job = db.session.get(Job, job_id)
     if job is None:
-        raise click.ClickException(f"There is no job {job_id}.")
+        raise click.ClickException(_("There is no job %(id)d.", id=job_id))
     return job
 
 
@@ -110,10 +116,11 @@ def _job(job_id: int) -> Job:
 @with_appcontext
 def watch(job_id: int) -> None:
     """Follow a job with a progress bar until it ends."""
-    from tqdm import tqdm
+    from kanban.cli.progress import ProgressBar
 
     job = _job(job_id)
-    with tqdm(total=job.total or None, unit=" rows", disable=None, file=sys.stderr) as bar:
+    kind = jobs.kinds().get(job.kind)
+    with ProgressBar(kind.label if kind else job.kind, job.total or None) as bar:
         while True:
             db.session.expire_all()
             job = _job(job_id)
@@ -121,7 +128,8 @@ def watch(job_id: int) -> None:
             if job.finished:
                 break
             time.sleep(0.5)
-    click.echo(f"Job {job.id}: {job.status}. {job.error}".strip())
+    click.echo(" ".join(filter(None, [_("Job %(id)d: %(status)s.", id=job.id,
+                                        status=status_text(job)), error_text(job)])))
     if job.status != "done":
         sys.exit(1)
 
@@ -133,7 +141,9 @@ def cancel(job_id: int) -> None:
     """Ask a job to stop at its next step."""
     job = _job(job_id)
     if jobs.request_cancel(job):
-        click.echo(f"Job {job_id} was cancelled before it started." if job.finished
-                   else f"Job {job_id} stops at its next step.")
+        click.echo(_("Job %(id)d was cancelled before it started: nothing was done.",
+                     id=job_id) if job.finished else
+                   _("Job %(id)d stops at its next step; what it already saved stays.",
+                     id=job_id))
     else:
-        click.echo(f"Job {job_id} had already finished.")
+        click.echo(_("Job %(id)d had already finished: there was nothing to stop.", id=job_id))

@@ -31,6 +31,11 @@ ENCODINGS = {  # the encodings a person may choose, in the reader's words
 }
 # What a prospect list saved by a spreadsheet here is likely to be in, besides UTF-8/16.
 LEGACY_ENCODINGS = ["cp1252", "cp1251", "koi8_r", "iso8859_15", "latin_1"]
+# How another program's file saved under a .csv name starts: a .xlsx (a ZIP), an old .xls
+# (an OLE2 compound file), a PDF, an image, a gzip archive.
+BINARY_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF-", b"\x89PNG", b"\xff\xd8\xff",
+                     b"GIF8", b"\x1f\x8b")
+TEXT_BYTES = bytes(range(0x20, 0x100)) + b"\t\n\r\x0c"
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -140,11 +145,12 @@ def open_table(path: Path, encoding: str | None = None, delimiter: str | None = 
         complete = not stream.read(1)
     if not sample.strip(b" \t\r\n\x00" + codecs.BOM_UTF8):
         raise CsvProblem(_("The file is empty."))
+    if holds_binary(sample, encoding):  # before any encoding is tried on it
+        raise binary_data()
     encoding = encoding or detect_encoding(sample)
     text = decode_sample(sample, encoding, complete)
     if looks_binary(text):
-        raise CsvProblem(_("This is not a CSV file: it holds binary data. Save the sheet as "
-                           "CSV from your spreadsheet and upload that file."))
+        raise binary_data()
     delimiter = delimiter or sniff_delimiter(text)
     table = Table(path=path, encoding=encoding, delimiter=delimiter, header=[])
     header: list[str] | None = None
@@ -217,7 +223,7 @@ def detect_encoding(sample: bytes) -> str:
     matches = from_bytes(sample, cp_isolation=LEGACY_ENCODINGS)
     best = matches.best()
     if best is None:
-        tried = ["UTF-8", "UTF-16", *(codecs.lookup(name).name for name in LEGACY_ENCODINGS)]
+        tried = [encoding_label(name) for name in ("utf-8", "utf-16", *LEGACY_ENCODINGS)]
         raise CsvProblem(_(
             "This is not a CSV file, or it is in an encoding we do not read (we tried "
             "%(tried)s). Save the sheet as CSV (UTF-8) from your spreadsheet and try again.",
@@ -245,7 +251,7 @@ def decode_sample(sample: bytes, encoding: str, complete: bool) -> str:
         raise undecodable_at(sample, exc, encoding) from None
     except UnicodeError:  # such as UTF-16 chosen for a file without its byte-order mark
         raise CsvProblem(_("The file is not in %(encoding)s. Choose its encoding and try "
-                           "again.", encoding=encoding)) from None
+                           "again.", encoding=encoding_label(encoding))) from None
 
 
 def undecodable(path: Path, encoding: str) -> CsvProblem:
@@ -262,7 +268,7 @@ def undecodable(path: Path, encoding: str) -> CsvProblem:
             lines += text.count("\n")
             read = text[text.rfind("\n") + 1:] if "\n" in text else read + text
     return CsvProblem(_("The file is not in %(encoding)s. Choose its encoding and try again.",
-                        encoding=encoding))
+                        encoding=encoding_label(encoding)))
 
 
 def undecodable_at(data: bytes, exc: UnicodeDecodeError, encoding: str, lines: int = 1,
@@ -278,7 +284,24 @@ def byte_problem(line: int, column: int, byte: int, encoding: str) -> CsvProblem
     return CsvProblem(_(
         "Line %(line)d, character %(column)d, holds a byte (%(byte)s) that is not "
         "%(encoding)s. Choose the file's encoding and try again, or correct that line.",
-        line=line, column=column, byte=f"0x{byte:02X}", encoding=encoding))
+        line=line, column=column, byte=f"0x{byte:02X}", encoding=encoding_label(encoding)))
+
+
+def binary_data() -> CsvProblem:
+    """What to tell about a file that is not text (a spreadsheet saved as .xlsx, an image)."""
+    return CsvProblem(_("This is not a CSV file: it holds binary data. Save the sheet as CSV "
+                        "from your spreadsheet and upload that file."))
+
+
+def holds_binary(sample: bytes, encoding: str | None) -> bool:
+    """Tell from a file's first bytes whether it is another program's file (a .xlsx, an
+    old .xls) or other binary data rather than text, before any encoding is tried."""
+    if sample.startswith(BINARY_SIGNATURES):
+        return True
+    if encoding is not None or sample.startswith(tuple(bom for bom, _name in BOMS)):
+        return False  # text in UTF-16 is half NUL bytes: its decoded text tells (looks_binary)
+    controls = len(sample.translate(None, TEXT_BYTES))
+    return controls > max(16, len(sample) // 50)
 
 
 def looks_binary(text: str) -> bool:

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from kanban import jobs
 from kanban.extensions import db
-from kanban.models.job import CANCELLED, DONE, FAILED, QUEUED, RETRYING, RUNNING, Job
-from kanban.templating import moment
+from kanban.jobs.words import error_text, result_message, status_text
+from kanban.models.job import Job
 from kanban.web import bp
 
 HISTORY_SIZE = 50
@@ -25,31 +25,6 @@ def visible_job(job_id: int) -> Job:
     if job is None or (job.user_id != current_user.id and not current_user.is_manager):
         abort(404)
     return job
-
-
-def status_text(job: Job) -> str:
-    if job.status == QUEUED:
-        if job.not_before is not None:
-            return _("Waiting until %(when)s", when=moment(job.not_before))
-        return _("Waiting to start")
-    if job.status == RUNNING:
-        return _("Stopping…") if job.cancel_requested else _("Running")
-    if job.status == RETRYING:
-        return _("Failed; it will be tried again at %(when)s",
-                 when=moment(job.not_before)) if job.not_before else _("Failed")
-    if job.status == DONE:
-        return _("Done")
-    if job.status == CANCELLED:
-        return _("Cancelled")
-    return _("Failed")
-
-
-def error_text(job: Job) -> str:
-    if job.status not in (FAILED, RETRYING):
-        return ""
-    if job.error == jobs.ABANDONED:
-        return _("The server stopped while this job ran; start it again.")
-    return job.error
 
 
 def job_view(job: Job, kinds: dict[str, jobs.JobKind]) -> dict[str, Any]:
@@ -69,15 +44,6 @@ def job_view(job: Job, kinds: dict[str, jobs.JobKind]) -> dict[str, Any]:
         "result_url": result_url, "error": error_text(job),
         "message": result_message(job, kind),
     }
-
-
-def result_message(job: Job, kind: jobs.JobKind | None) -> str:
-    """A finished job's outcome in the reader's words."""
-    if not job.result:
-        return ""
-    if kind is not None and kind.describe is not None:
-        return kind.describe(job.result)
-    return str(job.result.get("message", ""))
 
 
 @bp.get("/jobs")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -135,10 +134,9 @@ def export_command(output, format_key, locale, columns, pipeline, stage, owner, 
     total = count_leads(filters)
     record_export(user=person, filters=filters.to_args(), row_count=total, format=fmt.key,
                   via="command")
-    from tqdm import tqdm  # only the commands with a progress bar wait for its import
+    from kanban.cli.progress import ProgressBar  # only a command with a bar waits for tqdm
 
-    # tqdm hides itself when stderr is not a terminal (disable=None).
-    with tqdm(total=total, unit=" leads", disable=None, file=sys.stderr) as bar:
+    with ProgressBar(_("Leads written"), total) as bar:
         rows = bar_rows(iter_rows(filters, chosen), bar)
         chunks = fmt.render(header_of(chosen), rows,
                             {"locale": locale or team_or_default_language()})
@@ -197,9 +195,9 @@ def import_command(source, stage, pipeline, owners, tags, encoding, delimiter, m
         tags=list(tags),
         source=f"import: {source.name}"[:120],
     )
-    from tqdm import tqdm
+    from kanban.cli.progress import ProgressBar
 
-    with tqdm(unit=" rows", disable=None, file=sys.stderr) as bar:
+    with ProgressBar(_("Rows read")) as bar:
         try:
             report = run_import(table, settings, user=None, dry_run=dry_run, progress=bar.update)
         except CsvProblem as problem:

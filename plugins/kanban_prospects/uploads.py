@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 
 from kanban.errors import NotFound, ValidationError
 from kanban.instance import private_file, private_folder
+from kanban.uploads import save_upload, size_limit
 
 MAX_BYTES = 20 * 1024 * 1024
 KEEP_SECONDS = 24 * 3600
@@ -27,8 +28,14 @@ def max_bytes() -> int:
     return int(current_app.config.get("PROSPECTS_MAX_BYTES", MAX_BYTES))
 
 
+def too_large_message() -> str:
+    return _("This file is larger than %(size)s. Split it into smaller files.",
+             size=size_limit(max_bytes()))
+
+
 def store(upload: FileStorage | None) -> str:
-    """Keep an uploaded file; return its token. Files older than a day are removed."""
+    """Keep an uploaded file; return its token. Files older than a day are removed; a
+    file over the limit raises RequestEntityTooLarge (``too_large_message`` says so)."""
     if upload is None or not upload.filename:
         raise ValidationError(_("Some fields need your attention."),
                               fields={"file": _("Choose a CSV file to upload.")})
@@ -37,18 +44,7 @@ def store(upload: FileStorage | None) -> str:
         if old.is_file() and old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
     token = uuid.uuid4().hex
-    path = folder() / f"{token}.csv"
-    size = 0
-    with private_file(path).open("wb") as out:
-        while chunk := upload.stream.read(1024 * 1024):
-            size += len(chunk)
-            if size > max_bytes():
-                out.close()
-                path.unlink(missing_ok=True)
-                raise ValidationError(_("Some fields need your attention."), fields={
-                    "file": _("This file is larger than %(size)s. Split it into smaller "
-                              "files.", size=f"{max_bytes() / 1024 / 1024:.0f} MB")})
-            out.write(chunk)
+    save_upload(upload, folder() / f"{token}.csv", max_bytes())
     return token
 
 

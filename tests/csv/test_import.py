@@ -326,7 +326,7 @@ def test_a_file_that_breaks_off_halfway_imports_every_row_before_and_says_why(
     report = run_import(table, settings_for(table, pipeline.stages[0]), user=None,
                         dry_run=False)
     assert report.failure.startswith(
-        "Line 6052, character 4, holds a byte (0xE9) that is not utf-8.")
+        "Line 6052, character 4, holds a byte (0xE9) that is not UTF-8.")
     assert (report.rows, report.created, lead_count()) == (6050, 6050, 6050)
 
 

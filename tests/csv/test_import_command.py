@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import click.testing
 from sqlalchemy import func, select
 
 from kanban.extensions import db
@@ -45,6 +46,19 @@ def test_the_summary_is_in_the_teams_language_as_its_reasons_are(app, runner, pi
     assert "Righe lette: 2\n" in result.output
     assert "Riga 3 (non valida) Почта: Questo non è un indirizzo email valido." in (
         result.output)
+
+
+def test_the_progress_bar_counts_the_rows_in_the_teams_language(app, runner, pipeline,
+                                                                tmp_path, monkeypatch):
+    app.config["LANGUAGE"] = "ru"
+    # Standard error as a person's terminal, where the bar shows.
+    monkeypatch.setattr(click.testing._NamedTextIOWrapper, "isatty", lambda self: True)
+    source = write_file(tmp_path / "list.csv", LIST)
+    result = runner.invoke(args=["import", str(source), "--stage", "New", "--pipeline", "Sales",
+                                 "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Прочитано строк: 2 [" in result.stderr and " в секунду]" in result.stderr
+    assert "rows" not in result.stderr
 
 
 def test_the_rejected_rows_file_is_for_the_teams_spreadsheet(app, runner, pipeline, tmp_path):

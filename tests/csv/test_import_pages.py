@@ -16,6 +16,7 @@ from tests.conftest import log_in
 from tests.csv.conftest import parse
 from tests.factories import UserFactory
 from tests.jobs.conftest import wait_until_finished
+from tests.spreadsheets import xls_file, xlsx_file
 
 PROSPECTS = (
     "Nombre;Compañía;Teléfono;Correo electrónico;Importe\n"
@@ -106,6 +107,13 @@ def test_a_file_over_the_size_limit_gets_a_clear_413(app, member_client, pipelin
     assert response.status_code == 413
     assert "larger than" in response.text and "CSV_IMPORT_MAX_BYTES" in response.text
     assert not list((Path(app.instance_path) / "csv-imports").glob("*"))
+
+
+def test_the_size_limit_is_written_in_the_teams_language(app, member_client, pipeline):
+    app.config.update(CSV_IMPORT_MAX_BYTES=1024 * 1024, LANGUAGE="ru")
+    response = upload(member_client, b"Company\n" + b"Acme\n" * 300_000)
+    assert response.status_code == 413
+    assert "Файл больше 1 МБ" in response.text
 
 
 def test_a_file_larger_than_the_apps_general_limit_is_accepted_for_import(app, member_client,
@@ -375,3 +383,11 @@ def test_a_report_an_earlier_version_kept_in_its_readers_words_still_reads(
 
     assert page.status_code == 200
     assert re.search(r"<td class=\"num\">3</td><td>invalid</td><td>Correo</td>", page.text)
+
+
+@pytest.mark.parametrize("content", [xlsx_file(), xls_file()], ids=["xlsx", "xls"])
+def test_an_excel_workbook_renamed_csv_is_told_to_be_saved_as_csv(member_client, pipeline,
+                                                                  content):
+    response = upload(member_client, content)
+    assert response.status_code == 422
+    assert "holds binary data. Save the sheet as CSV" in response.text

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import codecs
 import os
+import random
 
 import pytest
 from kanban_csv.mapping import guess_mapping
 
 from kanban.tables.reading import CsvProblem, open_table
 from tests.csv.conftest import write_file
+from tests.spreadsheets import xls_file, xlsx_file
 
 LIST = ("Nome;Empresa;Telefone;E-mail;Valor\n"
         "João Gonçalves;Padaria Ação;912 345 678;joao@x.pt;1.500,50\n")
@@ -79,12 +81,49 @@ def test_random_binary_junk_is_refused(tmp_path):
     assert "not" in problem.value.message
 
 
+BINARY = "This is not a CSV file: it holds binary data. Save the sheet as CSV"
+
+
+@pytest.mark.parametrize("content", [xlsx_file(), xls_file()], ids=["xlsx", "xls"])
+def test_an_excel_workbook_named_csv_is_told_to_be_saved_as_csv(tmp_path, content):
+    path = tmp_path / "list.csv"
+    path.write_bytes(content)
+    with pytest.raises(CsvProblem) as problem:
+        open_table(path)
+    assert problem.value.message.startswith(BINARY)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1251"])
+def test_an_excel_workbook_is_named_so_whatever_encoding_is_chosen(tmp_path, encoding):
+    path = tmp_path / "list.csv"
+    path.write_bytes(xlsx_file())
+    with pytest.raises(CsvProblem) as problem:
+        open_table(path, encoding)
+    assert problem.value.message.startswith(BINARY)
+
+
+def test_other_binary_data_is_named_binary_not_an_unknown_encoding(tmp_path):
+    path = tmp_path / "junk.csv"
+    path.write_bytes(b"\x01\x02" + random.Random(7).randbytes(20_000))
+    with pytest.raises(CsvProblem) as problem:
+        open_table(path)
+    assert problem.value.message.startswith(BINARY)
+
+
+def test_a_wrong_chosen_encoding_is_named_as_the_list_of_encodings_names_it(tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_bytes("Компания\nРомашка\n".encode("cp1251") + b"\x98\n")  # not in cp1251
+    with pytest.raises(CsvProblem) as problem:
+        open_table(path, encoding="windows-1251")
+    assert "(0x98) that is not Windows-1251 (Cyrillic)." in problem.value.message
+
+
 def test_wrong_chosen_encoding_is_a_clear_message(tmp_path):
     path = write_file(tmp_path / "u16.csv", LIST, "utf-16")
     with pytest.raises(CsvProblem) as problem:
         open_table(path, encoding="utf-8")
     assert problem.value.message.startswith(
-        "Line 1, character 1, holds a byte (0xFF) that is not utf-8.")
+        "Line 1, character 1, holds a byte (0xFF) that is not UTF-8.")
 
 
 @pytest.mark.parametrize("good_lines", [0, 3, 20_000])  # in the sample, or far past it
@@ -97,7 +136,7 @@ def test_a_byte_that_is_not_utf8_is_named_with_its_line_and_character(tmp_path, 
         table = open_table(path, encoding="utf-8")
         list(table.rows())
     assert problem.value.message.startswith(
-        f"Line {good_lines + 3}, character 4, holds a byte (0xE9) that is not utf-8.")
+        f"Line {good_lines + 3}, character 4, holds a byte (0xE9) that is not UTF-8.")
 
 
 def test_a_file_in_no_encoding_we_read_names_the_encodings_tried(tmp_path, monkeypatch):
@@ -109,8 +148,8 @@ def test_a_file_in_no_encoding_we_read_names_the_encodings_tried(tmp_path, monke
     path.write_bytes("Empresa;Nota\nCafé;olé\n".encode("cp1252"))
     with pytest.raises(CsvProblem) as problem:
         open_table(path)
-    assert "(we tried UTF-8, UTF-16, cp1252, cp1251, koi8-r, iso8859-15, iso8859-1)" in (
-        problem.value.message)
+    assert ("(we tried UTF-8, UTF-16, Windows-1252 (Western Europe), Windows-1251 (Cyrillic), "
+            "KOI8-R (Cyrillic), ISO8859-15, Latin-1 (ISO-8859-1))") in problem.value.message
 
 
 def test_blank_and_repeated_header_names_are_told_apart(tmp_path):
@@ -167,7 +206,7 @@ def test_a_utf8_file_with_a_stray_byte_is_read_as_utf8_naming_the_byte(app, tmp_
     with pytest.raises(CsvProblem) as problem:
         open_table(path)
     assert problem.value.message.startswith(
-        "Line 42, character 3, holds a byte (0xE9) that is not utf-8.")
+        "Line 42, character 3, holds a byte (0xE9) that is not UTF-8.")
 
 
 def test_a_file_in_a_one_byte_encoding_is_not_taken_for_utf8(tmp_path):
@@ -221,7 +260,7 @@ def test_a_utf8_file_with_as_many_letters_as_stray_bytes_names_the_byte(app, tmp
     with pytest.raises(CsvProblem) as problem:
         open_table(path)
     assert problem.value.message.startswith(
-        "Line 11, character 10, holds a byte (0xE9) that is not utf-8.")
+        "Line 11, character 10, holds a byte (0xE9) that is not UTF-8.")
 
 
 def test_unknown_headers_become_custom_fields(app):
@@ -233,4 +272,4 @@ def test_utf16_chosen_for_a_file_without_its_byte_order_mark_names_the_encoding(
     path.write_bytes(b"name,phone\nAna,9123\n")  # an even number of bytes
     with pytest.raises(CsvProblem) as problem:
         open_table(path, "utf-16")
-    assert problem.value.message == "The file is not in utf-16. Choose its encoding and try again."
+    assert problem.value.message == "The file is not in UTF-16. Choose its encoding and try again."

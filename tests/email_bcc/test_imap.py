@@ -279,7 +279,7 @@ def test_a_poll_runs_as_a_job_from_the_command_line(app, settings, address, runn
     deliver(settings, addressed(address, 1), addressed(address, 2))
     result = runner.invoke(args=["jobs", "start", "mail.poll"])
     assert result.exit_code == 0, result.output
-    assert "done. New messages read: 2" in result.output
+    assert "(mail.poll): Done. New messages read: 2" in result.output
     job = db.session.scalars(select(Job)).one()
     assert (job.kind, job.status, job.result["outcomes"]) == ("mail.poll", "done", {"stored": 2})
     assert emails() == 2

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from kanban_prospects.lists import RowQuery, find_rows
 from kanban_prospects.models import ProspectList, RowStatus
 
 from kanban.extensions import db
 from kanban.models import Lead
+from tests.spreadsheets import xlsx_file
 
 MESSY = ("\ufeffEmpresa;Nome;Telemóvel;E-mail;Cidade\r\n"
          "Padaria Lisboa;Ana Sousa;912 345 678;ana@padaria.example;Lisboa\r\n"
@@ -59,11 +61,40 @@ def test_a_binary_file_is_refused_in_plain_words(member_client):
     assert "Save the sheet as CSV" in answer.get_data(as_text=True)
 
 
+def test_an_excel_workbook_renamed_csv_is_told_to_be_saved_as_csv(member_client):
+    answer = upload(member_client, xlsx_file(), name="list.csv")
+    assert answer.status_code == 422
+    assert "holds binary data. Save the sheet as CSV" in answer.get_data(as_text=True)
+
+
 def test_no_file_names_the_field(member_client):
     answer = member_client.post("/prospects/import", data={"name": "x"},
                                 content_type="multipart/form-data")
     assert answer.status_code == 422
     assert "Choose a CSV file to upload." in answer.get_data(as_text=True)
+
+
+def test_a_file_over_the_size_limit_shows_the_import_form_with_the_limit_named(app,
+                                                                               member_client):
+    app.config["PROSPECTS_MAX_BYTES"] = 1024 * 1024
+    answer = upload(member_client, b"Company\n" + b"Padaria Lisboa\n" * 100_000)
+    assert answer.status_code == 413
+    page = answer.get_data(as_text=True)
+    assert "This file is larger than 1 MB. Split it into smaller files." in page
+    assert 'id="prospect-file" name="file" type="file"' in page
+    assert not list((Path(app.instance_path) / "prospect-uploads").glob("*"))
+
+
+def test_the_size_limit_is_written_in_the_teams_language(app, member_client):
+    app.config.update(PROSPECTS_MAX_BYTES=1024 * 1024, LANGUAGE="ru")
+    answer = upload(member_client, b"Company\n" + b"Padaria Lisboa\n" * 100_000)
+    assert "Файл больше 1 МБ." in answer.get_data(as_text=True)
+
+
+def test_a_file_under_the_size_limit_is_taken_to_its_mapping(app, member_client):
+    app.config["PROSPECTS_MAX_BYTES"] = 1024 * 1024
+    answer = upload(member_client, b"Company\n" + b"Padaria Lisboa\n" * 60_000)
+    assert answer.status_code == 302
 
 
 def test_a_gone_upload_is_404(member_client):

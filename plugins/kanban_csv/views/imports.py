@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import uuid
 from pathlib import Path
 
@@ -26,8 +25,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from kanban import jobs
 from kanban.auth import csrf_exempt
 from kanban.errors import ValidationError
-from kanban.extensions import csrf, db
-from kanban.instance import private_file
+from kanban.extensions import db
 from kanban.models import Pipeline, Stage, User
 from kanban.permissions import require, require_give_lead_to
 from kanban.services.leads import get_stage
@@ -40,6 +38,7 @@ from kanban.tables.reading import (
     open_table,
 )
 from kanban.text import machine_text, remove_unstorable
+from kanban.uploads import accept_upload, save_upload, size_limit
 from kanban_csv.cleanup import remove_stale_uploads, upload_folder
 from kanban_csv.importer import (
     ImportSettings,
@@ -66,7 +65,6 @@ from kanban_csv.uploads import (
 from kanban_csv.views import bp
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-COPY_CHUNK = 1024 * 1024
 DELIMITER_NAMES = {",": _l("comma"), ";": _l("semicolon"), "\t": _l("tab"), "|": _l("pipe")}
 
 
@@ -77,7 +75,7 @@ def max_bytes() -> int:
 def too_large_message() -> str:
     return _("This file is larger than %(size)s, the most an import accepts. Split it into "
              "smaller files, or ask an admin to raise CSV_IMPORT_MAX_BYTES.",
-             size=f"{max_bytes() / 1024 / 1024:.0f} MB")
+             size=size_limit(max_bytes()))
 
 
 def start_page(message: str = "", status: int = 200):
@@ -105,26 +103,13 @@ def import_start():
 @machine_text  # a file from another program: its cells are cleaned as they are read
 def import_upload():
     require(current_user, "lead.create")
-    # The app's limit is small; an import may be large, so this view sets its own before
-    # anything reads the body (the usual CSRF check would read it with the small limit).
-    request.max_content_length = max_bytes()
-    if current_app.config.get("WTF_CSRF_ENABLED", True):
-        csrf.protect()
+    accept_upload(max_bytes())
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return start_page(_("Choose a CSV file to upload."), 400)
     stored_name = f"{uuid.uuid4().hex}.csv"
     path = upload_folder() / stored_name
-    digest, size = hashlib.sha256(), 0
-    with private_file(path).open("wb") as out:
-        while chunk := upload.stream.read(COPY_CHUNK):
-            size += len(chunk)
-            if size > max_bytes():
-                out.close()
-                path.unlink(missing_ok=True)
-                return start_page(too_large_message(), 413)
-            digest.update(chunk)
-            out.write(chunk)
+    sha256, size = save_upload(upload, path, max_bytes())  # too large: upload_too_large
     encoding = request.form.get("encoding") or None
     delimiter = request.form.get("delimiter") or None
     try:
@@ -134,7 +119,7 @@ def import_upload():
         return start_page(problem.message, 422)
     record = CsvImport(
         user_id=current_user.id, filename=remove_unstorable(Path(upload.filename).name)[:255],
-        sha256=digest.hexdigest(), size=size, stored_name=stored_name,
+        sha256=sha256, size=size, stored_name=stored_name,
     )
     db.session.add(record)
     db.session.commit()

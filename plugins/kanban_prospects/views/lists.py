@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -18,18 +17,20 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from kanban import jobs
 from kanban.api.helpers import MAX_ID, whole_number
 from kanban.auth import csrf_exempt
 from kanban.errors import ValidationError
-from kanban.extensions import csrf, db
+from kanban.extensions import db
 from kanban.permissions import can, require, require_export
 from kanban.services.exports import record_export
 from kanban.services.users import active_users
 from kanban.tables.delimited import builtin_formats
 from kanban.tables.reading import ENCODINGS, CsvProblem, estimated_rows, open_table
 from kanban.text import machine_text
+from kanban.uploads import accept_upload
 from kanban_prospects import uploads
 from kanban_prospects.export import export_rows, row_count
 from kanban_prospects.jobs import IMPORT, inline_rows
@@ -89,12 +90,12 @@ def create():
 @machine_text
 def upload():
     require(current_user, "lead.create")
-    request.max_content_length = uploads.max_bytes()
-    if current_app.config.get("WTF_CSRF_ENABLED", True):
-        csrf.protect()
     try:
+        accept_upload(uploads.max_bytes())
         token = uploads.store(request.files.get("file"))
         open_table(uploads.path_of(token), request.form.get("encoding") or None)
+    except RequestEntityTooLarge:  # the form is not read: only the file's field can tell
+        return index_page({"file": uploads.too_large_message()}, {}, 413)
     except ValidationError as exc:
         return index_page(exc.fields, request.form.to_dict(), 422)
     except CsvProblem as problem:
