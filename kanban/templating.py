@@ -193,13 +193,18 @@ def unread_notifications() -> int:
         return 0
 
 
+def bell_count(unread: int) -> str:
+    """Write the bell's count: the number, or 99+ past 99 (the badge stays small)."""
+    return str(unread) if unread < 100 else "99+"
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, day=day, moment=moment, clock=clock, percent=percent,
                                  number=format_number, file_size=file_size,
                                  one_full_stop=one_full_stop,
                                  lost_reason=lost_reason, source=source_name,
                                  status_name=status_name, next_action_name=next_action_name,
-                                 entry_kind_name=entry_kind_name)
+                                 entry_kind_name=entry_kind_name, bell_count=bell_count)
     app.jinja_env.globals.update(slot=slot, can=can, card_badges=card_badges,
                                  unread_notifications=unread_notifications,
                                  lead_field_limits=lead_fields.LIMITS,

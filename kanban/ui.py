@@ -92,6 +92,9 @@ class Bar:
     label: str
     value: int | float | Decimal
     shown: str = ""
+    # Under a column of a time series, a short name instead of the label ("jan."); a
+    # second line after "\n" ("jan.\n2026") is written only where it changes.
+    tick: str = ""
 
 
 @dataclass(frozen=True)

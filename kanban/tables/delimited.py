@@ -7,10 +7,12 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
 from kanban.amounts import uses_decimal_comma
+from kanban.models.base import team_zone
 from kanban.tables.cells import FORMULA_STARTS, cell_writer
 from kanban.ui import ExportFormat
 
@@ -27,11 +29,15 @@ def write_delimited(
     delimiter: str = ",",
     decimal_comma: bool = False,
     bom: bool = False,
+    zone: ZoneInfo | None = None,
 ) -> Iterator[str]:
-    """Yield the file in chunks of text, quoting only what needs it, lines ending CRLF."""
+    """Yield the file in chunks of text, quoting only what needs it, lines ending CRLF.
+
+    Moments are written in ISO 8601 UTC, or in ``zone`` as spreadsheets read them.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    convert = cell_writer(decimal_comma)
+    convert = cell_writer(decimal_comma, zone)
     if bom:
         buffer.write("\ufeff")
     writer.writerow([convert(name) for name in header])
@@ -58,9 +64,12 @@ def write_delimited(
 
 
 def render_excel(header, rows, options) -> Iterator[str]:
+    # Excel in Portuguese or Russian keeps "2026-12-07T11:51:39Z" as text, but reads
+    # "2026-12-07 11:51" as a date and time; the team reads its own clock.
     comma = uses_decimal_comma(options.get("locale"))
     return write_delimited(
-        header, rows, delimiter=";" if comma else ",", decimal_comma=comma, bom=True
+        header, rows, delimiter=";" if comma else ",", decimal_comma=comma, bom=True,
+        zone=team_zone(),
     )
 
 

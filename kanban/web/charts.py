@@ -21,6 +21,9 @@ BAR_COLOUR, ZERO_COLOUR, TEXT_COLOUR, MUTED_COLOUR = "#1d4ed8", "#98a2b3", "#1c2
 FONT = 'font-family="system-ui, sans-serif" font-size="13"'
 CHAR_WIDTH = 7.2  # about right for 13px text, to shorten labels that would not fit
 MAX_COLUMN_LABELS = 7
+TICK_GAP = 6  # between two ticks under the columns
+TICK_LINE = 16  # a tick's second line (the year under the months)
+LONG_TICK = 12  # longer labels (a plugin's) are shortened rather than spaced out
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -58,7 +61,8 @@ def _bars(bars: list[Bar] | tuple[Bar, ...]) -> tuple[str, int]:
 def _columns(bars: list[Bar] | tuple[Bar, ...]) -> tuple[str, int]:
     top = _top(bars)
     slot = WIDTH / max(len(bars), 1)
-    every = math.ceil(len(bars) / MAX_COLUMN_LABELS) or 1
+    ticks = [bar.tick.split("\n", 1) if bar.tick else [bar.label] for bar in bars]
+    every = _tick_step(ticks, slot)
     plot = PLOT_BOTTOM - PLOT_TOP
     parts = [
         f'<line x1="0" y1="{PLOT_BOTTOM}" x2="{WIDTH}" y2="{PLOT_BOTTOM}" '
@@ -71,6 +75,8 @@ def _columns(bars: list[Bar] | tuple[Bar, ...]) -> tuple[str, int]:
             f'<text x="0" y="{PLOT_TOP - 6}" fill="{MUTED_COLOUR}" {FONT}>'
             f'{_text(highest.shown or str(highest.value))}</text>'
         )
+    room = int(slot * every / CHAR_WIDTH) - 1
+    last_second = None
     for index, bar in enumerate(bars):
         height = _share(bar, top) * plot
         x = index * slot + slot * 0.15
@@ -78,11 +84,26 @@ def _columns(bars: list[Bar] | tuple[Bar, ...]) -> tuple[str, int]:
             parts.append(f'<rect x="{x:.1f}" y="{PLOT_BOTTOM - height:.1f}" '
                          f'width="{slot * 0.7:.1f}" height="{height:.1f}" fill="{BAR_COLOUR}"/>')
         if index % every == 0:
+            first, *second = ticks[index]
             parts.append(
                 f'<text x="{x:.1f}" y="{PLOT_BOTTOM + 18}" fill="{TEXT_COLOUR}" {FONT}>'
-                f'{_text(bar.label, int(slot * every / CHAR_WIDTH) - 1)}</text>'
+                f'{_text(first, room)}</text>'
             )
-    return "".join(parts), COLUMNS_HEIGHT
+            if second and second[0] != last_second:
+                parts.append(
+                    f'<text x="{x:.1f}" y="{PLOT_BOTTOM + 34}" fill="{MUTED_COLOUR}" {FONT}>'
+                    f'{_text(second[0], room)}</text>'
+                )
+                last_second = second[0]
+    two_lines = any(len(tick) > 1 for tick in ticks)
+    return "".join(parts), COLUMNS_HEIGHT + (TICK_LINE if two_lines else 0)
+
+
+def _tick_step(ticks: list[list[str]], slot: float) -> int:
+    """Return how many columns apart the ticks stand so that the longest fits whole."""
+    longest = min(max((len(line) for tick in ticks for line in tick), default=0), LONG_TICK)
+    fitting = math.ceil((longest * CHAR_WIDTH + TICK_GAP) / slot)
+    return max(math.ceil(len(ticks) / MAX_COLUMN_LABELS), fitting, 1)
 
 
 def _top(bars: list[Bar] | tuple[Bar, ...]) -> float:

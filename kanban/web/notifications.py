@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from kanban.auth.access import public
@@ -19,6 +20,7 @@ from kanban.notify.calendar import (
 )
 from kanban.notify.links import at_public_url, public_url
 from kanban.services import leads as lead_service
+from kanban.templating import bell_count
 from kanban.web import bp
 
 ICS = "text/calendar; charset=utf-8"
@@ -30,6 +32,16 @@ def notifications():
     return render_template("web/notifications.html", page="notifications",
                            notifications=shown, text_of=store.text_of,
                            unread=sum(1 for item in shown if not item.is_read))
+
+
+@bp.get("/notifications/unread")
+def unread_count():
+    """Return the bell's unread count as the bell writes it, for an open page to refresh it."""
+    unread = store.unread_count(current_user)
+    response = jsonify({"unread": unread, "shown": bell_count(unread),
+                        "words": ngettext("unread", "unread", unread)})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/notifications/<int:notification_id>/open")

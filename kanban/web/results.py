@@ -81,6 +81,15 @@ def bucket_label(start: date, period: Period) -> str:
     return format_skeleton("yMMM", start, locale=get_locale())
 
 
+def bucket_tick(start: date, period: Period) -> str:
+    """Name a bucket under its column: the week's day, or the month over its year."""
+    if period.unit == WEEK:
+        return bucket_label(start, period)
+    locale = get_locale()
+    month = format_skeleton("MMM", start, locale=locale)
+    return f"{month}\n{format_skeleton('y', start, locale=locale)}"
+
+
 def build_charts(period: Period, owner_id: int | None, currency: str) -> dict[str, Any]:
     """Ask the services for every number and shape them into charts."""
     reasons = current_app.config["LOST_REASONS"]
@@ -103,7 +112,8 @@ def build_charts(period: Period, owner_id: int | None, currency: str) -> dict[st
         "won_other": won_other,
         "won_chart": Chart(
             _("Won, week by week") if period.unit == WEEK else _("Won, month by month"),
-            [Bar(bucket_label(start, period), value, money(value, currency))
+            [Bar(bucket_label(start, period), value, money(value, currency),
+                 tick=bucket_tick(start, period))
              for start, value in won.buckets],
             note=_("Also won in other currencies, not in the bars: %(amounts)s.",
                    amounts=", ".join(won_other)) if won_other else "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -77,15 +78,13 @@ DEFAULT_COLUMNS = [
 ]
 
 
-def _in_iso_8601(expression, kind: str):
-    """Format a date or moment as ISO 8601 text in SQLite itself (where both are text).
+def _stored_moment(text: str) -> datetime:
+    """Read a moment as SQLite stores it: UTC text without its offset.
 
-    SQLAlchemy would parse each value with a regular expression only for the export to
-    format it again; the text is what the file holds anyway.
+    Read as text and parsed here, it costs a fraction of SQLAlchemy's conversion (and of
+    ``replace(tzinfo=UTC)``); the format then writes it as its readers expect.
     """
-    if kind == "moment":
-        return func.strftime("%Y-%m-%dT%H:%M:%SZ", type_coerce(expression, String))
-    return type_coerce(expression, String)
+    return datetime.fromisoformat(text + "+00:00")
 
 
 def custom_field_keys(filters: LeadFilter) -> list[str]:
@@ -146,8 +145,11 @@ def iter_rows(filters: LeadFilter, columns: Sequence[Column]) -> Iterator[list[A
             selected.append(case((column.expression.is_(None), None),
                                  else_=func.printf("%.2f", column.expression)))
             converters.append((index, Decimal))
-        elif as_text and column.kind:
-            selected.append(_in_iso_8601(column.expression, column.kind))
+        elif as_text and column.kind == "moment":
+            selected.append(type_coerce(column.expression, String))
+            converters.append((index, _stored_moment))
+        elif as_text and column.kind:  # a day: its ISO 8601 text is what every file holds
+            selected.append(type_coerce(column.expression, String))
         else:
             selected.append(column.expression)
         if column.convert is not None:

@@ -17,6 +17,8 @@
 
   function note(event) {
     after = String(event.id);
+    // Whatever its pipeline, a change may have told this person something (the bell).
+    document.dispatchEvent(new CustomEvent("kanban:lead-event", { detail: event }));
     if (String(event.pipeline_id) !== pipelineId) return;
     var shown = window.kanbanBoard;
     if (event.kind === "moved" && shown && shown.ownMove(event.lead_id, event.payload.version)) {

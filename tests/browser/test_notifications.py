@@ -3,6 +3,8 @@ person takes it, the other is told who was first."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -75,3 +77,30 @@ def test_take_it_works_from_the_keyboard(page, rita, pipeline_only):
     button.focus()
     page.keyboard.press("Enter")
     expect(page.locator(".flash-success")).to_contain_text("is yours now")
+
+
+def test_the_bell_counts_a_new_lead_on_an_open_board_without_a_reload(board_page, sales):
+    page = board_page
+    expect(page.locator(".bell-count")).to_have_count(0)
+
+    create_lead({"title": "Visitor from the site"}, user=None, source="web form: Contact")
+
+    expect(page.locator(".card", has_text="Visitor from the site")).to_be_visible()
+    expect(page.locator("a.bell .bell-count")).to_have_text("1 unread")
+    expect(page.locator("a.bell")).to_have_class(re.compile(r"\bhas-unread\b"))
+    expect(page.get_by_role("link", name=re.compile(r"^Notifications\s*1 unread$"))).to_be_visible()
+
+
+def test_a_burst_of_new_leads_asks_for_the_bells_count_once_or_twice(board_page, sales):
+    page = board_page
+    asked = []
+    page.on("request", lambda request: asked.append(request.url)
+            if "/notifications/unread" in request.url else None)
+
+    for number in range(6):
+        create_lead({"title": f"Visitor {number}"}, user=None, source="web form: Contact")
+
+    expect(page.locator(".card", has_text="Visitor 5")).to_be_visible()
+    expect(page.locator("a.bell .bell-count")).to_have_text("6 unread", timeout=15000)
+    page.wait_for_timeout(1500)  # anything asked late would be asked by now
+    assert 1 <= len(asked) <= 2

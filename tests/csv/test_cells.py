@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -40,6 +41,12 @@ def test_dates_are_written_in_iso_8601():
     write = cell_writer()
     assert write(date(2026, 3, 31)) == "2026-03-31"
     assert write(datetime(2026, 3, 31, 9, 5, 7, 123, tzinfo=UTC)) == "2026-03-31T09:05:07Z"
+
+
+def test_a_writer_given_a_zone_writes_moments_on_its_clock_to_the_minute():
+    write = cell_writer(zone=ZoneInfo("Europe/Lisbon"))
+    assert write(datetime(2026, 7, 7, 11, 51, 39, tzinfo=UTC)) == "2026-07-07 12:51"
+    assert write(date(2026, 7, 7)) == "2026-07-07"
 
 
 def test_restore_undoes_neutralise_only_for_neutralised_cells():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -146,6 +147,61 @@ def test_dates_are_iso_8601(manager_client, leads):
     response = download(manager_client, q="padaria", columns=["created_at"])
     created = parse(response.data)[1][0]
     assert created == leads[0].created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.mark.parametrize(("fmt", "delimiter"), [("csv", ","), ("tsv", "\t")])
+def test_csv_and_tsv_write_moments_in_iso_8601_utc_whatever_the_teams_zone(
+    app, manager_client, pipeline, fmt, delimiter
+):
+    app.config["TIMEZONE"] = "Europe/Moscow"
+    LeadFactory(title="Late", stage=pipeline.stages[0],
+                created_at=datetime(2026, 12, 7, 11, 51, 39, tzinfo=UTC))
+    response = download(manager_client, format=fmt, columns=["title", "created_at"])
+    assert parse(response.data, delimiter)[1] == ["Late", "2026-12-07T11:51:39Z"]
+
+
+@pytest.mark.parametrize(("zone", "created"), [
+    ("Europe/Moscow", "2026-12-07 14:51"), ("Europe/Lisbon", "2026-12-07 11:51"),
+])
+def test_the_excel_preset_writes_moments_on_the_teams_clock_to_the_minute(
+    app, manager_client, pipeline, zone, created
+):
+    app.config["TIMEZONE"] = zone
+    LeadFactory(title="Late", stage=pipeline.stages[0],
+                created_at=datetime(2026, 12, 7, 11, 51, 39, tzinfo=UTC),
+                closed_at=None)
+    response = download(manager_client, format="excel", locale="ru",
+                        columns=["title", "created_at", "closed_at"])
+    assert parse(response.data, ";")[1] == ["Late", created, ""]
+
+
+def test_the_excel_preset_writes_a_moment_on_the_day_the_team_sees_it(
+    app, manager_client, pipeline
+):
+    app.config["TIMEZONE"] = "Europe/Moscow"  # 23:30 UTC is 02:30 the next day there
+    LeadFactory(title="Night", stage=pipeline.stages[0],
+                created_at=datetime(2026, 3, 5, 23, 30, tzinfo=UTC))
+    response = download(manager_client, format="excel", locale="pt",
+                        columns=["title", "created_at"])
+    assert parse(response.data, ";")[1] == ["Night", "2026-03-06 02:30"]
+
+
+def test_the_excel_preset_writes_days_as_iso_days(manager_client, pipeline):
+    LeadFactory(title="Call", stage=pipeline.stages[0], next_action_date=date(2026, 12, 7))
+    response = download(manager_client, format="excel", locale="pt",
+                        columns=["title", "next_action_date"])
+    assert parse(response.data, ";")[1] == ["Call", "2026-12-07"]
+
+
+def test_the_excel_command_writes_moments_on_the_teams_clock(app, runner, pipeline, tmp_path):
+    app.config["TIMEZONE"] = "Europe/Moscow"
+    LeadFactory(title="Late", stage=pipeline.stages[0],
+                created_at=datetime(2026, 12, 7, 11, 51, 39, tzinfo=UTC))
+    out = tmp_path / "leads.csv"
+    result = runner.invoke(args=["export", str(out), "--format", "excel", "--locale", "ru",
+                                 "--columns", "title,created_at"])
+    assert result.exit_code == 0, result.output
+    assert parse(out.read_bytes(), ";")[1] == ["Late", "2026-12-07 14:51"]
 
 
 def test_unknown_format_is_404(manager_client, leads):

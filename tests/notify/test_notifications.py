@@ -181,6 +181,41 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_lead(app, pipeline
     assert "bell-count" not in client.get("/agenda").get_data(as_text=True)
 
 
+def test_the_bells_count_is_answered_as_json_for_an_open_page(app, pipeline, member):
+    for _ in range(2):
+        notify("lead_unassigned", [member.id], lead=LeadFactory(stage=pipeline.stages[0]))
+    notify("lead_unassigned", [UserFactory().id], lead=LeadFactory(stage=pipeline.stages[0]))
+
+    response = log_in(app.test_client(), member).get("/notifications/unread")
+
+    assert response.get_json() == {"unread": 2, "shown": "2", "words": "unread"}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_bells_count_says_unread_in_the_readers_language(app, pipeline):
+    reader = UserFactory(locale="ru")
+    for _ in range(5):
+        notify("lead_unassigned", [reader.id], lead=LeadFactory(stage=pipeline.stages[0]))
+
+    answer = log_in(app.test_client(), reader).get("/notifications/unread").get_json()
+
+    assert answer == {"unread": 5, "shown": "5", "words": "непрочитанных"}
+
+
+def test_the_bells_count_past_99_is_written_99_plus(app, pipeline, member):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    for index in range(100):
+        notify("lead_unassigned", [member.id], lead=lead, once_key=f"k{index}")
+
+    answer = log_in(app.test_client(), member).get("/notifications/unread").get_json()
+
+    assert answer["unread"] == 100 and answer["shown"] == "99+"
+
+
+def test_the_bells_count_needs_a_login(client):
+    assert client.get("/notifications/unread").status_code in (302, 401)
+
+
 def test_someone_elses_notification_cannot_be_opened(app, pipeline, member):
     other = UserFactory()
     notify("lead_unassigned", [other.id], lead=LeadFactory(stage=pipeline.stages[0]))

@@ -112,3 +112,25 @@ def browser_without_script(chromium, month):
                                    viewport={"width": 1280, "height": 800})
     yield context.new_page()
     context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1366])
+def test_a_year_month_by_month_names_its_months_whole_and_apart(page, month, width):
+    from tests.factories import UserFactory
+
+    log_in(page, UserFactory(locale="pt").email, open_board=False)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/results?period=custom&from=2026-01-01&to=2026-12-31")
+
+    chart = page.locator("#chart-won").bounding_box()
+    ticks = page.eval_on_selector_all("#chart-won text", """texts => texts.slice(1).map(t => {
+        const box = t.getBoundingClientRect();
+        return {text: t.textContent, left: box.left, right: box.right, top: box.top,
+                height: box.height};
+    })""")
+    months = [tick for tick in ticks if not tick["text"].isdigit()]
+    assert [tick["text"] for tick in months] == ["jan.", "mar.", "mai.", "jul.", "set.", "nov."]
+    assert all(a["right"] < b["left"] for a, b in zip(months, months[1:], strict=False))
+    assert all(chart["x"] <= t["left"] and t["right"] <= chart["x"] + chart["width"]
+               for t in ticks)
+    assert min(tick["height"] for tick in ticks) >= 10  # readable on a phone too

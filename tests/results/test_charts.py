@@ -6,6 +6,8 @@ import re
 from decimal import Decimal
 from xml.etree import ElementTree
 
+import pytest
+
 from kanban.ui import Bar, Chart
 from kanban.web.charts import WIDTH, chart_svg
 
@@ -68,6 +70,42 @@ def test_many_columns_label_only_some_of_them():
     labels = [t.text for t in parse(chart_svg(chart, "c", columns=True)).iter(f"{SVG}text")]
 
     assert len(labels) == 1 + 6  # the top value, then every fourth month
+
+
+def tick_texts(chart: Chart) -> list[str]:
+    """The text under the columns (the top value written on the grid left out)."""
+    return [t.text for t in parse(chart_svg(chart, "c", columns=True)).iter(f"{SVG}text")][1:]
+
+
+def test_a_column_is_named_by_its_short_tick_not_its_long_label():
+    chart = Chart("t", [Bar("jan. de 2026", 1, tick="jan."), Bar("fev. de 2026", 2, tick="fev.")])
+
+    assert tick_texts(chart) == ["jan.", "fev."]
+
+
+def test_a_ticks_second_line_is_written_only_where_it_changes():
+    chart = Chart("t", [Bar(label, 1, tick=tick) for label, tick in [
+        ("Nov 2025", "Nov\n2025"), ("Dec 2025", "Dec\n2025"), ("Jan 2026", "Jan\n2026"),
+        ("Feb 2026", "Feb\n2026")]])
+
+    assert tick_texts(chart) == ["Nov", "2025", "Dec", "Jan", "2026", "Feb"]
+
+
+@pytest.mark.parametrize("months", [
+    ["jan.", "fev.", "mar.", "abr.", "mai.", "jun.", "jul.", "ago.", "set.", "out.", "nov.",
+     "dez."],
+    ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"],
+    ["янв.", "февр.", "март", "апр.", "май", "июнь", "июль", "авг.", "сент.", "окт.", "нояб.",
+     "дек."],
+])
+def test_twelve_months_are_named_whole_leaving_some_out_rather_than_cutting_them(months):
+    chart = Chart("t", [Bar(f"{month} 2026", 1, tick=f"{month}\n2026") for month in months])
+
+    ticks = tick_texts(chart)
+
+    assert ticks[0] == months[0] and ticks[1] == "2026"
+    assert set(ticks[2:]) <= set(months) and len(ticks) >= 1 + 4
+    assert not any("…" in tick for tick in ticks)
 
 
 def test_labels_and_title_are_escaped():

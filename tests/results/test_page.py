@@ -269,3 +269,17 @@ def test_weeks_start_on_the_day_the_readers_country_starts_them(app, month):
 
     assert [row[0] for row in table_rows(html)] == ["1 de nov.", "8 de nov.", "15 de nov.",
                                                    "22 de nov.", "29 de nov."]
+
+
+def test_a_year_month_by_month_names_each_month_whole_under_its_column(app, month):
+    from tests.conftest import log_in
+    from tests.factories import UserFactory
+
+    portuguese = log_in(app.test_client(), UserFactory(locale="pt"))
+    html = figure(portuguese.get("/results?period=custom&from=2026-01-01&to=2026-12-31").text,
+                  "chart-won")
+
+    ticks = re.findall(r"<text [^>]*>([^<]*)</text>", html)[1:]  # after the top value
+    assert ticks[:3] == ["jan.", "2026", "mar."]
+    assert not any("…" in tick for tick in ticks)
+    assert [row[0] for row in table_rows(html)][:2] == ["jan. de 2026", "fev. de 2026"]
