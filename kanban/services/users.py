@@ -5,11 +5,12 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, select, update
 
 from kanban.errors import NotFound, ValidationError
 from kanban.extensions import db
-from kanban.models import Lead, LeadStatus, Role, User
+from kanban.models import ApiToken, Lead, LeadStatus, Role, User
+from kanban.models.base import utcnow
 from kanban.permissions import require
 
 MIN_PASSWORD_LENGTH = 8
@@ -126,6 +127,10 @@ def deactivate_user(person: User, *, user: User | None = None) -> User:
         )
     person.active = False
     person.end_sessions()
+    # Their tokens end too, for good: coming back later does not wake a script left behind.
+    db.session.execute(update(ApiToken).where(ApiToken.user_id == person.id,
+                                              ApiToken.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
     db.session.commit()
     return person
 

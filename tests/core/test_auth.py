@@ -11,6 +11,7 @@ from kanban.app import create_app
 from kanban.auth.tokens import create_token, revoke_token
 from kanban.extensions import db
 from kanban.models import ApiToken
+from kanban.services.users import deactivate_user, reactivate_user
 from tests.conftest import log_in
 from tests.factories import PASSWORD, LeadFactory, UserFactory
 
@@ -236,6 +237,16 @@ def test_token_of_a_deactivated_person_no_longer_works(client, member, pipeline)
     _token, secret = create_token(member, "x")
     member.active = False
     db.session.commit()
+    assert client.get("/api/v1/leads", headers={"Authorization": f"Bearer {secret}"}
+                      ).status_code == 401
+
+
+def test_a_token_stays_revoked_when_its_person_comes_back(client, admin, member, pipeline):
+    _token, secret = create_token(member, "x")
+    deactivate_user(member, user=admin)
+
+    reactivate_user(member, user=admin)
+
     assert client.get("/api/v1/leads", headers={"Authorization": f"Bearer {secret}"}
                       ).status_code == 401
 
