@@ -13,13 +13,13 @@ from sqlalchemy import String, case, func, null, select, true, type_coerce
 
 from kanban import lead_fields
 from kanban.extensions import db
-from kanban.models import Activity, Client, Lead, LeadTag, Stage, User
+from kanban.models import Activity, Client, Lead, LeadStatus, LeadTag, Stage, User
 from kanban.models.base import local_day, team_zone
 from kanban.plugins import collect
 from kanban.services.queries import LeadFilter, filter_leads
 from kanban.services.sources import source_name
 from kanban.ui import ExportFormat
-from kanban.words import next_action_name, status_name
+from kanban.words import lost_reason, next_action_name, status_name
 
 # Leads read at a time from one streaming query, so that memory holds one batch
 # whatever the export's size; tags and last activity are read per batch.
@@ -46,7 +46,10 @@ def _date_of(value):
 # a stored key in the reader's words, a time of day as HH:MM (what the import reads).
 _POINTS_AT = {"owner_id": ("owner", User.name), "client_id": ("client", Client.name)}
 _KINDS = {lead_fields.AMOUNT: "amount", lead_fields.DATE: "date"}
-_WORDS = {"source": source_name, "next_action_kind": next_action_name}
+_WORDS = {"source": source_name, "next_action_kind": next_action_name,
+          "lost_reason": lost_reason}
+# Closing a lead ends its next action: a closed lead's row leaves these cells empty.
+_OPEN_ONLY = {"next_action_kind", "next_action_date", "next_action_time", "next_action_text"}
 _CONVERT = {lead_fields.TIME: lambda moment: moment.strftime("%H:%M")}
 
 
@@ -54,6 +57,8 @@ def _field_column(field: lead_fields.LeadField) -> Column:
     key, expression = _POINTS_AT.get(field.name, (field.name, None))
     if expression is None and field.kind != lead_fields.TAGS:  # tags: read per batch
         expression = getattr(Lead, field.name)
+    if field.name in _OPEN_ONLY:
+        expression = case((Lead.status == LeadStatus.OPEN.value, expression), else_=null())
     return Column(key, field.label, expression, convert=_CONVERT.get(field.kind),
                   kind=_KINDS.get(field.kind, ""), words=_WORDS.get(field.name))
 

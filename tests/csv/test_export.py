@@ -12,6 +12,7 @@ from sqlalchemy import select
 from kanban import hookimpl
 from kanban.extensions import db
 from kanban.models import Lead
+from kanban.models.base import utcnow
 from kanban.plugins import collect
 from kanban.services.queries import LeadFilter, filter_leads
 from kanban.ui import ExportFormat
@@ -388,3 +389,30 @@ def test_a_download_names_its_charset_once(member_client, pipeline, fmt):
     LeadFactory(stage=pipeline.stages[0])
     content_type = download(member_client, format=fmt).headers["Content-Type"]
     assert content_type.count("charset") == 1
+
+
+def test_a_lost_reason_is_written_in_the_readers_words(manager_client, pipeline):
+    LeadFactory(title="Lost one", stage=pipeline.stages[0], status="lost",
+                lost_reason="Price: too dear", closed_at=utcnow())
+
+    english = parse(download(manager_client, status="lost",
+                             columns=["title", "lost_reason"]).data)
+    italian = parse(manager_client.get(
+        "/csv/export/download", headers={"Accept-Language": "it"},
+        query_string={"format": "csv", "status": "lost",
+                      "columns": ["title", "lost_reason"]}).data)
+
+    assert english[1] == ["Lost one", "Price: too dear"]
+    assert italian[1] == ["Lost one", "Prezzo: too dear"]
+
+
+def test_a_closed_lead_has_no_next_action_in_the_export(manager_client, pipeline):
+    LeadFactory(title="Open", stage=pipeline.stages[0], next_action_text="Call")
+    LeadFactory(title="Won", stage=pipeline.stages[0], status="won", closed_at=utcnow(),
+                next_action_text="Call")
+    columns = ["title", "next_action_kind", "next_action_date", "next_action_text"]
+
+    rows = parse(download(manager_client, status="all", columns=columns).data)
+
+    assert rows[1][0] == "Open" and rows[1][1:] != ["", "", ""]
+    assert rows[2] == ["Won", "", "", ""]
