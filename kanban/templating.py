@@ -37,6 +37,7 @@ from kanban.outages import UNAVAILABLE_ERRORS
 from kanban.permissions import can
 from kanban.plugins import collect, get_hook
 from kanban.services.queries import MAX_TEXT
+from kanban.services.saved_views import may_change
 from kanban.services.sources import source_name
 from kanban.words import (
     entry_kind_name,
@@ -205,6 +206,7 @@ def register_template_helpers(app: Flask) -> None:
                                  lost_reason=lost_reason, source=source_name,
                                  status_name=status_name, next_action_name=next_action_name,
                                  entry_kind_name=entry_kind_name, bell_count=bell_count)
+    app.jinja_env.tests["changeable_by"] = may_change  # a saved view this person may change
     app.jinja_env.globals.update(slot=slot, can=can, card_badges=card_badges,
                                  unread_notifications=unread_notifications,
                                  lead_field_limits=lead_fields.LIMITS,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from kanban.errors import NotFound, PermissionDenied, ValidationError
 from kanban.extensions import db
 from kanban.models import SavedView, User
+from kanban.permissions import can
 from kanban.services.queries import LeadFilter, read_sort
 from kanban.text import has_unstorable, unstorable_message
 
@@ -93,14 +94,21 @@ def share_view(view: SavedView, user: User, shared: bool) -> SavedView:
 
 
 def delete_view(view: SavedView, user: User) -> None:
-    """Delete a view; only the person who saved it may."""
+    """Delete a view: its owner's (or a shared one of a colleague who left)."""
     _require_owner(view, user)
     db.session.delete(view)
     db.session.commit()
 
 
+def may_change(view: SavedView, user: User) -> bool:
+    """Only the person who saved a view changes it; a view a colleague who left shared is
+    handled by whoever hands their leads over (a manager or an admin)."""
+    return view.owner_id == user.id or (
+        view.shared and not view.owner.active and can(user, "lead.reassign"))
+
+
 def _require_owner(view: SavedView, user: User) -> None:
-    if view.owner_id != user.id:
+    if not may_change(view, user):
         raise PermissionDenied(
             _("Only %(name)s, who saved this view, can change or delete it.",
               name=view.owner.name)

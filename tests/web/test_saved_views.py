@@ -231,3 +231,39 @@ class TestWithCsrfOn:
         save_form = re.search(r'<form method="post" action="/board/views".*?</form>',
                               member_client.get("/board").text, re.S).group(0)
         assert 'name="csrf_token"' in save_form
+
+
+@pytest.fixture
+def left_view(app, pipeline):
+    """A view a colleague shared before leaving the team."""
+    colleague = UserFactory(name="Ivan Left")
+    view = SavedView(owner_id=colleague.id, name="Ivan view", query=f"pipeline_id={pipeline.id}",
+                     shared=True)
+    db.session.add(view)
+    colleague.active = False
+    db.session.commit()
+    return view
+
+
+def test_a_manager_deletes_the_shared_view_of_a_colleague_who_left(manager_client, left_view):
+    html = manager_client.get("/board").text
+    assert "Delete Ivan view" in html
+
+    manager_client.post(f"/board/views/{left_view.id}/delete")
+
+    assert count_views() == 0
+
+
+def test_a_member_may_not_delete_the_shared_view_of_a_colleague_who_left(member_client,
+                                                                          left_view):
+    assert member_client.post(f"/board/views/{left_view.id}/delete").status_code == 403
+    assert count_views() == 1
+
+
+def test_a_manager_may_not_delete_the_shared_view_of_a_colleague_still_here(
+        manager_client, colleague_client, pipeline):
+    save(colleague_client, "Theirs", f"pipeline_id={pipeline.id}", shared="1")
+    view = db.session.scalars(select(SavedView)).one()
+
+    assert manager_client.post(f"/board/views/{view.id}/delete").status_code == 403
+    assert count_views() == 1
