@@ -208,8 +208,9 @@ def test_delete_an_empty_stage_closes_the_gap(app, admin, pipeline):
     ]
 
 
-def test_a_stage_with_leads_cannot_be_deleted(app, admin, pipeline):
+def test_a_stage_with_open_leads_cannot_be_deleted(app, admin, pipeline):
     stage = pipeline.stages[0]
+    LeadFactory(stage=stage)
     LeadFactory(stage=stage, status="lost", lost_reason="Price")
     with pytest.raises(ValidationError) as caught:
         pipeline_service.delete_stage(stage, user=admin)

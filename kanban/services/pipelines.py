@@ -7,14 +7,15 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kanban.errors import Conflict, NotFound, ServiceError, ValidationError
 from kanban.extensions import db
-from kanban.models import Lead, Pipeline, Stage, User
+from kanban.models import Lead, LeadStatus, Pipeline, Stage, User
 from kanban.permissions import require
 from kanban.plugins import get_hook
+from kanban.services.ordering import lock_columns, ranks_at_top
 from kanban.text import has_unstorable, unstorable_message
 
 NAME_LIMIT = 120
@@ -220,17 +221,20 @@ def move_stage(stage: Stage, direction: str, *, user: User | None = None) -> Sta
     return stage
 
 
-def delete_stage(stage: Stage, *, user: User | None = None) -> None:
-    """Delete an empty stage; refuse one that holds leads or is the pipeline's last."""
+def delete_stage(stage: Stage, *, user: User | None = None) -> tuple[int, Stage | None]:
+    """Delete a stage without open leads; refuse one that holds some, or is the pipeline's
+    last. Its closed leads go to the stage before it (else after it), closed as they were,
+    on the day they were closed. Return how many moved, and where."""
     if user is not None:
         require(user, "pipeline.manage")
-    count = db.session.scalar(select(func.count(Lead.id)).where(Lead.stage_id == stage.id))
+    count = db.session.scalar(select(func.count(Lead.id)).where(
+        Lead.stage_id == stage.id, Lead.status == LeadStatus.OPEN.value))
     if count:
         raise ValidationError(
             ngettext(
-                "The stage %(name)s still holds %(num)d lead (open or closed). "
+                "The stage %(name)s still holds %(num)d open lead. "
                 "Move it to another stage first.",
-                "The stage %(name)s still holds %(num)d leads (open or closed). "
+                "The stage %(name)s still holds %(num)d open leads. "
                 "Move them to another stage first.",
                 count,
                 name=stage.name,
@@ -246,6 +250,10 @@ def delete_stage(stage: Stage, *, user: User | None = None) -> None:
     veto = stage_delete_veto(stage)
     if veto:
         raise ValidationError(veto, fields={"stage": veto})
+    ordered = sorted(pipeline.stages, key=lambda s: (s.position, s.id))
+    index = ordered.index(stage)
+    neighbour = ordered[index - 1] if index > 0 else ordered[index + 1]
+    moved = _move_closed_leads(stage, neighbour)
     name = stage.name
     pipeline.stages.remove(stage)
     for position, item in enumerate(sorted(pipeline.stages, key=lambda s: (s.position, s.id))):
@@ -260,6 +268,22 @@ def delete_stage(stage: Stage, *, user: User | None = None) -> None:
               "then delete the stage.", name=name),
             fields={"stage": _("Not empty.")},
         ) from None
+    return moved, neighbour if moved else None
+
+
+def _move_closed_leads(stage: Stage, to: Stage) -> int:
+    """Put a stage's closed leads in another stage (at the top of its order: the board
+    does not show them), each keeping its status and close date."""
+    lock_columns([stage.id, to.id])
+    closed = list(db.session.scalars(select(Lead.id).where(Lead.stage_id == stage.id)
+                                      .order_by(Lead.rank)))
+    if not closed:
+        return 0
+    for lead_id, rank in zip(closed, ranks_at_top(to.id, len(closed)), strict=True):
+        db.session.execute(update(Lead).where(Lead.id == lead_id)
+                           .values(stage_id=to.id, rank=rank),
+                           execution_options={"synchronize_session": False})
+    return len(closed)
 
 
 def stage_delete_veto(stage: Stage) -> str | None:

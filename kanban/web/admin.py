@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -13,12 +16,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from kanban.errors import ValidationError
 from kanban.extensions import db
-from kanban.models import Lead, LeadStatus, Role
+from kanban.models import Lead, LeadStatus, Role, Stage
 from kanban.permissions import can
 from kanban.services import pipelines as pipeline_service
 from kanban.services import users as user_service
@@ -220,24 +224,31 @@ def set_stale_days(stage_id: int):
 @bp.post("/stages/<int:stage_id>/delete")
 def delete_stage(stage_id: int):
     stage = pipeline_service.find_stage(stage_id)
-    return apply_change(lambda: pipeline_service.delete_stage(stage, user=current_user),
-                   _("The stage is deleted."))
+    def said(result: tuple[int, Stage | None]) -> str:
+        moved, to = result
+        if not moved:
+            return _("The stage is deleted.")
+        return ngettext("The stage is deleted; its %(num)d closed lead is now in %(stage)s.",
+                        "The stage is deleted; its %(num)d closed leads are now in %(stage)s.",
+                        moved, stage=to.name)
+
+    return apply_change(lambda: pipeline_service.delete_stage(stage, user=current_user), said)
 
 
-def apply_change(action, message: str, *, typed_in: str | None = None,
+def apply_change(action, message: str | Callable[[Any], str], *, typed_in: str | None = None,
                  then: str | None = None):
     """Run one pipeline change; on refusal show the page again with the reason, and the
     form it came from (``typed_in``: a field's id, or a stage's rules) as typed, its bad
     fields named."""
     try:
-        action()
+        result = action()
     except ValidationError as exc:
         db.session.rollback()
         refused = ({"form": typed_in, "values": request.form.to_dict(), "fields": exc.fields}
                    if typed_in is not None else None)
         return _render_pipelines(PipelineForm(formdata=None), problem=exc.message,
                                  status=exc.status, refused=refused)
-    flash(message, "success")
+    flash(message(result) if callable(message) else message, "success")
     return redirect(then or url_for("admin.pipelines"))
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 
+from kanban.auth.tokens import create_token
 from kanban.extensions import db
-from kanban.models import Pipeline, Stage, User
+from kanban.models import Lead, Pipeline, Stage, User
 from tests.factories import LeadFactory, PipelineFactory, UserFactory
 
 ADMIN_PAGES = ["/admin/team", "/admin/pipelines"]
@@ -280,8 +282,36 @@ def test_a_stage_with_leads_cannot_be_deleted_and_the_page_says_so(admin_client,
     assert f'action="/admin/stages/{stage.id}/delete"' not in page
     response = admin_client.post(f"/admin/stages/{stage.id}/delete")
     assert response.status_code == 422
-    assert "still holds 1 lead (open or closed). Move it to another stage first." in response.text
+    assert "still holds 1 open lead. Move it to another stage first." in response.text
     assert reload(Stage, stage.id) is not None
+
+
+def test_a_stage_holding_only_closed_leads_is_deleted_and_they_keep_their_close(
+        admin_client, pipeline):
+    before, stage = pipeline.stages[0], pipeline.stages[1]
+    closed_at = datetime(2026, 3, 10, 15, tzinfo=UTC)
+    won = LeadFactory(stage=stage, status="won", closed_at=closed_at)
+    LeadFactory(stage=stage, status="lost", lost_reason="Price", closed_at=closed_at)
+    LeadFactory(stage=before)  # the board's own cards stay as they are
+
+    response = admin_client.post(f"/admin/stages/{stage.id}/delete", follow_redirects=True)
+
+    assert "The stage is deleted; its 2 closed leads are now in New." in response.text
+    assert reload(Stage, stage.id) is None
+    won = reload(Lead, won.id)
+    assert (won.stage_id, won.status, won.closed_at) == (before.id, "won", closed_at)
+
+
+def test_the_api_deletes_a_stage_holding_only_closed_leads(admin, pipeline, client):
+    stage, after = pipeline.stages[0], pipeline.stages[1]
+    lead = LeadFactory(stage=stage, status="cancelled", closed_at=datetime.now(UTC))
+    _token, secret = create_token(admin, "x")
+
+    response = client.delete(f"/api/v1/stages/{stage.id}",
+                             headers={"Authorization": f"Bearer {secret}"})
+
+    assert response.status_code == 204
+    assert reload(Lead, lead.id).stage_id == after.id  # the first stage's go to the next
 
 
 def test_a_stage_counts_its_open_leads_as_the_board_does_and_the_closed_apart(admin_client,
