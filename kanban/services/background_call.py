@@ -30,6 +30,7 @@ class BackgroundCall:
         self._pause = pause  # seconds between two calls: the pokes meanwhile wait for it
         self._due = threading.Event()
         self._lock = threading.Lock()
+        self._calling = threading.Lock()  # held while a call is under way
         self._thread: threading.Thread | None = None
         self._pid = os.getpid()
         _every.add(self)  # a process about to end makes the calls still due
@@ -37,7 +38,8 @@ class BackgroundCall:
     def poke(self) -> None:
         self._due.set()
         if self._pid != os.getpid():  # a forked server process: its parent's thread is not
-            self._lock, self._thread = threading.Lock(), None  # here, nor its lock's holder
+            self._lock, self._thread = threading.Lock(), None  # here, nor its locks' holder
+            self._calling = threading.Lock()
             self._pid = os.getpid()
         with self._lock:
             if self._thread is None:
@@ -46,7 +48,10 @@ class BackgroundCall:
                 self._thread.start()
 
     def flush(self) -> None:
-        """Make the call now if one is due (a process about to end)."""
+        """Let a call under way end, then make the call now if one is due (a process about
+        to end)."""
+        with self._calling:
+            pass
         if self._due.is_set():
             self._due.clear()
             self._call_once()
@@ -66,7 +71,8 @@ class BackgroundCall:
 
     def _call_once(self) -> None:
         try:
-            self._call()
+            with self._calling:
+                self._call()
         except Exception:
             log.warning("%s", self._what, exc_info=True)
 
@@ -98,7 +104,9 @@ _guard = threading.Lock()
 
 
 @atexit.register
-def _flush_every_call() -> None:
+def flush_every_call() -> None:
+    """Make every call still due, after those under way (a process about to end; a test
+    that needs the wake-ups of what it did sent before it goes on)."""
     for call in list(_every):
         call.flush()
 

@@ -82,6 +82,18 @@ def test_a_process_that_ends_makes_the_call_still_due():
     assert sender.sent == 1
 
 
+def test_flushing_waits_for_a_call_under_way():
+    sender = Sender()
+    call = BackgroundCall(sender, what="Open boards were not woken")
+    call.poke()
+    assert sender.started.wait(5)  # the thread's call has begun, and waits
+    threading.Timer(0.2, sender.go_on.set).start()
+
+    call.flush()
+
+    assert sender.sent == 1  # flush came back once the call under way had ended
+
+
 def test_a_call_that_fails_does_not_stop_the_next_ones(caplog):
     sent = []
     done = threading.Event()

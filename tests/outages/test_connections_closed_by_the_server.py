@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from kanban import database
 from kanban.extensions import db
 from kanban.models import Lead
+from kanban.services.background_call import flush_every_call
 from tests.webform.factories import WebFormFactory
 
 UNAVAILABLE = "The database is not answering just now, so nothing was saved."
@@ -39,6 +40,7 @@ def close_the_apps_connections(app) -> None:
     """Do what a restarted server does to the pool: end every session of the app's database
     but this one, and wait until they are gone."""
     url = app.config["SQLALCHEMY_DATABASE_URI"].replace("postgresql+psycopg://", "postgresql://")
+    flush_every_call()  # a wake-up of the open boards sent later would open a new one
     with psycopg.connect(url, autocommit=True) as admin:
         others = ("FROM pg_stat_activity WHERE datname = current_database() "
                   "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
