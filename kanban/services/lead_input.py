@@ -104,13 +104,25 @@ def _email(value: Any, name: str) -> str:
     return email
 
 
+ONE_MARK_AND_THREE_DIGITS = re.compile(r"(\d{1,3})([.,])(\d{3})")
+
+
 def _value(value: Any, name: str) -> Decimal | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         raise FieldError(_("Must be a number."))
+    decimal_comma = readers_decimal_comma()
+    if isinstance(value, str) and not decimal_comma and (
+            found := ONE_MARK_AND_THREE_DIGITS.fullmatch(value.strip())) and (
+            found[2] == "." or _from_a_program()):
+        # "12.000" is twelve thousand to a Spanish integration, twelve to an English one;
+        # a program writes amounts plainly ("12000.50"): never guessed
+        raise FieldError(_("%(value)s may be thousands or decimals: write %(whole)s for "
+                           "thousands, or two decimals after a dot.",
+                           value=found[0], whole=found[1] + found[3]))
     try:
-        amount = Decimal(plain_amount(value, readers_decimal_comma())
+        amount = Decimal(plain_amount(value, decimal_comma)
                          if isinstance(value, str) else str(value))
     except InvalidOperation:
         raise FieldError(_("Must be a number, such as 1500 or 1500.50.")) from None
@@ -124,11 +136,15 @@ def _value(value: Any, name: str) -> Decimal | None:
     return cents
 
 
+def _from_a_program() -> bool:
+    return has_request_context() and request.blueprint == "api"
+
+
 def readers_decimal_comma() -> bool:
     """Tell whether the person typing writes a decimal comma: "12.000" is then twelve
     thousand, as in Spanish, Italian, Portuguese or Russian. The API reads amounts as it
     writes them ("12000.50"), whatever the language of the program's user."""
-    if not has_request_context() or request.blueprint == "api":
+    if not has_request_context() or _from_a_program():
         return False
     locale = get_locale()
     return uses_decimal_comma(str(locale) if locale is not None else None)

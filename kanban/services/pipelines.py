@@ -274,16 +274,19 @@ def delete_stage(stage: Stage, *, user: User | None = None) -> tuple[int, Stage 
 def _move_closed_leads(stage: Stage, to: Stage) -> int:
     """Put a stage's closed leads in another stage (at the top of its order: the board
     does not show them), each keeping its status and close date."""
+    def closed() -> list[int]:
+        return list(db.session.scalars(select(Lead.id).where(Lead.stage_id == stage.id)
+                                        .order_by(Lead.rank)))
+
+    if not closed():
+        return 0  # most stages: nothing to move, no column to hold
     lock_columns([stage.id, to.id])
-    closed = list(db.session.scalars(select(Lead.id).where(Lead.stage_id == stage.id)
-                                      .order_by(Lead.rank)))
-    if not closed:
-        return 0
-    for lead_id, rank in zip(closed, ranks_at_top(to.id, len(closed)), strict=True):
+    closed_ids = closed()
+    for lead_id, rank in zip(closed_ids, ranks_at_top(to.id, len(closed_ids)), strict=True):
         db.session.execute(update(Lead).where(Lead.id == lead_id)
                            .values(stage_id=to.id, rank=rank),
                            execution_options={"synchronize_session": False})
-    return len(closed)
+    return len(closed_ids)
 
 
 def stage_delete_veto(stage: Stage) -> str | None:

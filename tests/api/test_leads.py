@@ -109,10 +109,21 @@ def test_an_amount_as_text_reads_as_the_api_writes_it_whatever_the_users_languag
         api, pipeline, member, language):
     member.locale = language
     db.session.commit()
-    for typed, stored in (("12.000", "12.00"), ("12,000", "12000.00"), ("1500.50", "1500.50")):
+    for typed, stored in (("1500.50", "1500.50"), ("12000", "12000.00"), ("1.200,50", "1200.50"),
+                          ("12.0", "12.00")):
         response = api.post("/leads", json={"title": "Padaria", "value": typed},
                             headers={"Accept-Language": language})
         assert response.get_json()["value"] == stored
+
+
+@pytest.mark.parametrize("typed", ["12.000", "12,000", "1.500"])
+def test_an_amount_that_may_be_thousands_or_decimals_is_refused_not_guessed(
+        api, pipeline, typed):
+    error = assert_error(api.post("/leads", json={"title": "Padaria", "value": typed}), 422)
+
+    assert error["fields"] == {"value": f"{typed} may be thousands or decimals: write "
+                                        f"{typed[:-4]}{typed[-3:]} for thousands, or two "
+                                        "decimals after a dot."}
 
 
 def test_a_value_too_large_is_named_too_large_not_negative(api, pipeline):

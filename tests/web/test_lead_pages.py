@@ -83,7 +83,7 @@ def test_create_lead_saves_every_field_and_shows_the_lead(member_client, member,
 @pytest.mark.parametrize(("language", "typed", "stored"), [
     ("es", "12.000", "12000.00"), ("pt", "25.000", "25000.00"), ("it", "1.500", "1500.00"),
     ("ru", "12.000", "12000.00"), ("es", "12.000,50", "12000.50"), ("es", "12.5", "12.50"),
-    ("en", "12.000", "12.00"), ("en", "12,000", "12000.00"),
+    ("en", "12.50", "12.50"), ("en", "12,000", "12000.00"),
 ])
 def test_an_amount_is_read_in_the_language_of_the_person_typing_it(
     app, pipeline, language, typed, stored
@@ -91,6 +91,16 @@ def test_an_amount_is_read_in_the_language_of_the_person_typing_it(
     client = log_in(app.test_client(), UserFactory(locale=language, role="member"))
     assert client.post("/leads/new", data=form_for(pipeline, value=typed)).status_code == 302
     assert str(db.session.scalars(select(Lead)).one().value) == stored
+
+
+def test_an_amount_that_may_be_thousands_or_decimals_to_its_reader_is_refused(app, pipeline):
+    client = log_in(app.test_client(), UserFactory(locale="en", role="member"))
+
+    response = client.post("/leads/new", data=form_for(pipeline, value="12.000"))
+
+    assert response.status_code == 422
+    assert "12.000 may be thousands or decimals: write 12000 for thousands" in response.text
+    assert db.session.scalars(select(Lead)).first() is None
 
 
 @pytest.mark.parametrize(("language", "shown"), [("es", 'value="12000,50"'),
