@@ -57,21 +57,30 @@ def refuse_off_schema(data: dict[str, Any], schema: dict[str, Any]) -> None:
     """Raise ValidationError naming every field ``schema`` does not have, and every one
     sent as another JSON type than it gives ("50" for a whole number): nothing is dropped
     or read loosely without a word. For the requests whose schema says it all (pipelines,
-    stages); a lead's fields are checked by ``refuse_unknown_fields`` and
-    ``refuse_wrong_types``."""
+    stages, a lead's move, close, reopen and notes); a lead's fields are checked by
+    ``refuse_unknown_fields`` and ``refuse_wrong_types``."""
+    problems = _off_schema(data, schema)
+    if problems:
+        raise ValidationError(_("Some fields need your attention."), fields=problems)
+
+
+def _off_schema(data: dict[str, Any], schema: dict[str, Any], within: str = "") -> dict[str, str]:
+    """The fields of ``data`` off ``schema``, by name ("follow_up.time" for one inside an
+    object of the request)."""
     problems = {}
     for name, value in data.items():
         spec = schema["properties"].get(name)
         if spec is None:
-            problems[name] = _("There is no such field.")
+            problems[within + name] = _("There is no such field.")
             continue
         kinds = spec.get("type")
         kinds = kinds if isinstance(kinds, list) else [kinds]
         types = tuple(_SCHEMA_TYPES[kind] for kind in kinds if kind in _SCHEMA_TYPES)
         if types and not (value is None and "null" in kinds) and type(value) not in types:
-            problems[name] = _type_words(types)
-    if problems:
-        raise ValidationError(_("Some fields need your attention."), fields=problems)
+            problems[within + name] = _type_words(types)
+        elif isinstance(value, dict) and "properties" in spec:
+            problems.update(_off_schema(value, spec, f"{within}{name}."))
+    return problems
 
 
 # The JSON types a lead field of each kind is sent as, where the pages' and the imports'

@@ -12,10 +12,11 @@ from kanban.api.helpers import (
     int_field,
     json_body,
     page_args,
+    refuse_off_schema,
     refuse_unknown_fields,
     refuse_wrong_types,
 )
-from kanban.api.schemas import LEAD_CREATE, LEAD_UPDATE
+from kanban.api.schemas import CLOSE, LEAD_CREATE, LEAD_UPDATE, MOVE, NOTE, REOPEN
 from kanban.api.serializers import activity_json, lead_json
 from kanban.errors import ValidationError
 from kanban.extensions import db
@@ -94,6 +95,7 @@ def delete_lead(lead_id: int):
 @bp.post(LEAD + "/move")
 def move_lead(lead_id: int):
     data = json_body()
+    refuse_off_schema(data, MOVE)
     lead = lead_service.move_lead(
         lead_id,
         stage_id=int_field(data, "stage_id", required=True, is_id=True),
@@ -108,6 +110,7 @@ def move_lead(lead_id: int):
 @bp.post(LEAD + "/close")
 def close_lead(lead_id: int):
     data = json_body()
+    refuse_off_schema(data, CLOSE)
     lead = lead_service.close_lead(
         lead_service.get_lead(lead_id),
         data.get("status"),
@@ -121,6 +124,7 @@ def close_lead(lead_id: int):
 @bp.post(LEAD + "/reopen")
 def reopen_lead(lead_id: int):
     data = json_body() if request.content_length else {}
+    refuse_off_schema(data, REOPEN)
     lead = lead_service.reopen_lead(
         lead_service.get_lead(lead_id), version=int_field(data, "version"), user=current_user
     )
@@ -156,6 +160,7 @@ def list_activities(lead_id: int):
 @bp.post(LEAD + "/notes")
 def add_note(lead_id: int):
     data = json_body()
+    refuse_off_schema(data, NOTE)
     lead = lead_service.get_lead(lead_id)
     kind = data.get("kind", "note")
     if kind not in TOUCH_KINDS:

@@ -222,6 +222,31 @@ def test_add_note_with_a_wrong_value_is_422(api, column, body):
     assert_error(api.post(f"/leads/{column[0].id}/notes", json=body), 422, "invalid")
 
 
+@pytest.mark.parametrize(("path", "body", "named"), [
+    ("notes", {"body": "Called", "folow_up": {"follow_up": "today"}}, "folow_up"),
+    ("notes", {"body": "Called", "kind": "call",
+               "follow_up": {"follow_up": "today", "followup_time": "10:00"}},
+     "follow_up.followup_time"),
+    ("move", {"stage_id": 1, "version": 1, "afterid": 2}, "afterid"),
+    ("close", {"status": "lost", "razon": "Price"}, "razon"),
+    ("reopen", {"foo": 1}, "foo"),
+])
+def test_a_misspelt_field_is_refused_by_name_and_nothing_changes(api, column, path, body,
+                                                                 named):
+    lead = column[0]
+
+    error = assert_error(api.post(f"/leads/{lead.id}/{path}", json=body), 422)
+
+    assert error["fields"][named] == "There is no such field."
+    assert api.get(f"/leads/{lead.id}/activities").get_json()["total"] == 0
+
+
+def test_a_note_whose_body_is_no_text_says_so(api, column):
+    error = assert_error(api.post(f"/leads/{column[0].id}/notes", json={"body": 123}), 422)
+
+    assert error["fields"] == {"body": "Must be text."}
+
+
 def test_update_with_a_string_version_is_422(api, column):
     response = api.patch(f"/leads/{column[0].id}", json={"title": "B", "version": "1"})
     assert "version" in assert_error(response, 422)["fields"]
