@@ -16,7 +16,7 @@ def events():
     errors = {}
     after = whole_number(request.args.get("after", "0"), 0, MAX_ID)
     if after is None:
-        errors["after"] = _("Must be a whole number.")
+        errors["after"] = _("Must be a whole number from 0 to %(max)d.", max=MAX_ID)
     limit = whole_number(request.args.get("limit", str(outbox.MAX_READ)), 1, outbox.MAX_READ)
     if limit is None:
         errors["limit"] = _("Must be a whole number from 1 to %(max)d.", max=outbox.MAX_READ)

@@ -50,3 +50,9 @@ def test_a_bad_after_or_limit_is_named(api):
 
 def test_events_need_a_login(client):
     assert client.get("/api/v1/events").status_code == 401
+
+
+def test_a_negative_after_is_named_with_the_numbers_it_takes(api):
+    error = assert_error(api.get("/events?after=-5"), 422)
+
+    assert error["fields"]["after"].startswith("Must be a whole number from 0 to ")
