@@ -10,7 +10,9 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from kanban.errors import ServiceError, ValidationError
+from kanban.extensions import db
 from kanban.links import url_template
+from kanban.models import User
 from kanban.models.base import today
 from kanban.services.agenda import EVERYONE, Agenda, AgendaFilter, load_agenda
 from kanban.services.users import active_users
@@ -56,7 +58,7 @@ def render_agenda(
         args=args,
         here=here,
         everyone=EVERYONE,
-        owners=active_users(),
+        owners=_owners_to_choose(filters),
         notices=slot("agenda_notices", user=current_user),
         sections=(slot("agenda_sections", user=current_user, owner_id=filters.owner_id)
                   if filters is not None else []),
@@ -66,6 +68,18 @@ def render_agenda(
         agenda_rows=AgendaRowMaker(here, data.day if data else day,
                                    filters is not None and filters.owner_id is None, urls),
     )
+
+
+def _owners_to_choose(filters: AgendaFilter | None) -> list[User]:
+    """The team to choose whose agenda, and the person chosen even if they have left: their
+    leads still wait for someone to hand them over."""
+    people = active_users()
+    chosen = filters.owner_id if filters is not None else None
+    if chosen is not None and all(person.id != chosen for person in people):
+        left = db.session.get(User, chosen)
+        if left is not None:
+            people.append(left)
+    return people
 
 
 def lead_urls() -> dict[str, Callable[[int], str]]:

@@ -270,3 +270,12 @@ def test_plugins_add_notices_to_the_agenda(member_client, register_plugin):
 
 def test_the_agenda_needs_a_login(client):
     assert client.get("/agenda").status_code == 302
+
+
+def test_the_agenda_of_a_colleague_who_left_names_them_in_the_choice(member_client, pipeline):
+    left = UserFactory(name="Ivan Left", active=False)
+    LeadFactory(stage=pipeline.stages[0], owner=left, title="Ivan's lead")
+
+    page = member_client.get(f"/agenda?owner_id={left.id}").text
+
+    assert f'<option value="{left.id}" selected>Ivan Left</option>' in page
