@@ -392,7 +392,8 @@ def kanban_lead_move_veto(lead: Lead, to_stage: Stage, user: User | None) -> str
 def kanban_stage_delete_veto(stage: Stage) -> str | None:
     """Refuse to delete a stage something of the plugin's still sends leads to.
 
-    Called before an empty stage is deleted, alone or with its pipeline (once per stage).
+    Called before a stage without open leads is deleted, alone or with its pipeline (once
+    per stage).
     Return a sentence for the person ("The web
     form Contact puts its leads here: choose another stage for it first") to refuse
     (the page and the API answer 422 with it), or None to allow it.
