@@ -280,7 +280,8 @@ def lead_paths() -> dict[str, Any]:
     list_filters = [
         query("stage_id", ID, "Only leads in this stage."),
         query("pipeline_id", ID, "Only leads in this pipeline."),
-        query("owner_id", ID, "Only leads owned by this user."),
+        query("owner_id", {"anyOf": [ID, {"type": "string", "const": "none"}]},
+              "Only leads owned by this user; none: the leads nobody owns."),
         query("tag", {"type": "string", "maxLength": 64}, "Only leads with this tag."),
         query("client_id", ID, "Only leads in this client folder."),
         PRIORITY_FILTER,

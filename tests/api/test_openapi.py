@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from jsonschema_rs import Draft202012Validator
 
 from tests.api.conftest import assert_error
+from tests.factories import LeadFactory
 
 METHODS = {"get", "post", "patch", "put", "delete"}
 
@@ -114,3 +116,22 @@ def test_a_lead_matches_the_documented_required_fields(api, document, pipeline):
 def test_an_error_carries_exactly_code_message_and_fields(api):
     error = assert_error(api.get("/leads/1"), 404)
     assert set(error) == {"code", "message", "fields"}
+
+
+@pytest.mark.parametrize(("value", "valid"), [(7, True), ("none", True), ("nobody", False),
+                                              (0, False)])
+def test_the_leads_list_documents_owner_id_none_for_the_leads_nobody_owns(document, value,
+                                                                           valid):
+    parameter = next(item for item in document["paths"]["/leads"]["get"]["parameters"]
+                     if item["name"] == "owner_id")
+
+    assert Draft202012Validator(parameter["schema"]).is_valid(value) is valid
+
+
+def test_owner_id_none_lists_the_leads_nobody_owns(api, pipeline, member):
+    LeadFactory(stage=pipeline.stages[0], owner=None, title="Nobody's")
+    LeadFactory(stage=pipeline.stages[0], owner=member, title="Taken")
+
+    leads = api.get("/leads?owner_id=none").get_json()["leads"]
+
+    assert [lead["title"] for lead in leads] == ["Nobody's"]
