@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kanban.errors import Conflict, NotFound, ServiceError, ValidationError
@@ -256,7 +256,7 @@ def delete_stage(stage: Stage, *, user: User | None = None) -> tuple[int, Stage 
     moved = _move_closed_leads(stage, neighbour)
     name = stage.name
     pipeline.stages.remove(stage)
-    for position, item in enumerate(sorted(pipeline.stages, key=lambda s: (s.position, s.id))):
+    for position, item in enumerate(item for item in ordered if item is not stage):
         item.position = position
     try:
         db.session.commit()
@@ -282,10 +282,12 @@ def _move_closed_leads(stage: Stage, to: Stage) -> int:
         return 0  # most stages: nothing to move, no column to hold
     lock_columns([stage.id, to.id])
     closed_ids = closed()
-    for lead_id, rank in zip(closed_ids, ranks_at_top(to.id, len(closed_ids)), strict=True):
-        db.session.execute(update(Lead).where(Lead.id == lead_id)
-                           .values(stage_id=to.id, rank=rank),
-                           execution_options={"synchronize_session": False})
+    leads = Lead.__table__
+    db.session.connection().execute(  # one statement, sent once per lead
+        update(leads).where(leads.c.id == bindparam("lead"))
+        .values(stage_id=to.id, rank=bindparam("new_rank")),
+        [{"lead": lead_id, "new_rank": rank} for lead_id, rank
+         in zip(closed_ids, ranks_at_top(to.id, len(closed_ids)), strict=True)])
     return len(closed_ids)
 
 
