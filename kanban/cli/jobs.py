@@ -16,7 +16,7 @@ from kanban import jobs
 from kanban.extensions import db
 from kanban.jobs.words import error_text, result_message, status_text
 from kanban.models.job import Job
-from kanban.services.health import redis_problem, redis_url
+from kanban.services.health import redis_error, redis_url
 from kanban.templating import moment
 
 if TYPE_CHECKING:
@@ -27,22 +27,31 @@ if TYPE_CHECKING:
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 @with_appcontext
 def worker(burst: bool) -> None:
-    """Run background jobs (imports, exports, emails, webhooks) from the team's Redis queue."""
+    """Run background jobs (imports, exports, emails, webhooks) from the team's Redis queue.
+
+    What it says itself is in the team's language, as ``kanban jobs``; the lines RQ logs
+    while it works stay RQ's own."""
     from kanban.jobs.queue import queue_name, rq_queue, team_worker, use_rq
 
     if redis_url() is None:
-        raise click.ClickException(
+        raise click.ClickException(_(
             "No Redis is configured (KANBAN_RATELIMIT_STORAGE_URI=redis://…): jobs run in "
-            "threads of the app itself and need no worker.")
+            "threads of the app itself and need no worker."))
     if not use_rq():
-        raise click.ClickException(
-            "KANBAN_JOBS_IN_THREADS is true: jobs run in threads of the app itself.")
-    problem = redis_problem()
+        raise click.ClickException(_(
+            "KANBAN_JOBS_IN_THREADS is true: jobs run in threads of the app itself."))
+    problem = redis_unreachable()
     if problem:
         raise click.ClickException(problem)
     # The scheduler puts retried jobs back on the queue when their wait is over.
-    click.echo(f"Working on queue {queue_name()}.", err=True)
+    click.echo(_("Working on queue %(queue)s.", queue=queue_name()), err=True)
     team_worker(rq_queue(worker=True)).work(burst=burst, with_scheduler=True)
+
+
+def redis_unreachable() -> str | None:
+    """Say, in the team's language, that Redis does not answer; None when it does."""
+    error = redis_error()
+    return _("Redis cannot be reached (%(error)s)", error=error) if error else None
 
 
 def advance(bar: tqdm, done: int, total: int) -> None:
@@ -70,9 +79,7 @@ def start(kind: str) -> None:
         raise click.BadParameter(f"Use one of: {', '.join(sorted(known))}.",
                                  param_hint="KIND")
     if use_rq():
-        from kanban.services.health import redis_problem
-
-        problem = redis_problem()
+        problem = redis_unreachable()
         if problem is None:
             job = jobs.start(kind, user=None)
             click.echo(_("Job %(id)d (%(kind)s) is queued for the worker.", id=job.id,

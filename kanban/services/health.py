@@ -106,6 +106,13 @@ def database_identity(database_url: str) -> str:
 
 def redis_problem() -> str | None:
     """None when Redis answers (or none is configured)."""
+    error = redis_error()
+    return f"Redis cannot be reached ({error})" if error else None
+
+
+def redis_error() -> str | None:
+    """Name the error Redis's ping ends with (``ConnectionError``); None when Redis answers
+    (or none is configured)."""
     url = redis_url()
     if url is None:
         return None
@@ -115,7 +122,7 @@ def redis_problem() -> str | None:
     try:
         client.ping()
     except redis.RedisError as error:
-        return f"Redis cannot be reached ({type(error).__name__})"
+        return type(error).__name__
     finally:
         client.close()
     return None
