@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 # The lead events an address can ask for, as the outbox names them.
 EVENTS = outbox.KINDS
 RETRY_MINUTES = (1, 2, 4, 8, 16, 32, 64, 128)  # after each failed attempt; then it fails
+TEST_EVENT = "ping"  # an admin's test: sent once, its answer told at once, never retried
 SEND_AT_ONCE = 50
 
 
@@ -157,9 +158,10 @@ def deliver_due() -> Round:
 
 
 def send_test(subscription: Subscription) -> Delivery:
-    """Send a ``ping`` at once, so an admin sees whether the address answers."""
-    delivery = Delivery(subscription=subscription, event="ping", body={
-        "event": "ping", "event_id": None, "occurred_at": utcnow().isoformat(),
+    """Send a ``ping`` at once, so an admin sees whether the address answers; a ping that
+    is not received is failed there and then (the admin is told), not tried again later."""
+    delivery = Delivery(subscription=subscription, event=TEST_EVENT, body={
+        "event": TEST_EVENT, "event_id": None, "occurred_at": utcnow().isoformat(),
         "details": {"message": "A test from Kanban: this address receives its events."},
         "lead": None, "lead_id": None, "pipeline_id": None, "stage_id": None,
         "actor_id": None})
@@ -192,6 +194,10 @@ def send(delivery_id: int) -> str | None:
         subscription.failures_in_a_row = 0
         db.session.commit()
         return "sent"
+    if delivery.event == TEST_EVENT:  # the admin reads the answer now: nothing to retry;
+        delivery.state = "failed"  # a webhook is paused for its events' failures, not this
+        db.session.commit()
+        return "failed"
     subscription.failures_in_a_row += 1
     outcome = "retrying"
     if delivery.attempts > len(RETRY_MINUTES):

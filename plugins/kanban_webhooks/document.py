@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kanban_webhooks.delivery import EVENTS
+from kanban_webhooks.delivery import EVENTS, TEST_EVENT
 from kanban_webhooks.signing import HEADER
 
 BODY = {
@@ -12,7 +12,7 @@ BODY = {
     "required": ["event", "event_id", "occurred_at", "lead_id", "pipeline_id", "stage_id",
                  "actor_id", "details", "lead"],
     "properties": {
-        "event": {"type": "string", "enum": [f"lead.{kind}" for kind in EVENTS] + ["ping"]},
+        "event": {"type": "string", "enum": [f"lead.{kind}" for kind in EVENTS] + [TEST_EVENT]},
         "event_id": {"type": ["integer", "null"],
                      "description": "The event's id in GET /events; null for a test."},
         "occurred_at": {"type": "string", "format": "date-time"},

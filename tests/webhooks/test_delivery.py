@@ -3,6 +3,7 @@ and an address that keeps failing is paused with a notice to the admins."""
 
 from __future__ import annotations
 
+import socket
 import time
 from datetime import timedelta
 
@@ -166,10 +167,48 @@ def test_a_test_ping_is_sent_at_once(hook, receiver):
     assert sent.state == "sent" and receiver.received[0].json["event"] == "ping"
 
 
+def a_closed_port() -> int:
+    """A port on loopback that refuses connections: nothing listens once it is closed."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def refusing_hook(admin) -> Subscription:
+    return delivery.subscribe(f"http://127.0.0.1:{a_closed_port()}/hook", ["won"], user=admin)
+
+
+def test_a_test_ping_the_address_refuses_fails_at_once(refusing_hook):
+    sent = delivery.send_test(refusing_hook)
+    assert (sent.state, sent.attempts) == ("failed", 1)
+    assert "ConnectionRefusedError" in sent.error
+
+
+def test_a_failed_test_ping_is_not_tried_again_by_later_rounds(hook, receiver):
+    receiver.answers = [500]
+    failed = delivery.send_test(hook)
+    db.session.execute(update(Delivery).values(next_at=utcnow() - timedelta(hours=1)))
+    db.session.commit()
+
+    done = delivery.deliver_due()
+
+    assert (done.sent, done.retrying) == (0, 0)
+    assert len(receiver.received) == 1
+    (ping,) = deliveries()
+    assert (ping.id, ping.state, ping.status_code) == (failed.id, "failed", 500)
+
+
+def test_a_failed_test_ping_does_not_count_toward_pausing_the_webhook(refusing_hook):
+    delivery.send_test(refusing_hook)
+    db.session.expire_all()
+    assert db.session.get(Subscription, refusing_hook.id).failures_in_a_row == 0
+
+
 def test_a_redirect_is_not_followed(hook, receiver, lead, member):
     receiver.answers = [302]
     sent = delivery.send_test(hook)
-    assert sent.state == "pending" and sent.status_code == 302
+    assert sent.state == "failed" and sent.status_code == 302
     assert len(receiver.received) == 1
 
 
@@ -222,7 +261,7 @@ def test_an_address_checked_again_before_sending_is_refused_when_private(app, ho
                                                                          member):
     app.config["WEBHOOKS_ALLOW_PRIVATE"] = False
     sent = delivery.send_test(hook)
-    assert sent.state == "pending" and "private or local network" in sent.error
+    assert sent.state == "failed" and "private or local network" in sent.error
 
 
 def test_two_rounds_queueing_the_same_events_queue_them_once(hook, lead, member):

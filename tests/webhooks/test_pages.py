@@ -5,10 +5,13 @@ from __future__ import annotations
 import socket
 
 import pytest
+from kanban_webhooks import delivery
 from kanban_webhooks.models import Subscription
 from sqlalchemy import select
 
 from kanban.extensions import db
+from kanban.services import leads as lead_service
+from tests.factories import LeadFactory
 
 
 def subscriptions() -> list[Subscription]:
@@ -87,10 +90,23 @@ def test_the_log_says_a_failure_in_the_readers_language_and_keeps_it_as_sent(
     assert 'title="HTTP 503 Service Unavailable"' in page
 
 
-def test_a_paused_webhooks_log_shows_its_deliveries_held_not_a_retry_time(
+def test_the_log_says_a_failed_test_was_not_received_and_is_not_tried_again(
         admin_client, saved, receiver):
     receiver.answers = [503]
     admin_client.post(f"/webhooks/{saved.id}/test")
+    page = admin_client.get(f"/webhooks/{saved.id}").text
+    assert ("Not received (a test is not tried again): "
+            "<span title=\"HTTP 503 Service Unavailable\">") in page
+    assert "Tried again at" not in page and "Given up" not in page
+
+
+def test_a_paused_webhooks_log_shows_its_deliveries_held_not_a_retry_time(
+        admin_client, saved, receiver, pipeline, member):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    db.session.commit()
+    lead_service.close_lead(lead, "won", user=member)
+    receiver.answers = [503]
+    delivery.deliver_due()
     assert "Tried again at" in admin_client.get(f"/webhooks/{saved.id}").text
     admin_client.post(f"/webhooks/{saved.id}/pause")
     page = admin_client.get(f"/webhooks/{saved.id}").text

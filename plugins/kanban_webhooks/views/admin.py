@@ -85,7 +85,7 @@ def detail(subscription_id: int):
     ).all()
     return render_template("webhooks/detail.html", page="webhook", subscription=subscription,
                            log=log, event_names=EVENT_NAMES, log_size=LOG_SIZE,
-                           failure_words=in_words,
+                           failure_words=in_words, test_event=delivery.TEST_EVENT,
                            stage_name=dict(stage_choices()).get(subscription.stage_id))
 
 
