@@ -85,8 +85,9 @@ def ingest_message(
     pipe); otherwise the dropbox is looked for in the headers. ``mail_from`` is the
     envelope sender ("" for a bounce).
     """
-    if len(raw) > max_message_bytes():
-        return IngestResult(REJECTED, record_too_large(len(raw), via=via,
+    limit = max_message_bytes()
+    if len(raw) > limit:
+        return IngestResult(REJECTED, record_too_large(len(raw), limit=limit, via=via,
                                                        recipients=recipients or (),
                                                        sender=mail_from))
     if recipients is not None:

@@ -13,6 +13,7 @@ from kanban.models import User
 from kanban_email_bcc import reasons as why
 from kanban_email_bcc.dropbox import find_dropbox
 from kanban_email_bcc.models import IngestionEntry, QuarantinedMessage
+from kanban_email_bcc.notifications import tell_too_big
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +45,11 @@ def record(
     return entry
 
 
-def record_too_large(size: int, *, via: str, recipients: Sequence[str] = (),
+def record_too_large(size: int, *, limit: int, via: str, recipients: Sequence[str] = (),
                      sender: str | None = None, announced: bool = False) -> str:
     """Log a message refused for its size (``announced`` by the sending server before
     sending it) with who sent it and whose dropbox it was for, in the log its owner and
-    the admins read; return the reason."""
+    the admins read, and tell its owner (else the managers) once; return the reason."""
     owner = _owner_of(recipients)
     if sender is not None:  # as the envelope says it: <> for a bounce
         sender = sender.strip()[:254] or "<>"
@@ -58,9 +59,11 @@ def record_too_large(size: int, *, via: str, recipients: Sequence[str] = (),
         reason = why.english(why.TOO_LARGE_FOR, size=size, sender=sender, owner=owner.name)
     else:
         reason = why.english(why.TOO_LARGE, size=size)
-    record("rejected", reason, via=via, user_id=owner.id if owner else None,
-           details={"size": size, "sender": sender or "",
-                    "recipients": [address[:254] for address in recipients[:10]]})
+    entry = record("rejected", reason, via=via, user_id=owner.id if owner else None,
+                   details={"size": size, "sender": sender or "",
+                            "recipients": [address[:254] for address in recipients[:10]]})
+    tell_too_big(size, limit, owner_id=owner.id if owner else None, sender=sender,
+                 log_entry_id=entry.id if entry is not None else None)
     return reason
 
 

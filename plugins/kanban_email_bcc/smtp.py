@@ -114,8 +114,8 @@ class DropboxHandler:
     def _record_too_big(self, size: int, sender: str | None, recipients: list[str],
                         announced: bool) -> None:
         with self.app.app_context():
-            record_too_large(size, via=self.via, recipients=recipients, sender=sender,
-                             announced=announced)
+            record_too_large(size, limit=max_message_bytes(), via=self.via,
+                             recipients=recipients, sender=sender, announced=announced)
 
 
 class _CountingReader:
