@@ -36,6 +36,10 @@ LEGACY_ENCODINGS = ["cp1252", "cp1251", "koi8_r", "iso8859_15", "latin_1"]
 BINARY_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF-", b"\x89PNG", b"\xff\xd8\xff",
                      b"GIF8", b"\x1f\x8b")
 TEXT_BYTES = bytes(range(0x20, 0x100)) + b"\t\n\r\x0c"
+# UTF-16 without a byte-order mark: at least this share of the code units has a NUL on
+# one side (an ASCII character), and at most this share on the other (U+0100, U+0400...).
+UTF16_NULS = 0.25
+UTF16_STRAY_NULS = 0.01
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -189,6 +193,8 @@ def encoding_label(encoding: str) -> str:
         return encoding.upper()
     if wanted == "utf-8-sig":
         wanted = "utf-8"
+    elif wanted in ("utf-16-le", "utf-16-be"):  # UTF-16 read without its byte-order mark
+        wanted = "utf-16"
     for key, label in ENCODINGS.items():
         if codecs.lookup(key).name == wanted:
             return str(label)
@@ -212,6 +218,8 @@ def detect_encoding(sample: bytes) -> str:
     for bom, name in BOMS:
         if sample.startswith(bom):
             return name
+    if (name := utf16_without_bom(sample)) is not None:
+        return name
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
         return "utf-8"
@@ -298,10 +306,30 @@ def holds_binary(sample: bytes, encoding: str | None) -> bool:
     old .xls) or other binary data rather than text, before any encoding is tried."""
     if sample.startswith(BINARY_SIGNATURES):
         return True
-    if encoding is not None or sample.startswith(tuple(bom for bom, _name in BOMS)):
+    if (encoding is not None or sample.startswith(tuple(bom for bom, _name in BOMS))
+            or utf16_without_bom(sample) is not None):
         return False  # text in UTF-16 is half NUL bytes: its decoded text tells (looks_binary)
     controls = len(sample.translate(None, TEXT_BYTES))
     return controls > max(16, len(sample) // 50)
+
+
+def utf16_without_bom(sample: bytes) -> str | None:
+    """Name the byte order of UTF-16 text saved without its byte-order mark ("utf-16-le",
+    "utf-16-be"), else None.
+
+    The digits, separators, line ends and Latin letters a table is mostly made of are one
+    byte and a NUL each in UTF-16: such text has a NUL for many of its every other bytes,
+    always on the same side (each letter of another script, such as Cyrillic, has a byte
+    of its own there instead). Binary data has its NULs anywhere; what is taken for text
+    here is still checked once decoded (``looks_binary``)."""
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even, odd = sample[0:pairs * 2:2].count(0), sample[1:pairs * 2:2].count(0)
+    for nuls, others, name in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if nuls >= pairs * UTF16_NULS and others <= pairs * UTF16_STRAY_NULS:
+            return name
+    return None
 
 
 def looks_binary(text: str) -> bool:

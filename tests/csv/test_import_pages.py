@@ -385,6 +385,15 @@ def test_a_report_an_earlier_version_kept_in_its_readers_words_still_reads(
     assert re.search(r"<td class=\"num\">3</td><td>invalid</td><td>Correo</td>", page.text)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_file_in_utf16_without_its_byte_order_mark_is_read(member_client, pipeline,
+                                                             encoding):
+    response = upload(member_client, PROSPECTS.encode(encoding))
+    assert response.status_code == 302
+    page = member_client.get(response.headers["Location"]).text
+    assert "UTF-16 (as read now)" in page and "José Muñoz" in page
+
+
 @pytest.mark.parametrize("content", [xlsx_file(), xls_file()], ids=["xlsx", "xls"])
 def test_an_excel_workbook_renamed_csv_is_told_to_be_saved_as_csv(member_client, pipeline,
                                                                   content):

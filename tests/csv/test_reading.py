@@ -30,6 +30,40 @@ def test_encoding_is_detected(tmp_path, encoding, expected):
     assert table.preview[0][:2] == ["João Gonçalves", "Padaria Ação"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_its_byte_order_mark_is_read_as_utf16(tmp_path, encoding):
+    path = tmp_path / "list.csv"
+    path.write_bytes(LIST.encode(encoding))  # no BOM: every other byte is NUL
+    table = open_table(path)
+    assert table.encoding == encoding
+    assert table.header == ["Nome", "Empresa", "Telefone", "E-mail", "Valor"]
+    assert list(table.rows()) == [(2, ["João Gonçalves", "Padaria Ação", "912 345 678",
+                                       "joao@x.pt", "1.500,50"])]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_cyrillic_in_utf16_without_its_byte_order_mark_is_read(tmp_path, encoding):
+    text = "Имя;Компания;Телефон\nИван Петров;ООО Ромашка;+7 912 000 11 22\n" * 3
+    path = tmp_path / "ru.csv"
+    path.write_bytes(text.encode(encoding))
+    table = open_table(path)
+    assert table.preview[0] == ["Иван Петров", "ООО Ромашка", "+7 912 000 11 22"]
+
+
+def test_utf16_read_without_its_byte_order_mark_is_named_utf16(tmp_path):
+    from kanban.tables.reading import encoding_label
+
+    assert encoding_label("utf-16-le") == encoding_label("utf-16-be") == "UTF-16"
+
+
+def test_binary_data_with_a_nul_for_every_other_byte_is_still_refused(tmp_path):
+    path = tmp_path / "junk.csv"
+    path.write_bytes(b"\x01\x00\x07\x00" * 5000)
+    with pytest.raises(CsvProblem) as problem:
+        open_table(path)
+    assert problem.value.message.startswith(BINARY)
+
+
 def test_cyrillic_in_windows_1251_is_read(tmp_path):
     text = "Имя,Компания,Телефон\nИван Петров,ООО Ромашка,+7 912 000 11 22\n" * 3
     table = open_table(write_file(tmp_path / "ru.csv", text, "cp1251"))

@@ -55,6 +55,15 @@ def test_a_file_in_windows_1252_is_read(member_client):
     assert row.cells == ["Café Ñandú", "Málaga"]
 
 
+def test_a_file_in_utf16_without_its_byte_order_mark_is_read(member_client):
+    answer = upload(member_client, "Company,City\r\nCafé Ñandú,Málaga\r\n".encode("utf-16-le"))
+    assert answer.status_code == 302
+    member_client.post(answer.headers["Location"], data={
+        "name": "Spain", "column-0": "company", "column-1": ""})
+    row = find_rows(db.session.query(ProspectList).one(), RowQuery()).rows[0]
+    assert row.cells == ["Café Ñandú", "Málaga"]
+
+
 def test_a_binary_file_is_refused_in_plain_words(member_client):
     answer = upload(member_client, b"PK\x03\x04" + bytes(range(256)) * 40, name="list.xlsx")
     assert answer.status_code == 422
