@@ -87,6 +87,29 @@ def set_rule(source: str, rule: str, user_ids: list[int]) -> None:
 
 
 @dataclass(frozen=True)
+class Departed:
+    """The people a source's rule names who have left the team (deactivated since)."""
+
+    people: list[User]  # in the rule's order
+    nobody_remains: bool  # True: the rule gives no one the new leads; they wait for an owner
+
+
+def departed_people(source: str) -> Departed | None:
+    """Return who among the people a source's rule names has left the team, for its
+    settings page to say; None when nobody has (or the source has no rule)."""
+    rule = rule_of(source)
+    if rule is None or rule.rule == Rule.NONE or not rule.user_ids:
+        return None
+    named = list(dict.fromkeys(_ids(rule.user_ids)))
+    people = {person.id: person for person in db.session.scalars(
+        select(User).where(User.id.in_(named), User.active.is_(False)))}
+    if not people:
+        return None
+    gone = [people[user_id] for user_id in named if user_id in people]
+    return Departed(gone, nobody_remains=not _active_ids(named))
+
+
+@dataclass(frozen=True)
 class OwnerPlan:
     """A source's rule as read before a new lead's write: who may own it, in turn or not."""
 
@@ -157,14 +180,20 @@ def owners_in_turn(source: str, count: int) -> list[int | None]:
     return [people[(first + step) % len(people)] for step in range(count)]
 
 
-def _active_ids(raw: list[Any]) -> list[int]:
-    """Keep the ids of active people, in the order given, once each."""
+def _ids(raw: list[Any]) -> list[int]:
+    """The values that are ids, as numbers, in the order given."""
     ids: list[int] = []
     for value in raw:
         try:
             ids.append(int(value))
         except (TypeError, ValueError):
             continue
+    return ids
+
+
+def _active_ids(raw: list[Any]) -> list[int]:
+    """Keep the ids of active people, in the order given, once each."""
+    ids = _ids(raw)
     if not ids:
         return []
     active = set(db.session.scalars(

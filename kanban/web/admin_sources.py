@@ -8,7 +8,12 @@ from flask_babel import lazy_gettext as _l
 
 from kanban.errors import ValidationError
 from kanban.extensions import db
-from kanban.services.owner_rules import read_rule, rule_form_values, set_rule
+from kanban.services.owner_rules import (
+    departed_people,
+    read_rule,
+    rule_form_values,
+    set_rule,
+)
 from kanban.services.users import active_users
 from kanban.web.admin import bp
 
@@ -45,6 +50,7 @@ def _render(failed: dict, problem: str = "") -> str:
     for key, label in RULED_SOURCES.items():
         data, errors = failed.get(key, (None, {}))
         shown.append({"key": key, "label": label, "errors": errors,
-                      "data": data if data is not None else rule_form_values(key)})
+                      "data": data if data is not None else rule_form_values(key),
+                      "departed": departed_people(key)})
     return render_template("admin/sources.html", sources=shown, users=active_users(),
                            problem=problem, page="admin")

@@ -12,9 +12,12 @@ from werkzeug.datastructures import MultiDict
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import Lead, OwnerRule
+from kanban.notify.store import latest, text_of
 from kanban.services.lead_batches import create_leads
 from kanban.services.leads import create_lead
 from kanban.services.owner_rules import (
+    Departed,
+    departed_people,
     next_owner_id,
     owners_in_turn,
     read_rule,
@@ -66,6 +69,34 @@ def test_a_rule_whose_people_all_left_leaves_leads_unassigned(app, pipeline):
     set_rule("api", "fixed", [UserFactory(active=False).id])
     db.session.commit()
     assert next_owner_id("api") is None
+
+
+def test_a_lead_whose_rule_names_only_people_who_left_tells_the_team_it_waits(
+        app, pipeline, member):
+    set_rule("api", "fixed", [UserFactory(active=False).id])
+    db.session.commit()
+    lead = create_lead({"title": "From the site"}, user=None, assign_by="api")
+    assert [(item.kind, item.lead_id) for item in latest(member)] == [
+        ("lead_unassigned", lead.id)]
+
+
+def test_a_batch_whose_rule_names_only_people_who_left_tells_the_team_they_wait(
+        app, pipeline, member):
+    set_rule("import", "round_robin", [UserFactory(active=False).id])
+    db.session.commit()
+    create_leads([{"title": "One"}, {"title": "Two"}], stage=pipeline.stages[0], user=None,
+                 assign_by="import")
+    assert [text_of(item) for item in latest(member)] == ["2 new leads wait for an owner."]
+
+
+def test_who_left_is_named_in_the_rules_order_and_whether_anyone_remains(app):
+    gone, ana, left = UserFactory(active=False), UserFactory(), UserFactory(active=False)
+    set_rule("api", "round_robin", [left.id, ana.id, gone.id])
+    set_rule("import", "fixed", [gone.id])
+    db.session.commit()
+    assert departed_people("api") == Departed([left, gone], nobody_remains=False)
+    assert departed_people("import") == Departed([gone], nobody_remains=True)
+    assert departed_people("email") is None
 
 
 def test_a_batch_takes_its_turns_in_one_step_and_keeps_given_owners(app, pipeline):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from kanban.extensions import db
+from kanban.services import users as user_service
 from kanban.services.leads import create_lead
-from kanban.services.owner_rules import rule_form_values
+from kanban.services.owner_rules import departed_people, rule_form_values, set_rule
 from tests.factories import UserFactory
 
 
@@ -38,3 +40,52 @@ def test_an_unknown_source_is_404(admin_client):
 
 def test_members_cannot_set_rules(member_client):
     assert member_client.get("/admin/sources").status_code == 403
+
+
+def test_a_rule_naming_only_someone_who_left_is_marked_with_their_name(admin_client):
+    sam = UserFactory(name="Sam Seller")
+    set_rule("api", "fixed", [sam.id])
+    db.session.commit()
+    user_service.deactivate_user(sam)
+
+    page = admin_client.get("/admin/sources").get_data(as_text=True)
+
+    api = page.split('id="source-api"')[1].split('id="source-import"')[0]
+    assert ("No longer on the team: Sam Seller. New leads from this source wait for an owner "
+            "until you choose someone else.") in api
+    assert (f'<option value="{sam.id}" disabled selected>Sam Seller (left the team)</option>'
+            in api)
+    assert "No longer on the team" not in page.split('id="source-import"')[1]
+
+
+def test_a_turn_naming_someone_who_left_is_marked_and_goes_on_among_the_others(
+        admin_client):
+    sam, ana = UserFactory(name="Sam Seller"), UserFactory(name="Ana Lopes")
+    set_rule("import", "round_robin", [sam.id, ana.id])
+    db.session.commit()
+    user_service.deactivate_user(sam)
+
+    page = admin_client.get("/admin/sources").get_data(as_text=True)
+
+    assert "No longer on the team: Sam Seller. The turns skip them" in page
+    assert (f'value="{sam.id}" checked disabled> Sam Seller (left the team)</label>' in page)
+
+
+def test_saving_a_marked_turn_takes_who_left_off_the_rule(admin_client):
+    sam, ana = UserFactory(name="Sam Seller"), UserFactory(name="Ana Lopes")
+    set_rule("import", "round_robin", [sam.id, ana.id])
+    db.session.commit()
+    user_service.deactivate_user(sam)
+    # What the browser sends: a disabled box is not sent.
+    admin_client.post("/admin/sources/import", data={
+        "owner_rule": "round_robin", "round_robin_user_ids": [str(ana.id)]})
+
+    assert departed_people("import") is None
+    assert "No longer on the team" not in admin_client.get("/admin/sources").text
+
+
+def test_a_rule_whose_people_are_all_on_the_team_is_not_marked(admin_client):
+    set_rule("api", "fixed", [UserFactory().id])
+    db.session.commit()
+    assert departed_people("api") is None
+    assert "No longer on the team" not in admin_client.get("/admin/sources").text

@@ -298,6 +298,16 @@ def test_an_inactive_fixed_owner_leaves_the_lead_unassigned(client, pipeline):
     assert db.session.scalars(select(Lead)).one().owner_id is None
 
 
+def test_a_forms_rule_naming_someone_who_left_is_marked_on_its_settings(admin_client,
+                                                                        pipeline):
+    owner = UserFactory(name="Sam Seller", active=False)
+    form = WebFormFactory(slug="quote", stage=pipeline.stages[0], owner_rule="fixed",
+                          owner=owner)
+    page = admin_client.get(f"/webforms/{form.id}/edit").text
+    assert "No longer on the team: Sam Seller. New leads from this source wait" in page
+    assert f'<option value="{owner.id}" disabled selected>Sam Seller (left the team)' in page
+
+
 def test_under_a_url_prefix_the_code_for_websites_posts_under_it(app, admin, contact_form):
     from werkzeug.middleware.dispatcher import DispatcherMiddleware
     from werkzeug.wrappers import Response

@@ -12,7 +12,7 @@ from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.i18n import team_or_default_language
 from kanban.models import Pipeline, User
-from kanban.services.owner_rules import Rule, rule_form_values
+from kanban.services.owner_rules import Rule, departed_people, rule_form_values
 from kanban_webform.capture import promote_spam
 from kanban_webform.embed import iframe_html, json_example, public_base_url, snippet_html
 from kanban_webform.fields import STANDARD_FIELDS, field_labels, form_fields
@@ -138,7 +138,7 @@ def _settings_page(form: WebForm | None):
     return render_template(
         "webform/admin/settings.html", form=form, data=data, errors=errors,
         standard_fields=STANDARD_FIELDS, pipelines=pipelines, users=users,
-        page="webforms",
+        departed=departed_people(form.owner_source) if form else None, page="webforms",
     ), status
 
 
