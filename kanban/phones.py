@@ -7,6 +7,7 @@ import re
 KEY_DIGITS = 10  # "+7 912 345-67-89" and "+7 812 345-67-89" are two numbers
 NATIONAL_DIGITS = 9  # "+351 912 345 678" and "912345678" are the same number
 MIN_DIGITS = 6  # fewer digits say too little to call two numbers the same
+FEWEST_DIGITS = 5  # the shortest numbers in use (on some islands) have five digits
 NOT_DIGITS = re.compile(r"\D")
 PHONE_CHARACTERS = re.compile(r"[0-9+()./\-\s]*")  # what people write a phone number with
 # An extension written after the number: "ext. 5", "x 12", "доб. 5", "int. 12", "ramal 3".
@@ -24,6 +25,12 @@ def phone_digits(phone: str | None) -> str:
     """Return the digits of a phone number (not of its extension), for comparing numbers
     written differently."""
     return NOT_DIGITS.sub("", without_extension(phone or ""))
+
+
+def holds_a_number(phone: str) -> bool:
+    """Tell whether a phone field's text holds a number: digits, not words alone ("abc",
+    "n/a"). Every lead source checks a phone with it (``kanban.services.lead_input``)."""
+    return bool(phone_digits(phone))
 
 
 def phone_key(phone: str | None) -> str:
@@ -51,8 +58,14 @@ def same_number_keys(key: str) -> list[str]:
     return []
 
 
+def is_one_number(text: str) -> bool:
+    """Tell whether ``text`` is one phone number and nothing else (an extension at most):
+    a number's characters only, and enough digits to reach someone."""
+    return (PHONE_CHARACTERS.fullmatch(without_extension(text)) is not None
+            and len(phone_digits(text)) >= FEWEST_DIGITS)
+
+
 def looks_like_phone(text: str) -> bool:
     """Tell whether ``text`` is written only with a phone number's characters and has
     enough digits to be one (or to find one)."""
-    return (PHONE_CHARACTERS.fullmatch(without_extension(text)) is not None
-            and len(phone_digits(text)) >= MIN_DIGITS)
+    return is_one_number(text) and len(phone_digits(text)) >= MIN_DIGITS
