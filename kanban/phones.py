@@ -1,8 +1,14 @@
-"""How two phone numbers are compared: on their last digits, whatever the punctuation."""
+"""How two phone numbers are compared: on their last digits, whatever the punctuation.
+
+A whole number (nine digits or more) is the same as the numbers ``same_number_keys`` names;
+a short one (a local number, written without its area code) is the one number ending with
+it, when only one does (``one_number_ending_with``).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 KEY_DIGITS = 10  # "+7 912 345-67-89" and "+7 812 345-67-89" are two numbers
 NATIONAL_DIGITS = 9  # "+351 912 345 678" and "912345678" are the same number
@@ -56,6 +62,19 @@ def same_number_keys(key: str) -> list[str]:
     if len(key) == NATIONAL_DIGITS:
         return [key, *(digit + key for digit in "0123456789")]
     return []
+
+
+def one_number_ending_with(key: str, keys: Iterable[str]) -> list[str]:
+    """Return which of ``keys``, the keys ending with a short number's ``key`` (a local
+    number, written without its area code), are the one number it is written short for:
+    the keys equal to it, else all of them when they are one number (each an end of the
+    longest, as ``213 456 789`` is of ``+351 213 456 789``), else [] when several numbers
+    end with it: never a guess."""
+    ending = set(keys)
+    if key in ending:
+        return [key]
+    longest = max(ending, key=len, default="")
+    return sorted(ending) if all(longest.endswith(other) for other in ending) else []
 
 
 def is_one_number(text: str) -> bool:

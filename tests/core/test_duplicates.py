@@ -87,6 +87,25 @@ def test_a_short_number_matches_the_end_of_a_longer_one(app):
     assert find(phone="456789") == lead
 
 
+def test_a_short_number_ending_several_stored_numbers_matches_none(app):
+    LeadFactory(phone="+39 02 345 6789")
+    LeadFactory(phone="+39 06 345 6789")
+    assert find(phone="345 6789") is None
+
+
+def test_a_short_number_matches_one_number_written_with_and_without_its_country_code(app):
+    LeadFactory(phone="+351 213 456 789")
+    lead = LeadFactory(phone="213 456 789")
+    assert find(phone="345 6789") == lead
+
+
+def test_a_short_number_matches_the_same_short_number_beside_longer_ones(app):
+    LeadFactory(phone="+39 02 345 6789")
+    LeadFactory(phone="+39 06 345 6789")
+    same = LeadFactory(phone="345-6789")
+    assert find(phone="345 6789") == same
+
+
 def test_an_email_is_found_whatever_its_case(app):
     lead = LeadFactory(email="ana@shop.example")
     assert find(email="  ANA@Shop.example ") == lead
@@ -125,6 +144,33 @@ def test_a_batch_compares_numbers_on_their_last_ten_digits_or_nine_written_alone
     found = DuplicateFinder().check([
         Contact("", first, 2), Contact("", other, 3), Contact("", other_again, 4)])
     assert found == [Duplicate("phone", lead_id=lead.id), None, Duplicate("phone", ref=3)]
+
+
+def test_a_batch_matches_a_short_number_to_no_stored_lead_when_several_numbers_end_with_it(app):
+    LeadFactory(email="", phone="+39 02 345 6789")
+    LeadFactory(email="", phone="+39 06 345 6789")
+    assert DuplicateFinder().check([Contact("", "345 6789", 2)]) == [None]
+
+
+def test_a_batch_matches_a_short_number_to_no_earlier_row_when_several_end_with_it(app):
+    found = DuplicateFinder().check([
+        Contact("", "+39 02 345 6789", 2), Contact("", "+39 06 345 6789", 3),
+        Contact("", "345 6789", 4), Contact("", "+39 06 345 6789", 5)])
+    assert found == [None, None, None, Duplicate("phone", ref=3)]
+
+
+def test_a_batch_weighs_a_short_number_against_stored_leads_and_earlier_rows_together(app):
+    LeadFactory(email="", phone="+39 02 345 6789")
+    found = DuplicateFinder().check([Contact("", "+39 06 345 6789", 2),
+                                     Contact("", "345 6789", 3)])
+    assert found == [None, None]
+
+
+def test_a_batch_matches_a_short_number_to_the_one_stored_number_ending_with_it(app):
+    oldest = LeadFactory(email="", phone="+39 02 345 6789")
+    LeadFactory(email="", phone="02 345 6789")
+    assert DuplicateFinder().check([Contact("", "345 6789", 2)]) == [
+        Duplicate("phone", lead_id=oldest.id)]
 
 
 def test_a_contact_without_email_or_phone_is_never_a_duplicate(app):
