@@ -20,6 +20,9 @@ PHONE_CHARACTERS = re.compile(r"[0-9+()./\-\s]*")  # what people write a phone n
 EXTENSION = re.compile(
     r"[\s,;]*(?:ext|extn|extension|extensión|x|int|interno|ramal|доб|добавочный)\.?\s*#?"
     r"\d{1,6}\s*$", re.IGNORECASE)
+# Between two numbers in one field: a semicolon, a comma or a slash beside a space
+# ("02 1234567 / 333 1234567"); "912/345/678" and "912,345,678" are one number each.
+BETWEEN_NUMBERS = re.compile(r";|,\s|\s/|/\s")
 
 
 def without_extension(phone: str) -> str:
@@ -29,8 +32,14 @@ def without_extension(phone: str) -> str:
 
 def phone_digits(phone: str | None) -> str:
     """Return the digits of a phone number (not of its extension), for comparing numbers
-    written differently."""
-    return NOT_DIGITS.sub("", without_extension(phone or ""))
+    written differently; of the first number, when a field holds several
+    (``+39 02 1234567 / 333 1234567``)."""
+    digits = ""
+    for part in BETWEEN_NUMBERS.split(without_extension(phone or "")):
+        digits += NOT_DIGITS.sub("", without_extension(part))
+        if len(digits) >= MIN_DIGITS:  # a number; a shorter part is an area code ("030 / …")
+            break
+    return digits
 
 
 def holds_a_number(phone: str) -> bool:

@@ -44,6 +44,30 @@ def test_a_phone_key_is_its_last_ten_digits(app):
     assert phone_key("21 345 678") == "21345678"
 
 
+@pytest.mark.parametrize(("written", "first"), [
+    ("+39 02 1234567 / 333 1234567", "+39 02 1234567"),
+    ("+39 02 1234567; 333 1234567", "+39 02 1234567"),
+    ("+39 02 1234567, 333 1234567", "+39 02 1234567"),
+    ("+39 02 1234567 int. 23 / 333 1234567", "+39 02 1234567"),
+    ("333 1234567 / +39 02 1234567", "333 1234567"),
+])
+def test_a_phone_holding_two_numbers_is_keyed_by_the_first(app, written, first):
+    assert phone_key(written) == phone_key(first)
+
+
+@pytest.mark.parametrize(("written", "key"), [
+    ("912/345/678", "912345678"), ("030 / 1234 5678", "03012345678"[-10:]),
+    ("912,345,678", "912345678"),
+])
+def test_a_slash_or_comma_inside_one_number_does_not_part_it(app, written, key):
+    assert phone_key(written) == key
+
+
+def test_a_lead_with_two_numbers_is_found_by_its_first(app):
+    lead = LeadFactory(phone="+39 02 1234567 / 333 1234567")
+    assert find(phone="02 1234567") == lead
+
+
 @pytest.mark.parametrize("written", ["+7 912 345-67-89", "8 (912) 345-67-89", "912 345 67 89"])
 def test_a_russian_number_is_found_with_its_country_code_its_trunk_zero_or_neither(
     app, written
@@ -171,6 +195,13 @@ def test_a_batch_matches_a_short_number_to_the_one_stored_number_ending_with_it(
     LeadFactory(email="", phone="02 345 6789")
     assert DuplicateFinder().check([Contact("", "345 6789", 2)]) == [
         Duplicate("phone", lead_id=oldest.id)]
+
+
+def test_a_batch_keys_a_cell_of_two_numbers_by_the_first(app):
+    lead = LeadFactory(email="", phone="+39 02 1234567")
+    found = DuplicateFinder().check([Contact("", "+39 02 1234567 / 333 1234567", 2),
+                                     Contact("", "0039 02 1234567; 333 7654321", 3)])
+    assert found == [Duplicate("phone", lead_id=lead.id), Duplicate("phone", lead_id=lead.id)]
 
 
 def test_a_contact_without_email_or_phone_is_never_a_duplicate(app):
