@@ -93,6 +93,12 @@ def is_one_number(text: str) -> bool:
             and len(phone_digits(text)) >= FEWEST_DIGITS)
 
 
+def searched_digits(text: str) -> str:
+    """Return the digits a search for ``text`` looks for in the phone keys: a number's last
+    nine, found with or without its country code; "" when ``text`` is no number."""
+    return phone_digits(text)[-NATIONAL_DIGITS:] if looks_like_phone(text.strip()) else ""
+
+
 def looks_like_phone(text: str) -> bool:
     """Tell whether ``text`` is written only with a phone number's characters and has
     enough digits to be one (or to find one)."""
