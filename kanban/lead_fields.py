@@ -15,9 +15,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 # What a field holds; each kind has one cleaner (lead_input) and one API schema (schemas).
-TEXT, EMAIL, AMOUNT, CURRENCY, USER, PRIORITY, FLAG, CLIENT, TAGS, CUSTOM, NEXT_KIND, DATE, \
-    TIME = ("text", "email", "amount", "currency", "user", "priority", "flag", "client", "tags",
-            "custom", "next_action_kind", "date", "time")
+TEXT, EMAIL, PHONE, AMOUNT, CURRENCY, USER, PRIORITY, FLAG, CLIENT, TAGS, CUSTOM, NEXT_KIND, \
+    DATE, TIME = ("text", "email", "phone", "amount", "currency", "user", "priority", "flag",
+                  "client", "tags", "custom", "next_action_kind", "date", "time")
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,8 @@ FIELDS = (
     LeadField("contact_name", _l("Contact name"), TEXT, 200),
     LeadField("company", _l("Company"), TEXT, 200),
     LeadField("email", _l("Email"), EMAIL, 254),
-    LeadField("phone", _l("Phone"), TEXT, 64),
+    LeadField("phone", _l("Phone"), PHONE, 64,
+              help="Text with the number's digits, such as \"+351 912 345 678\"."),
     LeadField("value", _l("Value"), AMOUNT,
               help="A positive amount, such as 1500 or \"1500.50\"."),
     LeadField("currency", _l("Currency"), CURRENCY),

@@ -1,18 +1,28 @@
-"""How two phone numbers are compared: on their last digits, whatever the punctuation."""
+"""How two phone numbers are compared: on their last digits, whatever the punctuation.
+
+A whole number (nine digits or more) is the same as the numbers ``same_number_keys`` names;
+a short one (a local number, written without its area code) is the one number ending with
+it, when only one does (``one_number_ending_with``).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 KEY_DIGITS = 10  # "+7 912 345-67-89" and "+7 812 345-67-89" are two numbers
 NATIONAL_DIGITS = 9  # "+351 912 345 678" and "912345678" are the same number
 MIN_DIGITS = 6  # fewer digits say too little to call two numbers the same
+FEWEST_DIGITS = 5  # the shortest numbers in use (on some islands) have five digits
 NOT_DIGITS = re.compile(r"\D")
 PHONE_CHARACTERS = re.compile(r"[0-9+()./\-\s]*")  # what people write a phone number with
 # An extension written after the number: "ext. 5", "x 12", "доб. 5", "int. 12", "ramal 3".
 EXTENSION = re.compile(
     r"[\s,;]*(?:ext|extn|extension|extensión|x|int|interno|ramal|доб|добавочный)\.?\s*#?"
     r"\d{1,6}\s*$", re.IGNORECASE)
+# Between two numbers in one field: a semicolon, a comma or a slash beside a space
+# ("02 1234567 / 333 1234567"); "912/345/678" and "912,345,678" are one number each.
+BETWEEN_NUMBERS = re.compile(r";|,\s|\s/|/\s")
 
 
 def without_extension(phone: str) -> str:
@@ -22,8 +32,20 @@ def without_extension(phone: str) -> str:
 
 def phone_digits(phone: str | None) -> str:
     """Return the digits of a phone number (not of its extension), for comparing numbers
-    written differently."""
-    return NOT_DIGITS.sub("", without_extension(phone or ""))
+    written differently; of the first number, when a field holds several
+    (``+39 02 1234567 / 333 1234567``)."""
+    digits = ""
+    for part in BETWEEN_NUMBERS.split(without_extension(phone or "")):
+        digits += NOT_DIGITS.sub("", without_extension(part))
+        if len(digits) >= MIN_DIGITS:  # a number; a shorter part is an area code ("030 / …")
+            break
+    return digits
+
+
+def holds_a_number(phone: str) -> bool:
+    """Tell whether a phone field's text holds a number: digits, not words alone ("abc",
+    "n/a"). Every lead source checks a phone with it (``kanban.services.lead_input``)."""
+    return bool(phone_digits(phone))
 
 
 def phone_key(phone: str | None) -> str:
@@ -51,8 +73,33 @@ def same_number_keys(key: str) -> list[str]:
     return []
 
 
+def one_number_ending_with(key: str, keys: Iterable[str]) -> list[str]:
+    """Return which of ``keys``, the keys ending with a short number's ``key`` (a local
+    number, written without its area code), are the one number it is written short for:
+    the keys equal to it, else all of them when they are one number (each an end of the
+    longest, as ``213 456 789`` is of ``+351 213 456 789``), else [] when several numbers
+    end with it: never a guess."""
+    ending = set(keys)
+    if key in ending:
+        return [key]
+    longest = max(ending, key=len, default="")
+    return sorted(ending) if all(longest.endswith(other) for other in ending) else []
+
+
+def is_one_number(text: str) -> bool:
+    """Tell whether ``text`` is one phone number and nothing else (an extension at most):
+    a number's characters only, and enough digits to reach someone."""
+    return (PHONE_CHARACTERS.fullmatch(without_extension(text)) is not None
+            and len(phone_digits(text)) >= FEWEST_DIGITS)
+
+
+def searched_digits(text: str) -> str:
+    """Return the digits a search for ``text`` looks for in the phone keys: a number's last
+    nine, found with or without its country code; "" when ``text`` is no number."""
+    return phone_digits(text)[-NATIONAL_DIGITS:] if looks_like_phone(text.strip()) else ""
+
+
 def looks_like_phone(text: str) -> bool:
     """Tell whether ``text`` is written only with a phone number's characters and has
     enough digits to be one (or to find one)."""
-    return (PHONE_CHARACTERS.fullmatch(without_extension(text)) is not None
-            and len(phone_digits(text)) >= MIN_DIGITS)
+    return is_one_number(text) and len(phone_digits(text)) >= MIN_DIGITS

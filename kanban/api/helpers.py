@@ -86,8 +86,9 @@ def _off_schema(data: dict[str, Any], schema: dict[str, Any], within: str = "") 
 # The JSON types a lead field of each kind is sent as, where the pages' and the imports'
 # looser reading would take another: a form posts every field as text, JSON need not.
 # Null is read as "empty" by every kind.
-_JSON_TYPES = {lead_fields.TEXT: (str,), lead_fields.EMAIL: (str,), lead_fields.CURRENCY: (str,),
-               lead_fields.FLAG: (bool,), lead_fields.USER: (int,), lead_fields.CLIENT: (int,)}
+_JSON_TYPES = {lead_fields.TEXT: (str,), lead_fields.EMAIL: (str,), lead_fields.PHONE: (str,),
+               lead_fields.CURRENCY: (str,), lead_fields.FLAG: (bool,), lead_fields.USER: (int,),
+               lead_fields.CLIENT: (int,)}
 
 
 def refuse_wrong_types(data: dict[str, Any]) -> None:

@@ -94,7 +94,7 @@ LEAD = {
 def field_schema(field: LeadField) -> dict[str, Any]:
     """What the API accepts for one lead field, from its kind (kanban.lead_fields)."""
     schema = dict(INPUT_OF_KIND[field.kind])
-    if field.kind == lead_fields.TEXT:
+    if field.kind in (lead_fields.TEXT, lead_fields.PHONE):  # no other kind has a limit
         schema["maxLength"] = field.limit or 255
     if field.help:
         schema["description"] = field.help
@@ -103,6 +103,7 @@ def field_schema(field: LeadField) -> dict[str, Any]:
 
 INPUT_OF_KIND: dict[str, dict[str, Any]] = {
     lead_fields.TEXT: {"type": "string"},
+    lead_fields.PHONE: {"anyOf": [{"type": "string", "pattern": "[0-9]"}, {"const": ""}]},
     lead_fields.AMOUNT: {"anyOf": [
         {"type": "number", "minimum": 0, "maximum": 999999999999.99},
         {"type": "string", "maxLength": 32},

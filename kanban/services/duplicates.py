@@ -14,10 +14,16 @@ from typing import Any
 
 from sqlalchemy import ARRAY, ColumnElement, String, any_, bindparam, func, literal_column, select
 
-from kanban.duplicates import contact_condition
+from kanban.duplicates import stored_numbers_ending_with
 from kanban.extensions import db
 from kanban.models import Lead
-from kanban.phones import MIN_DIGITS, NATIONAL_DIGITS, phone_key, same_number_keys
+from kanban.phones import (
+    MIN_DIGITS,
+    NATIONAL_DIGITS,
+    one_number_ending_with,
+    phone_key,
+    same_number_keys,
+)
 from kanban.plugins import CORE_PLUGINS, get_plugin_manager
 
 CHUNK = 5_000  # values per query (sent as one parameter: see _one_of)
@@ -48,17 +54,19 @@ class DuplicateFinder:
     def __init__(self) -> None:
         self._emails: dict[str, Hashable] = {}
         self._numbers: dict[str, Hashable] = {}  # the whole numbers met, by key
-        self._ends: dict[int, dict[str, Hashable]] = {  # for a short number met later
+        # For a short number met later: the numbers met, by their ends (and then their key).
+        self._ends: dict[int, dict[str, dict[str, Hashable]]] = {
             n: {} for n in range(MIN_DIGITS, NATIONAL_DIGITS)
         }
         self._other_rules = _other_plugins_rules()
 
     def check(self, contacts: Sequence[Contact]) -> list[Duplicate | None]:
         keyed = [(c.email.strip().lower(), phone_key(c.phone)) for c in contacts]
-        stored = _stored_leads(keyed)
+        stored, stored_ends = _stored_leads(keyed)
         found: list[Duplicate | None] = []
         for contact, (email, key) in zip(contacts, keyed, strict=True):
-            duplicate = self._seen(email, key) or stored(email, key)
+            duplicate = (self._seen(email, key) or stored(email, key)
+                         or self._short_number(key, stored_ends.get(key, {})))
             if duplicate is None and self._other_rules is not None and (email or contact.phone):
                 lead = self._other_rules(email=email or None, phone=contact.phone or None,
                                          since=None, open_only=False)
@@ -84,9 +92,20 @@ class DuplicateFinder:
         for same in same_number_keys(key):
             if same in self._numbers:
                 return Duplicate("phone", ref=self._numbers[same])
-        if key in self._ends.get(len(key), {}):
-            return Duplicate("phone", ref=self._ends[len(key)][key])
         return None
+
+    def _short_number(self, key: str, stored: dict[str, int]) -> Duplicate | None:
+        """The one number, met earlier in this run or stored, that the short ``key`` is
+        written short for (the core's rule, ``kanban.phones.one_number_ending_with``)."""
+        if len(key) not in self._ends:
+            return None
+        met = self._ends[len(key)].get(key, {})
+        number = one_number_ending_with(key, [*met, *stored])
+        for same, ref in met.items():
+            if same in number:
+                return Duplicate("phone", ref=ref)
+        lead_ids = [stored[same] for same in number if same in stored]
+        return Duplicate("phone", lead_id=min(lead_ids)) if lead_ids else None
 
     def _remember(self, email: str, key: str, ref: Hashable) -> None:
         if email:
@@ -95,13 +114,14 @@ class DuplicateFinder:
             self._numbers.setdefault(key, ref)
         for n, ends in self._ends.items():  # a shorter number met later matches this one's end
             if len(key) >= n:
-                ends.setdefault(key[-n:], ref)
+                ends.setdefault(key[-n:], {}).setdefault(key, ref)
 
 
-def _stored_leads(keyed: Sequence[tuple[str, str]]) -> Any:
-    """Read the stored leads sharing an email or a phone key with the batch's (email, phone
-    key) pairs, in a few queries; return a lookup (email, phone key) -> Duplicate | None
-    (the oldest lead wins)."""
+def _stored_leads(keyed: Sequence[tuple[str, str]]) -> tuple[Any, dict[str, dict[str, int]]]:
+    """Read the stored leads sharing an email or a whole number's key with the batch's
+    (email, phone key) pairs, in a few queries; return a lookup (email, phone key) ->
+    Duplicate | None (the oldest lead wins), and, for each short number, the stored numbers
+    ending with it (``kanban.duplicates.stored_numbers_ending_with``)."""
     emails = sorted({email for email, _key in keyed if email})
     keys = {key for _email, key in keyed} - {""}
     whole = {key: sames for key in keys if (sames := same_number_keys(key))}
@@ -122,12 +142,8 @@ def _stored_leads(keyed: Sequence[tuple[str, str]]) -> Any:
             by_stored_key.setdefault(key, lead_id)
     by_key = {key: min(found) for key, sames in whole.items()
               if (found := [by_stored_key[same] for same in sames if same in by_stored_key])}
-    for key in sorted(keys - set(whole)):  # short numbers (rare), as the one rule compares them
-        lead_id = db.session.scalar(
-            select(Lead.id).where(contact_condition(None, key)).order_by(Lead.id).limit(1)
-        )
-        if lead_id is not None:
-            by_key[key] = lead_id
+    # Short numbers (rare) are weighed with the numbers met earlier in the run.
+    ends = {key: stored_numbers_ending_with(key) for key in sorted(keys - set(whole))}
 
     def lookup(email: str, key: str) -> Duplicate | None:
         if email in by_email:
@@ -136,7 +152,7 @@ def _stored_leads(keyed: Sequence[tuple[str, str]]) -> Any:
             return Duplicate("phone", lead_id=by_key[key])
         return None
 
-    return lookup
+    return lookup, ends
 
 
 def _one_of(column: Any, values: list[str]) -> ColumnElement[bool]:

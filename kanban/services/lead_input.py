@@ -20,6 +20,7 @@ from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import Client, NextActionKind, Priority, User
 from kanban.models.base import today
+from kanban.phones import holds_a_number
 from kanban.text import has_unstorable, unstorable_message
 
 TEXT_LIMITS = lead_fields.LIMITS
@@ -102,6 +103,22 @@ def _email(value: Any, name: str) -> str:
     if email is None:
         raise FieldError(_("This is not a valid email address."))
     return email
+
+
+def _phone(value: Any, name: str) -> str:
+    text = _text(value, name)
+    problem = phone_problem(text)
+    if problem is not None:
+        raise FieldError(problem)
+    return text
+
+
+def phone_problem(text: str) -> str | None:
+    """Say what is wrong with a phone as written, or None: the one check of a lead's phone,
+    whatever its source (the lead's form, the API, an import, a web form)."""
+    if text and not holds_a_number(text):
+        return _("A phone number needs digits.")
+    return None
 
 
 ONE_MARK_AND_THREE_DIGITS = re.compile(r"(\d{1,3})([.,])(\d{3})")
@@ -316,6 +333,7 @@ def read_time_of_day(value: Any) -> time | None:
 CLEANER_OF_KIND = {
     lead_fields.TEXT: _text,
     lead_fields.EMAIL: _email,
+    lead_fields.PHONE: _phone,
     lead_fields.AMOUNT: _value,
     lead_fields.CURRENCY: _currency,
     lead_fields.USER: _owner,

@@ -15,7 +15,7 @@ from kanban.extensions import db
 from kanban.folding import fold
 from kanban.models import Lead, LeadStatus, LeadTag, NextActionKind, Stage
 from kanban.models.base import stale_cutoff, start_of, today
-from kanban.phones import NATIONAL_DIGITS, looks_like_phone, phone_digits
+from kanban.phones import searched_digits
 from kanban.services.lead_input import MAX_ID, read_priority
 from kanban.services.priorities import (
     CLIENTS,
@@ -205,18 +205,20 @@ def text_condition(column: ColumnElement[str], text: str) -> ColumnElement[bool]
 def lead_text_condition(text: str) -> ColumnElement[bool]:
     """SQL: the lead's searched fields contain ``text``; a phone number typed with other
     punctuation (or none) finds the lead's phone too."""
-    condition = text_condition(Lead.search_text, text)
-    if looks_like_phone(text.strip()):
-        key = phone_digits(text)[-NATIONAL_DIGITS:]  # found with or without its country code
-        condition = condition | Lead.phone_key.like(contains_pattern(key))
-    return condition
+    return _or_by_phone(text_condition(Lead.search_text, text), text)
 
 
 def contact_condition(text: str) -> ColumnElement[bool]:
     """SQL: the lead's contact person, email or phone contains ``text`` (see
-    CONTACT_FIELDS: they are the lines after the second line break of search_text)."""
+    CONTACT_FIELDS: they are the lines after the second line break of search_text); a phone
+    number is found however it is typed, as in ``lead_text_condition``."""
     pattern = "%\n%\n" + contains_pattern(fold(text))
-    return Lead.search_text.like(pattern, escape="\\")
+    return _or_by_phone(Lead.search_text.like(pattern, escape="\\"), text)
+
+
+def _or_by_phone(condition: ColumnElement[bool], text: str) -> ColumnElement[bool]:
+    digits = searched_digits(text)
+    return condition | Lead.phone_key.like(contains_pattern(digits)) if digits else condition
 
 
 def like_literal(text: str) -> str:

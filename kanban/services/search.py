@@ -16,6 +16,7 @@ from kanban.extensions import db
 from kanban.folding import fold
 from kanban.models import Client, Lead, LeadStatus
 from kanban.models.lead import SEARCHED_FIELDS
+from kanban.phones import phone_key, searched_digits
 from kanban.services.queries import (
     MAX_TEXT,
     contact_condition,
@@ -113,12 +114,13 @@ def find_contacts(text: str, limit: int = LIMIT) -> Found:
 
 
 def matched_fields(text: str, item: Any, names: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Return the (field, value) pairs of ``item`` where the folded ``text`` is found."""
-    wanted = fold(text)
+    """Return the (field, value) pairs of ``item`` where the folded ``text`` is found, or
+    the phone a number typed otherwise found (``queries.lead_text_condition``)."""
+    wanted, digits = fold(text), searched_digits(text)
     found = []
     for name in names:
         value = getattr(item, name) or ""
-        if wanted in fold(value):
+        if wanted in fold(value) or (name == "phone" and digits and digits in phone_key(value)):
             found.append((name, value))
     return found
 

@@ -11,7 +11,8 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from kanban.phones import PHONE_CHARACTERS, phone_digits, without_extension
+from kanban.phones import is_one_number
+from kanban.services.lead_input import phone_problem
 from kanban.text import remove_unstorable
 
 # Standard fields map onto lead fields; everything else goes to the lead's custom_fields.
@@ -114,9 +115,13 @@ def clean_submission(
                 values["email"] = validate_email(text, check_deliverability=False).normalized
             except EmailNotValidError:
                 errors[field.key] = _("This is not an email address, such as ana@example.com.")
-        elif field.key == "phone" and not field.custom and (
-            not PHONE_CHARACTERS.fullmatch(without_extension(text))
-            or len(phone_digits(text)) < 5
-        ):
-            errors[field.key] = _("This is not a phone number, such as +351 912 345 678.")
+        elif field.key == "phone" and not field.custom:
+            # The core's check of a lead's phone, as every source; a visitor writes one
+            # number where a lead's phone may hold two, or a word beside one.
+            problem = phone_problem(text)
+            if problem is None and not is_one_number(text):
+                problem = _("This is not a phone number, such as +351 912 345 678.")
+            if problem is not None:
+                errors[field.key] = problem
     return values, errors
+

@@ -121,6 +121,13 @@ def test_create_lead_with_a_wrong_value_names_the_field(api, pipeline, field, va
     assert db.session.query(Lead).count() == 0
 
 
+def test_create_lead_with_a_phone_without_digits_is_422_naming_the_phone(api, pipeline):
+    response = api.post("/leads", json={"title": "A", "phone": "abc"})
+    error = assert_error(response, 422, "invalid")
+    assert error["fields"] == {"phone": "A phone number needs digits."}
+    assert db.session.query(Lead).count() == 0
+
+
 @pytest.mark.parametrize(
     ("field", "value", "said"),
     [

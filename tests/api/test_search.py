@@ -46,6 +46,17 @@ def test_search_tells_which_fields_matched(api, pipeline):
     assert item["matched"] == ["title", "company"]
 
 
+def test_search_finds_a_contact_by_its_phones_digits(api, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], contact_name="Mario", email="",
+                       phone="+39 333 123 4567")
+
+    contacts = api.get("/search?q=3331234567").get_json()["contacts"]
+
+    assert contacts == {"total": 1, "items": [
+        {"name": "Mario", "email": "", "phone": "+39 333 123 4567", "lead_id": lead.id,
+         "leads": 1, "matched": ["phone"]}]}
+
+
 def test_search_without_text_finds_nothing(api, pipeline):
     LeadFactory(stage=pipeline.stages[0])
 

@@ -44,6 +44,30 @@ def test_a_phone_key_is_its_last_ten_digits(app):
     assert phone_key("21 345 678") == "21345678"
 
 
+@pytest.mark.parametrize(("written", "first"), [
+    ("+39 02 1234567 / 333 1234567", "+39 02 1234567"),
+    ("+39 02 1234567; 333 1234567", "+39 02 1234567"),
+    ("+39 02 1234567, 333 1234567", "+39 02 1234567"),
+    ("+39 02 1234567 int. 23 / 333 1234567", "+39 02 1234567"),
+    ("333 1234567 / +39 02 1234567", "333 1234567"),
+])
+def test_a_phone_holding_two_numbers_is_keyed_by_the_first(app, written, first):
+    assert phone_key(written) == phone_key(first)
+
+
+@pytest.mark.parametrize(("written", "key"), [
+    ("912/345/678", "912345678"), ("030 / 1234 5678", "03012345678"[-10:]),
+    ("912,345,678", "912345678"),
+])
+def test_a_slash_or_comma_inside_one_number_does_not_part_it(app, written, key):
+    assert phone_key(written) == key
+
+
+def test_a_lead_with_two_numbers_is_found_by_its_first(app):
+    lead = LeadFactory(phone="+39 02 1234567 / 333 1234567")
+    assert find(phone="02 1234567") == lead
+
+
 @pytest.mark.parametrize("written", ["+7 912 345-67-89", "8 (912) 345-67-89", "912 345 67 89"])
 def test_a_russian_number_is_found_with_its_country_code_its_trunk_zero_or_neither(
     app, written
@@ -87,6 +111,25 @@ def test_a_short_number_matches_the_end_of_a_longer_one(app):
     assert find(phone="456789") == lead
 
 
+def test_a_short_number_ending_several_stored_numbers_matches_none(app):
+    LeadFactory(phone="+39 02 345 6789")
+    LeadFactory(phone="+39 06 345 6789")
+    assert find(phone="345 6789") is None
+
+
+def test_a_short_number_matches_one_number_written_with_and_without_its_country_code(app):
+    LeadFactory(phone="+351 213 456 789")
+    lead = LeadFactory(phone="213 456 789")
+    assert find(phone="345 6789") == lead
+
+
+def test_a_short_number_matches_the_same_short_number_beside_longer_ones(app):
+    LeadFactory(phone="+39 02 345 6789")
+    LeadFactory(phone="+39 06 345 6789")
+    same = LeadFactory(phone="345-6789")
+    assert find(phone="345 6789") == same
+
+
 def test_an_email_is_found_whatever_its_case(app):
     lead = LeadFactory(email="ana@shop.example")
     assert find(email="  ANA@Shop.example ") == lead
@@ -125,6 +168,40 @@ def test_a_batch_compares_numbers_on_their_last_ten_digits_or_nine_written_alone
     found = DuplicateFinder().check([
         Contact("", first, 2), Contact("", other, 3), Contact("", other_again, 4)])
     assert found == [Duplicate("phone", lead_id=lead.id), None, Duplicate("phone", ref=3)]
+
+
+def test_a_batch_matches_a_short_number_to_no_stored_lead_when_several_numbers_end_with_it(app):
+    LeadFactory(email="", phone="+39 02 345 6789")
+    LeadFactory(email="", phone="+39 06 345 6789")
+    assert DuplicateFinder().check([Contact("", "345 6789", 2)]) == [None]
+
+
+def test_a_batch_matches_a_short_number_to_no_earlier_row_when_several_end_with_it(app):
+    found = DuplicateFinder().check([
+        Contact("", "+39 02 345 6789", 2), Contact("", "+39 06 345 6789", 3),
+        Contact("", "345 6789", 4), Contact("", "+39 06 345 6789", 5)])
+    assert found == [None, None, None, Duplicate("phone", ref=3)]
+
+
+def test_a_batch_weighs_a_short_number_against_stored_leads_and_earlier_rows_together(app):
+    LeadFactory(email="", phone="+39 02 345 6789")
+    found = DuplicateFinder().check([Contact("", "+39 06 345 6789", 2),
+                                     Contact("", "345 6789", 3)])
+    assert found == [None, None]
+
+
+def test_a_batch_matches_a_short_number_to_the_one_stored_number_ending_with_it(app):
+    oldest = LeadFactory(email="", phone="+39 02 345 6789")
+    LeadFactory(email="", phone="02 345 6789")
+    assert DuplicateFinder().check([Contact("", "345 6789", 2)]) == [
+        Duplicate("phone", lead_id=oldest.id)]
+
+
+def test_a_batch_keys_a_cell_of_two_numbers_by_the_first(app):
+    lead = LeadFactory(email="", phone="+39 02 1234567")
+    found = DuplicateFinder().check([Contact("", "+39 02 1234567 / 333 1234567", 2),
+                                     Contact("", "0039 02 1234567; 333 7654321", 3)])
+    assert found == [Duplicate("phone", lead_id=lead.id), Duplicate("phone", lead_id=lead.id)]
 
 
 def test_a_contact_without_email_or_phone_is_never_a_duplicate(app):

@@ -131,6 +131,18 @@ def test_bad_field_is_named_in_the_error(pipeline, member, field, value):
     assert field in caught.value.fields
 
 
+@pytest.mark.parametrize("written", ["abc", "n/a", "ext. 5"])
+def test_a_phone_without_digits_is_refused_in_plain_words(pipeline, member, written):
+    with pytest.raises(ValidationError) as caught:
+        service.create_lead({"title": "Ok", "phone": written}, user=member)
+    assert caught.value.fields == {"phone": "A phone number needs digits."}
+
+
+@pytest.mark.parametrize("written", ["+39 02 1234567 / 333 1234567", "333 1234567 (mobile)", ""])
+def test_a_phone_may_hold_two_numbers_or_a_word_beside_one(pipeline, member, written):
+    assert service.create_lead({"title": "Ok", "phone": written}, user=member).phone == written
+
+
 def test_a_currency_is_one_the_world_uses(pipeline, member):
     lead = service.create_lead({"title": "Ok", "currency": "rub"}, user=member)
     assert lead.currency == "RUB"

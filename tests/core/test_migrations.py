@@ -180,16 +180,17 @@ def insert_lead_with_phone(connection, rank: str, phone: str, **columns: str) ->
 
 
 def phone_keys_after_upgrade(app_config, url: str, start: str, phones: list[str],
-                             keyed: bool = False) -> list[str]:
-    """Upgrade a database at ``start`` holding leads with these phones (``keyed``: with the
-    nine-digit keys that schema gave them); their keys after."""
+                             key_digits: int = 0) -> list[str]:
+    """Upgrade a database at ``start`` holding leads with these phones (``key_digits``: with
+    the keys of that many last digits that schema gave them); their keys after."""
     upgrade(migrated_app(app_config, url, []), start)
     engine = create_engine(url)
     with engine.begin() as connection:
         add_sales_pipeline(connection)
         for rank, phone in enumerate(phones):
             digits = "".join(c for c in phone if c.isdigit())
-            old_key = {"phone_key": digits[-9:] if len(digits) >= 6 else ""} if keyed else {}
+            old_key = ({"phone_key": digits[-key_digits:] if len(digits) >= 6 else ""}
+                       if key_digits else {})
             insert_lead_with_phone(connection, f"a{rank}", phone, **old_key)
     upgrade(migrated_app(app_config, url, BUILTIN_PLUGINS))
     with engine.connect() as connection:
@@ -208,8 +209,16 @@ def test_upgrade_keys_the_phones_of_existing_leads(app_config, empty_database):
 def test_upgrade_keys_again_the_phones_of_more_than_nine_digits(app_config, empty_database):
     keys = phone_keys_after_upgrade(
         app_config, empty_database, "0013_core",
-        ["+7 912 345-67-89", "8 (812) 345-67-89", "912 345 678", "345 678", ""], keyed=True)
+        ["+7 912 345-67-89", "8 (812) 345-67-89", "912 345 678", "345 678", ""], key_digits=9)
     assert keys == ["9123456789", "8123456789", "912345678", "345678", ""]
+
+
+def test_upgrade_keys_again_a_phone_of_two_numbers_by_the_first(app_config, empty_database):
+    keys = phone_keys_after_upgrade(
+        app_config, empty_database, "0014_core",
+        ["+39 02 1234567 / 333 1234567", "912 345 678; 961 111 222", "912/345/678",
+         "+351 912 345 678"], key_digits=10)
+    assert keys == ["9021234567", "912345678", "912345678", "1912345678"]
 
 
 def test_upgrade_gives_existing_stages_a_win_probability_by_their_place(

@@ -221,6 +221,22 @@ def test_a_value_that_is_not_a_number_is_named(tmp_path, pipeline):
         ("Budget", "Must be a number, such as 1500 or 1500.50.")]
 
 
+def test_a_cell_of_two_phones_is_a_duplicate_of_the_lead_with_the_first(tmp_path, pipeline):
+    lead = LeadFactory(email="", phone="02 1234567", stage=pipeline.stages[0])
+    table = table_of(tmp_path, "Company;Phone\nAcme;+39 02 1234567 / 333 1234567\n")
+    report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=True)
+    assert [(r.column, r.reason) for r in report.rejected] == [
+        ("Phone", f"Same phone number as lead #{lead.id}.")]
+
+
+def test_a_phone_without_digits_is_named(tmp_path, pipeline):
+    table = table_of(tmp_path, "Company,Phone\nAcme,abc\nBeta,+39 02 1234567 / 333 1234567\n")
+    report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=True)
+    assert report.created == 1
+    assert [(r.line, r.column, r.reason) for r in report.rejected] == [
+        (2, "Phone", "A phone number needs digits.")]
+
+
 @pytest.mark.parametrize("raw, decimal_comma, expected", [
     ("1.500,50", True, "1500.50"), ("1,500.50", False, "1500.50"), ("1500,5", False, "1500.5"),
     ("€ 1 500", False, "1500"), ("1,500", False, "1500"), ("1,500", True, "1.500"),

@@ -136,6 +136,14 @@ def test_create_lead_with_a_bad_email_names_the_email_field(member_client, pipel
     assert lead_count() == 0
 
 
+def test_create_lead_with_a_phone_without_digits_names_the_phone_field(member_client, pipeline):
+    response = member_client.post("/leads/new", data=form_for(pipeline, phone="abc"))
+    assert response.status_code == 422
+    assert 'id="phone-error"' in response.text
+    assert "A phone number needs digits." in response.text
+    assert lead_count() == 0
+
+
 def test_create_lead_in_standby_without_a_date_is_refused(member_client, pipeline):
     response = member_client.post(
         "/leads/new", data=form_for(pipeline, next_action_kind="standby", next_action_date="")

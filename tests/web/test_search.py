@@ -87,6 +87,27 @@ def test_the_search_page_finds_a_lead_by_its_phones_digits(member_client, pipeli
     assert links(group(html, "leads")) == ["Padaria"]
 
 
+@pytest.mark.parametrize("typed", ["3331234567", "333-123-4567", "+39 333 123 4567"])
+def test_the_search_page_finds_a_contact_by_its_phones_digits(member_client, pipeline, typed):
+    LeadFactory(stage=pipeline.stages[0], title="Deal", contact_name="Mario Rossi",
+                phone="+39 333 123 4567")
+    LeadFactory(stage=pipeline.stages[0], title="Other", contact_name="Ana",
+                phone="+39 333 765 4321")
+
+    contacts = group(member_client.get("/search", query_string={"q": typed}).text, "contacts")
+
+    assert links(contacts) == ["Mario Rossi"]
+    assert '<span class="search-field">Phone:</span> +39 333 123 4567' in contacts
+
+
+def test_the_search_page_names_the_phone_a_lead_was_found_by(member_client, pipeline):
+    LeadFactory(stage=pipeline.stages[0], title="Padaria", phone="+351 21 144 9404")
+
+    leads = group(member_client.get("/search?q=351211449404").text, "leads")
+
+    assert '<span class="search-field">Phone:</span> +351 21 144 9404' in leads
+
+
 def test_board_search_finds_a_lead_after_its_edit(member_client, pipeline):
     lead = LeadFactory(stage=pipeline.stages[0], title="Before")
 

@@ -65,6 +65,14 @@ def test_another_phone_and_email_gets_a_new_lead(client, contact_form, pipeline)
     assert lead_count() == 2
 
 
+def test_a_local_number_that_ends_two_clients_numbers_gets_a_new_lead(
+        client, contact_form, pipeline):
+    LeadFactory(stage=pipeline.stages[1], email="", phone="+39 02 345 6789")
+    LeadFactory(stage=pipeline.stages[1], email="", phone="+39 06 345 6789")
+    post_form(client, {"name": "Mario", "email": "mario@azienda.example", "phone": "345 6789"})
+    assert lead_count() == 3
+
+
 def test_a_standby_lead_comes_back_to_to_do(client, contact_form, pipeline):
     lead = existing_lead(pipeline.stages[1], next_action_kind="standby",
                          next_action_date=date.today() + timedelta(days=20))

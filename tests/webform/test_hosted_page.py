@@ -195,6 +195,13 @@ def test_invalid_phone_is_named(client, contact_form):
     assert 'data-field="phone"' in response.get_data(as_text=True)
 
 
+def test_a_phone_without_digits_is_refused_as_every_lead_source_refuses_it(client, contact_form):
+    response = post_form(client, {**ANA, "phone": "abc"})
+    assert response.status_code == 422
+    assert "A phone number needs digits." in response.get_data(as_text=True)
+    assert db.session.scalars(select(Lead)).all() == []
+
+
 @pytest.mark.parametrize("phone", ["+7-903-111-22-33 доб. 5", "+351 912 345 678 ext. 12",
                                    "02 1234567 int. 23"])
 def test_a_phone_with_an_extension_is_taken(client, contact_form, phone):
