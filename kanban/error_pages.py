@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, current_app, flash, render_template, request
+from flask import Flask, Response, current_app, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
-from werkzeug.exceptions import Forbidden, HTTPException, ServiceUnavailable
+from werkzeug.exceptions import Forbidden, HTTPException, MethodNotAllowed, ServiceUnavailable
 
 from kanban.auth.access import wants_json
 from kanban.errors import ServiceError
 from kanban.extensions import login_manager
+from kanban.form_pages import form_address_page
 from kanban.outages import (
     RETRY_AFTER_SECONDS,
     UNAVAILABLE_ERRORS,
@@ -29,6 +30,8 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         discard_unfinished_work()
+        if isinstance(exc, MethodNotAllowed) and (address := form_address_page()):
+            return redirect(address, 303)  # a refused form's address, reloaded or bookmarked
         if wants_json():
             return http_error_json(exc)
         page = render_template("error.html", status=exc.code, message=_describe(exc))

@@ -31,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from kanban import lead_fields
 from kanban.amounts import format_amount
 from kanban.filter_words import filter_words
+from kanban.form_pages import posted_form_page
 from kanban.i18n import LANGUAGE_NAMES, page_gettext
 from kanban.models.base import today
 from kanban.outages import UNAVAILABLE_ERRORS
@@ -211,7 +212,7 @@ def register_template_helpers(app: Flask) -> None:
                                  unread_notifications=unread_notifications,
                                  lead_field_limits=lead_fields.LIMITS,
                                  timeline_text=timeline_text, filter_words=filter_words,
-                                 search_limit=MAX_TEXT)
+                                 search_limit=MAX_TEXT, posted_form_page=posted_form_page)
 
     @app.context_processor
     def inject_common() -> dict[str, Any]:

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from kanban.errors import ValidationError
 from kanban.extensions import db
+from kanban.form_pages import form_on
 from kanban.models import Lead, LeadStatus, Role, Stage
 from kanban.permissions import can
 from kanban.services import pipelines as pipeline_service
@@ -74,6 +75,7 @@ def add_person():
 
 
 @bp.post("/team/<int:user_id>/role")
+@form_on("admin.team")
 def change_role(user_id: int):
     person = user_service.get_user(user_id)
     try:
@@ -99,6 +101,7 @@ def confirm_deactivate(user_id: int):
 
 
 @bp.post("/team/<int:user_id>/deactivate")
+@form_on("admin.team")
 def deactivate(user_id: int):
     person = user_service.get_user(user_id)
     try:
@@ -157,6 +160,7 @@ def create_pipeline():
 
 
 @bp.post("/pipelines/<int:pipeline_id>/rename")
+@form_on("admin.pipelines")
 def rename_pipeline(pipeline_id: int):
     pipeline = pipeline_service.get_pipeline(pipeline_id)
     return apply_change(lambda: pipeline_service.rename_pipeline(
@@ -165,6 +169,7 @@ def rename_pipeline(pipeline_id: int):
 
 
 @bp.post("/pipelines/<int:pipeline_id>/delete")
+@form_on("admin.pipelines")
 def delete_pipeline(pipeline_id: int):
     pipeline = pipeline_service.get_pipeline(pipeline_id)
     return apply_change(lambda: pipeline_service.delete_pipeline(pipeline, user=current_user),
@@ -172,6 +177,7 @@ def delete_pipeline(pipeline_id: int):
 
 
 @bp.post("/pipelines/<int:pipeline_id>/stages")
+@form_on("admin.pipelines")
 def add_stage(pipeline_id: int):
     pipeline = pipeline_service.get_pipeline(pipeline_id)
     return apply_change(lambda: pipeline_service.add_stage(
@@ -181,6 +187,7 @@ def add_stage(pipeline_id: int):
 
 
 @bp.post("/stages/<int:stage_id>/rename")
+@form_on("admin.pipelines")
 def rename_stage(stage_id: int):
     stage = pipeline_service.find_stage(stage_id)
     return apply_change(lambda: pipeline_service.rename_stage(
@@ -189,6 +196,7 @@ def rename_stage(stage_id: int):
 
 
 @bp.post("/stages/<int:stage_id>/move")
+@form_on("admin.pipelines")
 def move_stage(stage_id: int):
     stage = pipeline_service.find_stage(stage_id)
     direction = request.form.get("direction", "")
@@ -199,6 +207,7 @@ def move_stage(stage_id: int):
 
 
 @bp.post("/stages/<int:stage_id>/proposal")
+@form_on("admin.pipelines")
 def set_proposal(stage_id: int):
     stage = pipeline_service.find_stage(stage_id)
     is_proposal = request.form.get("is_proposal") == "1"
@@ -210,6 +219,7 @@ def set_proposal(stage_id: int):
 
 
 @bp.post("/stages/<int:stage_id>/stale")
+@form_on("admin.pipelines")
 def set_stale_days(stage_id: int):
     stage = pipeline_service.find_stage(stage_id)
     days = request.form.get("stale_days", "").strip()
@@ -222,6 +232,7 @@ def set_stale_days(stage_id: int):
 
 
 @bp.post("/stages/<int:stage_id>/delete")
+@form_on("admin.pipelines")
 def delete_stage(stage_id: int):
     stage = pipeline_service.find_stage(stage_id)
     def said(result: tuple[int, Stage | None]) -> str:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from kanban.errors import ValidationError
 from kanban.extensions import db
+from kanban.form_pages import form_on
 from kanban.services.owner_rules import (
     departed_people,
     read_rule,
@@ -31,6 +32,7 @@ def sources():
 
 
 @bp.post("/sources/<source>")
+@form_on("admin.sources")
 def save_source_rule(source: str):
     if source not in RULED_SOURCES:
         abort(404)

@@ -7,6 +7,7 @@ from flask import flash, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from kanban.form_pages import form_on
 from kanban.services import pipelines as pipeline_service
 from kanban.services import stage_rules
 from kanban.templating import percent
@@ -14,6 +15,7 @@ from kanban.web.admin import apply_change, bp
 
 
 @bp.post("/stages/<int:stage_id>/probability")
+@form_on("admin.pipelines")
 def set_win_probability(stage_id: int):
     stage = pipeline_service.find_stage(stage_id)
     typed = request.form.get("win_probability", "").strip()
@@ -25,6 +27,7 @@ def set_win_probability(stage_id: int):
 
 
 @bp.post("/stages/<int:stage_id>/rules")
+@form_on("admin.pipelines")
 def set_stage_rules(stage_id: int):
     stage = pipeline_service.find_stage(stage_id)
     return apply_change(lambda: stage_rules.set_stage_rules(stage, request.form, user=current_user),

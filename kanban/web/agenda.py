@@ -57,6 +57,7 @@ def render_agenda(
         filter_errors=errors or {},
         args=args,
         here=here,
+        page_address=here,  # a touch refused on the agenda is shown on it
         everyone=EVERYONE,
         owners=_owners_to_choose(filters),
         notices=slot("agenda_notices", user=current_user),

@@ -149,6 +149,7 @@ def render_board(
         query=shown_args,
         my_leads=my_leads,
         my_leads_url=url_for("web.board", **my_args),
+        page_address=url_for("web.board", **shown_args),  # a view refused is shown on it
         movable=active.status in (LeadStatus.OPEN, "all"),
         toolbar=slot("board_toolbar", pipeline=pipeline, user=current_user,
                      filters=args),

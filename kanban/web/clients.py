@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from kanban.errors import ValidationError
 from kanban.extensions import db
+from kanban.form_pages import form_on
 from kanban.models.base import today
 from kanban.services import clients as client_service
 from kanban.services import leads as lead_service
@@ -88,6 +89,7 @@ def _render_folder(client, form: ClientForm, *, problem: str = "") -> str:
 
 
 @bp.post("/leads/<int:lead_id>/client")
+@form_on("web.show_lead")
 def set_lead_client(lead_id: int):
     """Put a lead in a client folder (an existing one or a new one), or take it out."""
     lead = lead_service.get_lead(lead_id)
@@ -110,6 +112,7 @@ def set_lead_client(lead_id: int):
 
 
 @bp.post("/leads/<int:lead_id>/duplicate")
+@form_on("web.show_lead")
 def duplicate_lead(lead_id: int):
     """Make a renewal or upsell lead from this one, in standby until the chosen day."""
     lead = lead_service.get_lead(lead_id)

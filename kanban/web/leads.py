@@ -16,6 +16,7 @@ from kanban import lead_fields
 from kanban.amounts import typed_amount
 from kanban.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from kanban.extensions import db
+from kanban.form_pages import form_on
 from kanban.models import Activity, Lead, NextActionKind, User
 from kanban.models.base import today
 from kanban.permissions import can
@@ -222,6 +223,7 @@ def render_lead_page(lead: Lead, *, status: int = 200, close_form=None, move_for
             standby_until=client_service.renewal_date(lead, day).isoformat(),
         )
     with_ids(duplicate_form, "duplicate")
+    return_to = local_path(request.values.get("return_to"))
     return render_template(
         "web/lead_detail.html",
         lead=lead,
@@ -230,7 +232,8 @@ def render_lead_page(lead: Lead, *, status: int = 200, close_form=None, move_for
         # The next step stays what it was unless the salesperson writes another.
         touch=touch or {"values": {"next_action_text": lead.next_action_text or ""},
                         "fields": {}},
-        return_to=local_path(request.values.get("return_to")),
+        return_to=return_to,
+        page_address=url_for("web.show_lead", lead_id=lead.id, return_to=return_to or None),
         follow_up_options=follow_up_options(day),
         duplicate_form=duplicate_form,
         folders=client_service.list_folders(),
@@ -292,6 +295,7 @@ def _owner_names(activities) -> dict[str, str]:
 
 
 @bp.post("/leads/<int:lead_id>/notes")
+@form_on("web.show_lead")
 def add_note(lead_id: int):
     """Log a touch and the next follow-up in one step, from the lead page or the agenda."""
     lead = lead_service.get_lead(lead_id)
@@ -339,6 +343,7 @@ def star_lead(lead_id: int):
 
 
 @bp.post("/leads/<int:lead_id>/move")
+@form_on("web.show_lead")
 def move_lead(lead_id: int):
     lead_service.get_lead(lead_id)
     form = MoveForm()
@@ -354,6 +359,7 @@ def move_lead(lead_id: int):
 
 
 @bp.post("/leads/<int:lead_id>/close")
+@form_on("web.show_lead")
 def close_lead(lead_id: int):
     lead = lead_service.get_lead(lead_id)
     form = CloseForm()
@@ -372,6 +378,7 @@ def close_lead(lead_id: int):
 
 
 @bp.post("/leads/<int:lead_id>/reopen")
+@form_on("web.show_lead")
 def reopen_lead(lead_id: int):
     lead = lead_service.get_lead(lead_id)
     try:

@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from kanban.errors import ValidationError
+from kanban.form_pages import form_on
 from kanban.services import saved_views as view_service
 from kanban.web import bp
 from kanban.web.board import board_response
@@ -26,6 +27,7 @@ def back_to_board(query: str) -> Response:
 
 
 @bp.post("/board/views")
+@form_on("web.board")
 def save_view():
     query = request.form.get("query", "")
     try:

@@ -71,6 +71,18 @@ def field_labels(stored: list[dict[str, Any]]) -> dict[str, str]:
     return {field.key: field.label for field in form_fields(stored)}
 
 
+def typed_lines(stored: list[dict[str, Any]], data: Mapping[str, str]) -> list[str]:
+    """Return what a visitor typed, one "Label: value" per field filled in, the form's
+    fields first and in its order, for them to copy when it cannot be taken in."""
+    typed = {key: value for key, value in data.items()
+             if value.strip() and (key not in RESERVED or key in STANDARD_FIELDS)}
+    labels = {key: str(label) for key, (label, _limit) in STANDARD_FIELDS.items()}
+    labels.update(field_labels(stored))
+    asked = [field.key for field in form_fields(stored)]
+    order = [key for key in asked if key in typed] + [key for key in typed if key not in asked]
+    return [f"{labels.get(key, key)}: {typed[key]}" for key in order]
+
+
 def field_key(label: str) -> str:
     """Return a custom field's key made from its label: "Budget (EUR)" -> "budget_eur",
     "Orçamento" -> "orcamento"; a label in another alphabet keeps its letters ("Бюджет" ->

@@ -328,3 +328,27 @@ def test_starring_from_the_agenda_marks_the_row_starred(page, seller, late):
     expect(star).to_have_text(re.compile("★"))
     assert fresh(late).starred is True
     assert page.url.endswith(f"/agenda#lead-{late.id}")
+
+
+@pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone"])
+def test_the_saved_message_leaves_the_next_line_in_sight_below_it(page, seller, sales, width):
+    page.set_viewport_size({"width": width, "height": 740})
+    rows = [LeadFactory(title=f"Follow-up number {n}", owner=seller, stage=sales.stages[0],
+                        priority=2, next_action_kind="todo",
+                        next_action_date=today() - timedelta(days=20 - n)) for n in range(8)]
+    log_in_to_agenda(page, seller.email)
+    form = open_touch_form(page, rows[1])
+    form.get_by_label("What happened").fill("Called: all good.")
+    form.get_by_label("Next week").check()
+
+    form.get_by_role("button", name="Save and go on").click()
+
+    page.wait_for_url(re.compile(rf"/agenda#lead-{rows[2].id}$"))
+    page.wait_for_load_state()
+    message = page.locator(".flashes")
+    title = row(page, rows[2]).locator(".agenda-title")
+    expect(message).to_have_attribute("role", "status")
+    expect(message).to_be_in_viewport()
+    expect(title).to_be_in_viewport()
+    below = message.bounding_box()
+    assert below["y"] + below["height"] <= title.bounding_box()["y"]  # not under the message

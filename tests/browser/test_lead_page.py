@@ -93,6 +93,36 @@ def test_won_closes_the_lead_in_one_click(page, seller, deal):
     assert fresh(deal).status == "won"
 
 
+def test_a_refused_touch_keeps_what_was_typed_and_a_reload_opens_the_lead_page(
+        page, seller, deal):
+    open_lead(page, seller, deal)
+    page.get_by_label("What happened").fill("No answer; try again.")
+    page.locator("#log-touch").get_by_role("button", name="Save").click()  # no follow-up
+
+    expect(page.locator("#log-touch .field-error").first).to_be_visible()
+    expect(page.get_by_label("What happened")).to_have_value("No answer; try again.")
+    page.wait_for_load_state()  # its scripts have run
+    assert page.url.endswith(f"/leads/{deal.id}")
+
+    answer = page.reload()
+    assert (answer.request.method, answer.status) == ("GET", 200)
+    assert page.url.endswith(f"/leads/{deal.id}")
+    assert db.session.query(Activity).filter_by(lead_id=deal.id).count() == 1
+
+
+def test_a_refused_close_reloaded_opens_the_lead_page(page, seller, deal):
+    open_lead(page, seller, deal)
+    page.locator("summary.end-lost").click()
+    page.get_by_role("button", name="Mark as lost").click()  # no reason given
+    expect(page.locator(".notice-error")).to_be_visible()
+    page.wait_for_load_state()
+
+    answer = page.reload()
+
+    assert (answer.request.method, answer.status) == ("GET", 200)
+    assert page.url.endswith(f"/leads/{deal.id}")
+
+
 def test_the_composer_opens_when_focused_and_logs_a_touch_with_a_follow_up(page, seller, deal):
     open_lead(page, seller, deal)
     tomorrow = page.get_by_label("Tomorrow")

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from kanban_webform.embed import iframe_html, snippet_html
 from kanban_webform.models import Submission
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from kanban.extensions import db
@@ -68,6 +69,23 @@ def test_script_in_a_name_shows_as_text_on_the_board_and_the_lead_page(page, con
         assert page.locator("img[src='x']").count() == 0
         assert page.evaluate("() => typeof window.alert") == "function"
     assert dialogs == []
+
+
+def test_a_form_switched_off_while_the_visitor_types_gives_back_what_they_typed(
+    page, contact_form
+):
+    page.goto("/f/contact")
+    contact_form.enabled = False  # an admin switches it off meanwhile
+    db.session.commit()
+
+    fill_and_send(page, "Joana Ferreira", "joana@example.com", "Three printers,\nplease")
+
+    expect(page.get_by_role("status")).to_contain_text("This form has been switched off")
+    typed = page.get_by_label("What you wrote:")
+    expect(typed).to_have_value(
+        "Name: Joana Ferreira\nEmail: joana@example.com\nMessage: Three printers,\nplease")
+    expect(typed).not_to_be_editable()
+    assert db.session.scalars(select(Lead)).all() == []
 
 
 class _Site(BaseHTTPRequestHandler):

@@ -256,6 +256,53 @@ def test_a_switched_off_form_says_so_in_its_own_language(client, pipeline):
     assert "Эта форма не существует или выключена." in response.text
 
 
+def switch_off(form) -> None:
+    form.enabled = False
+    db.session.commit()
+
+
+def test_a_form_switched_off_while_the_visitor_typed_gives_back_what_they_wrote(
+        client, contact_form):
+    token = hosted_token(client)  # the page opened while the form was on
+    switch_off(contact_form)
+
+    response = post_form(client, ANA, token=token)
+
+    assert response.status_code == 404
+    assert "This form has been switched off, so your message was not sent." in response.text
+    typed = re.search(r'<textarea id="typed" readonly[^>]*>(.*?)</textarea>', response.text,
+                      re.S).group(1)
+    assert typed.splitlines() == [  # to copy, each field named as on the form
+        "Name: Ana Silva", "Email: ana@example.com", "Company: Padaria",
+        "Message: Quote for 40 cakes", "Budget: 500"]
+    assert db.session.scalars(select(Lead)).all() == []
+
+
+def test_what_a_visitor_wrote_comes_back_in_the_forms_language(client, pipeline):
+    form = WebFormFactory(slug="zayavka", stage=pipeline.stages[0], language="ru")
+    token = hosted_token(client, "zayavka")
+    switch_off(form)
+
+    response = post_form(client, {"name": "Ирина", "email": "irina@example.ru"}, slug="zayavka",
+                         token=token, headers={"Accept-Language": "es"})
+
+    assert "Эта форма выключена, поэтому ваше сообщение не отправлено." in response.text
+    assert "Что вы написали:" in response.text
+    assert "Имя: Ирина\nEmail: irina@example.ru</textarea>" in response.text
+
+
+def test_what_comes_back_is_text_and_leaves_out_the_forms_own_fields(client, contact_form):
+    token = hosted_token(client)
+    switch_off(contact_form)
+
+    response = post_form(client, {"name": '<b onclick="x()">Ana</b>', "email": "a@b.pt"},
+                         token=token)
+
+    assert "Name: &lt;b onclick=&#34;x()&#34;&gt;Ana&lt;/b&gt;" in response.text
+    assert token not in response.text.split('id="typed"')[1]  # the page's token is no typing
+    assert "hp_website" not in response.text
+
+
 def test_json_posted_to_the_hosted_page_is_415(client, contact_form):
     response = client.post("/f/contact", json=ANA)
     assert response.status_code == 415

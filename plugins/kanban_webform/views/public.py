@@ -47,10 +47,9 @@ from kanban_webform.cors import (
 )
 from kanban_webform.fields import (
     HONEYPOT,
-    RESERVED,
-    STANDARD_FIELDS,
     clean_submission,
     form_fields,
+    typed_lines,
 )
 from kanban_webform.models import WebForm
 from kanban_webform.settings import setting
@@ -219,11 +218,11 @@ def public_error(exc: HTTPException):
         message = _("This form cannot be shown just now. Try again in a few seconds.")
     else:
         message = _http_message(exc.code)
-    typed = ({key: value for key, value in request.form.items()
-              if key not in RESERVED or key in STANDARD_FIELDS}
-             if exc.code == 503 and request.endpoint == "webform.submit_page" else {})
+    typed = (typed_lines(form.fields if form else [], request.form)
+             if exc.code == 503 and request.endpoint == "webform.submit_page" else [])
     return render_template(
         "webform/message.html", form=form, status=exc.code, message=message, typed=typed,
+        typed_label=_("What you wrote, to send again:"),
     ), exc.code
 
 
@@ -246,11 +245,13 @@ def page(slug: str):
 @machine_text
 @limited
 def submit_page(slug: str):
-    form = load_form(slug)
+    form = load_form(slug, switched_off=True)
     if is_foreign_post(form):
         abort(403)
     if request.mimetype not in FORM_TYPES:
         raise UnsupportedMediaType()
+    if not form.enabled:
+        return _switched_off_response(form)
     data = request.form.to_dict()
     meta = _meta(data)
     token = data.get("_ts", "")
@@ -398,6 +399,19 @@ def _render_form(
         embedded=request.args.get("embed") == "1",
     )
     return Response(html, status=status, mimetype="text/html")
+
+
+def _switched_off_response(form: WebForm) -> Response:
+    """Tell a visitor the form was switched off while they typed, and give them back what
+    they wrote to copy: nothing is taken in."""
+    html = render_template(
+        "webform/message.html", form=form, status=404,
+        message=_("This form has been switched off, so your message was not sent. "
+                  "Copy what you wrote below to keep it."),
+        typed=typed_lines(form.fields, request.form), typed_label=_("What you wrote:"),
+        embedded=request.args.get("embed") == "1",
+    )
+    return Response(html, status=404, mimetype="text/html")
 
 
 def _thanks_response(form: WebForm) -> Response:
