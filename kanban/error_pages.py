@@ -20,6 +20,7 @@ from kanban.outages import (
     discard_unfinished_work,
     is_unavailable,
 )
+from kanban.sent_forms import form_sent_back
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,8 @@ def register_error_pages(app: Flask) -> None:
             return redirect(address, 303)  # a refused form's address, reloaded or bookmarked
         if wants_json():
             return http_error_json(exc)
-        page = render_template("error.html", status=exc.code, message=_describe(exc))
+        page = render_template("error.html", status=exc.code, message=_describe(exc),
+                               **form_sent_back())
         return with_error_headers(Response(page, status=exc.code), exc)
 
     @app.errorhandler(CSRFError)
@@ -48,14 +50,17 @@ def register_error_pages(app: Flask) -> None:
 
             flash(_("The page had expired. Log in again."), "error")
             return render_template("auth/login.html", form=LoginForm(), page="login"), 400
-        return render_template("error.html", status=400, message=message), 400
+        # The session behind the form's token has ended: what was typed is shown to copy.
+        return render_template("error.html", status=400, message=message,
+                               **form_sent_back(with_text=True)), 400
 
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
         discard_unfinished_work()
         if wants_json():
             return error_response(exc.status, exc.code, exc.message, exc.fields, **exc.extra)
-        return render_template("error.html", status=exc.status, message=exc.message), exc.status
+        return render_template("error.html", status=exc.status, message=exc.message,
+                               **form_sent_back()), exc.status
 
     for error in (*UNAVAILABLE_ERRORS, DBAPIError):
         app.register_error_handler(error, database_unavailable)

@@ -90,7 +90,7 @@ def _require_login_and_csrf():
             # on (its own address only answers posts), told to send it again.
             flash(_("You were logged out, so what you sent was not saved. Log in, then send "
                     "it again."), "error")
-            return redirect(url_for("auth.login", next=_page_sent_from() or request.script_root
+            return redirect(url_for("auth.login", next=page_sent_from() or request.script_root
                                     + "/"))
         # The address as the browser sees it, with the prefix the app is mounted under.
         return redirect(url_for("auth.login",
@@ -103,7 +103,7 @@ def _require_login_and_csrf():
     return None
 
 
-def _page_sent_from() -> str | None:
+def page_sent_from() -> str | None:
     """The page of this site a form was sent from (its Referer), as a path, if any."""
     parts = urlsplit(request.referrer or "")
     if parts.netloc != request.host:

@@ -17,6 +17,7 @@ from kanban.app import create_app
 CORE_COMMANDS = (
     ("db", "kanban.cli.database:db_group"),
     ("create-user", "kanban.cli.users:create_user"),
+    ("set-password", "kanban.cli.users:set_password"),
     ("create-token", "kanban.cli.users:create_token"),
     ("demo", "kanban.cli.maintenance:demo"),
     ("first-run", "kanban.cli.maintenance:first_run"),

@@ -1,4 +1,4 @@
-"""``kanban create-user`` and ``kanban create-token``."""
+"""``kanban create-user``, ``kanban set-password`` and ``kanban create-token``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import Role, User
 from kanban.services.users import create_user as make_user
+from kanban.services.users import set_password as give_password
 
 
 @click.command("create-user")
@@ -24,9 +25,24 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
     try:
         user = make_user(email=email, name=name, role=role, password=password)
     except ValidationError as exc:
-        details = "; ".join(f"{field}: {message}" for field, message in exc.fields.items())
-        raise click.ClickException(f"{exc.message} {details}") from None
+        raise _refused(exc) from None
     click.echo(f"Created {user.role} {user.email} (#{user.id}).")
+
+
+@click.command("set-password")
+@click.argument("email")
+@click.option("--password", help="The new password (asked twice when not given).")
+@with_appcontext
+def set_password(email: str, password: str | None) -> None:
+    """Give a person a new password; they are logged out everywhere."""
+    user = _user_by_email(email)  # before asking: a mistyped address is said at once
+    if password is None:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        give_password(user, password)
+    except ValidationError as exc:
+        raise _refused(exc) from None
+    click.echo(f"{user.email} can log in with the new password; their sessions have ended.")
 
 
 @click.command("create-token")
@@ -38,8 +54,17 @@ def create_token(email: str, name: str) -> None:
     # Imported here: the kanban.auth package brings the pages' login rules with it.
     from kanban.auth.tokens import create_token as make_token
 
+    _token, secret = make_token(_user_by_email(email), name)
+    click.echo(secret)
+
+
+def _user_by_email(email: str) -> User:
     user = db.session.scalars(select(User).where(User.email == email.strip().lower())).first()
     if user is None:
         raise click.ClickException(f"There is no user with the email {email}.")
-    _token, secret = make_token(user, name)
-    click.echo(secret)
+    return user
+
+
+def _refused(exc: ValidationError) -> click.ClickException:
+    details = "; ".join(f"{field}: {message}" for field, message in exc.fields.items())
+    return click.ClickException(f"{exc.message} {details}")

@@ -57,30 +57,18 @@ def create_user(*, email: str, name: str = "", role: str = Role.MEMBER, password
     """Add a person to the team; raise ValidationError naming what is wrong."""
     if user is not None:
         require(user, "user.manage")
-    # Imported here: email_validator compiles its rules on import, which a command that
-    # checks no address (an MTA piping a message, `kanban --help`) need not wait for.
-    from email_validator import EmailNotValidError, validate_email
-
     errors: dict[str, str] = {}
-    try:
-        if not isinstance(email, str):
-            raise EmailNotValidError("not text")
-        email = validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        errors["email"] = _("This is not a valid email address.")
-    else:
-        if db.session.scalars(select(User).where(func.lower(User.email) == email)).first():
-            errors["email"] = _("Someone on the team already uses this email.")
+    email, problem = _checked_email(email)
+    if problem:
+        errors["email"] = problem
     if not isinstance(name, str | None) or "\x00" in (name or ""):
         errors["name"] = _("Write the name as plain text.")
     elif len((name or "").strip()) > 120:
         errors["name"] = _("At most %(limit)d characters.", limit=120)
     if role not in [r.value for r in Role]:
         errors["role"] = _("Use admin, manager or member.")
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        errors["password"] = _("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
-    elif len(password) > MAX_PASSWORD_LENGTH:
-        errors["password"] = _("At most %(limit)d characters.", limit=MAX_PASSWORD_LENGTH)
+    if problem := _password_problem(password):
+        errors["password"] = problem
     if errors:
         raise ValidationError(_("Some fields need your attention."), fields=errors)
     person = User(email=email, name=(name or "").strip() or email.split("@")[0][:120],
@@ -89,6 +77,59 @@ def create_user(*, email: str, name: str = "", role: str = Role.MEMBER, password
     db.session.add(person)
     db.session.commit()
     return person
+
+
+def set_password(person: User, password: str, *, user: User | None = None) -> User:
+    """Give a person a new password; their sessions and remember-me cookies end."""
+    if user is not None:
+        require(user, "user.manage")
+    if problem := _password_problem(password):
+        raise ValidationError(_("Some fields need your attention."),
+                              fields={"password": problem})
+    person.set_password(password)
+    person.end_sessions()  # whoever knew the old password is logged out everywhere
+    db.session.commit()
+    return person
+
+
+def change_email(person: User, email: str, *, user: User | None = None) -> User:
+    """Correct the address a person logs in with; another person's address is refused."""
+    if user is not None:
+        require(user, "user.manage")
+    email, problem = _checked_email(email, other_than=person)
+    if problem:
+        raise ValidationError(_("Some fields need your attention."), fields={"email": problem})
+    person.email = email
+    db.session.commit()
+    return person
+
+
+def _checked_email(email: object, *, other_than: User | None = None) -> tuple[str, str]:
+    """Return the address normalised, and what is wrong with it ("" when nothing is)."""
+    # Imported here: email_validator compiles its rules on import, which a command that
+    # checks no address (an MTA piping a message, `kanban --help`) need not wait for.
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        if not isinstance(email, str):
+            raise EmailNotValidError("not text")
+        email = validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        return "", _("This is not a valid email address.")
+    taken = select(User.id).where(func.lower(User.email) == email)
+    if other_than is not None:
+        taken = taken.where(User.id != other_than.id)
+    if db.session.scalars(taken).first() is not None:
+        return email, _("Someone on the team already uses this email.")
+    return email, ""
+
+
+def _password_problem(password: object) -> str:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        return _("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return _("At most %(limit)d characters.", limit=MAX_PASSWORD_LENGTH)
+    return ""
 
 
 def change_role(person: User, role: str, *, user: User | None = None) -> User:

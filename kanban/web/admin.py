@@ -296,4 +296,4 @@ def exports():
     return render_template("admin/exports.html", listing=listing, page="admin")
 
 
-from kanban.web import admin_sources, admin_stages  # noqa: E402,F401  (their routes join this blueprint)
+from kanban.web import admin_people, admin_sources, admin_stages  # noqa: E402,F401  (their routes join this blueprint)

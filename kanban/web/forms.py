@@ -124,6 +124,16 @@ class UserForm(FlaskForm):
     )
 
 
+class PersonEmailForm(FlaskForm):
+    email = EmailField(_l("Email"), description=_l("The address they log in with."))
+
+
+class NewPasswordForm(FlaskForm):
+    password = StringField(
+        _l("New password"), description=_l("Leave empty to generate one. It is shown once.")
+    )
+
+
 class PipelineForm(FlaskForm):
     name = StringField(_l("Name"))
     stages = TextAreaField(_l("Stages"), description=_l("One stage per line, left to right."))

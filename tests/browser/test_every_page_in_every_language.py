@@ -147,6 +147,7 @@ def pages(team: dict) -> dict[str, str]:
         "profile": "/profile",
         "admin-team": "/admin/team",
         "admin-team-deactivate": f"/admin/team/{team['seller']}/deactivate",
+        "admin-team-person": f"/admin/team/{team['seller']}",
         "admin-pipelines": "/admin/pipelines",
         "admin-exports": "/admin/exports",
         "admin-sources": "/admin/sources",

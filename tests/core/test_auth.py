@@ -48,6 +48,15 @@ def test_a_login_form_sent_after_it_expired_is_shown_again_with_the_email_kept(a
     assert again.status_code == 302
 
 
+def test_the_login_page_says_who_to_ask_for_a_forgotten_password(client):
+    assert "Forgot your password? Ask your admin." in client.get("/login").text
+
+
+def test_the_login_page_says_who_to_ask_in_the_chosen_language(client):
+    text = client.get("/login", headers={"Accept-Language": "pt-PT"}).text
+    assert "Esqueceu-se da palavra-passe? Peça ao seu administrador." in text
+
+
 def test_deactivated_person_cannot_log_in(client, app):
     user = UserFactory(active=False)
     assert login(client, user.email).status_code == 401

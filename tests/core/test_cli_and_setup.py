@@ -82,6 +82,38 @@ def test_create_user_refuses_an_email_already_on_the_team(runner, member):
     assert "already uses this email" in result.output
 
 
+def test_set_password_asks_twice_and_logs_the_person_out(runner, member, member_client):
+    result = runner.invoke(args=["set-password", member.email.upper()],
+                           input="a new long password\n" * 2)
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(User, member.id).check_password("a new long password")
+    assert member_client.get("/board").status_code == 302
+
+
+def test_set_password_takes_the_password_as_an_option_for_scripts(runner, member):
+    result = runner.invoke(args=["set-password", member.email, "--password", "from a script"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(User, member.id).check_password("from a script")
+
+
+def test_set_password_refuses_a_short_password_in_plain_words(runner, member):
+    old_hash = member.password_hash
+    result = runner.invoke(args=["set-password", member.email, "--password", "short"])
+    assert result.exit_code != 0
+    assert "at least 8 characters" in result.output
+    db.session.expire_all()
+    assert db.session.get(User, member.id).password_hash == old_hash
+
+
+def test_set_password_for_an_unknown_person_fails_before_asking(runner):
+    result = runner.invoke(args=["set-password", "nobody@example.com"])
+    assert result.exit_code != 0
+    assert "no user with the email" in result.output
+    assert "New password" not in result.output
+
+
 def test_create_token_prints_a_working_token_once(runner, client, member, pipeline):
     result = runner.invoke(args=["create-token", member.email, "--name", "Zapier"])
     secret = result.output.strip()

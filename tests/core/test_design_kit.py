@@ -29,7 +29,7 @@ NOT_APP_PAGES = {
 # Panels are not pages (no layout of their own) but are built from the kit.
 PANELS = {"email_bcc/profile_panel.html"}
 CORE_PAGES = ["auth/profile.html", "admin/exports.html", "admin/sources.html",
-              "admin/team.html", "admin/team_deactivate.html"]
+              "admin/team.html", "admin/team_deactivate.html", "admin/team_person.html"]
 KIT_CLASSES = [".field-group", ".checkbox-list", ".actions", ".panel", ".table-wrap",
                ".empty-state", ".danger-zone", ".menu-items", ".copy-box"]
 

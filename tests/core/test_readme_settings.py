@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from kanban.config import DefaultConfig
+
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
@@ -27,6 +29,15 @@ def test_a_shell_reads_every_setting_of_the_readmes_file(tmp_path):
         capture_output=True, text=True, check=True).stdout
 
     assert "KANBAN_MAIL_FROM=Kanban <kanban@example.com>\n" in shown
-    names = [line.split("=", 1)[0] for line in readme_settings().splitlines()]
+    names = [line.split("=", 1)[0] for line in readme_settings().splitlines()
+             if not line.startswith("#")]
     assert all(f"\n{name}=" in "\n" + shown for name in names)
+
+
+def test_the_settings_file_offers_the_shipped_sortable_copy_for_an_intranet():
+    commented = [line.removeprefix("# ") for line in readme_settings().splitlines()
+                 if line.startswith("# KANBAN_")]
+
+    assert "KANBAN_SORTABLE_JS_LOCAL=true" in commented
+    assert hasattr(DefaultConfig, "SORTABLE_JS_LOCAL")  # KANBAN_ + a setting the app reads
 

@@ -38,6 +38,16 @@ def test_a_form_sent_answers_503_with_retry_after(unreachable_app):
     assert_unavailable_page(response)
 
 
+def test_a_form_sent_offers_to_go_back_to_what_was_typed_first(unreachable_app):
+    response = logged_in_client(unreachable_app).post(
+        "/leads/new", data={"title": "Printer fleet"},
+        headers={"Referer": "http://localhost/leads/new"})
+
+    html = assert_unavailable_page(response)
+    assert html.index("Go back to what you typed") < html.index("Back to the board")
+    assert 'href="/leads/new" data-history-fallback' in html
+
+
 def test_the_error_page_speaks_the_browsers_language_when_the_person_cannot_be_loaded(
     unreachable_app,
 ):

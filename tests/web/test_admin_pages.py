@@ -154,6 +154,98 @@ def test_unknown_person_is_404(admin_client):
     assert admin_client.post("/admin/team/99999/deactivate").status_code == 404
 
 
+def test_the_team_page_links_to_each_persons_email_and_password(admin_client, member):
+    assert f'href="/admin/team/{member.id}"' in admin_client.get("/admin/team").text
+
+
+def test_an_admin_sets_a_temporary_password_and_the_person_is_logged_out(
+        admin_client, member_client, member):
+    response = admin_client.post(f"/admin/team/{member.id}/password",
+                                 data={"password": "temporary pass"})
+    assert response.status_code == 200
+    assert reload(User, member.id).check_password("temporary pass")
+    assert '<code id="new-password">temporary pass</code>' in response.text
+    assert "tell them to change this one on their profile page" in response.text
+    assert member_client.get("/board").status_code == 302
+
+
+def test_an_empty_new_password_is_generated_and_shown_once(admin_client, member):
+    response = admin_client.post(f"/admin/team/{member.id}/password", data={"password": ""})
+    password = re.search(r'<code id="new-password">([^<]+)</code>', response.text).group(1)
+    assert reload(User, member.id).check_password(password)
+    assert 'id="new-password"' not in admin_client.get(f"/admin/team/{member.id}").text
+
+
+def test_a_short_new_password_is_refused_with_the_field_named(admin_client, member):
+    old_hash = member.password_hash
+    response = admin_client.post(f"/admin/team/{member.id}/password", data={"password": "abc"})
+    assert response.status_code == 422
+    assert 'id="password-error"' in response.text
+    assert reload(User, member.id).password_hash == old_hash
+
+
+def test_an_admin_changes_their_own_password_on_the_profile_page(admin_client, admin):
+    old_hash = admin.password_hash
+    response = admin_client.post(f"/admin/team/{admin.id}/password",
+                                 data={"password": "temporary pass"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/profile")
+    assert reload(User, admin.id).password_hash == old_hash
+
+
+def test_a_manager_cannot_set_someone_elses_password(manager_client, member):
+    old_hash = member.password_hash
+    response = manager_client.post(f"/admin/team/{member.id}/password",
+                                   data={"password": "taken over!"})
+    assert response.status_code == 403
+    assert reload(User, member.id).password_hash == old_hash
+
+
+def test_setting_the_password_of_an_unknown_person_is_404(admin_client):
+    response = admin_client.post("/admin/team/99999/password", data={"password": "long enough"})
+    assert response.status_code == 404
+
+
+def test_an_admin_corrects_a_persons_email(admin_client, member):
+    response = admin_client.post(f"/admin/team/{member.id}/email",
+                                 data={"email": " Ana.Silva@Example.com "})
+    assert response.status_code == 302
+    assert reload(User, member.id).email == "ana.silva@example.com"
+
+
+def test_an_email_another_person_uses_is_refused_with_the_field_named(admin_client, member):
+    UserFactory(email="taken@example.com")
+    response = admin_client.post(f"/admin/team/{member.id}/email",
+                                 data={"email": "TAKEN@example.com"})
+    assert response.status_code == 422
+    assert 'id="email-error"' in response.text
+    assert "already uses this email" in response.text
+    assert 'value="TAKEN@example.com"' in response.text
+    assert reload(User, member.id).email != "taken@example.com"
+
+
+def test_a_person_keeping_their_own_email_is_not_a_duplicate(admin_client, member):
+    response = admin_client.post(f"/admin/team/{member.id}/email",
+                                 data={"email": member.email.upper()})
+    assert response.status_code == 302
+
+
+def test_an_email_that_is_not_an_address_is_refused(admin_client, member):
+    email = member.email
+    response = admin_client.post(f"/admin/team/{member.id}/email", data={"email": "ana at home"})
+    assert response.status_code == 422
+    assert 'id="email-error"' in response.text
+    assert reload(User, member.id).email == email
+
+
+def test_a_manager_cannot_change_someones_email(manager_client, member):
+    email = member.email
+    response = manager_client.post(f"/admin/team/{member.id}/email",
+                                   data={"email": "elsewhere@example.com"})
+    assert response.status_code == 403
+    assert reload(User, member.id).email == email
+
+
 def test_hostile_names_are_escaped_on_the_team_page(admin_client):
     UserFactory(name='<script>alert("x")</script>')
     text = admin_client.get("/admin/team").text
