@@ -16,6 +16,9 @@ class DefaultConfig:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLITE_BUSY_TIMEOUT_MS = 5000  # a writer waits this long for a lock; keep it well below
     # the worker timeout (gunicorn: 30 s), then the request answers 503 "try again"
+    # PostgreSQL: how long connecting to a server that does not answer (packets dropped by a
+    # firewall, a failover address that is down) may take before the request answers 503.
+    DATABASE_CONNECT_TIMEOUT_SECONDS = 5
 
     # How many reverse proxies (nginx, Caddy...) stand in front of the app; their
     # X-Forwarded-For/-Proto/-Host/-Port headers are believed for that many hops. 0: none.

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from kanban.database import postgresql_connect_args
 from kanban.extensions import db
 from kanban.services.background_call import BackgroundCall, CallsBy
 from kanban.services.health import redis_url, team_redis_name
@@ -156,13 +157,16 @@ class Waker:
             pause = min(pause * 2, 30.0)
 
 
-def _postgresql_notices(database_url: str) -> Callable[[], Iterator[object]]:
+def _postgresql_notices(database_url: str,
+                        connect_args: dict[str, int]) -> Callable[[], Iterator[object]]:
     def notices() -> Iterator[object]:
         import psycopg
 
         url = make_url(database_url).set(drivername="postgresql").render_as_string(
             hide_password=False)
-        with psycopg.connect(url, autocommit=True) as connection:
+        # The connect timeout and keepalives of the app's own connections: a server that
+        # stops answering is found out and the listener connects again.
+        with psycopg.connect(url, autocommit=True, **connect_args) as connection:
             connection.execute(f"LISTEN {CHANNEL}")
             yield None  # listening from here on
             yield from connection.notifies()
@@ -199,6 +203,10 @@ def waker_for(database_url: str, redis: str | None) -> Waker | None:
     key = (database_url, None if postgresql else redis)
     with _lock:
         if key not in _wakers:
-            _wakers[key] = Waker(_postgresql_notices(database_url) if postgresql else
-                                 _redis_notices(redis, redis_channel(database_url)))
+            if postgresql:
+                connect_args = postgresql_connect_args(database_url, current_app.config)
+                notices = _postgresql_notices(database_url, connect_args)
+            else:
+                notices = _redis_notices(redis, redis_channel(database_url))
+            _wakers[key] = Waker(notices)
         return _wakers[key]
