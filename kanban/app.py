@@ -121,10 +121,11 @@ def register_extensions(app: Flask) -> None:
 def register_web_extensions(app: Flask) -> None:
     """Bind the extensions only requests use: logins, CSRF tokens, rate limits."""
     from kanban.extensions import csrf, limiter, login_manager
-    from kanban.ratelimits import init_rate_limits
+    from kanban.ratelimits import give_the_store_timeouts, init_rate_limits
 
     login_manager.init_app(app)
     csrf.init_app(app)
+    give_the_store_timeouts(app)
     limiter.init_app(app)
     init_rate_limits(app)
 

@@ -44,6 +44,9 @@ class DefaultConfig:
     # The store down (Redis): serve requests, counting limits in each worker's memory.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
+    # Every Redis connection (rate limits, jobs, open boards, /readyz) gives up after this
+    # long: a Redis that never answers costs a request at most this, not a worker.
+    REDIS_TIMEOUT_SECONDS = 2.0
 
     BABEL_DEFAULT_LOCALE = "en"
     # The team's language (en, pt, it, es, ru): pages for people who chose none on their

@@ -12,6 +12,7 @@ from sqlalchemy import make_url, text
 
 from kanban.extensions import db
 from kanban.migrating import migrations
+from kanban.services.redis_store import connect_redis, is_redis_address
 
 
 def database_problem() -> str | None:
@@ -75,8 +76,8 @@ def migrations_problem() -> str | None:
 
 def redis_url() -> str | None:
     """The Redis the rate limits are kept in, when one is configured."""
-    uri = current_app.config.get("RATELIMIT_STORAGE_URI") or ""
-    return uri if uri.startswith(("redis://", "rediss://")) else None
+    uri = current_app.config.get("RATELIMIT_STORAGE_URI")
+    return uri if is_redis_address(uri) else None
 
 
 def team_redis_name(kind: str, database_url: str) -> str:
@@ -118,7 +119,7 @@ def redis_error() -> str | None:
         return None
     import redis
 
-    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    client = connect_redis(url)
     try:
         client.ping()
     except redis.RedisError as error:

@@ -30,6 +30,7 @@ from kanban.database import postgresql_connect_args
 from kanban.extensions import db
 from kanban.services.background_call import BackgroundCall, CallsBy
 from kanban.services.health import redis_url, team_redis_name
+from kanban.services.redis_store import connect_redis, redis_timeout
 
 CHANNEL = "kanban_lead_events"
 PENDING = "kanban_lead_events_written"  # a Session.info key: publish after the commit
@@ -60,7 +61,8 @@ def _announcer_of(engine: Engine) -> BackgroundCall | None:
     url = redis_url()
     if url is None:
         return None
-    return _publishers.of((url, redis_channel(current_app.config["SQLALCHEMY_DATABASE_URI"])))
+    channel = redis_channel(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    return _publishers.of((url, channel, redis_timeout()))
 
 
 def _notifier(engine_ref: weakref.ref[Engine]) -> Callable[[], None]:
@@ -87,12 +89,12 @@ def _notify(engine: Engine) -> None:
         log.warning("Open boards were not woken: the database refused NOTIFY", exc_info=True)
 
 
-def _publisher(url: str, channel: str) -> Callable[[], None]:
+def _publisher(url: str, channel: str, timeout: float) -> Callable[[], None]:
     def send() -> None:
         import redis
 
         try:
-            client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+            client = connect_redis(url, timeout=timeout)
             client.publish(channel, "")
             client.close()
         except redis.RedisError:  # open boards look again after LIVE_POLL_SECONDS
@@ -174,11 +176,9 @@ def _postgresql_notices(database_url: str,
     return notices
 
 
-def _redis_notices(url: str, channel: str) -> Callable[[], Iterator[object]]:
+def _redis_notices(url: str, channel: str, timeout: float) -> Callable[[], Iterator[object]]:
     def notices() -> Iterator[object]:
-        import redis
-
-        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        client = connect_redis(url, waits=True, timeout=timeout)
         subscription = client.pubsub()
         try:
             subscription.subscribe(channel)
@@ -207,6 +207,6 @@ def waker_for(database_url: str, redis: str | None) -> Waker | None:
                 connect_args = postgresql_connect_args(database_url, current_app.config)
                 notices = _postgresql_notices(database_url, connect_args)
             else:
-                notices = _redis_notices(redis, redis_channel(database_url))
+                notices = _redis_notices(redis, redis_channel(database_url), redis_timeout())
             _wakers[key] = Waker(notices)
         return _wakers[key]

@@ -4,8 +4,6 @@ the worker would be killed, and so does /readyz."""
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 
 import psycopg
@@ -15,26 +13,14 @@ from flask import Flask
 from kanban.database import POSTGRESQL_KEEPALIVES, postgresql_connect_args
 from kanban.extensions import db
 from kanban.services.live_wakeup import _postgresql_notices
-from tests.outages.conftest import app_on
+from tests.outages.conftest import app_on, within_guard
 from tests.outages.test_unreachable_database import assert_unavailable_page, logged_in_client
-
-# Far below psycopg's own 130 s, above the 5 s the app gives a connection.
-GUARD_SECONDS = 25
 
 
 @pytest.fixture
 def backend() -> str:
     """The app's own database is never reached: one run is enough."""
     return "sqlite"
-
-
-@pytest.fixture
-def silent_port() -> Iterator[int]:
-    """A port on 127.0.0.1 whose connections are taken and never read or answered."""
-    with socket.socket() as server:
-        server.bind(("127.0.0.1", 0))
-        server.listen(16)
-        yield server.getsockname()[1]
 
 
 @pytest.fixture
@@ -47,16 +33,6 @@ def silent_app(app_config, tmp_path, silent_port) -> Iterator[Flask]:
         yield application
         db.session.remove()
         db.engine.dispose()
-
-
-def within_guard(call):
-    """Run ``call`` in a thread; what it returned, or fail if it is still waiting."""
-    answers = []
-    thread = threading.Thread(target=lambda: answers.append(call()), daemon=True)
-    thread.start()
-    thread.join(GUARD_SECONDS)
-    assert answers, f"still waiting after {GUARD_SECONDS} s"
-    return answers[0]
 
 
 def test_a_page_answers_503_in_plain_words_when_the_database_never_answers(silent_app):
