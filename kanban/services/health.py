@@ -129,6 +129,17 @@ def redis_error() -> str | None:
     return None
 
 
+# What requests cannot be served without. Redis is not among them: with it down, limits
+# count in each worker's memory and jobs run in the app (a load balancer that took the
+# servers out of service for it would stop a working app).
+ESSENTIAL_CHECKS = ("database", "migrations")
+
+
+def is_ready(checks: dict[str, str]) -> bool:
+    """Whether requests can be served: every essential check is "ok"."""
+    return all(checks.get(name) == "ok" for name in ESSENTIAL_CHECKS)
+
+
 def readiness() -> dict[str, str]:
     """Every check's result by name: "ok", or what is wrong."""
     checks = {"database": database_problem()}
