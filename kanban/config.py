@@ -16,6 +16,10 @@ class DefaultConfig:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLITE_BUSY_TIMEOUT_MS = 5000  # a writer waits this long for a lock; keep it well below
     # the worker timeout (gunicorn: 30 s), then the request answers 503 "try again"
+    # `kanban db upgrade` waits this long for another session's lock (a nightly pg_dump, a
+    # long report) before giving up; requests touching the table it waits for answer 503
+    # meanwhile.
+    MIGRATION_LOCK_TIMEOUT_SECONDS = 120
     # PostgreSQL: how long connecting to a server that does not answer (packets dropped by a
     # firewall, a failover address that is down) may take before the request answers 503.
     DATABASE_CONNECT_TIMEOUT_SECONDS = 5

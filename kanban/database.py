@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
-from contextlib import suppress
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from kanban.config import DefaultConfig
 from kanban.services.sqlite_checkpoints import leave_checkpoints_to_the_thread
@@ -56,6 +56,30 @@ def postgresql_connect_args(url: str, config: Mapping[str, Any]) -> dict[str, in
               **POSTGRESQL_KEEPALIVES}
     given = make_url(url).query
     return {name: value for name, value in wanted.items() if name not in given}
+
+
+@contextmanager
+def waiting_for_locks(connection: Connection, seconds: float) -> Iterator[None]:
+    """Let this connection wait up to ``seconds`` for another session's lock, then give it
+    back the request-sized wait (a schema upgrade must outwait a nightly pg_dump, a request
+    must not)."""
+    milliseconds = int(seconds * 1000)
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET lock_timeout = {milliseconds}")
+        restore = "RESET lock_timeout"  # back to the connection's own (its options)
+    else:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {milliseconds}")
+        restore = f"PRAGMA busy_timeout = {_busy_timeout_ms()}"
+    connection.commit()
+    try:
+        yield
+    finally:
+        try:
+            connection.rollback()
+            connection.exec_driver_sql(restore)
+            connection.commit()
+        except DBAPIError:  # a connection that cannot be reset is not used again
+            connection.invalidate()
 
 
 def _create_owner_only(url: str) -> None:

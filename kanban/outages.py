@@ -29,6 +29,18 @@ UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
 READ_ONLY_SQLSTATE = "25006"
 
 
+# PostgreSQL's lock_timeout ended a statement (LockNotAvailable).
+LOCK_TIMEOUT_SQLSTATE = "55P03"
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """Tell whether the database gave up waiting for another session's lock."""
+    reason = getattr(exc, "orig", None) or exc
+    if getattr(reason, "sqlstate", None) == LOCK_TIMEOUT_SQLSTATE:
+        return True
+    return isinstance(reason, sqlite3.OperationalError) and "locked" in str(reason)
+
+
 def is_unavailable(exc: BaseException) -> bool:
     """Tell whether the database failed to answer, as opposed to refusing the request."""
     if isinstance(exc, UNAVAILABLE_ERRORS):
