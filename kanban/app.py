@@ -10,6 +10,7 @@ from flask import Flask
 
 from kanban import config
 from kanban.lazy_web import LazyWebFlask
+from kanban.logs import configure_logging
 from kanban.request_limits import LimitedRequest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.request_class = LimitedRequest  # a body sent in chunks obeys the size limit too
+    configure_logging()
     register_config(app, test_config)
     register_proxy(app)
     register_extensions(app)

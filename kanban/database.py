@@ -22,6 +22,9 @@ from kanban.services.sqlite_checkpoints import leave_checkpoints_to_the_thread
 def configure_engine(app: Flask) -> None:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # A failed statement's values (lead titles, phones, emails) stay out of the logs and
+    # error reports; tests and debugging keep them for their diagnostics.
+    options.setdefault("hide_parameters", not (app.testing or app.debug))
     if url.startswith("sqlite"):
         _create_owner_only(url)
         connect_args = options.setdefault("connect_args", {})
