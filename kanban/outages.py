@@ -52,6 +52,16 @@ def is_unavailable(exc: BaseException) -> bool:
     )
 
 
+def may_mean_an_old_schema(exc: BaseException) -> bool:
+    """Tell whether a failed statement is one code newer than the schema would cause (a
+    missing table or column, a value too long for an old column), as opposed to a database
+    that does not answer."""
+    reason = getattr(exc, "orig", None)
+    if isinstance(reason, sqlite3.OperationalError):
+        return str(reason).startswith("no such ")
+    return isinstance(exc, DBAPIError) and not is_unavailable(exc)
+
+
 def discard_unfinished_work() -> None:
     """Roll the session back, so nothing half-written stays and the next query may run.
 

@@ -62,16 +62,33 @@ def applied_revisions(scripts, heads: set[str]) -> set[str]:
     return seen
 
 
+def missing_revisions(applied: set[str]) -> set[str]:
+    """The newest revisions of the core's and plugins' branches missing from ``applied``
+    (the database's heads)."""
+    scripts = _scripts()
+    return set(scripts.get_heads()) - applied_revisions(scripts, applied)
+
+
 def migrations_problem() -> str | None:
     """None when the database is at the newest revision of every branch."""
     try:
-        scripts = _scripts()
-        missing = set(scripts.get_heads()) - applied_revisions(scripts, applied_heads())
+        missing = missing_revisions(applied_heads())
     except Exception as error:  # noqa: BLE001 - an unreadable schema is not current
         return f"the schema version cannot be read ({type(error).__name__})"
     if missing:
         return "the database schema is behind: run `kanban db upgrade`"
     return None
+
+
+def is_schema_behind() -> bool:
+    """Tell whether the database was upgraded once and lacks revisions of the code since
+    (the app started before ``kanban db upgrade``). A database that was never upgraded, or
+    whose version cannot be read, is not known to be behind."""
+    try:
+        applied = applied_heads()
+        return bool(applied) and bool(missing_revisions(applied))
+    except Exception:  # noqa: BLE001 - unknown is not "behind"
+        return False
 
 
 def redis_url() -> str | None:
