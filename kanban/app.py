@@ -10,6 +10,7 @@ from flask import Flask
 
 from kanban import config
 from kanban.lazy_web import LazyWebFlask
+from kanban.logs import configure_logging
 from kanban.request_limits import LimitedRequest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.request_class = LimitedRequest  # a body sent in chunks obeys the size limit too
+    configure_logging()
     register_config(app, test_config)
     register_proxy(app)
     register_extensions(app)
@@ -121,10 +123,11 @@ def register_extensions(app: Flask) -> None:
 def register_web_extensions(app: Flask) -> None:
     """Bind the extensions only requests use: logins, CSRF tokens, rate limits."""
     from kanban.extensions import csrf, limiter, login_manager
-    from kanban.ratelimits import init_rate_limits
+    from kanban.ratelimits import give_the_store_timeouts, init_rate_limits
 
     login_manager.init_app(app)
     csrf.init_app(app)
+    give_the_store_timeouts(app)
     limiter.init_app(app)
     init_rate_limits(app)
 

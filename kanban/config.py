@@ -16,6 +16,13 @@ class DefaultConfig:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLITE_BUSY_TIMEOUT_MS = 5000  # a writer waits this long for a lock; keep it well below
     # the worker timeout (gunicorn: 30 s), then the request answers 503 "try again"
+    # `kanban db upgrade` waits this long for another session's lock (a nightly pg_dump, a
+    # long report) before giving up; requests touching the table it waits for answer 503
+    # meanwhile.
+    MIGRATION_LOCK_TIMEOUT_SECONDS = 120
+    # PostgreSQL: how long connecting to a server that does not answer (packets dropped by a
+    # firewall, a failover address that is down) may take before the request answers 503.
+    DATABASE_CONNECT_TIMEOUT_SECONDS = 5
 
     # How many reverse proxies (nginx, Caddy...) stand in front of the app; their
     # X-Forwarded-For/-Proto/-Host/-Port headers are believed for that many hops. 0: none.
@@ -41,6 +48,9 @@ class DefaultConfig:
     # The store down (Redis): serve requests, counting limits in each worker's memory.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
+    # Every Redis connection (rate limits, jobs, open boards, /readyz) gives up after this
+    # long: a Redis that never answers costs a request at most this, not a worker.
+    REDIS_TIMEOUT_SECONDS = 2.0
 
     BABEL_DEFAULT_LOCALE = "en"
     # The team's language (en, pt, it, es, ru): pages for people who chose none on their

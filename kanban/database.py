@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import time
-from contextlib import suppress
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from kanban.config import DefaultConfig
 from kanban.services.sqlite_checkpoints import leave_checkpoints_to_the_thread
@@ -20,6 +22,9 @@ from kanban.services.sqlite_checkpoints import leave_checkpoints_to_the_thread
 def configure_engine(app: Flask) -> None:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # A failed statement's values (lead titles, phones, emails) stay out of the logs and
+    # error reports; tests and debugging keep them for their diagnostics.
+    options.setdefault("hide_parameters", not (app.testing or app.debug))
     if url.startswith("sqlite"):
         _create_owner_only(url)
         connect_args = options.setdefault("connect_args", {})
@@ -29,6 +34,8 @@ def configure_engine(app: Flask) -> None:
         # A write (or a read) waits for another's lock as long as on SQLite, then answers
         # 503 "try again": never until the proxy gives up and the change lands unseen.
         connect_args = options.setdefault("connect_args", {})
+        for name, value in postgresql_connect_args(url, app.config).items():
+            connect_args.setdefault(name, value)
         given = connect_args.get("options", "")
         if "lock_timeout" not in given:
             connect_args["options"] = (
@@ -36,11 +43,51 @@ def configure_engine(app: Flask) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
+# A connection whose server stopped answering (the network dropped it, the machine is gone)
+# is found dead after about a minute of silence instead of the system's two hours.
+POSTGRESQL_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+                         "keepalives_count": 3}
+
+
+def postgresql_connect_args(url: str, config: Mapping[str, Any]) -> dict[str, int]:
+    """Give up connecting after DATABASE_CONNECT_TIMEOUT_SECONDS and keep TCP keepalives on.
+
+    Without a timeout psycopg waits 130 s for a server that took the connection and never
+    answers, and every request with it, until gunicorn kills the worker. What the database
+    URL itself sets (``?connect_timeout=10``) is kept."""
+    wanted = {"connect_timeout": int(config["DATABASE_CONNECT_TIMEOUT_SECONDS"]),
+              **POSTGRESQL_KEEPALIVES}
+    given = make_url(url).query
+    return {name: value for name, value in wanted.items() if name not in given}
+
+
+@contextmanager
+def waiting_for_locks(connection: Connection, seconds: float) -> Iterator[None]:
+    """Let this connection wait up to ``seconds`` for another session's lock, then give it
+    back the request-sized wait (a schema upgrade must outwait a nightly pg_dump, a request
+    must not)."""
+    milliseconds = int(seconds * 1000)
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET lock_timeout = {milliseconds}")
+        restore = "RESET lock_timeout"  # back to the connection's own (its options)
+    else:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {milliseconds}")
+        restore = f"PRAGMA busy_timeout = {_busy_timeout_ms()}"
+    connection.commit()
+    try:
+        yield
+    finally:
+        try:
+            connection.rollback()
+            connection.exec_driver_sql(restore)
+            connection.commit()
+        except DBAPIError:  # a connection that cannot be reset is not used again
+            connection.invalidate()
+
+
 def _create_owner_only(url: str) -> None:
     """Create the database file owner-only before SQLite creates it (its journal files
     take its permissions), wherever the address puts it."""
-    from sqlalchemy.engine import make_url
-
     from kanban.instance import private_file
 
     database = make_url(url).database

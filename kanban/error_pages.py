@@ -19,8 +19,10 @@ from kanban.outages import (
     UNAVAILABLE_ERRORS,
     discard_unfinished_work,
     is_unavailable,
+    may_mean_an_old_schema,
 )
 from kanban.sent_forms import form_sent_back
+from kanban.services.health import is_schema_behind
 
 log = logging.getLogger(__name__)
 
@@ -72,14 +74,29 @@ def database_unavailable(exc: Exception):
     Nothing the request wrote stays, and the answer is rendered without the database: the
     person is shown as logged out and the language comes from the browser. Each area's
     own error renderer (the API's JSON, a plugin's page) lays the 503 out.
+
+    A statement that failed because the schema is older than the code (the app started
+    before ``kanban db upgrade``) says so instead; the schema is looked at only then, never
+    on a request that went well.
     """
+    if may_mean_an_old_schema(exc):
+        discard_unfinished_work()
+        if is_schema_behind():
+            log.error("The database schema is older than the code: run `kanban db upgrade` "
+                      "(%s %s: %s)", request.method, request.path,
+                      _first_line(getattr(exc, "orig", None) or exc))
+            return _answer_503(_("The database needs an upgrade: run kanban db upgrade."))
     if not is_unavailable(exc):
         raise exc
     discard_unfinished_work()
-    login_manager._update_request_context_with_user()  # noqa: SLF001 - nobody, without a database
     log.error("The database did not answer %s %s: %s", request.method, request.path,
               _first_line(getattr(exc, "orig", None) or exc))
-    unavailable = ServiceUnavailable(_describe_unavailable(), retry_after=RETRY_AFTER_SECONDS)
+    return _answer_503(_describe_unavailable())
+
+
+def _answer_503(message: str) -> Response:
+    login_manager._update_request_context_with_user()  # noqa: SLF001 - nobody, without a database
+    unavailable = ServiceUnavailable(message, retry_after=RETRY_AFTER_SECONDS)
     response = current_app.make_response(current_app.handle_http_exception(unavailable))
     response.status_code = 503
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -107,6 +124,8 @@ def _describe_unavailable() -> str:
 def _describe(exc: HTTPException) -> str:
     if exc.code == 403 and exc.description != Forbidden.description:
         return str(exc.description)  # who may, said by the page that refused
+    if exc.code == 503 and exc.description != ServiceUnavailable.description:
+        return str(exc.description)  # why, said by whoever found it out
     return {
         400: _("The request could not be understood."),
         403: _("Your role does not allow this. Ask an admin or a manager."),

@@ -29,6 +29,18 @@ UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
 READ_ONLY_SQLSTATE = "25006"
 
 
+# PostgreSQL's lock_timeout ended a statement (LockNotAvailable).
+LOCK_TIMEOUT_SQLSTATE = "55P03"
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """Tell whether the database gave up waiting for another session's lock."""
+    reason = getattr(exc, "orig", None) or exc
+    if getattr(reason, "sqlstate", None) == LOCK_TIMEOUT_SQLSTATE:
+        return True
+    return isinstance(reason, sqlite3.OperationalError) and "locked" in str(reason)
+
+
 def is_unavailable(exc: BaseException) -> bool:
     """Tell whether the database failed to answer, as opposed to refusing the request."""
     if isinstance(exc, UNAVAILABLE_ERRORS):
@@ -38,6 +50,16 @@ def is_unavailable(exc: BaseException) -> bool:
     return bool(exc.connection_invalidated) or (
         getattr(exc.orig, "sqlstate", None) == READ_ONLY_SQLSTATE
     )
+
+
+def may_mean_an_old_schema(exc: BaseException) -> bool:
+    """Tell whether a failed statement is one code newer than the schema would cause (a
+    missing table or column, a value too long for an old column), as opposed to a database
+    that does not answer."""
+    reason = getattr(exc, "orig", None)
+    if isinstance(reason, sqlite3.OperationalError):
+        return str(reason).startswith("no such ")
+    return isinstance(exc, DBAPIError) and not is_unavailable(exc)
 
 
 def discard_unfinished_work() -> None:

@@ -92,10 +92,12 @@ class KanbanGroup(FlaskGroup):
         except BadSetting as exc:
             raise click.ClickException(str(exc)) from None
         except Exception as exc:
-            from kanban.outages import is_unavailable
+            from kanban.outages import is_lock_timeout, is_unavailable
 
             if not is_unavailable(exc):
                 raise
+            if is_lock_timeout(exc):
+                raise click.ClickException(locked_database(ctx)) from None
             raise click.ClickException(unreachable_database(exc)) from None
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
@@ -123,6 +125,20 @@ def unreachable_database(exc: BaseException) -> str:
     return (f"The database did not answer ({reason[0] if reason else type(exc).__name__}). "
             "Check KANBAN_DATABASE_URL and that the database server is running, then run "
             "the command again.")
+
+
+def locked_database(ctx: click.Context) -> str:
+    """Say, in the team's language, that another session's lock outlasted the wait."""
+    from flask import current_app
+    from flask_babel import gettext as _
+
+    with ctx.ensure_object(ScriptInfo).load_app().app_context():
+        seconds = current_app.config["MIGRATION_LOCK_TIMEOUT_SECONDS"]
+        return _("Another session holds a lock on the database (a pg_dump backup, a long "
+                 "query, a psql session left open) and did not release it in time. Run the "
+                 "command again once it has ended (kanban db upgrade waits up to "
+                 "%(seconds)d seconds: KANBAN_MIGRATION_LOCK_TIMEOUT_SECONDS).",
+                 seconds=seconds)
 
 
 def _extension_command_names() -> set[str]:

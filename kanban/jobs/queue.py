@@ -13,6 +13,7 @@ from flask import Flask, after_this_request, current_app, has_request_context
 
 from kanban.extensions import db
 from kanban.services.health import redis_url, team_redis_name
+from kanban.services.redis_store import connect_redis
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +29,9 @@ def queue_name() -> str:
 
 def rq_queue(*, worker: bool = False):
     """The team's RQ queue; a worker's connection waits on it without a time limit."""
-    import redis
     from rq import Queue
 
-    connection = redis.Redis.from_url(redis_url(), socket_connect_timeout=2,
-                                      socket_timeout=None if worker else 5)
-    return Queue(queue_name(), connection=connection)
+    return Queue(queue_name(), connection=connect_redis(redis_url(), waits=worker))
 
 
 # How long the worker's listening thread (told to stop a job) waits for a message at a

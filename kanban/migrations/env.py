@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from kanban.database import waiting_for_locks
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -102,7 +104,9 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
+        # Another session's lock (a nightly pg_dump) is outwaited, not taken for an outage.
+        seconds = current_app.config["MIGRATION_LOCK_TIMEOUT_SECONDS"]
+        with waiting_for_locks(connection, seconds), context.begin_transaction():
             context.run_migrations()
 
         if sqlite:

@@ -12,6 +12,7 @@ from sqlalchemy import make_url, text
 
 from kanban.extensions import db
 from kanban.migrating import migrations
+from kanban.services.redis_store import connect_redis, is_redis_address
 
 
 def database_problem() -> str | None:
@@ -61,11 +62,17 @@ def applied_revisions(scripts, heads: set[str]) -> set[str]:
     return seen
 
 
+def missing_revisions(applied: set[str]) -> set[str]:
+    """The newest revisions of the core's and plugins' branches missing from ``applied``
+    (the database's heads)."""
+    scripts = _scripts()
+    return set(scripts.get_heads()) - applied_revisions(scripts, applied)
+
+
 def migrations_problem() -> str | None:
     """None when the database is at the newest revision of every branch."""
     try:
-        scripts = _scripts()
-        missing = set(scripts.get_heads()) - applied_revisions(scripts, applied_heads())
+        missing = missing_revisions(applied_heads())
     except Exception as error:  # noqa: BLE001 - an unreadable schema is not current
         return f"the schema version cannot be read ({type(error).__name__})"
     if missing:
@@ -73,10 +80,21 @@ def migrations_problem() -> str | None:
     return None
 
 
+def is_schema_behind() -> bool:
+    """Tell whether the database was upgraded once and lacks revisions of the code since
+    (the app started before ``kanban db upgrade``). A database that was never upgraded, or
+    whose version cannot be read, is not known to be behind."""
+    try:
+        applied = applied_heads()
+        return bool(applied) and bool(missing_revisions(applied))
+    except Exception:  # noqa: BLE001 - unknown is not "behind"
+        return False
+
+
 def redis_url() -> str | None:
     """The Redis the rate limits are kept in, when one is configured."""
-    uri = current_app.config.get("RATELIMIT_STORAGE_URI") or ""
-    return uri if uri.startswith(("redis://", "rediss://")) else None
+    uri = current_app.config.get("RATELIMIT_STORAGE_URI")
+    return uri if is_redis_address(uri) else None
 
 
 def team_redis_name(kind: str, database_url: str) -> str:
@@ -118,7 +136,7 @@ def redis_error() -> str | None:
         return None
     import redis
 
-    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    client = connect_redis(url)
     try:
         client.ping()
     except redis.RedisError as error:
@@ -126,6 +144,17 @@ def redis_error() -> str | None:
     finally:
         client.close()
     return None
+
+
+# What requests cannot be served without. Redis is not among them: with it down, limits
+# count in each worker's memory and jobs run in the app (a load balancer that took the
+# servers out of service for it would stop a working app).
+ESSENTIAL_CHECKS = ("database", "migrations")
+
+
+def is_ready(checks: dict[str, str]) -> bool:
+    """Whether requests can be served: every essential check is "ok"."""
+    return all(checks.get(name) == "ok" for name in ESSENTIAL_CHECKS)
 
 
 def readiness() -> dict[str, str]:

@@ -26,9 +26,11 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from kanban.database import postgresql_connect_args
 from kanban.extensions import db
 from kanban.services.background_call import BackgroundCall, CallsBy
 from kanban.services.health import redis_url, team_redis_name
+from kanban.services.redis_store import connect_redis, redis_timeout
 
 CHANNEL = "kanban_lead_events"
 PENDING = "kanban_lead_events_written"  # a Session.info key: publish after the commit
@@ -59,7 +61,8 @@ def _announcer_of(engine: Engine) -> BackgroundCall | None:
     url = redis_url()
     if url is None:
         return None
-    return _publishers.of((url, redis_channel(current_app.config["SQLALCHEMY_DATABASE_URI"])))
+    channel = redis_channel(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    return _publishers.of((url, channel, redis_timeout()))
 
 
 def _notifier(engine_ref: weakref.ref[Engine]) -> Callable[[], None]:
@@ -86,12 +89,12 @@ def _notify(engine: Engine) -> None:
         log.warning("Open boards were not woken: the database refused NOTIFY", exc_info=True)
 
 
-def _publisher(url: str, channel: str) -> Callable[[], None]:
+def _publisher(url: str, channel: str, timeout: float) -> Callable[[], None]:
     def send() -> None:
         import redis
 
         try:
-            client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+            client = connect_redis(url, timeout=timeout)
             client.publish(channel, "")
             client.close()
         except redis.RedisError:  # open boards look again after LIVE_POLL_SECONDS
@@ -156,13 +159,16 @@ class Waker:
             pause = min(pause * 2, 30.0)
 
 
-def _postgresql_notices(database_url: str) -> Callable[[], Iterator[object]]:
+def _postgresql_notices(database_url: str,
+                        connect_args: dict[str, int]) -> Callable[[], Iterator[object]]:
     def notices() -> Iterator[object]:
         import psycopg
 
         url = make_url(database_url).set(drivername="postgresql").render_as_string(
             hide_password=False)
-        with psycopg.connect(url, autocommit=True) as connection:
+        # The connect timeout and keepalives of the app's own connections: a server that
+        # stops answering is found out and the listener connects again.
+        with psycopg.connect(url, autocommit=True, **connect_args) as connection:
             connection.execute(f"LISTEN {CHANNEL}")
             yield None  # listening from here on
             yield from connection.notifies()
@@ -170,11 +176,9 @@ def _postgresql_notices(database_url: str) -> Callable[[], Iterator[object]]:
     return notices
 
 
-def _redis_notices(url: str, channel: str) -> Callable[[], Iterator[object]]:
+def _redis_notices(url: str, channel: str, timeout: float) -> Callable[[], Iterator[object]]:
     def notices() -> Iterator[object]:
-        import redis
-
-        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        client = connect_redis(url, waits=True, timeout=timeout)
         subscription = client.pubsub()
         try:
             subscription.subscribe(channel)
@@ -199,6 +203,10 @@ def waker_for(database_url: str, redis: str | None) -> Waker | None:
     key = (database_url, None if postgresql else redis)
     with _lock:
         if key not in _wakers:
-            _wakers[key] = Waker(_postgresql_notices(database_url) if postgresql else
-                                 _redis_notices(redis, redis_channel(database_url)))
+            if postgresql:
+                connect_args = postgresql_connect_args(database_url, current_app.config)
+                notices = _postgresql_notices(database_url, connect_args)
+            else:
+                notices = _redis_notices(redis, redis_channel(database_url), redis_timeout())
+            _wakers[key] = Waker(notices)
         return _wakers[key]

@@ -87,14 +87,27 @@ def test_readyz_counts_a_database_never_migrated_as_behind(app, client):
     assert response.json["checks"]["migrations"] != "ok"
 
 
-def test_readyz_names_redis_when_it_does_not_answer(migrated, client):
+def test_readyz_stays_ready_and_names_redis_when_it_does_not_answer(migrated, client):
     migrated.config["RATELIMIT_STORAGE_URI"] = CLOSED_PORT_REDIS
 
     response = client.get("/readyz")
 
-    assert response.status_code == 503
+    assert response.status_code == 200  # requests are served without Redis
+    assert response.json["status"] == "degraded"
     assert "Redis cannot be reached" in response.json["checks"]["redis"]
     assert response.json["checks"]["database"] == "ok"
+
+
+def test_readyz_is_unavailable_when_the_database_is_down_whatever_redis_says(
+    app_config, backend, tmp_path
+):
+    down = create_app({**app_config, "RATELIMIT_STORAGE_URI": CLOSED_PORT_REDIS,
+                       "SQLALCHEMY_DATABASE_URI": unreachable_database(backend, tmp_path)})
+
+    response = down.test_client().get("/readyz")
+
+    assert response.status_code == 503
+    assert "Redis cannot be reached" in response.json["checks"]["redis"]
 
 
 def test_readyz_checks_redis_when_one_is_configured(migrated, client):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 
 import pytest
@@ -62,6 +63,16 @@ def test_with_redis_gone_a_job_runs_in_a_thread_instead(app, counting, member):
     app.config["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:1/0"  # nothing listens there
     job = jobs.start("test.count", {"to": 10}, user=member)
     assert wait_until_finished(job.id).status == "done"
+
+
+def test_with_redis_silent_a_job_runs_in_a_thread_instead(app, counting, member):
+    with socket.socket() as silent:  # takes connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        app.config.update(RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
+                          REDIS_TIMEOUT_SECONDS=0.5)
+        job = jobs.start("test.count", {"to": 10}, user=member)
+        assert wait_until_finished(job.id, seconds=10).status == "done"
 
 
 def test_jobs_in_threads_setting_keeps_them_off_the_queue(app, counting, member):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -24,6 +25,30 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port on 127.0.0.1 whose connections are taken and never read or answered (a
+    firewall dropping packets, a server that hangs)."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(16)
+        yield server.getsockname()[1]
+
+
+# Far below psycopg's own 130 s wait, above the few seconds the app gives a connection.
+GUARD_SECONDS = 25
+
+
+def within_guard(call):
+    """Run ``call`` in a thread; what it returned, or fail if it is still waiting."""
+    answers = []
+    thread = threading.Thread(target=lambda: answers.append(call()), daemon=True)
+    thread.start()
+    thread.join(GUARD_SECONDS)
+    assert answers, f"still waiting after {GUARD_SECONDS} s"
+    return answers[0]
 
 
 def app_on(app_config: dict, tmp_path, **config) -> Flask:

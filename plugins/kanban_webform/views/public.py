@@ -42,7 +42,7 @@ from kanban_webform.cors import (
     frame_policy,
     is_foreign_post,
     is_from_allowed_site,
-    own_origin,
+    is_own_origin,
     preflight,
 )
 from kanban_webform.fields import (
@@ -447,7 +447,7 @@ def _meta(data: dict[str, Any]) -> dict[str, Any]:
         "referrer": referrer[:META_LIMIT],
         "ip": request.remote_addr or "",
         "user_agent": request.user_agent.string[:META_LIMIT],
-        "via": "json" if request.is_json else ("page" if origin in ("", own_origin())
+        "via": "json" if request.is_json else ("page" if not origin or is_own_origin(origin)
                                                  else "snippet"),
     })
 
