@@ -38,6 +38,12 @@ def check() -> None:
                "No errors; the warnings are worth fixing.")
 
 
+# How a pg_dump copy goes back, as the README's step 5 shows in full.
+PG_RESTORE_HINT = ("stop the app and its worker, then restore as the postgres superuser with "
+                   "pg_restore --clean --if-exists --single-transaction --dbname=DATABASE FILE "
+                   "(README: Production, step 5)")
+
+
 def live_sqlite_file() -> Path | None:
     return sqlite_file(current_app.config["SQLALCHEMY_DATABASE_URI"])
 
@@ -77,7 +83,7 @@ def backup(path: Path | None, folder: Path | None, keep: int | None) -> None:
         sys.exit(1)
     if live is None:
         click.echo(f"Backed up the PostgreSQL database to {path} (pg_restore reads it back; "
-                   "restore it with pg_restore --clean).")
+                   f"{PG_RESTORE_HINT}).")
     else:
         click.echo(f"Backed up {live} to {path} (integrity check passed).")
     if folder is not None and keep is not None:
@@ -93,7 +99,7 @@ def restore_command(path: Path, yes: bool) -> None:
     """Replace the SQLite database with the backup at PATH."""
     live = live_sqlite_file()
     if live is None:
-        click.echo("This database is PostgreSQL: restore it with pg_restore.", err=True)
+        click.echo(f"This database is PostgreSQL: {PG_RESTORE_HINT}.", err=True)
         sys.exit(2)
     if not yes and not click.confirm(
         f"Replace every lead and user in {live} with the backup {path}?", default=False
