@@ -12,9 +12,12 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import getaddresses
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
+
+from kanban.emails import is_reserved_address
 
 SCHEMES = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 
@@ -55,6 +58,11 @@ def read_smtp_url(url: str) -> SmtpServer:
 def send(message: EmailMessage) -> None:
     """Send one message; raise MailNotSent when it could not be handed to the server."""
     config = current_app.config
+    reserved = [address for _name, address in getaddresses(message.get_all("To", []))
+                if is_reserved_address(address)]
+    if reserved:
+        raise MailNotSent(f"{', '.join(reserved)} is an example address, never mailed",
+                          permanent=True)
     try:
         server = read_smtp_url(config["SMTP_URL"])
     except ValueError as exc:
