@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
+from flask_babel import gettext as _
 
 from kanban.plugins import get_plugin_manager
 from kanban.services.health import database_problem, migrations_problem, redis_problem
@@ -20,6 +21,8 @@ KNOWN_SECRET_KEYS = {
     "dev", "development", "secret", "secret-key", "secret_key", "changeme", "change-me",
     "change_me", "please-change-me", "test", "test-secret", "kanban",
 }
+# An instruction left where the value belongs: "<output of: python3 -c ...>", "<your key>".
+PLACEHOLDER = re.compile(r"<.*>|output of|secrets\.token", re.IGNORECASE | re.DOTALL)
 DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 UNROUTABLE_DOMAINS = ("localhost", ".localhost", ".local", ".example", ".test", ".invalid")
 
@@ -32,6 +35,11 @@ class Problem:
 
 def secret_key_problems(app: Flask) -> list[Problem]:
     key = app.config.get("SECRET_KEY")
+    if key and PLACEHOLDER.search(str(key)):
+        return [Problem(ERROR, _(
+            "SECRET_KEY is not set: KANBAN_SECRET_KEY holds an instruction, not a key. Put "
+            "the output of python3 -c 'import secrets; print(secrets.token_urlsafe(48))' "
+            "there, or remove the line to use the key generated in the instance folder."))]
     if not key:
         return [Problem(ERROR, "SECRET_KEY is not set: remove KANBAN_SECRET_KEY to use the "
                                "generated one in the instance folder, or set a long random value.")]

@@ -38,6 +38,20 @@ def test_weak_secret_key_is_an_error(ready, key):
     assert "ERROR: SECRET_KEY" in result.output
 
 
+@pytest.mark.parametrize("key", [
+    '<output of: python3 -c "import secrets; print(secrets.token_urlsafe(48))">',
+    "<a long random value, at least 32 characters>",
+    'output of: python3 -c "import secrets; print(secrets.token_urlsafe(48))"',
+])
+def test_a_placeholder_secret_key_counts_as_not_set(ready, key):
+    ready.config["SECRET_KEY"] = key
+
+    result = run_check(ready)
+
+    assert result.exit_code == 1
+    assert "ERROR: SECRET_KEY is not set: KANBAN_SECRET_KEY holds an instruction" in result.output
+
+
 def test_missing_secret_key_is_an_error(ready):
     ready.config["SECRET_KEY"] = ""
 
