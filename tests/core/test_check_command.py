@@ -180,13 +180,13 @@ def test_a_wrong_smtp_url_is_an_error(ready):
     assert "ERROR: SMTP_URL: use smtp://, smtp+starttls:// or smtps://" in result.output
 
 
-def test_mail_without_a_public_url_is_a_warning(ready):
-    ready.config["SMTP_URL"] = "smtp://127.0.0.1:25"
+def test_mail_without_a_public_url_is_a_warning(ready, inbox):
+    ready.config["SMTP_URL"] = inbox[1]
     result = run_check(ready)
     assert result.exit_code == 0
     assert "WARNING: PUBLIC_URL is not set" in result.output
 
 
-def test_mail_with_a_public_url_passes(ready):
-    ready.config.update(SMTP_URL="smtp://127.0.0.1:25", PUBLIC_URL="https://crm.example.com")
+def test_mail_with_a_public_url_passes(ready, inbox):
+    ready.config.update(SMTP_URL=inbox[1], PUBLIC_URL="https://crm.example.com")
     assert run_check(ready).output.strip() == "The configuration looks right."
