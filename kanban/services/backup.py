@@ -17,6 +17,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from kanban.private_files import PRIVATE_MODE, create_private_file
+
 KANBAN_TABLES = {"users", "pipelines", "stages", "leads"}
 LEADS_DATA = re.compile(r" TABLE DATA \S+ leads ")  # the leads' rows, in pg_restore --list
 # The copies ``kanban backup --dir`` names itself (the moment in UTC), and the only files it
@@ -79,13 +81,6 @@ def _check_target(target: Path) -> None:
         raise BackupError(f"{target} already exists: choose a new file name.")
     if not target.parent.is_dir():
         raise BackupError(f"The folder {target.parent} does not exist: create it first.")
-
-
-def create_private_file(path: Path) -> None:
-    """Create an empty file only its owner can read (whatever the umask)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(descriptor)
-    path.chmod(0o600)
 
 
 def dated_backup_name(suffix: str, moment: datetime | None = None) -> str:
@@ -195,5 +190,5 @@ def restore(backup: Path, live: Path) -> Path | None:
     finally:
         target.close()
         source.close()
-    live.chmod(0o600)
+    live.chmod(PRIVATE_MODE)
     return kept
