@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 
 from kanban.config import N_
 from kanban.extensions import db
@@ -238,3 +239,45 @@ def _create_demo_history(count: int, *, months: int, seed: int) -> int:
 
 def _moment(day: date) -> datetime:
     return datetime.combine(day, time(10, 30), tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class DemoRemoved:
+    leads: int
+    people: int
+    folders: int
+
+
+def demo_lead_ids() -> list[int]:
+    """The demo's leads: one of its companies, at an example address (``….example``, which
+    no real contact has, see kanban.emails)."""
+    companies = [company for company, _contact, _city in COMPANIES]
+    return list(db.session.scalars(select(Lead.id).where(
+        Lead.company.in_(companies), Lead.email.like("%.example"))))
+
+
+def demo_people() -> list[User]:
+    """The demo's colleagues: its addresses, with no password (nobody ever logged in)."""
+    return list(db.session.scalars(select(User).where(
+        User.email.in_([email for email, _name, _locale in TEAM]), User.password_hash == "")))
+
+
+def remove_demo_data() -> DemoRemoved:
+    """Delete the demo's leads (with their timelines), its colleagues and the client folders
+    its leads leave empty; a real lead one of those colleagues owned is left without owner."""
+    lead_ids = demo_lead_ids()
+    people_ids = [person.id for person in demo_people()]
+    folder_ids = set()
+    for start in range(0, len(lead_ids), 500):
+        folder_ids.update(db.session.scalars(select(Lead.client_id).where(
+            Lead.id.in_(lead_ids[start:start + 500]), Lead.client_id.is_not(None))))
+    for start in range(0, len(lead_ids), 500):
+        db.session.execute(delete(Lead).where(Lead.id.in_(lead_ids[start:start + 500])))
+    db.session.execute(update(Lead).where(Lead.owner_id.in_(people_ids)).values(owner_id=None))
+    db.session.execute(delete(User).where(User.id.in_(people_ids)))
+    folders = db.session.execute(delete(Client).where(
+        Client.id.in_(folder_ids),
+        ~select(Lead.id).where(Lead.client_id == Client.id).exists())).rowcount
+    db.session.commit()
+    db.session.expire_all()
+    return DemoRemoved(len(lead_ids), len(people_ids), folders)

@@ -100,3 +100,16 @@ def is_email(text: str) -> bool:
     except EmailNotValidError:
         return False
     return True
+
+
+# Names reserved for examples and tests (RFC 2606, RFC 6761): nobody receives mail there.
+# The demo's people live at example.com, so a demo left in production mails nobody.
+RESERVED_MAIL_DOMAINS = ("example.com", "example.net", "example.org", "example", "test",
+                         "invalid", "localhost")
+
+
+def is_reserved_address(address: str) -> bool:
+    """Tell whether an address is at a domain reserved for examples (``@example.com``,
+    ``….test``): Kanban never sends mail there."""
+    domain = address.rpartition("@")[2].strip().strip(">").rstrip(".").lower()
+    return any(domain == name or domain.endswith(f".{name}") for name in RESERVED_MAIL_DOMAINS)

@@ -36,7 +36,7 @@ class UserFactory(BaseFactory):
     class Meta:
         model = User
 
-    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    email = factory.Sequence(lambda n: f"person{n}@team.internal")
     name = factory.Faker("name")
     role = Role.MEMBER.value
     active = True

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import secrets
+import sys
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from kanban.demo import create_demo_data, create_demo_history
+from kanban.demo import (
+    create_demo_data,
+    create_demo_history,
+    demo_lead_ids,
+    demo_people,
+    remove_demo_data,
+)
 from kanban.extensions import db
 from kanban.models import Lead, Role, User
 from kanban.plugins import hook_reference, plugin_report
@@ -17,14 +25,38 @@ from kanban.services.ordering import repair_ranks as fix_ranks
 from kanban.services.users import create_user
 
 
-@click.command("demo")
+@click.group("demo", invoke_without_command=True)
 @click.option("--leads", "count", default=60, show_default=True, help="How many demo leads.")
 @with_appcontext
-def demo(count: int) -> None:
-    """Fill the database with a demo pipeline and realistic leads."""
+@click.pass_context
+def demo(context: click.Context, count: int) -> None:
+    """Fill the database with a demo pipeline and realistic leads (`kanban demo remove`
+    takes them away)."""
+    if context.invoked_subcommand is not None:
+        return
     created = create_demo_data(count)
     history = create_demo_history(max(10, count // 2))
     click.echo(f"Created {created} demo leads and {history} closed ones.")
+
+
+@demo.command("remove")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def remove_demo(yes: bool) -> None:
+    """Delete the demo's leads, its colleagues (Ana Silva, Marco Rossi…) and their folders."""
+    leads, people = len(demo_lead_ids()), len(demo_people())
+    if not leads and not people:
+        click.echo(_("There is no demo data to remove."))
+        return
+    if not yes and not click.confirm(_(
+            "Delete the demo's leads (%(leads)d) and colleagues (%(people)d)?",
+            leads=leads, people=people), default=False):
+        click.echo(_("Nothing was removed."))
+        sys.exit(1)
+    removed = remove_demo_data()
+    click.echo(_("Removed the demo's leads (%(leads)d), colleagues (%(people)d) and client "
+                 "folders (%(folders)d).", leads=removed.leads, people=removed.people,
+                 folders=removed.folders))
 
 
 @click.command("first-run")

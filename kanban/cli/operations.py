@@ -8,9 +8,18 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from kanban.extensions import db
-from kanban.services.backup import BackupError, back_up, pg_dump_to, restore, sqlite_file
+from kanban.services.backup import (
+    BackupError,
+    back_up,
+    dated_backup_name,
+    pg_dump_to,
+    remove_older_backups,
+    restore,
+    sqlite_file,
+)
 from kanban.services.setup_check import ERROR, configuration_problems
 
 
@@ -29,16 +38,41 @@ def check() -> None:
                "No errors; the warnings are worth fixing.")
 
 
+# How a pg_dump copy goes back, as the README's step 5 shows in full.
+PG_RESTORE_HINT = ("stop the app and its worker, then restore as the postgres superuser with "
+                   "pg_restore --clean --if-exists --single-transaction --dbname=DATABASE FILE "
+                   "(README: Production, step 5)")
+
+
 def live_sqlite_file() -> Path | None:
     return sqlite_file(current_app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 @click.command("backup")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the copy into this existing folder, named after the moment "
+                   "(kanban-2026-12-07-023000.db, or .dump on PostgreSQL; UTC).")
+@click.option("--keep", type=click.IntRange(min=1), default=None,
+              help="With --dir: then remove all but the newest N copies so named there "
+                   "(no other file).")
 @with_appcontext
-def backup(path: Path) -> None:
-    """Copy the database to PATH while Kanban keeps running (on PostgreSQL, with pg_dump)."""
+def backup(path: Path | None, folder: Path | None, keep: int | None) -> None:
+    """Copy the database to PATH, or into a folder with --dir, while Kanban keeps running
+    (on PostgreSQL, with pg_dump)."""
+    if (path is None) == (folder is None):
+        raise click.UsageError(_("Give either a file to write the copy to, or --dir FOLDER."))
+    if keep is not None and folder is None:
+        raise click.UsageError(_("--keep removes older copies from the --dir folder: give "
+                                 "--dir too."))
     live = live_sqlite_file()
+    if folder is not None:
+        if not folder.is_dir():
+            click.echo(_("The folder %(folder)s does not exist: create it first, owned by "
+                         "the user who runs the backup (nothing was copied).",
+                         folder=folder), err=True)
+            sys.exit(1)
+        path = folder / dated_backup_name(".db" if live else ".dump")
     try:
         if live is None:
             pg_dump_to(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
@@ -49,9 +83,12 @@ def backup(path: Path) -> None:
         sys.exit(1)
     if live is None:
         click.echo(f"Backed up the PostgreSQL database to {path} (pg_restore reads it back; "
-                   "restore it with pg_restore --clean).")
+                   f"{PG_RESTORE_HINT}).")
     else:
         click.echo(f"Backed up {live} to {path} (integrity check passed).")
+    if folder is not None and keep is not None:
+        for old in remove_older_backups(folder, path.suffix, keep):
+            click.echo(_("Removed the older copy %(path)s.", path=old))
 
 
 @click.command("restore")
@@ -62,7 +99,7 @@ def restore_command(path: Path, yes: bool) -> None:
     """Replace the SQLite database with the backup at PATH."""
     live = live_sqlite_file()
     if live is None:
-        click.echo("This database is PostgreSQL: restore it with pg_restore.", err=True)
+        click.echo(f"This database is PostgreSQL: {PG_RESTORE_HINT}.", err=True)
         sys.exit(2)
     if not yes and not click.confirm(
         f"Replace every lead and user in {live} with the backup {path}?", default=False

@@ -12,9 +12,12 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import getaddresses
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
+
+from kanban.emails import is_reserved_address
 
 SCHEMES = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 
@@ -52,28 +55,44 @@ def read_smtp_url(url: str) -> SmtpServer:
                       unquote(parts.password or ""))
 
 
+def connected(server: SmtpServer, timeout: float) -> smtplib.SMTP:
+    """Open a connection to the server, greeted (EHLO), encrypted and logged in as its URL
+    says; close it with ``with``."""
+    context = ssl.create_default_context(cafile=current_app.config.get("SMTP_CA_FILE") or None)
+    if server.scheme == "smtps":
+        connection = smtplib.SMTP_SSL(server.host, server.port, timeout=timeout,
+                                      context=context)
+    else:
+        connection = smtplib.SMTP(server.host, server.port, timeout=timeout)
+    try:
+        connection.ehlo()
+        if server.scheme == "smtp+starttls":
+            connection.starttls(context=context)
+            connection.ehlo()
+        if server.user:
+            connection.login(server.user, server.password)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
 def send(message: EmailMessage) -> None:
     """Send one message; raise MailNotSent when it could not be handed to the server."""
     config = current_app.config
+    reserved = [address for _name, address in getaddresses(message.get_all("To", []))
+                if is_reserved_address(address)]
+    if reserved:
+        raise MailNotSent(f"{', '.join(reserved)} is an example address, never mailed",
+                          permanent=True)
     try:
         server = read_smtp_url(config["SMTP_URL"])
     except ValueError as exc:
         raise MailNotSent(f"KANBAN_SMTP_URL: {exc}", permanent=True) from None
     if "From" not in message:
         message["From"] = config["MAIL_FROM"]
-    timeout = config["SMTP_TIMEOUT_SECONDS"]
-    context = ssl.create_default_context(cafile=config.get("SMTP_CA_FILE") or None)
     try:
-        if server.scheme == "smtps":
-            connection = smtplib.SMTP_SSL(server.host, server.port, timeout=timeout,
-                                          context=context)
-        else:
-            connection = smtplib.SMTP(server.host, server.port, timeout=timeout)
-        with connection:
-            if server.scheme == "smtp+starttls":
-                connection.starttls(context=context)
-            if server.user:
-                connection.login(server.user, server.password)
+        with connected(server, config["SMTP_TIMEOUT_SECONDS"]) as connection:
             connection.send_message(message)
     except smtplib.SMTPAuthenticationError as exc:
         raise MailNotSent(f"the server refused the login ({exc.smtp_code})",

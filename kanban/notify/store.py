@@ -16,6 +16,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Select, bindparam, delete, func, select, update
 
+from kanban.emails import is_reserved_address
 from kanban.extensions import db
 from kanban.models import Lead, Notification, User
 from kanban.models.base import utcnow
@@ -31,6 +32,8 @@ def wants(user: User, kind: NotificationKind, channel: str) -> bool:
     """Tell whether ``user`` wants ``kind`` by ``channel`` (app or email): their choice on
     the profile, else the kind's default."""
     if kind.managers_only and not user.is_manager:
+        return False
+    if channel == EMAIL and is_reserved_address(user.email):
         return False
     chosen = (user.notification_settings or {}).get(kind.name) or {}
     default = kind.default_app if channel == APP else kind.default_email
@@ -52,7 +55,10 @@ def notification_choices(user: User) -> list[Choice]:
 
 
 def wants_digest(user: User) -> bool:
-    """The morning digest is on unless the person turned it off."""
+    """The morning digest is on unless the person turned it off (or their address is an
+    example one)."""
+    if is_reserved_address(user.email):
+        return False
     return bool((user.notification_settings or {}).get(DIGEST, True))
 
 

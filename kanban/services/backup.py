@@ -17,8 +17,13 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from kanban.private_files import PRIVATE_MODE, create_private_file
+
 KANBAN_TABLES = {"users", "pipelines", "stages", "leads"}
 LEADS_DATA = re.compile(r" TABLE DATA \S+ leads ")  # the leads' rows, in pg_restore --list
+# The copies ``kanban backup --dir`` names itself (the moment in UTC), and the only files it
+# ever removes from that folder: kanban-2026-12-07-023000.db (SQLite), ….dump (PostgreSQL).
+DATED_BACKUP = re.compile(r"kanban-\d{4}-\d{2}-\d{2}-\d{6}\.(db|dump)")
 
 
 class BackupError(RuntimeError):
@@ -78,11 +83,29 @@ def _check_target(target: Path) -> None:
         raise BackupError(f"The folder {target.parent} does not exist: create it first.")
 
 
-def create_private_file(path: Path) -> None:
-    """Create an empty file only its owner can read (whatever the umask)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(descriptor)
-    path.chmod(0o600)
+def dated_backup_name(suffix: str, moment: datetime | None = None) -> str:
+    """Name a copy after the moment it is taken (UTC), so names sort oldest first."""
+    moment = moment or datetime.now(UTC)
+    return f"kanban-{moment.astimezone(UTC):%Y-%m-%d-%H%M%S}{suffix}"
+
+
+def dated_backups(folder: Path, suffix: str) -> list[Path]:
+    """The copies of this kind (``.db`` or ``.dump``) named by ``kanban backup --dir`` in
+    ``folder``, oldest first; no other file."""
+    return sorted(path for path in folder.iterdir()
+                  if DATED_BACKUP.fullmatch(path.name) and path.suffix == suffix
+                  and path.is_file() and not path.is_symlink())
+
+
+def remove_older_backups(folder: Path, suffix: str, keep: int) -> list[Path]:
+    """Remove all but the newest ``keep`` dated copies of this kind in ``folder``; return the
+    ones removed."""
+    if keep < 1:
+        raise ValueError("keep at least one backup")
+    removed = dated_backups(folder, suffix)[:-keep]
+    for path in removed:
+        path.unlink()
+    return removed
 
 
 def integrity_problem(path: Path) -> str | None:
@@ -167,5 +190,5 @@ def restore(backup: Path, live: Path) -> Path | None:
     finally:
         target.close()
         source.close()
-    live.chmod(0o600)
+    live.chmod(PRIVATE_MODE)
     return kept

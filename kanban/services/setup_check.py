@@ -5,21 +5,31 @@ An error stops Kanban from working safely; a warning is worth fixing but works."
 from __future__ import annotations
 
 import re
+import smtplib
+import ssl
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
+from flask_babel import gettext as _
 
 from kanban.plugins import get_plugin_manager
 from kanban.services.health import database_problem, migrations_problem, redis_problem
 
+if TYPE_CHECKING:
+    from kanban.notify.mailer import SmtpServer
+
 ERROR = "error"
 WARNING = "warning"
 MIN_SECRET_KEY_LENGTH = 32
+SMTP_CHECK_SECONDS = 5  # the mail server's greeting is quick; a check must not hang
 KNOWN_SECRET_KEYS = {
     "dev", "development", "secret", "secret-key", "secret_key", "changeme", "change-me",
     "change_me", "please-change-me", "test", "test-secret", "kanban",
 }
+# An instruction left where the value belongs: "<output of: python3 -c ...>", "<your key>".
+PLACEHOLDER = re.compile(r"<.*>|output of|secrets\.token", re.IGNORECASE | re.DOTALL)
 DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 UNROUTABLE_DOMAINS = ("localhost", ".localhost", ".local", ".example", ".test", ".invalid")
 
@@ -32,6 +42,11 @@ class Problem:
 
 def secret_key_problems(app: Flask) -> list[Problem]:
     key = app.config.get("SECRET_KEY")
+    if key and PLACEHOLDER.search(str(key)):
+        return [Problem(ERROR, _(
+            "SECRET_KEY is not set: KANBAN_SECRET_KEY holds an instruction, not a key. Put "
+            "the output of python3 -c 'import secrets; print(secrets.token_urlsafe(48))' "
+            "there, or remove the line to use the key generated in the instance folder."))]
     if not key:
         return [Problem(ERROR, "SECRET_KEY is not set: remove KANBAN_SECRET_KEY to use the "
                                "generated one in the instance folder, or set a long random value.")]
@@ -105,13 +120,49 @@ def outgoing_mail_problems(app: Flask) -> list[Problem]:
     if not url:  # a choice: notifications stay in the app
         return []
     try:
-        read_smtp_url(str(url))
+        server = read_smtp_url(str(url))
     except ValueError as exc:
         return [Problem(ERROR, f"SMTP_URL: {exc}.")]
+    problem = mail_server_problem(server)
+    if problem:
+        return [Problem(ERROR, problem)]
     if not app.config.get("PUBLIC_URL"):
         return [Problem(WARNING, "PUBLIC_URL is not set: links in emails and calendar feeds "
                                  "point at http://localhost:5000/ when no request is at hand.")]
     return []
+
+
+def mail_server_problem(server: SmtpServer) -> str | None:
+    """Greet the mail server as a notification would (EHLO, STARTTLS, login), send nothing
+    and say what went wrong; None when it answered."""
+    from kanban.notify.mailer import connected
+
+    where = f"{server.host}:{server.port}"
+    try:
+        with connected(server, SMTP_CHECK_SECONDS):
+            return None
+    except smtplib.SMTPAuthenticationError as exc:
+        return _("The mail server %(server)s refused the login of %(user)s (%(code)s): check "
+                 "the user and password in KANBAN_SMTP_URL.", server=where, user=server.user,
+                 code=exc.smtp_code)
+    except ssl.SSLError as exc:
+        return _("The mail server %(server)s answered, but no encrypted connection could be "
+                 "made with it (%(error)s): check the scheme in KANBAN_SMTP_URL, or set "
+                 "KANBAN_SMTP_CA_FILE for a private certificate.", server=where,
+                 error=exc.reason or exc)
+    except smtplib.SMTPResponseException as exc:
+        return _("The mail server %(server)s answered %(code)s %(text)s: check KANBAN_SMTP_URL "
+                 "with whoever runs it.", server=where, code=exc.smtp_code,
+                 text=exc.smtp_error.decode(errors="replace") if isinstance(
+                     exc.smtp_error, bytes) else exc.smtp_error)
+    except smtplib.SMTPException as exc:  # no STARTTLS offered, hung up after greeting…
+        return _("The mail server %(server)s answered, but: %(error)s. Check KANBAN_SMTP_URL "
+                 "with whoever runs it.", server=where, error=str(exc) or type(exc).__name__)
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        return _("The mail server %(server)s cannot be reached (%(error)s): check the host and "
+                 "port in KANBAN_SMTP_URL and that the server is running; until then no email "
+                 "is sent.", server=where, error=reason)
 
 
 def timezone_problems(app: Flask) -> list[Problem]:

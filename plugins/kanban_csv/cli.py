@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from kanban.folding import fold
 from kanban.i18n import team_or_default_language
 from kanban.models import Pipeline, Stage, User
 from kanban.permissions import can_export
+from kanban.private_files import open_private_file
 from kanban.services.exports import record_export
 from kanban.services.queries import LeadFilter
 from kanban.tables.reading import CsvProblem, open_table
@@ -140,7 +142,8 @@ def export_command(output, format_key, locale, columns, pipeline, stage, owner, 
         rows = bar_rows(iter_rows(filters, chosen), bar)
         chunks = fmt.render(header_of(chosen), rows,
                             {"locale": locale or team_or_default_language()})
-        with click.open_file(output, "wb") as stream:
+        with (click.open_file(output, "wb") if output == "-"
+              else open_private_file(output)) as stream:
             for chunk in chunks:
                 stream.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
     click.echo(ngettext("Exported %(num)d lead to %(path)s.", "Exported %(num)d leads to %(path)s.",
@@ -205,7 +208,8 @@ def import_command(source, stage, pipeline, owners, tags, encoding, delimiter, m
     for line in summary_lines(report, settings.stage):
         click.echo(line)
     if report_path is not None:
-        with report_path.open("w", encoding="utf-8", newline="") as stream:
+        with io.TextIOWrapper(open_private_file(report_path), encoding="utf-8",
+                              newline="") as stream:
             for chunk in rejected_csv(report.rejected, table.header):
                 stream.write(chunk)
         click.echo(_("Rejected rows written to %(path)s.", path=report_path))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import signal
 import sys
 import threading
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 if TYPE_CHECKING:
     from kanban_email_bcc.ingest import IngestResult
@@ -43,7 +45,11 @@ def serve(host: str, port: int, lmtp: bool, unix_socket: str | None) -> None:
     from kanban_email_bcc.smtp import SmtpServer
 
     server = SmtpServer(current_app._get_current_object(), host, port, lmtp=lmtp,
-                        unix_socket=unix_socket).start()
+                        unix_socket=unix_socket)
+    try:
+        server.start()
+    except OSError as exc:
+        raise click.ClickException(cannot_listen(server.where, exc)) from None
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     protocol = "LMTP" if lmtp else "SMTP"
@@ -55,6 +61,22 @@ def serve(host: str, port: int, lmtp: bool, unix_socket: str | None) -> None:
     finally:
         server.stop()
     click.echo("Stopped receiving mail.")
+
+
+def cannot_listen(where: str, exc: OSError) -> str:
+    """Say in one sentence why the server cannot listen at ``where``."""
+    if exc.errno == errno.EADDRINUSE:
+        return _("Cannot receive mail on %(where)s: another program already listens there "
+                 "(another kanban mail serve?). Stop it, or choose another --port.", where=where)
+    if exc.errno == errno.EACCES:
+        return _("Cannot receive mail on %(where)s: this user may not listen there (ports "
+                 "below 1024 need CAP_NET_BIND_SERVICE). Choose a --port above 1023, or give "
+                 "the service that capability.", where=where)
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return _("Cannot receive mail on %(where)s: this machine has no such address. Choose "
+                 "one of its own with --host (127.0.0.1, or 0.0.0.0 for all).", where=where)
+    return _("Cannot receive mail on %(where)s: %(error)s.", where=where,
+             error=exc.strerror or exc)
 
 
 @mail.command("ingest")

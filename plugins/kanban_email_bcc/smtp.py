@@ -210,7 +210,8 @@ class SmtpServer:
         self._thread: threading.Thread | None = None
 
     def start(self) -> SmtpServer:
-        """Start listening; return once the port is open."""
+        """Start listening; return once the port is open. OSError when it cannot be opened
+        (``errno.EADDRINUSE``: something listens there already)."""
         with self.app.app_context():
             limit = max_message_bytes()
         handler = DropboxHandler(self.app, via="lmtp" if self.lmtp else "smtp")
@@ -229,7 +230,14 @@ class SmtpServer:
         # an event loop of its own (a browser driver, an async test runner).
         listening = (loop.create_unix_server(factory, self.unix_socket) if self.unix_socket
                      else loop.create_server(factory, self.host, self.port))
-        self._server = asyncio.run_coroutine_threadsafe(listening, loop).result(timeout=10)
+        try:
+            self._server = asyncio.run_coroutine_threadsafe(listening, loop).result(timeout=10)
+        except BaseException:  # the port is taken, or not ours to open: end the thread too
+            loop.call_soon_threadsafe(loop.stop)
+            self._thread.join(timeout=10)
+            loop.close()
+            self._loop = self._thread = None
+            raise
         if not self.unix_socket:
             self.port = self._server.sockets[0].getsockname()[1]
         return self

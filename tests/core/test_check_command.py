@@ -38,6 +38,20 @@ def test_weak_secret_key_is_an_error(ready, key):
     assert "ERROR: SECRET_KEY" in result.output
 
 
+@pytest.mark.parametrize("key", [
+    '<output of: python3 -c "import secrets; print(secrets.token_urlsafe(48))">',
+    "<a long random value, at least 32 characters>",
+    'output of: python3 -c "import secrets; print(secrets.token_urlsafe(48))"',
+])
+def test_a_placeholder_secret_key_counts_as_not_set(ready, key):
+    ready.config["SECRET_KEY"] = key
+
+    result = run_check(ready)
+
+    assert result.exit_code == 1
+    assert "ERROR: SECRET_KEY is not set: KANBAN_SECRET_KEY holds an instruction" in result.output
+
+
 def test_missing_secret_key_is_an_error(ready):
     ready.config["SECRET_KEY"] = ""
 
@@ -166,13 +180,13 @@ def test_a_wrong_smtp_url_is_an_error(ready):
     assert "ERROR: SMTP_URL: use smtp://, smtp+starttls:// or smtps://" in result.output
 
 
-def test_mail_without_a_public_url_is_a_warning(ready):
-    ready.config["SMTP_URL"] = "smtp://127.0.0.1:25"
+def test_mail_without_a_public_url_is_a_warning(ready, inbox):
+    ready.config["SMTP_URL"] = inbox[1]
     result = run_check(ready)
     assert result.exit_code == 0
     assert "WARNING: PUBLIC_URL is not set" in result.output
 
 
-def test_mail_with_a_public_url_passes(ready):
-    ready.config.update(SMTP_URL="smtp://127.0.0.1:25", PUBLIC_URL="https://crm.example.com")
+def test_mail_with_a_public_url_passes(ready, inbox):
+    ready.config.update(SMTP_URL=inbox[1], PUBLIC_URL="https://crm.example.com")
     assert run_check(ready).output.strip() == "The configuration looks right."

@@ -3,6 +3,8 @@ every export is written down for the admins to look over."""
 
 from __future__ import annotations
 
+import stat
+
 import pytest
 from sqlalchemy import select
 
@@ -10,6 +12,7 @@ from kanban.app import create_app
 from kanban.extensions import db
 from kanban.models import ExportRecord
 from kanban.plugins import collect
+from kanban.private_files import PRIVATE_MODE
 from kanban.services.exports import record_export
 from tests.conftest import RequestClient, log_in
 from tests.factories import UserFactory
@@ -136,3 +139,19 @@ def test_the_admin_tabs_link_the_exports(admin_client):
 
 def test_only_admins_see_the_record_of_exports(manager_client):
     assert manager_client.get("/admin/exports").status_code == 403
+
+
+def test_the_export_command_writes_a_file_only_its_owner_can_read(runner, leads, tmp_path):
+    runner.invoke(args=["export", str(tmp_path / "out.csv"), "--format", "csv"])
+
+    assert stat.S_IMODE((tmp_path / "out.csv").stat().st_mode) == PRIVATE_MODE
+
+
+def test_an_export_over_a_readable_file_makes_it_private(runner, leads, tmp_path):
+    (tmp_path / "out.csv").write_text("an older export")
+    (tmp_path / "out.csv").chmod(0o644)
+
+    runner.invoke(args=["export", str(tmp_path / "out.csv"), "--format", "csv"])
+
+    assert stat.S_IMODE((tmp_path / "out.csv").stat().st_mode) == PRIVATE_MODE
+    assert "an older export" not in (tmp_path / "out.csv").read_text(encoding="utf-8-sig")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import stat
+
 import click.testing
 from sqlalchemy import func, select
 
 from kanban.extensions import db
 from kanban.models import Lead
+from kanban.private_files import PRIVATE_MODE
 from tests.csv.conftest import parse, write_file
 from tests.factories import PipelineFactory, UserFactory
 
@@ -129,3 +132,13 @@ def test_an_unknown_stage_is_refused_in_the_teams_language(runner, app, pipeline
 
     assert result.exit_code == 2
     assert "Этапа 'Нигде' нет (укажите id или название)." in result.output
+
+
+def test_the_report_of_rejected_rows_is_readable_by_its_owner_only(runner, pipeline, tmp_path):
+    source = write_file(tmp_path / "list.csv", LIST, "cp1251")
+    report = tmp_path / "rejected.csv"
+
+    runner.invoke(args=["import", str(source), "--stage", "New", "--pipeline", "Sales",
+                        "--dry-run", "--report", str(report)])
+
+    assert stat.S_IMODE(report.stat().st_mode) == PRIVATE_MODE

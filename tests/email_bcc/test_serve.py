@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import smtplib
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -30,8 +31,8 @@ def backend():
 
 
 @pytest.fixture
-def served(app, tmp_path):
-    env = {
+def serve_env(app, tmp_path) -> dict[str, str]:
+    return {
         **os.environ,
         "KANBAN_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "KANBAN_INSTANCE_PATH": str(tmp_path / "instance"),
@@ -39,6 +40,11 @@ def served(app, tmp_path):
         "KANBAN_PLUGINS": json.dumps(["email_bcc"]),
         "KANBAN_EMAIL_BCC_DOMAIN": DOMAIN,
     }
+
+
+@pytest.fixture
+def served(serve_env):
+    env = serve_env
     process = subprocess.Popen([KANBAN, "mail", "serve", "--host", "127.0.0.1", "--port", "0"],
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True)
@@ -79,3 +85,36 @@ def test_the_server_stops_cleanly_on_sigterm(served):
 
     assert process.wait(timeout=30) == 0
     assert "Stopped receiving mail." in process.stdout.read()
+
+
+def test_a_port_already_in_use_is_said_in_one_sentence_naming_it(serve_env):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        done = subprocess.run([KANBAN, "mail", "serve", "--host", "127.0.0.1", "--port",
+                               str(port)], env=serve_env, capture_output=True, text=True,
+                              timeout=60)
+
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr == (f"Error: Cannot receive mail on 127.0.0.1:{port}: another program "
+                           "already listens there (another kanban mail serve?). Stop it, or "
+                           "choose another --port.\n")
+
+
+def test_a_port_already_in_use_is_said_in_the_teams_language(serve_env):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        done = subprocess.run([KANBAN, "mail", "serve", "--host", "127.0.0.1", "--port",
+                               str(port)], env={**serve_env, "KANBAN_LANGUAGE": "pt"},
+                              capture_output=True, text=True, timeout=60)
+
+    assert done.returncode == 1
+    assert f"127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "Não é possível receber correio" in done.stderr

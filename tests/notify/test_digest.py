@@ -27,7 +27,7 @@ def day_of_ana(pipeline):
     """Ana's day: a proposal, one overdue follow-up, one due today, one lead nobody owns,
     one in standby (not in the digest)."""
     stages = {stage.name: stage for stage in pipeline.stages}
-    ana = UserFactory(name="Ana", email="ana@team.example")
+    ana = UserFactory(name="Ana", email="ana@team.internal")
     LeadFactory(title="Quote for Acme", stage=stages["Proposal"], owner=ana,
                 next_action_date=TODAY + timedelta(days=3), next_action_kind="standby")
     LeadFactory(title="Call Beta back", stage=stages["New"], owner=ana,
@@ -42,7 +42,7 @@ def day_of_ana(pipeline):
 
 def test_the_digest_lists_the_day_in_the_methods_order(app, mail, day_of_ana):
     assert send_digests().sent == 1
-    [message] = mail.to("ana@team.example")
+    [message] = mail.to("ana@team.internal")
     assert message["Subject"] == "Your day: proposals 1, follow-ups 2, new leads waiting 1"
     text = message.get_body(("plain",)).get_content()
     order = ["Quote for Acme", "Overdue:", "Call Beta back", "Meet Gamma",

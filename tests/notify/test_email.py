@@ -26,7 +26,7 @@ from tests.smtp_server import PASSWORD, USER, free_port
 def mail(app, inbox):
     box, url = inbox
     app.config.update(SMTP_URL=url, PUBLIC_URL="https://crm.example.com/sales",
-                      MAIL_FROM="Kanban <crm@team.example>")
+                      MAIL_FROM="Kanban <crm@team.internal>")
     return box
 
 
@@ -35,12 +35,12 @@ def only_notification() -> Notification:
 
 
 def test_a_lead_handed_over_reaches_its_new_owner_by_email(app, mail, pipeline, manager):
-    rui = UserFactory(email="rui@team.example")
+    rui = UserFactory(email="rui@team.internal")
     lead = LeadFactory(stage=pipeline.stages[0], owner=manager, title="Acme")
     update_lead(lead, {"owner_id": rui.id}, user=manager)
-    [message] = mail.to("rui@team.example")
+    [message] = mail.to("rui@team.internal")
     assert message["Subject"] == f"{manager.name} gave you “Acme”."
-    assert message["From"] == "Kanban <crm@team.example>"
+    assert message["From"] == "Kanban <crm@team.internal>"
     text = message.get_body(("plain",)).get_content()
     assert f"https://crm.example.com/sales/leads/{lead.id}" in text
     html = message.get_body(("html",)).get_content()
@@ -49,22 +49,22 @@ def test_a_lead_handed_over_reaches_its_new_owner_by_email(app, mail, pipeline, 
 
 
 def test_the_email_speaks_the_readers_language(app, mail, pipeline):
-    UserFactory(email="ana@team.example", locale="ru")
+    UserFactory(email="ana@team.internal", locale="ru")
     create_lead({"title": "Заявка с сайта"}, user=None)
-    [message] = mail.to("ana@team.example")
+    [message] = mail.to("ana@team.internal")
     assert message["Subject"] == "Новый лид ждёт ответственного: «Заявка с сайта»."
     assert "Открыть лид" in message.get_body(("html",)).get_content()
 
 
 def test_a_web_form_lead_sent_through_the_app_is_emailed_after_the_answer(
         app, mail, pipeline, manager):
-    UserFactory(email="eva@team.example")
+    UserFactory(email="eva@team.internal")
     client = log_in(app.test_client(), manager)
     response = client.post("/api/v1/leads", json={"title": "From the API", "owner_id": None})
     assert response.status_code == 201
     assert mail.messages == []  # not while the request was being answered
     response.close()  # what a WSGI server does once the answer has gone out
-    assert [m["Subject"] for m in mail.to("eva@team.example")] == [
+    assert [m["Subject"] for m in mail.to("eva@team.internal")] == [
         "New lead waiting for an owner: “From the API”."]
 
 
@@ -74,12 +74,12 @@ def test_a_round_lost_with_a_restart_does_not_hold_back_later_emails(
                created_at=utcnow() - timedelta(minutes=2))  # its thread went with a restart
     db.session.add(lost)
     db.session.commit()
-    UserFactory(email="eva@team.example")
+    UserFactory(email="eva@team.internal")
     client = log_in(app.test_client(), manager)
 
     client.post("/api/v1/leads", json={"title": "After the restart", "owner_id": None}).close()
 
-    assert [m["Subject"] for m in mail.to("eva@team.example")] == [
+    assert [m["Subject"] for m in mail.to("eva@team.internal")] == [
         "New lead waiting for an owner: “After the restart”."]
 
 
@@ -87,7 +87,7 @@ def test_a_round_just_started_is_not_started_twice(app, mail, pipeline, manager)
     waiting = Job(kind="notify.send", status="queued", params={}, created_at=utcnow())
     db.session.add(waiting)
     db.session.commit()
-    UserFactory(email="eva@team.example")
+    UserFactory(email="eva@team.internal")
     client = log_in(app.test_client(), manager)
 
     client.post("/api/v1/leads", json={"title": "Meanwhile", "owner_id": None}).close()
@@ -96,7 +96,7 @@ def test_a_round_just_started_is_not_started_twice(app, mail, pipeline, manager)
 
 
 def test_notify_run_counts_the_overdue_emails_it_sends(app, mail, pipeline, runner):
-    member = UserFactory(email="rui@team.example",
+    member = UserFactory(email="rui@team.internal",
                          notification_settings={"follow_up_overdue": {"email": True}})
     LeadFactory(stage=pipeline.stages[0], owner=member, title="Acme",
                 next_action_date=utcnow().date() - timedelta(days=1))
@@ -104,17 +104,17 @@ def test_notify_run_counts_the_overdue_emails_it_sends(app, mail, pipeline, runn
     result = runner.invoke(args=["notify", "run"])
 
     assert "1 overdue follow-up(s) told; 1 email(s) sent, 0 to retry" in result.output
-    assert len(mail.to("rui@team.example")) == 1
+    assert len(mail.to("rui@team.internal")) == 1
 
 
 def test_starttls_and_login(app, tls_inbox, pipeline, manager):
     box, port, cert = tls_inbox
     app.config.update(SMTP_URL=f"smtp+starttls://{quote(USER)}:{quote(PASSWORD)}"
                                f"@localhost:{port}", SMTP_CA_FILE=str(cert))
-    rui = UserFactory(email="rui@team.example")
+    rui = UserFactory(email="rui@team.internal")
     update_lead(LeadFactory(stage=pipeline.stages[0], owner=manager), {"owner_id": rui.id},
                 user=manager)
-    assert len(box.to("rui@team.example")) == 1
+    assert len(box.to("rui@team.internal")) == 1
 
 
 def test_a_refused_login_gives_up_and_keeps_the_reason(app, tls_inbox, pipeline, manager):
@@ -133,7 +133,7 @@ def test_a_refused_login_gives_up_and_keeps_the_reason(app, tls_inbox, pipeline,
 def test_a_server_that_is_down_does_not_block_and_is_tried_again(app, pipeline, manager):
     port = free_port()
     app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
-    rui = UserFactory(email="rui@team.example")
+    rui = UserFactory(email="rui@team.internal")
     lead = LeadFactory(stage=pipeline.stages[0], owner=manager)
     update_lead(lead, {"owner_id": rui.id}, user=manager)
     item = only_notification()
@@ -155,7 +155,7 @@ def test_a_server_that_is_down_does_not_block_and_is_tried_again(app, pipeline, 
         assert deliver_pending().sent == 1
     finally:
         controller.stop()
-    assert len(box.to("rui@team.example")) == 1
+    assert len(box.to("rui@team.internal")) == 1
     assert only_notification().email_state == "sent"
 
 
@@ -214,7 +214,7 @@ def test_a_wrong_smtp_url_says_what_is_wrong(url):
 
 
 def test_smtp_urls_read_their_parts():
-    server = read_smtp_url("smtps://crm%40team.example:p%40ss@mail.example")
+    server = read_smtp_url("smtps://crm%40team.internal:p%40ss@mail.example")
     assert (server.scheme, server.host, server.port, server.user, server.password) == (
-        "smtps", "mail.example", 465, "crm@team.example", "p@ss")
+        "smtps", "mail.example", 465, "crm@team.internal", "p@ss")
     assert read_smtp_url("smtp+starttls://mail.example").port == 587

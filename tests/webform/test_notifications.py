@@ -37,11 +37,11 @@ def test_held_spam_tells_the_managers_once_a_day(client, contact_form, manager, 
 def test_a_submission_reaches_its_owner_by_email(app, client, contact_form, inbox):
     box, url = inbox
     app.config.update(SMTP_URL=url, PUBLIC_URL="https://crm.example.com")
-    rui = UserFactory(email="rui@team.example", locale="pt")
+    rui = UserFactory(email="rui@team.internal", locale="pt")
     set_rule(contact_form.owner_source, "fixed", [rui.id])
     db.session.commit()
     response = post_form(client, ANA)
     response.close()  # the WSGI server closes the answer: then the email leaves
-    [message] = box.to("rui@team.example")
+    [message] = box.to("rui@team.internal")
     assert message["Subject"] == "«Ana Silva» é seu: um novo lead."
     assert "https://crm.example.com/leads/" in message.get_body(("plain",)).get_content()
