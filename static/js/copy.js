@@ -7,11 +7,15 @@ document.addEventListener("click", (event) => {
   const field = document.getElementById(button.dataset.copyTarget);
   if (!field) return;
   const done = () => { button.textContent = button.dataset.done; };
-  if (navigator.clipboard && window.isSecureContext) {
-    navigator.clipboard.writeText(field.value).then(done, () => { field.select(); });
-  } else {
+  // The older way; also where the browser refuses the clipboard for a moment (a window
+  // that is not in front): the text is then at least selected for Ctrl+C.
+  const selectAndCopy = () => {
     field.select();
-    document.execCommand("copy");
-    done();
+    if (document.execCommand("copy")) done();
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(field.value).then(done, selectAndCopy);
+  } else {
+    selectAndCopy();
   }
 });
