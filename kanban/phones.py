@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 KEY_DIGITS = 10  # "+7 912 345-67-89" and "+7 812 345-67-89" are two numbers
 NATIONAL_DIGITS = 9  # "+351 912 345 678" and "912345678" are the same number
@@ -30,12 +31,16 @@ def without_extension(phone: str) -> str:
     return EXTENSION.sub("", phone)
 
 
+@lru_cache(maxsize=4096)  # a lead's phone is read several times as it is stored
 def phone_digits(phone: str | None) -> str:
     """Return the digits of a phone number (not of its extension), for comparing numbers
     written differently; of the first number, when a field holds several
     (``+39 02 1234567 / 333 1234567``)."""
+    text = without_extension(phone or "")
+    if BETWEEN_NUMBERS.search(text) is None:  # one number, as most fields hold
+        return NOT_DIGITS.sub("", text)
     digits = ""
-    for part in BETWEEN_NUMBERS.split(without_extension(phone or "")):
+    for part in BETWEEN_NUMBERS.split(text):
         digits += NOT_DIGITS.sub("", without_extension(part))
         if len(digits) >= MIN_DIGITS:  # a number; a shorter part is an area code ("030 / …")
             break
