@@ -98,7 +98,7 @@ class KanbanGroup(FlaskGroup):
                 raise
             if is_lock_timeout(exc):
                 raise click.ClickException(locked_database(ctx)) from None
-            raise click.ClickException(unreachable_database(exc)) from None
+            raise click.ClickException(unreachable_database(ctx, exc)) from None
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         """Find a command, loading installed Flask extensions' commands (``flask.commands``
@@ -119,12 +119,16 @@ class KanbanGroup(FlaskGroup):
             self._loaded_plugin_commands = loaded
 
 
-def unreachable_database(exc: BaseException) -> str:
-    """Say that the database did not answer, with the driver's own first line of why."""
+def unreachable_database(ctx: click.Context, exc: BaseException) -> str:
+    """Say, in the team's language, that the database did not answer, with the driver's own
+    first line of why."""
+    from flask_babel import gettext as _
+
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return (f"The database did not answer ({reason[0] if reason else type(exc).__name__}). "
-            "Check KANBAN_DATABASE_URL and that the database server is running, then run "
-            "the command again.")
+    with ctx.ensure_object(ScriptInfo).load_app().app_context():
+        return _("The database did not answer (%(reason)s). Check KANBAN_DATABASE_URL and that "
+                 "the database server is running, then run the command again.",
+                 reason=reason[0] if reason else type(exc).__name__)
 
 
 def locked_database(ctx: click.Context) -> str:

@@ -76,8 +76,8 @@ def start(kind: str) -> None:
 
     known = jobs.kinds()
     if kind not in known:
-        raise click.BadParameter(f"Use one of: {', '.join(sorted(known))}.",
-                                 param_hint="KIND")
+        raise click.BadParameter(_("Use one of: %(choices)s.",
+                                   choices=", ".join(sorted(known))), param_hint="KIND")
     if use_rq():
         problem = redis_unreachable()
         if problem is None:

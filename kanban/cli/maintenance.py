@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from kanban.demo import (
@@ -36,7 +37,8 @@ def demo(context: click.Context, count: int) -> None:
         return
     created = create_demo_data(count)
     history = create_demo_history(max(10, count // 2))
-    click.echo(f"Created {created} demo leads and {history} closed ones.")
+    click.echo(_("Created %(created)d demo leads and %(history)d closed ones.", created=created,
+                 history=history))
 
 
 @demo.command("remove")
@@ -66,7 +68,7 @@ def remove_demo(yes: bool) -> None:
 def first_run(address: str) -> None:
     """On an empty installation, create an admin (and print the login) and demo data."""
     if db.session.scalar(select(func.count(User.id))):
-        click.echo("Kanban is already set up.")
+        click.echo(_("Kanban is already set up."))
         return
     password = secrets.token_urlsafe(9)
     admin = create_user(email="admin@example.com", name="Admin", role=Role.ADMIN,
@@ -74,12 +76,14 @@ def first_run(address: str) -> None:
     if not db.session.scalar(select(func.count(Lead.id))):
         create_demo_data(60, owner=admin)
         create_demo_history(40)
-    click.echo("")
     address = current_app.config.get("PUBLIC_URL") or address
-    click.echo(f"  Kanban is ready. Log in at {address} with")
-    click.echo(f"    email:    {admin.email}")
-    click.echo(f"    password: {password}")
-    click.echo("  (change the password on your profile page)")
+    login = [(_("email:"), admin.email), (_("password:"), password)]
+    width = max(len(label) for label, _value in login)
+    click.echo("")
+    click.echo("  " + _("Kanban is ready. Log in at %(address)s with", address=address))
+    for label, value in login:
+        click.echo(f"    {label.ljust(width)} {value}")
+    click.echo("  " + _("(change the password on your profile page)"))
     click.echo("")
 
 
@@ -93,9 +97,10 @@ def plugins(reference: bool) -> None:
         return
     for row in plugin_report(current_app):
         if row["error"]:
-            click.echo(f"{row['name']}: FAILED TO LOAD: {row['error']}")
+            click.echo(_("%(plugin)s: FAILED TO LOAD: %(error)s", plugin=row["name"],
+                         error=row["error"]))
         else:
-            click.echo(f"{row['name']}: {', '.join(row['hooks']) or '(no hooks)'}")
+            click.echo(f"{row['name']}: {', '.join(row['hooks']) or _('(no hooks)')}")
 
 
 @click.command("repair-ranks")
@@ -104,4 +109,4 @@ def plugins(reference: bool) -> None:
 def repair_ranks(stage_id: int | None) -> None:
     """Give every column fresh, evenly spaced order keys, keeping the order."""
     count = fix_ranks(stage_id)
-    click.echo(f"Repaired {count} column(s).")
+    click.echo(ngettext("Repaired %(num)d column.", "Repaired %(num)d columns.", count))

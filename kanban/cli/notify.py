@@ -7,6 +7,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from kanban import jobs
 from kanban.notify.delivery import deliver_pending, sent_by_caller
@@ -25,8 +26,8 @@ def notify_group() -> None:
 def _require_mail() -> None:
     url = current_app.config.get("SMTP_URL")
     if not url:
-        click.echo("KANBAN_SMTP_URL is not set: no email can be sent (the bell in the app "
-                   "still works).")
+        click.echo(_("KANBAN_SMTP_URL is not set: no email can be sent (the bell in the app "
+                     "still works)."))
         return
     try:
         read_smtp_url(url)
@@ -48,10 +49,12 @@ def run() -> None:
     events = outbox.forget_old(current_app.config["OUTBOX_KEEP_DAYS"])
     late_jobs = jobs.run_overdue()
     old_jobs = jobs.forget_old(current_app.config["JOBS_KEEP_DAYS"]) + jobs.fail_abandoned()
-    click.echo(f"{told} overdue follow-up(s) told; {done.sent} email(s) sent, "
-               f"{done.retrying} to retry, {done.failed} given up; {forgotten} old "
-               f"notification(s), {events} old lead event(s) and {old_jobs} old or "
-               f"abandoned job(s) forgotten; {late_jobs} late job(s) run.")
+    click.echo(_("%(told)d overdue follow-up(s) told; %(sent)d email(s) sent, %(retrying)d to "
+                 "retry, %(failed)d given up; %(notifications)d old notification(s), "
+                 "%(events)d old lead event(s) and %(jobs)d old or abandoned job(s) "
+                 "forgotten; %(late)d late job(s) run.", told=told, sent=done.sent,
+                 retrying=done.retrying, failed=done.failed, notifications=forgotten,
+                 events=events, jobs=old_jobs, late=late_jobs))
 
 
 @notify_group.command("send")
@@ -60,7 +63,8 @@ def send() -> None:
     """Send the notification emails waiting (and retry the ones that failed)."""
     _require_mail()
     done = deliver_pending()
-    click.echo(f"{done.sent} email(s) sent, {done.retrying} to retry, {done.failed} given up.")
+    click.echo(_("%(sent)d email(s) sent, %(retrying)d to retry, %(failed)d given up.",
+                 sent=done.sent, retrying=done.retrying, failed=done.failed))
 
 
 @notify_group.command("digest")
@@ -69,7 +73,8 @@ def digest() -> None:
     """Email each person their day (once a day: a second run sends nothing)."""
     _require_mail()
     result = send_digests()
-    click.echo(f"{result.sent} digest(s) sent, {result.already} already sent today, "
-               f"{result.empty} with nothing to say, {result.failed} failed.")
+    click.echo(_("%(sent)d digest(s) sent, %(already)d already sent today, %(empty)d with "
+                 "nothing to say, %(failed)d failed.", sent=result.sent,
+                 already=result.already, empty=result.empty, failed=result.failed))
     if result.failed:
         sys.exit(1)

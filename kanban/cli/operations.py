@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from kanban.extensions import db
 from kanban.services.backup import (
@@ -20,7 +21,7 @@ from kanban.services.backup import (
     restore,
     sqlite_file,
 )
-from kanban.services.setup_check import ERROR, configuration_problems
+from kanban.services.setup_check import ERROR, Problem, configuration_problems
 
 
 @click.command("check")
@@ -29,19 +30,29 @@ def check() -> None:
     """Check the configuration; exit non-zero when something would break."""
     problems = configuration_problems(current_app)
     for problem in problems:
-        click.echo(f"{problem.level.upper()}: {problem.message}")
+        click.echo(problem_line(problem))
     errors = sum(problem.level == ERROR for problem in problems)
     if errors:
-        click.echo(f"{errors} error(s): Kanban would not work safely until they are fixed.")
+        click.echo(ngettext("%(num)d error: Kanban would not work safely until it is fixed.",
+                            "%(num)d errors: Kanban would not work safely until they are fixed.",
+                            errors))
         sys.exit(1)
-    click.echo("The configuration looks right." if not problems else
-               "No errors; the warnings are worth fixing.")
+    click.echo(_("The configuration looks right.") if not problems else
+               _("No errors; the warnings are worth fixing."))
 
 
-# How a pg_dump copy goes back, as the README's step 5 shows in full.
-PG_RESTORE_HINT = ("stop the app and its worker, then restore as the postgres superuser with "
-                   "pg_restore --clean --if-exists --single-transaction --dbname=DATABASE FILE "
-                   "(README: Production, step 5)")
+def problem_line(problem: Problem) -> str:
+    """Say a problem on one line, its level first."""
+    if problem.level == ERROR:
+        return _("ERROR: %(problem)s", problem=problem.message)
+    return _("WARNING: %(problem)s", problem=problem.message)
+
+
+def pg_restore_hint() -> str:
+    """Say how a pg_dump copy goes back, as the README's step 5 shows in full."""
+    return _("stop the app and its worker, then restore as the postgres superuser with "
+             "pg_restore --clean --if-exists --single-transaction --dbname=DATABASE FILE "
+             "(README: Production, step 5)")
 
 
 def live_sqlite_file() -> Path | None:
@@ -82,10 +93,11 @@ def backup(path: Path | None, folder: Path | None, keep: int | None) -> None:
         click.echo(str(error), err=True)
         sys.exit(1)
     if live is None:
-        click.echo(f"Backed up the PostgreSQL database to {path} (pg_restore reads it back; "
-                   f"{PG_RESTORE_HINT}).")
+        click.echo(_("Backed up the PostgreSQL database to %(path)s (pg_restore reads it back; "
+                     "%(hint)s).", path=path, hint=pg_restore_hint()))
     else:
-        click.echo(f"Backed up {live} to {path} (integrity check passed).")
+        click.echo(_("Backed up %(database)s to %(path)s (integrity check passed).",
+                     database=live, path=path))
     if folder is not None and keep is not None:
         for old in remove_older_backups(folder, path.suffix, keep):
             click.echo(_("Removed the older copy %(path)s.", path=old))
@@ -99,12 +111,12 @@ def restore_command(path: Path, yes: bool) -> None:
     """Replace the SQLite database with the backup at PATH."""
     live = live_sqlite_file()
     if live is None:
-        click.echo(f"This database is PostgreSQL: {PG_RESTORE_HINT}.", err=True)
+        click.echo(_("This database is PostgreSQL: %(hint)s.", hint=pg_restore_hint()), err=True)
         sys.exit(2)
-    if not yes and not click.confirm(
-        f"Replace every lead and user in {live} with the backup {path}?", default=False
-    ):
-        click.echo("Nothing was restored.")
+    if not yes and not click.confirm(_(
+            "Replace every lead and user in %(database)s with the backup %(path)s?",
+            database=live, path=path), default=False):
+        click.echo(_("Nothing was restored."))
         sys.exit(1)
     db.session.remove()
     db.engine.dispose()
@@ -114,6 +126,6 @@ def restore_command(path: Path, yes: bool) -> None:
         click.echo(str(error), err=True)
         sys.exit(1)
     if kept:
-        click.echo(f"The database before the restore is kept at {kept}.")
-    click.echo(f"Restored {path} into {live}.")
+        click.echo(_("The database before the restore is kept at %(path)s.", path=kept))
+    click.echo(_("Restored %(path)s into %(database)s.", path=path, database=live))
 

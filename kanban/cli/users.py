@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from kanban.errors import ValidationError
@@ -18,15 +19,18 @@ from kanban.services.users import set_password as give_password
 @click.option("--name", default="", help="Full name (defaults to the email's first part).")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MEMBER.value,
               show_default=True)
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--password", help="Their password (asked twice when not given).")
 @with_appcontext
-def create_user(email: str, name: str, role: str, password: str) -> None:
+def create_user(email: str, name: str, role: str, password: str | None) -> None:
     """Add a person to the team."""
+    if password is None:
+        password = ask_password(_("Password"))
     try:
         user = make_user(email=email, name=name, role=role, password=password)
     except ValidationError as exc:
         raise _refused(exc) from None
-    click.echo(f"Created {user.role} {user.email} (#{user.id}).")
+    click.echo(_("Created %(role)s %(email)s (#%(id)d).", role=user.role, email=user.email,
+                 id=user.id))
 
 
 @click.command("set-password")
@@ -37,12 +41,13 @@ def set_password(email: str, password: str | None) -> None:
     """Give a person a new password; they are logged out everywhere."""
     user = _user_by_email(email)  # before asking: a mistyped address is said at once
     if password is None:
-        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+        password = ask_password(_("New password"))
     try:
         give_password(user, password)
     except ValidationError as exc:
         raise _refused(exc) from None
-    click.echo(f"{user.email} can log in with the new password; their sessions have ended.")
+    click.echo(_("%(email)s can log in with the new password; their sessions have ended.",
+                 email=user.email))
 
 
 @click.command("create-token")
@@ -58,10 +63,16 @@ def create_token(email: str, name: str) -> None:
     click.echo(secret)
 
 
+def ask_password(prompt: str) -> str:
+    """Ask for a password twice, hidden, in the team's words."""
+    return click.prompt(prompt, hide_input=True,
+                        confirmation_prompt=_("Repeat the password"))
+
+
 def _user_by_email(email: str) -> User:
     user = db.session.scalars(select(User).where(User.email == email.strip().lower())).first()
     if user is None:
-        raise click.ClickException(f"There is no user with the email {email}.")
+        raise click.ClickException(_("There is no user with the email %(email)s.", email=email))
     return user
 
 

@@ -16,6 +16,7 @@ from email.utils import getaddresses
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from kanban.emails import is_reserved_address
 
@@ -41,16 +42,18 @@ class SmtpServer:
 
 
 def read_smtp_url(url: str) -> SmtpServer:
-    """Read ``KANBAN_SMTP_URL``; raise ValueError saying what is wrong with it."""
+    """Read ``KANBAN_SMTP_URL``; raise ValueError saying what is wrong with it, in the team's
+    language (``kanban check`` and ``kanban notify`` print it)."""
     parts = urlsplit(url)
     if parts.scheme not in SCHEMES:
-        raise ValueError(f"use smtp://, smtp+starttls:// or smtps://, not {parts.scheme!r}")
+        raise ValueError(_("use smtp://, smtp+starttls:// or smtps://, not %(scheme)s",
+                           scheme=repr(parts.scheme)))
     if not parts.hostname:
-        raise ValueError("the address has no host name")
+        raise ValueError(_("the address has no host name"))
     try:
         port = parts.port or SCHEMES[parts.scheme]
     except ValueError:
-        raise ValueError("the port is not a number") from None
+        raise ValueError(_("the port is not a number")) from None
     return SmtpServer(parts.scheme, parts.hostname, port, unquote(parts.username or ""),
                       unquote(parts.password or ""))
 

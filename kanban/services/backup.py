@@ -15,6 +15,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy.engine import make_url
 
 from kanban.private_files import PRIVATE_MODE, create_private_file
@@ -27,7 +28,8 @@ DATED_BACKUP = re.compile(r"kanban-\d{4}-\d{2}-\d{2}-\d{6}\.(db|dump)")
 
 
 class BackupError(RuntimeError):
-    """The copy or the restore cannot be done; the message says what to do."""
+    """The copy or the restore cannot be done; the message says what to do, in the team's
+    language."""
 
 
 def sqlite_file(database_url: str) -> Path | None:
@@ -57,9 +59,9 @@ def pg_dump_to(database_url: str, target: Path) -> None:
     that pg_restore reads its leads back. The password goes to pg_dump in its environment,
     never on its command line."""
     if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
-        raise BackupError(
-            "pg_dump is not installed here (Debian: apt install postgresql-client). "
-            f"Run this where it is: {shlex.join(pg_dump_command(database_url, target))}")
+        raise BackupError(_(
+            "pg_dump is not installed here (Debian: apt install postgresql-client). Run this "
+            "where it is: %(command)s", command=shlex.join(pg_dump_command(database_url, target))))
     _check_target(target)
     url = make_url(database_url)
     environment = dict(os.environ)
@@ -73,14 +75,16 @@ def pg_dump_to(database_url: str, target: Path) -> None:
     if listing is None or listing.returncode != 0 or not LEADS_DATA.search(listing.stdout):
         target.unlink(missing_ok=True)
         said = (dump.stderr if listing is None else listing.stderr).strip()
-        raise BackupError(f"The copy failed ({said or 'it holds no leads'}); nothing was kept.")
+        raise BackupError(_("The copy failed (%(reason)s); nothing was kept.",
+                            reason=said or _("it holds no leads")))
 
 
 def _check_target(target: Path) -> None:
     if target.exists():
-        raise BackupError(f"{target} already exists: choose a new file name.")
+        raise BackupError(_("%(path)s already exists: choose a new file name.", path=target))
     if not target.parent.is_dir():
-        raise BackupError(f"The folder {target.parent} does not exist: create it first.")
+        raise BackupError(_("The folder %(folder)s does not exist: create it first.",
+                            folder=target.parent))
 
 
 def dated_backup_name(suffix: str, moment: datetime | None = None) -> str:
@@ -125,10 +129,11 @@ def integrity_problem(path: Path) -> str | None:
 def kanban_problem(path: Path) -> str | None:
     """None when the file is an intact Kanban database, else why it is not."""
     if not path.is_file():
-        return f"{path} does not exist"
+        return _("%(path)s does not exist", path=path)
     problem = integrity_problem(path)
     if problem:
-        return f"{path} is not an intact SQLite database: {problem}"
+        return _("%(path)s is not an intact SQLite database: %(problem)s", path=path,
+                 problem=problem)
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         tables = {row[0] for row in
@@ -136,7 +141,8 @@ def kanban_problem(path: Path) -> str | None:
     finally:
         connection.close()
     if not tables >= KANBAN_TABLES:
-        return f"{path} is not a Kanban database (it has no leads, pipelines or users)"
+        return _("%(path)s is not a Kanban database (it has no leads, pipelines or users)",
+                 path=path)
     return None
 
 
@@ -160,13 +166,14 @@ def copy_database(source: Path, target: Path) -> None:
 def back_up(source: Path, target: Path) -> None:
     """Take a verified copy of the live SQLite database."""
     if not source.is_file():
-        raise BackupError(f"There is no database at {source} to back up.")
+        raise BackupError(_("There is no database at %(path)s to back up.", path=source))
     _check_target(target)
     copy_database(source, target)
     problem = integrity_problem(target)
     if problem:
         target.unlink(missing_ok=True)
-        raise BackupError(f"The copy failed its integrity check ({problem}); try again.")
+        raise BackupError(_("The copy failed its integrity check (%(problem)s); try again.",
+                            problem=problem))
 
 
 def keep_current(live: Path) -> Path:
@@ -181,7 +188,7 @@ def restore(backup: Path, live: Path) -> Path | None:
     """Write the backup into the live database; return where the old one was kept."""
     problem = kanban_problem(backup)
     if problem:
-        raise BackupError(f"Nothing was restored: {problem}.")
+        raise BackupError(_("Nothing was restored: %(problem)s.", problem=problem))
     kept = keep_current(live) if live.exists() else None
     source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
     target = sqlite3.connect(live)

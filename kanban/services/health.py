@@ -17,11 +17,17 @@ from kanban.services.redis_store import connect_redis, is_redis_address
 
 def database_problem() -> str | None:
     """None when the database answers a query."""
+    error = database_error()
+    return f"the database cannot be reached ({error})" if error else None
+
+
+def database_error() -> str | None:
+    """Name the error a query to the database ends with; None when it answers."""
     try:
         with db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
-        return f"the database cannot be reached ({type(error).__name__})"
+        return type(error).__name__
     return None
 
 
@@ -69,15 +75,25 @@ def missing_revisions(applied: set[str]) -> set[str]:
     return set(scripts.get_heads()) - applied_revisions(scripts, applied)
 
 
-def migrations_problem() -> str | None:
-    """None when the database is at the newest revision of every branch."""
+SCHEMA_BEHIND = "behind"  # what schema_finding says of a database that lacks revisions
+
+
+def schema_finding() -> str | None:
+    """None when the database is at the newest revision of every branch, ``SCHEMA_BEHIND``
+    when it lacks some, else the name of the error its version could not be read with."""
     try:
         missing = missing_revisions(applied_heads())
     except Exception as error:  # noqa: BLE001 - an unreadable schema is not current
-        return f"the schema version cannot be read ({type(error).__name__})"
-    if missing:
+        return type(error).__name__
+    return SCHEMA_BEHIND if missing else None
+
+
+def migrations_problem() -> str | None:
+    """None when the database is at the newest revision of every branch."""
+    finding = schema_finding()
+    if finding == SCHEMA_BEHIND:
         return "the database schema is behind: run `kanban db upgrade`"
-    return None
+    return f"the schema version cannot be read ({finding})" if finding else None
 
 
 def is_schema_behind() -> bool:

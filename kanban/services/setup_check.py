@@ -15,7 +15,13 @@ from flask import Flask
 from flask_babel import gettext as _
 
 from kanban.plugins import get_plugin_manager
-from kanban.services.health import database_problem, migrations_problem, redis_problem
+from kanban.services.health import (
+    SCHEMA_BEHIND,
+    database_error,
+    redis_error,
+    redis_problem,
+    schema_finding,
+)
 
 if TYPE_CHECKING:
     from kanban.notify.mailer import SmtpServer
@@ -48,29 +54,39 @@ def secret_key_problems(app: Flask) -> list[Problem]:
             "the output of python3 -c 'import secrets; print(secrets.token_urlsafe(48))' "
             "there, or remove the line to use the key generated in the instance folder."))]
     if not key:
-        return [Problem(ERROR, "SECRET_KEY is not set: remove KANBAN_SECRET_KEY to use the "
-                               "generated one in the instance folder, or set a long random value.")]
+        return [Problem(ERROR, _(
+            "SECRET_KEY is not set: remove KANBAN_SECRET_KEY to use the generated one in the "
+            "instance folder, or set a long random value."))]
     if str(key).strip().lower() in KNOWN_SECRET_KEYS:
-        return [Problem(ERROR, "SECRET_KEY is a well-known example value: set a long random one "
-                               "(python -c 'import secrets; print(secrets.token_hex(32))').")]
+        return [Problem(ERROR, _(
+            "SECRET_KEY is a well-known example value: set a long random one (python -c "
+            "'import secrets; print(secrets.token_hex(32))')."))]
     if len(str(key)) < MIN_SECRET_KEY_LENGTH:
-        return [Problem(ERROR, f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters: "
-                               "set a long random value.")]
+        return [Problem(ERROR, _(
+            "SECRET_KEY is shorter than %(count)d characters: set a long random value.",
+            count=MIN_SECRET_KEY_LENGTH))]
     return []
 
 
 def database_problems() -> list[Problem]:
-    problem = database_problem()
-    if problem:
-        return [Problem(ERROR, f"{problem[0].upper()}{problem[1:]}: check KANBAN_DATABASE_URL.")]
-    problem = migrations_problem()
-    return [Problem(ERROR, f"{problem[0].upper()}{problem[1:]}.")] if problem else []
+    error = database_error()
+    if error:
+        return [Problem(ERROR, _("The database cannot be reached (%(error)s): check "
+                                 "KANBAN_DATABASE_URL.", error=error))]
+    finding = schema_finding()
+    if finding == SCHEMA_BEHIND:
+        return [Problem(ERROR, _("The database schema is behind: run `kanban db upgrade`."))]
+    if finding:
+        return [Problem(ERROR, _("The schema version cannot be read (%(error)s).",
+                                 error=finding))]
+    return []
 
 
 def redis_problems() -> list[Problem]:
-    problem = redis_problem()
-    if problem:
-        return [Problem(ERROR, f"{problem}: check KANBAN_RATELIMIT_STORAGE_URI.")]
+    error = redis_error()
+    if error:
+        return [Problem(ERROR, _("Redis cannot be reached (%(error)s): check "
+                                 "KANBAN_RATELIMIT_STORAGE_URI.", error=error))]
     return []
 
 
@@ -92,9 +108,10 @@ def worker_problems() -> list[Problem]:
         return []
     if listening:
         return []
-    return [Problem(WARNING, "No `kanban worker` is running for this team's queue: imports, "
-                             "exports and e-mails run as background jobs wait in Redis until "
-                             "one starts (see the worker service in the README).")]
+    return [Problem(WARNING, _(
+        "No `kanban worker` is running for this team's queue: imports, exports and e-mails "
+        "run as background jobs wait in Redis until one starts (see the worker service in "
+        "the README)."))]
 
 
 def mail_domain_problems(app: Flask) -> list[Problem]:
@@ -102,14 +119,15 @@ def mail_domain_problems(app: Flask) -> list[Problem]:
         return []
     domain = str(app.config.get("EMAIL_BCC_DOMAIN") or "").strip().lower()
     if not domain:
-        return [Problem(WARNING, "EMAIL_BCC_DOMAIN is not set: dropbox addresses use "
-                                 "kanban.localhost, which no mail can reach.")]
+        return [Problem(WARNING, _("EMAIL_BCC_DOMAIN is not set: dropbox addresses use "
+                                   "kanban.localhost, which no mail can reach."))]
     if not DOMAIN.fullmatch(domain) and domain != "localhost":
-        return [Problem(ERROR, f"EMAIL_BCC_DOMAIN={domain!r} is not a mail domain: "
-                               "use a name such as crm.example.com.")]
+        return [Problem(ERROR, _("EMAIL_BCC_DOMAIN=%(domain)s is not a mail domain: use a name "
+                                 "such as crm.example.com.", domain=repr(domain)))]
     if domain == "localhost" or domain.endswith(UNROUTABLE_DOMAINS):
-        return [Problem(WARNING, f"EMAIL_BCC_DOMAIN={domain!r} cannot receive mail from outside: "
-                                 "use the domain your mail server receives for.")]
+        return [Problem(WARNING, _("EMAIL_BCC_DOMAIN=%(domain)s cannot receive mail from "
+                                   "outside: use the domain your mail server receives for.",
+                                   domain=repr(domain)))]
     return []
 
 
@@ -127,8 +145,9 @@ def outgoing_mail_problems(app: Flask) -> list[Problem]:
     if problem:
         return [Problem(ERROR, problem)]
     if not app.config.get("PUBLIC_URL"):
-        return [Problem(WARNING, "PUBLIC_URL is not set: links in emails and calendar feeds "
-                                 "point at http://localhost:5000/ when no request is at hand.")]
+        return [Problem(WARNING, _("PUBLIC_URL is not set: links in emails and calendar feeds "
+                                   "point at http://localhost:5000/ when no request is at "
+                                   "hand."))]
     return []
 
 
@@ -170,8 +189,8 @@ def timezone_problems(app: Flask) -> list[Problem]:
     try:
         ZoneInfo(str(name))
     except (ZoneInfoNotFoundError, ValueError):
-        return [Problem(ERROR, f"TIMEZONE={name!r} is not a time zone: use a name such as "
-                               "Europe/Lisbon.")]
+        return [Problem(ERROR, _("TIMEZONE=%(name)s is not a time zone: use a name such as "
+                                 "Europe/Lisbon.", name=repr(name)))]
     return []
 
 
@@ -189,16 +208,18 @@ def proxy_hops(app: Flask) -> int | None:
 
 def proxy_problems(app: Flask) -> list[Problem]:
     if proxy_hops(app) is None:
-        return [Problem(ERROR, f"PROXY_FIX_HOPS={app.config.get('PROXY_FIX_HOPS')!r} must be "
-                               "a whole number: 0 without a proxy, 1 behind one.")]
+        return [Problem(ERROR, _("PROXY_FIX_HOPS=%(value)s must be a whole number: 0 without "
+                                 "a proxy, 1 behind one.",
+                                 value=repr(app.config.get("PROXY_FIX_HOPS"))))]
     return []
 
 
 def public_url_problems(app: Flask) -> list[Problem]:
     url = app.config.get("PUBLIC_URL")
     if url and not str(url).lower().startswith(("https://", "http://")):
-        return [Problem(ERROR, f"PUBLIC_URL={url!r} must start with https:// (or http://): "
-                               "the links in emails and calendar feeds would not open.")]
+        return [Problem(ERROR, _("PUBLIC_URL=%(url)s must start with https:// (or http://): "
+                                 "the links in emails and calendar feeds would not open.",
+                                 url=repr(url)))]
     return []
 
 
@@ -207,9 +228,10 @@ def cookie_problems(app: Flask) -> list[Problem]:
         return []
     behind_https = app.config.get("PREFERRED_URL_SCHEME") == "https" or (proxy_hops(app) or 0) > 0
     if behind_https:
-        return [Problem(WARNING, "SESSION_COOKIE_SECURE is off although Kanban is served over "
-                                 "HTTPS: set KANBAN_SESSION_COOKIE_SECURE=true so the login "
-                                 "cookie is never sent unencrypted.")]
+        return [Problem(WARNING, _(
+            "SESSION_COOKIE_SECURE is off although Kanban is served over HTTPS: set "
+            "KANBAN_SESSION_COOKIE_SECURE=true so the login cookie is never sent "
+            "unencrypted."))]
     return []
 
 

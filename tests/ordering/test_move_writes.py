@@ -161,7 +161,7 @@ def test_repair_ranks_of_one_stage_leaves_the_others_as_they_are(runner, app):
     result = runner.invoke(args=["repair-ranks", "--stage", str(first)])
 
     assert result.exit_code == 0, result.output
-    assert "Repaired 1 column(s)." in result.output
+    assert "Repaired 1 column." in result.output
     db.session.rollback()
     assert keys_of(first) == evenly_spaced(5)
     assert keys_of(second) == sorted(BROKEN_KEYS)
