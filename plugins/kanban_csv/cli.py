@@ -111,13 +111,14 @@ def export_command(output, format_key, locale, columns, pipeline, stage, owner, 
     """Export leads to a spreadsheet file, with the board's filters."""
     person = find_user(as_user) if as_user else None
     if person is not None and not can_export(person):
-        raise click.ClickException(
-            f"{person.email} is {person.role}; exports are kept to: "
-            f"{', '.join(current_app.config['EXPORT_ROLES'])} (the EXPORT_ROLES setting)."
-        )
+        raise click.ClickException(_(
+            "%(email)s is %(role)s; exports are kept to: %(roles)s (the EXPORT_ROLES setting).",
+            email=person.email, role=person.role,
+            roles=", ".join(current_app.config["EXPORT_ROLES"])))
     formats = export_formats()
     if format_key not in formats:
-        raise click.BadParameter(f"Use one of: {', '.join(formats)}.", param_hint="--format")
+        raise click.BadParameter(_("Use one of: %(choices)s.", choices=", ".join(formats)),
+                                 param_hint="--format")
     pipeline_id = find_pipeline(pipeline)
     args = {"tag": tag, "status": status, "q": text, "created_from": created_from,
             "created_to": created_to, "pipeline": pipeline_id,
@@ -131,7 +132,7 @@ def export_command(output, format_key, locale, columns, pipeline, stage, owner, 
         raise click.UsageError(said or exc.message) from None
     chosen = resolve_columns([c.strip() for c in columns.split(",") if c.strip()])
     if not chosen:
-        raise click.BadParameter("Choose at least one known column.", param_hint="--columns")
+        raise click.BadParameter(_("Choose at least one known column."), param_hint="--columns")
     fmt = formats[format_key]
     total = count_leads(filters)
     record_export(user=person, filters=filters.to_args(), row_count=total, format=fmt.key,
@@ -186,8 +187,9 @@ def import_command(source, stage, pipeline, owners, tags, encoding, delimiter, m
     for item in mappings:
         column, _sep, target = item.rpartition("=")
         if column.lower() not in lowered or target not in TARGETS:
-            raise click.BadParameter(f"{item!r}: use COLUMN=FIELD with a column of the file "
-                                     f"and one of {', '.join(TARGETS)}.", param_hint="--map")
+            raise click.BadParameter(_(
+                "%(mapping)s: use COLUMN=FIELD with a column of the file and one of "
+                "%(fields)s.", mapping=repr(item), fields=", ".join(TARGETS)), param_hint="--map")
         mapping[lowered.index(column.lower())] = target
     click.echo(_("Columns") + " (--map): " + ", ".join(
         f"{n} -> {t}" for n, t in zip(table.header, mapping, strict=True)))
@@ -236,5 +238,5 @@ def summary_lines(report: ImportReport, stage: Stage) -> list[str]:
 def cleanup_command() -> None:
     """Remove uploaded CSV files that waited more than a day without being imported, and
     exports prepared in the background more than a day ago."""
-    click.echo(f"Removed {remove_stale_uploads()} unimported upload(s) and "
-               f"{remove_stale_exports()} prepared export(s).")
+    click.echo(_("Removed %(uploads)d unimported upload(s) and %(exports)d prepared export(s).",
+                 uploads=remove_stale_uploads(), exports=remove_stale_exports()))
