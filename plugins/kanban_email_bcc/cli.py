@@ -53,14 +53,15 @@ def serve(host: str, port: int, lmtp: bool, unix_socket: str | None) -> None:
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     protocol = "LMTP" if lmtp else "SMTP"
-    click.echo(f"Receiving mail ({protocol}) on {server.where} (Ctrl+C to stop)")
+    click.echo(_("Receiving mail (%(protocol)s) on %(where)s (Ctrl+C to stop)",
+                 protocol=protocol, where=server.where))
     try:
         stopping.wait()
     except KeyboardInterrupt:
         pass
     finally:
         server.stop()
-    click.echo("Stopped receiving mail.")
+    click.echo(_("Stopped receiving mail."))
 
 
 def cannot_listen(where: str, exc: OSError) -> str:
@@ -86,6 +87,8 @@ def cannot_listen(where: str, exc: OSError) -> str:
 @click.pass_context
 def ingest(ctx: click.Context, recipients: tuple[str, ...], sender: str | None) -> None:
     """Store one message read from standard input (for an MTA's pipe transport)."""
+    # What it prints is the MTA's, which may pass it on to the sender: English, as the
+    # reasons are stored (see kanban_email_bcc.reasons).
     from kanban.cli import loading_modules
 
     # Imported here, as every command's modules are: `kanban mail ingest --help` and the
@@ -107,6 +110,7 @@ def reprocess_command(ids: tuple[int, ...], every: bool) -> None:
     """Try quarantined messages again (by their number on the quarantine page)."""
     from kanban.extensions import db
     from kanban_email_bcc.models import QuarantinedMessage
+    from kanban_email_bcc.reasons import log_words, outcome_words
     from kanban_email_bcc.reprocess import reprocess, reprocess_all, still_quarantined
 
     if every:
@@ -116,15 +120,16 @@ def reprocess_command(ids: tuple[int, ...], every: bool) -> None:
         for item_id in ids:
             item = db.session.get(QuarantinedMessage, item_id)
             if item is None:
-                raise click.ClickException(f"No quarantined message {item_id}.")
+                raise click.ClickException(_("No quarantined message %(id)d.", id=item_id))
             done.append((item_id, reprocess(item)))
     else:
-        raise click.UsageError("Give the numbers of the messages, or --all.")
+        raise click.UsageError(_("Give the numbers of the messages, or --all."))
     for item_id, result in done:
-        click.echo(f"{item_id}: {result.outcome}: {result.reason}")
+        click.echo(f"{item_id}: {outcome_words(result.outcome)}: "
+                   f"{log_words(result.outcome, result.reason)}")
     left = still_quarantined([result for _item, result in done])
-    click.echo(f"{len(done)} tried again, {len(done) - left} left the quarantine, "
-               f"{left} stayed.")
+    click.echo(_("%(tried)d tried again, %(left)d left the quarantine, %(stayed)d stayed.",
+                 tried=len(done), left=len(done) - left, stayed=left))
 
 
 @mail.command("fetch")
@@ -142,21 +147,26 @@ def fetch(ctx: click.Context, host, port, user, password, ssl, mailbox, move_to)
     import imaplib
 
     from kanban_email_bcc.imap import fetch_mailbox, settings_from_config
+    from kanban_email_bcc.reasons import outcome_words
 
     settings = settings_from_config(host=host, port=port, user=user, password=password,
                                     ssl=ssl, mailbox=mailbox, move_to=move_to)
     if not settings.host or not settings.user:
-        raise click.UsageError("Give the IMAP server and login (--host, --user) or set "
-                               "EMAIL_BCC_IMAP_HOST and EMAIL_BCC_IMAP_USER.")
+        raise click.UsageError(_("Give the IMAP server and login (--host, --user) or set "
+                                 "EMAIL_BCC_IMAP_HOST and EMAIL_BCC_IMAP_USER."))
     try:
         report = fetch_mailbox(settings)
     except (OSError, imaplib.IMAP4.error) as exc:
-        click.echo(f"The IMAP server {settings.host}:{settings.port} did not let us in "
-                   f"({exc or type(exc).__name__}); nothing was fetched, the next run tries "
-                   "again.", err=True)
+        click.echo(_("The IMAP server %(server)s did not let us in (%(error)s); nothing was "
+                     "fetched, the next run tries again.",
+                     server=f"{settings.host}:{settings.port}",
+                     error=exc or type(exc).__name__), err=True)
         ctx.exit(EX_TEMPFAIL)
-    summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(report.outcomes.items()))
-    click.echo(f"Fetched up to UID {report.last_uid}: {summary or 'nothing new'}")
+    summary = ", ".join(f"{outcome_words(outcome)}: {n}"
+                        for outcome, n in sorted(report.outcomes.items()))
+    click.echo(_("Fetched up to UID %(uid)s (%(summary)s).", uid=report.last_uid,
+                 summary=summary) if summary else
+               _("Fetched up to UID %(uid)s: nothing new.", uid=report.last_uid))
     if report.stopped_on_failure:
-        click.echo("Stopped on a storage failure; the next run tries again.", err=True)
+        click.echo(_("Stopped on a storage failure; the next run tries again."), err=True)
         ctx.exit(EX_TEMPFAIL)

@@ -1,5 +1,6 @@
-"""Why a message went where it did: written in English for the log, the command line and
-the sending server, and put into the reader's words on the pages.
+"""Why a message went where it did: written in English for the log and the sending server
+(``kanban mail ingest`` answers its MTA in English), and put into the reader's words on the
+pages and by the commands a person runs (``kanban mail reprocess``).
 
 Each reason is one message with its values. ``english`` writes it as it is stored; ``words``
 reads a stored reason back (rows of any age) and says it in the reader's language, and

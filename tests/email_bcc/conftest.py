@@ -7,9 +7,13 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+import kanban_email_bcc.ingest as ingest_module
 import pytest
 from kanban_email_bcc.dropbox import dropbox_address, get_dropbox
+from kanban_email_bcc.models import QuarantinedMessage
+from sqlalchemy import select
 
+from kanban.extensions import db
 from tests.factories import PipelineFactory, UserFactory
 
 DOMAIN = "crm.example.test"
@@ -65,3 +69,21 @@ def build_mail(
         message[name] = value
     message.set_content(body)
     return message.as_bytes(policy=policy.SMTP)
+
+
+def quarantined() -> list[QuarantinedMessage]:
+    return list(db.session.scalars(select(QuarantinedMessage).order_by(QuarantinedMessage.id)))
+
+
+@pytest.fixture
+def parser_bug(monkeypatch, address, sales):
+    """A message the parser could not read (a bug since fixed): it is in the quarantine."""
+    def broken(raw):
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr(ingest_module, "parse_message", broken)
+    result = ingest_module.ingest_message(build_mail(subject="Kept safe"), via="pipe",
+                                          recipients=[address])
+    assert result.outcome == "quarantined"
+    monkeypatch.undo()  # the fix
+    return quarantined()[0]

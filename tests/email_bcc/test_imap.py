@@ -232,7 +232,7 @@ def test_storage_failure_stops_polling_and_the_next_run_retries(settings, addres
     result = runner.invoke(args=["mail", "fetch", "--host", "127.0.0.1", "--port",
                                  str(settings.port), "--user", "crm", "--password", PASSWORD,
                                  "--no-ssl"])
-    assert result.exit_code == 0 and "2 stored" in result.output
+    assert result.exit_code == 0 and "(stored: 2)" in result.output
     assert emails() == 2
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import kanban_email_bcc.ingest as ingest_module
-import pytest
 from kanban_email_bcc.ingest import ingest_message
 from kanban_email_bcc.models import IngestionEntry, QuarantinedMessage
 from kanban_email_bcc.reprocess import reprocess, still_quarantined
@@ -13,24 +12,7 @@ from kanban.extensions import db
 from kanban.models import Lead
 from kanban.notify.store import latest
 from tests.conftest import log_in
-from tests.email_bcc.conftest import build_mail
-
-
-def quarantined() -> list[QuarantinedMessage]:
-    return list(db.session.scalars(select(QuarantinedMessage).order_by(QuarantinedMessage.id)))
-
-
-@pytest.fixture
-def parser_bug(monkeypatch, address, sales):
-    """A message the parser could not read (a bug since fixed): it is in the quarantine."""
-    def broken(raw):
-        raise RuntimeError("parser bug")
-
-    monkeypatch.setattr(ingest_module, "parse_message", broken)
-    result = ingest_message(build_mail(subject="Kept safe"), via="pipe", recipients=[address])
-    assert result.outcome == "quarantined"
-    monkeypatch.undo()  # the fix
-    return quarantined()[0]
+from tests.email_bcc.conftest import quarantined
 
 
 def test_a_message_understood_now_lands_on_a_lead_and_leaves_the_quarantine(parser_bug,

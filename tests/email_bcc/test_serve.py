@@ -118,3 +118,21 @@ def test_a_port_already_in_use_is_said_in_the_teams_language(serve_env):
     assert f"127.0.0.1:{port}" in done.stderr
     assert "Traceback" not in done.stderr
     assert "Não é possível receber correio" in done.stderr
+
+
+def test_the_server_says_where_it_receives_mail_in_the_teams_language(serve_env):
+    process = subprocess.Popen([KANBAN, "mail", "serve", "--host", "127.0.0.1", "--port", "0"],
+                               env={**serve_env, "KANBAN_LANGUAGE": "ru"},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        line = process.stdout.readline()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        last = process.stdout.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+    assert re.fullmatch(r"Приём почты \(SMTP\) на 127\.0\.0\.1:\d+ \(Ctrl\+C — остановить\)\n",
+                        line), line
+    assert last == "Приём почты остановлен.\n"
