@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from kanban.extensions import db
@@ -29,8 +30,11 @@ def list_command() -> None:
     progress = progress_of([plist.id for plist in lists])
     for plist in lists:
         done = progress[plist.id]
-        click.echo(f"{plist.id}\t{plist.name}\trows {done.rows}\tcontacted {done.contacted}\t"
-                   f"leads {done.leads}\twon {done.won}")
+        click.echo("\t".join([str(plist.id), plist.name,
+                               _("rows %(count)d", count=done.rows),
+                               _("contacted %(count)d", count=done.contacted),
+                               _("leads %(count)d", count=done.leads),
+                               _("won %(count)d", count=done.won)]))
 
 
 @prospects_group.command("import")
@@ -42,7 +46,7 @@ def import_command(path: Path, name: str, email: str) -> None:
     """Import a CSV file into a new list, its columns guessed from the header."""
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or not user.active:
-        raise click.UsageError(f"No active user has the email {email}.")
+        raise click.UsageError(_("No active user has the email %(email)s.", email=email))
     try:
         table = open_table(path)
     except CsvProblem as problem:
@@ -50,4 +54,5 @@ def import_command(path: Path, name: str, email: str) -> None:
     fields = guess_fields(table.header)
     plist = create_list(name, columns_from(table.header, fields), user=user, filename=path.name)
     added = import_table(plist, table, fields, user=user)
-    click.echo(f"List {plist.id} ({plist.name}): {added} rows.")
+    click.echo(_("List %(id)d (%(name)s): %(count)d rows.", id=plist.id, name=plist.name,
+                 count=added))
