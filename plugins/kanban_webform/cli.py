@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from kanban.extensions import db
@@ -28,10 +29,12 @@ def list_forms() -> None:
     }
     forms = db.session.scalars(select(WebForm).order_by(WebForm.name, WebForm.id)).all()
     if not forms:
-        click.echo("No web form yet: an admin or a manager creates one under Web forms.")
+        click.echo(_("No web form yet: an admin or a manager creates one under Web forms."))
         return
     for form in forms:
         leads, added, spam = counts.get(form.id, (0, 0, 0))
-        state = "on" if form.enabled else "off"
-        click.echo(f"/f/{form.slug}  {form.name}  ({state}, {form.language or 'team language'})"
-                   f"  new leads: {leads or 0}, added to leads: {added or 0}, spam: {spam or 0}")
+        click.echo(_("/f/%(slug)s  %(name)s  (%(state)s, %(language)s)  new leads: %(leads)d, "
+                     "added to leads: %(added)d, spam: %(spam)d", slug=form.slug,
+                     name=form.name, state=_("on") if form.enabled else _("off"),
+                     language=form.language or _("team language"), leads=leads or 0,
+                     added=added or 0, spam=spam or 0))
