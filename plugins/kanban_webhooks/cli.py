@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from kanban_webhooks.delivery import deliver_due
 
@@ -18,5 +19,6 @@ def webhooks_group() -> None:
 def deliver_command() -> None:
     """Queue the new lead events and send the deliveries that are due (and retries)."""
     done = deliver_due()
-    click.echo(f"{done.queued} event(s) queued; {done.sent} sent, {done.retrying} to retry, "
-               f"{done.failed} given up.")
+    click.echo(_("%(queued)d event(s) queued; %(sent)d sent, %(retrying)d to retry, %(failed)d "
+                 "given up.", queued=done.queued, sent=done.sent, retrying=done.retrying,
+                 failed=done.failed))
