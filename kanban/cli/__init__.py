@@ -100,6 +100,33 @@ class KanbanGroup(FlaskGroup):
                 raise click.ClickException(locked_database(ctx)) from None
             raise click.ClickException(unreachable_database(exc)) from None
 
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[
+            str | None, click.Command | None, list[str]]:
+        """Find the command to run; ``kanban check`` of an app that cannot start (a setting
+        it refuses) lists that setting as a failed check."""
+        from kanban.instance import BadSetting
+
+        try:
+            return super().resolve_command(ctx, args)
+        except BadSetting as exc:
+            if args and args[0] == "check":
+                from kanban.cli.operations import refused_setting_check
+
+                return "check", refused_setting_check(str(exc)), args[1:]
+            raise
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """The commands ``kanban --help`` lists; a setting the app cannot start with is said
+        in one sentence above Flask's own commands, not as a traceback."""
+        from kanban.instance import BadSetting
+
+        try:
+            ctx.ensure_object(ScriptInfo).load_app()
+        except BadSetting as exc:
+            click.secho(f"Error: {exc}\n", err=True, fg="red")
+            return sorted(click.Group.list_commands(self, ctx))
+        return super().list_commands(ctx)
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         """Find a command, loading installed Flask extensions' commands (``flask.commands``
         entry points, such as Flask-Limiter's ``limiter``) only when one of them is asked

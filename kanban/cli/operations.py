@@ -20,14 +20,29 @@ from kanban.services.backup import (
     restore,
     sqlite_file,
 )
-from kanban.services.setup_check import ERROR, configuration_problems
+from kanban.services.setup_check import ERROR, Problem, configuration_problems
 
 
 @click.command("check")
 @with_appcontext
 def check() -> None:
     """Check the configuration; exit non-zero when something would break."""
-    problems = configuration_problems(current_app)
+    report_problems(configuration_problems(current_app))
+
+
+def refused_setting_check(message: str) -> click.Command:
+    """``kanban check`` where the application cannot start: the setting it refused (the
+    message names it) is the failed check."""
+
+    @click.command("check", help=check.help)
+    def check_refused_setting() -> None:
+        report_problems([Problem(ERROR, message)])
+
+    return check_refused_setting
+
+
+def report_problems(problems: list[Problem]) -> None:
+    """Print one line per problem and a verdict; exit 1 when one of them is an error."""
     for problem in problems:
         click.echo(f"{problem.level.upper()}: {problem.message}")
     errors = sum(problem.level == ERROR for problem in problems)
