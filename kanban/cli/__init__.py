@@ -148,8 +148,9 @@ class KanbanGroup(FlaskGroup):
 
 def unreachable_database(exc: BaseException) -> str:
     """Say that the database did not answer, with the driver's own first line of why."""
-    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return (f"The database did not answer ({reason[0] if reason else type(exc).__name__}). "
+    from kanban.outages import driver_reason
+
+    return (f"The database did not answer ({driver_reason(exc)}). "
             "Check KANBAN_DATABASE_URL and that the database server is running, then run "
             "the command again.")
 

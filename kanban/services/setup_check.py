@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Flask
 from flask_babel import gettext as _
 
+from kanban.outages import driver_reason
 from kanban.plugins import get_plugin_manager
-from kanban.services.health import database_problem, migrations_problem, redis_problem
+from kanban.services.health import database_error, migrations_problem, redis_problem
 
 if TYPE_CHECKING:
     from kanban.notify.mailer import SmtpServer
@@ -60,9 +61,11 @@ def secret_key_problems(app: Flask) -> list[Problem]:
 
 
 def database_problems() -> list[Problem]:
-    problem = database_problem()
-    if problem:
-        return [Problem(ERROR, f"{problem[0].upper()}{problem[1:]}: check KANBAN_DATABASE_URL.")]
+    error = database_error()
+    if error is not None:  # in the driver's words, as the commands say it
+        return [Problem(ERROR, _(
+            "The database cannot be reached (%(reason)s): check KANBAN_DATABASE_URL and that "
+            "the database server is running.", reason=driver_reason(error)))]
     problem = migrations_problem()
     return [Problem(ERROR, f"{problem[0].upper()}{problem[1:]}.")] if problem else []
 
