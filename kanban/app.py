@@ -112,12 +112,12 @@ def register_extensions(app: Flask) -> None:
     from kanban.extensions import db
     from kanban.i18n import init_i18n
 
+    init_i18n(app)  # first: a database address refused below is said in the team's language
     configure_engine(app)
     db.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
             check_connections_after_idle(engine)
-    init_i18n(app)
 
 
 def register_web_extensions(app: Flask) -> None:

@@ -16,11 +16,12 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from kanban.config import DefaultConfig
+from kanban.database_address import read_database_address
 from kanban.services.sqlite_checkpoints import leave_checkpoints_to_the_thread
 
 
 def configure_engine(app: Flask) -> None:
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    url = read_database_address(app)
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     # A failed statement's values (lead titles, phones, emails) stay out of the logs and
     # error reports; tests and debugging keep them for their diagnostics.

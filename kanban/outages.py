@@ -33,6 +33,14 @@ READ_ONLY_SQLSTATE = "25006"
 LOCK_TIMEOUT_SQLSTATE = "55P03"
 
 
+def driver_reason(exc: BaseException) -> str:
+    """What the database driver said went wrong, its first line only (``database "crm" does
+    not exist``, ``Connection refused``): the lines after it may quote a statement or the
+    values it was given. The error's name when the driver said nothing."""
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
 def is_lock_timeout(exc: BaseException) -> bool:
     """Tell whether the database gave up waiting for another session's lock."""
     reason = getattr(exc, "orig", None) or exc

@@ -64,15 +64,17 @@ class _StoreComplaints(logging.Filter):
 
 
 def give_the_store_timeouts(app: Flask) -> None:
-    """Have a Redis store give up after REDIS_TIMEOUT_SECONDS (before the limiter is bound):
-    its health check would otherwise wait for a Redis that never answers, and the request
-    with it. Options set in RATELIMIT_STORAGE_OPTIONS win."""
+    """Have a Redis store give up after REDIS_TIMEOUT_SECONDS, and leave a Redis that just
+    failed alone for a while (before the limiter is bound): its health check, which it runs
+    again right after a failure, would otherwise wait for a Redis that never answers, and
+    the request with it. Options set in RATELIMIT_STORAGE_OPTIONS win."""
     from kanban.services.redis_store import is_redis_address, redis_options
 
-    if is_redis_address(app.config.get("RATELIMIT_STORAGE_URI")):
+    uri = app.config.get("RATELIMIT_STORAGE_URI")
+    if is_redis_address(uri):
         given = app.config.get("RATELIMIT_STORAGE_OPTIONS") or {}
         timeout = float(app.config["REDIS_TIMEOUT_SECONDS"])
-        app.config["RATELIMIT_STORAGE_OPTIONS"] = {**redis_options(timeout), **given}
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {**redis_options(uri, timeout), **given}
 
 
 def init_rate_limits(app: Flask) -> None:

@@ -100,6 +100,33 @@ class KanbanGroup(FlaskGroup):
                 raise click.ClickException(locked_database(ctx)) from None
             raise click.ClickException(unreachable_database(ctx, exc)) from None
 
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[
+            str | None, click.Command | None, list[str]]:
+        """Find the command to run; ``kanban check`` of an app that cannot start (a setting
+        it refuses) lists that setting as a failed check."""
+        from kanban.instance import BadSetting
+
+        try:
+            return super().resolve_command(ctx, args)
+        except BadSetting as exc:
+            if args and args[0] == "check":
+                from kanban.cli.operations import refused_setting_check
+
+                return "check", refused_setting_check(str(exc)), args[1:]
+            raise
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """The commands ``kanban --help`` lists; a setting the app cannot start with is said
+        in one sentence above Flask's own commands, not as a traceback."""
+        from kanban.instance import BadSetting
+
+        try:
+            ctx.ensure_object(ScriptInfo).load_app()
+        except BadSetting as exc:
+            click.secho(f"Error: {exc}\n", err=True, fg="red")
+            return sorted(click.Group.list_commands(self, ctx))
+        return super().list_commands(ctx)
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         """Find a command, loading installed Flask extensions' commands (``flask.commands``
         entry points, such as Flask-Limiter's ``limiter``) only when one of them is asked
@@ -124,11 +151,12 @@ def unreachable_database(ctx: click.Context, exc: BaseException) -> str:
     first line of why."""
     from flask_babel import gettext as _
 
-    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    from kanban.outages import driver_reason
+
     with ctx.ensure_object(ScriptInfo).load_app().app_context():
         return _("The database did not answer (%(reason)s). Check KANBAN_DATABASE_URL and that "
                  "the database server is running, then run the command again.",
-                 reason=reason[0] if reason else type(exc).__name__)
+                 reason=driver_reason(exc))
 
 
 def locked_database(ctx: click.Context) -> str:

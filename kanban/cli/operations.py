@@ -28,7 +28,22 @@ from kanban.services.setup_check import ERROR, Problem, configuration_problems
 @with_appcontext
 def check() -> None:
     """Check the configuration; exit non-zero when something would break."""
-    problems = configuration_problems(current_app)
+    report_problems(configuration_problems(current_app))
+
+
+def refused_setting_check(message: str) -> click.Command:
+    """``kanban check`` where the application cannot start: the setting it refused (the
+    message names it) is the failed check."""
+
+    @click.command("check", help=check.help)
+    def check_refused_setting() -> None:
+        report_problems([Problem(ERROR, message)])
+
+    return check_refused_setting
+
+
+def report_problems(problems: list[Problem]) -> None:
+    """Print one line per problem and a verdict; exit 1 when one of them is an error."""
     for problem in problems:
         click.echo(problem_line(problem))
     errors = sum(problem.level == ERROR for problem in problems)

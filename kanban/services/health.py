@@ -15,20 +15,21 @@ from kanban.migrating import migrations
 from kanban.services.redis_store import connect_redis, is_redis_address
 
 
-def database_problem() -> str | None:
-    """None when the database answers a query."""
-    error = database_error()
-    return f"the database cannot be reached ({error})" if error else None
-
-
-def database_error() -> str | None:
-    """Name the error a query to the database ends with; None when it answers."""
+def database_error() -> Exception | None:
+    """The error a query on the database ends with; None when it answers."""
     try:
         with db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
-        return type(error).__name__
+        return error
     return None
+
+
+def database_problem() -> str | None:
+    """None when the database answers a query. Public (/readyz): the error is named, what
+    the driver said (hosts, users, database names) is not."""
+    error = database_error()
+    return f"the database cannot be reached ({type(error).__name__})" if error else None
 
 
 def _scripts():

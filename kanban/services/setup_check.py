@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Flask
 from flask_babel import gettext as _
 
+from kanban.outages import driver_reason
 from kanban.plugins import get_plugin_manager
 from kanban.services.health import (
     SCHEMA_BEHIND,
@@ -70,9 +71,10 @@ def secret_key_problems(app: Flask) -> list[Problem]:
 
 def database_problems() -> list[Problem]:
     error = database_error()
-    if error:
-        return [Problem(ERROR, _("The database cannot be reached (%(error)s): check "
-                                 "KANBAN_DATABASE_URL.", error=error))]
+    if error is not None:  # in the driver's words, as the commands say it
+        return [Problem(ERROR, _(
+            "The database cannot be reached (%(reason)s): check KANBAN_DATABASE_URL and that "
+            "the database server is running.", reason=driver_reason(error)))]
     finding = schema_finding()
     if finding == SCHEMA_BEHIND:
         return [Problem(ERROR, _("The database schema is behind: run `kanban db upgrade`."))]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from kanban.app import create_app
 from kanban.migrating import schema_commands
+from tests.conftest import PG_URL
+from tests.smtp_server import free_port
 
 GOOD_KEY = "k" * 48
 
@@ -70,6 +73,39 @@ def test_unreachable_database_is_an_error(app_config, backend, tmp_path):
 
     assert result.exit_code == 1
     assert "ERROR: The database cannot be reached" in result.output
+
+
+@pytest.fixture
+def app_on_postgresql(request, tmp_path, monkeypatch):
+    """An application on the test's PostgreSQL server, at another database or port."""
+    if not PG_URL:
+        pytest.skip("needs KANBAN_TEST_DATABASE_URL")
+    monkeypatch.setenv("KANBAN_INSTANCE_PATH", str(tmp_path / "instance"))
+    server = make_url(request.getfixturevalue("postgres_url"))
+
+    def app_on(**parts):
+        url = server.set(**parts).render_as_string(hide_password=False)
+        return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": GOOD_KEY,
+                           "TESTING": True, "PLUGINS": []})
+
+    return app_on
+
+
+def test_a_database_that_does_not_exist_is_named_as_postgresql_says(app_on_postgresql):
+    result = run_check(app_on_postgresql(database="kanban_typo"))
+
+    assert result.exit_code == 1
+    assert "ERROR: The database cannot be reached (connection failed: " in result.output
+    assert 'database "kanban_typo" does not exist): check KANBAN_DATABASE_URL' in result.output
+
+
+def test_a_port_where_no_database_listens_is_named_as_postgresql_says(app_on_postgresql):
+    result = run_check(app_on_postgresql(port=free_port()))
+
+    assert result.exit_code == 1
+    [line] = [line for line in result.output.splitlines() if "database" in line]
+    assert line.startswith("ERROR: The database cannot be reached (connection failed: ")
+    assert "failed: Connection refused): check KANBAN_DATABASE_URL" in line
 
 
 def test_migrations_behind_are_an_error(app):

@@ -35,11 +35,16 @@ def test_a_database_out_of_reach_is_said_in_one_sentence(environment):
     ("KANBAN_TIMEZONE", "Europe/Lisbonn", "KANBAN_TIMEZONE='Europe/Lisbonn' is not a time zone"),
     ("KANBAN_PROXY_FIX_HOPS", "abc", "KANBAN_PROXY_FIX_HOPS must be the number of proxies"),
 ])
-def test_a_setting_the_app_cannot_start_with_is_named(environment, name, value, said):
+@pytest.mark.parametrize(("command", "told"), [
+    (("plugins",), "Error: "),
+    (("check",), "ERROR: "),  # listed among the failed checks
+])
+def test_a_setting_the_app_cannot_start_with_is_named(environment, name, value, said, command,
+                                                      told):
     environment.setenv(name, value)
-    result = run("check")
+    result = run(*command)
     assert result.exit_code == 1
-    assert f"Error: {said}" in result.output
+    assert f"{told}{said}" in result.output
     assert not isinstance(result.exception, RuntimeError | ValueError)
 
 

@@ -7,6 +7,8 @@ import socket
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass
 
 import pytest
 from flask import Flask
@@ -35,6 +37,42 @@ def silent_port() -> Iterator[int]:
         server.bind(("127.0.0.1", 0))
         server.listen(16)
         yield server.getsockname()[1]
+
+
+@dataclass
+class SilentServer:
+    """A port on 127.0.0.1 whose connections are taken, counted and never answered."""
+
+    port: int
+    taken: list[socket.socket]
+
+    @property
+    def connections(self) -> int:
+        return len(self.taken)
+
+
+@pytest.fixture
+def silent_server() -> Iterator[SilentServer]:
+    """Like ``silent_port``, counting the connections made to it."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(16)
+        server.settimeout(0.05)
+        silent = SilentServer(server.getsockname()[1], [])
+        stop = threading.Event()
+
+        def take() -> None:
+            while not stop.is_set():
+                with suppress(OSError):  # the wait for the next one ended
+                    silent.taken.append(server.accept()[0])
+
+        taker = threading.Thread(target=take, daemon=True)
+        taker.start()
+        yield silent
+        stop.set()
+        taker.join(5)
+        for connection in silent.taken:
+            connection.close()
 
 
 # Far below psycopg's own 130 s wait, above the few seconds the app gives a connection.
