@@ -32,6 +32,7 @@ from kanban import lead_fields
 from kanban.amounts import format_amount
 from kanban.filter_words import filter_words
 from kanban.form_pages import posted_form_page
+from kanban.form_tokens import new_token
 from kanban.i18n import LANGUAGE_NAMES, page_gettext
 from kanban.models.base import today
 from kanban.outages import UNAVAILABLE_ERRORS
@@ -212,7 +213,8 @@ def register_template_helpers(app: Flask) -> None:
                                  unread_notifications=unread_notifications,
                                  lead_field_limits=lead_fields.LIMITS,
                                  timeline_text=timeline_text, filter_words=filter_words,
-                                 search_limit=MAX_TEXT, posted_form_page=posted_form_page)
+                                 search_limit=MAX_TEXT, posted_form_page=posted_form_page,
+                                 once_token=new_token)
 
     @app.context_processor
     def inject_common() -> dict[str, Any]:

@@ -5,7 +5,8 @@ again with the same ``Idempotency-Key``; it must not make a second lead. The fir
 request claims the key (a unique row per scope and key, so two requests sent at once
 race safely); a replay waits for the first answer and gets it back unchanged. Keys are
 kept for ``KEEP_FOR`` (at least 24 hours). The API and the web form plugin both use
-this service.
+this service; the staff's forms keep their one-time tokens here too
+(``services.keys_with_commit``).
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ class StoredAnswer:
     location: str
 
 
+@dataclass(frozen=True)
+class KeptKey:
+    fingerprint: str
+    answer: StoredAnswer | None  # None while its first request is being answered
+
+
 def check_key(key: str) -> str:
     """Return the key as sent, or raise a 422 saying what a key must look like."""
     if not key.strip() or len(key) > MAX_KEY_LENGTH or has_unstorable(key):
@@ -65,26 +72,44 @@ def claim_key(scope: str, key: str, fingerprint: str) -> StoredAnswer | None:
         return None
     except IntegrityError:
         db.session.rollback()
+    kept = kept_key(scope, key, fingerprint)
+    if kept is None:  # the first request failed and let the key go: this one takes it
+        return claim_key(scope, key, fingerprint)
+    if kept.fingerprint != fingerprint:
+        raise ValidationError(
+            _("This Idempotency-Key was already used for a different request. "
+              "Send a new key with a new request."),
+            fields={"Idempotency-Key": _("Already used for a different request.")},
+        )
+    if kept.answer is None:
+        raise Conflict(_("The first request with this Idempotency-Key is still being "
+                         "answered. Send it again in a moment."))
+    return kept.answer
+
+
+def kept_key(scope: str, key: str, fingerprint: str | None = None) -> KeptKey | None:
+    """Return the key as kept once its first request has its answer, or None for a key
+    not in use (never used, let go, or older than ``KEEP_FOR``).
+
+    A first request still being answered is waited for, ``WAIT_SECONDS`` at most: then the
+    key comes back without its answer. A key of another ``fingerprint`` (when one is given)
+    comes back at once."""
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
-        row = db.session.scalars(
-            select(IdempotencyKey).where(IdempotencyKey.scope == scope,
-                                         IdempotencyKey.key == key)
+        row = db.session.execute(
+            select(IdempotencyKey.fingerprint, IdempotencyKey.status, IdempotencyKey.body,
+                   IdempotencyKey.content_type, IdempotencyKey.location)
+            .where(IdempotencyKey.scope == scope, IdempotencyKey.key == key,
+                   IdempotencyKey.created_at >= utcnow() - KEEP_FOR)
         ).first()
         db.session.rollback()  # the next look reads what other requests committed since
-        if row is None:  # the first request failed and let the key go: this one takes it
-            return claim_key(scope, key, fingerprint)
-        if row.fingerprint != fingerprint:
-            raise ValidationError(
-                _("This Idempotency-Key was already used for a different request. "
-                  "Send a new key with a new request."),
-                fields={"Idempotency-Key": _("Already used for a different request.")},
-            )
-        if row.status is not None:
-            return StoredAnswer(row.status, row.body, row.content_type, row.location)
-        if time.monotonic() > deadline:
-            raise Conflict(_("The first request with this Idempotency-Key is still being "
-                             "answered. Send it again in a moment."))
+        if row is None:
+            return None
+        answer = None if row.status is None else StoredAnswer(
+            row.status, row.body, row.content_type, row.location)
+        if (answer is not None or time.monotonic() > deadline
+                or (fingerprint is not None and row.fingerprint != fingerprint)):
+            return KeptKey(row.fingerprint, answer)
         time.sleep(POLL_SECONDS)
 
 

@@ -61,7 +61,7 @@ from kanban.services.ordering import (
 )
 from kanban.services.owner_rules import OwnerPlan, owner_plan, take_turn
 from kanban.services.sqlite_writers import HELD
-from kanban.services.together import together
+from kanban.services.together import WRITES_ALONE, together
 from kanban.text import remove_unstorable
 from kanban.words import lost_reason_as_stored
 
@@ -147,10 +147,10 @@ def create_lead(
     # On SQLite, where writers take turns anyway, the new leads of the threads waiting for
     # a turn are written in one (``kanban.services.together``). On PostgreSQL they are
     # written side by side, which is faster. A session holding changes of its own (or the
-    # write turn) commits them with its lead, so it writes alone.
+    # write turn, or rows for its commit) commits them with its lead, so it writes alone.
     session = db.session()
     alone = (session.get_bind().dialect.name != "sqlite" or session.new or session.dirty
-             or session.deleted or session.info.get(HELD))
+             or session.deleted or session.info.get(HELD) or session.info.get(WRITES_ALONE))
     lead, told = _write_new_leads([wish])[0] if alone else together(
         _write_new_leads, shared=(OperationalError,))(wish)
     db.session.add_all([lead, *lead.tag_rows])  # as just read: nothing is read back

@@ -23,6 +23,9 @@ from flask import current_app
 W = TypeVar("W")
 R = TypeVar("R")
 MOST = 64  # items written together at the most
+# A Session.info key: this session's commit carries rows of its own (a form's one-time
+# token), so what it asks to write is written in its own transaction, never another's.
+WRITES_ALONE = "kanban_writes_alone"
 
 
 @dataclass(eq=False)

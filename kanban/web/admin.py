@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.form_pages import form_on
+from kanban.form_tokens import saved_once
 from kanban.models import Lead, LeadStatus, Role, Stage
 from kanban.permissions import can
 from kanban.services import pipelines as pipeline_service
@@ -146,6 +147,7 @@ def pipelines():
 
 
 @bp.post("/pipelines")
+@saved_once
 def create_pipeline():
     form = PipelineForm()
     stages = (form.stages.data or "").splitlines()
@@ -178,6 +180,7 @@ def delete_pipeline(pipeline_id: int):
 
 @bp.post("/pipelines/<int:pipeline_id>/stages")
 @form_on("admin.pipelines")
+@saved_once
 def add_stage(pipeline_id: int):
     pipeline = pipeline_service.get_pipeline(pipeline_id)
     return apply_change(lambda: pipeline_service.add_stage(

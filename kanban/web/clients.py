@@ -9,6 +9,7 @@ from flask_login import current_user
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.form_pages import form_on
+from kanban.form_tokens import saved_once
 from kanban.models.base import today
 from kanban.services import clients as client_service
 from kanban.services import leads as lead_service
@@ -27,6 +28,7 @@ def clients():
 
 
 @bp.post("/clients")
+@saved_once
 def create_client():
     form = ClientForm()
     try:
@@ -113,6 +115,7 @@ def set_lead_client(lead_id: int):
 
 @bp.post("/leads/<int:lead_id>/duplicate")
 @form_on("web.show_lead")
+@saved_once
 def duplicate_lead(lead_id: int):
     """Make a renewal or upsell lead from this one, in standby until the chosen day."""
     lead = lead_service.get_lead(lead_id)

@@ -17,6 +17,7 @@ from kanban.amounts import typed_amount
 from kanban.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from kanban.extensions import db
 from kanban.form_pages import form_on
+from kanban.form_tokens import saved_once
 from kanban.models import Activity, Lead, NextActionKind, User
 from kanban.models.base import today
 from kanban.permissions import can
@@ -61,6 +62,7 @@ FIELD_LABELS = lead_fields.LABELS
 
 
 @bp.route("/leads/new", methods=["GET", "POST"])
+@saved_once
 def new_lead():
     form = _with_choices(LeadForm())
     status = 200
@@ -296,6 +298,7 @@ def _owner_names(activities) -> dict[str, str]:
 
 @bp.post("/leads/<int:lead_id>/notes")
 @form_on("web.show_lead")
+@saved_once
 def add_note(lead_id: int):
     """Log a touch and the next follow-up in one step, from the lead page or the agenda."""
     lead = lead_service.get_lead(lead_id)
@@ -360,6 +363,7 @@ def move_lead(lead_id: int):
 
 @bp.post("/leads/<int:lead_id>/close")
 @form_on("web.show_lead")
+@saved_once
 def close_lead(lead_id: int):
     lead = lead_service.get_lead(lead_id)
     form = CloseForm()

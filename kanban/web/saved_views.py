@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from kanban.errors import ValidationError
 from kanban.form_pages import form_on
+from kanban.form_tokens import saved_once
 from kanban.services import saved_views as view_service
 from kanban.web import bp
 from kanban.web.board import board_response
@@ -28,6 +29,7 @@ def back_to_board(query: str) -> Response:
 
 @bp.post("/board/views")
 @form_on("web.board")
+@saved_once
 def save_view():
     query = request.form.get("query", "")
     try:

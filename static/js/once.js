@@ -1,7 +1,9 @@
 // A form that changes something is sent once: on a slow connection people click Save
 // twice, and the second click (or Enter) while the first answer is on its way would save
 // the same note or lead again. Coming back to the page (the browser's back button), or an
-// answer that never replaces the page (a download), lets the form be sent again.
+// answer that never replaces the page (a download), lets the form be sent again. The server
+// saves a form that creates something once per one-time token all the same
+// (kanban/form_tokens.py): this only spares the second send.
 (() => {
   const AGAIN_AFTER_MS = 8000;
   const ready = (form) => {

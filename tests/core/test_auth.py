@@ -42,7 +42,7 @@ def test_a_login_form_sent_after_it_expired_is_shown_again_with_the_email_kept(a
     assert "The page had expired. Log in again." in response.text
     assert f'value="{member.email}"' in response.text
     assert PASSWORD not in response.text
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.text)[1]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', response.text)[1]
     again = client.post("/login", data={"email": member.email, "password": PASSWORD,
                                         "csrf_token": token})
     assert again.status_code == 302

@@ -327,6 +327,7 @@ def test_export_page_offers_every_lead_instead_of_the_filtered_ones(manager_clie
     hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">',
                              everything))
     hidden.pop("csrf_token", None)  # the logout form's
+    hidden.pop("once_token", None)  # the logout form's, and this form's own
     assert hidden == {"status": "all"}
     response = download(manager_client, columns=["id"], **hidden)
     assert len(parse(response.data)) - 1 == len(leads)

@@ -119,6 +119,17 @@ def test_a_list_started_by_hand_guesses_its_columns(member_client):
     assert [c["field"] for c in plist.columns] == ["company", "phone", ""]
 
 
+def test_a_list_started_by_hand_and_sent_twice_is_made_once(member_client):
+    page = member_client.get("/prospects/").get_data(as_text=True)
+    form = page.split('action="/prospects/"', 1)[1]
+    token = form.split('name="once_token" value="', 1)[1].split('"', 1)[0]
+    data = {"name": "Calls", "columns": "Company", "once_token": token}
+    first = member_client.post("/prospects/", data=data)
+    again = member_client.post("/prospects/", data=data)
+    assert again.headers["Location"] == first.headers["Location"]
+    assert db.session.query(ProspectList).count() == 1
+
+
 def test_a_list_without_a_name_is_refused_with_the_field_named(member_client):
     answer = member_client.post("/prospects/", data={"name": "", "columns": "Company"})
     assert answer.status_code == 422

@@ -551,7 +551,7 @@ class TestWithCsrfOn:
 
     def test_the_form_carries_a_token_that_lets_the_post_through(self, member_client, pipeline):
         page = member_client.get("/leads/new").text
-        token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+        token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
         response = member_client.post(
             "/leads/new", data={**form_for(pipeline), "csrf_token": token}
         )

@@ -22,6 +22,7 @@ from flask_login import current_user
 
 from kanban import jobs
 from kanban.extensions import db
+from kanban.form_tokens import saved_once
 from kanban.models import Job
 from kanban.models.base import today
 from kanban.permissions import require_export
@@ -80,6 +81,7 @@ def inline_rows() -> int:
 
 
 @bp.post("/export/jobs")
+@saved_once
 def export_start():
     """Prepare a big export in the background; its page offers the file when done."""
     require_export(current_user)

@@ -24,6 +24,7 @@ from kanban.api.helpers import MAX_ID, whole_number
 from kanban.auth import csrf_exempt
 from kanban.errors import ValidationError
 from kanban.extensions import db
+from kanban.form_tokens import saved_once
 from kanban.permissions import can, require, require_export
 from kanban.services.exports import record_export
 from kanban.services.users import active_users
@@ -73,6 +74,7 @@ def index():
 
 
 @bp.post("/")
+@saved_once
 def create():
     names = [line.strip() for line in request.form.get("columns", "").splitlines()
              if line.strip()]
@@ -186,6 +188,7 @@ def show(list_id: int):
 
 
 @bp.post("/<int:list_id>/rows")
+@saved_once
 def add_row(list_id: int):
     plist = get_list(list_id)
     cells = [request.form.get(f"cell-{i}", "") for i in range(len(plist.columns))]

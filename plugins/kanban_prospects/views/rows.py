@@ -14,6 +14,7 @@ from sqlalchemy import select
 from kanban.api.helpers import MAX_ID, whole_number
 from kanban.errors import Conflict, ValidationError
 from kanban.extensions import db
+from kanban.form_tokens import saved_once
 from kanban.models import Lead
 from kanban.permissions import can
 from kanban.services.leads import get_stage
@@ -105,6 +106,7 @@ def status(row_id: int):
 
 
 @bp.post("/rows/<int:row_id>/touches")
+@saved_once
 def touch(row_id: int):
     found = get_row(row_id)
     try:
@@ -117,6 +119,7 @@ def touch(row_id: int):
 
 
 @bp.post("/rows/<int:row_id>/lead")
+@saved_once
 def to_lead(row_id: int):
     found = get_row(row_id)
     try:

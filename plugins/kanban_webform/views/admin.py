@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from kanban.errors import ValidationError
 from kanban.extensions import db
+from kanban.form_tokens import saved_once
 from kanban.i18n import team_or_default_language
 from kanban.models import Pipeline, User
 from kanban.services.owner_rules import Rule, departed_people, rule_form_values
@@ -46,6 +47,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@saved_once
 def new():
     return _settings_page(None)
 
@@ -89,6 +91,7 @@ def spam():
 
 
 @bp.post("/spam/<int:submission_id>/lead")
+@saved_once
 def make_lead(submission_id: int):
     submission = _get_spam(submission_id)
     try:

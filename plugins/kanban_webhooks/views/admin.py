@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from kanban.errors import ValidationError
 from kanban.extensions import db
+from kanban.form_tokens import saved_once
 from kanban.services.pipelines import list_pipelines
 from kanban_webhooks import delivery
 from kanban_webhooks.models import Delivery, Subscription
@@ -62,6 +63,7 @@ def _render_index(errors: dict[str, str] | None = None, typed: dict | None = Non
 
 
 @bp.post("")
+@saved_once
 def create():
     url, events = request.form.get("url", ""), request.form.getlist("events")
     stage_id = request.form.get("stage_id", "")
