@@ -20,8 +20,10 @@ class DefaultConfig:
     # long report) before giving up; requests touching the table it waits for answer 503
     # meanwhile.
     MIGRATION_LOCK_TIMEOUT_SECONDS = 120
-    # PostgreSQL: how long connecting to a server that does not answer (packets dropped by a
-    # firewall, a failover address that is down) may take before the request answers 503.
+    # PostgreSQL: how long a server that does not answer (packets dropped by a firewall, a
+    # failover address that is down, a host that died) may keep a request before it answers
+    # 503: connecting to it, or waiting for it to take a statement on a connection already
+    # open (TCP_USER_TIMEOUT).
     DATABASE_CONNECT_TIMEOUT_SECONDS = 5
 
     # How many reverse proxies (nginx, Caddy...) stand in front of the app; their

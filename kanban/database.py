@@ -51,12 +51,18 @@ POSTGRESQL_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_int
 
 
 def postgresql_connect_args(url: str, config: Mapping[str, Any]) -> dict[str, int]:
-    """Give up connecting after DATABASE_CONNECT_TIMEOUT_SECONDS and keep TCP keepalives on.
+    """Give up on a server that does not answer after DATABASE_CONNECT_TIMEOUT_SECONDS, and
+    keep TCP keepalives on.
 
-    Without a timeout psycopg waits 130 s for a server that took the connection and never
-    answers, and every request with it, until gunicorn kills the worker. What the database
-    URL itself sets (``?connect_timeout=10``) is kept."""
-    wanted = {"connect_timeout": int(config["DATABASE_CONNECT_TIMEOUT_SECONDS"]),
+    Without a connect timeout psycopg waits 130 s for a server that took the connection and
+    never answers, and every request with it, until gunicorn kills the worker. A server that
+    goes silent on a connection already open (its host died, a firewall drops its packets)
+    would hold the request while the system sends the statement again for a quarter of an
+    hour: ``tcp_user_timeout`` ends the connection once what was sent has gone that long
+    unacknowledged (keepalives only cover a connection with nothing on its way). What the
+    database URL itself sets (``?connect_timeout=10``) is kept."""
+    seconds = config["DATABASE_CONNECT_TIMEOUT_SECONDS"]
+    wanted = {"connect_timeout": int(seconds), "tcp_user_timeout": int(seconds * 1000),
               **POSTGRESQL_KEEPALIVES}
     given = make_url(url).query
     return {name: value for name, value in wanted.items() if name not in given}

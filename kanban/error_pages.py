@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask import Flask, Response, current_app, flash, redirect, render_template, request
 from flask_babel import gettext as _
@@ -85,18 +86,21 @@ def database_unavailable(exc: Exception):
             log.error("The database schema is older than the code: run `kanban db upgrade` "
                       "(%s %s: %s)", request.method, request.path,
                       _first_line(getattr(exc, "orig", None) or exc))
-            return _answer_503(_("The database needs an upgrade: run kanban db upgrade."))
+            return _answer_503(lambda: _("The database needs an upgrade: run kanban db upgrade."))
     if not is_unavailable(exc):
         raise exc
     discard_unfinished_work()
     log.error("The database did not answer %s %s: %s", request.method, request.path,
               _first_line(getattr(exc, "orig", None) or exc))
-    return _answer_503(_describe_unavailable())
+    return _answer_503(_describe_unavailable)
 
 
-def _answer_503(message: str) -> Response:
-    login_manager._update_request_context_with_user()  # noqa: SLF001 - nobody, without a database
-    unavailable = ServiceUnavailable(message, retry_after=RETRY_AFTER_SECONDS)
+def _answer_503(describe: Callable[[], str]) -> Response:
+    # Nobody is logged in without a database, and only then is the message translated: in
+    # the browser's language, not the person's, whose loading would wait for the database
+    # again (as long again when it never answers).
+    login_manager._update_request_context_with_user()  # noqa: SLF001
+    unavailable = ServiceUnavailable(describe(), retry_after=RETRY_AFTER_SECONDS)
     response = current_app.make_response(current_app.handle_http_exception(unavailable))
     response.status_code = 503
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)

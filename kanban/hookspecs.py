@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         NavItem,
         Notice,
         NotificationKind,
+        OwnerRuleSource,
         ToolbarItem,
     )
 
@@ -197,6 +198,17 @@ def kanban_ui_agenda_notices(user: User) -> Sequence[Notice] | None:
     Called once per agenda render for the person looking at it, so a plugin can
     point at what waits for them (web-form submissions held as spam, mail that could
     not be filed). Returns a list; the core escapes and lays the notices out.
+    """
+
+
+@hookspec
+def kanban_ui_owner_rule_sources() -> Sequence[OwnerRuleSource] | None:
+    """Return the sources whose owner rule the plugin sets on pages of its own (each web
+    form), as ``OwnerRuleSource(key, label, url)``.
+
+    Called once per render of the Lead sources page, which marks those whose rule names
+    people who have left the team and links to their page. Returns a list; all plugins'
+    lists are joined.
     """
 
 

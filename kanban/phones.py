@@ -32,19 +32,37 @@ def without_extension(phone: str) -> str:
 
 
 @lru_cache(maxsize=4096)  # a lead's phone is read several times as it is stored
+def numbers_digits(phone: str | None) -> tuple[str, ...]:
+    """Return the digits of each number a phone field holds (not of their extensions), in
+    order: ``+39 02 1234567 / 333 1234567`` holds two. A part too short to be a number is
+    the area code of the next ("030 / 1234567"), or nothing when no number follows."""
+    text = without_extension(phone or "")
+    if BETWEEN_NUMBERS.search(text) is None:  # one number, as most fields hold
+        digits = NOT_DIGITS.sub("", text)
+        return (digits,) if digits else ()
+    numbers: list[str] = []
+    digits = ""
+    for part in BETWEEN_NUMBERS.split(text):
+        digits += NOT_DIGITS.sub("", without_extension(part))
+        if len(digits) >= MIN_DIGITS:
+            numbers.append(digits)
+            digits = ""
+    return tuple(numbers) if numbers or not digits else (digits,)
+
+
 def phone_digits(phone: str | None) -> str:
     """Return the digits of a phone number (not of its extension), for comparing numbers
     written differently; of the first number, when a field holds several
     (``+39 02 1234567 / 333 1234567``)."""
-    text = without_extension(phone or "")
-    if BETWEEN_NUMBERS.search(text) is None:  # one number, as most fields hold
-        return NOT_DIGITS.sub("", text)
-    digits = ""
-    for part in BETWEEN_NUMBERS.split(text):
-        digits += NOT_DIGITS.sub("", without_extension(part))
-        if len(digits) >= MIN_DIGITS:  # a number; a shorter part is an area code ("030 / …")
-            break
-    return digits
+    numbers = numbers_digits(phone)
+    return numbers[0] if numbers else ""
+
+
+def phone_search_digits(phone: str | None) -> str:
+    """Return what a lead's ``phone_search_digits`` holds: the digits of every number in its
+    phone field, a space between two, so a search finds the lead by any of them (where
+    duplicates are found by the first alone, ``phone_key``)."""
+    return " ".join(numbers_digits(phone))
 
 
 def holds_a_number(phone: str) -> bool:

@@ -142,6 +142,16 @@ class LeadSource:
 
 
 @dataclass(frozen=True)
+class OwnerRuleSource:
+    """A source whose owner rule a plugin sets on a page of its own (each web form):
+    ``key`` names the rule (``kanban.services.owner_rules``), ``url`` that page."""
+
+    key: str
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
 class ExportFormat:
     """A file format the leads can be exported to.
 

@@ -24,7 +24,7 @@ from kanban.models.base import (
 from kanban.models.client import Client
 from kanban.models.pipeline import Stage
 from kanban.models.user import User
-from kanban.phones import phone_key
+from kanban.phones import phone_key, phone_search_digits
 
 
 class LeadStatus(enum.StrEnum):
@@ -62,10 +62,11 @@ def lead_search_text(values: Mapping[str, Any]) -> str:
 def new_lead_row(values: Mapping[str, Any], *, stage_id: int, rank: str,
                  now: datetime) -> dict[str, Any]:
     """A new lead's row as written: its clean values, where it sits, when it was made, and
-    the columns derived from its fields (searched text, phone key)."""
+    the columns derived from its fields (searched text, phone key and digits)."""
+    phone = values.get("phone")
     return {"created_at": now, "updated_at": now, "touched_at": now,
-            **values, "stage_id": stage_id, "rank": rank,
-            "search_text": lead_search_text(values), "phone_key": phone_key(values.get("phone"))}
+            **values, "stage_id": stage_id, "rank": rank, "search_text": lead_search_text(values),
+            "phone_key": phone_key(phone), "phone_search_digits": phone_search_digits(phone)}
 
 
 class Lead(db.Model):
@@ -128,6 +129,9 @@ class Lead(db.Model):
     # The phone's last digits (kanban.phones.phone_key), kept by the events below: the one
     # duplicate rule compares phones on it, whatever their punctuation.
     phone_key: Mapped[str] = mapped_column(String(10), default="", server_default="", index=True)
+    # The digits of every number in the phone (kanban.phones.phone_search_digits), kept by
+    # the events below: a number typed in a search finds the lead by any of them.
+    phone_search_digits: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     stage: Mapped[Stage] = relationship()
     owner: Mapped[User | None] = relationship()
@@ -200,8 +204,8 @@ class Lead(db.Model):
 @event.listens_for(Lead, "before_insert")
 @event.listens_for(Lead, "before_update")
 def _keep_derived_columns(_mapper, _connection, lead: Lead) -> None:
-    """Fold the searched fields (and key the phone) whenever they are written, whoever
-    writes them."""
+    """Fold the searched fields (and key the phone, and keep its digits) whenever they are
+    written, whoever writes them."""
     state = inspect_object(lead)
     if state.pending or any(
         state.attrs[name].history.has_changes() for name in SEARCHED_FIELDS
@@ -210,6 +214,7 @@ def _keep_derived_columns(_mapper, _connection, lead: Lead) -> None:
             {name: getattr(lead, name) for name in SEARCHED_FIELDS}
         )
         lead.phone_key = phone_key(lead.phone)
+        lead.phone_search_digits = phone_search_digits(lead.phone)
 
 
 def add_search_index() -> None:

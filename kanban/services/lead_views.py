@@ -28,7 +28,8 @@ from kanban.services.priorities import PriorityMark, client_rating, is_client_le
 # What the board's cards and the agenda's rows read of a lead: the long texts, the dates
 # of its life and the folded search keys are left to the ORM lead, loaded when asked for.
 LEFT_OUT = frozenset({"description", "custom_fields", "lost_reason", "created_at",
-                      "updated_at", "closed_at", "search_text", "phone_key"})
+                      "updated_at", "closed_at", "search_text", "phone_key",
+                      "phone_search_digits"})
 COLUMNS = tuple(column for column in Lead.__table__.columns if column.key not in LEFT_OUT)
 NAMES = tuple(column.key for column in COLUMNS)
 OWNER = aliased(User, name="owner")  # its own name: the statement may join people too

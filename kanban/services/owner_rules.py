@@ -10,7 +10,7 @@ to be written gives its turn back.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -97,16 +97,30 @@ class Departed:
 def departed_people(source: str) -> Departed | None:
     """Return who among the people a source's rule names has left the team, for its
     settings page to say; None when nobody has (or the source has no rule)."""
-    rule = rule_of(source)
-    if rule is None or rule.rule == Rule.NONE or not rule.user_ids:
-        return None
-    named = list(dict.fromkeys(_ids(rule.user_ids)))
+    return departed_by_source([source]).get(source)
+
+
+def departed_by_source(sources: Iterable[str]) -> dict[str, Departed]:
+    """Return who has left the team among the people each source's rule names, for the
+    sources whose rule names any (``departed_people`` of each, in two queries however many
+    sources are asked about)."""
+    rules = db.session.execute(
+        select(OwnerRule.source, OwnerRule.user_ids)
+        .where(OwnerRule.source.in_(list(dict.fromkeys(sources))), OwnerRule.rule != Rule.NONE)
+    ).all()
+    named = {source: list(dict.fromkeys(_ids(user_ids or []))) for source, user_ids in rules}
+    everyone = {user_id for ids in named.values() for user_id in ids}
+    if not everyone:
+        return {}
     people = {person.id: person for person in db.session.scalars(
-        select(User).where(User.id.in_(named), User.active.is_(False)))}
-    if not people:
-        return None
-    gone = [people[user_id] for user_id in named if user_id in people]
-    return Departed(gone, nobody_remains=not _active_ids(named))
+        select(User).where(User.id.in_(everyone)))}
+    departed = {}
+    for source, ids in named.items():
+        known = [people[user_id] for user_id in ids if user_id in people]
+        gone = [person for person in known if not person.active]
+        if gone:
+            departed[source] = Departed(gone, nobody_remains=len(gone) == len(known))
+    return departed
 
 
 @dataclass(frozen=True)

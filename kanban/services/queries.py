@@ -218,7 +218,8 @@ def contact_condition(text: str) -> ColumnElement[bool]:
 
 def _or_by_phone(condition: ColumnElement[bool], text: str) -> ColumnElement[bool]:
     digits = searched_digits(text)
-    return condition | Lead.phone_key.like(contains_pattern(digits)) if digits else condition
+    return (condition | Lead.phone_search_digits.like(contains_pattern(digits)) if digits
+            else condition)
 
 
 def like_literal(text: str) -> str:

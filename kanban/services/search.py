@@ -16,7 +16,7 @@ from kanban.extensions import db
 from kanban.folding import fold
 from kanban.models import Client, Lead, LeadStatus
 from kanban.models.lead import SEARCHED_FIELDS
-from kanban.phones import phone_key, searched_digits
+from kanban.phones import phone_search_digits, searched_digits
 from kanban.services.queries import (
     MAX_TEXT,
     contact_condition,
@@ -120,7 +120,8 @@ def matched_fields(text: str, item: Any, names: tuple[str, ...]) -> list[tuple[s
     found = []
     for name in names:
         value = getattr(item, name) or ""
-        if wanted in fold(value) or (name == "phone" and digits and digits in phone_key(value)):
+        if wanted in fold(value) or (
+                name == "phone" and digits and digits in phone_search_digits(value)):
             found.append((name, value))
     return found
 

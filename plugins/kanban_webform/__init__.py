@@ -20,7 +20,15 @@ from flask_babel import lazy_gettext as _l
 
 from kanban import hookimpl
 from kanban.services.sources import source_name
-from kanban.ui import Badge, Chart, LeadSource, NavItem, Notice, NotificationKind
+from kanban.ui import (
+    Badge,
+    Chart,
+    LeadSource,
+    NavItem,
+    Notice,
+    NotificationKind,
+    OwnerRuleSource,
+)
 
 if TYPE_CHECKING:
     from kanban.models import Lead, Stage, User
@@ -126,6 +134,14 @@ def kanban_ui_results_charts(start: date, end: date, user: User) -> Sequence[Cha
     from kanban_webform.results import submissions_chart
 
     return [submissions_chart(start, end)]
+
+
+@hookimpl
+def kanban_ui_owner_rule_sources() -> Sequence[OwnerRuleSource]:
+    """Each form sets the owner of its leads on its settings page."""
+    from kanban_webform.forms_admin import owner_rule_sources
+
+    return owner_rule_sources()
 
 
 @hookimpl

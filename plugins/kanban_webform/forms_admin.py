@@ -7,7 +7,7 @@ import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
@@ -18,6 +18,7 @@ from kanban.i18n import team_or_default_language
 from kanban.models import Stage, User
 from kanban.models.base import utcnow
 from kanban.services.owner_rules import read_rule, set_rule
+from kanban.ui import OwnerRuleSource
 from kanban_webform.cors import normalize_origin
 from kanban_webform.fields import RESERVED, STANDARD_FIELDS, field_key
 from kanban_webform.models import Submission, SubmissionStatus, WebForm
@@ -46,6 +47,14 @@ def save_form(form: WebForm | None, data: MultiDict) -> WebForm:
     set_rule(form.owner_source, rule, people)
     db.session.commit()
     return form
+
+
+def owner_rule_sources() -> list[OwnerRuleSource]:
+    """Every form, as the source of an owner rule set on its settings page."""
+    forms = db.session.scalars(select(WebForm).order_by(WebForm.name, WebForm.id))
+    return [OwnerRuleSource(form.owner_source, _("Web form “%(name)s”", name=form.name),
+                            url_for("webform_admin.edit", form_id=form.id))
+            for form in forms]
 
 
 def slug_from(name: str, form: WebForm | None = None) -> str:

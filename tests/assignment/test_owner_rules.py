@@ -17,6 +17,7 @@ from kanban.services.lead_batches import create_leads
 from kanban.services.leads import create_lead
 from kanban.services.owner_rules import (
     Departed,
+    departed_by_source,
     departed_people,
     next_owner_id,
     owners_in_turn,
@@ -180,3 +181,14 @@ def test_a_fixed_rule_refuses_someone_who_left(app):
     with pytest.raises(ValidationError) as refused:
         read_rule(MultiDict({"owner_rule": "fixed", "owner_id": str(gone.id)}))
     assert "owner_id" in refused.value.fields
+
+
+def test_who_left_is_told_for_many_sources_at_once_as_for_each(app):
+    gone, ana = UserFactory(active=False), UserFactory()
+    set_rule("web form:1", "fixed", [gone.id])
+    set_rule("web form:2", "round_robin", [gone.id, ana.id])
+    set_rule("web form:3", "fixed", [ana.id])
+    db.session.commit()
+    sources = ["web form:1", "web form:2", "web form:3", "web form:4"]
+    assert departed_by_source(sources) == {
+        source: departed_people(source) for source in sources[:2]}

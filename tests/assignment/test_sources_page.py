@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from kanban import hookimpl
 from kanban.extensions import db
 from kanban.services import users as user_service
 from kanban.services.leads import create_lead
 from kanban.services.owner_rules import departed_people, rule_form_values, set_rule
+from kanban.ui import OwnerRuleSource
 from tests.factories import UserFactory
 
 
@@ -89,3 +91,37 @@ def test_a_rule_whose_people_are_all_on_the_team_is_not_marked(admin_client):
     db.session.commit()
     assert departed_people("api") is None
     assert "No longer on the team" not in admin_client.get("/admin/sources").text
+
+
+class QuotesDesk:
+    """A plugin whose desk sets the owner of its leads on a page of its own."""
+
+    @hookimpl
+    def kanban_ui_owner_rule_sources(self):
+        return [OwnerRuleSource("quotes:1", "Quotes desk", "/quotes/1/settings")]
+
+
+def test_a_plugins_source_whose_owner_left_is_marked_with_a_link_to_its_page(
+        admin_client, register_plugin):
+    register_plugin(QuotesDesk())
+    set_rule("quotes:1", "fixed", [UserFactory(name="Sam Seller", active=False).id])
+    db.session.commit()
+
+    page = admin_client.get("/admin/sources").text
+
+    elsewhere = page.split('id="sources-elsewhere"')[1]
+    assert ("<strong>Quotes desk</strong>: No longer on the team: Sam Seller. New leads from "
+            "this source wait for an owner until you choose someone else.") in elsewhere
+    assert '<a href="/quotes/1/settings">Choose another owner</a>' in elsewhere
+
+
+def test_a_plugins_source_whose_owner_is_on_the_team_is_not_marked(admin_client,
+                                                                   register_plugin):
+    register_plugin(QuotesDesk())
+    set_rule("quotes:1", "fixed", [UserFactory(name="Sam Seller").id])
+    db.session.commit()
+
+    page = admin_client.get("/admin/sources").text
+
+    assert 'id="sources-elsewhere"' not in page
+    assert "Quotes desk" not in page

@@ -221,6 +221,23 @@ def test_upgrade_keys_again_a_phone_of_two_numbers_by_the_first(app_config, empt
     assert keys == ["9021234567", "912345678", "912345678", "1912345678"]
 
 
+def test_upgrade_keeps_the_digits_of_every_number_of_a_phone_for_search(
+    app_config, empty_database
+):
+    upgrade(migrated_app(app_config, empty_database, []), "0015_core")
+    engine = create_engine(empty_database)
+    with engine.begin() as connection:
+        add_sales_pipeline(connection)
+        for rank, phone in enumerate(["+39 02 1234567 / 333 1234567", "(912) 345 678", ""]):
+            insert_lead_with_phone(connection, f"a{rank}", phone)
+    upgrade(migrated_app(app_config, empty_database, BUILTIN_PLUGINS))
+    with engine.connect() as connection:
+        digits = list(connection.execute(
+            text("SELECT phone_search_digits FROM leads ORDER BY rank")).scalars())
+    engine.dispose()
+    assert digits == ["39021234567 3331234567", "912345678", ""]
+
+
 def test_upgrade_gives_existing_stages_a_win_probability_by_their_place(
     app_config, empty_database
 ):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import socket
 import sqlite3
+import struct
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import suppress
@@ -73,6 +75,64 @@ def silent_server() -> Iterator[SilentServer]:
         taker.join(5)
         for connection in silent.taken:
             connection.close()
+
+
+# A socket filter that keeps no packet: the kernel drops whatever reaches the socket before
+# TCP sees it, so nothing is acknowledged, as when the host is gone or a firewall drops it
+# (a program that merely stops reading is still acknowledged by its kernel).
+SO_ATTACH_FILTER = 26
+_KEEP_NOTHING = (ctypes.c_uint64 * 1)(struct.unpack("Q", struct.pack("HBBI", 0x06, 0, 0, 0))[0])
+_FILTER_PROGRAM = struct.pack("HL", len(_KEEP_NOTHING), ctypes.addressof(_KEEP_NOTHING))
+
+
+def drop_everything_sent_to(sock: socket.socket) -> None:
+    """Make ``sock`` silent: what is sent to it is neither read nor acknowledged."""
+    sock.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, _FILTER_PROGRAM)
+
+
+class ProxyThatGoesSilent:
+    """A TCP proxy to a real server that, on ``go_silent()``, stops forwarding and
+    acknowledging anything, on the connections it holds and on new ones."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.upstream = (host, port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.app_sides: list[socket.socket] = []
+        self.server_sides: list[socket.socket] = []
+        self.silent = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def go_silent(self) -> None:
+        self.silent.set()
+        drop_everything_sent_to(self.listener)
+        for sock in self.app_sides:
+            drop_everything_sent_to(sock)
+
+    def close(self) -> None:
+        for sock in [self.listener, *self.app_sides, *self.server_sides]:
+            with suppress(OSError):  # shut down first: that wakes the threads waiting on it
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.upstream)
+            self.app_sides.append(client)
+            self.server_sides.append(server)
+            for source, target in ((client, server), (server, client)):
+                threading.Thread(target=self._forward, args=(source, target), daemon=True).start()
+
+    def _forward(self, source: socket.socket, target: socket.socket) -> None:
+        try:
+            while (data := source.recv(65536)) and not self.silent.is_set():
+                target.sendall(data)
+        except OSError:
+            return
 
 
 # Far below psycopg's own 130 s wait, above the few seconds the app gives a connection.

@@ -45,6 +45,22 @@ def test_a_page_answers_503_in_plain_words_when_the_database_never_answers(silen
     assert_unavailable_page(within_guard(get_page))
 
 
+def test_the_503_page_is_made_without_waiting_for_the_database_again(silent_app, monkeypatch):
+    dialect = db.engine.dialect
+    attempts: list[object] = []
+    connect = dialect.connect
+    monkeypatch.setattr(dialect, "connect", lambda *args, **kwargs: attempts.append(args)
+                        or connect(*args, **kwargs))
+    client = logged_in_client(silent_app)
+
+    def get_page():
+        with silent_app.app_context():
+            return client.get("/agenda")
+
+    assert_unavailable_page(within_guard(get_page))
+    assert len(attempts) == 1
+
+
 def test_readyz_answers_503_when_the_database_never_answers(silent_app):
     def get_readyz():
         with silent_app.app_context():
@@ -59,7 +75,7 @@ def test_a_connect_timeout_given_in_the_database_url_is_kept():
     args = postgresql_connect_args("postgresql+psycopg://kanban@db/kanban?connect_timeout=20",
                                    {"DATABASE_CONNECT_TIMEOUT_SECONDS": 5})
     assert "connect_timeout" not in args
-    assert args == POSTGRESQL_KEEPALIVES
+    assert args == {"tcp_user_timeout": 5000, **POSTGRESQL_KEEPALIVES}
 
 
 def test_the_listening_connection_gives_up_when_the_database_never_answers(silent_port):

@@ -100,6 +100,49 @@ def test_the_search_page_finds_a_contact_by_its_phones_digits(member_client, pip
     assert '<span class="search-field">Phone:</span> +39 333 123 4567' in contacts
 
 
+TWO_NUMBERS = "+39 02 1234567 / 333 1234567"
+
+
+@pytest.mark.parametrize("typed", ["3331234567", "333 123 4567", "+39 333 1234567"])
+def test_the_search_page_finds_a_lead_by_the_second_number_of_its_phone(
+    member_client, pipeline, typed
+):
+    LeadFactory(stage=pipeline.stages[0], title="Trattoria", phone=TWO_NUMBERS)
+
+    leads = group(member_client.get("/search", query_string={"q": typed}).text, "leads")
+
+    assert links(leads) == ["Trattoria"]
+    assert f'<span class="search-field">Phone:</span> {TWO_NUMBERS}' in leads
+
+
+@pytest.mark.parametrize("typed", ["3331234567", "333 123 4567"])
+def test_the_search_page_finds_a_contact_by_the_second_number_of_its_phone(
+    member_client, pipeline, typed
+):
+    LeadFactory(stage=pipeline.stages[0], title="Deal", contact_name="Mario Rossi",
+                phone=TWO_NUMBERS)
+
+    contacts = group(member_client.get("/search", query_string={"q": typed}).text, "contacts")
+
+    assert links(contacts) == ["Mario Rossi"]
+
+
+def test_a_number_the_phone_does_not_hold_finds_nothing(member_client, pipeline):
+    LeadFactory(stage=pipeline.stages[0], title="Trattoria", contact_name="Mario Rossi",
+                phone=TWO_NUMBERS)
+
+    html = member_client.get("/search", query_string={"q": "347 765 4321"}).text
+
+    assert links(group(html, "leads")) == links(group(html, "contacts")) == []
+
+
+def test_board_search_finds_a_lead_by_the_second_number_of_its_phone(member_client, pipeline):
+    LeadFactory(stage=pipeline.stages[0], title="Trattoria", phone=TWO_NUMBERS)
+    LeadFactory(stage=pipeline.stages[0], title="Other", phone="+39 347 765 4321")
+
+    assert card_titles(member_client.get("/board?q=3331234567").text) == ["Trattoria"]
+
+
 def test_the_search_page_names_the_phone_a_lead_was_found_by(member_client, pipeline):
     LeadFactory(stage=pipeline.stages[0], title="Padaria", phone="+351 21 144 9404")
 

@@ -308,6 +308,48 @@ def test_a_forms_rule_naming_someone_who_left_is_marked_on_its_settings(admin_cl
     assert f'<option value="{owner.id}" disabled selected>Sam Seller (left the team)' in page
 
 
+LEFT = ("No longer on the team: Sam Seller. New leads from this source wait for an owner until "
+        "you choose someone else.")
+
+
+def test_a_form_whose_owner_left_is_marked_on_the_lead_sources_page(admin_client, pipeline):
+    form = WebFormFactory(name="Quote", stage=pipeline.stages[0], owner_rule="fixed",
+                          owner=UserFactory(name="Sam Seller", active=False))
+
+    elsewhere = admin_client.get("/admin/sources").text.split('id="sources-elsewhere"')[1]
+
+    assert f"<strong>Web form “Quote”</strong>: {LEFT}" in elsewhere
+    assert f'<a href="/webforms/{form.id}/edit">Choose another owner</a>' in elsewhere
+
+
+def test_a_form_whose_owner_is_on_the_team_is_not_marked_on_the_lead_sources_page(
+        admin_client, pipeline):
+    WebFormFactory(name="Quote", stage=pipeline.stages[0], owner_rule="fixed",
+                   owner=UserFactory(name="Sam Seller"))
+
+    page = admin_client.get("/admin/sources").text
+
+    assert "No longer on the team" not in page
+    assert "Web form “Quote”" not in page
+
+
+def test_a_form_whose_owner_left_is_marked_on_its_page(admin_client, pipeline):
+    form = WebFormFactory(name="Quote", stage=pipeline.stages[0], owner_rule="fixed",
+                          owner=UserFactory(name="Sam Seller", active=False))
+
+    page = admin_client.get(f"/webforms/{form.id}").text
+
+    assert LEFT in page
+    assert f'<a href="/webforms/{form.id}/edit">Choose another owner</a>' in page
+
+
+def test_a_form_whose_owner_is_on_the_team_is_not_marked_on_its_page(admin_client, pipeline):
+    form = WebFormFactory(name="Quote", stage=pipeline.stages[0], owner_rule="fixed",
+                          owner=UserFactory(name="Sam Seller"))
+
+    assert "No longer on the team" not in admin_client.get(f"/webforms/{form.id}").text
+
+
 def test_under_a_url_prefix_the_code_for_websites_posts_under_it(app, admin, contact_form):
     from werkzeug.middleware.dispatcher import DispatcherMiddleware
     from werkzeug.wrappers import Response

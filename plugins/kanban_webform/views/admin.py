@@ -76,6 +76,7 @@ def detail(form_id: int):
         iframe=iframe_html(form, base),
         json_example=json_example(form, base),
         spam_reason_words=spam_reason_words,
+        departed=departed_people(form.owner_source),
         page="webforms",
     )
 
