@@ -62,7 +62,7 @@ def served(serve_env):
 def test_a_bcc_sent_to_the_running_server_lands_on_a_new_card(app, seller, served, sales):
     process, port = served
     profile = log_in(app.test_client(), seller).get("/profile").get_data(as_text=True)
-    address = re.search(r'id="email-bcc-address" value="([^"]+)"', profile).group(1)
+    address = re.search(r'id="email-bcc-address"[^>]*>([^<]+)<', profile).group(1)
 
     with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
         refused = client.sendmail("sam@acme.test", ["paula@prospect.example", address],
