@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from kanban.errors import PermissionDenied, ValidationError
 from kanban.extensions import db
-from kanban.i18n import team_or_default_language
+from kanban.i18n import team_or_page_language
 from kanban.models import Stage, User
 from kanban.models.base import utcnow
 from kanban.services.owner_rules import read_rule, set_rule
@@ -100,7 +100,7 @@ def clean_form_settings(data: MultiDict, form: WebForm | None = None) -> dict[st
             errors["redirect_url"] = _("Use a full web address, such as https://example.com/thanks.")
     values["allowed_origins"] = _origins(data, errors)
     values["duplicate_days"] = _duplicate_days(data, errors)
-    values["language"] = data.get("language") or team_or_default_language()
+    values["language"] = data.get("language") or team_or_page_language()
     if values["language"] not in current_app.config["LANGUAGES"]:
         errors["language"] = _("Choose one of the languages in the list.")
     if errors:
