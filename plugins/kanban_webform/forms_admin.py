@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,6 +20,7 @@ from kanban.services.owner_rules import read_rule, set_rule
 from kanban_webform.cors import normalize_origin
 from kanban_webform.fields import RESERVED, STANDARD_FIELDS, field_key
 from kanban_webform.models import Submission, SubmissionStatus, WebForm
+from kanban_webform.transliteration import to_latin
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 MAX_CUSTOM_FIELDS = 30
@@ -50,9 +50,9 @@ def save_form(form: WebForm | None, data: MultiDict) -> WebForm:
 
 def slug_from(name: str, form: WebForm | None = None) -> str:
     """An address for a form left without one, made from its name ("Contattaci!" gives
-    contattaci; a name with no Latin letters gives form), not yet used by another form."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    base = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:50].strip("-") or "form"
+    contattaci, "Заявка" zayavka; a name with no letters to write in Latin gives form),
+    not yet used by another form."""
+    base = re.sub(r"[^a-z0-9]+", "-", to_latin(name)).strip("-")[:50].strip("-") or "form"
     taken = set(db.session.scalars(
         select(WebForm.slug).where(WebForm.slug.startswith(base),
                                    WebForm.id != (form.id if form else 0))))
