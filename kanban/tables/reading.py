@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from kanban.text import has_unstorable, remove_unstorable
+from kanban.utf8 import is_mostly_utf8
 
 SAMPLE_BYTES = 64 * 1024
 STRAY_BYTE = re.compile("[\udc80-\udcff]")  # a byte not in the encoding, as read
@@ -225,7 +226,7 @@ def detect_encoding(sample: bytes) -> str:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
         return "utf-8"
     except UnicodeDecodeError:
-        if _mostly_utf8(sample):
+        if is_mostly_utf8(sample):
             return "utf-8"  # with a stray byte or two, which reading names by line
     from charset_normalizer import from_bytes  # only a file in an unknown encoding needs it
 
@@ -238,17 +239,6 @@ def detect_encoding(sample: bytes) -> str:
             "%(tried)s). Save the sheet as CSV (UTF-8) from your spreadsheet and try again.",
             tried=", ".join(tried)))
     return best.encoding.replace("_", "-")
-
-
-def _mostly_utf8(sample: bytes) -> bool:
-    """Tell whether a sample that is not all UTF-8 is UTF-8 text with a few stray bytes (a
-    cell pasted from another program): it has at least as many UTF-8 letters as broken
-    bytes. Text
-    in a one-byte encoding seldom forms a UTF-8 letter by chance."""
-    text = sample.decode("utf-8", errors="replace")
-    broken = text.count("\ufffd")
-    letters = sum(1 for character in text if character > "\x7f") - broken
-    return letters > 0 and letters >= broken
 
 
 def decode_sample(sample: bytes, encoding: str, complete: bool) -> str:
