@@ -158,6 +158,16 @@ def team_or_default_language() -> str:
     return current_app.config["LANGUAGE"] or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def team_or_page_language() -> str:
+    """Return the team's language, else the one the current page is shown in (the reader's):
+    what a new web form speaks, say, unless the team has a language of its own."""
+    if current_app.config["LANGUAGE"]:
+        return current_app.config["LANGUAGE"]
+    shown = get_locale()
+    language = shown.language if shown is not None else None
+    return language if language in current_app.config["LANGUAGES"] else team_or_default_language()
+
+
 def speak(language: str | None) -> None:
     """Speak ``language`` (None: the team's) for the rest of the request, whoever reads:
     a public page with a language of its own, such as a hosted web form."""
@@ -176,7 +186,7 @@ def in_language(language: str | None) -> Iterator[None]:
 
 @contextmanager
 def in_team_language() -> Iterator[None]:
-    """Write what the app itself writes for the whole team (demo data, a new web form) in the
+    """Write what the app itself writes for the whole team (demo data) in the
     team's language (``KANBAN_LANGUAGE``, else the default)."""
     with in_language(None):
         yield

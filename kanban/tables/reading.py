@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from kanban.text import has_unstorable, remove_unstorable
+from kanban.utf8 import is_mostly_utf8
 
 SAMPLE_BYTES = 64 * 1024
 STRAY_BYTE = re.compile("[\udc80-\udcff]")  # a byte not in the encoding, as read
@@ -65,39 +66,45 @@ class Table:
     encoding: str
     delimiter: str
     header: list[str]
-    header_line: int = 1
+    header_row: int = 1
     preview: list[list[str]] = field(default_factory=list)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """Yield (line number, cells) for every data row (the line the row starts on),
-        skipping blank lines; a byte that is not in the file's encoding raises CsvProblem
-        naming its line and character."""
-        for started, line, cells in self._records():
+        """Yield (row number, cells) for every data row, numbered as a spreadsheet shows
+        the file (its first record, the header, is row 1; each record is one row however
+        many lines its quoted cells take, a blank line an empty row), skipping blank rows.
+        A byte that is not in the file's encoding raises CsvProblem naming its line and
+        character in the file."""
+        for row, cells in self._records():
             # Cells come from other programs: invisible characters are dropped so the
             # row is not lost over them (looked for in the whole row first: rarely there).
-            if has_unstorable(text := self.delimiter.join(cells)):
-                if (stray := STRAY_BYTE.search(text)) is not None:
-                    raise self._stray_byte(line, text, stray.start())
+            if has_unstorable(text := "".join(cells)):
+                if STRAY_BYTE.search(text) is not None:
+                    raise undecodable(self.path, self.encoding)
                 cells = remove_unstorable(cells)
-            yield started, cells
+            yield row, cells
 
     def width(self) -> int:
         """The most cells a data row has (0: no rows), in a pass lighter than ``rows``."""
-        return max((len(cells) for _started, _line, cells in self._records()), default=0)
+        return max((len(cells) for _row, cells in self._records()), default=0)
 
-    def _records(self) -> Iterator[tuple[int, int, list[str]]]:
-        """(the line it starts on, the line it ends on, cells as read) of every data row,
-        or CsvProblem after the rows before it. A byte that is not in the encoding comes
-        as a lone surrogate (``rows`` says where it is)."""
+    def _records(self) -> Iterator[tuple[int, list[str]]]:
+        """(row number, cells as read) of every data row, or CsvProblem after the rows
+        before it. A byte that is not in the encoding comes as a lone surrogate (``rows``
+        says where it is)."""
         with self.path.open(encoding=self.encoding, newline="",
                             errors="surrogateescape") as stream:
             reader = csv.reader(stream, delimiter=self.delimiter)
-            # The row read last, with the line it starts on: it may hold a runaway quote.
-            held: tuple[int, list[str], int] | None = None
+            # The row read last, with the lines it starts and ends on: it may hold a
+            # runaway quote.
+            held: tuple[int, list[str]] | None = None
+            held_lines = (1, 1)
             starts = 1  # the line the row being read starts on
+            row = 0  # rows as a spreadsheet numbers them: one a record, blank ones too
             try:
                 seen_header = False
                 for cells in reader:
+                    row += 1
                     started, starts = starts, reader.line_num + 1
                     if not any(cell.strip() for cell in cells):
                         continue
@@ -106,19 +113,19 @@ class Table:
                         continue
                     if held is not None:
                         yield held
-                    held = (started, reader.line_num, cells)
+                    held, held_lines = (row, cells), (started, reader.line_num)
             except csv.Error as exc:
                 if held is not None:
                     yield held
-                raise unreadable_row(exc, starts) from None
+                raise unreadable_row(exc, row + 1) from None
             except UnicodeDecodeError:
                 raise undecodable(self.path, self.encoding) from None
         if held is not None:
-            started, line, _cells = held
-            if line > started and self._quote_left_open(started):
+            started, ended = held_lines
+            if ended > started and self._quote_left_open(started):
                 raise CsvProblem(_(
-                    "Line %(line)d opens a quote that is never closed: the rest of the file "
-                    "would be one cell. Check the quotes on that line.", line=started))
+                    "Row %(row)d opens a quote that is never closed: the rest of the file "
+                    "would be one cell. Check the quotes in that row.", row=held[0]))
             yield held
 
     def _quote_left_open(self, line: int) -> bool:
@@ -133,13 +140,6 @@ class Table:
             except csv.Error as exc:
                 return "unexpected end of data" in str(exc)
         return False
-
-    def _stray_byte(self, line: int, text: str, at: int) -> CsvProblem:
-        """Name where a byte that is not in the file's encoding stands in a row ending on
-        ``line`` (its cells joined as the file has them, quotes aside)."""
-        line -= text.count("\n", at)
-        column = at - text.rfind("\n", 0, at)  # rfind is -1 on the row's first line
-        return byte_problem(line, column, ord(text[at]) - 0xDC00, self.encoding)
 
 
 def open_table(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Table:
@@ -160,20 +160,21 @@ def open_table(path: Path, encoding: str | None = None, delimiter: str | None = 
     header: list[str] | None = None
     try:
         with path.open(encoding=encoding, newline="") as stream:
-            reader = csv.reader(stream, delimiter=delimiter)
-            for cells in reader:
+            row = 0  # as in Table._records
+            for cells in csv.reader(stream, delimiter=delimiter):
+                row += 1
                 if not any(cell.strip() for cell in cells):
                     continue
                 cells = remove_unstorable(cells)
                 if header is None:
                     header = cells
-                    table.header_line = reader.line_num
+                    table.header_row = row
                     continue
                 table.preview.append(cells)
                 if len(table.preview) == 5:
                     break
     except csv.Error as exc:
-        raise unreadable_row(exc, reader.line_num) from None
+        raise unreadable_row(exc, row + 1) from None
     except UnicodeDecodeError:
         raise undecodable(path, encoding) from None
     if header is None:
@@ -201,16 +202,17 @@ def encoding_label(encoding: str) -> str:
     return wanted.upper()
 
 
-def unreadable_row(problem: csv.Error, line: int) -> CsvProblem:
-    """What to tell about a row the csv module could not read, starting on ``line``."""
+def unreadable_row(problem: csv.Error, row: int) -> CsvProblem:
+    """What to tell about a row the csv module could not read, numbered as a spreadsheet
+    numbers it."""
     if "field limit" in str(problem):
         return CsvProblem(_(
-            "Line %(line)d has a cell of more than %(limit)s characters, longer than any "
-            "field of a lead: check the quotes on that line, or shorten that cell.",
-            line=line, limit=format_number(csv.field_size_limit())))
+            "Row %(row)d has a cell of more than %(limit)s characters, longer than any "
+            "field of a lead: check the quotes in that row, or shorten that cell.",
+            row=row, limit=format_number(csv.field_size_limit())))
     return CsvProblem(
-        _("Line %(line)d cannot be read (%(error)s). Check the quotes on that line.",
-          line=line, error=str(problem)))
+        _("Row %(row)d cannot be read (%(error)s). Check the quotes in that row.",
+          row=row, error=str(problem)))
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -224,7 +226,7 @@ def detect_encoding(sample: bytes) -> str:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
         return "utf-8"
     except UnicodeDecodeError:
-        if _mostly_utf8(sample):
+        if is_mostly_utf8(sample):
             return "utf-8"  # with a stray byte or two, which reading names by line
     from charset_normalizer import from_bytes  # only a file in an unknown encoding needs it
 
@@ -237,17 +239,6 @@ def detect_encoding(sample: bytes) -> str:
             "%(tried)s). Save the sheet as CSV (UTF-8) from your spreadsheet and try again.",
             tried=", ".join(tried)))
     return best.encoding.replace("_", "-")
-
-
-def _mostly_utf8(sample: bytes) -> bool:
-    """Tell whether a sample that is not all UTF-8 is UTF-8 text with a few stray bytes (a
-    cell pasted from another program): it has at least as many UTF-8 letters as broken
-    bytes. Text
-    in a one-byte encoding seldom forms a UTF-8 letter by chance."""
-    text = sample.decode("utf-8", errors="replace")
-    broken = text.count("\ufffd")
-    letters = sum(1 for character in text if character > "\x7f") - broken
-    return letters > 0 and letters >= broken
 
 
 def decode_sample(sample: bytes, encoding: str, complete: bool) -> str:
@@ -288,10 +279,12 @@ def undecodable_at(data: bytes, exc: UnicodeDecodeError, encoding: str, lines: i
 
 
 def byte_problem(line: int, column: int, byte: int, encoding: str) -> CsvProblem:
-    """Say that a byte of the file is not in its encoding, and where."""
+    """Say that a byte of the file is not in its encoding, and where: by the file's lines,
+    as a text editor counts them (a spreadsheet would not show the byte)."""
     return CsvProblem(_(
-        "Line %(line)d, character %(column)d, holds a byte (%(byte)s) that is not "
-        "%(encoding)s. Choose the file's encoding and try again, or correct that line.",
+        "Line %(line)d, character %(column)d of the file (as a text editor counts them, "
+        "not spreadsheet rows) holds a byte (%(byte)s) that is not %(encoding)s. Choose "
+        "the file's encoding and try again, or correct that line in a text editor.",
         line=line, column=column, byte=f"0x{byte:02X}", encoding=encoding_label(encoding)))
 
 

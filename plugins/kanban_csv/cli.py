@@ -226,7 +226,7 @@ def summary_lines(report: ImportReport, stage: Stage) -> list[str]:
     for item in report.rejected[:PRINTED_REJECTED]:
         problem = _("duplicate") if item.problem == "duplicate" else _("invalid")
         column = f" {item.column}" if item.column else ""
-        lines.append(f"  {_('Row')} {item.line} ({problem}){column}: {item.reason}")
+        lines.append(f"  {_('Row')} {item.row} ({problem}){column}: {item.reason}")
     if len(report.rejected) > PRINTED_REJECTED:
         lines.append("  " + _("… and %(count)s more.",
                               count=format_number(len(report.rejected) - PRINTED_REJECTED)))

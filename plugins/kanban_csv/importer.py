@@ -52,7 +52,7 @@ class ImportSettings:
 
 @dataclass
 class Rejected:
-    line: int
+    row: int  # as the reader's spreadsheet numbers it (the header is row 1)
     problem: str  # "invalid" or "duplicate"
     column: str
     reason: str
@@ -63,6 +63,7 @@ class Rejected:
 class ImportReport:
     dry_run: bool
     rows: int = 0
+    last_row: int = 0  # the row read last, as the reader's spreadsheet numbers it
     created: int = 0
     duplicates: int = 0
     invalid: int = 0
@@ -250,23 +251,24 @@ def import_steps(
         column_of=reader.column_of,
     )
     try:
-        for line, cells in table.rows():
+        for row, cells in table.rows():
             report.rows += 1
+            report.last_row = row
             values, errors = reader.read(cells)
             if errors:
                 report.invalid += 1
                 for column, reason in errors.items():
-                    report.rejected.append(Rejected(line, "invalid", column, reason, cells))
+                    report.rejected.append(Rejected(row, "invalid", column, reason, cells))
             else:
-                batch.rows.append((line, values, cells))
+                batch.rows.append((row, values, cells))
             if len(batch.rows) == BATCH_SIZE and not batch.write():
-                return _in_line_order(report)
+                return _in_row_order(report)
             if report.rows % BATCH_SIZE == 0:
                 try:
                     yield BATCH_SIZE
                 except GeneratorExit:  # stopped here: the rows read so far are all done
                     batch.write()
-                    _in_line_order(report)
+                    _in_row_order(report)
                     raise
     except CsvProblem as problem:
         # The file breaks off (a wrong byte, a runaway quote): every row before it is done.
@@ -275,13 +277,13 @@ def import_steps(
             "Rows before it were checked and, unless this was a check, imported in batches; "
             "import the fixed file again and they will be reported as duplicates."), failed)
             if part)
-        return _in_line_order(report)
+        return _in_row_order(report)
     batch.write()
-    return _in_line_order(report)
+    return _in_row_order(report)
 
 
-def _in_line_order(report: ImportReport) -> ImportReport:
-    report.rejected.sort(key=lambda item: item.line)
+def _in_row_order(report: ImportReport) -> ImportReport:
+    report.rejected.sort(key=lambda item: item.row)
     return report
 
 
@@ -307,11 +309,11 @@ class _Batch:
         report = self.report
         if self.dry_run:
             report.created += len(new)
-            folders = find_folders(folder_names([values for _line, values in new]))
+            folders = find_folders(folder_names([values for _row, values in new]))
             report.new_folders.update(name for name, found in folders.items() if found is None)
             return True
         try:
-            created = create_leads([values for _line, values in new],
+            created = create_leads([values for _row, values in new],
                                    stage=self.settings.stage, user=self.user,
                                    source=self.settings.source,
                                    assign_by=None if self.owners is not None else "import")
@@ -332,21 +334,21 @@ class _Batch:
 
     def _new_contacts(self, rows) -> list[tuple[int, dict[str, Any]]]:
         """Leave out (and report) the duplicates; give the others their owner."""
-        contacts = [Contact(values.get("email", ""), values.get("phone", ""), line)
-                    for line, values, _cells in rows]
+        contacts = [Contact(values.get("email", ""), values.get("phone", ""), row)
+                    for row, values, _cells in rows]
         new = []
-        for (line, values, cells), duplicate in zip(
+        for (row, values, cells), duplicate in zip(
             rows, self.finder.check(contacts), strict=True
         ):
             if duplicate is not None:
                 self.report.duplicates += 1
                 self.report.rejected.append(
-                    Rejected(line, "duplicate", self.column_of.get(duplicate.kind, duplicate.kind),
+                    Rejected(row, "duplicate", self.column_of.get(duplicate.kind, duplicate.kind),
                              _duplicate_reason(duplicate), cells))
                 continue
             if self.owners is not None and "owner_id" not in values:
                 values["owner_id"] = next(self.owners)
-            new.append((line, values))
+            new.append((row, values))
         return new
 
 
@@ -367,7 +369,7 @@ def rejected_csv(rejected: Iterable[Rejected], header: Sequence[str]) -> Iterato
     language, with its separator (";" where numbers take a decimal comma), each row with
     the file's own cells after why it was left out."""
     problems = {"duplicate": _("duplicate"), "invalid": _("invalid")}
-    rows = ([item.line, problems.get(item.problem, item.problem), item.column, item.reason,
+    rows = ([item.row, problems.get(item.problem, item.problem), item.column, item.reason,
              *item.cells] for item in rejected)
     return render_excel([_("Row"), _("Problem"), _("Column"), _("Reason"), *header], rows,
                         {"locale": str(get_locale() or "en")})
@@ -376,12 +378,12 @@ def rejected_csv(rejected: Iterable[Rejected], header: Sequence[str]) -> Iterato
 def kept_rejected(rejected: Iterable[Rejected], header: Sequence[str]) -> str:
     """The rejected rows as an import's record keeps them, the same in every language (its
     report is read back, and given as a file in the reader's language: ``read_rejected``)."""
-    rows = ([item.line, item.problem, item.column, item.reason, *item.cells]
+    rows = ([item.row, item.problem, item.column, item.reason, *item.cells]
             for item in rejected)
     return "".join(write_delimited([*KEPT_HEADER, *header], rows))
 
 
-KEPT_HEADER = ("line", "problem", "column", "reason")
+KEPT_HEADER = ("row", "problem", "column", "reason")
 
 
 def read_rejected(kept: str) -> tuple[list[str], Iterator[Rejected]]:

@@ -89,7 +89,7 @@ def _import(context: JobContext, record: CsvImport) -> dict[str, Any]:
         report.failure = _(
             "Stopped at your request after row %(row)s. The rows before it were checked "
             "and, unless this was a check, imported; import the file again to finish: they "
-            "will be reported as duplicates.", row=format_number(report.rows))
+            "will be reported as duplicates.", row=format_number(report.last_row))
         finish(record, table, report, settings.stage)
         raise
     finish(record, table, report, settings.stage)

@@ -15,10 +15,14 @@ import re
 
 import webencodings
 
+from kanban.utf8 import is_mostly_utf8
+
 # Labels whose Python codec is kept: the standard maps ASCII to Windows-1252, which
 # would hide UTF-8 declared as ASCII; it leaves out UTF-7, which mail still uses.
 PYTHON_FIRST = {"ascii", "utf-7", "utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32"}
 _PREFIXED_NUMBER = re.compile(r"^(cp|win|windows|iso|ibm)[-_ ]*(8859)?[-_ ]*(\d+)$")
+# What a raw header falls back to: the code page most mail programs wrote raw bytes in.
+RAW_HEADER_FALLBACK = "cp1252"
 
 
 def codec_for(label: str | None) -> str | None:
@@ -36,6 +40,37 @@ def codec_for(label: str | None) -> str | None:
         if python is not None:
             return python
     return None
+
+
+def decode_raw_header(data: bytes, declared: str = "") -> str:
+    """Decode a header's bytes sent raw (no label of their own): as UTF-8, else in the
+    charset the message's text declares (a sender's mail program writes both in its own
+    code page), else as UTF-8 with "\ufffd" for a stray byte among UTF-8 letters, else as
+    Windows-1252. Never guessed: a header's few bytes fit a two-byte charset (UTF-16,
+    Korean) as well as any ("\xb4!" would read as one Korean syllable)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    codec = codec_for(declared)
+    if codec is not None and writes_ascii_as_ascii(codec):
+        try:
+            return data.decode(codec)
+        except (LookupError, UnicodeDecodeError, ValueError):
+            pass
+    if is_mostly_utf8(data):
+        return data.decode("utf-8", errors="replace")
+    return data.decode(RAW_HEADER_FALLBACK, errors="replace")
+
+
+def writes_ascii_as_ascii(codec: str) -> bool:
+    """Tell whether a codec writes ASCII text as ASCII bytes, as a header's raw bytes are
+    (UTF-16 and UTF-32 do not: a body may be in them, a header never)."""
+    plain = "Subject: Re: offer 42"
+    try:
+        return plain.encode(codec) == plain.encode("ascii")
+    except (LookupError, UnicodeError):
+        return False
 
 
 def _readings(label: str) -> list[str]:

@@ -111,6 +111,12 @@ class QuarantinedMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+def can_open_quarantine(user: Any) -> bool:
+    """Tell whether a person may open the quarantine: admins only, as it holds anyone's
+    mail whole."""
+    return bool(getattr(user, "is_admin", False))
+
+
 class ImapCheckpoint(db.Model):
     """Where polling of one mailbox left off: its UIDVALIDITY and the last UID handled."""
 

@@ -11,10 +11,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from kanban.extensions import db
+from kanban.models import User
 from kanban.notify.store import notify, settle
 from kanban.services.users import active_users
 from kanban.ui import NotificationKind
 from kanban.uploads import MEGABYTE, size_limit
+from kanban_email_bcc.models import can_open_quarantine
 from kanban_email_bcc.reasons import words
 
 UNFILED = "email_unfiled"
@@ -23,11 +26,18 @@ TOO_BIG = "email_too_big"
 
 def _text(payload: dict[str, Any]) -> str:
     reason = words(payload.get("reason", ""))
-    if payload.get("subject"):  # which message, so that its sender knows it again
-        return _("The message “%(subject)s” could not be filed and waits in the quarantine: "
-                 "%(reason)s", subject=payload["subject"], reason=reason)
-    return _("A message could not be filed and waits in the quarantine: %(reason)s",
-             reason=reason)
+    subject = payload.get("subject")  # which message, so that its sender knows it again
+    if payload.get("quarantine_open"):  # told to someone who can open the quarantine
+        if subject:
+            return _("The message “%(subject)s” could not be filed and waits in the "
+                     "quarantine: %(reason)s", subject=subject, reason=reason)
+        return _("A message could not be filed and waits in the quarantine: %(reason)s",
+                 reason=reason)
+    if subject:
+        return _("The message “%(subject)s” could not be filed (%(reason)s). Ask an admin to "
+                 "look at it in the quarantine.", subject=subject, reason=reason)
+    return _("A message could not be filed (%(reason)s). Ask an admin to look at it in the "
+             "quarantine.", reason=reason)
 
 
 def _too_big_text(payload: dict[str, Any]) -> str:
@@ -59,12 +69,19 @@ KINDS = [NotificationKind(UNFILED, _l("Mail I sent could not be filed"), _text),
 
 def tell_unfiled(reason: str, user_id: int | None, quarantine_id: int,
                  subject: str = "") -> None:
-    """Tell the teammate whose mail it was; when nobody is known, the managers."""
-    people = ([user_id] if user_id is not None
-              else [person.id for person in active_users() if person.is_manager])
-    notify(UNFILED, people, payload={"reason": reason[:200], "quarantine_id": quarantine_id,
-                                     "subject": subject[:200]},
-           once_key=_once_key(quarantine_id))
+    """Tell the teammate whose mail it was; when nobody is known, the managers. Whoever
+    cannot open the quarantine is told to ask an admin."""
+    if user_id is not None:
+        owner = db.session.get(User, user_id)
+        people = [owner] if owner is not None else []
+    else:
+        people = [person for person in active_users() if person.is_manager]
+    for can_open in (True, False):
+        notify(UNFILED, [person.id for person in people
+                         if can_open_quarantine(person) == can_open],
+               payload={"reason": reason[:200], "quarantine_id": quarantine_id,
+                        "subject": subject[:200], "quarantine_open": can_open},
+               once_key=_once_key(quarantine_id))
 
 
 def settle_unfiled(quarantine_id: int) -> None:

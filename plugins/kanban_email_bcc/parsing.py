@@ -23,7 +23,7 @@ from babel.dates import get_month_names
 from kanban.models.base import team_zone
 from kanban.text import remove_unstorable
 from kanban_email_bcc import reasons as why
-from kanban_email_bcc.charsets import codec_for
+from kanban_email_bcc.charsets import codec_for, decode_raw_header
 from kanban_email_bcc.html_text import html_to_text
 
 MAX_DEPTH = 10
@@ -350,16 +350,16 @@ def _header(message: Message, name: str) -> str:
 
 def _raw_header(message: Message, name: str) -> str:
     """Decode a header the compat32 way when the modern parser chokes on it. Bytes sent
-    raw are read as UTF-8, else in the charset the message's text declares (a sender's
-    mail program writes both in its own code page), else in the one they look like."""
+    raw are read as ``decode_raw_header`` says (UTF-8, else the charset the message's text
+    declares, else Windows-1252), never guessed."""
     for key, value in message.raw_items():
         if key.lower() != name.lower():
             continue
         data = str(value)[:LONG_HEADER].encode("utf-8", "surrogateescape")
         try:
             text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = decode_text(data, _text_charset(message))
+        except UnicodeDecodeError:  # only then is the message's text looked through
+            text = decode_raw_header(data, _text_charset(message))
         return _clean(decode_words(text))
     return ""
 
@@ -408,7 +408,8 @@ def _has_unknown_word_charset(text: str) -> bool:
 
 
 def decode_words(text: str) -> str:
-    """Decode a header's encoded words (RFC 2047), each in its charset as the table reads it."""
+    """Decode a header's encoded words (RFC 2047), each in its charset as the table reads it
+    (one whose label is wrong as a raw header is read, never guessed)."""
     try:
         parts = decode_header(text)
     except Exception:
@@ -417,9 +418,21 @@ def decode_words(text: str) -> str:
     for chunk, charset in parts:
         if isinstance(chunk, str):
             decoded.append(chunk)
+        elif charset is None:  # the text around encoded words, as decode_header gives it back
+            decoded.append(chunk.decode("raw-unicode-escape"))
         else:
-            decoded.append(decode_text(chunk, charset or "ascii"))
+            decoded.append(_decoded_word(chunk, charset))
     return "".join(decoded)
+
+
+def _decoded_word(data: bytes, label: str) -> str:
+    codec = codec_for(label)
+    if codec is not None:
+        try:
+            return data.decode(codec)
+        except (LookupError, UnicodeDecodeError, ValueError):
+            pass
+    return decode_raw_header(data)
 
 
 def _clean(text: str) -> str:

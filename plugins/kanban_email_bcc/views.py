@@ -41,7 +41,13 @@ from kanban_email_bcc.ingest import (
     max_message_bytes,
 )
 from kanban_email_bcc.lead_panel import activities_of
-from kanban_email_bcc.models import IngestionEntry, MailAttachment, MailMessage, QuarantinedMessage
+from kanban_email_bcc.models import (
+    IngestionEntry,
+    MailAttachment,
+    MailMessage,
+    QuarantinedMessage,
+    can_open_quarantine,
+)
 from kanban_email_bcc.parsing import peek
 from kanban_email_bcc.reprocess import reprocess, reprocess_all, still_quarantined
 
@@ -106,7 +112,7 @@ def log():
 
 @bp.get("/quarantine")
 def quarantine():
-    _require_admin()
+    _require_quarantine_access()
     items = db.session.scalars(
         select(QuarantinedMessage).order_by(QuarantinedMessage.id.desc()).limit(PAGE_SIZE)
     ).all()
@@ -117,7 +123,7 @@ def quarantine():
 
 @bp.get("/quarantine/<int:item_id>.eml")
 def quarantined_raw(item_id: int):
-    _require_admin()
+    _require_quarantine_access()
     item = db.get_or_404(QuarantinedMessage, item_id)
     return Response(item.raw, mimetype="application/octet-stream", headers={
         "Content-Disposition": f'attachment; filename="quarantine-{item.id}.eml"',
@@ -126,7 +132,7 @@ def quarantined_raw(item_id: int):
 
 @bp.post("/quarantine/<int:item_id>/retry")
 def retry_quarantined(item_id: int):
-    _require_admin()
+    _require_quarantine_access()
     result = reprocess(db.get_or_404(QuarantinedMessage, item_id))
     _flash_retried([result])
     return redirect(url_for("email_bcc.quarantine"))
@@ -134,7 +140,7 @@ def retry_quarantined(item_id: int):
 
 @bp.post("/quarantine/retry")
 def retry_all_quarantined():
-    _require_admin()
+    _require_quarantine_access()
     _flash_retried([result for _item_id, result in reprocess_all()])
     return redirect(url_for("email_bcc.quarantine"))
 
@@ -180,7 +186,7 @@ def rotate():
     return redirect(url_for("auth.profile"))
 
 
-def _require_admin() -> None:
-    if not current_user.is_admin:
+def _require_quarantine_access() -> None:
+    if not can_open_quarantine(current_user):
         abort(403, description=_("Only an admin can see the quarantine and try its messages "
                                  "again."))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from kanban.errors import PermissionDenied, ValidationError
 from kanban.extensions import db
-from kanban.i18n import team_or_default_language
+from kanban.i18n import team_or_page_language
 from kanban.models import Stage, User
 from kanban.models.base import utcnow
 from kanban.services.owner_rules import read_rule, set_rule
@@ -22,6 +21,7 @@ from kanban.ui import OwnerRuleSource
 from kanban_webform.cors import normalize_origin
 from kanban_webform.fields import RESERVED, STANDARD_FIELDS, field_key
 from kanban_webform.models import Submission, SubmissionStatus, WebForm
+from kanban_webform.transliteration import to_latin
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 MAX_CUSTOM_FIELDS = 30
@@ -59,9 +59,9 @@ def owner_rule_sources() -> list[OwnerRuleSource]:
 
 def slug_from(name: str, form: WebForm | None = None) -> str:
     """An address for a form left without one, made from its name ("Contattaci!" gives
-    contattaci; a name with no Latin letters gives form), not yet used by another form."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    base = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:50].strip("-") or "form"
+    contattaci, "Заявка" zayavka; a name with no letters to write in Latin gives form),
+    not yet used by another form."""
+    base = re.sub(r"[^a-z0-9]+", "-", to_latin(name)).strip("-")[:50].strip("-") or "form"
     taken = set(db.session.scalars(
         select(WebForm.slug).where(WebForm.slug.startswith(base),
                                    WebForm.id != (form.id if form else 0))))
@@ -109,7 +109,7 @@ def clean_form_settings(data: MultiDict, form: WebForm | None = None) -> dict[st
             errors["redirect_url"] = _("Use a full web address, such as https://example.com/thanks.")
     values["allowed_origins"] = _origins(data, errors)
     values["duplicate_days"] = _duplicate_days(data, errors)
-    values["language"] = data.get("language") or team_or_default_language()
+    values["language"] = data.get("language") or team_or_page_language()
     if values["language"] not in current_app.config["LANGUAGES"]:
         errors["language"] = _("Choose one of the languages in the list.")
     if errors:

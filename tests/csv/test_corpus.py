@@ -59,7 +59,7 @@ def test_corpus_file_is_imported_or_refused_with_a_clear_reason(path, pipeline):
     assert not report.failure
     lines = path.read_bytes().count(b"\n") + path.read_bytes().count(b"\r") + 1
     for item in report.rejected:
-        assert item.reason and table.header_line < item.line <= lines
+        assert item.reason and table.header_row < item.row <= lines
 
 
 @pytest.mark.parametrize("path", SPECTRUM or [None], ids=lambda p: p.name if p else "missing")
@@ -103,10 +103,10 @@ def test_corpus_null_byte_is_dropped_and_ragged_rows_are_rejected_with_their_row
     settings = ImportSettings(mapping=first_column_as_title(table), stage=pipeline.stages[0])
     report = run_import(table, settings, user=None, dry_run=True)
     # The title cell held only a NUL: once it is dropped, the row has no title.
-    assert [(r.line, r.column, r.reason) for r in report.rejected] == [
+    assert [(r.row, r.column, r.reason) for r in report.rejected] == [
         (2, "a", "A lead needs a title.")]
     table = open_table(CORPUS / "csvkit/bad.csv")
     settings = ImportSettings(mapping=first_column_as_title(table), stage=pipeline.stages[0])
     report = run_import(table, settings, user=None, dry_run=True)
     assert "This row has 4 cells but the header has 3" in report.rejected[0].reason
-    assert report.rejected[0].line == 2
+    assert report.rejected[0].row == 2

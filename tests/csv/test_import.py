@@ -49,7 +49,7 @@ def test_dry_run_reports_created_duplicates_and_invalid_rows_and_writes_nothing(
     report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=True)
     assert (report.rows, report.created, report.duplicates, report.invalid) == (6, 3, 2, 1)
     assert lead_count() == 0
-    reasons = {(r.line, r.problem, r.column): r.reason for r in report.rejected}
+    reasons = {(r.row, r.problem, r.column): r.reason for r in report.rejected}
     assert reasons == {
         (4, "invalid", "E-mail"): "This is not a valid email address.",
         (4, "invalid", "Valor"): "Must be a number, such as 1500 or 1500.50.",
@@ -141,7 +141,7 @@ def test_rerunning_the_same_file_creates_nothing_more(tmp_path, pipeline):
     again = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=False)
     assert (again.created, again.duplicates, again.invalid) == (0, 5, 1)
     assert lead_count() == 3
-    assert {r.reason for r in again.rejected if r.line == 2} == {"Same email as lead #1."}
+    assert {r.reason for r in again.rejected if r.row == 2} == {"Same email as lead #1."}
 
 
 def test_rows_matching_an_existing_leads_email_or_phone_are_duplicates(tmp_path, pipeline):
@@ -149,7 +149,7 @@ def test_rows_matching_an_existing_leads_email_or_phone_are_duplicates(tmp_path,
     LeadFactory(email="other@x.pt", phone="(+7) 495-123-45-67", stage=pipeline.stages[2])
     table = table_of(tmp_path, PROSPECTS)
     report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=True)
-    duplicates = {r.line: r.reason for r in report.rejected if r.problem == "duplicate"}
+    duplicates = {r.row: r.reason for r in report.rejected if r.problem == "duplicate"}
     assert duplicates[3].startswith("Same email as lead #")
     assert duplicates[8].startswith("Same phone number as lead #")
 
@@ -186,7 +186,7 @@ def test_owner_column_names_a_user_by_email_or_name(tmp_path, pipeline):
     table = table_of(tmp_path, content)
     report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=False)
     assert db.session.scalars(select(Lead.owner_id)).all() == [ana.id, ana.id]
-    assert [(r.line, r.column, r.reason) for r in report.rejected] == [
+    assert [(r.row, r.column, r.reason) for r in report.rejected] == [
         (4, "Owner", "No active user has this email or name.")]
 
 
@@ -195,7 +195,7 @@ def test_ragged_rows_are_padded_or_rejected_with_the_reason(tmp_path, pipeline):
     table = table_of(tmp_path, content)
     report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=True)
     assert report.created == 2
-    assert [(r.line, r.reason) for r in report.rejected] == [
+    assert [(r.row, r.reason) for r in report.rejected] == [
         (3, "This row has 5 cells but the header has 3: a separator or a quote may be missing.")]
 
 
@@ -203,7 +203,7 @@ def test_rows_without_any_name_are_invalid_with_the_reason(tmp_path, pipeline):
     table = table_of(tmp_path, "Company,Notes\n,just a note\nAcme,\n")
     report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=True)
     assert report.created == 1
-    assert [(r.line, r.column, r.reason) for r in report.rejected] == [
+    assert [(r.row, r.column, r.reason) for r in report.rejected] == [
         (2, "Company", "A lead needs a title.")]
 
 
@@ -233,7 +233,7 @@ def test_a_phone_without_digits_is_named(tmp_path, pipeline):
     table = table_of(tmp_path, "Company,Phone\nAcme,abc\nBeta,+39 02 1234567 / 333 1234567\n")
     report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=True)
     assert report.created == 1
-    assert [(r.line, r.column, r.reason) for r in report.rejected] == [
+    assert [(r.row, r.column, r.reason) for r in report.rejected] == [
         (2, "Phone", "A phone number needs digits.")]
 
 
@@ -342,7 +342,8 @@ def test_a_file_that_breaks_off_halfway_imports_every_row_before_and_says_why(
     report = run_import(table, settings_for(table, pipeline.stages[0]), user=None,
                         dry_run=False)
     assert report.failure.startswith(
-        "Line 6052, character 4, holds a byte (0xE9) that is not UTF-8.")
+        "Line 6052, character 4 of the file (as a text editor counts them, not spreadsheet "
+        "rows) holds a byte (0xE9) that is not UTF-8.")
     assert (report.rows, report.created, lead_count()) == (6050, 6050, 6050)
 
 
@@ -390,7 +391,7 @@ def test_a_client_folder_name_too_long_rejects_the_row_naming_the_column(tmp_pat
 
     report = run_import(table, settings_for(table, pipeline.stages[0]), user=None, dry_run=False)
 
-    assert [(r.line, r.column, r.reason) for r in report.rejected] == [
+    assert [(r.row, r.column, r.reason) for r in report.rejected] == [
         (2, "Client folder", "Too long: at most 200 characters.")]
     assert [lead.title for lead in db.session.scalars(select(Lead))] == ["Beta"]
 

@@ -39,6 +39,15 @@ def test_dry_run_reports_and_writes_the_rejected_rows(runner, pipeline, tmp_path
     ]
 
 
+def test_a_rejected_row_is_named_as_the_spreadsheet_numbers_it(runner, pipeline, tmp_path):
+    source = write_file(tmp_path / "list.csv", "Имя,Адрес,Почта\n"
+                        'Иван,"Тверская, 1\nМосква",ivan@romashka.ru\n'
+                        "Пётр,,petr@\n")
+    result = runner.invoke(args=["import", str(source), "--stage", "New", "--pipeline", "Sales",
+                                 "--dry-run"])
+    assert "Row 3 (invalid) Почта: This is not a valid email address." in result.output
+
+
 def test_the_summary_is_in_the_teams_language_as_its_reasons_are(app, runner, pipeline,
                                                                     tmp_path):
     app.config["LANGUAGE"] = "it"

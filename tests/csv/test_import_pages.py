@@ -91,6 +91,56 @@ def test_check_then_import_then_download_the_rejected_rows(member_client, pipeli
     assert rows[1][4:] == ["Lucía", "Librería Sur", "", "lucia@sur", ""]
 
 
+# Its first lead's address takes two lines of the file, in one cell: a spreadsheet shows
+# Lucía on row 4, José M. on row 6 and Luis on row 7 (lines 5, 7 and 8 of the file).
+OVER_TWO_LINES = (
+    "Nombre;Compañía;Teléfono;Correo electrónico;Dirección\n"
+    'José Muñoz;Café Olé;611 222 333;jose@ole.es;"Calle Mayor 1\n28013 Madrid"\n'
+    "Ana;Ana SL;;ana@ana.es;\n"
+    "Lucía;Librería Sur;;lucia@sur;\n"
+    "Pedro;Pedro SL;;pedro@pedro.es;\n"
+    "José M.;Café Olé 2;611222333;;\n"
+    "Luis;Luis SL;;luis@;\n"
+)
+
+
+def test_rejected_rows_are_numbered_as_the_spreadsheet_shows_them(member_client, pipeline):
+    location = upload(member_client, OVER_TWO_LINES.encode()).headers["Location"]
+    form = {**mapping_form(member_client.get(location).text),
+            "stage_id": str(pipeline.stages[0].id)}
+    page = member_client.post(location, data={**form, "action": "check"}).text
+    assert re.findall(r'<td class="num">(\d+)</td>', page) == ["4", "6", "7"]
+    assert "Same phone number as row 2 of this file." in page
+    record = db.session.scalars(select(CsvImport)).one()
+    rejected = parse(member_client.get(f"/csv/import/{record.id}/rejected.csv").data)
+    assert [row[0] for row in rejected[1:]] == ["4", "6", "7"]
+
+
+def test_an_import_stopped_on_request_names_the_row_it_stopped_after(member_client, member,
+                                                                     pipeline):
+    from kanban_csv.jobs import IMPORT
+    from sqlalchemy import update
+
+    from kanban import jobs
+
+    rows = "".join(f"Person {i};Street {i}\n" for i in range(1, 1200))
+    upload(member_client, f'Name;Address\nAna;"Rua 1\nLisboa"\n{rows}'.encode())
+    record = db.session.scalars(select(CsvImport)).one()
+
+    def stop_after_the_first_batch(done: int, total: int) -> None:
+        if done:
+            with db.engine.begin() as connection:
+                connection.execute(update(Job).values(cancel_requested=True))
+
+    params = {"import_id": record.id, "dry_run": True, "mapping": ["contact_name", "ignore"],
+              "stage_id": pipeline.stages[0].id, "owner_ids": [], "tags": [],
+              "source": "import", "encoding": "", "delimiter": ""}
+    job = jobs.run_here(IMPORT, params, user=member, on_progress=stop_after_the_first_batch)
+    assert job.status == "cancelled"
+    db.session.refresh(record)
+    assert record.counts["failure"].startswith("Stopped at your request after row 501.")
+
+
 def test_uploading_the_same_file_again_warns_and_creates_no_double(member_client, pipeline):
     for _attempt in range(2):
         location = upload(member_client, PROSPECTS.encode()).headers["Location"]

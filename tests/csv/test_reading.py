@@ -157,7 +157,8 @@ def test_wrong_chosen_encoding_is_a_clear_message(tmp_path):
     with pytest.raises(CsvProblem) as problem:
         open_table(path, encoding="utf-8")
     assert problem.value.message.startswith(
-        "Line 1, character 1, holds a byte (0xFF) that is not UTF-8.")
+        "Line 1, character 1 of the file (as a text editor counts them, not spreadsheet "
+        "rows) holds a byte (0xFF) that is not UTF-8.")
 
 
 @pytest.mark.parametrize("good_lines", [0, 3, 20_000])  # in the sample, or far past it
@@ -170,7 +171,18 @@ def test_a_byte_that_is_not_utf8_is_named_with_its_line_and_character(tmp_path, 
         table = open_table(path, encoding="utf-8")
         list(table.rows())
     assert problem.value.message.startswith(
-        f"Line {good_lines + 3}, character 4, holds a byte (0xE9) that is not UTF-8.")
+        f"Line {good_lines + 3}, character 4 of the file (as a text editor counts them, not "
+        "spreadsheet rows) holds a byte (0xE9) that is not UTF-8.")
+
+
+def test_a_byte_that_is_not_utf8_is_named_by_its_place_in_the_file_past_quotes(tmp_path):
+    path = tmp_path / "quoted.csv"
+    good = "".join(f"Loja {n},l{n}@x.pt\n" for n in range(10_000))  # past the sample
+    path.write_bytes(b"Empresa,Morada\n" + good.encode() + b'"Beta","Rua 1\n1000 Lisboa"\n'
+                     + '"Gamma","Café"\n'.encode("cp1252"))
+    with pytest.raises(CsvProblem) as problem:
+        list(open_table(path, encoding="utf-8").rows())
+    assert problem.value.message.startswith("Line 10004, character 13 of the file")
 
 
 def test_a_file_in_no_encoding_we_read_names_the_encodings_tried(tmp_path, monkeypatch):
@@ -240,7 +252,8 @@ def test_a_utf8_file_with_a_stray_byte_is_read_as_utf8_naming_the_byte(app, tmp_
     with pytest.raises(CsvProblem) as problem:
         open_table(path)
     assert problem.value.message.startswith(
-        "Line 42, character 3, holds a byte (0xE9) that is not UTF-8.")
+        "Line 42, character 3 of the file (as a text editor counts them, not spreadsheet "
+        "rows) holds a byte (0xE9) that is not UTF-8.")
 
 
 def test_a_file_in_a_one_byte_encoding_is_not_taken_for_utf8(tmp_path):
@@ -249,14 +262,14 @@ def test_a_file_in_a_one_byte_encoding_is_not_taken_for_utf8(tmp_path):
     assert open_table(path).encoding == "cp1252"
 
 
-def test_a_quote_left_open_on_a_row_names_its_line(app, tmp_path):
+def test_a_quote_left_open_names_its_row_as_a_spreadsheet_numbers_it(app, tmp_path):
     path = tmp_path / "list.csv"
-    path.write_text('Company,Name\nAcme,Ann\nBeta,"Bo\nGamma,Cy\nDelta,Di\n')
+    path.write_text('Company,Address\nAcme,"Rua 1\n1000 Lisboa"\nBeta,"Bo\nGamma,Cy\nDelta,Di\n')
     with pytest.raises(CsvProblem) as problem:
         list(open_table(path).rows())
     assert problem.value.message == (
-        "Line 3 opens a quote that is never closed: the rest of the file would be one cell. "
-        "Check the quotes on that line.")
+        "Row 3 opens a quote that is never closed: the rest of the file would be one cell. "
+        "Check the quotes in that row.")
 
 
 def test_a_last_row_over_several_lines_with_its_quote_closed_is_read(tmp_path):
@@ -266,24 +279,25 @@ def test_a_last_row_over_several_lines_with_its_quote_closed_is_read(tmp_path):
         (2, ["Acme", "Lisboa"]), (3, ["Beta", "Rua 1\n1000 Lisboa"])]
 
 
-def test_a_row_over_several_lines_is_named_by_the_line_it_starts_on(tmp_path):
+def test_rows_are_numbered_as_a_spreadsheet_shows_them_whatever_lines_their_cells_take(
+        tmp_path):
     path = tmp_path / "list.csv"
-    path.write_text('Company,Address\nBeta,"Rua 1\n1000\nLisboa"\nAcme,Porto\n')
-    assert [line for line, _cells in open_table(path).rows()] == [2, 5]
+    path.write_text('Company,Address\nBeta,"Rua 1\n1000\nLisboa"\n\nAcme,Porto\n')
+    assert [row for row, _cells in open_table(path).rows()] == [2, 4]  # row 3 is empty
 
 
-def test_a_cell_longer_than_any_field_names_its_line_after_the_rows_before_it(app, tmp_path):
+def test_a_cell_longer_than_any_field_names_its_row_after_the_rows_before_it(app, tmp_path):
     path = tmp_path / "list.csv"
-    rows = "".join(f"Acme {n},Ann\n" for n in range(8))
-    path.write_text(f'Company,Name\n{rows}Beta,"{"x" * 140_000}"\nGamma,Cy\n')
+    rows = "".join(f"Acme {n},Ann\n" for n in range(1, 8))
+    path.write_text(f'Company,Name\nAcme 0,"Ann\nBo"\n{rows}Beta,"{"x" * 140_000}"\nGamma,Cy\n')
     table = open_table(path)
     read = []
     with pytest.raises(CsvProblem) as problem:
         read.extend(table.rows())
-    assert [cells[0] for _line, cells in read] == [f"Acme {n}" for n in range(8)]
+    assert [cells[0] for _row, cells in read] == [f"Acme {n}" for n in range(8)]
     assert problem.value.message == (
-        "Line 10 has a cell of more than 131,072 characters, longer than any field of a lead: "
-        "check the quotes on that line, or shorten that cell.")
+        "Row 10 has a cell of more than 131,072 characters, longer than any field of a lead: "
+        "check the quotes in that row, or shorten that cell.")
 
 
 def test_a_utf8_file_with_as_many_letters_as_stray_bytes_names_the_byte(app, tmp_path):
@@ -294,7 +308,8 @@ def test_a_utf8_file_with_as_many_letters_as_stray_bytes_names_the_byte(app, tmp
     with pytest.raises(CsvProblem) as problem:
         open_table(path)
     assert problem.value.message.startswith(
-        "Line 11, character 10, holds a byte (0xE9) that is not UTF-8.")
+        "Line 11, character 10 of the file (as a text editor counts them, not spreadsheet "
+        "rows) holds a byte (0xE9) that is not UTF-8.")
 
 
 def test_unknown_headers_become_custom_fields(app):

@@ -105,6 +105,31 @@ def test_a_short_subject_sent_raw_reads_in_the_charset_its_text_declares():
     assert parsed.subject == "Привет мир"
 
 
+def test_a_subject_of_one_raw_byte_is_not_read_as_a_two_byte_charset():
+    raw = ("From: Юникод <headers@example.ru>\r\nTo: sam@acme.test\r\n".encode()
+           + b"Subject: \xb4!\r\nContent-Type: text/html\r\n\r\nHello\r\n")
+    parsed = parse_message(raw)
+    assert parsed.subject == "´!"  # Windows-1252, not one Korean syllable (UTF-16)
+    assert parsed.sender == ("Юникод", "headers@example.ru")
+
+
+def test_a_raw_subject_is_not_read_in_the_utf16_its_text_declares():
+    raw = (b"From: ana@example.pt\r\nTo: sam@acme.test\r\nSubject: \xb4!\r\n"
+           b"Content-Type: text/plain; charset=utf-16\r\n\r\n"
+           + "Olá".encode("utf-16") + b"\r\n")
+    assert parse_message(raw).subject == "´!"
+
+
+def test_a_raw_byte_beside_an_encoded_word_is_not_read_as_a_two_byte_charset():
+    assert parse_message(raw_subject(b"Ol\xe1 =?utf-8?q?Ol=C3=A1?=")).subject == "Olá Olá"
+
+
+def test_a_senders_name_in_utf8_with_a_stray_byte_keeps_its_letters():
+    raw = ("From: Юникод запрещен".encode() + b"\xf1 <headers@example.ru>\r\n"
+           b"To: sam@acme.test\r\nSubject: Hi\r\n\r\nHello\r\n")
+    assert parse_message(raw).sender == ("Юникод запрещен\ufffd", "headers@example.ru")
+
+
 def test_a_folded_subject_reads_on_one_line_with_single_spaces():
     assert parse_message(raw_subject(b"Offer for\r\n\tthe  bakery")).subject == (
         "Offer for the bakery")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from kanban_email_bcc.ingest import ingest_message
 from kanban_email_bcc.models import IngestionEntry, MailMessage, QuarantinedMessage
+from kanban_email_bcc.parsing import parse_message
 from sqlalchemy import select
 
 from kanban.extensions import db
@@ -54,3 +55,10 @@ def test_corpus_message_is_stored_ignored_or_quarantined_with_a_reason(path, add
         assert activity.kind == "email" and activity.lead_id == result.lead_id
     elif result.outcome == "quarantined":
         assert db.session.scalars(select(QuarantinedMessage)).one().raw == raw
+
+
+def test_a_corpus_message_with_raw_bytes_in_its_headers_reads_as_sent():
+    require_corpus(CORPUS)
+    parsed = parse_message((CORPUS / "flanker" / "mailformed-headers.eml").read_bytes())
+    assert parsed.subject == "´!"
+    assert parsed.sender == ("Юникод запрещен\ufffd", "headers@gmail.com")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from kanban_webform.models import WebForm
 from sqlalchemy import select
 
@@ -118,11 +119,18 @@ def test_two_forms_cannot_share_an_address(admin_client, contact_form, pipeline)
     assert "Another form already uses this address." in response.get_data(as_text=True)
 
 
-def test_a_form_left_without_an_address_gets_one_from_its_name(admin_client, pipeline):
-    response = admin_client.post("/webforms/new",
-                                 data=settings(pipeline, name="Pedido de orçamento!", slug=""))
+@pytest.mark.parametrize(("name", "slug"), [("Pedido de orçamento!", "pedido-de-orcamento"),
+                                          ("Perché no?", "perche-no")])
+def test_a_form_left_without_an_address_gets_one_from_its_name(admin_client, pipeline, name,
+                                                               slug):
+    response = admin_client.post("/webforms/new", data=settings(pipeline, name=name, slug=""))
     assert response.status_code == 302
-    assert db.session.scalars(select(WebForm.slug)).one() == "pedido-de-orcamento"
+    assert db.session.scalars(select(WebForm.slug)).one() == slug
+
+
+def test_a_name_in_cyrillic_gives_an_address_in_latin_letters(admin_client, pipeline):
+    admin_client.post("/webforms/new", data=settings(pipeline, name="Сайт: заявка на КП", slug=""))
+    assert db.session.scalars(select(WebForm.slug)).one() == "sayt-zayavka-na-kp"
 
 
 def test_an_address_made_from_a_name_is_never_one_already_taken(admin_client, contact_form,
@@ -133,8 +141,15 @@ def test_an_address_made_from_a_name_is_never_one_already_taken(admin_client, co
     assert slugs == {"contact", "contact-2", "contact-3"}
 
 
-def test_a_name_without_latin_letters_gives_the_address_form(admin_client, pipeline):
+def test_an_address_made_from_a_cyrillic_name_is_never_one_already_taken(admin_client,
+                                                                        pipeline):
+    WebFormFactory(slug="zayavka", stage=pipeline.stages[0])
     admin_client.post("/webforms/new", data=settings(pipeline, name="Заявка", slug=""))
+    assert set(db.session.scalars(select(WebForm.slug))) == {"zayavka", "zayavka-2"}
+
+
+def test_a_name_with_no_letters_gives_the_address_form(admin_client, pipeline):
+    admin_client.post("/webforms/new", data=settings(pipeline, name="★ — !!!", slug=""))
     assert db.session.scalars(select(WebForm.slug)).one() == "form"
 
 

@@ -69,6 +69,16 @@ def test_a_new_form_offers_the_teams_language_and_keeps_the_one_chosen(
     assert db.session.scalars(select(WebForm)).one().language == "ru"
 
 
+def test_without_a_team_language_a_new_form_offers_the_one_its_admin_reads(
+    admin, admin_client
+):
+    admin.locale = "ru"
+    db.session.commit()
+    page = admin_client.get("/webforms/new").text
+    assert '<html lang="ru">' in page
+    assert '<option value="ru" lang="ru" selected>Русский</option>' in page
+
+
 def test_a_language_the_app_does_not_speak_is_refused_with_the_field_named(
     admin_client, pipeline
 ):

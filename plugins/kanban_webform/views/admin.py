@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.form_tokens import saved_once
-from kanban.i18n import team_or_default_language
+from kanban.i18n import team_or_default_language, team_or_page_language
 from kanban.models import Pipeline, User
 from kanban.services.owner_rules import Rule, departed_people, rule_form_values
 from kanban_webform.capture import promote_spam
@@ -30,8 +30,9 @@ NEW_FORM_DEFAULTS = MultiDict({
 
 
 def new_form_defaults() -> MultiDict:
-    """A new form asks name and email, and speaks the team's language."""
-    return MultiDict({**NEW_FORM_DEFAULTS, "language": team_or_default_language()})
+    """A new form asks name and email, and speaks the team's language, else the one its
+    admin reads the page in."""
+    return MultiDict({**NEW_FORM_DEFAULTS, "language": team_or_page_language()})
 
 
 @bp.before_request
