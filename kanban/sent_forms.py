@@ -3,36 +3,38 @@
 A page that refuses a form (the session expired, the database is away) has lost what was
 typed unless the browser still holds it. It offers the way back to the form (the
 browser's history restores what was typed), and where asked shows the typed text itself
-so it can be copied: text only, never a password, a token or a secret, nor the ids and
-ticks the page filled in.
+so it can be copied: the text written, under the form's labels in the page's language;
+never a password, a token or a secret, nor the options picked and ticks.
 """
 
 from __future__ import annotations
 
-import re
-
 from flask import request
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from kanban.auth.access import UNSAFE_METHODS, page_sent_from
-from kanban.lead_fields import AMOUNT, BY_NAME, EMAIL, LABELS, TAGS, TEXT
+from kanban.lead_fields import AMOUNT, EMAIL, FIELDS, PHONE, TAGS, TEXT
 
-# Names of fields never shown back: secrets, and what the page (not the person) filled in.
-NOT_TYPED = re.compile(r"password|passwd|token|secret|csrf|key|(^|_)ids?$|version|^next$",
-                       re.IGNORECASE)
-# What browsers and WTForms send for a ticked box: nothing anyone typed.
-TICKED = {"y", "on", "1", "true"}
 # A lead's fields typed as text; the others are chosen from a list, picked or ticked.
-TYPED_LEAD_FIELDS = {TEXT, EMAIL, AMOUNT, TAGS}
+TYPED_LEAD_FIELDS = {TEXT, EMAIL, PHONE, AMOUNT, TAGS}
+# The text people write into the forms, by the name a form sends it under, labelled as the
+# forms label it. Whatever else a form sends (options picked, boxes ticked, dates, ids,
+# tokens, passwords) is no text anyone wrote and is left out.
+TYPED_LABELS = {
+    **{field.name: field.label for field in FIELDS if field.kind in TYPED_LEAD_FIELDS},
+    "body": _l("What happened"),
+    "notes": _l("Notes"),
+    "lost_reason_text": _l("In your words"),
+    "name": _l("Name"),
+}
 
 
 def typed_text(form: MultiDict[str, str]) -> dict[str, str]:
-    """Return the text fields a form sent that a person typed, by field name."""
+    """Return the text a person wrote into a form, by field name."""
     typed: dict[str, str] = {}
     for name, value in form.items(multi=True):
-        if NOT_TYPED.search(name) or not value.strip() or value.strip().lower() in TICKED:
-            continue
-        if name in BY_NAME and BY_NAME[name].kind not in TYPED_LEAD_FIELDS:
+        if name not in TYPED_LABELS or not value.strip():
             continue
         typed[name] = f"{typed[name]}\n{value}" if name in typed else value
     return typed
@@ -40,12 +42,11 @@ def typed_text(form: MultiDict[str, str]) -> dict[str, str]:
 
 def form_sent_back(*, with_text: bool = False) -> dict[str, object]:
     """What an error page answering a form needs to give it back: whether a form was sent,
-    the page it was sent from, and (``with_text``) the text typed into it, labelled as on
-    the lead form where the names are a lead's fields."""
+    the page it was sent from, and (``with_text``) the text typed into it, and its labels."""
     sent = request.method in UNSAFE_METHODS and not request.is_json
     return {
         "form_sent": sent,
         "sent_from": page_sent_from() if sent else None,
         "typed": typed_text(request.form) if sent and with_text else {},
-        "typed_labels": LABELS,
+        "typed_labels": TYPED_LABELS,
     }

@@ -18,10 +18,11 @@ def app_config(app_config):
     return {**app_config, "WTF_CSRF_ENABLED": True}
 
 
-def sent_after_expiry(client, path: str, data: dict[str, str]):
+def sent_after_expiry(client, path: str, data: dict[str, str], language: str = "en"):
     """Send a form whose token belongs to a session that has ended."""
     return client.post(path, data={**data, "csrf_token": "from-an-ended-session"},
-                       headers={"Referer": f"http://localhost{path}"})
+                       headers={"Referer": f"http://localhost{path}",
+                                "Accept-Language": language})
 
 
 def test_an_expired_form_offers_to_go_back_to_what_was_typed_first(member_client, pipeline):
@@ -79,3 +80,30 @@ def test_a_page_asked_for_offers_only_the_board(member_client):
     assert response.status_code == 404
     assert "Go back to what you typed" not in response.text
     assert "Back to the board" in response.text
+
+
+def test_an_expired_form_shows_only_the_text_written_under_the_forms_labels_in_portuguese(
+    member_client, pipeline
+):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    response = sent_after_expiry(member_client, f"/leads/{lead.id}/notes", {
+        "body": "Ligou a Ana", "kind": "meeting", "follow_up": "next_week",
+        "asked_unit": "weeks", "next_action_text": "Enviar a proposta", "status": "lost",
+    }, language="pt")
+
+    html = response.text
+    assert "<strong>O que aconteceu</strong>: Ligou a Ana" in html
+    assert "<strong>O que fazer</strong>: Enviar a proposta" in html
+    for picked_not_typed in ("body", "meeting", "kind", "follow_up", "next_week", "asked_unit",
+                             "weeks", "status", "lost"):
+        assert f"{picked_not_typed}</strong>" not in html
+        assert f": {picked_not_typed}<" not in html
+
+
+def test_an_expired_form_of_options_only_shows_no_typed_list(member_client, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0])
+    response = sent_after_expiry(member_client, f"/leads/{lead.id}/close",
+                                 {"status": "lost"}, language="pt")
+
+    assert response.status_code == 400
+    assert 'class="typed"' not in response.text
