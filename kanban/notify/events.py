@@ -1,7 +1,8 @@
 """Who is told when a lead changes (the core's own plugin, registered like any other).
 
 A lead given to someone tells them; a new lead nobody owns tells the team; a lead moved
-or closed by someone other than its owner tells the owner. Nobody is told about what
+or closed by someone other than its owner tells the owner; a client writing on a lead
+tells its owner (``tell_client_wrote``). Nobody is told about what
 they did themselves. A new lead's notifications are written with it (``new_lead_rows``,
 called by ``create_lead``); a batch of new leads (an import) tells each person once
 (``tell_leads_created``, called by the bulk path).
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 # at start-up, and a command that changes no lead (``kanban mail ingest --help``) need not
 # load the models.
 log = logging.getLogger(__name__)
+EXCERPT = 140  # characters of a client's message quoted in a notification
 
 
 def _actor_id(user: User | None) -> int | None:
@@ -118,6 +120,22 @@ def tell_leads_created(ids: list[int], owners: list[int | None], user: User | No
             notify(kind, people, lead=lead, actor=user)
         else:
             notify(kind, people, actor=user, payload={"count": count})
+
+
+def tell_client_wrote(lead: Lead, words: str) -> None:
+    """Tell a lead's owner that its client wrote (``words``, cut short), or when nobody owns
+    it the people told of a new lead waiting for an owner."""
+    from kanban.notify.kinds import CLIENT_WROTE
+    from kanban.notify.store import notify
+
+    people = list(new_lead_readers(None, None)) if lead.owner_id is None else [lead.owner_id]
+    notify(CLIENT_WROTE, people, lead=lead, payload={"words": excerpt(words)})
+
+
+def excerpt(words: str, limit: int = EXCERPT) -> str:
+    """The start of a message on one line, cut at ``limit`` characters with an ellipsis."""
+    line = " ".join(words.split())
+    return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"
 
 
 @hookimpl

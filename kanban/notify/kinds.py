@@ -19,6 +19,7 @@ MOVED = "lead_moved"
 CLOSED = "lead_closed"
 OVERDUE = "follow_up_overdue"
 STAGE_RULE = "stage_rule"
+CLIENT_WROTE = "client_wrote"
 
 
 def _assigned(payload: dict[str, Any]) -> str:
@@ -60,9 +61,18 @@ def _stage_rule(payload: dict[str, Any]) -> str:
              title=payload.get("title", ""), stage=payload.get("stage", ""))
 
 
+def _client_wrote(payload: dict[str, Any]) -> str:
+    if payload.get("words"):
+        return _("A client wrote on “%(title)s”: %(words)s", title=payload.get("title", ""),
+                 words=payload["words"])
+    return _("A client wrote on “%(title)s”.", title=payload.get("title", ""))
+
+
 CORE_KINDS = (
     NotificationKind(ASSIGNED, _l("A lead is given to me"), _assigned, default_email=True),
     NotificationKind(UNASSIGNED, _l("A new lead waits for an owner"), _unassigned,
+                     default_email=True),
+    NotificationKind(CLIENT_WROTE, _l("A client writes on a lead of mine"), _client_wrote,
                      default_email=True),
     NotificationKind(MOVED, _l("Someone else moves a lead of mine"), _moved),
     NotificationKind(CLOSED, _l("Someone else closes a lead of mine"), _closed),

@@ -20,6 +20,7 @@ from kanban.extensions import db
 from kanban.models import TOUCH_KINDS, Activity, ActivityKind, Lead, NextActionKind, User
 from kanban.models.base import today as today_
 from kanban.models.base import utcnow
+from kanban.notify.events import tell_client_wrote
 from kanban.permissions import require
 from kanban.plugins import fire_event
 from kanban.services import leads as lead_service
@@ -227,19 +228,40 @@ def _refuse(errors: dict[str, str]) -> None:
 ATTEMPTS = 3  # a card moved or edited meanwhile is read again, a few times at most
 
 
-def client_wrote(lead: Lead) -> Lead:
-    """Bring a lead in standby back to *to do*: its client wrote (a web form, an email), so
-    the owner has something to answer now, whatever date the standby was for."""
+def client_wrote(lead: Lead, words: str = "", *, today: date | None = None) -> Lead:
+    """The client wrote (a web form, an email): bring the lead back to *to do* today and
+    tell its owner what they wrote.
+
+    A lead in standby (or due later) becomes due today, whatever date it was for, so it
+    tops the agenda. The owner is told, or when nobody owns the lead the people told of a
+    lead waiting for an owner: the message may reach the team without them seeing it (a
+    mailbox forwarding to the dropbox, a web form)."""
+    day = today or today_()
     for _attempt in range(ATTEMPTS):
-        if not lead.is_open or lead.next_action_kind != NextActionKind.STANDBY:
+        if not lead.is_open:
             return lead
+        changes = _due_now(lead, day)
+        if not changes:
+            break
         try:
-            return lead_service.update_lead(
-                lead, {"next_action_kind": NextActionKind.TODO.value}, user=None)
+            lead = lead_service.update_lead(lead, changes, user=None)
+            break
         except Conflict:  # someone moved or edited the card meanwhile: read it again
             db.session.expire_all()
             lead = lead_service.get_lead(lead.id)
+    tell_client_wrote(lead, words)
     return lead
+
+
+def _due_now(lead: Lead, day: date) -> dict[str, Any]:
+    """The next-action changes that make the lead *to do* by ``day``: a standby ends, a
+    follow-up set for later becomes ``day`` (one already late stays late)."""
+    changes: dict[str, Any] = {}
+    if lead.next_action_kind == NextActionKind.STANDBY:
+        changes["next_action_kind"] = NextActionKind.TODO.value
+    if lead.next_action_date is not None and lead.next_action_date > day:
+        changes.update(next_action_date=day, next_action_time=None)
+    return changes
 
 
 # ---------------------------------------------------------------------------

@@ -208,7 +208,8 @@ def store_message(user: User, parsed: ParsedMail, raw: bytes, via: str) -> Inges
         _release(claim_id)
         raise
     if direction == "inbound" and not unverified and matching.is_contact(lead, shown.sender[1]):
-        client_wrote(lead)  # the client waits for an answer now, as after a web form
+        # the client waits for an answer now, as after a web form
+        client_wrote(lead, shown.text or shown.subject)
     # Written with the log entry's commit: the email itself is already safely stored.
     # The identity key gives the new entry's id without reloading it.
     db.session.execute(

@@ -109,9 +109,9 @@ def find_duplicate(form: WebForm, email: str, phone: str = "") -> Lead | None:
 def fold_into(lead: Lead, form: WebForm, values: dict[str, str], meta: dict[str, Any]) -> None:
     """Add the submission to the lead's timeline and bring the lead back to *to do*."""
     submission = timeline_payload(form, values, meta, form_fields(form.fields))
-    add_note(lead, submission_words(submission), user=None, kind=NOTE_KIND,
-             payload={"web_form": submission})
-    client_wrote(lead)
+    words = submission_words(submission)
+    add_note(lead, words, user=None, kind=NOTE_KIND, payload={"web_form": submission})
+    client_wrote(lead, values.get("message") or words)
 
 
 def create_from(

@@ -157,3 +157,39 @@ def test_the_api_lists_unassigned_leads(app, client, pipeline, member):
 def _csrf(client) -> str:
     page = client.get("/agenda").get_data(as_text=True)
     return page.split('name="csrf-token" content="')[1].split('"')[0]
+
+
+# Take it from the lead page -------------------------------------------------------------
+
+
+def take_forms(client, lead) -> int:
+    return client.get(f"/leads/{lead.id}").get_data(as_text=True).count(
+        f'action="/leads/{lead.id}/take"')
+
+
+def test_the_page_of_a_lead_nobody_owns_offers_to_take_it(member_client, pipeline, member):
+    lead = waiting(pipeline.stages[0], "Visitor from the site", 1)
+    assert take_forms(member_client, lead) == 1
+    response = member_client.post(f"/leads/{lead.id}/take",
+                                  data={"csrf_token": _csrf(member_client)})
+    assert response.status_code == 303 and response.location.endswith(f"/leads/{lead.id}")
+    page = member_client.get(response.location).get_data(as_text=True)
+    assert "is yours now" in page and take_forms(member_client, lead) == 0
+
+
+def test_only_the_page_of_an_open_lead_nobody_owns_offers_to_take_it(member_client, pipeline):
+    waits = waiting(pipeline.stages[0], "Visitor", 1)
+    owned = LeadFactory(stage=pipeline.stages[0], owner=UserFactory())
+    closed = waiting(pipeline.stages[0], "Closed", 1, status="won")
+    assert [take_forms(member_client, lead) for lead in (waits, owned, closed)] == [1, 0, 0]
+
+
+def test_taking_from_the_page_a_lead_taken_meanwhile_says_who_was_first(member_client,
+                                                                        pipeline):
+    lead = waiting(pipeline.stages[0], "Visitor", 1)
+    token = _csrf(member_client)
+    assert take_forms(member_client, lead) == 1
+    take_lead(lead.id, UserFactory(name="Rita"))
+    response = member_client.post(f"/leads/{lead.id}/take", data={"csrf_token": token})
+    page = member_client.get(response.location).get_data(as_text=True)
+    assert "Rita took “Visitor” first." in page.replace("&#34;", '"')

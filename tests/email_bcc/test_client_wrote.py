@@ -12,6 +12,7 @@ from kanban_email_bcc.ingest import ingest_message
 from kanban.extensions import db
 from kanban.models import Lead
 from kanban.models.base import today
+from kanban.notify.store import latest, text_of
 from tests.email_bcc.conftest import DOMAIN, build_mail
 from tests.factories import LeadFactory
 
@@ -75,3 +76,13 @@ def test_someone_else_writing_in_the_thread_leaves_the_lead_in_standby(address, 
     result = ingest_message(reply, via="smtp", recipients=[address])
 
     assert result.lead_id == waiting.id and next_action_of(waiting) == "standby"
+
+
+def test_a_contacts_email_makes_the_lead_due_today_and_tells_its_owner(address, waiting):
+    ingest_message(build_mail(**FROM_PAULA, body="Call me today please!"), via="smtp",
+                   recipients=[address])
+
+    db.session.expire_all()
+    assert db.session.get(Lead, waiting.id).next_action_date == today()
+    assert [text_of(item) for item in latest(waiting.owner)] == [
+        f"A client wrote on “{waiting.title}”: Call me today please!"]

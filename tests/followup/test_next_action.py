@@ -3,7 +3,7 @@ to to do by itself; closing ends it; a touch is logged together with the next fo
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -12,10 +12,11 @@ from kanban import hookimpl
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import Activity, Lead
+from kanban.notify.store import latest, text_of
 from kanban.services import leads as lead_service
 from kanban.services.followup import client_wrote, log_touch
 from kanban.services.queries import TO_DO, LeadFilter, filter_leads
-from tests.factories import LeadFactory
+from tests.factories import LeadFactory, UserFactory
 
 DAY = date(2026, 11, 30)
 
@@ -93,6 +94,42 @@ def test_the_client_writing_brings_a_standby_lead_back_to_to_do(pipeline):
     assert lead.next_action_kind == "todo" and lead.is_to_do(date.today())
     [entry] = lead.activities
     assert entry.payload["changes"]["next_action_kind"] == ["standby", "todo"]
+
+
+def test_the_client_writing_makes_a_standby_lead_due_today_not_on_its_standby_date(pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], next_action_kind="standby",
+                       next_action_date=DAY + timedelta(days=35), next_action_time=time(9, 30))
+    client_wrote(lead, "Call me today please!", today=DAY)
+    lead = reload(lead)
+    assert (lead.next_action_kind, lead.next_action_date, lead.next_action_time) == (
+        "todo", DAY, None)
+
+
+def test_the_client_writing_on_a_standby_lead_tells_its_owner_what_they_wrote(pipeline):
+    owner, colleague = UserFactory(), UserFactory()
+    lead = LeadFactory(stage=pipeline.stages[0], owner=owner, title="Café Lusitano",
+                       next_action_kind="standby", next_action_date=DAY + timedelta(days=35))
+    client_wrote(lead, "Call me\n today   please!")
+    assert [text_of(item) for item in latest(owner)] == [
+        "A client wrote on “Café Lusitano”: Call me today please!"]
+    assert latest(colleague) == []
+
+
+def test_the_client_writing_on_a_lead_nobody_owns_tells_those_told_it_waits(pipeline):
+    ana, rui = UserFactory(), UserFactory()
+    lead = LeadFactory(stage=pipeline.stages[0], owner=None, title="Café Lusitano",
+                       next_action_kind="standby", next_action_date=DAY + timedelta(days=35))
+    client_wrote(lead, "Call me today please!")
+    assert [item.kind for item in latest(ana)] == [item.kind for item in latest(rui)] == [
+        "client_wrote"]
+
+
+def test_the_client_writing_at_length_is_quoted_short(pipeline):
+    owner = UserFactory()
+    lead = LeadFactory(stage=pipeline.stages[0], owner=owner)
+    client_wrote(lead, "word " * 500)
+    [item] = latest(owner)
+    assert len(item.payload["words"]) == 140 and item.payload["words"].endswith("…")
 
 
 def test_the_client_writing_to_a_lead_already_to_do_changes_nothing(pipeline):

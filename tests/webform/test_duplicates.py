@@ -8,8 +8,9 @@ from sqlalchemy import select, update
 
 from kanban.extensions import db
 from kanban.models import Activity, Lead
-from kanban.models.base import utcnow
-from tests.factories import LeadFactory
+from kanban.models.base import today, utcnow
+from kanban.notify.store import latest, text_of
+from tests.factories import LeadFactory, UserFactory
 from tests.webform.factories import WebFormFactory
 from tests.webform.helpers import post_form
 
@@ -79,6 +80,18 @@ def test_a_standby_lead_comes_back_to_to_do(client, contact_form, pipeline):
     post_form(client, ANA)
     db.session.expire_all()
     assert db.session.get(Lead, lead.id).next_action_kind == "todo"
+
+
+def test_a_standby_lead_written_on_is_due_today_and_its_owner_is_told(client, contact_form,
+                                                                     pipeline):
+    owner = UserFactory()
+    lead = existing_lead(pipeline.stages[1], owner=owner, next_action_kind="standby",
+                         next_action_date=date.today() + timedelta(days=20))
+    post_form(client, {**ANA, "message": "Call me today please!"})
+    db.session.expire_all()
+    assert db.session.get(Lead, lead.id).next_action_date == today()
+    assert [text_of(item) for item in latest(owner)] == [
+        "A client wrote on “Ana (phone call)”: Call me today please!"]
 
 
 def test_the_visitor_sees_the_same_thank_you_either_way(client, contact_form, pipeline):
