@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -78,6 +79,24 @@ def test_a_failed_send_is_tried_again_by_the_next_run(app, mail, day_of_ana):
     assert db.session.scalar(select(func.count()).select_from(DigestSent)) == 0
     mail.answer = "250 OK"
     assert send_digests().sent == 1
+
+
+def test_a_digest_tried_again_keeps_its_message_id_and_has_a_date(app, mail, day_of_ana):
+    mail.answer = "451 later"
+    send_digests()
+    mail.answer = "250 OK"
+    send_digests()
+    [refused], [sent] = mail.refused, mail.messages
+    assert sent["Message-ID"] == refused["Message-ID"]
+    assert sent["Message-ID"].endswith("@localhost>")  # the domain of the default sender
+    assert parsedate_to_datetime(sent["Date"]).utcoffset() is not None
+
+
+def test_the_next_days_digest_has_a_new_message_id(app, mail, day_of_ana):
+    send_digests(TODAY)
+    send_digests(TODAY + timedelta(days=1))
+    first, second = mail.messages
+    assert first["Message-ID"] != second["Message-ID"]
 
 
 def test_the_digest_speaks_the_persons_language(app, mail, day_of_ana):
