@@ -22,13 +22,16 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.refused: list[EmailMessage] = []  # answered with something other than 250
         self.recipients: list[list[str]] = []
         self.answer = "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
         if not self.answer.startswith("250"):
+            self.refused.append(message)
             return self.answer
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        self.messages.append(message)
         self.recipients.append(list(envelope.rcpt_tos))
         return self.answer
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import timedelta
+from time import monotonic
 
 from flask import Flask, after_this_request, current_app, has_request_context
 
@@ -57,18 +58,50 @@ def team_worker(queue):  # -> rq.SimpleWorker (rq is imported only where jobs ru
     return TeamWorker([queue], connection=queue.connection)
 
 
+OUTAGE_LOG_INTERVAL_SECONDS = 60
+
+
+class QueueOutage:
+    """Say that Redis cannot be reached when it first fails, then at most once a minute
+    while it lasts, and once when it is back: each job's traceback is only for DEBUG."""
+
+    def __init__(self, interval: float = OUTAGE_LOG_INTERVAL_SECONDS) -> None:
+        self.interval = interval
+        self._last: float | None = None  # when it was last said; None while Redis answers
+        self._lock = threading.Lock()
+
+    def failed(self, job_id: int, error: Exception) -> None:
+        log.debug("Job %s could not be put on the queue", job_id, exc_info=True)
+        with self._lock:
+            now = monotonic()
+            if self._last is not None and now - self._last < self.interval:
+                return
+            self._last = now
+        log.warning("Redis cannot be reached (%s: %s): jobs run in this process until it is "
+                    "back. Said once a minute while it lasts.", type(error).__name__, error)
+
+    def ended(self) -> None:
+        with self._lock:
+            if self._last is None:
+                return
+            self._last = None
+        log.warning("Redis answers again: jobs go to the queue.")
+
+
 def dispatch(job_id: int, *, delay_seconds: float = 0) -> None:
     """Hand a job to whatever runs jobs here, now or after ``delay_seconds``."""
     app = current_app._get_current_object()
     if use_rq():
         import redis
 
+        outage = app.extensions.setdefault("kanban_job_queue_outage", QueueOutage())
         try:
             _enqueue(job_id, delay_seconds)
+        except redis.RedisError as exc:
+            outage.failed(job_id, exc)
+        else:
+            outage.ended()
             return
-        except redis.RedisError:
-            log.warning("Redis cannot be reached: job %s runs in this process", job_id,
-                        exc_info=True)
     if not delay_seconds and has_request_context() and _kind_of(job_id).quick:
         @after_this_request
         def after_the_answer(response):

@@ -140,7 +140,8 @@ def deliver_pending(limit: int = 200, *, base_url: str | None = None) -> Deliver
             continue
         notification = db.session.get(Notification, notification_id)
         try:
-            send(notification_email(notification, base_url=base_url))
+            send(notification_email(notification, base_url=base_url),
+                 key=message_key(notification))
         except MailNotSent as exc:
             _failed(notification, exc, done)
         else:
@@ -181,6 +182,12 @@ def _failed(notification: Notification, exc: MailNotSent, done: Delivered) -> No
     wait = RETRY_MINUTES[notification.email_attempts - 1]
     notification.email_next_at = utcnow() + timedelta(minutes=wait)
     done.retrying += 1
+
+
+def message_key(notification: Notification) -> str:
+    """Name a notification's email the same way on every try (its Message-ID)."""
+    created = int(notification.created_at.timestamp())
+    return f"kanban.notification.{notification.id}.{created}"
 
 
 def notification_email(notification: Notification, *, base_url: str | None = None

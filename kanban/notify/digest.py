@@ -65,7 +65,7 @@ def _send_one(person: User, day: date, run: DigestRun) -> None:
         run.already += 1
         return
     try:
-        send(digest_email(person, agenda))
+        send(digest_email(person, agenda), key=f"kanban.digest.{person.id}.{day.isoformat()}")
     except MailNotSent as exc:
         log.warning("The digest for %s was not sent: %s", person.email, exc)
         db.session.execute(delete(DigestSent).where(DigestSent.user_id == person.id,

@@ -11,8 +11,9 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import getaddresses
+from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
@@ -80,8 +81,20 @@ def connected(server: SmtpServer, timeout: float) -> smtplib.SMTP:
     return connection
 
 
-def send(message: EmailMessage) -> None:
-    """Send one message; raise MailNotSent when it could not be handed to the server."""
+def _sender_domain(sender: str) -> str:
+    """The domain of the From address; else the host of ``KANBAN_PUBLIC_URL``."""
+    _local, at, domain = parseaddr(sender)[1].rpartition("@")
+    if at and domain.strip():
+        return domain.strip()
+    return urlsplit(current_app.config.get("PUBLIC_URL") or "").hostname or "localhost"
+
+
+def send(message: EmailMessage, *, key: str = "") -> None:
+    """Send one message; raise MailNotSent when it could not be handed to the server.
+
+    ``key`` names what the message is (a notification, a day's digest), so that sending it
+    again after a failure gives it the same Message-ID and the reader's mail program can
+    show it once; without one each message gets a new Message-ID."""
     config = current_app.config
     reserved = [address for _name, address in getaddresses(message.get_all("To", []))
                 if is_reserved_address(address)]
@@ -94,6 +107,11 @@ def send(message: EmailMessage) -> None:
         raise MailNotSent(f"KANBAN_SMTP_URL: {exc}", permanent=True) from None
     if "From" not in message:
         message["From"] = config["MAIL_FROM"]
+    if "Date" not in message:
+        message["Date"] = format_datetime(datetime.now(UTC))
+    if "Message-ID" not in message:
+        domain = _sender_domain(str(message["From"]))
+        message["Message-ID"] = f"<{key}@{domain}>" if key else make_msgid(domain=domain)
     try:
         with connected(server, config["SMTP_TIMEOUT_SECONDS"]) as connection:
             connection.send_message(message)

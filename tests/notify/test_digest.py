@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -80,6 +81,24 @@ def test_a_failed_send_is_tried_again_by_the_next_run(app, mail, day_of_ana):
     assert send_digests().sent == 1
 
 
+def test_a_digest_tried_again_keeps_its_message_id_and_has_a_date(app, mail, day_of_ana):
+    mail.answer = "451 later"
+    send_digests()
+    mail.answer = "250 OK"
+    send_digests()
+    [refused], [sent] = mail.refused, mail.messages
+    assert sent["Message-ID"] == refused["Message-ID"]
+    assert sent["Message-ID"].endswith("@localhost>")  # the domain of the default sender
+    assert parsedate_to_datetime(sent["Date"]).utcoffset() is not None
+
+
+def test_the_next_days_digest_has_a_new_message_id(app, mail, day_of_ana):
+    send_digests(TODAY)
+    send_digests(TODAY + timedelta(days=1))
+    first, second = mail.messages
+    assert first["Message-ID"] != second["Message-ID"]
+
+
 def test_the_digest_speaks_the_persons_language(app, mail, day_of_ana):
     day_of_ana.locale = "es"
     db.session.commit()
@@ -117,3 +136,52 @@ def test_the_command_reports_what_it_did(app, mail, day_of_ana, runner):
     assert "1 digest(s) sent" in first.output
     second = runner.invoke(args=["notify", "digest"])
     assert "0 digest(s) sent, 1 already sent today" in second.output
+
+
+MONDAY = date(2026, 12, 7)
+
+
+@pytest.fixture
+def late_proposal(pipeline):
+    """Ana's proposal, to have been followed up on 30 November; her day is 7 December."""
+    proposal = next(stage for stage in pipeline.stages if stage.name == "Proposal")
+    ana = UserFactory(name="Ana", email="ana@team.internal")
+    LeadFactory(title="Quote for Acme", stage=proposal, owner=ana,
+                next_action_date=date(2026, 11, 30))
+    LeadFactory(title="Quote for Beta", stage=proposal, owner=ana,
+                next_action_date=date(2026, 12, 10))
+    return ana
+
+
+def line_of(text: str, title: str) -> str:
+    return text.split(title, 1)[1].split("\n", 1)[0]
+
+
+def test_an_overdue_proposal_says_since_when_in_both_parts(app, mail, late_proposal):
+    send_digests(MONDAY)
+    [message] = mail.messages
+    text = message.get_body(("plain",)).get_content()
+    assert "Overdue since Nov 30, 2026" in line_of(text, "Quote for Acme")
+    assert "To do by Dec 10, 2026" in line_of(text, "Quote for Beta")
+    html = message.get_body(("html",)).get_content()
+    acme_item = html.split("Quote for Acme")[0].rsplit("<li", 1)[1]
+    assert "color: #b42318" in acme_item
+    assert "Overdue since Nov 30, 2026" in line_of(html, "Quote for Acme")
+    assert "color: #b42318" not in html.split("Quote for Beta")[0].rsplit("<li", 1)[1]
+
+
+def test_the_follow_ups_say_when_they_are_due(app, mail, day_of_ana):
+    send_digests()
+    text = mail.messages[0].get_body(("plain",)).get_content()
+    assert "Overdue since" in line_of(text, "Call Beta back")
+    assert "To do today" in line_of(text, "Meet Gamma")
+    html = mail.messages[0].get_body(("html",)).get_content()
+    assert "To do today" in line_of(html, "Meet Gamma")
+
+
+def test_the_dates_are_in_the_readers_language(app, mail, late_proposal):
+    late_proposal.locale = "ru"
+    db.session.commit()
+    send_digests(MONDAY)
+    text = mail.messages[0].get_body(("plain",)).get_content()
+    assert "Просрочено с 30 нояб. 2026\u202fг." in line_of(text, "Quote for Acme")

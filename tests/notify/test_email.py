@@ -3,7 +3,9 @@ in the reader's language, with links; retried when the server fails; never block
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
 from urllib.parse import quote
 
 import pytest
@@ -46,6 +48,47 @@ def test_a_lead_handed_over_reaches_its_new_owner_by_email(app, mail, pipeline, 
     html = message.get_body(("html",)).get_content()
     assert f'href="https://crm.example.com/sales/leads/{lead.id}"' in html
     assert only_notification().email_state == "sent"
+
+
+def test_an_email_carries_its_date_and_an_id_at_the_senders_domain(app, mail, pipeline):
+    UserFactory(email="eva@team.internal")
+    before = utcnow().replace(microsecond=0)
+    create_lead({"title": "Acme"}, user=None)
+    [message] = mail.to("eva@team.internal")
+    sent_at = parsedate_to_datetime(message["Date"])
+    assert sent_at.utcoffset() is not None
+    assert before <= sent_at <= utcnow()
+    assert re.fullmatch(r"<[^<>@\s]+@team\.internal>", message["Message-ID"])
+
+
+def test_without_a_domain_in_the_sender_the_id_takes_the_public_urls_host(
+        app, mail, pipeline):
+    app.config.update(MAIL_FROM="kanban")
+    UserFactory(email="eva@team.internal")
+    create_lead({"title": "Acme"}, user=None)
+    [message] = mail.to("eva@team.internal")
+    assert message["Message-ID"].endswith("@crm.example.com>")
+
+
+def test_an_email_tried_again_keeps_its_message_id(app, mail, pipeline):
+    mail.answer = "451 Try again later"
+    UserFactory(email="eva@team.internal")
+    create_lead({"title": "Acme"}, user=None)
+    mail.answer = "250 OK"
+    db.session.execute(update(Notification).values(email_next_at=utcnow()))
+    db.session.commit()
+    deliver_pending()
+    [refused], [sent] = mail.refused, mail.to("eva@team.internal")
+    assert sent["Message-ID"] is not None
+    assert sent["Message-ID"] == refused["Message-ID"]
+
+
+def test_two_notifications_have_two_message_ids(app, mail, pipeline):
+    UserFactory(email="eva@team.internal")
+    create_lead({"title": "Acme"}, user=None)
+    create_lead({"title": "Beta"}, user=None)
+    first, second = mail.to("eva@team.internal")
+    assert first["Message-ID"] != second["Message-ID"]
 
 
 def test_the_email_speaks_the_readers_language(app, mail, pipeline):
