@@ -143,6 +143,18 @@ def test_repeated_wrong_passwords_for_one_account_are_throttled(throttled_app):
     assert "Wait a minute" in response.text or "Too many" in response.text
 
 
+def test_a_visitor_throttled_at_login_is_led_back_to_the_login_page(throttled_app):
+    user = UserFactory()
+    client = throttled_app.test_client()
+    for _ in range(3):
+        login(client, user.email, "nope")
+    response = login(client, user.email, PASSWORD)
+    assert response.status_code == 429
+    assert 'href="/login"' in response.text
+    assert "Back to the login page" in response.text
+    assert "Back to the board" not in response.text
+
+
 def test_throttling_one_account_leaves_others_alone(throttled_app):
     victim, colleague = UserFactory(), UserFactory()
     attacker = throttled_app.test_client()

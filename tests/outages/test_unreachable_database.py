@@ -65,6 +65,15 @@ def test_the_login_page_answers_503_when_checking_the_password(unreachable_app):
     assert_unavailable_page(response)
 
 
+def test_a_visitor_not_logged_in_is_led_back_to_the_login_page(unreachable_app):
+    response = unreachable_app.test_client().post(
+        "/login", data={"email": "ana@example.com", "password": "secret-password"}
+    )
+    html = assert_unavailable_page(response)
+    assert "Back to the login page" in html
+    assert "Back to the board" not in html
+
+
 def test_the_api_answers_503_in_its_json_shape(unreachable_app):
     response = logged_in_client(unreachable_app).get("/api/v1/leads")
     error = assert_error(response, 503, "unavailable")
