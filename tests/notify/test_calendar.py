@@ -118,7 +118,7 @@ def test_the_profile_shows_the_address_at_the_public_url(app, member):
     app.config["PUBLIC_URL"] = "https://crm.example.com/sales"
     address = subscribe(app, member)
     page = log_in(app.test_client(), member).get("/profile").get_data(as_text=True)
-    assert f'value="https://crm.example.com/sales{address}"' in page
+    assert f'>https://crm.example.com/sales{address}</textarea>' in page
 
 
 def test_a_lead_page_offers_its_next_follow_up_as_a_file(app, pipeline, member):
