@@ -26,6 +26,7 @@ from kanban.services import assignment
 from kanban.services import leads as lead_service
 from kanban.services.followup import log_touch
 from kanban.services.queries import LeadFilter, filter_leads
+from kanban.services.timeline import timeline_entries
 
 LEAD = "/leads/<int:lead_id>"
 
@@ -147,9 +148,7 @@ def list_activities(lead_id: int):
     )
     total = db.session.scalar(select(func.count(Activity.id)).where(Activity.lead_id == lead.id))
     activities = db.session.scalars(
-        select(Activity)
-        .where(Activity.lead_id == lead.id)
-        .order_by(Activity.created_at.desc(), Activity.id.desc())
+        timeline_entries(lead.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()

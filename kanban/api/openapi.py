@@ -369,7 +369,8 @@ def lead_paths() -> dict[str, Any]:
     "/leads/{lead_id}/activities": {
         "parameters": [LEAD_ID],
         "get": operation(
-            "list_activities", "List a lead's timeline, newest first.",
+            "list_activities",
+            "List a lead's timeline, newest first, ending with the lead's creation.",
             {200: ok("One page of the timeline.", one_page("activities", "Activity"))},
             (401, 404, 422), parameters=paging("Entries per page."),
         ),

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, g, jsonify, redirect, request, url_for
+from flask import Flask, current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,6 +18,9 @@ from kanban.services.lead_input import MAX_ID
 F = TypeVar("F", bound=Callable)
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 SESSION_ID = re.compile(r"([0-9]{1,10}):([0-9]{1,10})")
+# Set when a form is refused for want of a login: the login page then shows what the
+# browser kept of that form and keeps it to put back after logging in (static/js/unsent.js).
+FORM_REFUSED = "form_refused_for_login"
 
 
 def public(view: F) -> F:
@@ -87,7 +90,8 @@ def _require_login_and_csrf():
             return _unauthorized(_("Log in or send an API token."))
         if request.method in UNSAFE_METHODS:
             # A form sent after the session ended: after logging in, back to the page it was
-            # on (its own address only answers posts), told to send it again.
+            # on (its own address only answers posts), what was typed back in the form.
+            session[FORM_REFUSED] = True
             flash(_("You were logged out, so what you sent was not saved. Log in, then send "
                     "it again."), "error")
             return redirect(url_for("auth.login", next=page_sent_from() or request.script_root

@@ -10,6 +10,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 from wtforms.fields.choices import SelectChoice
 
-from kanban.auth.access import public
+from kanban.auth.access import FORM_REFUSED, public
 from kanban.auth.forms import LoginForm, PasswordForm, ProfileForm, TokenForm
 from kanban.auth.tokens import create_token, revoke_token
 from kanban.extensions import db, limiter
@@ -69,6 +70,8 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.agenda"))
     form = LoginForm()
+    # Told once: the browser keeps the refused form's text from then on, till it is back.
+    form_refused = session.pop(FORM_REFUSED, False)
     status = 200
     if form.validate_on_submit():
         user = db.session.scalars(
@@ -83,7 +86,8 @@ def login():
         status = 401
     elif request.method == "POST":
         status = 400
-    return render_template("auth/login.html", form=form, page="login"), status
+    return render_template("auth/login.html", form=form, form_refused=form_refused,
+                           page="login"), status
 
 
 def _safe_next(target: str | None) -> str:

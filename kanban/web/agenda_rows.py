@@ -229,7 +229,8 @@ class AgendaRowMaker:
                     f'</span></button>\n'
                     f'  </form>\n  ')
         return (f'\n  {take}\n'
-                f'  <a class="button log-touch" href="{html_text(row.log_url)}">{self.log}'
+                f'  <a class="button log-touch" href="{html_text(row.log_url)}" '
+                f'data-opens-form="{html_text(row.touch_url)}">{self.log}'
                 f'<span class="sr-only"> {self.log_title % {"title": html_text(lead.title)}}'
                 f'</span></a>\n  ')
 

@@ -29,6 +29,7 @@ from kanban.services.followup import log_touch
 from kanban.services.lead_input import MAX_ID, clean_lead_data, readers_decimal_comma
 from kanban.services.pipelines import list_pipelines
 from kanban.services.priorities import priority_mark
+from kanban.services.timeline import timeline_entries
 from kanban.services.users import active_users
 from kanban.web import bp
 from kanban.web.agenda import render_agenda_again
@@ -205,10 +206,7 @@ def render_lead_page(lead: Lead, *, status: int = 200, close_form=None, move_for
                    problem: str = "", touch: dict[str, Any] | None = None,
                    duplicate_form=None):
     activities = db.session.scalars(
-        select(Activity)
-        .where(Activity.lead_id == lead.id)
-        .options(selectinload(Activity.author))
-        .order_by(Activity.created_at.desc(), Activity.id.desc())
+        timeline_entries(lead.id).options(selectinload(Activity.author))
     ).all()
     if move_form is None:
         move_form = MoveForm(formdata=None, stage_id=str(lead.stage_id), version=lead.version)

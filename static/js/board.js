@@ -58,12 +58,17 @@
     });
   }
 
+  var announceTimer = null;
+
   function announce(text) {
+    window.clearTimeout(announceTimer); // a later word replaces one still on its way
     liveEl.textContent = "";
-    window.setTimeout(function () { liveEl.textContent = text; }, 30);
+    announceTimer = window.setTimeout(function () { liveEl.textContent = text; }, 30);
   }
 
-  function toast(text, tone) {
+  // ``told``: the live region says it already, so the toast shows it without saying it again.
+  function toast(text, tone, told) {
+    toastEl.setAttribute("aria-live", told ? "off" : "polite");
     toastEl.textContent = text;
     toastEl.setAttribute("data-tone", tone || "info");
     toastEl.classList.add("is-shown");
@@ -71,6 +76,13 @@
     toastTimer = window.setTimeout(function () {
       toastEl.classList.remove("is-shown");
     }, tone === "error" ? 10000 : 4000);
+  }
+
+  // A move that was not saved: the card is back, and why is said where the move was
+  // being told, in place of the place it was given (and shown in the toast).
+  function refuseMove(text) {
+    announce(text);
+    toast(text, "error", true);
   }
 
   function titleOf(card) {
@@ -317,18 +329,18 @@
         return readError(response).then(function (error) {
           putBack(move);
           if (response.status === 409) { // the server says what changed: the board shows it
-            toast(error.message || S.conflict, "error");
+            refuseMove(error.message || S.conflict);
             var gone = error.fields && error.fields.stage_id && list.closest(".column");
             if (gone && move.list !== list) gone.remove(); // its stage was deleted meanwhile
             else reloadColumn(list);
             if (move.list !== list) reloadColumn(move.list);
           } else {
-            toast(fmt(S.refused, { message: error.message }), "error");
+            refuseMove(fmt(S.refused, { message: error.message }));
           }
         });
       }, function () {
         putBack(move);
-        toast(S.network, "error");
+        refuseMove(S.network);
       })
       .then(function () {
         card.classList.remove("is-saving");
@@ -406,12 +418,12 @@
         }
         return readError(response).then(function (error) {
           putBack(move);
-          toast(fmt(S.refused, { message: error.message }), "error");
+          refuseMove(fmt(S.refused, { message: error.message }));
           if (response.status === 409) reloadColumn(move.list);
         });
       }, function () {
         putBack(move);
-        toast(S.network, "error");
+        refuseMove(S.network);
       }).then(refreshTotals);
     });
   }

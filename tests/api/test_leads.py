@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from kanban.extensions import db
 from kanban.models import Lead
+from kanban.services import leads as lead_service
 from tests.api.conftest import assert_error
 from tests.factories import LeadFactory, UserFactory
 
@@ -193,6 +194,21 @@ def test_update_lead_records_the_change_on_the_timeline(api, column):
     activities = api.get(f"/leads/{column[0].id}/activities").get_json()["activities"]
     assert activities[0]["kind"] == "edit"
     assert activities[0]["payload"]["changes"]["title"] == ["Alpha", "Alpha 2"]
+
+
+def test_a_leads_timeline_ends_with_its_creation_on_its_last_page(api, pipeline, member):
+    lead = lead_service.create_lead({"title": "Printer fleet"}, user=member, source="email",
+                                    stage=pipeline.stages[0])
+    for seconds in (30, 20, 10):  # emails sent before the lead was made from the last one
+        lead_service.add_note(lead, f"Sent {seconds}s before", user=member, kind="email",
+                              created_at=lead.created_at - timedelta(seconds=seconds))
+
+    pages = [api.get(f"/leads/{lead.id}/activities?per_page=2&page={n}").get_json()
+             for n in (1, 2)]
+
+    assert [a["body"] or a["payload"]["event"] for page in pages
+            for a in page["activities"]] == ["Sent 10s before", "Sent 20s before",
+                                             "Sent 30s before", "created"]
 
 
 def test_update_lead_with_stale_version_is_refused_with_409_and_current_state(api, column):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from kanban.extensions import db
 from kanban.models import Lead
@@ -66,6 +69,25 @@ def test_keyboard_can_close_a_lead_as_lost_with_a_reason(board_page, sales):
     db.session.expire_all()
     bravo = db.session.query(Lead).filter_by(title="Bravo").one()
     assert (bravo.status, bravo.lost_reason) == ("lost", "Timing: Budget comes back in spring")
+
+
+def test_a_move_refused_as_a_conflict_is_told_in_place_of_the_cards_position(board_page, sales):
+    page = board_page
+    card(page, "Alpha").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")
+    live = page.locator("#board-live")
+    live.get_by_text("Contacted, position 1 of 3.").wait_for()
+    alpha = db.session.query(Lead).filter_by(title="Alpha").one()
+    alpha.company = "Alpha Group"  # a colleague changes the lead meanwhile
+    db.session.commit()
+    page.keyboard.press("Enter")
+
+    expect(live).to_have_text(re.compile(r"^Someone else changed this lead"))
+    toast = page.locator("#board-toast")
+    expect(toast).to_have_text(live.inner_text())
+    expect(toast).to_have_attribute("aria-live", "off")  # shown there, said once
+    assert column_titles(page, "New")[0] == "Alpha"
 
 
 @pytest.mark.parametrize(("closed", "focused"), [("Bravo", "Charlie"), ("Charlie", "Bravo")])

@@ -116,6 +116,33 @@ def test_a_form_sent_after_the_session_ended_comes_back_to_its_page_after_login(
     assert client.get(f"/leads/{lead.id}").status_code == 200
 
 
+def test_the_login_page_after_a_refused_form_brings_back_what_the_browser_kept(
+        client, member, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], owner=member)
+    sent = client.post(f"/leads/{lead.id}/notes", data={"body": "Called"},
+                       headers={"Referer": f"http://localhost/leads/{lead.id}"})
+
+    login_page = client.get(sent.headers["Location"]).text
+
+    assert re.search(r"<div class=\"unsent\" data-unsent data-refused hidden>", login_page)
+    assert "it is back in its form" in login_page
+
+
+def test_a_login_page_opened_without_a_refused_form_brings_nothing_back(client, member):
+    login_page = client.get("/login?next=/board").text
+
+    assert "data-unsent" in login_page and "data-refused" not in login_page
+
+
+def test_the_login_page_marks_a_refused_form_once(client, member, pipeline):
+    lead = LeadFactory(stage=pipeline.stages[0], owner=member)
+    sent = client.post(f"/leads/{lead.id}/notes", data={"body": "Called"})
+
+    first, again = (client.get(sent.headers["Location"]).text for _ in range(2))
+
+    assert "data-refused" in first and "data-refused" not in again
+
+
 def test_a_form_sent_after_the_session_ended_from_another_site_goes_home_after_login(
         client, pipeline):
     sent = client.post("/leads/new", data={"title": "X"},

@@ -54,6 +54,7 @@ def build_mail(
     body: str = "Hello Paula, here is our offer.",
     message_id: str | None = "",
     headers: dict[str, str] | None = None,
+    date: datetime = datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
 ) -> bytes:
     """Return the bytes of a simple message; ``message_id=None`` leaves it out."""
     message = EmailMessage()
@@ -62,7 +63,7 @@ def build_mail(
     if cc:
         message["Cc"] = cc
     message["Subject"] = subject
-    message["Date"] = format_datetime(datetime(2026, 11, 20, 9, 30, tzinfo=UTC))
+    message["Date"] = format_datetime(date)
     if message_id is not None:
         message["Message-ID"] = message_id or make_msgid(domain="mail.test")
     for name, value in (headers or {}).items():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 import pytest
@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from kanban.extensions import db
 from kanban.models import Activity, Lead
 from kanban.text import has_unstorable
+from tests.conftest import log_in
 from tests.email_bcc.conftest import build_mail
 from tests.factories import LeadFactory, UserFactory
 
@@ -39,6 +40,16 @@ def test_bcc_to_unknown_prospect_creates_lead_in_first_stage_owned_by_sender(add
     assert email.payload["direction"] == "outbound"
     assert email.payload["to"] == ["Paula Prospect <paula@prospect.example>"]
     assert email.payload["subject"] == "Our offer"
+
+
+def test_a_lead_made_from_an_email_lists_its_creation_below_that_email(app, address, seller,
+                                                                      sales):
+    a_moment_ago = datetime.now(UTC) - timedelta(seconds=5)
+    result = ingest_message(build_mail(date=a_moment_ago), via="pipe", recipients=[address])
+
+    page = log_in(app.test_client(), seller).get(f"/leads/{result.lead_id}").text
+
+    assert page.index("Hello Paula, here is our offer.") < page.index("Lead created (Email)")
 
 
 @pytest.mark.parametrize("header", ["to", "cc"])

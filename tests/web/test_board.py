@@ -16,6 +16,7 @@ from kanban import hookimpl
 from kanban.extensions import db
 from kanban.services.lead_batches import create_leads
 from kanban.ui import Badge, ToolbarItem
+from tests.conftest import log_in
 from tests.factories import LeadFactory, PipelineFactory, UserFactory
 
 
@@ -112,6 +113,29 @@ def test_board_without_pipeline_says_an_admin_creates_one(member_client):
 
     assert response.status_code == 200
     assert "No pipeline yet" in response.text
+    assert "An admin creates the first pipeline and its stages." in response.text
+    assert "/admin/pipelines" not in response.text
+
+
+def test_board_without_pipeline_offers_an_admin_to_create_the_first_one(admin_client):
+    page = admin_client.get("/board").text
+
+    link = re.search(r'<a class="button primary" href="([^"]+)">Create the first pipeline</a>',
+                     page)
+    assert link and "An admin creates" not in page
+    path, anchor = link[1].split("#")
+    assert f'id="{anchor}"' in admin_client.get(path).text
+
+
+@pytest.mark.parametrize(("language", "offer"), [
+    ("pt", "Criar o primeiro pipeline"), ("it", "Crea la prima pipeline"),
+    ("es", "Crear el primer embudo"), ("ru", "Создать первую воронку")])
+def test_the_offer_to_create_the_first_pipeline_is_in_the_admins_language(
+        app, language, offer):
+    admin = UserFactory(role="admin", locale=language)
+    page = log_in(app.test_client(), admin).get("/board").text
+
+    assert offer in page
 
 
 # ---------------------------------------------------------------------------
@@ -498,8 +522,6 @@ def statements_for_board(client, pipeline, count: int) -> int:
 def test_board_runs_as_many_queries_for_200_leads_as_for_10(
     app, member, register_plugin, with_badges
 ):
-    from tests.conftest import log_in
-
     if with_badges:
         register_plugin(BadgePlugin())
     client = log_in(app.test_client(), member)

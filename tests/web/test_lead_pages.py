@@ -277,6 +277,19 @@ def test_detail_shows_the_timeline_newest_first(member_client, pipeline):
     assert text.index("Second note") < text.index("First call")
 
 
+def test_the_timeline_starts_with_the_leads_creation_though_an_entry_is_dated_before_it(
+        member_client, member, pipeline):
+    lead = lead_service.create_lead({"title": "Printer fleet"}, user=member, source="email",
+                                    stage=pipeline.stages[0])
+    # The email the lead was made from, dated when it was sent: a moment before.
+    lead_service.add_note(lead, "Hello Paula, here is our offer.", user=member, kind="email",
+                          created_at=lead.created_at - timedelta(seconds=20))
+
+    text = member_client.get(f"/leads/{lead.id}").text
+
+    assert text.index("Hello Paula") < text.index("Lead created (")
+
+
 def test_an_email_logged_as_a_touch_reads_as_a_touch_not_as_a_received_message(
         member_client, pipeline):
     lead = LeadFactory(stage=pipeline.stages[0])
