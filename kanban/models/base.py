@@ -29,6 +29,13 @@ def today() -> date:
     return datetime.now(team_zone()).date()
 
 
+def time_now_on(day: date) -> time | None:
+    """Return the team's time of day now when ``day`` is the team's today, else None: a
+    follow-up due that day at an earlier time is late; another day is reckoned by date."""
+    now = datetime.now(team_zone())
+    return now.time().replace(tzinfo=None) if now.date() == day else None
+
+
 def local_day(moment: datetime) -> date:
     """Return the day a moment falls on in the team's zone."""
     return moment.astimezone(team_zone()).date()

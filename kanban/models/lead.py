@@ -19,6 +19,7 @@ from kanban.models.base import (
     UTCDateTime,
     local_day,
     stale_cutoff,
+    time_now_on,
     utcnow,
 )
 from kanban.models.client import Client
@@ -170,12 +171,15 @@ class Lead(db.Model):
         )
 
     def is_overdue(self, today: date) -> bool:
-        return (
-            self.is_open
-            and self.next_action_date is not None
-            and self.next_action_date < today
-            and not self.is_standby(today)
-        )
+        """Tell whether the follow-up is late: its day has passed, or it is today at a time
+        already past in the team's zone (SQL: ``kanban.services.queries.overdue_condition``)."""
+        if not self.is_open or self.next_action_date is None or self.is_standby(today):
+            return False
+        if self.next_action_date < today:
+            return True
+        now = time_now_on(today) if self.next_action_time is not None else None
+        return (self.next_action_date == today and now is not None
+                and self.next_action_time < now)
 
     def is_to_do(self, today: date) -> bool:
         """Tell whether the lead waits for its next action now (to do, or back from standby)."""

@@ -11,11 +11,12 @@ from kanban.models import Lead, LeadStatus, Notification
 from kanban.models.base import today as today_
 from kanban.notify.kinds import OVERDUE
 from kanban.notify.store import notify
+from kanban.services.queries import overdue_condition
 
 
 def tell_overdue(day: date | None = None) -> int:
-    """Tell owners about follow-ups whose date has passed (to do, or back from standby);
-    return how many were told.
+    """Tell owners about follow-ups whose day (or time that day) has passed (to do, or back
+    from standby); return how many were told.
 
     Running it again (cron every few minutes) tells nobody twice: the lead and its date
     make the notification's key."""
@@ -27,7 +28,7 @@ def tell_overdue(day: date | None = None) -> int:
     overdue = db.session.execute(
         select(Lead.id, Lead.owner_id, Lead.next_action_date)
         .where(Lead.status == LeadStatus.OPEN, Lead.owner_id.is_not(None),
-               Lead.next_action_date < day, ~exists(already_told))
+               overdue_condition(day), ~exists(already_told))
         .order_by(Lead.id)
     ).all()
     told = 0

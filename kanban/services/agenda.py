@@ -20,9 +20,17 @@ from sqlalchemy.orm import aliased
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.models import TOUCH_KINDS, Activity, Lead, LeadStatus, NextActionKind, Stage, User
+from kanban.models.base import time_now_on
 from kanban.services.lead_views import LeadView, lead_rows_statement, views_of
 from kanban.services.priorities import PriorityMark, priority_marks
-from kanban.services.queries import TO_DO, LeadFilter, filter_leads, sort_leads
+from kanban.services.queries import (
+    OVERDUE_AT,
+    TO_DO,
+    LeadFilter,
+    filter_leads,
+    overdue_condition,
+    sort_leads,
+)
 from kanban.services.statements import built_once
 
 AGENDA_LIMIT = 50  # rows per section: a morning's work; the rest are counted, on the board
@@ -123,7 +131,7 @@ def load_agenda(filters: AgendaFilter, day: date, limit: int = AGENDA_LIMIT) -> 
     connection = db.session.connection()
     sections = []
     for rows, counts in statements.sections:
-        total, overdue = connection.execute(counts).one()
+        total, overdue = connection.execute(counts, {OVERDUE_AT: time_now_on(day)}).one()
         sections.append((list(connection.execute(rows).all()), (total, overdue)))
     # The three sections' leads are views of one batch: their stages come in one query.
     shown = views_of([row for rows, _counts in sections for row in rows])
@@ -205,7 +213,7 @@ def _section(
         statement, filters.sort, day=day, prospects_first=filters.prospects_first))
     counts = statement.with_only_columns(
         func.count(Lead.id),
-        func.coalesce(func.sum(case((Lead.next_action_date < day, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((overdue_condition(day), 1), else_=0)), 0),
     ).order_by(None)
     return lead_rows_statement(ordered.limit(limit), marks=False), counts
 

@@ -8,13 +8,25 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, not_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Time,
+    and_,
+    bindparam,
+    exists,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+)
 
 from kanban.errors import ValidationError
 from kanban.extensions import db
 from kanban.folding import fold
 from kanban.models import Lead, LeadStatus, LeadTag, NextActionKind, Stage
-from kanban.models.base import stale_cutoff, start_of, today
+from kanban.models.base import stale_cutoff, start_of, time_now_on, today
 from kanban.phones import searched_digits
 from kanban.services.lead_input import MAX_ID, read_priority
 from kanban.services.priorities import (
@@ -147,7 +159,7 @@ class LeadFilter:
         """What ``filter_leads`` builds a statement from (the filters, and the day for
         those reckoned on it), to keep the statement (kanban.services.statements); None
         when it also reads the database (the stages' stale limits)."""
-        if self.attention == STALE:
+        if self.attention in (STALE, OVERDUE):  # overdue reads the clock too
             return None
         return (astuple(self), today() if self.attention else None)
 
@@ -238,13 +250,25 @@ def in_standby(day: date) -> ColumnElement[bool]:
     return and_(Lead.next_action_kind == NextActionKind.STANDBY, Lead.next_action_date > day)
 
 
+OVERDUE_AT = "overdue_at"  # the bound time of day: give it again to a statement kept
+
+
+def overdue_condition(day: date) -> ColumnElement[bool]:
+    """SQL: the follow-up is late on ``day``: its day has passed, or it is that day at a time
+    already past (the parameter OVERDUE_AT, the team's time now; see ``Lead.is_overdue``).
+    A statement kept for later is run with ``{OVERDUE_AT: time_now_on(day)}``."""
+    at = bindparam(OVERDUE_AT, value=time_now_on(day), type_=Time)
+    return or_(Lead.next_action_date < day,
+               and_(Lead.next_action_date == day, Lead.next_action_time < at))
+
+
 def attention_condition(attention: str, day: date) -> ColumnElement[bool]:
     """SQL: open leads that are overdue, stale, to do on ``day``, or proposals."""
     is_open = Lead.status == LeadStatus.OPEN
     if attention == PROPOSALS:
         return and_(is_open, Lead.stage_id.in_(select(Stage.id).where(Stage.is_proposal)))
     if attention == OVERDUE:
-        return and_(is_open, Lead.next_action_date < day)
+        return and_(is_open, overdue_condition(day))
     if attention == TO_DO:
         return and_(is_open, not_(in_standby(day)))
     return and_(is_open, not_(in_standby(day)), stale_condition(day))

@@ -21,7 +21,13 @@ from kanban.permissions import require
 from kanban.plugins import fire_event
 from kanban.services import outbox
 from kanban.services.lead_input import MAX_ID, clean_lead_data
-from kanban.services.queries import LeadFilter, filter_leads, in_standby, stale_condition
+from kanban.services.queries import (
+    LeadFilter,
+    filter_leads,
+    in_standby,
+    overdue_condition,
+    stale_condition,
+)
 
 MAX_REASSIGN = 1000
 
@@ -50,7 +56,7 @@ def team_load(day: date) -> list[OwnerLoad]:
             Lead.owner_id,
             func.count(Lead.id),
             func.count(case((not_(waiting), 1))),
-            func.count(case((Lead.next_action_date < day, 1))),
+            func.count(case((overdue_condition(day), 1))),
             func.count(case((not_(waiting) & stale_condition(day), 1))),
             func.count(case((Stage.is_proposal, 1))),
         )
