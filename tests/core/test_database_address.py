@@ -74,9 +74,10 @@ def test_the_app_opens_a_panels_address_with_psycopg(environment, scheme):
 
 
 @pytest.mark.skipif(not PG_URL, reason="needs KANBAN_TEST_DATABASE_URL")
-def test_kanban_upgrades_and_checks_a_postgres_address(environment, postgres_url):
-    environment.setenv("KANBAN_DATABASE_URL", postgres_url.replace("postgresql+psycopg",
-                                                                   "postgres", 1))
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_kanban_upgrades_and_checks_a_postgres_address(environment, empty_database):
+    environment.setenv("KANBAN_DATABASE_URL", empty_database.replace("postgresql+psycopg",
+                                                                     "postgres", 1))
 
     upgraded = run("db", "upgrade")
     checked = run("check")
